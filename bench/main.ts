@@ -1,0 +1,55 @@
+/**
+ * `npm run bench -- <name> [--json]`: the benchmarks. Speed targets live here, never in timed tests.
+ *   kernel         hold model at P = 100, 10,000 and 1,000,000 (JSON lines with --json)
+ *   kernel-vs-ns3  the same beside ns-3's scheduler (shared/bench-peers), with ratios
+ *   event-queue    micro-benchmarks of queue operations (@thi.ng/bench)
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { holdModel } from "./hold-model.ts";
+import { kernelVsNs3 } from "./kernel-vs-ns3.ts";
+import { queueMicro } from "./queue-micro.ts";
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${v}"`);
+  return n;
+}
+
+const PENDING = [100, 10_000, 1_000_000];
+
+const program = new Command("bench").description("flowsim benchmarks").showHelpAfterError(false);
+program.configureOutput({ outputError: (s, write) => write(s.split("\n")[0] + "\n") });
+program.exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+program
+  .command("kernel")
+  .description("hold model (P pending; each event schedules one at now + Exp(1 us)), events per second")
+  .option("--json", "one JSON line per P")
+  .option("--events <n>", "events per P, including the P initial ones", positiveInt, 5_000_000)
+  .action((o: { json?: boolean; events: number }) => {
+    holdModel(1000, 500_000); // JIT warm-up, not reported
+    for (const p of PENDING) {
+      const r = holdModel(p, Math.max(o.events, 2 * p));
+      if (o.json) console.log(JSON.stringify({ pending: r.pending, events: r.events, seconds: +r.seconds.toFixed(3), eventsPerSecond: r.eventsPerSecond }));
+      else console.log(`P=${String(p).padStart(9)}  ${r.events} events in ${r.seconds.toFixed(3)} s  ${(r.eventsPerSecond / 1e6).toFixed(2)} M events/s`);
+    }
+  });
+
+program
+  .command("kernel-vs-ns3")
+  .description("hold model beside ns-3's default (map) scheduler, built from shared/bench-peers")
+  .option("--json", "JSON lines")
+  .option("--events <n>", "events per P", positiveInt, 5_000_000)
+  .option("--scheduler <s>", "ns-3 scheduler: map|heap|list|calendar|priorityqueue", "map")
+  .action((o: { json?: boolean; events: number; scheduler: string }) => kernelVsNs3(PENDING, o.events, o.scheduler, !!o.json));
+
+program
+  .command("event-queue")
+  .description("micro-benchmarks of event-queue operations")
+  .option("--json", "JSON array of results")
+  .action((o: { json?: boolean }) => {
+    const r = queueMicro(!o.json);
+    if (o.json) console.log(JSON.stringify(r));
+  });
+
+program.parse(process.argv);

@@ -1,0 +1,83 @@
+/**
+ * Clock domains (gem5 `ClockDomain`/`ClockedObject`).
+ *
+ * A domain has a frequency in Hz. Edge n falls at floor(n * 1e12 / f) ps, computed exactly with
+ * integers (the period of 33.333 MHz or 133 MHz is not a whole number of ps, so edges are not
+ * n * period rounded once; they never drift). Every timed action of a component lands on an edge
+ * of its clock: components ask for `edgeAtOrAfter(now)` or `edgeAfterCycles(now, n)`.
+ */
+import { checkTick, type Tick } from "./time.ts";
+
+const PS_PER_S = 1_000_000_000_000;
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+export class ClockDomain {
+  /** Period as the exact fraction num/den ps (1e12/f reduced). */
+  private readonly num: number;
+  private readonly den: number;
+
+  /**
+   * @param name  shown in stats and errors, e.g. "pci" or "cpu"
+   * @param hz    frequency in Hz, a positive integer (33_333_000 for 33.333 MHz)
+   */
+  constructor(readonly name: string, readonly hz: number) {
+    if (!Number.isInteger(hz) || hz <= 0 || hz > PS_PER_S) {
+      throw new RangeError(`clock ${name}: frequency ${hz} Hz must be a whole number of Hz in [1, 1e12]`);
+    }
+    const g = gcd(PS_PER_S, hz);
+    this.num = PS_PER_S / g;
+    this.den = hz / g;
+  }
+
+  static mhz(name: string, mhz: number): ClockDomain {
+    return new ClockDomain(name, Math.round(mhz * 1e6));
+  }
+
+  /** The nominal period in ps (may be fractional; use edges for timing). */
+  get periodPs(): number {
+    return this.num / this.den;
+  }
+
+  /** Time of edge n (n = 0 at time 0), exact. */
+  edge(n: number): Tick {
+    const q = Math.floor(n / this.den);
+    const r = n - q * this.den;
+    const rNum = r * this.num;
+    const frac = rNum <= Number.MAX_SAFE_INTEGER
+      ? Math.floor(rNum / this.den)
+      : Number((BigInt(r) * BigInt(this.num)) / BigInt(this.den)); // odd frequencies: exact, slower
+    return checkTick(q * this.num + frac, `${this.name} edge ${n}`);
+  }
+
+  /** Index of the first edge at or after time t. */
+  cycleAtOrAfter(t: Tick): number {
+    let n = Math.ceil((t * this.den) / this.num);
+    while (n > 0 && this.edge(n - 1) >= t) n--;
+    while (this.edge(n) < t) n++;
+    return n;
+  }
+
+  /** The first edge at or after time t. */
+  edgeAtOrAfter(t: Tick): Tick {
+    return this.edge(this.cycleAtOrAfter(t));
+  }
+
+  /** The edge `cycles` clock cycles after the first edge at or after t (cycles = 0: that edge). */
+  edgeAfterCycles(t: Tick, cycles: number): Tick {
+    return this.edge(this.cycleAtOrAfter(t) + cycles);
+  }
+
+  /** Duration of `cycles` cycles starting at edge `fromCycle` (differs by at most 1 ps between starts). */
+  cyclesToTicks(cycles: number, fromCycle = 0): Tick {
+    return this.edge(fromCycle + cycles) - this.edge(fromCycle);
+  }
+
+  /** Whole cycles elapsed in [0, t): how many edges lie strictly before t. */
+  cyclesBefore(t: Tick): number {
+    return this.cycleAtOrAfter(t);
+  }
+}

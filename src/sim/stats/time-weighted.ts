@@ -1,0 +1,89 @@
+/**
+ * Time-weighted statistics of a level over simulated time (OMNeT++ `timeavg`): queue depth,
+ * number of busy servers, or 0/1 busy for a resource. `set(now, level)` closes the interval that
+ * had the old level. `Utilization` is the 0/1 case: busy time over elapsed time.
+ */
+import type { Tick } from "../time.ts";
+
+export interface TimeWeightedReading {
+  mean: number;
+  max: number;
+  last: number;
+  elapsedPs: number;
+}
+
+export class TimeWeighted {
+  private area = 0;
+  private level = 0;
+  private since: Tick;
+  private peak = 0;
+
+  constructor(private readonly start: Tick = 0) {
+    this.since = start;
+  }
+
+  set(now: Tick, level: number): void {
+    this.area += this.level * (now - this.since);
+    this.since = now;
+    this.level = level;
+    if (level > this.peak) this.peak = level;
+  }
+
+  add(now: Tick, delta: number): void {
+    this.set(now, this.level + delta);
+  }
+
+  get current(): number {
+    return this.level;
+  }
+
+  /** Integral of the level over [start, now] in level x ps. */
+  integral(now: Tick): number {
+    return this.area + this.level * (now - this.since);
+  }
+
+  read(now: Tick): TimeWeightedReading {
+    const elapsed = now - this.start;
+    return { mean: elapsed > 0 ? this.integral(now) / elapsed : 0, max: this.peak, last: this.level, elapsedPs: elapsed };
+  }
+}
+
+export interface UtilizationReading {
+  utilization: number;
+  busyPs: number;
+  elapsedPs: number;
+}
+
+/**
+ * Busy time over elapsed time of a resource with `capacity` units (1 for a bus). `busy(now)` and
+ * `idle(now)` mark transitions; overlapping claims on a capacity-1 resource are a model bug.
+ */
+export class Utilization {
+  private readonly tw: TimeWeighted;
+
+  constructor(private readonly start: Tick = 0, readonly capacity = 1) {
+    this.tw = new TimeWeighted(start);
+  }
+
+  busy(now: Tick, units = 1): void {
+    this.tw.add(now, units);
+  }
+
+  idle(now: Tick, units = 1): void {
+    this.tw.add(now, -units);
+  }
+
+  get inUse(): number {
+    return this.tw.current;
+  }
+
+  busyPs(now: Tick): number {
+    return this.tw.integral(now) / this.capacity;
+  }
+
+  read(now: Tick): UtilizationReading {
+    const elapsed = now - this.start;
+    const busy = this.busyPs(now);
+    return { utilization: elapsed > 0 ? busy / elapsed : 0, busyPs: busy, elapsedPs: elapsed };
+  }
+}

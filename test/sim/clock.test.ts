@@ -1,0 +1,80 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ClockDomain } from "../../src/sim/clock.ts";
+
+/** Reference: edge n of an f-Hz clock is at floor(n * 1e12 / f) ps, in exact integer arithmetic. */
+const refEdge = (hz: number, n: number) => Number((BigInt(n) * 1_000_000_000_000n) / BigInt(hz));
+
+const expectThrow = (f: () => unknown) => {
+  try {
+    f();
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+describe("ClockDomain", () => {
+  it("50 MHz edges are every 20,000 ps exactly", () => {
+    const c = ClockDomain.mhz("ref", 50);
+    for (const n of [0, 1, 2, 49_999_999, 50_000_000, 123_456_789_012]) expect(c.edge(n)).toBe(n * 20_000);
+  });
+
+  it("33.333 MHz: period 30,000.3 ps; edge 33,333 falls exactly on 1 ms and edges never drift", () => {
+    const c = new ClockDomain("pci", 33_333_000);
+    expect(c.edge(1)).toBe(30_000);
+    expect(c.edge(10)).toBe(300_003);
+    expect(c.edge(33_333)).toBe(1_000_000_000);
+    expect(c.edge(33_333_000)).toBe(1_000_000_000_000);
+    expect(c.edge(33_333_000 * 3600)).toBe(3600 * 1_000_000_000_000);
+  });
+
+  it("133 MHz: edge 133 is exactly 1 us, edge 1 is floor(7518.79) ps", () => {
+    const c = ClockDomain.mhz("cpu", 133);
+    expect(c.edge(1)).toBe(7_518);
+    expect(c.edge(2)).toBe(15_037);
+    expect(c.edge(133)).toBe(1_000_000);
+    expect(c.edge(133_000_000)).toBe(1_000_000_000_000);
+  });
+
+  it("edges match exact integer arithmetic for any frequency and cycle (incl. co-prime 33,333,333 Hz)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(33_333_000, 33_333_333, 50_000_000, 66_666_667, 133_000_000, 200_000_000, 12_500_000),
+        fc.integer({ min: 0, max: 2 ** 38 }),
+        (hz, n) => {
+          const c = new ClockDomain("c", hz);
+          if (refEdge(hz, n) > Number.MAX_SAFE_INTEGER) return expectThrow(() => c.edge(n));
+          return c.edge(n) === refEdge(hz, n);
+        },
+      ),
+    );
+  });
+
+  it("edgeAtOrAfter(t) is the first edge not before t", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(33_333_000, 33_333_333, 50_000_000, 133_000_000),
+        fc.integer({ min: 0, max: 2 ** 50 }),
+        (hz, t) => {
+          const c = new ClockDomain("c", hz);
+          const n = c.cycleAtOrAfter(t);
+          return c.edge(n) >= t && (n === 0 || c.edge(n - 1) < t) && c.edgeAtOrAfter(t) === c.edge(n);
+        },
+      ),
+    );
+  });
+
+  it("edgeAfterCycles lands on an edge; cyclesToTicks of 1 differs by at most 1 ps from the period", () => {
+    const c = ClockDomain.mhz("cpu", 133);
+    const t = c.edgeAfterCycles(1_000_001, 10);
+    expect(c.edgeAtOrAfter(t)).toBe(t);
+    expect(c.edge(c.cycleAtOrAfter(1_000_001) + 10)).toBe(t);
+    for (let k = 0; k < 200; k++) expect(Math.abs(c.cyclesToTicks(1, k) - c.periodPs)).toBeLessThan(1);
+  });
+
+  it("rejects a non-integer or zero frequency", () => {
+    expect(() => new ClockDomain("bad", 0)).toThrow(/frequency/);
+    expect(() => new ClockDomain("bad", 1.5)).toThrow(/frequency/);
+  });
+});

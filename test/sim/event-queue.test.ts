@@ -1,0 +1,83 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { SimEvent } from "../../src/sim/event.ts";
+import { EventQueue } from "../../src/sim/event-queue.ts";
+import { Priority } from "../../src/sim/priority.ts";
+import { Simulator } from "../../src/sim/simulator.ts";
+
+describe("event order", () => {
+  it("same-time events run by priority, then in insertion order", () => {
+    const sim = new Simulator();
+    const log: string[] = [];
+    const mk = (name: string, p: number) => sim.event(name, () => log.push(name), p);
+    const t = 1000;
+    sim.schedule(mk("stats", Priority.Stats), t);
+    sim.schedule(mk("default-1", Priority.Default), t);
+    sim.schedule(mk("deliver", Priority.Deliver), t);
+    sim.schedule(mk("default-2", Priority.Default), t);
+    sim.schedule(mk("state", Priority.State), t);
+    sim.schedule(mk("earlier", Priority.Stop), t - 1);
+    sim.schedule(mk("default-3", Priority.Default), t);
+    sim.run();
+    expect(log).toEqual(["earlier", "state", "deliver", "default-1", "default-2", "default-3", "stats"]);
+  });
+
+  it("a rescheduled event takes a new sequence number: it runs after same-time peers scheduled before the move", () => {
+    const sim = new Simulator();
+    const log: string[] = [];
+    const a = sim.event("a", () => log.push("a"));
+    const b = sim.event("b", () => log.push("b"));
+    sim.schedule(a, 10);
+    sim.schedule(b, 10);
+    sim.schedule(a, 10); // moved: now after b
+    sim.run();
+    expect(log).toEqual(["b", "a"]);
+  });
+
+  it("priorities are ordered as documented", () => {
+    const order = [Priority.State, Priority.Deliver, Priority.Default, Priority.Arbitrate, Priority.Cpu, Priority.Timer, Priority.Stats, Priority.Stop];
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+  });
+});
+
+type Op = { kind: "schedule"; ev: number; t: number } | { kind: "cancel"; ev: number } | { kind: "pop" };
+
+describe("EventQueue against a sorted-list model", () => {
+  it("schedule, reschedule, cancel and pop agree with the reference order for any operation sequence", () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("schedule" as const), ev: fc.integer({ min: 0, max: 19 }), t: fc.integer({ min: 0, max: 50 }) }),
+      fc.record({ kind: fc.constant("cancel" as const), ev: fc.integer({ min: 0, max: 19 }) }),
+      fc.record({ kind: fc.constant("pop" as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 20, maxLength: 20 }), (ops: Op[], prios) => {
+        const q = new EventQueue(16);
+        const evs = prios.map((p, i) => new SimEvent(`e${i}`, () => {}, p * 10));
+        // model: entries [t, prio, seq, id]
+        let model: [number, number, number, number][] = [];
+        let seq = 0;
+        for (const o of ops) {
+          if (o.kind === "schedule") {
+            model = model.filter((m) => m[3] !== o.ev);
+            model.push([o.t, evs[o.ev]!.priority, seq++, o.ev]);
+            q.schedule(evs[o.ev]!, o.t);
+          } else if (o.kind === "cancel") {
+            const had = model.some((m) => m[3] === o.ev);
+            model = model.filter((m) => m[3] !== o.ev);
+            if (q.cancel(evs[o.ev]!) !== had) return false;
+          } else {
+            model.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]);
+            const want = model.shift();
+            const got = q.pop();
+            if ((want === undefined) !== (got === undefined)) return false;
+            if (want && got !== evs[want[3]]) return false;
+          }
+          if (q.size !== model.length) return false;
+        }
+        for (const ev of evs) if (ev.scheduled !== model.some((m) => m[3] === evs.indexOf(ev))) return false;
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { Simulator } from "../../src/sim/simulator.ts";
+import { SimTimeError } from "../../src/sim/time.ts";
+
+/** A small hold-model run; returns a hash of the (time, event index) trace. */
+function tracedRun(seed: number, pending = 200, total = 20_000): { hash: number; now: number } {
+  const sim = new Simulator({ seed });
+  const rng = sim.streams.stream("hold");
+  let left = total - pending;
+  let h = 0x811c9dc5;
+  const mix = (x: number) => {
+    h = Math.imul(h ^ (x & 0xffffffff), 0x01000193) >>> 0;
+    h = Math.imul(h ^ Math.floor(x / 2 ** 32), 0x01000193) >>> 0;
+  };
+  for (let i = 0; i < pending; i++) {
+    const ev = sim.event(`hold${i}`, () => {
+      mix(sim.now);
+      mix(i);
+      if (left-- > 0) sim.schedule(ev, sim.now + Math.floor(rng.exponential(1_000_000)));
+    });
+    sim.schedule(ev, Math.floor(rng.exponential(1_000_000)));
+  }
+  sim.run();
+  return { hash: h, now: sim.now };
+}
+
+describe("Simulator", () => {
+  it("a seeded run is bit-identical twice, and another seed differs", () => {
+    const a = tracedRun(42), b = tracedRun(42), c = tracedRun(43);
+    expect(a).toEqual(b);
+    expect(c.hash).not.toBe(a.hash);
+  });
+
+  it("runs until a time (inclusive), then resumes where it left off", () => {
+    const sim = new Simulator();
+    const seen: number[] = [];
+    const tick = sim.event("tick", () => {
+      seen.push(sim.now);
+      if (sim.now < 100) sim.scheduleIn(tick, 10);
+    });
+    sim.schedule(tick, 0);
+    expect(sim.run(50)).toEqual({ reason: "until", now: 50, events: 6 });
+    expect(seen).toEqual([0, 10, 20, 30, 40, 50]);
+    const r = sim.run();
+    expect(r.reason).toBe("idle");
+    expect(seen.at(-1)).toBe(100);
+    expect(sim.eventsProcessed).toBe(11);
+  });
+
+  it("stops on request after the current event, and can be resumed", () => {
+    const sim = new Simulator();
+    let n = 0;
+    const ev = sim.event("count", () => {
+      n++;
+      if (n === 3) sim.stop();
+      sim.scheduleIn(ev, 5);
+    });
+    sim.schedule(ev, 0);
+    expect(sim.run().reason).toBe("stopped");
+    expect(n).toBe(3);
+    expect(sim.run(1000).reason).toBe("until");
+    expect(n).toBe(3 + (1000 - 15) / 5 + 1); // stopped after t = 10; resumed events at 15, 20, ..., 1000
+  });
+
+  it("refuses to schedule in the past or beyond 2^53 ps", () => {
+    const sim = new Simulator();
+    const ev = sim.event("x", () => {});
+    sim.schedule(ev, 10);
+    sim.run();
+    expect(() => sim.schedule(ev, 5)).toThrow(/in the past/);
+    expect(() => sim.schedule(ev, 2 ** 53)).toThrow(SimTimeError);
+    expect(() => sim.scheduleIn(ev, -1)).toThrow(/negative/);
+  });
+
+  it("an idle simulator schedules nothing and returns at once", () => {
+    const sim = new Simulator();
+    expect(sim.run()).toEqual({ reason: "idle", now: 0, events: 0 });
+  });
+});
