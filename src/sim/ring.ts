@@ -1,0 +1,61 @@
+/**
+ * A bounded FIFO of integers (frame handles, request ids) over an Int32Array ring: Click's
+ * `SimpleQueue` with its counters as API. `push` returns false when full and counts the drop;
+ * the caller names the cause. Nothing is allocated after construction.
+ */
+export class IntRing {
+  private readonly buf: Int32Array;
+  private head = 0;
+  private len = 0;
+  /** Pushes refused because the ring was full. */
+  drops = 0;
+  /** Largest occupancy seen. */
+  highWater = 0;
+  /** Items ever accepted. */
+  enqueued = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity ${capacity} must be a positive integer`);
+    this.buf = new Int32Array(capacity);
+  }
+
+  get size(): number {
+    return this.len;
+  }
+
+  get full(): boolean {
+    return this.len === this.capacity;
+  }
+
+  push(x: number): boolean {
+    if (this.len === this.capacity) {
+      this.drops++;
+      return false;
+    }
+    let i = this.head + this.len;
+    if (i >= this.capacity) i -= this.capacity;
+    this.buf[i] = x;
+    this.len++;
+    this.enqueued++;
+    if (this.len > this.highWater) this.highWater = this.len;
+    return true;
+  }
+
+  /** The oldest item, or -1 when empty. */
+  peek(): number {
+    return this.len === 0 ? -1 : this.buf[this.head]!;
+  }
+
+  /** Removes and returns the oldest item, or -1 when empty. */
+  shift(): number {
+    if (this.len === 0) return -1;
+    const x = this.buf[this.head]!;
+    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
+    this.len--;
+    return x;
+  }
+
+  read(): { size: number; capacity: number; highWater: number; drops: number; enqueued: number } {
+    return { size: this.len, capacity: this.capacity, highWater: this.highWater, drops: this.drops, enqueued: this.enqueued };
+  }
+}
