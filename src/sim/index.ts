@@ -3,7 +3,7 @@ export { ClockDomain } from "./clock.ts";
 export { SimEvent } from "./event.ts";
 export { EventQueue } from "./event-queue.ts";
 export { MAX_PRIORITY, Priority, type PriorityName } from "./priority.ts";
-export { IntRing } from "./ring.ts";
+export { IntRing, Ring } from "./ring.ts";
 export { hashName, RandomStream, RandomStreams } from "./random.ts";
 export { Simulator, type RunResult, type SimulatorOptions, type StopReason } from "./simulator.ts";
 export * from "./stats/index.ts";

@@ -59,3 +59,66 @@ export class IntRing {
     return { size: this.len, capacity: this.capacity, highWater: this.highWater, drops: this.drops, enqueued: this.enqueued };
   }
 }
+
+/** A bounded FIFO of object references (preallocated requests), same contract as IntRing. */
+export class Ring<T> {
+  private readonly buf: (T | undefined)[];
+  private head = 0;
+  private len = 0;
+  drops = 0;
+  highWater = 0;
+  enqueued = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity ${capacity} must be a positive integer`);
+    this.buf = new Array<T | undefined>(capacity).fill(undefined);
+  }
+
+  get size(): number {
+    return this.len;
+  }
+
+  get full(): boolean {
+    return this.len === this.capacity;
+  }
+
+  push(x: T): boolean {
+    if (this.len === this.capacity) {
+      this.drops++;
+      return false;
+    }
+    let i = this.head + this.len;
+    if (i >= this.capacity) i -= this.capacity;
+    this.buf[i] = x;
+    this.len++;
+    this.enqueued++;
+    if (this.len > this.highWater) this.highWater = this.len;
+    return true;
+  }
+
+  /** Puts x back at the head (a continuation that must go first); false when full. */
+  unshift(x: T): boolean {
+    if (this.len === this.capacity) {
+      this.drops++;
+      return false;
+    }
+    this.head = this.head === 0 ? this.capacity - 1 : this.head - 1;
+    this.buf[this.head] = x;
+    this.len++;
+    if (this.len > this.highWater) this.highWater = this.len;
+    return true;
+  }
+
+  peek(): T | undefined {
+    return this.len === 0 ? undefined : this.buf[this.head];
+  }
+
+  shift(): T | undefined {
+    if (this.len === 0) return undefined;
+    const x = this.buf[this.head];
+    this.buf[this.head] = undefined;
+    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
+    this.len--;
+    return x;
+  }
+}

@@ -73,11 +73,13 @@ export class Simulator {
   }
 
   /**
-   * Runs events in (time, priority, sequence) order. Events at exactly `until` are run; on
-   * return with reason "until", `now` is `until`. Resumable: call again to continue.
+   * Runs events in (time, priority, sequence) order. Events at exactly `until` are run. With an
+   * explicit `until`, `now` is `until` on return unless a stop came first (reason "idle" tells
+   * that no events remain); without one, the run ends at the last event. Resumable.
    */
   run(until: Tick = MAX_TICK): RunResult {
     checkTick(until, "run until");
+    const bounded = until !== MAX_TICK;
     const q = this.queue;
     let count = 0;
     let reason: StopReason;
@@ -90,6 +92,7 @@ export class Simulator {
       const t = q.peekTime();
       if (t === Infinity) {
         reason = "idle";
+        if (bounded) this.now = until; // nothing more to do: time still passes up to `until`
         break;
       }
       if (t > until) {

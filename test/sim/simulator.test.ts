@@ -72,8 +72,9 @@ describe("Simulator", () => {
     expect(() => sim.scheduleIn(ev, -1)).toThrow(/negative/);
   });
 
-  it("an idle simulator schedules nothing and returns at once", () => {
+  it("an idle simulator schedules nothing and returns at once; with a bound, time still passes to it", () => {
     const sim = new Simulator();
     expect(sim.run()).toEqual({ reason: "idle", now: 0, events: 0 });
+    expect(sim.run(1000)).toEqual({ reason: "idle", now: 1000, events: 0 });
   });
 });

@@ -1,0 +1,40 @@
+/**
+ * What each firmware operation costs the R4700, as data: the instructions it executes beyond the
+ * loads and stores the firmware records explicitly (each of those counts one instruction and goes
+ * through the data-cache model). Recalibrate by editing this table; docs/hardware.md ("R4700
+ * calibration") shows the forwarding path's total against the Cisco 3640 fast-switching budget of
+ * hw-params.md §10.4 (1,400-2,000 cycles per packet at 100 MHz).
+ *
+ * All counts are assumptions (no instruction-level source exists for this firmware); the
+ * reasoning for each is in `why`.
+ */
+export interface OpCost {
+  instructions: number;
+  why: string;
+}
+
+export const OP_COSTS = {
+  interruptEntry: { instructions: 120, why: "exception vector, save ~30 GPRs + CP0 state, read cause and dispatch" },
+  interruptExit: { instructions: 80, why: "restore registers, eret, re-enable the controller's interrupt" },
+  descriptorRead: { instructions: 60, why: "read the GT-48002 CPU-buffer header word, length, source port, ring index" },
+  headerParse: { instructions: 90, why: "Ethernet/VLAN/IPv4 header checks and L4 port extraction for the flow key" },
+  flowHash: { instructions: 40, why: "5-tuple hash (shifts and xors; no multiply)" },
+  flowLookup: { instructions: 70, why: "bucket walk and key compare in the flow table" },
+  flowInsert: { instructions: 110, why: "allocate an entry, write key, server and timestamp, link into bucket" },
+  schedule: { instructions: 150, why: "load-balancing decision: scan server states and loads (up to a few dozen servers)" },
+  macRewrite: { instructions: 12, why: "write 6 bytes of destination MAC into the frame buffer" },
+  handBack: { instructions: 180, why: "build the GalNet BUFFER_REQUEST on the source's behalf and post it to the controller" },
+  arpReply: { instructions: 220, why: "build an ARP reply frame in a CPU buffer and queue it for transmit" },
+  checksumUpdate: { instructions: 25, why: "RFC 1624 incremental update of one 16-bit checksum (prior-art NAT)" },
+  addressRewrite: { instructions: 20, why: "rewrite one IPv4 address field (prior-art NAT)" },
+  healthProbe: { instructions: 400, why: "build and send one probe, arm its timeout, update the server's state" },
+  balanceRound: { instructions: 600, why: "the periodic load-balancing routine: read counters for each server and pick the optimum" },
+  timerTick: { instructions: 50, why: "timer interrupt bookkeeping" },
+} as const satisfies Record<string, OpCost>;
+
+export type OpName = keyof typeof OP_COSTS;
+
+/** Dense op ids for the allocation-free cost trace. */
+export const OP_NAMES = Object.keys(OP_COSTS) as OpName[];
+export const OP_ID: Record<OpName, number> = Object.fromEntries(OP_NAMES.map((n, i) => [n, i])) as Record<OpName, number>;
+export const OP_INSTRUCTIONS = Int32Array.from(OP_NAMES.map((n) => OP_COSTS[n].instructions));

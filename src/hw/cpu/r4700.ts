@@ -1,0 +1,298 @@
+/**
+ * IDT R4700 CPU running the switch firmware (hw-params.md §1). Scalar, in order, one instruction
+ * per cycle at best: a job's cost is its instructions x (baseCpi + stallCpi) plus the stalls its
+ * memory accesses cause. Instruction fetches go through a 16 KB 2-way I-cache and loads and stores
+ * through a 16 KB 2-way write-back D-cache (§1 rows "I-cache", "D-cache"); a miss fills one
+ * 32-byte line through the GT-64010's DRAM controller, a dirty victim is written back first.
+ * Uncached reads of PCI devices stall for a PCI read round trip; uncached writes are posted.
+ *
+ * Jobs: firmware work (an interrupt for a frame, a timer) is posted as a `CpuJob`. When the CPU
+ * takes a job it charges interrupt entry, runs the job's logic once (`execute`), which records its
+ * operations and accesses in a CostTrace, then replays the trace in simulated time, and calls
+ * `complete()` when the last cycle is spent: effects (hand the frame back, transmit) happen then.
+ * Jobs run one at a time, in arrival order. An idle CPU schedules nothing.
+ *
+ * Counters: jobs, cycles busy and stalled, utilisation, cycles per job (histogram), cache stats.
+ */
+import { ClockDomain } from "../../sim/clock.ts";
+import type { SimEvent } from "../../sim/event.ts";
+import { Priority } from "../../sim/priority.ts";
+import { Ring } from "../../sim/ring.ts";
+import type { Simulator } from "../../sim/simulator.ts";
+import { Utilization } from "../../sim/stats/time-weighted.ts";
+import { DramController, MemRequest } from "../gt64010/dram.ts";
+import { Cache, CacheOutcome, R4700_DCACHE, type CacheParams } from "./cache.ts";
+import { CostTrace, TraceKind } from "./cost-trace.ts";
+import { OP_INSTRUCTIONS, OP_NAMES } from "./op-costs.ts";
+
+export interface CpuJob {
+  /** Runs the firmware's logic for this job, recording what it does into `trace`. */
+  execute(trace: CostTrace): void;
+  /** Called when the job's last cycle is spent. */
+  complete(): void;
+}
+
+/** How the CPU reads a device over PCI: the board wires this to the GT-64010's PCI master. */
+export interface UncachedPort {
+  /** Starts a read of `bytes`; calls `done` when the data is back at the CPU. */
+  read(bytes: number, done: () => void): void;
+  /** Posts a write of `bytes`: true if posted (`done` is not called), false if the post buffer is full (`done` is called once it is taken). */
+  write(bytes: number, done: () => void): boolean;
+}
+
+export interface R4700Params {
+  /** Core clock in Hz. Default 133 MHz (§1: parts offered at 80-200 MHz; 100-150 typical in 1997). */
+  clockHz: number;
+  /** Cycles per instruction with no stalls. Default 1.0 (§1 "scalar, 5-stage pipeline"; §10.6 base CPI). */
+  baseCpi: number;
+  /** Extra cycles per instruction for load-use and branch stalls. Default 0.25 (assumption, §1 load-use 1 cycle, §10.6). */
+  stallCpi: number;
+  /** Data cache geometry. Default 16 KB, 2-way, 32 B lines (§1). */
+  dcache: CacheParams;
+  /** Instruction cache geometry. Default 16 KB, 2-way, 32 B lines (§1). */
+  icache: CacheParams;
+  /** Jobs that may wait (pending interrupts). Default 64 (assumption: the controller's CPU-buffer ring). */
+  jobQueue: number;
+  /** Base address of the firmware's code (for I-cache placement). */
+  codeBase: number;
+}
+
+export const DEFAULT_R4700: R4700Params = {
+  clockHz: 133_000_000,
+  baseCpi: 1.0,
+  stallCpi: 0.25,
+  dcache: R4700_DCACHE,
+  icache: { sizeBytes: 16_384, ways: 2, lineBytes: 32 },
+  jobQueue: 64,
+  codeBase: 0x1fc0_0000,
+};
+
+const INSTR_BYTES = 4;
+
+export class R4700 {
+  readonly params: R4700Params;
+  readonly clock: ClockDomain;
+  readonly dcache: Cache;
+  readonly icache: Cache;
+  /** Wired by the board for uncached device access; absent means such accesses are free. */
+  uncached: UncachedPort | undefined;
+
+  private readonly jobs: Ring<CpuJob>;
+  private job: CpuJob | undefined;
+  private readonly trace: CostTrace;
+  private readonly opAddr: Float64Array; // code address of each op
+  private idx = 0;
+  private opLine = 0; // next I-cache line of the op being fetched
+  private pending = 0; // cycles (fractional) accumulated since the last flush
+  private jobCycles = 0;
+  private readonly memReq: MemRequest;
+  private writebackPending = -1; // line address still to fill after a write-back
+  private readonly resume: SimEvent;
+  private readonly finish: SimEvent;
+  private readonly issue: SimEvent;
+  private readonly util: Utilization;
+  private readonly onMemDone: () => void;
+  private readonly onUncachedDone: () => void;
+  private readonly issueUncached: SimEvent;
+  private uncachedRead = false;
+  private uncachedBytes = 0;
+  private jobStart = 0;
+  private jobTimePs = 0;
+
+  jobsDone = 0;
+  busyCycles = 0;
+  stallPs = 0;
+  private stallFrom = 0;
+  instructions = 0;
+  jobsRefused = 0;
+
+  constructor(private readonly sim: Simulator, readonly name: string, private readonly dram: DramController, params: Partial<R4700Params> = {}) {
+    this.params = { ...DEFAULT_R4700, ...params };
+    const p = this.params;
+    if (!Number.isInteger(p.clockHz) || p.clockHz < 1e6) throw new RangeError(`${name}: clockHz must be an integer >= 1 MHz`);
+    if (!(p.baseCpi > 0) || !(p.stallCpi >= 0)) throw new RangeError(`${name}: baseCpi must be > 0 and stallCpi >= 0`);
+    this.clock = new ClockDomain(`${name}.clk`, p.clockHz);
+    this.dcache = new Cache(p.dcache);
+    this.icache = new Cache(p.icache);
+    this.trace = new CostTrace(8192, p.dcache.lineBytes);
+    this.jobs = new Ring(p.jobQueue);
+    // Lay the ops' code out one after another from codeBase, each aligned to an I-cache line.
+    this.opAddr = new Float64Array(OP_NAMES.length);
+    let a = p.codeBase;
+    OP_NAMES.forEach((_, i) => {
+      this.opAddr[i] = a;
+      a += Math.ceil((OP_INSTRUCTIONS[i]! * INSTR_BYTES) / p.icache.lineBytes) * p.icache.lineBytes;
+    });
+    this.util = new Utilization(sim.now);
+    const requester = dram.addRequester(`${name}`);
+    this.onMemDone = () => this.memDone();
+    this.memReq = new MemRequest(requester, this.onMemDone);
+    this.resume = sim.event(`${name}.resume`, () => this.step(), Priority.Cpu);
+    this.finish = sim.event(`${name}.finish`, () => this.endJob(), Priority.Cpu);
+    this.issue = sim.event(`${name}.issue`, () => this.issueMem(), Priority.Cpu);
+    this.issueUncached = sim.event(`${name}.uncached`, () => this.startUncached(), Priority.Cpu);
+    this.onUncachedDone = () => this.resumeAfterStall();
+  }
+
+  get busy(): boolean {
+    return this.job !== undefined;
+  }
+
+  get queuedJobs(): number {
+    return this.jobs.size;
+  }
+
+  /** Posts a job (an interrupt). False when the pending-job queue is full. */
+  post(job: CpuJob): boolean {
+    if (!this.jobs.push(job)) {
+      this.jobsRefused++;
+      return false;
+    }
+    if (!this.job) this.startJob();
+    return true;
+  }
+
+  private startJob(): void {
+    const job = this.jobs.shift();
+    if (!job) return;
+    this.job = job;
+    this.jobStart = this.sim.now;
+    this.util.busy(this.sim.now);
+    this.trace.reset();
+    this.trace.op("interruptEntry");
+    job.execute(this.trace);
+    this.trace.op("interruptExit");
+    this.idx = 0;
+    this.opLine = 0;
+    this.pending = 0;
+    this.jobCycles = 0;
+    this.sim.schedule(this.resume, this.clock.edgeAtOrAfter(this.sim.now));
+  }
+
+  /** Replays the trace from `idx` until a stall or the end. */
+  private step(): void {
+    const t = this.trace, cpi = this.params.baseCpi + this.params.stallCpi;
+    while (this.idx < t.length) {
+      const k = t.kind[this.idx]!, v = t.value[this.idx]!;
+      this.idx++;
+      if (k === TraceKind.Op) {
+        const n = OP_INSTRUCTIONS[v]!;
+        const lb = this.params.icache.lineBytes;
+        const lines = Math.ceil((n * INSTR_BYTES) / lb);
+        if (this.opLine === 0) {
+          this.instructions += n;
+          this.pending += n * cpi;
+        }
+        // fetch the op's code through the I-cache, line by line (instruction lines are never dirty)
+        while (this.opLine < lines) {
+          const addr = this.opAddr[v]! + this.opLine++ * lb;
+          if (this.icache.access(addr, false) !== CacheOutcome.Hit) {
+            this.idx--; // come back to this op for its remaining lines
+            return this.stallFor(addr, -1, lb);
+          }
+        }
+        this.opLine = 0;
+      } else if (k === TraceKind.Load || k === TraceKind.Store) {
+        this.instructions++;
+        this.pending += cpi;
+        const o = this.dcache.access(v, k === TraceKind.Store);
+        if (o === CacheOutcome.Miss) return this.stallFor(v, -1, this.params.dcache.lineBytes);
+        if (o === CacheOutcome.MissDirty) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+      } else if (k === TraceKind.UncachedRead || k === TraceKind.UncachedWrite) {
+        this.instructions++;
+        this.pending += cpi;
+        if (this.uncached) return this.stallUncached(k === TraceKind.UncachedRead, v);
+      }
+    }
+    const cycles = Math.ceil(this.pending);
+    this.jobCycles += cycles;
+    this.busyCycles += cycles;
+    this.pending = 0;
+    this.sim.schedule(this.finish, this.clock.edgeAfterCycles(this.sim.now, cycles));
+  }
+
+  /** Spends the pending cycles, then goes to memory for `addr` (after writing `victim` back, if any). */
+  private stallFor(addr: number, victim: number, lb: number): void {
+    const cycles = Math.ceil(this.pending);
+    this.jobCycles += cycles;
+    this.busyCycles += cycles;
+    this.pending = 0;
+    this.memReq.bytes = lb;
+    if (victim >= 0) {
+      this.memReq.write = true;
+      this.memReq.addr = victim;
+      this.writebackPending = Math.floor(addr / lb) * lb;
+    } else {
+      this.memReq.write = false;
+      this.memReq.addr = Math.floor(addr / lb) * lb;
+      this.writebackPending = -1;
+    }
+    this.sim.schedule(this.issue, this.clock.edgeAfterCycles(this.sim.now, cycles));
+  }
+
+  private issueMem(): void {
+    this.stallFrom = this.sim.now;
+    if (!this.dram.submit(this.memReq)) {
+      // memory queue full: try again on the next memory clock edge (the SysAD handshake waits)
+      this.sim.schedule(this.issue, this.dram.clock.edgeAfterCycles(this.sim.now + 1, 0));
+    }
+  }
+
+  private memDone(): void {
+    if (this.writebackPending >= 0) {
+      this.memReq.write = false;
+      this.memReq.addr = this.writebackPending;
+      this.writebackPending = -1;
+      if (!this.dram.submit(this.memReq)) this.sim.schedule(this.issue, this.dram.clock.edgeAfterCycles(this.sim.now + 1, 0));
+      return;
+    }
+    this.resumeAfterStall();
+  }
+
+  private resumeAfterStall(): void {
+    const at = this.clock.edgeAtOrAfter(this.sim.now);
+    this.stallPs += at - this.stallFrom;
+    this.sim.schedule(this.resume, at);
+  }
+
+  private stallUncached(read: boolean, bytes: number): void {
+    const cycles = Math.ceil(this.pending);
+    this.jobCycles += cycles;
+    this.busyCycles += cycles;
+    this.pending = 0;
+    this.uncachedRead = read;
+    this.uncachedBytes = bytes;
+    this.sim.schedule(this.issueUncached, this.clock.edgeAfterCycles(this.sim.now, cycles));
+  }
+
+  private startUncached(): void {
+    this.stallFrom = this.sim.now;
+    if (this.uncachedRead) this.uncached!.read(this.uncachedBytes, this.onUncachedDone);
+    else if (this.uncached!.write(this.uncachedBytes, this.onUncachedDone)) this.sim.schedule(this.resume, this.sim.now);
+  }
+
+  private endJob(): void {
+    const job = this.job!;
+    this.job = undefined;
+    this.jobsDone++;
+    this.jobTimePs += this.sim.now - this.jobStart;
+    this.util.idle(this.sim.now);
+    job.complete();
+    if (!this.job && this.jobs.size > 0) this.startJob();
+  }
+
+  read(now: number) {
+    return {
+      clockMHz: this.params.clockHz / 1e6,
+      utilization: this.util.read(now).utilization,
+      jobs: this.jobsDone,
+      jobsRefused: this.jobsRefused,
+      instructions: this.instructions,
+      busyCycles: this.busyCycles,
+      stallCycles: Math.round((this.stallPs * this.params.clockHz) / 1e12),
+      cyclesPerJob: this.jobsDone ? (this.jobTimePs * this.params.clockHz) / 1e12 / this.jobsDone : 0,
+      dcache: this.dcache.read(),
+      icache: this.icache.read(),
+    };
+  }
+}
