@@ -1,0 +1,54 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { AddressTable } from "../../src/hw/gt48002/address-table.ts";
+
+describe("GT-48002 address table", () => {
+  it("learns, refreshes and ages dynamic entries; static entries never age or move", () => {
+    const t = new AddressTable({ entries: 16, agingPs: 1000 });
+    t.learn(0xaabbccddeeff, 1, 0);
+    expect(t.port[t.lookup(0xaabbccddeeff, 500)]).toBe(1);
+    t.learn(0xaabbccddeeff, 0, 900); // moved to port 0, refreshed
+    expect(t.port[t.lookup(0xaabbccddeeff, 1800)]).toBe(0);
+    expect(t.lookup(0xaabbccddeeff, 1901)).toBe(-1); // aged out
+    const s = t.setStatic(0x020000000001, 5, true);
+    t.learn(0x020000000001, 2, 10);
+    expect(t.port[t.lookup(0x020000000001, 1e9)]).toBe(5);
+    expect(t.intervention(s)).toBe(true);
+  });
+
+  it("holds at most `entries` addresses and counts learning failures", () => {
+    const t = new AddressTable({ entries: 8, agingPs: 1e12 });
+    for (let i = 0; i < 10; i++) t.learn(0x100 + i, 0, 0);
+    expect(t.size).toBe(8);
+    expect(t.read().learnFailures).toBe(2);
+  });
+
+  it("agrees with a Map model over random learn/remove/lookup sequences", () => {
+    const op = fc.oneof(
+      fc.record({ k: fc.constant("learn" as const), mac: fc.integer({ min: 0, max: 40 }), port: fc.integer({ min: 0, max: 7 }) }),
+      fc.record({ k: fc.constant("remove" as const), mac: fc.integer({ min: 0, max: 40 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const t = new AddressTable({ entries: 64, agingPs: 1e15 });
+        const m = new Map<number, number>();
+        for (const o of ops) {
+          const mac = 0x0200_0000_0000 + o.mac * 7919;
+          if (o.k === "learn") {
+            t.learn(mac, o.port, 0);
+            m.set(mac, o.port);
+          } else {
+            expect(t.remove(mac)).toBe(m.delete(mac));
+          }
+        }
+        for (let i = 0; i <= 40; i++) {
+          const mac = 0x0200_0000_0000 + i * 7919;
+          const s = t.lookup(mac, 0);
+          if (m.has(mac)) expect(t.port[s]).toBe(m.get(mac));
+          else expect(s).toBe(-1);
+        }
+        expect(t.size).toBe(m.size);
+      }),
+    );
+  });
+});
