@@ -3,7 +3,7 @@
  * pending; each, when run, schedules one more at now + Exp(mean 1 us), in integer ps. What is
  * measured is the kernel itself: Simulator.run, its EventQueue and preallocated SimEvents.
  */
-import { Simulator } from "../src/sim/simulator.ts";
+import { Simulator, type QueueKind } from "../src/sim/simulator.ts";
 import type { SimEvent } from "../src/sim/event.ts";
 
 export interface HoldResult {
@@ -15,8 +15,8 @@ export interface HoldResult {
 }
 
 /** Runs `total` events (including the P initial ones) with P pending; seed fixes the delays. */
-export function holdModel(pending: number, total: number, seed = 1): HoldResult {
-  const sim = new Simulator({ seed, queueCapacity: pending + 1 });
+export function holdModel(pending: number, total: number, seed = 1, queue: QueueKind = "calendar"): HoldResult {
+  const sim = new Simulator({ seed, queueCapacity: pending + 1, queue });
   const rng = sim.streams.stream("hold");
   const MEAN_PS = 1_000_000;
   let left = total - pending;
@@ -35,5 +35,5 @@ export function holdModel(pending: number, total: number, seed = 1): HoldResult 
   const t0 = process.hrtime.bigint();
   sim.run();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { engine: "flowsim", pending, events: done, seconds, eventsPerSecond: Math.round(done / seconds) };
+  return { engine: `flowsim ${queue}`, pending, events: done, seconds, eventsPerSecond: Math.round(done / seconds) };
 }

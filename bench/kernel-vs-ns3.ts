@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { holdModel, type HoldResult } from "./hold-model.ts";
+import type { QueueKind } from "../src/sim/simulator.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -30,12 +31,12 @@ function buildNs3(): string | string[] {
   return [bin];
 }
 
-export function kernelVsNs3(pending: number[], events: number, scheduler: string, json: boolean): void {
+export function kernelVsNs3(pending: number[], events: number, scheduler: string, json: boolean, queue: QueueKind = "calendar"): void {
   const built = buildNs3();
-  holdModel(1000, 500_000); // JIT warm-up
+  holdModel(1000, 500_000, 1, queue); // JIT warm-up
   for (const p of pending) {
     const total = Math.max(events, 2 * p);
-    const ours = holdModel(p, total);
+    const ours = holdModel(p, total, 1, queue);
     let peer: HoldResult | undefined;
     if (Array.isArray(built)) {
       const out = execFileSync(built[0]!, [String(p), String(total), scheduler], { encoding: "utf8" });
@@ -43,7 +44,7 @@ export function kernelVsNs3(pending: number[], events: number, scheduler: string
     }
     const ratio = peer ? ours.eventsPerSecond / peer.eventsPerSecond : undefined;
     if (json) {
-      console.log(JSON.stringify({ pending: p, events: total, flowsim: ours.eventsPerSecond, ns3: peer?.eventsPerSecond ?? null, ns3Engine: peer?.engine ?? null, ratio: ratio === undefined ? null : +ratio.toFixed(3) }));
+      console.log(JSON.stringify({ queue, pending: p, events: total, flowsim: ours.eventsPerSecond, ns3: peer?.eventsPerSecond ?? null, ns3Engine: peer?.engine ?? null, ratio: ratio === undefined ? null : +ratio.toFixed(3) }));
     } else {
       const ns3 = peer ? `${(peer.eventsPerSecond / 1e6).toFixed(2)} M/s (${peer.engine})` : "skipped";
       console.log(`P=${String(p).padStart(9)}  flowsim ${(ours.eventsPerSecond / 1e6).toFixed(2)} M/s  ns-3 ${ns3}${ratio ? `  ratio ${ratio.toFixed(2)}x` : ""}`);

@@ -8,11 +8,17 @@ import { Command, InvalidArgumentError } from "commander";
 import { holdModel } from "./hold-model.ts";
 import { kernelVsNs3 } from "./kernel-vs-ns3.ts";
 import { queueMicro } from "./queue-micro.ts";
+import type { QueueKind } from "../src/sim/simulator.ts";
 
 function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${v}"`);
   return n;
+}
+
+function queueKind(v: string): QueueKind {
+  if (v !== "calendar" && v !== "heap") throw new InvalidArgumentError(`expected calendar or heap, got "${v}"`);
+  return v;
 }
 
 const PENDING = [100, 10_000, 1_000_000];
@@ -26,12 +32,13 @@ program
   .description("hold model (P pending; each event schedules one at now + Exp(1 us)), events per second")
   .option("--json", "one JSON line per P")
   .option("--events <n>", "events per P, including the P initial ones", positiveInt, 5_000_000)
-  .action((o: { json?: boolean; events: number }) => {
-    holdModel(1000, 500_000); // JIT warm-up, not reported
+  .option("--queue <q>", "pending-event set: calendar (default) or heap", queueKind, "calendar")
+  .action((o: { json?: boolean; events: number; queue: QueueKind }) => {
+    holdModel(1000, 500_000, 1, o.queue); // JIT warm-up, not reported
     for (const p of PENDING) {
-      const r = holdModel(p, Math.max(o.events, 2 * p));
-      if (o.json) console.log(JSON.stringify({ pending: r.pending, events: r.events, seconds: +r.seconds.toFixed(3), eventsPerSecond: r.eventsPerSecond }));
-      else console.log(`P=${String(p).padStart(9)}  ${r.events} events in ${r.seconds.toFixed(3)} s  ${(r.eventsPerSecond / 1e6).toFixed(2)} M events/s`);
+      const r = holdModel(p, Math.max(o.events, 2 * p), 1, o.queue);
+      if (o.json) console.log(JSON.stringify({ queue: o.queue, pending: r.pending, events: r.events, seconds: +r.seconds.toFixed(3), eventsPerSecond: r.eventsPerSecond }));
+      else console.log(`${o.queue.padEnd(8)} P=${String(p).padStart(9)}  ${r.events} events in ${r.seconds.toFixed(3)} s  ${(r.eventsPerSecond / 1e6).toFixed(2)} M events/s`);
     }
   });
 
@@ -41,7 +48,8 @@ program
   .option("--json", "JSON lines")
   .option("--events <n>", "events per P", positiveInt, 5_000_000)
   .option("--scheduler <s>", "ns-3 scheduler: map|heap|list|calendar|priorityqueue", "map")
-  .action((o: { json?: boolean; events: number; scheduler: string }) => kernelVsNs3(PENDING, o.events, o.scheduler, !!o.json));
+  .option("--queue <q>", "flowsim's pending-event set: calendar (default) or heap", queueKind, "calendar")
+  .action((o: { json?: boolean; events: number; scheduler: string; queue: QueueKind }) => kernelVsNs3(PENDING, o.events, o.scheduler, !!o.json, o.queue));
 
 program
   .command("event-queue")

@@ -42,6 +42,7 @@ export class EventQueue {
     if (s >= SEQ_LIMIT) throw new RangeError("event sequence exhausted (2^45 insertions)");
     const key = ev.priority * SEQ_LIMIT + s;
     ev.when = when;
+    ev.pending = true;
     if (ev.pos >= 0) {
       const i = ev.pos;
       this.times[i] = when;
@@ -64,6 +65,7 @@ export class EventQueue {
     const i = ev.pos;
     if (i < 0) return false;
     ev.pos = -1;
+    ev.pending = false;
     const last = --this.n;
     if (i !== last) {
       const moved = this.evs[last]!;
@@ -80,6 +82,7 @@ export class EventQueue {
     if (this.n === 0) return undefined;
     const top = this.evs[0]!;
     top.pos = -1;
+    top.pending = false;
     const last = --this.n;
     if (last > 0) {
       this.move(last, 0);

@@ -7,8 +7,12 @@ import { MAX_PRIORITY, Priority } from "./priority.ts";
 import type { Tick } from "./time.ts";
 
 export class SimEvent {
-  /** Heap slot while scheduled, -1 otherwise. Owned by the EventQueue. */
+  /** Heap slot while scheduled, -1 otherwise. Owned by the heap EventQueue. */
   pos = -1;
+  /** Dense id given by the CalendarQueue on first schedule, -1 before. Owned by that queue. */
+  id = -1;
+  /** True while scheduled (either queue). */
+  pending = false;
   /** Time it is (or was last) scheduled for, in ps. */
   when: Tick = 0;
 
@@ -28,6 +32,6 @@ export class SimEvent {
   }
 
   get scheduled(): boolean {
-    return this.pos >= 0;
+    return this.pending;
   }
 }

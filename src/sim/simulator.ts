@@ -4,11 +4,13 @@
  * an event; a stopped or time-limited run can be resumed by calling `run` again.
  */
 import { SimEvent } from "./event.ts";
+import { CalendarQueue } from "./calendar-queue.ts";
 import { EventQueue } from "./event-queue.ts";
 import { Priority } from "./priority.ts";
 import { RandomStreams } from "./random.ts";
 import { checkTick, MAX_TICK, SimTimeError, type Tick } from "./time.ts";
 
+export type { SimEvent };
 export type StopReason = "until" | "idle" | "stopped";
 
 export interface RunResult {
@@ -19,7 +21,20 @@ export interface RunResult {
   events: number;
 }
 
+/** What the simulator needs of a pending-event set; both queues keep the (time, priority, seq) order. */
+export interface PendingEvents {
+  readonly size: number;
+  peekTime(): number;
+  schedule(ev: SimEvent, when: Tick): void;
+  cancel(ev: SimEvent): boolean;
+  pop(): SimEvent | undefined;
+}
+
+export type QueueKind = "calendar" | "heap";
+
 export interface SimulatorOptions {
+  /** Pending-event set: "calendar" (default, O(1) expected) or "heap" (binary heap, O(log n)). Same order either way. */
+  queue?: QueueKind;
   /** Run seed: every random stream derives from it and its own name. */
   seed?: number;
   /** Initial event-queue capacity (it grows by doubling). */
@@ -31,12 +46,13 @@ export class Simulator {
   now: Tick = 0;
   /** Events processed since construction. */
   eventsProcessed = 0;
-  readonly queue: EventQueue;
+  readonly queue: PendingEvents;
   readonly streams: RandomStreams;
   private stopRequested = false;
 
   constructor(opts: SimulatorOptions = {}) {
-    this.queue = new EventQueue(opts.queueCapacity ?? 1024);
+    const cap = opts.queueCapacity ?? 1024;
+    this.queue = (opts.queue ?? "calendar") === "heap" ? new EventQueue(cap) : new CalendarQueue(cap);
     this.streams = new RandomStreams(opts.seed ?? 1);
   }
 
