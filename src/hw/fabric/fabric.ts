@@ -1,0 +1,48 @@
+/**
+ * What connects the cards of a board: the external PCI bus (Fig 5A/5E), the on-board PCI bus of
+ * the special-purpose network card (5B/5C), the buffer memory arbiter (5D) or the crossbar (5F).
+ * A fabric moves a frame from one endpoint (an Ethernet controller, or main memory behind the
+ * GT-64010) to another and says when it has arrived. Each implementation models its own timing
+ * and utilisation; the GT-48002 and the boards see only this interface.
+ */
+export interface FabricTransfer {
+  /** Source and destination endpoint ids (from `addEndpoint`). */
+  src: number;
+  dst: number;
+  /** Frame handle being moved (owner-defined; the fabric only carries it). */
+  frame: number;
+  /** Frame length in bytes (without FCS). */
+  bytes: number;
+  /** Set by the fabric: when the transfer was accepted and when the frame is at `dst`. */
+  queuedAt: number;
+  doneAt: number;
+}
+
+export interface Fabric {
+  readonly name: string;
+  /** Registers an endpoint; `deliver` is called with each transfer that reaches it. */
+  addEndpoint(name: string, deliver: (t: FabricTransfer) => void, onRetry?: () => void): number;
+  /** Starts a transfer; false (and nothing changes) when the source's queue is full. */
+  transfer(t: FabricTransfer): boolean;
+  /** Transfers accepted but not yet delivered. */
+  readonly inFlight: number;
+  /** Plain-data statistics: utilisation and per-endpoint counts. */
+  read(now: number): { utilization: number } & Record<string, unknown>;
+}
+
+/** A pool of transfer records, so nothing is allocated per frame. */
+export class TransferPool {
+  private readonly free: FabricTransfer[] = [];
+  allocated = 0;
+
+  get(): FabricTransfer {
+    const t = this.free.pop();
+    if (t) return t;
+    this.allocated++;
+    return { src: 0, dst: 0, frame: -1, bytes: 0, queuedAt: 0, doneAt: 0 };
+  }
+
+  put(t: FabricTransfer): void {
+    this.free.push(t);
+  }
+}
