@@ -1,0 +1,117 @@
+/**
+ * A board is data: which components, how many, their parameters, and how they connect. This is
+ * its schema (zod), used to validate presets and users' board files; every mistake is reported
+ * as one line naming the field and what was expected. Units are in the field names (Hz, Mbps,
+ * Bytes, Ps, Clocks). Omitted parameters take the component's documented default.
+ */
+import { z } from "zod";
+
+const int = (min = 0) => z.number().int().min(min);
+const pow2 = z.number().int().positive().refine((x) => (x & (x - 1)) === 0, "expected a power of two");
+
+export const CacheSchema = z.strictObject({ sizeBytes: pow2, ways: pow2, lineBytes: pow2 }).partial();
+
+export const CpuSchema = z
+  .strictObject({
+    model: z.literal("R4700"),
+    clockHz: z.number().int().min(80_000_000).max(200_000_000),
+    baseCpi: z.number().positive(),
+    stallCpi: z.number().min(0),
+    dcache: CacheSchema,
+    icache: CacheSchema,
+    jobQueue: int(1),
+  })
+  .partial()
+  .required({ model: true });
+
+export const DramSchema = z
+  .strictObject({
+    sizeBytes: int(1),
+    tclkHz: int(1_000_000),
+    widthBytes: z.union([z.literal(4), z.literal(8), z.literal(16)]),
+    firstAccessClocks: int(1),
+    burstClocks: int(1),
+    requestOverheadClocks: int(0),
+    queueDepth: int(1),
+  })
+  .partial();
+
+/** The 4 MB fast SRAM of Fig 5C: flow and server tables and CPU packet buffers live in it. */
+export const FsramSchema = z.strictObject({
+  sizeBytes: int(1),
+  firstAccessClocks: int(1),
+  burstClocks: int(1),
+});
+
+/** The optional content-addressable memory of Fig 5C for the flow-table look-up. */
+export const CamSchema = z.strictObject({ entries: int(1), lookupPs: int(1) });
+
+export const CardSchema = z.strictObject({
+  name: z.string().min(1),
+  /** GT-48002 controllers on the card (1 on a general-purpose card, several on 5B/5C's network card). */
+  controllers: int(1),
+  portsPerController: z.literal(2).default(2),
+  portMbps: z.union([z.literal(10), z.literal(100), z.literal(1000)]).default(100),
+  bufferBytes: int(1).default(1_048_576),
+  /** On 5F: "ethernet" cards carry outbound traffic, "circuit" cards translate inbound frames in their ASIC. */
+  role: z.enum(["ethernet", "circuit"]).default("ethernet"),
+});
+
+export const InterconnectSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("pci"),
+    /** "external" backplane bus (5A, 5E) or the network card's "onboard" bus (5B, 5C). */
+    placement: z.enum(["external", "onboard"]),
+    clockHz: int(1_000_000),
+    widthBits: z.union([z.literal(32), z.literal(64)]),
+  }),
+  z.strictObject({
+    kind: z.literal("buffer-memory-arbiter"),
+    clockHz: int(1_000_000),
+    widthBits: z.number().int().positive().multipleOf(8),
+    firstAccessClocks: int(1).optional(),
+    burstClocks: int(1).optional(),
+    overheadClocks: int(0).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("crossbar"),
+    portMbps: int(1),
+    cellBytes: int(1),
+    connectPs: int(0),
+  }),
+]);
+
+export const TranslatorSchema = z.discriminatedUnion("kind", [
+  /** Fig 5E: a CPLD on the CPU board rewrites inbound destination MACs from a table in dual-port SRAM. */
+  z.strictObject({ kind: z.literal("cpld"), clockHz: int(1_000_000), lookupClocks: int(1), dpsramAccessPs: int(1) }),
+  /** Fig 5F: each circuit card's ASIC looks the destination MAC up in its look-up table. */
+  z.strictObject({ kind: z.literal("asic"), lookupPs: int(1) }),
+]);
+
+export const BoardSchema = z.strictObject({
+  name: z.string().min(1),
+  figure: z.string().optional(),
+  description: z.string(),
+  /** Management processors: one CPU board, or the two management processor cards of 5F. */
+  cpus: z.number().int().min(1).max(2).default(1),
+  cpu: CpuSchema,
+  dram: DramSchema.default({}),
+  fsram: FsramSchema.optional(),
+  cam: CamSchema.optional(),
+  cards: z.array(CardSchema).min(1),
+  interconnect: InterconnectSchema,
+  translator: TranslatorSchema.optional(),
+});
+
+export type BoardSpec = z.infer<typeof BoardSchema>;
+export type BoardInput = z.input<typeof BoardSchema>;
+
+/** One line for the first problem: `cards[2].portMbps: expected 10, 100 or 1000 (got 25)`. */
+export function formatBoardError(err: z.ZodError, source: string): string {
+  const issue = err.issues[0]!;
+  const path = issue.path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
+  let msg = issue.message;
+  if (issue.code === "unrecognized_keys") msg = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  const more = err.issues.length > 1 ? ` (and ${err.issues.length - 1} more)` : "";
+  return `${source}: ${path || "(top level)"}: ${msg}${more}`;
+}
