@@ -113,7 +113,8 @@ export class EthernetChannel {
 
   /** Frames accepted but not yet delivered or dropped (queued, on the wire, propagating). */
   get inFlightFrames(): number {
-    return this.queued + this.inFlight.size;
+    // the frame being transmitted is already in the in-flight ring
+    return this.txq.size + this.inFlight.size;
   }
 
   /** Offers a frame for transmission. Returns false (and frees it, counting the cause) if refused. */

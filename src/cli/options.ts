@@ -1,0 +1,32 @@
+/** Parsers for the CLI's flag values: each rejects bad input with one line naming the flag and what was expected. */
+import { InvalidArgumentError } from "commander";
+import { parseDuration, type Tick } from "../sim/time.ts";
+
+export function parseSeed(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isInteger(n) || n > 0xffffffff) {
+    throw new InvalidArgumentError(`expected an integer seed in [0, 4294967295], got "${v}"`);
+  }
+  return n;
+}
+
+export function parseDurationFlag(v: string): Tick {
+  const d = parseDuration(v);
+  if (typeof d === "string") throw new InvalidArgumentError(d);
+  if (d <= 0) throw new InvalidArgumentError(`duration must be positive, got "${v}"`);
+  return d;
+}
+
+export function parseLoad(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 1000) {
+    throw new InvalidArgumentError(`expected a positive load factor (1.0 = the workload's nominal rate), got "${v}"`);
+  }
+  return n;
+}
+
+export function parsePositiveInt(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${v}"`);
+  return n;
+}

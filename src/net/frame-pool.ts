@@ -1,0 +1,131 @@
+/**
+ * Pooled frame buffers: one slab ArrayBuffer cut into fixed slots, with per-slot metadata in
+ * typed arrays. A frame is named by a versioned handle (slot + generation, as thi.ng's idgen), so
+ * a handle kept after its slot was freed and reused is detected instead of silently reading
+ * another frame. Steady-state allocation is zero: `bytes(h)` returns a view made once per slot.
+ */
+export type FrameHandle = number;
+export const NO_FRAME: FrameHandle = -1;
+
+/** Thrown on a stale or foreign handle: a model bug, never bad input. */
+export class StaleFrameHandleError extends Error {
+  override name = "StaleFrameHandleError";
+}
+
+export interface FramePoolOptions {
+  /** Number of frame buffers. Default 4096. */
+  slots?: number;
+  /** Bytes per buffer. Default 2048 (a 1522-byte tagged frame with room to spare). */
+  slotBytes?: number;
+}
+
+const GEN_SHIFT = 2 ** 20; // handle = generation * 2^20 + slot (slots < 2^20, generations < 2^33)
+
+export class FramePool {
+  readonly slots: number;
+  readonly slotBytes: number;
+  private readonly slab: ArrayBuffer;
+  private readonly views: Uint8Array[];
+  private readonly gen: Uint32Array;
+  private readonly live: Uint8Array;
+  private readonly lengths: Uint16Array;
+  private readonly freeList: Int32Array;
+  private freeTop: number;
+  /** Simulation time the frame entered the system (ps), for latency. */
+  readonly ingressTime: Float64Array;
+  /** Owner-defined flow or stream id. */
+  readonly flowId: Int32Array;
+  /** Owner-defined port or place id. */
+  readonly port: Int16Array;
+
+  allocated = 0;
+  freed = 0;
+  exhausted = 0;
+  highWater = 0;
+
+  constructor(opts: FramePoolOptions = {}) {
+    this.slots = opts.slots ?? 4096;
+    this.slotBytes = opts.slotBytes ?? 2048;
+    if (!Number.isInteger(this.slots) || this.slots < 1 || this.slots >= GEN_SHIFT) throw new RangeError(`frame pool slots ${this.slots} must be in [1, 2^20)`);
+    if (!Number.isInteger(this.slotBytes) || this.slotBytes < 64 || this.slotBytes > 65535) throw new RangeError(`frame pool slotBytes ${this.slotBytes} must be in [64, 65535]`);
+    this.slab = new ArrayBuffer(this.slots * this.slotBytes);
+    this.views = Array.from({ length: this.slots }, (_, i) => new Uint8Array(this.slab, i * this.slotBytes, this.slotBytes));
+    this.gen = new Uint32Array(this.slots);
+    this.live = new Uint8Array(this.slots);
+    this.lengths = new Uint16Array(this.slots);
+    this.freeList = new Int32Array(this.slots);
+    for (let i = 0; i < this.slots; i++) this.freeList[i] = this.slots - 1 - i; // pop gives slot 0 first
+    this.freeTop = this.slots;
+    this.ingressTime = new Float64Array(this.slots);
+    this.flowId = new Int32Array(this.slots);
+    this.port = new Int16Array(this.slots);
+  }
+
+  get inUse(): number {
+    return this.slots - this.freeTop;
+  }
+
+  /** A fresh buffer (length 0), or NO_FRAME when the pool is empty (counted in `exhausted`). */
+  alloc(): FrameHandle {
+    if (this.freeTop === 0) {
+      this.exhausted++;
+      return NO_FRAME;
+    }
+    const slot = this.freeList[--this.freeTop]!;
+    this.live[slot] = 1;
+    this.lengths[slot] = 0;
+    this.allocated++;
+    if (this.inUse > this.highWater) this.highWater = this.inUse;
+    return this.gen[slot]! * GEN_SHIFT + slot;
+  }
+
+  /** The slot of a live handle; throws StaleFrameHandleError for a stale or unknown one. */
+  slotOf(h: FrameHandle): number {
+    const slot = h % GEN_SHIFT;
+    if (!(h >= 0) || slot >= this.slots || this.live[slot] !== 1 || this.gen[slot] !== Math.floor(h / GEN_SHIFT)) {
+      throw new StaleFrameHandleError(`frame handle ${h} is stale or unknown (slot ${slot})`);
+    }
+    return slot;
+  }
+
+  isLive(h: FrameHandle): boolean {
+    const slot = h % GEN_SHIFT;
+    return h >= 0 && slot < this.slots && this.live[slot] === 1 && this.gen[slot] === Math.floor(h / GEN_SHIFT);
+  }
+
+  /** The whole slot's bytes (slotBytes long); the frame is the first `length(h)` of them. */
+  bytes(h: FrameHandle): Uint8Array {
+    return this.views[this.slotOf(h)]!;
+  }
+
+  length(h: FrameHandle): number {
+    return this.lengths[this.slotOf(h)]!;
+  }
+
+  setLength(h: FrameHandle, n: number): void {
+    if (!(n >= 0 && n <= this.slotBytes)) throw new RangeError(`frame length ${n} outside [0, ${this.slotBytes}]`);
+    this.lengths[this.slotOf(h)] = n;
+  }
+
+  /** Copies `data` into a new buffer; NO_FRAME when the pool is empty. */
+  allocFrom(data: Uint8Array): FrameHandle {
+    const h = this.alloc();
+    if (h === NO_FRAME) return h;
+    const slot = h % GEN_SHIFT;
+    this.views[slot]!.set(data);
+    this.lengths[slot] = data.length;
+    return h;
+  }
+
+  free(h: FrameHandle): void {
+    const slot = this.slotOf(h);
+    this.live[slot] = 0;
+    this.gen[slot] = (this.gen[slot]! + 1) >>> 0;
+    this.freeList[this.freeTop++] = slot;
+    this.freed++;
+  }
+
+  read() {
+    return { slots: this.slots, inUse: this.inUse, highWater: this.highWater, allocated: this.allocated, freed: this.freed, exhausted: this.exhausted };
+  }
+}

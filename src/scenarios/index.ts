@@ -1,0 +1,7 @@
+/** Registers every built-in scenario. */
+import { registerScenario } from "./registry.ts";
+import { demoLink } from "./demo-link.ts";
+
+registerScenario(demoLink);
+
+export { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "./registry.ts";

@@ -1,0 +1,42 @@
+/**
+ * The built-in scenarios, by name. A scenario takes the common run options and returns a
+ * result record (plain data, JSON-ready). Later scenarios (board comparison, failover, router
+ * pooling) register here.
+ */
+import type { Tick } from "../sim/time.ts";
+
+export interface RunOptions {
+  seed: number;
+  /** Simulated duration in ps. */
+  durationPs: Tick;
+  /** Scales the workload's nominal offered rate (1.0 = nominal). */
+  load: number;
+  /** Directory for pcap captures, if any. */
+  pcapDir?: string;
+}
+
+export interface ScenarioInfo {
+  name: string;
+  description: string;
+  /** Default simulated duration in ps when --duration is not given. */
+  defaultDurationPs: Tick;
+  run(opts: RunOptions): Promise<RunRecord> | RunRecord;
+}
+
+/** One run's results, as written to JSON (see docs/results-format.md once the boards exist). */
+export type RunRecord = Record<string, unknown> & { scenario: string; seed: number; simulatedSeconds: number; wallSeconds: number };
+
+const registry = new Map<string, ScenarioInfo>();
+
+export function registerScenario(s: ScenarioInfo): void {
+  if (registry.has(s.name)) throw new Error(`scenario ${s.name} registered twice`);
+  registry.set(s.name, s);
+}
+
+export function getScenario(name: string): ScenarioInfo | undefined {
+  return registry.get(name);
+}
+
+export function listScenarios(): ScenarioInfo[] {
+  return [...registry.values()];
+}
