@@ -35,8 +35,10 @@ export class FramePool {
   readonly ingressTime: Float64Array;
   /** Owner-defined flow or stream id. */
   readonly flowId: Int32Array;
-  /** Owner-defined port or place id. */
+  /** Owner-defined port or place id (the switch: global ingress port). */
   readonly port: Int16Array;
+  /** Owner-defined second port id (the switch: global egress port once decided). */
+  readonly egressPort: Int16Array;
 
   allocated = 0;
   freed = 0;
@@ -59,6 +61,7 @@ export class FramePool {
     this.ingressTime = new Float64Array(this.slots);
     this.flowId = new Int32Array(this.slots);
     this.port = new Int16Array(this.slots);
+    this.egressPort = new Int16Array(this.slots);
   }
 
   get inUse(): number {

@@ -50,6 +50,9 @@ export const DEFAULT_DRAM: DramParams = {
 export class MemRequest {
   write = false;
   addr = 0;
+  /** Owner-defined (a frame handle, a stage). */
+  tag = 0;
+  stage = 0;
   bytes = 32;
   queuedAt = 0;
   startedAt = 0;

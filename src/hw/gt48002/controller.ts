@@ -1,0 +1,286 @@
+/**
+ * Galileo GT-48002 two-port Fast Ethernet switch controller with its 1 MB EDO buffer memory
+ * (hw-params.md §3; the patent's Figs 5A-5D). Store-and-forward: a frame is received whole
+ * (the MAC drops runts, giants and bad FCS), written into the buffer memory, its source MAC
+ * learned, and its destination MAC looked up in the 8K-entry address table, after a forwarding
+ * decision of `forwardingClocks`:
+ *   - a port of this controller: read from the buffer memory and transmitted; such frames never
+ *     touch the board's interconnect (PCI);
+ *   - a port of another controller: sent over the board's fabric (on PCI, GalNet write-only
+ *     messages: hw-params.md §3 "Inter-card forwarding"), written into that controller's buffer
+ *     memory, read and transmitted;
+ *   - a destination whose entry carries the CPU-intervention flag, a broadcast or multicast, or an
+ *     unknown unicast: handed to the CPU path (§3 "To-CPU classes", "Intervention mode").
+ * Buffer memory accesses go through a memory-port model (DramController) with EDO timing; a frame
+ * needs a free buffer (bufferBytes / bufferSlotBytes of them) from reception until it leaves.
+ *
+ * Counters: frames by path (local, fabric out/in, to CPU, from CPU), drops by cause
+ * (bufferFull, fabricFull, cpuRefused, plus the MACs'), address table, buffer high water.
+ */
+import { ClockDomain } from "../../sim/clock.ts";
+import { DelayLine } from "../../sim/delay-line.ts";
+import type { Simulator } from "../../sim/simulator.ts";
+import { isMulticast, readMac } from "../../net/mac.ts";
+import type { FramePool } from "../../net/frame-pool.ts";
+import { EthernetChannel, type EthernetChannelParams } from "../ethernet/link.ts";
+import { DramController, MemRequest, type DramParams } from "../gt64010/dram.ts";
+import type { Fabric, FabricTransfer } from "../fabric/fabric.ts";
+import { TransferPool } from "../fabric/fabric.ts";
+import { AddressTable, type AddressTableParams } from "./address-table.ts";
+
+export interface Gt48002Params {
+  /** Core clock in Hz. Default 50 MHz (assumption: twice the 25 MHz MII clock of §3's sister part). */
+  coreClockHz: number;
+  /** Core clocks from the end of the buffer write to the forwarding decision. Default 16 (assumption: address hash, one DRAM table read, compare; §3 "forwarding latency: not found"). */
+  forwardingClocks: number;
+  /** Buffer memory in bytes. Default 1 MiB (patent, Fig 5A: "1MB EDO RAM"). */
+  bufferBytes: number;
+  /** Bytes per frame buffer. Default 2,048 (assumption: one maximum frame per buffer, 512 buffers). */
+  bufferSlotBytes: number;
+  /** The buffer memory's timing: a 32-bit EDO port at 50 MHz, 5-2-2-2 (§6 "EDO system burst timing"; width and clock are assumptions). */
+  memory: Partial<DramParams>;
+  /** Each port's MAC and link. */
+  link: Partial<EthernetChannelParams>;
+  addressTable: Partial<AddressTableParams>;
+}
+
+export const DEFAULT_GT48002: Gt48002Params = {
+  coreClockHz: 50_000_000,
+  forwardingClocks: 16,
+  bufferBytes: 1_048_576,
+  bufferSlotBytes: 2048,
+  memory: { tclkHz: 50_000_000, widthBytes: 4, firstAccessClocks: 5, burstClocks: 2, requestOverheadClocks: 1, queueDepth: 64 },
+  link: {},
+  addressTable: {},
+};
+
+/** What the board gives a controller: where frames for the CPU go, and how global ports map to controllers. */
+export interface ControllerWiring {
+  fabric: Fabric;
+  /** Global port number of this controller's port 0 (port 1 is base + 1). */
+  portBase: number;
+  /** Controller index of each global port. */
+  portOwner: (globalPort: number) => number;
+  /** Fabric endpoint of each controller index. */
+  endpointOf: (controller: number) => number;
+  /** Hands a frame to the CPU path; false if refused (the controller drops it, cause cpuRefused). */
+  toCpu: (h: number, ingressPort: number, controller: number) => boolean;
+  /** All controllers, for NEW_ADDRESS learning propagation. */
+  peers: () => Gt48002[];
+}
+
+export const STAGE_RX_WRITE = 1, STAGE_LOCAL_READ = 2, STAGE_IN_WRITE = 3, STAGE_OUT_READ = 4;
+
+export class Gt48002 {
+  readonly params: Gt48002Params;
+  readonly clock: ClockDomain;
+  readonly memory: DramController;
+  readonly table: AddressTable;
+  /** Per port: the channel from the host into this controller, and from this controller to the host. */
+  readonly rx: EthernetChannel[] = [];
+  readonly tx: EthernetChannel[] = [];
+  endpoint = -1;
+  private wiring!: ControllerWiring;
+  private readonly requester: number;
+  private readonly freeReqs: MemRequest[] = [];
+  private readonly decide: DelayLine;
+  private readonly transfers = new TransferPool();
+  private readonly buffers: number;
+  private resident = 0; // frames holding a buffer outside the tx channels
+  bufferHighWater = 0;
+
+  readonly counts = { received: 0, local: 0, fabricOut: 0, fabricIn: 0, toCpu: 0, fromCpu: 0, learned: 0 };
+  readonly drops = { bufferFull: 0, fabricFull: 0, cpuRefused: 0, memoryBusy: 0 };
+
+  constructor(private readonly sim: Simulator, readonly name: string, readonly index: number, private readonly pool: FramePool, params: Partial<Gt48002Params> = {}) {
+    this.params = { ...DEFAULT_GT48002, ...params, memory: { ...DEFAULT_GT48002.memory, ...params.memory } };
+    const p = this.params;
+    this.clock = new ClockDomain(`${name}.core`, p.coreClockHz);
+    this.memory = new DramController(sim, `${name}.buffer`, p.memory);
+    this.requester = this.memory.addRequester(name);
+    this.buffers = Math.floor(p.bufferBytes / p.bufferSlotBytes);
+    this.table = new AddressTable(p.addressTable);
+    for (let i = 0; i < 2 * this.buffers + 8; i++) this.freeReqs.push(new MemRequest(this.requester, (r) => this.memDone(r)));
+    const decisionPs = this.clock.cyclesToTicks(p.forwardingClocks);
+    this.decide = new DelayLine(sim, `${name}.decide`, decisionPs, this.buffers + 8, (h) => this.forward(h), this.clock);
+    for (let port = 0; port < 2; port++) {
+      const rx = new EthernetChannel(sim, `${name}.p${port}.rx`, pool, p.link);
+      rx.receiver = (h) => this.receive(h, port);
+      this.rx.push(rx);
+      this.tx.push(new EthernetChannel(sim, `${name}.p${port}.tx`, pool, p.link));
+    }
+  }
+
+  wire(w: ControllerWiring): void {
+    this.wiring = w;
+    this.endpoint = w.fabric.addEndpoint(this.name, (t) => this.fromFabric(t));
+  }
+
+  get bufferCount(): number {
+    return this.buffers;
+  }
+
+  /** Buffers in use: frames being written, decided, staged for the fabric, and queued for transmit. */
+  get buffersInUse(): number {
+    return this.resident + this.tx[0]!.queued + this.tx[1]!.queued;
+  }
+
+  private takeBuffer(): boolean {
+    if (this.buffersInUse >= this.buffers) return false;
+    this.resident++;
+    if (this.buffersInUse > this.bufferHighWater) this.bufferHighWater = this.buffersInUse;
+    return true;
+  }
+
+  private access(h: number, bytes: number, write: boolean, stage: number): void {
+    const r = this.freeReqs.pop();
+    if (!r) throw new Error(`${this.name}: memory request pool exhausted (model bug)`);
+    r.tag = h;
+    r.stage = stage;
+    r.write = write;
+    r.bytes = Math.max(4, bytes);
+    r.addr = 0;
+    if (!this.memory.submit(r)) {
+      // the buffer memory's request FIFO is full: the frame cannot be stored
+      this.freeReqs.push(r);
+      this.drops.memoryBusy++;
+      this.resident--;
+      this.pool.free(h);
+    }
+  }
+
+  /** A frame arrived intact on port `port` (the MAC already dropped runts, giants, bad FCS). */
+  private receive(h: number, port: number): void {
+    this.counts.received++;
+    this.pool.port[this.pool.slotOf(h)] = this.wiring.portBase + port;
+    if (!this.takeBuffer()) {
+      this.drops.bufferFull++;
+      this.pool.free(h);
+      return;
+    }
+    this.access(h, this.pool.length(h), true, STAGE_RX_WRITE);
+  }
+
+  private memDone(r: MemRequest): void {
+    const h = r.tag, stage = r.stage;
+    this.freeReqs.push(r);
+    switch (stage) {
+      case STAGE_RX_WRITE:
+        this.decide.push(h);
+        return;
+      case STAGE_LOCAL_READ:
+        this.resident--;
+        this.transmit(h, this.pool.egressPort[this.pool.slotOf(h)]! - this.wiring.portBase);
+        return;
+      case STAGE_IN_WRITE:
+        this.access(h, this.pool.length(h), false, STAGE_LOCAL_READ);
+        return;
+      case STAGE_OUT_READ:
+        this.sendOverFabric(h);
+        return;
+    }
+  }
+
+  /** The forwarding decision: learn the source, look up the destination. */
+  private forward(h: number): void {
+    const buf = this.pool.bytes(h);
+    const now = this.sim.now;
+    const slot = this.pool.slotOf(h);
+    const ingress = this.pool.port[slot]!;
+    const src = readMac(buf, 6);
+    if (!isMulticast(src)) this.learn(src, ingress, now); // only unicast sources are learned
+    const dst = readMac(buf, 0);
+    const e = this.table.lookup(dst, now);
+    if (e < 0 || this.table.intervention(e) || isMulticast(dst)) {
+      // unknown unicast, broadcast/multicast, or flagged for intervention: to the CPU
+      this.resident--;
+      this.counts.toCpu++;
+      if (!this.wiring.toCpu(h, ingress, this.index)) {
+        this.drops.cpuRefused++;
+        this.pool.free(h);
+      }
+      return;
+    }
+    const out = this.table.port[e]!;
+    this.pool.egressPort[slot] = out;
+    if (this.wiring.portOwner(out) === this.index) {
+      this.counts.local++;
+      this.access(h, this.pool.length(h), false, STAGE_LOCAL_READ);
+    } else {
+      this.access(h, this.pool.length(h), false, STAGE_OUT_READ);
+    }
+  }
+
+  private learn(mac: number, port: number, now: number): void {
+    const had = this.table.lookup(mac, now) >= 0;
+    this.table.learn(mac, port, now);
+    if (had) return;
+    this.counts.learned++;
+    // NEW_ADDRESS to the other GalNet devices (§3 "Learning propagation")
+    for (const peer of this.wiring.peers()) if (peer !== this) peer.table.learn(mac, port, now);
+  }
+
+  private sendOverFabric(h: number): void {
+    const slot = this.pool.slotOf(h);
+    const out = this.pool.egressPort[slot]!;
+    const t = this.transfers.get();
+    t.src = this.endpoint;
+    t.dst = this.wiring.endpointOf(this.wiring.portOwner(out));
+    t.frame = h;
+    t.bytes = this.pool.length(h);
+    this.resident--;
+    if (!this.wiring.fabric.transfer(t)) {
+      this.transfers.put(t);
+      this.drops.fabricFull++;
+      this.pool.free(h);
+      return;
+    }
+    this.counts.fabricOut++;
+  }
+
+  /** A frame (or message) arriving over the fabric for one of this controller's ports. */
+  private fromFabric(t: FabricTransfer): void {
+    const h = t.frame;
+    this.transfers.put(t);
+    if (h < 0) return; // a message without a frame
+    this.counts.fabricIn++;
+    if (!this.takeBuffer()) {
+      this.drops.bufferFull++;
+      this.pool.free(h);
+      return;
+    }
+    this.access(h, this.pool.length(h), true, STAGE_IN_WRITE);
+  }
+
+  /** The CPU hands a frame back for transmission on global port `globalPort` of this controller. */
+  transmitFromCpu(h: number, globalPort: number): void {
+    this.counts.fromCpu++;
+    if (!this.takeBuffer()) {
+      this.drops.bufferFull++;
+      this.pool.free(h);
+      return;
+    }
+    this.pool.egressPort[this.pool.slotOf(h)] = globalPort;
+    this.access(h, this.pool.length(h), true, STAGE_IN_WRITE);
+  }
+
+  private transmit(h: number, port: number): void {
+    this.tx[port]!.send(h); // a refusal is counted by the channel (txQueueFull) and frees the frame
+  }
+
+  /** Frames inside the controller (being written, decided, read, or queued/on the wire out). */
+  get inFlight(): number {
+    return this.resident + this.tx[0]!.inFlightFrames + this.tx[1]!.inFlightFrames + this.rx[0]!.inFlightFrames + this.rx[1]!.inFlightFrames;
+  }
+
+  read(now: number) {
+    return {
+      counts: { ...this.counts },
+      drops: { ...this.drops },
+      buffers: { count: this.buffers, highWater: this.bufferHighWater },
+      memory: this.memory.read(now),
+      table: this.table.read(),
+      ports: [0, 1].map((p) => ({ rx: this.rx[p]!.read(now), tx: this.tx[p]!.read(now) })),
+    };
+  }
+}
