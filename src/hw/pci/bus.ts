@@ -1,0 +1,309 @@
+/**
+ * A conventional PCI bus (PCI 2.1; hw-params.md §4): 32 or 64 bits wide, 33.33 MHz by default,
+ * one central arbiter (round robin by default, or fixed priority) with hidden arbitration, and
+ * transactions timed clock by clock on the bus clock:
+ *
+ *   [arbitration, only if the bus was idle] address (1) + DEVSEL wait (fast 0, medium 1, slow 2)
+ *   + for reads: turnaround (1) + target initial latency
+ *   + data phases: ceil(bytes / width) x (1 + target wait states)
+ *   + turnaround idle (1) before the next tenure.
+ *
+ * So an N-dword write to a medium-DEVSEL, zero-wait target holds the bus N + 3 clocks (§10.1): 11
+ * clocks (330 ns) for a 32-byte burst. The next owner is chosen while a tenure runs (hidden
+ * arbitration) and starts right after the turnaround. A master's latency timer (PCI 2.1
+ * §3.5.4): when other masters are requesting at the start of a tenure and the burst would run past
+ * `latencyTimerClocks`, it stops at that data phase; the rest is re-queued at the head of the
+ * master's queue as a continuation, with a new address phase. (The cut is decided at the tenure's
+ * start: a request arriving mid-tenure does not shorten it.)
+ *
+ * Masters queue transactions (`trySubmit`, false when full, `onRetry` when space frees): no
+ * polling. An idle bus schedules nothing. Statistics: utilisation (clocks occupied by tenures,
+ * turnaround included, over elapsed), data-phase efficiency, bytes, per-master share and grant wait.
+ */
+import { ClockDomain } from "../../sim/clock.ts";
+import type { SimEvent } from "../../sim/event.ts";
+import { Priority } from "../../sim/priority.ts";
+import { Ring } from "../../sim/ring.ts";
+import type { Simulator } from "../../sim/simulator.ts";
+import { LatencyHistogram } from "../../sim/stats/latency-histogram.ts";
+import { Utilization } from "../../sim/stats/time-weighted.ts";
+import type { VcdSignal, VcdWriter } from "../../sim/trace/vcd.ts";
+import { PciTransaction } from "./transaction.ts";
+
+export type Devsel = "fast" | "medium" | "slow";
+const DEVSEL_WAIT: Record<Devsel, number> = { fast: 0, medium: 1, slow: 2 };
+
+export interface PciBusParams {
+  /** Bus clock in Hz. Default 33,333,333 (§4 "Clock / period": 33.33 MHz / 30 ns). */
+  clockHz: number;
+  /** Data width in bits, 32 or 64. Default 32 (§4). */
+  widthBits: 32 | 64;
+  /** Arbitration policy. Default round robin (assumption: the spec leaves it to the arbiter). */
+  arbiter: "round-robin" | "fixed-priority";
+  /** Clocks to grant an idle bus. Default 1 (§10.1 "if arbitration is not hidden: +1-2 clk"). */
+  arbitrationClocks: number;
+  /** Idle clocks between tenures. Default 1 (§4 "Turnaround"). */
+  turnaroundClocks: number;
+}
+
+export const DEFAULT_PCI: PciBusParams = { clockHz: 33_333_333, widthBits: 32, arbiter: "round-robin", arbitrationClocks: 1, turnaroundClocks: 1 };
+
+export interface PciTargetParams {
+  /** DEVSEL decode speed. Default medium (the GT-48001A's, §3 "DEVSEL timing"). */
+  devsel: Devsel;
+  /** Clocks from the address phase to the first read data. Default 8 (§10.1: "expect ~8-12 clk"; PCI 2.1 caps it at 16). */
+  initialLatencyClocks: number;
+  /** Wait states per data phase. Default 0 (§10.1). */
+  dataWaitStates: number;
+}
+
+export const DEFAULT_TARGET: PciTargetParams = { devsel: "medium", initialLatencyClocks: 8, dataWaitStates: 0 };
+
+export interface PciMasterParams {
+  /** Latency timer in bus clocks. Default 32 (assumption: a common BIOS setting for bus masters). */
+  latencyTimerClocks: number;
+  /** Transactions the master may queue. Default 32 (assumption). */
+  queueDepth: number;
+}
+
+export const DEFAULT_MASTER: PciMasterParams = { latencyTimerClocks: 32, queueDepth: 32 };
+
+export class PciMaster {
+  readonly queue: Ring<PciTransaction>;
+  onRetry: () => void = () => {};
+  transactions = 0;
+  tenures = 0;
+  bytes = 0;
+  occupiedClocks = 0;
+  readonly grantWait = new LatencyHistogram();
+  refused = 0;
+  req: VcdSignal | undefined;
+  gnt: VcdSignal | undefined;
+
+  constructor(private readonly bus: PciBus, readonly id: number, readonly name: string, readonly params: PciMasterParams) {
+    this.queue = new Ring(params.queueDepth);
+  }
+
+  /** Queues a transaction; false when the queue is full (onRetry fires when space frees). */
+  trySubmit(t: PciTransaction): boolean {
+    if (this.queue.full) {
+      this.refused++;
+      return false;
+    }
+    t.remaining = t.bytes;
+    t.tenures = 0;
+    t.queuedAt = this.bus.now;
+    this.queue.push(t);
+    this.bus.requested(this);
+    return true;
+  }
+}
+
+interface Target {
+  name: string;
+  params: PciTargetParams;
+}
+
+export class PciBus {
+  readonly params: PciBusParams;
+  readonly clock: ClockDomain;
+  readonly masters: PciMaster[] = [];
+  private readonly targets: Target[] = [];
+  private owner: PciMaster | undefined;
+  private current: PciTransaction | undefined;
+  private cut = false;
+  private lastGranted = -1; // round robin starts after the last master granted
+  private busy = false;
+  private readonly dataDone: SimEvent;
+  private readonly free: SimEvent;
+  private readonly util: Utilization;
+  occupiedClocks = 0;
+  dataClocks = 0;
+  bytes = 0;
+  tenures = 0;
+  private vcd: { w: VcdWriter; owner: VcdSignal; phase: VcdSignal } | undefined;
+
+  constructor(private readonly sim: Simulator, readonly name: string, params: Partial<PciBusParams> = {}) {
+    this.params = { ...DEFAULT_PCI, ...params };
+    const p = this.params;
+    if (p.widthBits !== 32 && p.widthBits !== 64) throw new RangeError(`${name}: widthBits must be 32 or 64`);
+    this.clock = new ClockDomain(`${name}.clk`, p.clockHz);
+    this.util = new Utilization(sim.now);
+    this.dataDone = sim.event(`${name}.dataDone`, () => this.finishData(), Priority.Deliver);
+    this.free = sim.event(`${name}.free`, () => this.release(), Priority.Arbitrate);
+  }
+
+  get now(): number {
+    return this.sim.now;
+  }
+
+  addTarget(name: string, params: Partial<PciTargetParams> = {}): number {
+    const t = { ...DEFAULT_TARGET, ...params };
+    if (t.initialLatencyClocks > 16) throw new RangeError(`${this.name}: target ${name} initial latency ${t.initialLatencyClocks} exceeds PCI 2.1's 16 clocks`);
+    this.targets.push({ name, params: t });
+    return this.targets.length - 1;
+  }
+
+  addMaster(name: string, params: Partial<PciMasterParams> = {}): PciMaster {
+    const m = new PciMaster(this, this.masters.length, name, { ...DEFAULT_MASTER, ...params });
+    this.masters.push(m);
+    return m;
+  }
+
+  /** Bus clocks one tenure of `bytes` to `target` takes, turnaround included (no arbitration). */
+  tenureClocks(command: "write" | "read", target: number, bytes: number): number {
+    const t = this.targets[target]!.params;
+    return this.overheadClocks(command, t) + this.dataPhaseClocks(bytes, t) + this.params.turnaroundClocks;
+  }
+
+  private overheadClocks(command: "write" | "read", t: PciTargetParams): number {
+    return 1 + DEVSEL_WAIT[t.devsel] + (command === "read" ? 1 + t.initialLatencyClocks : 0);
+  }
+
+  private dataPhaseClocks(bytes: number, t: PciTargetParams): number {
+    const phases = Math.max(1, Math.ceil(bytes / (this.params.widthBits / 8)));
+    return phases + Math.max(0, phases - 1) * t.dataWaitStates;
+  }
+
+  /** Called by a master when it queued work. */
+  requested(m: PciMaster): void {
+    if (this.vcd && m.req) this.vcd.w.change(m.req, this.sim.now, 1);
+    if (!this.busy) this.grant(true);
+  }
+
+  private pick(): PciMaster | undefined {
+    const n = this.masters.length;
+    if (this.params.arbiter === "fixed-priority") return this.masters.find((m) => m.queue.size > 0);
+    for (let i = 1; i <= n; i++) {
+      const m = this.masters[(this.lastGranted + i) % n]!;
+      if (m.queue.size > 0) {
+        this.lastGranted = m.id;
+        return m;
+      }
+    }
+    return undefined;
+  }
+
+  private othersWaiting(m: PciMaster): boolean {
+    for (const o of this.masters) if (o !== m && o.queue.size > 0) return true;
+    return false;
+  }
+
+  /** Starts the next tenure; `idle` when the bus was idle (arbitration not hidden). */
+  private grant(idle: boolean): void {
+    const m = this.pick();
+    if (!m) return;
+    const t = m.queue.peek()!;
+    const tp = this.targets[t.target]!.params;
+    const now = this.sim.now;
+    const c0 = this.clock.cycleAtOrAfter(now) + (idle ? this.params.arbitrationClocks : 0);
+    const over = this.overheadClocks(t.command, tp);
+    let bytes = t.remaining;
+    let data = this.dataPhaseClocks(bytes, tp);
+    this.cut = false;
+    if (over + data > m.params.latencyTimerClocks && this.othersWaiting(m)) {
+      // latency timer expiry with GNT# removed: stop at the data phase where the timer runs out
+      const phases = Math.max(1, Math.floor((m.params.latencyTimerClocks - over + tp.dataWaitStates) / (1 + tp.dataWaitStates)));
+      const w = this.params.widthBits / 8;
+      if (phases * w < bytes) {
+        bytes = phases * w;
+        data = this.dataPhaseClocks(bytes, tp);
+        this.cut = true;
+      }
+    }
+    this.busy = true;
+    this.owner = m;
+    this.current = t;
+    t.tenures++;
+    if (t.tenures === 1) {
+      t.grantedAt = this.clock.edge(c0);
+      m.grantWait.record(t.grantedAt - t.queuedAt);
+    }
+    t.remaining -= bytes;
+    m.bytes += bytes;
+    this.bytes += bytes;
+    m.tenures++;
+    this.tenures++;
+    const total = over + data + this.params.turnaroundClocks;
+    m.occupiedClocks += total;
+    this.occupiedClocks += total;
+    this.dataClocks += data;
+    const start = this.clock.edge(c0);
+    this.util.busy(start);
+    this.sim.schedule(this.dataDone, this.clock.edge(c0 + over + data));
+    this.sim.schedule(this.free, this.clock.edge(c0 + total));
+    if (this.vcd) {
+      const v = this.vcd;
+      if (m.gnt) v.w.change(m.gnt, start, 1);
+      v.w.change(v.owner, start, m.id + 1);
+      v.w.change(v.phase, start, PHASE.address);
+      v.w.change(v.phase, this.clock.edge(c0 + 1), over > 1 ? PHASE.wait : PHASE.data);
+      if (over > 1) v.w.change(v.phase, this.clock.edge(c0 + over), PHASE.data);
+      v.w.change(v.phase, this.clock.edge(c0 + over + data), PHASE.turnaround);
+    }
+  }
+
+  private finishData(): void {
+    const m = this.owner!, t = this.current!;
+    m.queue.shift();
+    if (this.vcd) {
+      if (m.gnt) this.vcd.w.change(m.gnt, this.sim.now, 0);
+      if (m.req && m.queue.size === 0 && !this.cut) this.vcd.w.change(m.req, this.sim.now, 0);
+    }
+    if (this.cut) {
+      m.queue.unshift(t); // continuation first, new address phase on the next grant
+      return;
+    }
+    m.transactions++;
+    t.doneAt = this.sim.now;
+    const wasFull = m.queue.size === m.queue.capacity - 1;
+    t.onComplete(t);
+    if (wasFull) m.onRetry();
+  }
+
+  private release(): void {
+    this.busy = false;
+    this.owner = undefined;
+    this.current = undefined;
+    this.util.idle(this.sim.now);
+    if (this.vcd) this.vcd.w.change(this.vcd.owner, this.sim.now, 0), this.vcd.w.change(this.vcd.phase, this.sim.now, PHASE.idle);
+    // hidden arbitration: a waiting master was chosen during the tenure and starts now
+    this.grant(false);
+  }
+
+  /** Writes bus owner, phase and per-master REQ#/GNT# (active high here) to a VCD. */
+  traceTo(w: VcdWriter): void {
+    w.scope(this.name);
+    const owner = w.signal("owner", 8);
+    const phase = w.signal("phase", 3);
+    for (const m of this.masters) {
+      m.req = w.signal(`${m.name}_req`);
+      m.gnt = w.signal(`${m.name}_gnt`);
+    }
+    w.upscope();
+    this.vcd = { w, owner, phase };
+  }
+
+  get inFlight(): number {
+    return this.masters.reduce((s, m) => s + m.queue.size, 0);
+  }
+
+  read(now: number) {
+    const masters: Record<string, { transactions: number; tenures: number; bytes: number; share: number; grantWaitUs: ReturnType<LatencyHistogram["read"]>; queueHighWater: number; refused: number }> = {};
+    for (const m of this.masters) {
+      masters[m.name] = {
+        transactions: m.transactions, tenures: m.tenures, bytes: m.bytes, share: this.occupiedClocks ? m.occupiedClocks / this.occupiedClocks : 0,
+        grantWaitUs: m.grantWait.read(), queueHighWater: m.queue.highWater, refused: m.refused,
+      };
+    }
+    const u = this.util.read(now);
+    return {
+      clockMHz: this.params.clockHz / 1e6, widthBits: this.params.widthBits, utilization: u.utilization,
+      dataEfficiency: this.occupiedClocks ? this.dataClocks / this.occupiedClocks : 0,
+      bytes: this.bytes, mbytesPerSecond: u.elapsedPs ? this.bytes / (u.elapsedPs / 1e12) / 1e6 : 0, tenures: this.tenures, masters,
+    };
+  }
+}
+
+/** VCD encoding of the bus phase. */
+export const PHASE = { idle: 0, address: 1, wait: 2, data: 3, turnaround: 4 } as const;
