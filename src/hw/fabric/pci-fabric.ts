@@ -1,0 +1,141 @@
+/**
+ * Cards joined by a PCI bus, moving frames with the GalNet messaging protocol (hw-params.md §3
+ * "Inter-card forwarding", "PCI burst size"; §10.2): write-only messages carried in single-dword
+ * writes, and packet data in 32-byte (8-dword) bursts:
+ *   1. BUFFER_REQUEST   source -> destination (1 dword)
+ *   2. START_OF_PACKET  destination -> source (1 dword: the buffer address)
+ *   3. PACKET_TRANSFER  source -> destination, ceil(L / 32) bursts of up to 32 bytes
+ *   4. END_OF_PACKET    source -> destination (1 dword); the frame is then at the destination.
+ * With medium DEVSEL and hidden arbitration that is 3 x 4 + 11 x ceil(L/32) clocks for a frame
+ * whose length is a multiple of 32 bytes (64 B: 34 clocks). Each step is queued on the issuing
+ * endpoint's PCI master when the previous one completes, so frames interleave on the bus as
+ * GalNet messages do. The CPU board (GT-64010) is an endpoint like a card.
+ */
+import type { Simulator } from "../../sim/simulator.ts";
+import { PciTransaction } from "../pci/transaction.ts";
+import type { PciBus, PciMaster, PciMasterParams, PciTargetParams } from "../pci/bus.ts";
+import type { Fabric, FabricTransfer } from "./fabric.ts";
+
+export const GALNET_MESSAGE_BYTES = 4;
+export const GALNET_BURST_BYTES = 32;
+
+const STEP_BUFFER_REQUEST = 0, STEP_START_OF_PACKET = 1, STEP_DATA = 2, STEP_END_OF_PACKET = 3;
+
+/** The PCI transactions a GalNet frame transfer of `len` bytes needs: [issuer, bytes][] (issuer 0 = source, 1 = destination). */
+export function galnetTransactions(len: number): [0 | 1, number][] {
+  const out: [0 | 1, number][] = [[0, GALNET_MESSAGE_BYTES], [1, GALNET_MESSAGE_BYTES]];
+  for (let left = len; left > 0; left -= GALNET_BURST_BYTES) out.push([0, Math.min(GALNET_BURST_BYTES, left)]);
+  out.push([0, GALNET_MESSAGE_BYTES]);
+  return out;
+}
+
+interface Endpoint {
+  name: string;
+  master: PciMaster;
+  target: number;
+  deliver: (t: FabricTransfer) => void;
+  onRetry: () => void;
+  backlog: Xfer[];
+  transfers: number;
+}
+
+class Xfer {
+  t!: FabricTransfer;
+  step = 0;
+  left = 0;
+  readonly txn: PciTransaction;
+  constructor(done: (x: Xfer) => void) {
+    this.txn = new PciTransaction(() => done(this));
+  }
+}
+
+export class PciFabric implements Fabric {
+  private readonly eps: Endpoint[] = [];
+  private readonly free: Xfer[] = [];
+  private readonly onStepDone = (x: Xfer) => this.stepDone(x);
+  inFlight = 0;
+
+  constructor(private readonly sim: Simulator, readonly name: string, readonly bus: PciBus) {}
+
+  addEndpoint(name: string, deliver: (t: FabricTransfer) => void, onRetry: () => void = () => {}, target: Partial<PciTargetParams> = {}, master: Partial<PciMasterParams> = {}): number {
+    const m = this.bus.addMaster(name, master);
+    const ep: Endpoint = { name, master: m, target: this.bus.addTarget(name, { devsel: "medium", ...target }), deliver, onRetry, backlog: [], transfers: 0 };
+    const i = this.eps.length;
+    this.eps.push(ep);
+    m.onRetry = () => this.drain(i);
+    return i;
+  }
+
+  /** The endpoint's PCI master (the board wires the CPU's uncached accesses through the GT-64010's). */
+  masterOf(endpoint: number): PciMaster {
+    return this.eps[endpoint]!.master;
+  }
+
+  targetOf(endpoint: number): number {
+    return this.eps[endpoint]!.target;
+  }
+
+  transfer(t: FabricTransfer): boolean {
+    const src = this.eps[t.src], dst = this.eps[t.dst];
+    if (!src || !dst) throw new RangeError(`${this.name}: no endpoint ${src ? t.dst : t.src}`);
+    if (src.master.queue.full || src.backlog.length > 0) return false;
+    const x = this.free.pop() ?? new Xfer(this.onStepDone);
+    x.t = t;
+    x.step = STEP_BUFFER_REQUEST;
+    x.left = t.bytes;
+    t.queuedAt = this.sim.now;
+    this.inFlight++;
+    this.issue(x);
+    return true;
+  }
+
+  private issue(x: Xfer): void {
+    const t = x.t;
+    const fromDst = x.step === STEP_START_OF_PACKET;
+    const issuer = fromDst ? t.dst : t.src;
+    const txn = x.txn;
+    txn.command = "write";
+    txn.target = this.eps[fromDst ? t.src : t.dst]!.target;
+    txn.bytes = x.step === STEP_DATA ? Math.min(GALNET_BURST_BYTES, x.left) : GALNET_MESSAGE_BYTES;
+    const ep = this.eps[issuer]!;
+    if (ep.backlog.length > 0 || !ep.master.trySubmit(txn)) ep.backlog.push(x);
+  }
+
+  private drain(i: number): void {
+    const ep = this.eps[i]!;
+    while (ep.backlog.length > 0 && !ep.master.queue.full) ep.master.trySubmit(ep.backlog.shift()!.txn);
+    if (ep.backlog.length === 0) ep.onRetry();
+  }
+
+  private stepDone(x: Xfer): void {
+    switch (x.step) {
+      case STEP_BUFFER_REQUEST:
+        x.step = STEP_START_OF_PACKET;
+        break;
+      case STEP_START_OF_PACKET:
+        x.step = x.left > 0 ? STEP_DATA : STEP_END_OF_PACKET;
+        break;
+      case STEP_DATA:
+        x.left -= Math.min(GALNET_BURST_BYTES, x.left);
+        if (x.left === 0) x.step = STEP_END_OF_PACKET;
+        break;
+      case STEP_END_OF_PACKET: {
+        const t = x.t;
+        this.free.push(x);
+        this.inFlight--;
+        t.doneAt = this.sim.now;
+        this.eps[t.dst]!.transfers++;
+        this.eps[t.dst]!.deliver(t);
+        return;
+      }
+    }
+    this.issue(x);
+  }
+
+  read(now: number) {
+    const bus = this.bus.read(now);
+    const endpoints: Record<string, { framesIn: number }> = {};
+    for (const e of this.eps) endpoints[e.name] = { framesIn: e.transfers };
+    return { ...bus, inFlight: this.inFlight, endpoints };
+  }
+}
