@@ -79,6 +79,20 @@ export class Cache {
     return wasDirty ? CacheOutcome.MissDirty : CacheOutcome.Miss;
   }
 
+  /** Writes a dirty line holding `addr` back (it stays valid, now clean); returns whether it was dirty. */
+  writeback(addr: number): boolean {
+    const line = Math.floor(addr / this.params.lineBytes);
+    const base = (line % this.sets) * this.params.ways;
+    for (let w = base; w < base + this.params.ways; w++) {
+      if (this.tags[w] === line && this.dirty[w] === 1) {
+        this.dirty[w] = 0;
+        this.writebacks++;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Drops every cached line overlapping [addr, addr + bytes) without writing it back. */
   invalidate(addr: number, bytes: number): void {
     const lb = this.params.lineBytes;

@@ -7,7 +7,7 @@
  */
 import { OP_ID, type OpName } from "./op-costs.ts";
 
-export const TraceKind = { Op: 0, Load: 1, Store: 2, UncachedRead: 3, UncachedWrite: 4 } as const;
+export const TraceKind = { Op: 0, Load: 1, Store: 2, UncachedRead: 3, UncachedWrite: 4, Writeback: 5 } as const;
 
 export class CostTrace {
   readonly kind: Uint8Array;
@@ -42,6 +42,11 @@ export class CostTrace {
 
   store(addr: number, bytes = 4): void {
     this.pushRange(TraceKind.Store, addr, bytes);
+  }
+
+  /** A CACHE Hit_Writeback of the lines covering [addr, addr + bytes): dirty ones are written to memory. */
+  writeback(addr: number, bytes = 4): void {
+    this.pushRange(TraceKind.Writeback, addr, bytes);
   }
 
   /** An uncached read of a device register over PCI (the CPU stalls for the round trip). */

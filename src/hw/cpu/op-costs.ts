@@ -30,6 +30,9 @@ export const OP_COSTS = {
   healthProbe: { instructions: 400, why: "build and send one probe, arm its timeout, update the server's state" },
   balanceRound: { instructions: 600, why: "the periodic load-balancing routine: read counters for each server and pick the optimum" },
   timerTick: { instructions: 50, why: "timer interrupt bookkeeping" },
+  bufferManage: { instructions: 200, why: "return the CPU buffer to the controller's free list, advance ring indices, re-arm the descriptor" },
+  countersUpdate: { instructions: 60, why: "per-cluster, per-server and per-flow packet and byte counters" },
+  cacheFlush: { instructions: 16, why: "CACHE Hit_Writeback for the rewritten header lines before the frame is sent from memory" },
 } as const satisfies Record<string, OpCost>;
 
 export type OpName = keyof typeof OP_COSTS;

@@ -198,6 +198,10 @@ export class R4700 {
         const o = this.dcache.access(v, k === TraceKind.Store);
         if (o === CacheOutcome.Miss) return this.stallFor(v, -1, this.params.dcache.lineBytes);
         if (o === CacheOutcome.MissDirty) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+      } else if (k === TraceKind.Writeback) {
+        this.instructions++;
+        this.pending += cpi;
+        if (this.dcache.writeback(v)) return this.stallFor(-1, v, this.params.dcache.lineBytes);
       } else if (k === TraceKind.UncachedRead || k === TraceKind.UncachedWrite) {
         this.instructions++;
         this.pending += cpi;
@@ -211,7 +215,7 @@ export class R4700 {
     this.sim.schedule(this.finish, this.clock.edgeAfterCycles(this.sim.now, cycles));
   }
 
-  /** Spends the pending cycles, then goes to memory for `addr` (after writing `victim` back, if any). */
+  /** Spends the pending cycles, then goes to memory for `addr` (after writing `victim` back, if any; addr < 0: only the write-back). */
   private stallFor(addr: number, victim: number, lb: number): void {
     const cycles = Math.ceil(this.pending);
     this.jobCycles += cycles;
@@ -221,7 +225,7 @@ export class R4700 {
     if (victim >= 0) {
       this.memReq.write = true;
       this.memReq.addr = victim;
-      this.writebackPending = Math.floor(addr / lb) * lb;
+      this.writebackPending = addr < 0 ? -1 : Math.floor(addr / lb) * lb; // addr < 0: write-back only, no fill
     } else {
       this.memReq.write = false;
       this.memReq.addr = Math.floor(addr / lb) * lb;

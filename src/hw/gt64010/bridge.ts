@@ -1,0 +1,125 @@
+/**
+ * The GT-64010 as the CPU board's bridge to PCI (hw-params.md §2): the R4700's uncached reads and
+ * writes of device registers become PCI transactions issued by the GT-64010's PCI master. Reads
+ * stall the CPU for the bus round trip plus the bridge's clock-domain synchronisation; writes are
+ * posted into a small buffer (§2 "CPU write posting (GT-64111)": 4 address entries) and stall only
+ * when it is full. Frames that other masters write into main memory through the GT-64010's PCI
+ * target are drained into DRAM (`absorbWrite`), where they contend with the CPU's cache-line
+ * traffic. (The four DMA channels of §2 are not modelled: in the flow switch the GalNet
+ * controllers master every frame transfer themselves.)
+ */
+import type { SimEvent } from "../../sim/event.ts";
+import { Priority } from "../../sim/priority.ts";
+import type { Simulator } from "../../sim/simulator.ts";
+import type { UncachedPort } from "../cpu/r4700.ts";
+import type { PciMaster } from "../pci/bus.ts";
+import { PciTransaction } from "../pci/transaction.ts";
+import { DramController, MemRequest } from "./dram.ts";
+
+export interface Gt64010BridgeParams {
+  /** Posted-write entries. Default 4 (§2, GT-64111 sister part). */
+  postedWrites: number;
+  /** Synchronisation added to an uncached read's round trip, ps. Default 120,000 (4 PCI clocks; §10.5 "PCI read + bridge synchronisation", estimate). */
+  readSyncPs: number;
+}
+
+export const DEFAULT_BRIDGE: Gt64010BridgeParams = { postedWrites: 4, readSyncPs: 120_000 };
+
+export class Gt64010Bridge implements UncachedPort {
+  readonly params: Gt64010BridgeParams;
+  /** The PCI target that uncached accesses go to (a controller's registers); set when wiring. */
+  deviceTarget = 0;
+  /** Called with the tag of each absorbed write once it is in DRAM. */
+  onAbsorbed: (tag: number) => void = () => {};
+  private readonly readTxn: PciTransaction;
+  private readDone: () => void = () => {};
+  private readonly postTxns: PciTransaction[] = [];
+  private posted = 0;
+  private waitingBytes = 0;
+  private waitingDone: (() => void) | undefined;
+  private readonly syncEv: SimEvent;
+  private readonly memFree: MemRequest[] = [];
+  private readonly memBacklog: MemRequest[] = [];
+  private readonly memRetry: SimEvent;
+  private readonly memRequester: number;
+  uncachedReads = 0;
+  uncachedWrites = 0;
+  postStalls = 0;
+  absorbedBytes = 0;
+
+  constructor(private readonly sim: Simulator, readonly name: string, private readonly master: PciMaster, private readonly dram: DramController, params: Partial<Gt64010BridgeParams> = {}) {
+    this.params = { ...DEFAULT_BRIDGE, ...params };
+    this.syncEv = sim.event(`${name}.readSync`, () => this.readDone(), Priority.Deliver);
+    this.readTxn = new PciTransaction(() => this.sim.scheduleIn(this.syncEv, this.params.readSyncPs));
+    this.readTxn.command = "read";
+    for (let i = 0; i < this.params.postedWrites; i++) {
+      const t = new PciTransaction(() => this.postDone());
+      t.command = "write";
+      this.postTxns.push(t);
+    }
+    this.memRequester = dram.addRequester(`${name}.pciTarget`, () => this.sim.schedule(this.memRetry, this.sim.now));
+    this.memRetry = sim.event(`${name}.memRetry`, () => this.drainMem(), Priority.Default);
+  }
+
+  /** Uncached read of `bytes` from the device target; `done` when the data is at the CPU. */
+  read(bytes: number, done: () => void): void {
+    this.uncachedReads++;
+    this.readDone = done;
+    this.readTxn.target = this.deviceTarget;
+    this.readTxn.bytes = bytes;
+    if (!this.master.trySubmit(this.readTxn)) throw new Error(`${this.name}: PCI master queue full on an uncached read (queue deeper than the post buffer expected)`);
+  }
+
+  /** Posted uncached write: true if posted; false if the post buffer is full (`done` fires once it is taken). */
+  write(bytes: number, done: () => void): boolean {
+    this.uncachedWrites++;
+    if (this.posted === this.params.postedWrites) {
+      this.postStalls++;
+      this.waitingBytes = bytes;
+      this.waitingDone = done;
+      return false;
+    }
+    this.post(bytes);
+    return true;
+  }
+
+  private post(bytes: number): void {
+    const t = this.postTxns[this.posted++]!;
+    t.target = this.deviceTarget;
+    t.bytes = bytes;
+    if (!this.master.trySubmit(t)) throw new Error(`${this.name}: PCI master queue full on a posted write`);
+  }
+
+  private postDone(): void {
+    this.posted--;
+    const done = this.waitingDone;
+    if (done) {
+      this.waitingDone = undefined;
+      this.post(this.waitingBytes);
+      done();
+    }
+  }
+
+  /** A write of `bytes` that arrived through the PCI target goes into DRAM; `onAbsorbed(tag)` after. */
+  absorbWrite(bytes: number, tag: number): void {
+    this.absorbedBytes += bytes;
+    const r = this.memFree.pop() ?? new MemRequest(this.memRequester, (x) => this.absorbed(x));
+    r.write = true;
+    r.bytes = bytes;
+    r.tag = tag;
+    if (this.memBacklog.length > 0 || !this.dram.submit(r)) this.memBacklog.push(r);
+  }
+
+  private absorbed(r: MemRequest): void {
+    this.memFree.push(r);
+    this.onAbsorbed(r.tag);
+  }
+
+  private drainMem(): void {
+    while (this.memBacklog.length > 0 && this.dram.submit(this.memBacklog[0]!)) this.memBacklog.shift();
+  }
+
+  stats(): { uncachedReads: number; uncachedWrites: number; postStalls: number; absorbedBytes: number } {
+    return { uncachedReads: this.uncachedReads, uncachedWrites: this.uncachedWrites, postStalls: this.postStalls, absorbedBytes: this.absorbedBytes };
+  }
+}
