@@ -157,3 +157,22 @@ describe("R4700 cost model", () => {
     expect(r.cpu.read(r.sim.now).utilization).toBeCloseTo(0.5, 6);
   });
 });
+
+describe("Fig 5C fast SRAM", () => {
+  it("misses to addresses mapped to the FSRAM cost less than DRAM misses", () => {
+    const run = (fast: boolean) => {
+      const r = rig();
+      if (fast) r.cpu.attachFastMemory(new DramController(r.sim, "fsram", { firstAccessClocks: 2, burstClocks: 1, requestOverheadClocks: 0 }), 0x400000, 4 << 20);
+      let a = 0x400000;
+      const job = new TraceJob((t) => {
+        for (let i = 0; i < 8; i++) t.load((a += 32));
+      });
+      return timeWarm(r, job);
+    };
+    const dram = run(false), fsram = run(true);
+    expect(fsram.reads).toBe(0); // nothing went to DRAM
+    expect(dram.reads).toBe(8);
+    // per miss: DRAM 2 + 5 + 3 x 2 = 13 TClk, FSRAM 0 + 2 + 3 x 1 = 5 TClk
+    expect(dram.ps - fsram.ps).toBeGreaterThanOrEqual(8 * (8 * 20_000 - 7_519));
+  });
+});

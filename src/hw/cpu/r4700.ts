@@ -86,6 +86,9 @@ export class R4700 {
   private pending = 0; // cycles (fractional) accumulated since the last flush
   private jobCycles = 0;
   private readonly memReq: MemRequest;
+  private fast: { mem: DramController; base: number; end: number; req: MemRequest } | undefined;
+  private active!: MemRequest; // the request in flight (DRAM or fast SRAM)
+  private activeMem!: DramController;
   private writebackPending = -1; // line address still to fill after a write-back
   private readonly resume: SimEvent;
   private readonly finish: SimEvent;
@@ -103,6 +106,7 @@ export class R4700 {
   busyCycles = 0;
   stallPs = 0;
   private stallFrom = 0;
+  private stalling = false;
   instructions = 0;
   jobsRefused = 0;
 
@@ -136,6 +140,27 @@ export class R4700 {
 
   get busy(): boolean {
     return this.job !== undefined;
+  }
+
+  /** Maps [base, base + bytes) to a faster memory (Fig 5C's 4 MB FSRAM): misses there go to it. */
+  attachFastMemory(mem: DramController, base: number, bytes: number): void {
+    const req = new MemRequest(mem.addRequester(this.name), this.onMemDone);
+    this.fast = { mem, base, end: base + bytes, req };
+  }
+
+  /** Points `active`/`activeMem` at the memory holding `addr`, with the access's fields. */
+  private target(addr: number, write: boolean, bytes: number): void {
+    const f = this.fast;
+    if (f && addr >= f.base && addr < f.end) {
+      this.active = f.req;
+      this.activeMem = f.mem;
+    } else {
+      this.active = this.memReq;
+      this.activeMem = this.dram;
+    }
+    this.active.addr = addr;
+    this.active.write = write;
+    this.active.bytes = bytes;
   }
 
   get queuedJobs(): number {
@@ -221,35 +246,36 @@ export class R4700 {
     this.jobCycles += cycles;
     this.busyCycles += cycles;
     this.pending = 0;
-    this.memReq.bytes = lb;
     if (victim >= 0) {
-      this.memReq.write = true;
-      this.memReq.addr = victim;
+      this.target(victim, true, lb);
       this.writebackPending = addr < 0 ? -1 : Math.floor(addr / lb) * lb; // addr < 0: write-back only, no fill
     } else {
-      this.memReq.write = false;
-      this.memReq.addr = Math.floor(addr / lb) * lb;
+      this.target(Math.floor(addr / lb) * lb, false, lb);
       this.writebackPending = -1;
     }
     this.sim.schedule(this.issue, this.clock.edgeAfterCycles(this.sim.now, cycles));
   }
 
   private issueMem(): void {
-    this.stallFrom = this.sim.now;
-    if (!this.dram.submit(this.memReq)) {
+    if (!this.stalling) {
+      this.stallFrom = this.sim.now;
+      this.stalling = true;
+    }
+    if (!this.activeMem.submit(this.active)) {
       // memory queue full: try again on the next memory clock edge (the SysAD handshake waits)
-      this.sim.schedule(this.issue, this.dram.clock.edgeAfterCycles(this.sim.now + 1, 0));
+      this.sim.schedule(this.issue, this.activeMem.clock.edgeAfterCycles(this.sim.now + 1, 0));
     }
   }
 
   private memDone(): void {
     if (this.writebackPending >= 0) {
-      this.memReq.write = false;
-      this.memReq.addr = this.writebackPending;
+      const lb = this.active.bytes;
+      this.target(this.writebackPending, false, lb);
       this.writebackPending = -1;
-      if (!this.dram.submit(this.memReq)) this.sim.schedule(this.issue, this.dram.clock.edgeAfterCycles(this.sim.now + 1, 0));
+      this.issueMem();
       return;
     }
+    this.stalling = false;
     this.resumeAfterStall();
   }
 
