@@ -43,7 +43,9 @@ class FrameJob implements CpuJob {
   verdict: number = Verdict.Drop;
   constructor(private readonly board: CpuBoard) {}
   execute(trace: CostTrace): void {
+    this.board.inJob = true;
     this.verdict = this.board.firmware.handleFrame(this.h, this.ingress, trace);
+    this.board.inJob = false;
   }
   complete(): void {
     this.board.jobDone(this);
@@ -67,7 +69,10 @@ export class CpuBoard {
   private readonly jobOfSlot: (FrameJob | undefined)[]; // pool slot -> its CPU job
   private readonly cpuBuffers: number;
   private nextBuffer = 0;
-  readonly counts = { framesIn: 0, forwarded: 0, dropped: 0, consumed: 0, refused: 0 };
+  readonly counts = { framesIn: 0, forwarded: 0, dropped: 0, consumed: 0, refused: 0, originated: 0 };
+  /** True while a job's firmware logic runs: frames it originates wait for the job's end. */
+  inJob = false;
+  private readonly outbox: number[] = []; // [h, port, h, port, ...]
   inFlight = 0;
 
   constructor(private readonly sim: Simulator, readonly name: string, private readonly pool: FramePool, params: Partial<CpuBoardParams> = {}) {
@@ -131,6 +136,23 @@ export class CpuBoard {
   }
 
 
+  /** A frame already on the CPU board (from Fig 5E's CPLD) enters the CPU path without crossing the fabric. */
+  acceptLocal(h: number, ingressPort: number): boolean {
+    if (this.freeJobs.length === 0) {
+      this.counts.refused++;
+      return false;
+    }
+    const job = this.freeJobs.pop()!;
+    job.h = h;
+    job.ingress = ingressPort;
+    this.jobOfSlot[this.pool.slotOf(h)] = job;
+    this.bufferSlot[this.pool.slotOf(h)] = this.nextBuffer++ % this.cpuBuffers;
+    this.inFlight++;
+    this.counts.framesIn++;
+    this.interrupt(h);
+    return true;
+  }
+
   private arrived(t: FabricTransfer): void {
     const h = t.frame;
     this.transfers.put(t);
@@ -157,22 +179,40 @@ export class CpuBoard {
     }
   }
 
+  /**
+   * Sends a frame the CPU built (ARP reply, gratuitous ARP, probe) out of global `port`: over the
+   * fabric to the port's controller. From inside a job it leaves when the job's last cycle is spent.
+   */
+  send(h: number, port: number): void {
+    this.counts.originated++;
+    if (this.inJob) this.outbox.push(h, port);
+    else this.sendNow(h, port);
+  }
+
+  private sendNow(h: number, port: number): void {
+    const t = this.transfers.get();
+    t.src = this.endpoint;
+    t.dst = this.endpointOfPort(port);
+    t.frame = h;
+    t.bytes = this.pool.length(h);
+    this.pool.egressPort[this.pool.slotOf(h)] = port;
+    if (!this.fabric.transfer(t)) {
+      this.transfers.put(t);
+      this.counts.refused++;
+      this.pool.free(h);
+    }
+  }
+
   jobDone(job: FrameJob): void {
     const h = job.h, v = job.verdict;
     this.release(job);
+    while (this.outbox.length > 0) {
+      const hh = this.outbox.shift()!, port = this.outbox.shift()!;
+      this.sendNow(hh, port);
+    }
     if (v >= 0) {
       this.counts.forwarded++;
-      const t = this.transfers.get();
-      t.src = this.endpoint;
-      t.dst = this.endpointOfPort(v);
-      t.frame = h;
-      t.bytes = this.pool.length(h);
-      this.pool.egressPort[this.pool.slotOf(h)] = v;
-      if (!this.fabric.transfer(t)) {
-        this.transfers.put(t);
-        this.counts.refused++;
-        this.pool.free(h);
-      }
+      this.sendNow(h, v);
       return;
     }
     if (v === Verdict.Consumed) this.counts.consumed++;

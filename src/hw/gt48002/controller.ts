@@ -63,8 +63,12 @@ export interface ControllerWiring {
   portOwner: (globalPort: number) => number;
   /** Fabric endpoint of each controller index. */
   endpointOf: (controller: number) => number;
-  /** Hands a frame to the CPU path; false if refused (the controller drops it, cause cpuRefused). */
-  toCpu: (h: number, ingressPort: number, controller: number) => boolean;
+  /**
+   * Hands a frame to the CPU path; false if refused (the controller drops it, cause cpuRefused).
+   * `entryPort` is the port field of the flagged address-table entry (-1 for broadcast, multicast
+   * and unknown destinations): boards use it to send frames for a translator (Fig 5E) elsewhere.
+   */
+  toCpu: (h: number, ingressPort: number, controller: number, entryPort: number) => boolean;
   /** All controllers, for NEW_ADDRESS learning propagation. */
   peers: () => Gt48002[];
 }
@@ -149,8 +153,8 @@ export class Gt48002 {
     }
   }
 
-  /** A frame arrived intact on port `port` (the MAC already dropped runts, giants, bad FCS). */
-  private receive(h: number, port: number): void {
+  /** A frame arrived intact on local port `port` (the MAC already dropped runts, giants, bad FCS). */
+  receive(h: number, port: number): void {
     this.counts.received++;
     this.pool.port[this.pool.slotOf(h)] = this.wiring.portBase + port;
     if (!this.takeBuffer()) {
@@ -195,7 +199,7 @@ export class Gt48002 {
       // unknown unicast, broadcast/multicast, or flagged for intervention: to the CPU
       this.resident--;
       this.counts.toCpu++;
-      if (!this.wiring.toCpu(h, ingress, this.index)) {
+      if (!this.wiring.toCpu(h, ingress, this.index, e >= 0 ? this.table.port[e]! : -1)) {
         this.drops.cpuRefused++;
         this.pool.free(h);
       }

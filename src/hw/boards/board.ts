@@ -1,0 +1,240 @@
+/**
+ * A board built from its data (BoardSpec): the fabric (PCI, buffer memory arbiter or crossbar),
+ * the GT-48002 controllers of every card with global port numbers, the CPU board(s), and the
+ * optional translator (5E CPLD, 5F circuit-card ASICs). A firmware is installed on it; hosts
+ * attach to its ports (`portIn(p)`: host -> switch channel, `portOut(p)`: switch -> host).
+ * `read(now)` reports every resource's utilisation and names the bottleneck.
+ */
+import type { FramePool } from "../../net/frame-pool.ts";
+import { readMac } from "../../net/mac.ts";
+import type { Simulator } from "../../sim/simulator.ts";
+import { CpuBoard, type FrameHandler } from "../cpu-board.ts";
+import { DEFAULT_R4700, type R4700Params } from "../cpu/r4700.ts";
+import type { EthernetChannel } from "../ethernet/link.ts";
+import { BufferMemoryArbiter } from "../fabric/buffer-memory-arbiter.ts";
+import { Crossbar } from "../fabric/crossbar.ts";
+import type { Fabric } from "../fabric/fabric.ts";
+import { PciFabric } from "../fabric/pci-fabric.ts";
+import { DramController } from "../gt64010/dram.ts";
+import { Gt48002 } from "../gt48002/controller.ts";
+import { PciBus } from "../pci/bus.ts";
+import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts";
+import type { BoardSpec } from "./schema.ts";
+
+/** Address-table port value of entries whose frames a hardware translator handles (5E, 5F). */
+export const TRANSLATE_PORT = -3;
+/** Address-table port value of entries whose frames go to the CPU. */
+export const CPU_PORT = -1;
+
+/** What the firmware sees of the board. */
+export interface BoardApi {
+  readonly sim: Simulator;
+  readonly pool: FramePool;
+  readonly spec: BoardSpec;
+  readonly portCount: number;
+  /** True when inbound frames for virtual MACs are translated in hardware (5E, 5F). */
+  readonly hasTranslator: boolean;
+  readonly hasCam: boolean;
+  /** Writes a static entry into every controller's address table. */
+  setAddressEntry(mac: number, port: number, intervention: boolean): void;
+  /** Sends a frame the CPU built out of global `port` (from a job: when the job ends). */
+  transmit(h: number, port: number): void;
+}
+
+export interface BoardFirmware extends FrameHandler, Translate {
+  attach(board: BoardApi): void;
+}
+
+export class Board implements BoardApi {
+  readonly fabric: Fabric;
+  readonly bus: PciBus | undefined;
+  readonly controllers: Gt48002[] = [];
+  readonly cpus: CpuBoard[] = [];
+  readonly cpld: CpldTranslator | undefined;
+  readonly asics: AsicTranslator[] = [];
+  readonly fsram: DramController | undefined;
+  readonly portCount: number;
+  private readonly portCtrl: Int16Array;
+  private firmware: BoardFirmware | undefined;
+
+  constructor(readonly sim: Simulator, readonly pool: FramePool, readonly spec: BoardSpec) {
+    const ic = spec.interconnect;
+    if (ic.kind === "pci") {
+      this.bus = new PciBus(sim, ic.placement === "external" ? "pci" : "pci.onboard", { clockHz: ic.clockHz, widthBits: ic.widthBits });
+      this.fabric = new PciFabric(sim, this.bus.name, this.bus);
+    } else if (ic.kind === "buffer-memory-arbiter") {
+      const { kind: _k, ...p } = ic;
+      this.fabric = new BufferMemoryArbiter(sim, "bma", p);
+    } else {
+      const { kind: _k, ...p } = ic;
+      this.fabric = new Crossbar(sim, "crossbar", p);
+    }
+    // controllers, with global ports numbered card by card
+    let index = 0;
+    for (const card of spec.cards) {
+      for (let k = 0; k < card.controllers; k++) {
+        const name = card.controllers > 1 ? `${card.name}.gt${k}` : `${card.name}.gt`;
+        this.controllers.push(new Gt48002(sim, name, index++, pool, { bufferBytes: card.bufferBytes, link: { rateMbps: card.portMbps } }));
+      }
+    }
+    this.portCount = 2 * this.controllers.length;
+    this.portCtrl = Int16Array.from({ length: this.portCount }, (_, p) => p >> 1);
+    // CPU board(s)
+    for (let i = 0; i < spec.cpus; i++) {
+      const { model: _m, dcache, icache, ...rest } = spec.cpu;
+      const cpu: Partial<R4700Params> = { ...rest, dcache: { ...DEFAULT_R4700.dcache, ...dcache }, icache: { ...DEFAULT_R4700.icache, ...icache } };
+      const { sizeBytes: _s, ...dram } = spec.dram;
+      this.cpus.push(new CpuBoard(sim, spec.cpus > 1 ? `mgmt${i}` : "cpuboard", pool, { cpu, dram }));
+    }
+    if (spec.fsram) {
+      this.fsram = new DramController(sim, "fsram", { firstAccessClocks: spec.fsram.firstAccessClocks, burstClocks: spec.fsram.burstClocks, requestOverheadClocks: 0 });
+      this.cpus[0]!.cpu.attachFastMemory(this.fsram, FSRAM_BASE, spec.fsram.sizeBytes);
+    }
+    const cpu = this.cpus[0]!;
+    const tr = spec.translator;
+    if (tr?.kind === "cpld") {
+      this.cpld = new CpldTranslator(sim, "cpld", pool, tr.clockHz, tr.lookupClocks, tr.dpsramAccessPs);
+    }
+    // wiring
+    const endpointOf = (k: number) => this.controllers[k]!.endpoint;
+    this.controllers.forEach((c, i) => {
+      c.wire({
+        fabric: this.fabric,
+        portBase: 2 * i,
+        portOwner: (p) => this.portCtrl[p]!,
+        endpointOf,
+        toCpu: (h, ingress, _ctrl, entryPort) =>
+          entryPort === TRANSLATE_PORT && this.cpld ? this.cpld.fromController(h, ingress, c.endpoint) : cpu.fromController(h, ingress, c.endpoint),
+        peers: () => this.controllers,
+      });
+    });
+    for (const b of this.cpus) {
+      b.wire(this.fabric, this.controllers[0]!.endpoint);
+      b.endpointOfPort = (p) => endpointOf(this.portCtrl[p]!);
+    }
+    if (this.cpld) {
+      this.cpld.wire(this.fabric);
+      this.cpld.endpointOfPort = (p) => endpointOf(this.portCtrl[p]!);
+      this.cpld.toCpu = (h, ingress) => cpu.acceptLocal(h, ingress);
+    }
+    if (tr?.kind === "asic") {
+      // circuit cards: an ASIC between each port's wire and its controller
+      let k = 0;
+      for (const card of spec.cards) {
+        for (let j = 0; j < card.controllers; j++, k++) {
+          if (card.role !== "circuit") continue;
+          const ctrl = this.controllers[k]!;
+          for (let port = 0; port < 2; port++) {
+            const asic = new AsicTranslator(sim, `${ctrl.name}.p${port}.asic`, pool.slots, tr.lookupPs, (h) => ctrl.receive(h, port));
+            ctrl.rx[port]!.receiver = (h) => asic.receive(h);
+            this.asics.push(asic);
+          }
+        }
+      }
+    }
+  }
+
+  get hasTranslator(): boolean {
+    return this.cpld !== undefined || this.asics.length > 0;
+  }
+
+  get hasCam(): boolean {
+    return this.spec.cam !== undefined;
+  }
+
+  /** Host -> switch channel of global port `p` (a host's transmitter). */
+  portIn(p: number): EthernetChannel {
+    return this.controllers[this.portCtrl[p]!]!.rx[p & 1]!;
+  }
+
+  /** Switch -> host channel of global port `p` (set its `receiver` to the host). */
+  portOut(p: number): EthernetChannel {
+    return this.controllers[this.portCtrl[p]!]!.tx[p & 1]!;
+  }
+
+  /** Is global port `p` on a circuit card (5F: the router side)? */
+  isCircuitPort(p: number): boolean {
+    let k = 0;
+    for (const card of this.spec.cards) {
+      if (p < 2 * (k + card.controllers)) return card.role === "circuit";
+      k += card.controllers;
+    }
+    return false;
+  }
+
+  install(fw: BoardFirmware): void {
+    this.firmware = fw;
+    for (const b of this.cpus) b.firmware = fw;
+    if (this.cpld) this.cpld.translator = fw;
+    for (const a of this.asics) a.translator = fw;
+    fw.attach(this);
+  }
+
+  setAddressEntry(mac: number, port: number, intervention: boolean): void {
+    for (const c of this.controllers) c.table.setStatic(mac, port, intervention, this.sim.now);
+  }
+
+  transmit(h: number, port: number): void {
+    this.cpus[0]!.send(h, port);
+  }
+
+  /** Frames inside the board: controllers, fabric, CPU path, translators. */
+  get inFlight(): number {
+    let n = this.fabric.inFlight;
+    for (const c of this.controllers) n += c.inFlight;
+    for (const b of this.cpus) n += b.inFlight;
+    if (this.cpld) n += this.cpld.inFlight;
+    for (const a of this.asics) n += a.inFlight;
+    return n;
+  }
+
+  /** Utilisation of every resource, and the busiest one. */
+  resources(now: number): { resources: Record<string, { utilization: number }>; bottleneck: { resource: string; utilization: number } } {
+    const r: Record<string, { utilization: number }> = {};
+    r[this.fabric.name] = { utilization: this.fabric.read(now).utilization };
+    for (const b of this.cpus) {
+      const x = b.read(now);
+      r[`${b.name}.cpu`] = { utilization: x.cpu.utilization };
+      r[`${b.name}.dram`] = { utilization: x.dram.utilization };
+    }
+    if (this.fsram) r["fsram"] = { utilization: this.fsram.read(now).utilization };
+    for (const c of this.controllers) {
+      r[`${c.name}.buffer`] = { utilization: c.memory.read(now).utilization };
+      for (let p = 0; p < 2; p++) {
+        r[`${c.name}.p${p}.in`] = { utilization: c.rx[p]!.read(now).utilization };
+        r[`${c.name}.p${p}.out`] = { utilization: c.tx[p]!.read(now).utilization };
+      }
+    }
+    let best = { resource: "", utilization: -1 };
+    for (const [k, v] of Object.entries(r)) if (v.utilization > best.utilization) best = { resource: k, utilization: v.utilization };
+    return { resources: r, bottleneck: best };
+  }
+
+  /** Drops inside the switch, by place and cause (non-zero only). */
+  drops(): Record<string, number> {
+    const d: Record<string, number> = {};
+    const add = (place: string, causes: Record<string, number>) => {
+      for (const [k, v] of Object.entries(causes)) if (v > 0) d[`${place}.${k}`] = (d[`${place}.${k}`] ?? 0) + v;
+    };
+    for (const c of this.controllers) {
+      add("switch.controller", c.drops);
+      for (const ch of c.rx) add("link.in", ch.drops);
+      for (const ch of c.tx) add("link.out", ch.drops);
+    }
+    for (const b of this.cpus) add("switch.cpu", { refused: b.counts.refused, firmware: b.counts.dropped });
+    if (this.cpld) add("switch.cpld", { refused: this.cpld.counts.refused });
+    return d;
+  }
+
+  /** The destination MAC of a frame (for firmware and tests). */
+  dstMac(h: number): number {
+    return readMac(this.pool.bytes(h), 0);
+  }
+
+  get installed(): BoardFirmware | undefined {
+    return this.firmware;
+  }
+}
+
+/** Where Fig 5C's FSRAM sits in the CPU's address space: tables placed here get its timing. */
+export const FSRAM_BASE = 0x1000_0000;

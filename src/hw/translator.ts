@@ -1,0 +1,136 @@
+/**
+ * Hardware translators of inbound destination MACs, which take the CPU out of the inbound path:
+ *   - Fig 5E: a CPLD on the CPU board rewrites the destination MAC of frames for a cluster's
+ *     virtual MAC from a table in a dual-port SRAM that the CPU keeps. It is an endpoint on the PCI
+ *     bus: the frame crosses PCI to it and back, but no CPU cycle is spent.
+ *   - Fig 5F: each circuit card's ASIC looks the destination up in its look-up table as the frame
+ *     comes off the wire (inline, before the card's controller), so the frame reaches the
+ *     controller already addressed to its server.
+ * What to write comes from the firmware (`translate`), which owns the tables; the translator
+ * models only the time: `lookupClocks` at the CPLD clock plus one dual-port SRAM access, or the
+ * ASIC's `lookupPs`. Frames the table has no answer for (ARP, broadcasts, unknown) go to the CPU.
+ */
+import type { FramePool } from "../net/frame-pool.ts";
+import { ClockDomain } from "../sim/clock.ts";
+import { DelayLine } from "../sim/delay-line.ts";
+import { Priority } from "../sim/priority.ts";
+import type { Simulator } from "../sim/simulator.ts";
+import type { Fabric, FabricTransfer } from "./fabric/fabric.ts";
+import { TransferPool } from "./fabric/fabric.ts";
+
+export interface Translate {
+  /** Rewrites frame `h` for its server and returns the global egress port, or -1 when the table has no answer. */
+  translate(h: number): number;
+}
+
+/** Fig 5E's CPLD + dual-port SRAM: an endpoint on the board's fabric. */
+export class CpldTranslator {
+  readonly clock: ClockDomain;
+  endpoint = -1;
+  translator: Translate = { translate: () => -1 };
+  /** Where untranslatable frames go (the CPU path). */
+  toCpu: (h: number, ingress: number, fromEndpoint: number) => boolean = () => false;
+  endpointOfPort: (port: number) => number = () => 0;
+  private fabric!: Fabric;
+  private readonly line: DelayLine;
+  private readonly transfers = new TransferPool();
+  readonly counts = { translated: 0, toCpu: 0, refused: 0 };
+  inFlight = 0;
+
+  /**
+   * @param clockHz CPLD clock (hw-params.md §7: 33-66 MHz realistic)
+   * @param lookupClocks CPLD clocks per look-up (§7: "one MAC compare/translate per few clocks")
+   * @param dpsramAccessPs dual-port SRAM access (§6: IDT7008 15-55 ns)
+   */
+  constructor(sim: Simulator, readonly name: string, private readonly pool: FramePool, clockHz: number, lookupClocks: number, dpsramAccessPs: number) {
+    this.clock = new ClockDomain(`${name}.clk`, clockHz);
+    const delay = this.clock.cyclesToTicks(lookupClocks) + dpsramAccessPs;
+    this.line = new DelayLine(sim, `${name}.lookup`, delay, pool.slots, (h) => this.decide(h), this.clock, Priority.Default);
+  }
+
+  wire(fabric: Fabric): void {
+    this.fabric = fabric;
+    this.endpoint = fabric.addEndpoint(this.name, (t) => this.arrived(t));
+  }
+
+  /** The controller's intervention path sends flagged frames here instead of to the CPU. */
+  fromController(h: number, ingress: number, srcEndpoint: number): boolean {
+    const t = this.transfers.get();
+    t.src = srcEndpoint;
+    t.dst = this.endpoint;
+    t.frame = h;
+    t.bytes = this.pool.length(h);
+    this.pool.port[this.pool.slotOf(h)] = ingress;
+    if (!this.fabric.transfer(t)) {
+      this.transfers.put(t);
+      this.counts.refused++;
+      return false;
+    }
+    return true;
+  }
+
+  private arrived(t: FabricTransfer): void {
+    const h = t.frame;
+    this.transfers.put(t);
+    if (h < 0) return;
+    this.inFlight++;
+    this.line.push(h);
+  }
+
+  private decide(h: number): void {
+    this.inFlight--;
+    const port = this.translator.translate(h);
+    if (port < 0) {
+      this.counts.toCpu++;
+      if (!this.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.endpoint)) this.pool.free(h);
+      return;
+    }
+    this.counts.translated++;
+    const t = this.transfers.get();
+    t.src = this.endpoint;
+    t.dst = this.endpointOfPort(port);
+    t.frame = h;
+    t.bytes = this.pool.length(h);
+    this.pool.egressPort[this.pool.slotOf(h)] = port;
+    if (!this.fabric.transfer(t)) {
+      this.transfers.put(t);
+      this.counts.refused++;
+      this.pool.free(h);
+    }
+  }
+
+  read() {
+    return { counts: { ...this.counts }, lookupQueueHighWater: this.line.highWater };
+  }
+}
+
+/** Fig 5F's circuit-card ASIC: an inline stage between a port's wire and its controller. */
+export class AsicTranslator {
+  translator: Translate = { translate: () => -1 };
+  private readonly line: DelayLine;
+  readonly counts = { translated: 0, passed: 0 };
+
+  /** @param lookupPs look-up table access (assumption: a 20 ns SRAM table, docs/boards.md) */
+  constructor(sim: Simulator, readonly name: string, poolSlots: number, lookupPs: number, private readonly next: (h: number) => void) {
+    this.line = new DelayLine(sim, `${name}.lookup`, lookupPs, poolSlots, (h) => this.decide(h), undefined, Priority.Deliver);
+  }
+
+  get inFlight(): number {
+    return this.line.size;
+  }
+
+  /** A frame off the wire. */
+  receive(h: number): void {
+    this.line.push(h);
+  }
+
+  private decide(h: number): void {
+    if (this.translator.translate(h) >= 0) this.counts.translated++;
+    else this.counts.passed++;
+    this.next(h); // the controller forwards by the (possibly rewritten) destination MAC
+  }
+
+  read() {
+    return { counts: { ...this.counts }, lookupQueueHighWater: this.line.highWater };
+  }
+}
