@@ -43,9 +43,25 @@ class FrameJob implements CpuJob {
   verdict: number = Verdict.Drop;
   constructor(private readonly board: CpuBoard) {}
   execute(trace: CostTrace): void {
+    const buf = this.board.bufferAddress(this.h);
+    // the driver: read the controller's cause register, the CPU-buffer header and the frame's headers
+    trace.uncachedRead(4);
+    trace.op("descriptorRead");
+    trace.load(buf, 8);
+    trace.load(buf + 8, 54);
     this.board.inJob = true;
     this.verdict = this.board.firmware.handleFrame(this.h, this.ingress, trace);
     this.board.inJob = false;
+    trace.op("countersUpdate");
+    if (this.verdict >= 0) {
+      // the rewritten header goes to memory, then the frame is handed to its egress controller
+      trace.op("cacheFlush");
+      trace.writeback(buf + 8, 6);
+      trace.op("handBack");
+      trace.uncachedWrite(4);
+    }
+    trace.op("bufferManage");
+    trace.uncachedWrite(4);
   }
   complete(): void {
     this.board.jobDone(this);
@@ -135,6 +151,11 @@ export class CpuBoard {
     return true;
   }
 
+
+  /** Byte address of the CPU buffer holding frame `h` (for the cost model's loads and stores). */
+  bufferAddress(h: number): number {
+    return CPU_BUFFER_BASE + this.bufferSlot[this.pool.slotOf(h)]! * CPU_BUFFER_BYTES;
+  }
 
   /** A frame already on the CPU board (from Fig 5E's CPLD) enters the CPU path without crossing the fabric. */
   acceptLocal(h: number, ingressPort: number): boolean {

@@ -7,7 +7,7 @@
  */
 import { OP_ID, type OpName } from "./op-costs.ts";
 
-export const TraceKind = { Op: 0, Load: 1, Store: 2, UncachedRead: 3, UncachedWrite: 4, Writeback: 5 } as const;
+export const TraceKind = { Op: 0, Load: 1, Store: 2, UncachedRead: 3, UncachedWrite: 4, Writeback: 5, DeviceWait: 6 } as const;
 
 export class CostTrace {
   readonly kind: Uint8Array;
@@ -47,6 +47,11 @@ export class CostTrace {
   /** A CACHE Hit_Writeback of the lines covering [addr, addr + bytes): dirty ones are written to memory. */
   writeback(addr: number, bytes = 4): void {
     this.pushRange(TraceKind.Writeback, addr, bytes);
+  }
+
+  /** The CPU waits `ps` for an on-board device (Fig 5C's CAM look-up). */
+  deviceWait(ps: number): void {
+    this.push(TraceKind.DeviceWait, ps);
   }
 
   /** An uncached read of a device register over PCI (the CPU stalls for the round trip). */

@@ -32,6 +32,8 @@ export const OP_COSTS = {
   timerTick: { instructions: 50, why: "timer interrupt bookkeeping" },
   bufferManage: { instructions: 200, why: "return the CPU buffer to the controller's free list, advance ring indices, re-arm the descriptor" },
   countersUpdate: { instructions: 60, why: "per-cluster, per-server and per-flow packet and byte counters" },
+  camLookup: { instructions: 12, why: "write the key to the CAM's registers and read the match address (Fig 5C)" },
+  arpProcess: { instructions: 140, why: "ARP checks: opcode, target IP against the virtual IPs and router pools, spoof rules" },
   cacheFlush: { instructions: 16, why: "CACHE Hit_Writeback for the rewritten header lines before the frame is sent from memory" },
 } as const satisfies Record<string, OpCost>;
 

@@ -223,6 +223,8 @@ export class R4700 {
         const o = this.dcache.access(v, k === TraceKind.Store);
         if (o === CacheOutcome.Miss) return this.stallFor(v, -1, this.params.dcache.lineBytes);
         if (o === CacheOutcome.MissDirty) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+      } else if (k === TraceKind.DeviceWait) {
+        this.pending += (v * this.params.clockHz) / 1e12;
       } else if (k === TraceKind.Writeback) {
         this.instructions++;
         this.pending += cpi;

@@ -1,0 +1,523 @@
+/**
+ * The network flow switch's firmware (WO 99/33227, Figs 2-4C): proxy ARP for each cluster's
+ * virtual IP, inbound forwarding by rewriting only the destination MAC, a flow table for affinity,
+ * load-balancing policies, availability clustering, and router pooling with failed-router
+ * redirection. Pure logic: it runs on the board's CPU (`handleFrame`, cost recorded in a
+ * CostTrace) or is emulated by Fig 5E/5F's translators (`translate`, no cost). Decisions taken
+ * where the patent is open are in docs/firmware.md.
+ */
+import { ArpOp } from "../net/codec/arp.ts";
+import { IpProto, TcpFlag } from "../net/codec/l4.ts";
+import type { FramePool } from "../net/frame-pool.ts";
+import { NO_FRAME } from "../net/frame-pool.ts";
+import { BROADCAST_MAC, isMulticast, readMac, writeMac } from "../net/mac.ts";
+import { ParsedFrame, parseFrame, ParseStatus } from "../net/parse.ts";
+import type { CostTrace } from "../hw/cpu/cost-trace.ts";
+import { Verdict } from "../hw/cpu-board.ts";
+import { CPU_PORT, FSRAM_BASE, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
+import { SwitchConfigSchema, type SwitchConfig, type SwitchConfigInput } from "./config.ts";
+import { DROP_CAUSES, type DropCause } from "./drop-causes.ts";
+import { FlowKey } from "./flow-key.ts";
+import { FlowTable } from "./flow-table.ts";
+import { buildMaglev } from "./maglev.ts";
+
+const DRAM_TABLE_BASE = 0x0040_0000;
+const FLOW_ENTRY_BYTES = 32;
+
+export type ServerState = "up" | "down";
+export type AvailabilityRole = "primary" | "secondary-operational" | "secondary-failed";
+
+interface Server {
+  name: string;
+  mac: number;
+  port: number;
+  weight: number;
+  state: ServerState;
+  draining: boolean;
+  role: AvailabilityRole;
+  active: number; // flows in the table
+  load: number; // last measured workload (optimal-workload policy)
+  stats: { packets: number; bytes: number; flows: number };
+}
+
+interface Cluster {
+  index: number;
+  name: string;
+  vip: number;
+  vmac: number;
+  mode: "balance" | "availability";
+  policy: SwitchConfig["clusters"][number]["policy"];
+  servers: Server[];
+  maglev: Int16Array;
+  rr: number;
+  wrrCredit: Float64Array;
+  optimal: number; // server chosen by the last load-balancing round
+  stats: { packets: number; bytes: number; flows: number; drops: number };
+}
+
+interface Router {
+  name: string;
+  ip: number;
+  mac: number;
+  port: number;
+  up: boolean;
+  pool: number;
+  stats: { arpAnswers: number; redirectedFrames: number };
+}
+
+export class FlowSwitch implements BoardFirmware {
+  readonly config: SwitchConfig;
+  readonly clusters: Cluster[];
+  readonly routers: Router[];
+  readonly flows: FlowTable;
+  private readonly byVmac = new Map<number, Cluster>();
+  private readonly byVip = new Map<number, Cluster>();
+  private readonly routerByMac = new Map<number, Router>();
+  private readonly routerByIp = new Map<number, Router>();
+  private readonly serverMacs = new Set<number>();
+  private readonly parsed = new ParsedFrame();
+  private readonly key = new FlowKey();
+  private board: BoardApi | undefined;
+  private pool: FramePool | undefined;
+  private tableBase = DRAM_TABLE_BASE;
+  readonly drops: Record<DropCause, number> = Object.fromEntries(DROP_CAUSES.map((c) => [c, 0])) as Record<DropCause, number>;
+  readonly counts = { inbound: 0, outboundRedirected: 0, arpReplies: 0, gratuitousArps: 0, translated: 0, newFlows: 0, maglevFallbacks: 0 };
+  /** Time source (ps); the board's simulator once attached. */
+  now: () => number = () => 0;
+
+  constructor(config: SwitchConfigInput) {
+    this.config = SwitchConfigSchema.parse(config);
+    this.flows = new FlowTable(this.config.flowTableSize);
+    this.flows.onEvict = (c, s) => {
+      const srv = this.clusters[c]?.servers[s];
+      if (srv) srv.active--;
+    };
+    this.clusters = this.config.clusters.map((c, index) => {
+      const servers: Server[] = c.servers.map((s, i) => ({
+        name: s.name, mac: s.mac, port: s.port, weight: s.weight, state: "up", draining: false,
+        role: c.mode === "availability" ? (i === 0 ? "primary" : "secondary-operational") : "secondary-operational",
+        active: 0, load: 0, stats: { packets: 0, bytes: 0, flows: 0 },
+      }));
+      const cl: Cluster = {
+        index, name: c.name, vip: c.vip, vmac: c.vmac, mode: c.mode, policy: c.policy, servers, maglev: new Int16Array(0), rr: 0,
+        wrrCredit: new Float64Array(servers.length), optimal: 0, stats: { packets: 0, bytes: 0, flows: 0, drops: 0 },
+      };
+      this.byVmac.set(c.vmac, cl);
+      this.byVip.set(c.vip, cl);
+      for (const s of servers) this.serverMacs.add(s.mac);
+      return cl;
+    });
+    for (const c of this.clusters) this.rebuild(c);
+    this.routers = this.config.routerPools.flatMap((p, pool) => p.routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port, up: true, pool, stats: { arpAnswers: 0, redirectedFrames: 0 } })));
+    for (const r of this.routers) {
+      this.routerByMac.set(r.mac, r);
+      this.routerByIp.set(r.ip, r);
+    }
+  }
+
+  // ---------- board integration ----------
+
+  attach(board: BoardApi): void {
+    this.board = board;
+    this.pool = board.pool;
+    this.now = () => board.sim.now;
+    if (board.spec.fsram) this.tableBase = FSRAM_BASE;
+    for (const c of this.clusters) {
+      // frames for the virtual MAC are intervened: to the translator where the board has one
+      board.setAddressEntry(c.vmac, board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
+      for (const s of c.servers) board.setAddressEntry(s.mac, s.port, false);
+    }
+    for (const r of this.routers) board.setAddressEntry(r.mac, r.port, !r.up);
+  }
+
+  // ---------- datapath ----------
+
+  /** The CPU path (Fig 4B stages 435-440, Fig 4C stage 460). */
+  handleFrame(h: number, ingressPort: number, cost: CostTrace | undefined): number {
+    const pool = this.pool!;
+    const buf = pool.bytes(h);
+    const len = pool.length(h);
+    cost?.op("headerParse");
+    if (parseFrame(buf, 0, len, this.parsed) !== ParseStatus.Ok) return this.drop("malformed");
+    const p = this.parsed;
+    if (p.etherType === 0x0806) return this.handleArp(h, ingressPort, cost);
+    const cl = this.byVmac.get(p.dst);
+    if (cl) return this.inbound(cl, buf, len, cost);
+    const r = this.routerByMac.get(p.dst);
+    if (r) return this.redirect(r, buf, len, cost);
+    if (p.dst === BROADCAST_MAC || isMulticast(p.dst)) return this.drop("broadcastIsolated");
+    return this.drop("unknownDestination");
+  }
+
+  /** The hardware translators' path: the same decision, no cost, nothing originated. */
+  translate(h: number): number {
+    const pool = this.pool!;
+    const buf = pool.bytes(h);
+    const dst = readMac(buf, 0);
+    const cl = this.byVmac.get(dst);
+    const r = cl ? undefined : this.routerByMac.get(dst);
+    if (!cl && (!r || r.up)) return -1;
+    const len = pool.length(h);
+    if (parseFrame(buf, 0, len, this.parsed) !== ParseStatus.Ok) return -1; // the CPU will count it
+    if (this.parsed.etherType !== 0x0800) return -1;
+    const out = cl ? this.inbound(cl, buf, len, undefined) : this.redirect(r!, buf, len, undefined);
+    if (out >= 0) this.counts.translated++;
+    return out;
+  }
+
+  private drop(cause: DropCause): number {
+    this.drops[cause]++;
+    return Verdict.Drop;
+  }
+
+  private timeoutFor(proto: number): number {
+    const t = this.config.timeouts;
+    return proto === IpProto.TCP ? t.tcpPs : proto === IpProto.UDP ? t.udpPs : proto === IpProto.ESP || proto === IpProto.AH ? t.espPs : t.otherPs;
+  }
+
+  private inbound(cl: Cluster, buf: Uint8Array, len: number, cost: CostTrace | undefined): number {
+    const p = this.parsed, k = this.key, now = this.now();
+    this.counts.inbound++;
+    cl.stats.packets++;
+    cl.stats.bytes += len;
+    if (!k.fromFrame(p)) return this.clusterDrop(cl, "malformed");
+    const hash = k.hash();
+    let server = -1;
+    if (cl.mode === "availability") {
+      server = this.primaryOf(cl);
+    } else {
+      cost?.op("flowHash");
+      const cam = this.board?.spec.cam;
+      const isSyn = p.ipProto === IpProto.TCP && (p.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
+      let slot = this.flows.find(k, hash, now);
+      if (cost) {
+        if (cam) (cost.op("camLookup"), cost.deviceWait(cam.lookupPs));
+        else {
+          cost.op("flowLookup");
+          cost.load(this.tableBase + ((hash % this.flows.capacity) * FLOW_ENTRY_BYTES), FLOW_ENTRY_BYTES);
+        }
+      }
+      if (slot >= 0) {
+        const s = cl.servers[this.flows.server[slot]!];
+        // an entry pointing at a failed or removed server is never used; a SYN is scheduled afresh
+        if (this.flows.cluster[slot] !== cl.index || !s || s.state !== "up" || isSyn) {
+          this.flows.remove(slot);
+          slot = -1;
+        } else {
+          server = this.flows.server[slot]!;
+          this.flows.touch(slot, now);
+          cost?.store(this.tableBase + ((hash % this.flows.capacity) * FLOW_ENTRY_BYTES) + 24, 8);
+        }
+      }
+      if (server < 0) {
+        cost?.op("schedule");
+        server = this.choose(cl, hash);
+        if (server < 0) return this.clusterDrop(cl, "noLiveServer");
+        if (this.flows.insert(k, hash, cl.index, server, now, this.timeoutFor(k.proto)) >= 0) {
+          cl.servers[server]!.active++;
+          cl.servers[server]!.stats.flows++;
+          cl.stats.flows++;
+          this.counts.newFlows++;
+          cost?.op("flowInsert");
+          cost?.store(this.tableBase + ((hash % this.flows.capacity) * FLOW_ENTRY_BYTES), FLOW_ENTRY_BYTES);
+        } else {
+          // table full: the consistent hash decides, deterministically
+          this.counts.maglevFallbacks++;
+          server = cl.maglev[hash % cl.maglev.length]!;
+          if (server < 0) return this.clusterDrop(cl, "noLiveServer");
+        }
+      }
+      // a FIN or RST ends the flow's entry after this packet
+      if (p.ipProto === IpProto.TCP && p.tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) {
+        const s2 = this.flows.find(k, hash, now);
+        if (s2 >= 0) this.flows.remove(s2);
+      }
+    }
+    if (server < 0) return this.clusterDrop(cl, "noLiveServer");
+    const srv = cl.servers[server]!;
+    srv.stats.packets++;
+    srv.stats.bytes += len;
+    writeMac(buf, 0, srv.mac); // the one rewrite: nothing else in the frame changes
+    cost?.op("macRewrite");
+    return srv.port;
+  }
+
+  private clusterDrop(cl: Cluster, cause: DropCause): number {
+    cl.stats.drops++;
+    return this.drop(cause);
+  }
+
+  /** A frame still sent to a failed router's MAC goes to a live router of its pool (Fig 4C stage 460). */
+  private redirect(r: Router, buf: Uint8Array, _len: number, cost: CostTrace | undefined): number {
+    if (r.up) return r.port; // not failed (a stale intervention entry): forward unchanged
+    const live = this.liveRouter(r.pool, readMac(buf, 6));
+    if (!live) return this.drop("noLiveRouter");
+    this.counts.outboundRedirected++;
+    r.stats.redirectedFrames++;
+    writeMac(buf, 0, live.mac);
+    cost?.op("macRewrite");
+    return live.port;
+  }
+
+  // ---------- ARP ----------
+
+  private handleArp(h: number, ingressPort: number, cost: CostTrace | undefined): number {
+    const p = this.parsed;
+    cost?.op("arpProcess");
+    const fromServer = this.serverMacs.has(p.arpSenderMac);
+    if (p.arpOp === ArpOp.Request) {
+      const cl = this.byVip.get(p.arpTargetIp);
+      if (cl) {
+        if (fromServer) return this.drop("arpIsolated"); // servers' ARP about the VIP never leaves: no conflicts
+        return this.reply(h, ingressPort, cl.vmac, cl.vip, cost); // proxy ARP: the virtual MAC
+      }
+      const r = this.routerByIp.get(p.arpTargetIp);
+      if (r && fromServer) {
+        // router pooling: answer with the pool router best able to take this server's load
+        const best = this.liveRouter(r.pool, p.arpSenderMac);
+        if (!best) return this.drop("noLiveRouter");
+        best.stats.arpAnswers++;
+        return this.reply(h, ingressPort, best.mac, r.ip, cost);
+      }
+      if (this.byVip.has(p.arpSenderIp) && !fromServer) return this.drop("arpSpoofRejected");
+      return this.drop("arpUnanswered");
+    }
+    // replies and gratuitous ARP: from the router side, claiming a VIP or a server's MAC, is spoofing
+    if (!fromServer && (this.byVip.has(p.arpSenderIp) || this.serverMacs.has(p.arpSenderMac))) return this.drop("arpSpoofRejected");
+    return Verdict.Consumed;
+  }
+
+  /** Turns the request in `h` into a reply in place and sends it back out of its ingress port. */
+  private reply(h: number, port: number, answerMac: number, answerIp: number, cost: CostTrace | undefined): number {
+    const buf = this.pool!.bytes(h), p = this.parsed, o = p.l3Offset;
+    const asker = p.arpSenderMac, askerIp = p.arpSenderIp;
+    writeMac(buf, 0, asker);
+    writeMac(buf, 6, answerMac);
+    buf[o + 6] = 0;
+    buf[o + 7] = ArpOp.Reply;
+    writeMac(buf, o + 8, answerMac);
+    writeU32(buf, o + 14, answerIp);
+    writeMac(buf, o + 18, asker);
+    writeU32(buf, o + 24, askerIp);
+    cost?.op("arpReply");
+    this.counts.arpReplies++;
+    return port;
+  }
+
+  /** Sends a gratuitous ARP (an unsolicited reply) to `port`, mapping `ip` to `macAddr`. */
+  private gratuitousArp(port: number, ip: number, macAddr: number, targetMac: number): void {
+    const b = this.board;
+    if (!b) return;
+    const h = b.pool.alloc();
+    if (h === NO_FRAME) return;
+    const buf = b.pool.bytes(h);
+    buf.fill(0, 0, 60);
+    writeMac(buf, 0, targetMac);
+    writeMac(buf, 6, macAddr);
+    buf[12] = 0x08;
+    buf[13] = 0x06;
+    const o = 14;
+    buf.set([0, 1, 8, 0, 6, 4, 0, ArpOp.Reply], o);
+    writeMac(buf, o + 8, macAddr);
+    writeU32(buf, o + 14, ip);
+    writeMac(buf, o + 18, targetMac);
+    writeU32(buf, o + 24, ip);
+    b.pool.setLength(h, 60);
+    b.transmit(h, port);
+    this.counts.gratuitousArps++;
+  }
+
+  // ---------- scheduling ----------
+
+  /** Rebuilds the cluster's Maglev table over its servers that may take new flows. */
+  private rebuild(cl: Cluster): void {
+    const backends = cl.servers.map((s) => ({ name: s.name, weight: s.state === "up" && !s.draining ? Math.max(0, s.weight) : 0 }));
+    cl.maglev = buildMaglev(backends, this.config.maglevSize, cl.maglev);
+  }
+
+  private eligible(s: Server): boolean {
+    return s.state === "up" && !s.draining && s.weight > 0;
+  }
+
+  /** Picks the server for a new flow by the cluster's policy; -1 when none may take it. */
+  private choose(cl: Cluster, hash: number): number {
+    const ss = cl.servers, n = ss.length;
+    switch (cl.policy) {
+      case "consistent-hash":
+        return cl.maglev[hash % cl.maglev.length]!;
+      case "round-robin":
+        for (let i = 0; i < n; i++) {
+          const k = (cl.rr + i) % n;
+          if (this.eligible(ss[k]!)) {
+            cl.rr = (k + 1) % n;
+            return k;
+          }
+        }
+        return -1;
+      case "weighted-round-robin": {
+        // smooth weighted round robin (nginx): add weights, take the largest credit, subtract the total
+        let total = 0, best = -1;
+        for (let i = 0; i < n; i++) {
+          if (!this.eligible(ss[i]!)) continue;
+          cl.wrrCredit[i]! += ss[i]!.weight;
+          total += ss[i]!.weight;
+          if (best < 0 || cl.wrrCredit[i]! > cl.wrrCredit[best]!) best = i;
+        }
+        if (best >= 0) cl.wrrCredit[best]! -= total;
+        return best;
+      }
+      case "least-connections":
+      case "weighted-least-connections": {
+        const weighted = cl.policy === "weighted-least-connections";
+        let best = -1, bestScore = Infinity;
+        for (let i = 0; i < n; i++) {
+          const s = ss[i]!;
+          if (!this.eligible(s)) continue;
+          const score = weighted ? s.active / s.weight : s.active;
+          if (score < bestScore) (best = i), (bestScore = score);
+        }
+        return best;
+      }
+      case "optimal-workload": {
+        // the patent's periodic routine picked the server with the optimal workload; fall back if it left
+        if (cl.optimal >= 0 && cl.optimal < n && this.eligible(ss[cl.optimal]!)) return cl.optimal;
+        this.balanceRound(cl);
+        return cl.optimal;
+      }
+    }
+  }
+
+  /**
+   * The patent's load-balancing routine (Fig 4B stage 435, the related application "Dynamic load
+   * balancer"): measure each server's workload (here: its reported load figure, else its active
+   * flows over its weight) and direct new flows to the one with the optimal (lowest) workload.
+   */
+  balanceRound(cl: Cluster): void {
+    let best = -1, bestLoad = Infinity;
+    cl.servers.forEach((s, i) => {
+      if (!this.eligible(s)) return;
+      const load = s.load > 0 ? s.load / s.weight : s.active / s.weight;
+      if (load < bestLoad) (best = i), (bestLoad = load);
+    });
+    cl.optimal = best;
+  }
+
+  private primaryOf(cl: Cluster): number {
+    return cl.servers.findIndex((s) => s.role === "primary");
+  }
+
+  /** The live router of `pool` for a server (by MAC/IP key): least traffic, or round robin by source. */
+  private liveRouter(pool: number, serverKey: number): Router | undefined {
+    const policy = this.config.routerPools[pool]?.policy ?? "traffic";
+    let live = 0;
+    for (const r of this.routers) if (r.pool === pool && r.up) live++;
+    if (live === 0) return undefined;
+    if (policy === "source-ip") {
+      let k = serverKey % live;
+      for (const r of this.routers) if (r.pool === pool && r.up && k-- === 0) return r;
+    }
+    // traffic: the router that has answered the fewest servers (each server's load lands on the router it was given)
+    let best: Router | undefined;
+    for (const r of this.routers) if (r.pool === pool && r.up && (!best || r.stats.arpAnswers < best.stats.arpAnswers)) best = r;
+    return best;
+  }
+
+  // ---------- control plane (health, admin) ----------
+
+  private server(name: string): [Cluster, Server, number] {
+    for (const c of this.clusters) {
+      const i = c.servers.findIndex((s) => s.name === name);
+      if (i >= 0) return [c, c.servers[i]!, i];
+    }
+    throw new Error(`no server named ${name}`);
+  }
+
+  /** Health monitoring declared `name` failed: no new packets go to it. */
+  serverDown(name: string): void {
+    const [cl, s] = this.server(name);
+    if (s.state === "down") return;
+    s.state = "down";
+    if (cl.mode === "availability") {
+      const wasPrimary = s.role === "primary";
+      s.role = "secondary-failed";
+      if (wasPrimary) {
+        const next = cl.servers.find((x) => x.role === "secondary-operational");
+        if (next) next.role = "primary";
+      }
+    }
+    this.rebuild(cl);
+  }
+
+  /** Health monitoring declared `name` operational again: it rejoins (no pre-emption in availability mode). */
+  serverUp(name: string): void {
+    const [cl, s] = this.server(name);
+    if (s.state === "up") return;
+    s.state = "up";
+    if (cl.mode === "availability") {
+      s.role = cl.servers.some((x) => x.role === "primary") ? "secondary-operational" : "primary";
+    }
+    this.rebuild(cl);
+  }
+
+  setWeight(name: string, weight: number): void {
+    const [cl, s] = this.server(name);
+    s.weight = weight;
+    this.rebuild(cl);
+  }
+
+  /** Draining: no new flows; established ones continue. */
+  drain(name: string, on = true): void {
+    const [cl, s] = this.server(name);
+    s.draining = on;
+    this.rebuild(cl);
+  }
+
+  reportLoad(name: string, load: number): void {
+    this.server(name)[1].load = load;
+  }
+
+  routerDown(name: string): void {
+    const r = this.routers.find((x) => x.name === name);
+    if (!r || !r.up) return;
+    r.up = false;
+    // frames still sent to its MAC are intervened and redirected; gratuitous ARP re-points servers
+    this.board?.setAddressEntry(r.mac, this.board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
+    for (const c of this.clusters) {
+      for (const s of c.servers) {
+        const live = this.liveRouter(r.pool, s.mac);
+        if (live) this.gratuitousArp(s.port, r.ip, live.mac, s.mac);
+      }
+    }
+  }
+
+  routerUp(name: string): void {
+    const r = this.routers.find((x) => x.name === name);
+    if (!r || r.up) return;
+    r.up = true;
+    this.board?.setAddressEntry(r.mac, r.port, false);
+  }
+
+  /** The role of every server of a cluster (availability mode). */
+  roles(cluster: string): Record<string, AvailabilityRole> {
+    const c = this.clusters.find((x) => x.name === cluster);
+    if (!c) throw new Error(`no cluster named ${cluster}`);
+    return Object.fromEntries(c.servers.map((s) => [s.name, s.role]));
+  }
+
+  read() {
+    return {
+      counts: { ...this.counts },
+      drops: Object.fromEntries(Object.entries(this.drops).filter(([, n]) => n > 0)),
+      flows: this.flows.read(),
+      clusters: Object.fromEntries(this.clusters.map((c) => [c.name, { ...c.stats, servers: Object.fromEntries(c.servers.map((s) => [s.name, { state: s.state, role: s.role, draining: s.draining, activeFlows: s.active, ...s.stats }])) }])),
+      routers: Object.fromEntries(this.routers.map((r) => [r.name, { up: r.up, ...r.stats }])),
+    };
+  }
+}
+
+function writeU32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = (v >>> 16) & 255;
+  b[o + 2] = (v >>> 8) & 255;
+  b[o + 3] = v & 255;
+}
