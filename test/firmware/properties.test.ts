@@ -1,0 +1,194 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { IpProto, TcpFlag } from "../../src/net/codec/l4.ts";
+import { readMac } from "../../src/net/mac.ts";
+import { buildMaglev, movedEntries } from "../../src/firmware/maglev.ts";
+import { Verdict } from "../../src/hw/cpu-board.ts";
+import { ipArb } from "../net/arbitraries.ts";
+import { arpRequest, config, harness, inboundFrame, ROUTER_IP, ROUTER_MAC, SERVER_IP, SERVER_MAC, SERVER_PORT, tcp, VIP, VMAC } from "./harness.ts";
+
+const payloadArb = fc.oneof(
+  fc.record({ srcPort: fc.integer({ min: 1, max: 65535 }), dstPort: fc.integer({ min: 1, max: 65535 }), seq: fc.nat(), ack: fc.nat(), flags: fc.integer({ min: 0, max: 255 }), window: fc.integer({ min: 0, max: 65535 }), urgent: fc.constant(0), options: fc.constant(new Uint8Array(0)), payload: fc.uint8Array({ maxLength: 100 }) }).map((tcp) => [{ kind: "tcp" as const, tcp }, IpProto.TCP] as const),
+  fc.record({ srcPort: fc.integer({ min: 1, max: 65535 }), dstPort: fc.integer({ min: 1, max: 65535 }), payload: fc.uint8Array({ maxLength: 100 }) }).map((udp) => [{ kind: "udp" as const, udp }, IpProto.UDP] as const),
+  fc.record({ spi: fc.nat(), seq: fc.nat(), payload: fc.uint8Array({ maxLength: 100 }) }).map((esp) => [{ kind: "esp" as const, esp }, IpProto.ESP] as const),
+  fc.record({ type: fc.constant(8), code: fc.constant(0), rest: fc.nat(), data: fc.uint8Array({ maxLength: 50 }) }).map((icmp) => [{ kind: "icmp" as const, icmp }, IpProto.ICMP] as const),
+  fc.tuple(fc.integer({ min: 0, max: 255 }).filter((p) => ![1, 4, 6, 17, 47, 50, 51].includes(p)), fc.uint8Array({ maxLength: 100 })).map(([p, bytes]) => [{ kind: "opaque" as const, bytes }, p] as const),
+  fc.record({ protocolType: fc.constant(0x0800), checksumPresent: fc.boolean(), payload: fc.uint8Array({ maxLength: 60 }) }).map((gre) => [{ kind: "gre" as const, gre }, IpProto.GRE] as const),
+  fc.record({ nextHeader: fc.constant(17), spi: fc.nat(), seq: fc.nat(), icv: fc.constant(new Uint8Array(12)), payload: fc.uint8Array({ maxLength: 60 }) }).map((ah) => [{ kind: "ah" as const, ah }, IpProto.AH] as const),
+);
+
+describe("flow switch properties", () => {
+  it("header invariance: a forwarded frame equals the input except the destination MAC, for every protocol", () => {
+    const h = harness(config(4));
+    fc.assert(fc.property(payloadArb, ipArb, ([payload, proto], src) => {
+      const f = inboundFrame(payload, proto, src);
+      const [v, out] = h.run(f);
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(out.subarray(6)).toEqual(f.subarray(6));
+      expect(out.length).toBe(f.length);
+    }));
+  });
+
+  it("flow affinity while the server is healthy: 0 moves with the table, whatever happens to other servers", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 9 })), { minLength: 20, maxLength: 200 }), (steps) => {
+      const h = harness(config(6));
+      const where = new Map<number, number>();
+      for (const [flow, event] of steps) {
+        // events on servers 3-5 only; flows pinned to servers 0-2 must not move
+        if (event === 7) h.fw.serverDown(`s${3 + (flow % 3)}`);
+        if (event === 8) h.fw.serverUp(`s${3 + (flow % 3)}`);
+        if (event === 9) h.fw.setWeight(`s${3 + (flow % 3)}`, flow % 4);
+        const [, out] = h.run(tcp(0x0a000000 + flow, 1000 + flow));
+        const s = h.serverOf(out);
+        if (where.has(flow) && where.get(flow)! <= 2) expect(s).toBe(where.get(flow));
+        if (!where.has(flow) || where.get(flow)! > 2) where.set(flow, s);
+      }
+    }));
+  });
+
+  it("no packet to a failed server once it is declared down", () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 10, maxLength: 100 }), fc.integer({ min: 0, max: 3 }), (flows, dead) => {
+      const h = harness(config(4));
+      for (const f of flows) h.run(tcp(0x0a000000 + f, 2000 + f));
+      h.fw.serverDown(`s${dead}`);
+      for (const f of flows) expect(h.serverOf(h.run(tcp(0x0a000000 + f, 2000 + f))[1])).not.toBe(dead);
+    }));
+  });
+
+  it("drain: no new flows to a draining server; its established flows continue", () => {
+    const h = harness(config(3, { policy: "round-robin" }));
+    const on1: number[] = [];
+    for (let f = 0; f < 30; f++) if (h.serverOf(h.run(tcp(0x0a000000 + f, 3000))[1]) === 1) on1.push(f);
+    h.fw.drain("s1");
+    for (const f of on1) expect(h.serverOf(h.run(tcp(0x0a000000 + f, 3000))[1])).toBe(1);
+    for (let f = 100; f < 160; f++) expect(h.serverOf(h.run(tcp(0x0a000000 + f, 3000))[1])).not.toBe(1);
+  });
+
+  it("SYN rescheduled: a new connection reusing a flow's 5-tuple is scheduled afresh (and avoids a draining server)", () => {
+    const h = harness(config(3, { policy: "round-robin" }));
+    const first = h.serverOf(h.run(tcp(0x0a0000aa, 4444))[1]);
+    h.fw.drain(`s${first}`);
+    expect(h.serverOf(h.run(tcp(0x0a0000aa, 4444))[1])).toBe(first); // established: stays
+    expect(h.serverOf(h.run(tcp(0x0a0000aa, 4444, TcpFlag.SYN))[1])).not.toBe(first); // new connection: afresh
+  });
+
+  it("balance of equal weights: every server holds floor(M/N) or ceil(M/N) Maglev slots", () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), (n) => {
+      const t = buildMaglev(Array.from({ length: n }, (_, i) => ({ name: `srv-${i}`, weight: 1 })), 1021);
+      const counts = new Array(n).fill(0);
+      for (const x of t) counts[x]++;
+      expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    }));
+  });
+
+  it("with the hash alone, removing 1 of N servers moves at most 1.6 x M/N slots (Katran: 1,009/65,537 for 1 of 100)", () => {
+    const M = 65537, N = 100;
+    const names = Array.from({ length: N }, (_, i) => `real-${i}`);
+    const a = buildMaglev(names.map((name) => ({ name, weight: 1 })), M);
+    const b = buildMaglev(names.map((name, i) => ({ name, weight: i === 37 ? 0 : 1 })), M);
+    const moved = movedEntries(a, names, b, names);
+    expect(moved).toBeGreaterThanOrEqual(Math.floor(M / N)); // at least the removed server's own slots
+    expect(moved).toBeLessThanOrEqual(1.6 * (M / N));
+  });
+
+  it("no live server means a counted drop", () => {
+    const h = harness(config(2));
+    h.fw.serverDown("s0");
+    h.fw.serverDown("s1");
+    const [v] = h.run(tcp(0x0a000001, 5000));
+    expect(v).toBe(Verdict.Drop);
+    expect(h.fw.drops.noLiveServer).toBe(1);
+  });
+
+  it("single primary and no pre-emption, over any sequence of failures and restores", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean()), { maxLength: 60 }), (events) => {
+      const h = harness(config(4, { mode: "availability" }));
+      for (const [i, fail] of events) {
+        const before = h.fw.roles("web");
+        if (fail) h.fw.serverDown(`s${i}`);
+        else h.fw.serverUp(`s${i}`);
+        const roles = Object.values(h.fw.roles("web"));
+        const primaries = roles.filter((r) => r === "primary").length;
+        const operational = Object.values(h.fw.read().clusters["web"]!.servers).filter((s) => s.state === "up").length;
+        expect(primaries).toBe(operational > 0 ? 1 : 0);
+        // a restored server never takes over from a live primary
+        if (!fail && before[`s${i}`] === "secondary-failed" && Object.values(before).includes("primary")) expect(h.fw.roles("web")[`s${i}`]).toBe("secondary-operational");
+        // traffic goes to the primary
+        const primary = Object.entries(h.fw.roles("web")).find(([, r]) => r === "primary");
+        const [v, out] = h.run(tcp(0x0a000001, 6000));
+        if (primary) expect(`s${h.serverOf(out)}`).toBe(primary[0]);
+        else expect(v).toBe(Verdict.Drop);
+      }
+    }));
+  });
+
+  it("every gateway ARP reply names a live router", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.integer({ min: 0, max: 5 })), { maxLength: 40 }), (events) => {
+      const h = harness(config(6, {}, 4));
+      for (const [r, fail, srv] of events) {
+        if (fail) h.fw.routerDown(`r${r}`);
+        else h.fw.routerUp(`r${r}`);
+        const [v, out] = h.run(arpRequest(SERVER_MAC(srv), SERVER_IP(srv), ROUTER_IP(0)), SERVER_PORT(srv));
+        const live = h.fw.routers.filter((x) => x.up);
+        if (live.length === 0) expect(v).toBe(Verdict.Drop);
+        else {
+          expect(v).toBe(SERVER_PORT(srv));
+          const answered = readMac(out, 14 + 8);
+          expect(live.map((x) => x.mac)).toContain(answered);
+        }
+      }
+    }));
+  });
+
+  it("counters add up: cluster packets = server packets + cluster drops", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 12 })), { maxLength: 150 }), (steps) => {
+      const h = harness(config(3, { policy: "least-connections" }));
+      for (const [f, e] of steps) {
+        if (e === 10) h.fw.serverDown(`s${f % 3}`);
+        if (e === 11) h.fw.serverUp(`s${f % 3}`);
+        h.run(tcp(0x0a000000 + f, 100 + f));
+      }
+      const c = h.fw.read().clusters["web"]!;
+      const sum = Object.values(c.servers).reduce((s, x) => s + x.packets, 0);
+      expect(c.packets).toBe(sum + c.drops);
+    }));
+  });
+});
+
+describe("ARP", () => {
+  it("proxy ARP: a router asking for the virtual IP gets the virtual MAC", () => {
+    const h = harness(config(2));
+    const [v, out] = h.run(arpRequest(ROUTER_MAC(0), ROUTER_IP(0), VIP), 0);
+    expect(v).toBe(0);
+    expect(readMac(out, 0)).toBe(ROUTER_MAC(0));
+    expect(readMac(out, 14 + 8)).toBe(VMAC);
+  });
+
+  it("broadcast isolation: a server's ARP about the virtual IP is absorbed, never answered or flooded", () => {
+    const h = harness(config(2));
+    const [v] = h.run(arpRequest(SERVER_MAC(0), VIP, VIP), SERVER_PORT(0));
+    expect(v).toBe(Verdict.Drop);
+    expect(h.fw.drops.arpIsolated).toBe(1);
+  });
+
+  it("ARP from the router side claiming the virtual IP is rejected and counted", () => {
+    const h = harness(config(2));
+    const f = arpRequest(0x02aa_bbcc_ddee, VIP, ROUTER_IP(0));
+    f[21] = 2; // a reply: "VIP is at 02:aa:bb:cc:dd:ee"
+    const [v] = h.run(f, 0);
+    expect(v).toBe(Verdict.Drop);
+    expect(h.fw.drops.arpSpoofRejected).toBe(1);
+  });
+
+  it("a failed router's traffic is redirected to a live router and servers get a gratuitous ARP", () => {
+    const h = harness(config(2, {}, 2));
+    h.fw.routerDown("r0");
+    expect(h.entries.get(ROUTER_MAC(0))!.intervention).toBe(true);
+    expect(h.sent.length).toBe(2); // one GARP per server
+    const out = inboundFrame({ kind: "udp", udp: { srcPort: 53, dstPort: 999, payload: new Uint8Array(10) } }, IpProto.UDP, SERVER_IP(0));
+    out.set([0x02, 0, 0, 0, 0x01, 0x00], 0); // to r0's MAC
+    const [v, after] = h.run(out, SERVER_PORT(0));
+    expect(v).toBe(1);
+    expect(readMac(after, 0)).toBe(ROUTER_MAC(1));
+  });
+});
