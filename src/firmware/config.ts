@@ -37,7 +37,7 @@ export const ClusterSchema = z.strictObject({
   mode: z.enum(["balance", "availability"]).default("balance"),
   policy: z.enum(POLICIES).default("consistent-hash"),
   servers: z.array(ServerSchema).min(1),
-  health: HealthSchema.default({} as never),
+  health: HealthSchema.prefault({}),
 });
 
 export const RouterSchema = z.strictObject({ name: z.string().min(1), ip, mac, port: z.number().int().min(0) });
@@ -47,7 +47,7 @@ export const RouterPoolSchema = z.strictObject({
   routers: z.array(RouterSchema).min(1),
   /** "traffic": the router with the least traffic (bytes out); "source-ip": round robin by the server's source IP. */
   policy: z.enum(["traffic", "source-ip"]).default("traffic"),
-  health: HealthSchema.default({} as never),
+  health: HealthSchema.prefault({}),
 });
 
 export const SwitchConfigSchema = z.strictObject({

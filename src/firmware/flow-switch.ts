@@ -20,8 +20,14 @@ import { DROP_CAUSES, type DropCause } from "./drop-causes.ts";
 import { FlowKey } from "./flow-key.ts";
 import { FlowTable } from "./flow-table.ts";
 import { buildMaglev } from "./maglev.ts";
+import { createActor, type Actor } from "xstate";
+import { availabilityMachine, healthMachine } from "./machines.ts";
+import { SimClock } from "./sim-clock.ts";
+import type { SimEvent } from "../sim/event.ts";
+import { Priority } from "../sim/priority.ts";
 
 const DRAM_TABLE_BASE = 0x0040_0000;
+const ROLE_OF = { start: "secondary-operational", primary: "primary", secondaryOperational: "secondary-operational", secondaryFailed: "secondary-failed" } as const;
 const FLOW_ENTRY_BYTES = 32;
 
 export type ServerState = "up" | "down";
@@ -38,6 +44,10 @@ interface Server {
   active: number; // flows in the table
   load: number; // last measured workload (optimal-workload policy)
   stats: { packets: number; bytes: number; flows: number };
+  health?: Actor<typeof healthMachine>;
+  availability?: Actor<typeof availabilityMachine>;
+  probeTimeout?: SimEvent;
+  probeOutstanding: boolean;
 }
 
 interface Cluster {
@@ -63,6 +73,9 @@ interface Router {
   up: boolean;
   pool: number;
   stats: { arpAnswers: number; redirectedFrames: number };
+  health?: Actor<typeof healthMachine>;
+  probeTimeout?: SimEvent;
+  probeOutstanding: boolean;
 }
 
 export class FlowSwitch implements BoardFirmware {
@@ -96,7 +109,7 @@ export class FlowSwitch implements BoardFirmware {
       const servers: Server[] = c.servers.map((s, i) => ({
         name: s.name, mac: s.mac, port: s.port, weight: s.weight, state: "up", draining: false,
         role: c.mode === "availability" ? (i === 0 ? "primary" : "secondary-operational") : "secondary-operational",
-        active: 0, load: 0, stats: { packets: 0, bytes: 0, flows: 0 },
+        active: 0, load: 0, stats: { packets: 0, bytes: 0, flows: 0 }, probeOutstanding: false,
       }));
       const cl: Cluster = {
         index, name: c.name, vip: c.vip, vmac: c.vmac, mode: c.mode, policy: c.policy, servers, maglev: new Int16Array(0), rr: 0,
@@ -108,7 +121,7 @@ export class FlowSwitch implements BoardFirmware {
       return cl;
     });
     for (const c of this.clusters) this.rebuild(c);
-    this.routers = this.config.routerPools.flatMap((p, pool) => p.routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port, up: true, pool, stats: { arpAnswers: 0, redirectedFrames: 0 } })));
+    this.routers = this.config.routerPools.flatMap((p, pool) => p.routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port, up: true, pool, stats: { arpAnswers: 0, redirectedFrames: 0 }, probeOutstanding: false })));
     for (const r of this.routers) {
       this.routerByMac.set(r.mac, r);
       this.routerByIp.set(r.ip, r);
@@ -128,6 +141,119 @@ export class FlowSwitch implements BoardFirmware {
       for (const s of c.servers) board.setAddressEntry(s.mac, s.port, false);
     }
     for (const r of this.routers) board.setAddressEntry(r.mac, r.port, !r.up);
+    this.startControlPlane(board);
+  }
+
+  // ---------- health monitoring and availability (control plane, xstate on simulation time) ----------
+
+  private startControlPlane(board: BoardApi): void {
+    const clock = new SimClock(board.sim);
+    this.clusters.forEach((c, ci) => {
+      const hc = this.config.clusters[ci]!.health;
+      for (const s of c.servers) {
+        if (c.mode === "availability") {
+          s.availability = createActor(availabilityMachine, { clock, input: { name: s.name, primary: s.role === "primary" } });
+          s.availability.start();
+        }
+        const health = createActor(healthMachine, { clock, input: { rise: hc.rise, fall: hc.fall } });
+        let last = "up";
+        health.subscribe((snap) => {
+          if (snap.value === last) return;
+          last = snap.value as string;
+          if (snap.value === "down") this.serverDown(s.name);
+          else this.serverUp(s.name);
+        });
+        health.start();
+        s.health = health;
+        s.probeTimeout = board.sim.event(`fw.${s.name}.probeTimeout`, () => {
+          s.probeOutstanding = false;
+          s.health!.send({ type: "PROBE_FAIL" });
+        }, Priority.Timer);
+      }
+      const tick: SimEvent = board.sim.event(`fw.${c.name}.probe`, () => {
+        board.runOnCpu((trace) => {
+          for (const s of c.servers) this.probe(trace, s.port, s.mac, c.vmac, c.vip, s, hc.timeoutPs);
+        });
+        board.sim.scheduleIn(tick, hc.intervalPs);
+      }, Priority.Timer);
+      board.sim.scheduleIn(tick, hc.intervalPs);
+    });
+    this.config.routerPools.forEach((pc, pi) => {
+      const hc = pc.health;
+      const rs = this.routers.filter((r) => r.pool === pi);
+      for (const r of rs) {
+        const health = createActor(healthMachine, { clock, input: { rise: hc.rise, fall: hc.fall } });
+        let last = "up";
+        health.subscribe((snap) => {
+          if (snap.value === last) return;
+          last = snap.value as string;
+          if (snap.value === "down") this.routerDown(r.name);
+          else this.routerUp(r.name);
+        });
+        health.start();
+        r.health = health;
+        r.probeTimeout = board.sim.event(`fw.${r.name}.probeTimeout`, () => {
+          r.probeOutstanding = false;
+          r.health!.send({ type: "PROBE_FAIL" });
+        }, Priority.Timer);
+      }
+      const probeMac = this.clusters[0]!.vmac;
+      const tick: SimEvent = board.sim.event(`fw.${pc.name}.probe`, () => {
+        board.runOnCpu((trace) => {
+          for (const r of rs) this.probe(trace, r.port, r.mac, probeMac, r.ip, r, hc.timeoutPs);
+        });
+        board.sim.scheduleIn(tick, hc.intervalPs);
+      }, Priority.Timer);
+      board.sim.scheduleIn(tick, hc.intervalPs);
+    });
+  }
+
+  /** Sends one ARP probe ("who has `ip`?", unicast, sender IP 0 as RFC 5227) and arms its timeout. */
+  private probe(trace: CostTrace, port: number, targetMac: number, fromMac: number, ip: number, who: { probeTimeout?: SimEvent; probeOutstanding: boolean }, timeoutPs: number): void {
+    const b = this.board!;
+    trace.op("healthProbe");
+    if (who.probeOutstanding) return; // the previous probe is still waiting for its answer
+    const h = b.pool.alloc();
+    if (h === NO_FRAME) return;
+    const buf = b.pool.bytes(h);
+    buf.fill(0, 0, 60);
+    writeMac(buf, 0, targetMac);
+    writeMac(buf, 6, fromMac);
+    buf[12] = 0x08;
+    buf[13] = 0x06;
+    buf.set([0, 1, 8, 0, 6, 4, 0, ArpOp.Request], 14);
+    writeMac(buf, 22, fromMac);
+    writeU32(buf, 28, 0);
+    writeU32(buf, 38, ip);
+    b.pool.setLength(h, 60);
+    b.transmit(h, port);
+    who.probeOutstanding = true;
+    b.sim.schedule(who.probeTimeout!, b.sim.now + timeoutPs);
+  }
+
+  /** An ARP reply from a monitored server or router answers its probe. */
+  private probeAnswered(senderMac: number): void {
+    for (const c of this.clusters) {
+      for (const s of c.servers) {
+        if (s.mac === senderMac && s.probeOutstanding) {
+          s.probeOutstanding = false;
+          this.board?.sim.cancel(s.probeTimeout!);
+          s.health?.send({ type: "PROBE_OK" });
+        }
+      }
+    }
+    const r = this.routerByMac.get(senderMac);
+    if (r && r.probeOutstanding) {
+      r.probeOutstanding = false;
+      this.board?.sim.cancel(r.probeTimeout!);
+      r.health?.send({ type: "PROBE_OK" });
+    }
+  }
+
+  /** Link state from the controllers: a server's or router's link going down is an immediate failure. */
+  linkChanged(port: number, up: boolean): void {
+    for (const c of this.clusters) for (const s of c.servers) if (s.port === port) s.health?.send({ type: up ? "LINK_UP" : "LINK_DOWN" });
+    for (const r of this.routers) if (r.port === port) r.health?.send({ type: up ? "LINK_UP" : "LINK_DOWN" });
   }
 
   // ---------- datapath ----------
@@ -284,6 +410,7 @@ export class FlowSwitch implements BoardFirmware {
     }
     // replies and gratuitous ARP: from the router side, claiming a VIP or a server's MAC, is spoofing
     if (!fromServer && (this.byVip.has(p.arpSenderIp) || this.serverMacs.has(p.arpSenderMac))) return this.drop("arpSpoofRejected");
+    if (p.arpOp === ArpOp.Reply) this.probeAnswered(p.arpSenderMac);
     return Verdict.Consumed;
   }
 
@@ -439,10 +566,10 @@ export class FlowSwitch implements BoardFirmware {
     s.state = "down";
     if (cl.mode === "availability") {
       const wasPrimary = s.role === "primary";
-      s.role = "secondary-failed";
+      this.availability(s, "FAIL");
       if (wasPrimary) {
         const next = cl.servers.find((x) => x.role === "secondary-operational");
-        if (next) next.role = "primary";
+        if (next) this.availability(next, "PROMOTE");
       }
     }
     this.rebuild(cl);
@@ -454,9 +581,24 @@ export class FlowSwitch implements BoardFirmware {
     if (s.state === "up") return;
     s.state = "up";
     if (cl.mode === "availability") {
-      s.role = cl.servers.some((x) => x.role === "primary") ? "secondary-operational" : "primary";
+      this.availability(s, "RESTORE"); // secondary-operational: never pre-empts
+      if (!cl.servers.some((x) => x.role === "primary")) this.availability(s, "PROMOTE");
     }
     this.rebuild(cl);
+  }
+
+  /** Drives a server's availability machine and mirrors its state into the role the datapath reads. */
+  private availability(s: Server, type: "FAIL" | "RESTORE" | "PROMOTE"): void {
+    const a = s.availability;
+    if (a) {
+      a.send({ type });
+      s.role = ROLE_OF[a.getSnapshot().value as keyof typeof ROLE_OF];
+      return;
+    }
+    // before attach (no actors yet): the same transitions, applied directly
+    if (type === "FAIL") s.role = "secondary-failed";
+    else if (type === "RESTORE" && s.role === "secondary-failed") s.role = "secondary-operational";
+    else if (type === "PROMOTE" && s.role === "secondary-operational") s.role = "primary";
   }
 
   setWeight(name: string, weight: number): void {

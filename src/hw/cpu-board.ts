@@ -68,6 +68,20 @@ class FrameJob implements CpuJob {
   }
 }
 
+/** Control-plane work (health probes, load-balancing rounds) run as CPU jobs. */
+class ControlJob implements CpuJob {
+  task: (trace: CostTrace) => void = () => {};
+  constructor(private readonly board: CpuBoard) {}
+  execute(trace: CostTrace): void {
+    this.board.inJob = true;
+    this.task(trace);
+    this.board.inJob = false;
+  }
+  complete(): void {
+    this.board.controlDone(this);
+  }
+}
+
 export class CpuBoard {
   readonly dram: DramController;
   readonly cpu: R4700;
@@ -89,6 +103,8 @@ export class CpuBoard {
   /** True while a job's firmware logic runs: frames it originates wait for the job's end. */
   inJob = false;
   private readonly outbox: number[] = []; // [h, port, h, port, ...]
+  private readonly freeControl: ControlJob[] = [];
+  controlJobs = 0;
   inFlight = 0;
 
   constructor(private readonly sim: Simulator, readonly name: string, private readonly pool: FramePool, params: Partial<CpuBoardParams> = {}) {
@@ -200,6 +216,30 @@ export class CpuBoard {
     }
   }
 
+  /** Runs `task` as a CPU job (timer interrupt): its cost is charged, frames it sends leave at its end. */
+  runControl(task: (trace: CostTrace) => void): boolean {
+    const j = this.freeControl.pop() ?? new ControlJob(this);
+    j.task = task;
+    if (!this.cpu.post(j)) {
+      this.freeControl.push(j);
+      return false;
+    }
+    return true;
+  }
+
+  controlDone(j: ControlJob): void {
+    this.controlJobs++;
+    this.freeControl.push(j);
+    this.flushOutbox();
+  }
+
+  private flushOutbox(): void {
+    while (this.outbox.length > 0) {
+      const hh = this.outbox.shift()!, port = this.outbox.shift()!;
+      this.sendNow(hh, port);
+    }
+  }
+
   /**
    * Sends a frame the CPU built (ARP reply, gratuitous ARP, probe) out of global `port`: over the
    * fabric to the port's controller. From inside a job it leaves when the job's last cycle is spent.
@@ -227,10 +267,7 @@ export class CpuBoard {
   jobDone(job: FrameJob): void {
     const h = job.h, v = job.verdict;
     this.release(job);
-    while (this.outbox.length > 0) {
-      const hh = this.outbox.shift()!, port = this.outbox.shift()!;
-      this.sendNow(hh, port);
-    }
+    this.flushOutbox();
     if (v >= 0) {
       this.counts.forwarded++;
       this.sendNow(h, v);

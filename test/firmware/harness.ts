@@ -1,5 +1,6 @@
 /** A switch firmware on a fake board: frames in, verdicts out, no timing. */
 import type { BoardApi } from "../../src/hw/boards/board.ts";
+import { CostTrace } from "../../src/hw/cpu/cost-trace.ts";
 import { BoardSchema } from "../../src/hw/boards/schema.ts";
 import { PRESETS } from "../../src/hw/boards/presets.ts";
 import { ArpOp } from "../../src/net/codec/arp.ts";
@@ -38,6 +39,10 @@ export function harness(cfg: SwitchConfigInput) {
   const board: BoardApi = {
     sim, pool, spec: BoardSchema.parse(PRESETS["5A"]), portCount: 16, hasTranslator: false, hasCam: false,
     setAddressEntry: (m, port, intervention) => entries.set(m, { port, intervention }),
+    runOnCpu: (task) => {
+      task(new CostTrace());
+      return true;
+    },
     transmit: (h, port) => {
       sent.push({ port, bytes: pool.bytes(h).slice(0, pool.length(h)) });
       pool.free(h);

@@ -6,6 +6,7 @@
  * `read(now)` reports every resource's utilisation and names the bottleneck.
  */
 import type { FramePool } from "../../net/frame-pool.ts";
+import type { CostTrace } from "../cpu/cost-trace.ts";
 import { readMac } from "../../net/mac.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import { CpuBoard, type FrameHandler } from "../cpu-board.ts";
@@ -39,10 +40,14 @@ export interface BoardApi {
   setAddressEntry(mac: number, port: number, intervention: boolean): void;
   /** Sends a frame the CPU built out of global `port` (from a job: when the job ends). */
   transmit(h: number, port: number): void;
+  /** Runs control-plane work on the (first) CPU as a job; its cost is charged. */
+  runOnCpu(task: (trace: CostTrace) => void): boolean;
 }
 
 export interface BoardFirmware extends FrameHandler, Translate {
   attach(board: BoardApi): void;
+  /** A port's link went up or down (the controllers' link-state interrupt). */
+  linkChanged?(port: number, up: boolean): void;
 }
 
 export class Board implements BoardApi {
@@ -167,7 +172,15 @@ export class Board implements BoardApi {
     for (const b of this.cpus) b.firmware = fw;
     if (this.cpld) this.cpld.translator = fw;
     for (const a of this.asics) a.translator = fw;
+    for (let p = 0; p < this.portCount; p++) {
+      const port = p;
+      this.portIn(p).onLinkChange = (up) => fw.linkChanged?.(port, up);
+    }
     fw.attach(this);
+  }
+
+  runOnCpu(task: (trace: CostTrace) => void): boolean {
+    return this.cpus[0]!.runControl(task);
   }
 
   setAddressEntry(mac: number, port: number, intervention: boolean): void {
