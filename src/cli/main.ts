@@ -1,16 +1,20 @@
 /**
  * `flowsim` / `npm run sim -- <command>`: the command line.
- *   list                 scenarios with one-line descriptions
- *   run <scenario>       run one scenario; prints a summary, optionally JSON and pcap
+ *   list                      scenarios and boards with one-line descriptions
+ *   run <scenario>            run a built-in scenario
+ *   compare [--boards ...]    the compare-boards scenario: one table, a row per board
  * Bad input (flags, names, files) gets one line naming the problem and exit code 2.
  */
 import { writeFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { getScenario, listScenarios } from "../scenarios/index.ts";
+import { PRESETS } from "../hw/boards/presets.ts";
+import { loadBoard } from "../hw/boards/load.ts";
+import { BoardLoadError } from "../scenarios/compare-boards.ts";
+import { getScenario, listScenarios, type RunOptions, type RunRecord } from "../scenarios/index.ts";
 import { formatTick } from "../sim/time.ts";
 import { UsageError } from "./errors.ts";
 import { parseDurationFlag, parseLoad, parseSeed } from "./options.ts";
-import { printRun } from "./print.ts";
+import { printBoardTable, printRun } from "./print.ts";
 
 interface RunFlags {
   seed: number;
@@ -19,11 +23,58 @@ interface RunFlags {
   json?: string;
   pcap?: string;
   quiet?: boolean;
+  boards?: string;
 }
 
 function fail(message: string): never {
   process.stderr.write(`flowsim: ${message}\n`);
   process.exit(2);
+}
+
+function commonOptions(c: Command): Command {
+  return c
+    .option("--seed <n>", "run seed; same seed and config give identical results", parseSeed, 1)
+    .option("--duration <t>", "simulated time with a unit, e.g. 20ms, 1s (default: the scenario's)", parseDurationFlag)
+    .option("--load <x>", "scale the workload's nominal offered rate (1.0 = nominal)", parseLoad, 1)
+    .option("--json <file>", "write the JSON results to a file, or - for stdout")
+    .option("--quiet", "print nothing but errors (and --json -)");
+}
+
+function parseBoards(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  const names = v.split(",").map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--boards: expected a comma-separated list of presets (${Object.keys(PRESETS).join(", ")}) or board files`);
+  for (const n of names) {
+    const b = loadBoard(n);
+    if (!b.ok) throw new UsageError(b.error);
+  }
+  return names;
+}
+
+async function runScenario(name: string, o: RunFlags): Promise<void> {
+  const scenario = getScenario(name);
+  if (!scenario) throw new UsageError(`unknown scenario "${name}" (try: flowsim list)`);
+  const boards = parseBoards(o.boards);
+  const opts: RunOptions = { seed: o.seed, durationPs: o.duration ?? scenario.defaultDurationPs, load: o.load, ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}), ...(boards ? { boards } : {}) };
+  let records: RunRecord[];
+  try {
+    records = await scenario.run(opts);
+  } catch (e) {
+    if (e instanceof BoardLoadError) throw new UsageError(e.message);
+    throw e;
+  }
+  const doc = { schema: 1, runs: records };
+  if (o.json === "-") console.log(JSON.stringify(doc, null, 2));
+  else if (o.json) {
+    try {
+      writeFileSync(o.json, JSON.stringify(doc, null, 2) + "\n");
+    } catch (e) {
+      throw new UsageError(`cannot write --json file ${o.json}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  if (o.quiet || o.json === "-") return;
+  if (records.length > 0 && "board" in records[0]!) printBoardTable(records);
+  else for (const r of records) printRun(r);
 }
 
 export function buildProgram(): Command {
@@ -35,41 +86,22 @@ export function buildProgram(): Command {
 
   program
     .command("list")
-    .description("list the built-in scenarios")
+    .description("list the built-in scenarios and board presets")
     .action(() => {
-      for (const s of listScenarios()) console.log(`${s.name.padEnd(24)} ${s.description} (default ${formatTick(s.defaultDurationPs)})`);
+      console.log("scenarios:");
+      for (const s of listScenarios()) console.log(`  ${s.name.padEnd(20)} ${s.description} (default ${formatTick(s.defaultDurationPs)})`);
+      console.log("boards:");
+      for (const [name, b] of Object.entries(PRESETS)) console.log(`  ${name.padEnd(20)} ${b.description}`);
     });
 
-  program
-    .command("run")
-    .description("run a scenario")
-    .argument("<scenario>", "a built-in scenario name (see list)")
-    .option("--seed <n>", "run seed; same seed and config give identical results", parseSeed, 1)
-    .option("--duration <t>", "simulated time with a unit, e.g. 20ms, 1s (default: the scenario's)", parseDurationFlag)
-    .option("--load <x>", "scale the workload's nominal offered rate (1.0 = nominal)", parseLoad, 1)
-    .option("--json <file>", "write the JSON result to a file, or - for stdout")
+  commonOptions(program.command("run").description("run a scenario").argument("<scenario>", "a built-in scenario name (see list)"))
     .option("--pcap <dir>", "write pcap captures into this directory")
-    .option("--quiet", "print nothing but errors (and --json -)")
-    .action(async (name: string, o: RunFlags) => {
-      const scenario = getScenario(name);
-      if (!scenario) throw new UsageError(`unknown scenario "${name}" (try: flowsim list)`);
-      const record = await scenario.run({
-        seed: o.seed,
-        durationPs: o.duration ?? scenario.defaultDurationPs,
-        load: o.load,
-        ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}),
-      });
-      const doc = { schema: 1, runs: [record] };
-      if (o.json === "-") console.log(JSON.stringify(doc, null, 2));
-      else if (o.json) {
-        try {
-          writeFileSync(o.json, JSON.stringify(doc, null, 2) + "\n");
-        } catch (e) {
-          throw new UsageError(`cannot write --json file ${o.json}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        }
-      }
-      if (!o.quiet && o.json !== "-") printRun(record);
-    });
+    .option("--boards <list>", "comma-separated board presets or board files, for scenarios that run boards")
+    .action((name: string, o: RunFlags) => runScenario(name, o));
+
+  commonOptions(program.command("compare").description("compare boards on the same workload: a table, a row per board"))
+    .option("--boards <list>", "comma-separated board presets or board files (default: 5A,5B,5C,5D,5E,5F)")
+    .action((o: RunFlags) => runScenario("compare-boards", o));
 
   return program;
 }

@@ -19,3 +19,32 @@ export function printRun(r: RunRecord): void {
   const width = Math.max(...lines.map(([k]) => k.length));
   for (const [k, v] of lines) console.log(`  ${k.padEnd(width)}  ${chalk.cyan(v.padStart(14))}`);
 }
+
+/** One aligned table, a row per board run, units in the headers. */
+export function printBoardTable(runs: RunRecord[]): void {
+  const get = (r: RunRecord, path: string): number => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], r) as number;
+  const cols: [string, (r: RunRecord) => string][] = [
+    ["board", (r) => String(r["board"])],
+    ["in Mb/s", (r) => get(r, "delivered.inboundMbps").toFixed(1)],
+    ["out Mb/s", (r) => get(r, "delivered.outboundMbps").toFixed(1)],
+    ["in kfps", (r) => (get(r, "delivered.inboundFps") / 1e3).toFixed(1)],
+    ["out kfps", (r) => (get(r, "delivered.outboundFps") / 1e3).toFixed(1)],
+    ["CPU %", (r) => (100 * get(r, "cpu.utilization")).toFixed(1)],
+    ["CPU/in frame", (r) => get(r, "cpu.interventionsPerInboundFrame").toFixed(2)],
+    ["CPU/out frame", (r) => get(r, "cpu.interventionsPerOutboundFrame").toFixed(2)],
+    ["cycles/job", (r) => get(r, "cpu.cyclesPerIntervention").toFixed(0)],
+    ["p99 in us", (r) => get(r, "latencyUs.inbound.p99").toFixed(1)],
+    ["p99 out us", (r) => get(r, "latencyUs.outbound.p99").toFixed(1)],
+    ["drops", (r) => String(Object.entries((r["frames"] as { dropped: Record<string, number> }).dropped).filter(([k]) => k !== "switch.consumed").reduce((s, [, n]) => s + n, 0))],
+    ["bottleneck (util %)", (r) => `${(r["bottleneck"] as { resource: string }).resource} (${(100 * get(r, "bottleneck.utilization")).toFixed(1)})`],
+  ];
+  const cells = runs.map((r) => cols.map(([, f]) => f(r)));
+  const widths = cols.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (vals: string[]) => vals.map((v, i) => (i === 0 || i === vals.length - 1 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join("  ");
+  const r0 = runs[0]!;
+  console.log(chalk.bold(`${r0.scenario}`) + chalk.dim(`  seed ${r0.seed}, ${fmt(r0.simulatedSeconds * 1000, 1)} ms simulated per board, load ${(r0 as { load?: number }).load ?? ""}`));
+  console.log(chalk.bold(line(cols.map(([h]) => h))));
+  for (const c of cells) console.log(line(c));
+  const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
+  console.log(chalk.dim(`offered: ${get(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${get(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
+}

@@ -94,7 +94,7 @@ export class FlowSwitch implements BoardFirmware {
   private pool: FramePool | undefined;
   private tableBase = DRAM_TABLE_BASE;
   readonly drops: Record<DropCause, number> = Object.fromEntries(DROP_CAUSES.map((c) => [c, 0])) as Record<DropCause, number>;
-  readonly counts = { inbound: 0, outboundRedirected: 0, arpReplies: 0, gratuitousArps: 0, translated: 0, newFlows: 0, maglevFallbacks: 0 };
+  readonly counts = { inbound: 0, outboundRedirected: 0, arpReplies: 0, gratuitousArps: 0, translated: 0, newFlows: 0, maglevFallbacks: 0, cpuInbound: 0, cpuOutbound: 0 };
   /** Time source (ps); the board's simulator once attached. */
   now: () => number = () => 0;
 
@@ -304,6 +304,7 @@ export class FlowSwitch implements BoardFirmware {
   private inbound(cl: Cluster, buf: Uint8Array, len: number, cost: CostTrace | undefined): number {
     const p = this.parsed, k = this.key, now = this.now();
     this.counts.inbound++;
+    if (cost) this.counts.cpuInbound++;
     cl.stats.packets++;
     cl.stats.bytes += len;
     if (!k.fromFrame(p)) return this.clusterDrop(cl, "malformed");
@@ -375,6 +376,7 @@ export class FlowSwitch implements BoardFirmware {
 
   /** A frame still sent to a failed router's MAC goes to a live router of its pool (Fig 4C stage 460). */
   private redirect(r: Router, buf: Uint8Array, _len: number, cost: CostTrace | undefined): number {
+    if (cost) this.counts.cpuOutbound++;
     if (r.up) return r.port; // not failed (a stale intervention entry): forward unchanged
     const live = this.liveRouter(r.pool, readMac(buf, 6));
     if (!live) return this.drop("noLiveRouter");

@@ -97,5 +97,5 @@ export const demoLink: ScenarioInfo = {
   name: "demo-link",
   description: "a frame mix with Poisson arrivals over one 100 Mb/s link (nominal 80 Mb/s); kernel, frames, pcap",
   defaultDurationPs: 100 * MS,
-  run: runDemoLink,
+  run: (o) => [runDemoLink(o)],
 };

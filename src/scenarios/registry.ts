@@ -13,6 +13,8 @@ export interface RunOptions {
   load: number;
   /** Directory for pcap captures, if any. */
   pcapDir?: string;
+  /** Board presets or files to run on (scenarios that use boards). */
+  boards?: string[];
 }
 
 export interface ScenarioInfo {
@@ -20,7 +22,7 @@ export interface ScenarioInfo {
   description: string;
   /** Default simulated duration in ps when --duration is not given. */
   defaultDurationPs: Tick;
-  run(opts: RunOptions): Promise<RunRecord> | RunRecord;
+  run(opts: RunOptions): Promise<RunRecord[]> | RunRecord[];
 }
 
 /** One run's results, as written to JSON (see docs/results-format.md once the boards exist). */

@@ -1,0 +1,96 @@
+/**
+ * Runs one board under the standard setting: four routers and four servers on its eight ports,
+ * the flow switch firmware with one cluster and one router pool, and the Fig 2 workload. Returns
+ * the run record of docs/results-format.md: throughput per direction, CPU interventions and
+ * cycles, utilisation of every resource and the bottleneck, latency, and frame accounting
+ * (every frame allocated is delivered, dropped with a cause, or still inside).
+ */
+import { Board } from "../hw/boards/board.ts";
+import type { BoardSpec } from "../hw/boards/schema.ts";
+import { FlowSwitch } from "../firmware/flow-switch.ts";
+import { FramePool } from "../net/frame-pool.ts";
+import { ipv4 } from "../net/ipv4-addr.ts";
+import { mac } from "../net/mac.ts";
+import { Simulator } from "../sim/simulator.ts";
+import { SEC } from "../sim/time.ts";
+import { Workload } from "../traffic/workload.ts";
+import type { RunRecord } from "./registry.ts";
+
+export interface BoardRunOptions {
+  seed: number;
+  durationPs: number;
+  load: number;
+  /** Inbound and outbound frame bits/s per router and per server port at load 1.0. */
+  inboundBpsPerRouter?: number;
+  outboundBpsPerServer?: number;
+  scenario?: string;
+}
+
+export const VIP = ipv4("192.0.2.10");
+export const VMAC = mac("02:00:5e:00:00:0a");
+export const DEFAULT_INBOUND_BPS = 15e6;
+export const DEFAULT_OUTBOUND_BPS = 60e6;
+
+export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Record<string, unknown> {
+  const wall0 = performance.now();
+  const sim = new Simulator({ seed: o.seed });
+  const pool = new FramePool({ slots: 16_384 });
+  const board = new Board(sim, pool, spec);
+  // routers on the circuit cards (5F) or the first four ports; servers on the rest
+  const ports = Array.from({ length: board.portCount }, (_, p) => p);
+  const routerPorts = board.asics.length > 0 ? ports.filter((p) => board.isCircuitPort(p)) : ports.slice(0, 4);
+  const serverPorts = ports.filter((p) => !routerPorts.includes(p)).slice(0, 4);
+  const routers = routerPorts.slice(0, 4).map((port, i) => ({ name: `r${i}`, port, mac: 0x0200_0000_0100 + i, ip: ipv4("192.0.2.1") + i }));
+  const servers = serverPorts.map((port, i) => ({ name: `s${i}`, port, mac: 0x0200_0000_0200 + i, ip: VIP, gatewayIp: routers[0]!.ip }));
+  const fw = new FlowSwitch({
+    clusters: [{ name: "web", vip: VIP, vmac: VMAC, policy: "consistent-hash", servers: servers.map((s) => ({ name: s.name, mac: s.mac, port: s.port, weight: 1 })), health: { intervalPs: 1_000_000_000, timeoutPs: 500_000_000 } }],
+    routerPools: [{ name: "gateways", routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })), health: { intervalPs: 1_000_000_000, timeoutPs: 500_000_000 } }],
+  });
+  board.install(fw);
+  const wl = new Workload(sim, pool, board, {
+    vip: VIP, routers, servers, load: o.load, flows: 2000, stopPs: o.durationPs,
+    inboundBpsPerRouter: o.inboundBpsPerRouter ?? DEFAULT_INBOUND_BPS, outboundBpsPerServer: o.outboundBpsPerServer ?? DEFAULT_OUTBOUND_BPS,
+  });
+  sim.run(o.durationPs);
+  const now = sim.now, secs = now / SEC;
+  const cpu = board.cpus[0]!.read(now).cpu;
+  const res = board.resources(now);
+  const dropped: Record<string, number> = { ...board.drops() };
+  for (const [k, v] of Object.entries(fw.read().drops)) dropped[`switch.firmware.${k}`] = v;
+  const consumed = board.cpus.reduce((s, b) => s + b.counts.consumed, 0);
+  if (consumed) dropped["switch.consumed"] = consumed; // frames addressed to the switch itself (ARP, probe answers)
+  for (const [k, v] of Object.entries(wl.hostDrops)) if (v) dropped[`host.${k}`] = v;
+  const delivered = pool.freed - Object.values(dropped).reduce((s, n) => s + n, 0); // frames freed by their receiving host
+  const lat = (d: number) => {
+    const r = wl.latency[d]!.read();
+    return { p50: r.p50, p99: r.p99, max: r.max };
+  };
+  const outSwitched = wl.delivered[1]!; // outbound data frames the switch delivered
+  return {
+    scenario: o.scenario ?? "board-run",
+    load: o.load,
+    board: spec.name,
+    seed: o.seed,
+    simulatedSeconds: secs,
+    wallSeconds: (performance.now() - wall0) / 1000,
+    offered: { inboundMbps: (wl.offeredBytes[0]! * 8) / secs / 1e6, outboundMbps: (wl.offeredBytes[1]! * 8) / secs / 1e6 },
+    delivered: {
+      inboundMbps: (wl.deliveredBytes[0]! * 8) / secs / 1e6, outboundMbps: (wl.deliveredBytes[1]! * 8) / secs / 1e6,
+      inboundFps: wl.delivered[0]! / secs, outboundFps: wl.delivered[1]! / secs,
+    },
+    frames: { injected: pool.allocated, delivered, inFlight: pool.inUse, dropped },
+    cpu: {
+      clockMHz: cpu.clockMHz,
+      utilization: cpu.utilization,
+      // CPU jobs per data frame the switch forwarded in each direction (translated frames cost none)
+      interventionsPerInboundFrame: fw.counts.inbound ? fw.counts.cpuInbound / fw.counts.inbound : 0,
+      interventionsPerOutboundFrame: outSwitched ? fw.counts.cpuOutbound / outSwitched : 0,
+      cyclesPerIntervention: cpu.cyclesPerJob,
+    },
+    resources: res.resources,
+    bottleneck: res.bottleneck,
+    latencyUs: { inbound: lat(0), outbound: lat(1) },
+    routers: { framesDelivered: wl.perRouter },
+    events: sim.eventsProcessed,
+  };
+}

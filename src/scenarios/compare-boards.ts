@@ -1,0 +1,27 @@
+/**
+ * compare-boards: the same mixed workload (Fig 2 setting: four routers, four servers, IMIX,
+ * TCP/UDP/ESP, 15 Mb/s inbound per router and 60 Mb/s outbound per server at load 1.0) on each
+ * board, by default the six presets of Figs 5A-5F. The main job of `npm start`.
+ */
+import { loadBoard } from "../hw/boards/load.ts";
+import { PRESET_NAMES } from "../hw/boards/presets.ts";
+import { MS } from "../sim/time.ts";
+import { runBoard } from "./board-run.ts";
+import type { RunOptions, RunRecord, ScenarioInfo } from "./registry.ts";
+
+export class BoardLoadError extends Error {}
+
+export function compareBoards(o: RunOptions): RunRecord[] {
+  return (o.boards ?? PRESET_NAMES).map((name) => {
+    const b = loadBoard(name);
+    if (!b.ok) throw new BoardLoadError(b.error);
+    return runBoard(b.board, { seed: o.seed, durationPs: o.durationPs, load: o.load, scenario: "compare-boards" });
+  });
+}
+
+export const compareBoardsScenario: ScenarioInfo = {
+  name: "compare-boards",
+  description: "the same mixed workload (4 routers, 4 servers, IMIX; 60 Mb/s in, 240 Mb/s out at load 1) on the boards of Figs 5A-5F",
+  defaultDurationPs: 20 * MS,
+  run: compareBoards,
+};

@@ -1,0 +1,248 @@
+/**
+ * A board workload in the patent's setting (Fig 2): routers on some ports carry clients' traffic
+ * to a cluster's virtual IP; servers on the others answer, most bytes flowing server to client.
+ * Each router first ARPs for the virtual IP and each server for its default gateway (router
+ * pooling answers), then open-loop Poisson traffic starts, IMIX-sized, over a population of client
+ * flows (TCP 80 %, UDP 15 %, ESP 5 %). Servers answer the switch's health probes. Every frame
+ * carries its creation time; deliveries are counted per direction with latency, and the totals
+ * add up: injected = delivered + dropped + in flight.
+ *
+ * Nominal rates (`load` 1.0): 15 Mb/s inbound per router port and 60 Mb/s outbound per server
+ * port, in frame bits (FCS included).
+ */
+import { Board } from "../hw/boards/board.ts";
+import { ArpOp } from "../net/codec/arp.ts";
+import { IpProto, TcpFlag } from "../net/codec/l4.ts";
+import { checksum, pseudoHeaderSum } from "../net/checksum.ts";
+import { NO_FRAME, type FramePool } from "../net/frame-pool.ts";
+import { BROADCAST_MAC, readMac, writeMac } from "../net/mac.ts";
+import type { SimEvent } from "../sim/event.ts";
+import type { RandomStream } from "../sim/random.ts";
+import { Priority } from "../sim/priority.ts";
+import type { Simulator } from "../sim/simulator.ts";
+import { LatencyHistogram } from "../sim/stats/latency-histogram.ts";
+import { SEC } from "../sim/time.ts";
+import { IMIX_MEAN_BYTES, imixLength } from "./imix.ts";
+
+export interface WorkloadParams {
+  vip: number;
+  /** Router ports and their MACs/IPs; server ports and their MACs/IPs. */
+  routers: { port: number; mac: number; ip: number }[];
+  servers: { port: number; mac: number; ip: number; gatewayIp: number }[];
+  /** Inbound frame bits per second per router at load 1.0. */
+  inboundBpsPerRouter: number;
+  /** Outbound frame bits per second per server at load 1.0. */
+  outboundBpsPerServer: number;
+  load: number;
+  flows: number;
+  /** Traffic stops at this time (ps); the run may continue to drain. */
+  stopPs: number;
+}
+
+const DIR_IN = 0, DIR_OUT = 1;
+
+export class Workload {
+  readonly injected = [0, 0];
+  readonly delivered = [0, 0];
+  readonly deliveredBytes = [0, 0];
+  readonly offeredBytes = [0, 0];
+  readonly latency = [new LatencyHistogram(), new LatencyHistogram()];
+  readonly hostDrops = { poolExhausted: 0, unresolved: 0, misdelivered: 0 };
+  private readonly routerVmac: number[];
+  private readonly serverGw: number[];
+  private readonly rng: RandomStream;
+  private started = 0;
+  /** Frames each router delivered, by router index (outbound spread). */
+  readonly perRouter: number[];
+
+  constructor(private readonly sim: Simulator, private readonly pool: FramePool, private readonly board: Board, readonly p: WorkloadParams) {
+    this.rng = sim.streams.stream("workload.flows");
+    this.routerVmac = p.routers.map(() => -1);
+    this.serverGw = p.servers.map(() => -1);
+    this.perRouter = p.routers.map(() => 0);
+    p.routers.forEach((r, i) => this.attachRouter(r, i));
+    p.servers.forEach((s, i) => this.attachServer(s, i));
+  }
+
+  private frame(len: number): number {
+    const h = this.pool.alloc();
+    if (h === NO_FRAME) {
+      this.hostDrops.poolExhausted++;
+      return NO_FRAME;
+    }
+    this.pool.setLength(h, len);
+    this.pool.ingressTime[this.pool.slotOf(h)] = this.sim.now;
+    return h;
+  }
+
+  private arp(op: number, dst: number, srcMac: number, srcIp: number, tgtMac: number, tgtIp: number): number {
+    const h = this.frame(60);
+    if (h === NO_FRAME) return h;
+    const b = this.pool.bytes(h);
+    b.fill(0, 0, 60);
+    writeMac(b, 0, dst);
+    writeMac(b, 6, srcMac);
+    b[12] = 8;
+    b[13] = 6;
+    b.set([0, 1, 8, 0, 6, 4, 0, op], 14);
+    writeMac(b, 22, srcMac);
+    put32(b, 28, srcIp);
+    writeMac(b, 32, tgtMac);
+    put32(b, 38, tgtIp);
+    this.pool.flowId[this.pool.slotOf(h)] = -1; // control traffic: not counted in the workload
+    return h;
+  }
+
+  /** Writes an IPv4 + TCP/UDP/ESP packet of total frame length `len` with valid checksums. */
+  private ip(h: number, dstMac: number, srcMac: number, src: number, dst: number, flow: number, inbound: boolean): void {
+    const b = this.pool.bytes(h), len = this.pool.length(h);
+    writeMac(b, 0, dstMac);
+    writeMac(b, 6, srcMac);
+    b[12] = 8;
+    b[13] = 0;
+    const total = len - 14;
+    const kind = flow % 20; // 16 of 20 TCP, 3 UDP, 1 ESP
+    const proto = kind < 16 ? IpProto.TCP : kind < 19 ? IpProto.UDP : IpProto.ESP;
+    b.set([0x45, 0, total >> 8, total & 255, 0, 0, 0x40, 0, 64, proto, 0, 0], 14);
+    put32(b, 26, src);
+    put32(b, 30, dst);
+    const c = checksum(b, 14, 20);
+    b[24] = c >> 8;
+    b[25] = c & 255;
+    const l4 = 34, n = total - 20;
+    const cport = 1024 + (flow % 60000);
+    b.fill(0, l4, l4 + n);
+    if (proto === IpProto.ESP) {
+      put32(b, l4, 0x100 + flow);
+      put32(b, l4 + 4, 1);
+      return;
+    }
+    const [sp, dp] = inbound ? [cport, proto === IpProto.TCP ? 80 : 53] : [proto === IpProto.TCP ? 80 : 53, cport];
+    b[l4] = sp >> 8;
+    b[l4 + 1] = sp & 255;
+    b[l4 + 2] = dp >> 8;
+    b[l4 + 3] = dp & 255;
+    if (proto === IpProto.TCP) {
+      put32(b, l4 + 4, 1000);
+      put32(b, l4 + 8, 2000);
+      b[l4 + 12] = 0x50;
+      b[l4 + 13] = TcpFlag.ACK | TcpFlag.PSH;
+      b[l4 + 14] = 0x20;
+      const ck = checksum(b, l4, n, pseudoHeaderSum(src, dst, IpProto.TCP, n));
+      b[l4 + 16] = ck >> 8;
+      b[l4 + 17] = ck & 255;
+    } else {
+      b[l4 + 4] = n >> 8;
+      b[l4 + 5] = n & 255;
+      const ck = checksum(b, l4, n, pseudoHeaderSum(src, dst, IpProto.UDP, n)) || 0xffff;
+      b[l4 + 6] = ck >> 8;
+      b[l4 + 7] = ck & 255;
+    }
+  }
+
+  private attachRouter(r: WorkloadParams["routers"][number], i: number): void {
+    const { sim, pool, board, p } = this;
+    const meanGap = ((IMIX_MEAN_BYTES * 8) / (p.inboundBpsPerRouter * p.load)) * SEC;
+    const arrivals = sim.streams.stream(`router${i}.arrivals`);
+    const sizes = sim.streams.stream(`router${i}.sizes`);
+    const send: SimEvent = sim.event(`router${i}.send`, () => {
+      if (sim.now > p.stopPs) return;
+      const len = imixLength(sizes);
+      const flow = this.rng.uniformInt(0, p.flows - 1);
+      this.injected[DIR_IN]!++;
+      this.offeredBytes[DIR_IN]! += len + 4;
+      const h = this.frame(len);
+      if (h !== NO_FRAME) {
+        this.pool.flowId[pool.slotOf(h)] = DIR_IN;
+        this.ip(h, this.routerVmac[i]!, r.mac, 0xc6336400 + (flow & 0x3ff), p.vip, flow, true);
+        board.portIn(r.port).send(h);
+      }
+      sim.scheduleIn(send, Math.max(1, Math.round(arrivals.exponential(meanGap))));
+    }, Priority.Default);
+    board.portOut(r.port).receiver = (h) => {
+      const b = pool.bytes(h), slot = pool.slotOf(h);
+      if (b[12] === 8 && b[13] === 6) {
+        if (b[21] === ArpOp.Reply && readMac(b, 0) === r.mac && get32(b, 28) === p.vip) {
+          if (this.routerVmac[i]! < 0) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap)));
+          this.routerVmac[i] = readMac(b, 22);
+        } else if (b[21] === ArpOp.Request && readMac(b, 0) === r.mac) {
+          // a health probe: answer it
+          const reply = this.arp(ArpOp.Reply, readMac(b, 6), r.mac, r.ip, readMac(b, 6), get32(b, 28));
+          if (reply !== NO_FRAME) board.portIn(r.port).send(reply);
+        }
+        pool.free(h);
+        return;
+      }
+      this.count(h, slot, DIR_OUT, i);
+    };
+    // first, ARP for the virtual IP
+    sim.schedule(sim.event(`router${i}.arp`, () => {
+      const h = this.arp(ArpOp.Request, BROADCAST_MAC, r.mac, r.ip, 0, p.vip);
+      if (h !== NO_FRAME) board.portIn(r.port).send(h);
+    }), 1000 * (i + 1));
+  }
+
+  private attachServer(s: WorkloadParams["servers"][number], i: number): void {
+    const { sim, pool, board, p } = this;
+    const meanGap = ((IMIX_MEAN_BYTES * 8) / (p.outboundBpsPerServer * p.load)) * SEC;
+    const arrivals = sim.streams.stream(`server${i}.arrivals`);
+    const sizes = sim.streams.stream(`server${i}.sizes`);
+    const send: SimEvent = sim.event(`server${i}.send`, () => {
+      if (sim.now > p.stopPs) return;
+      const len = imixLength(sizes);
+      const flow = this.rng.uniformInt(0, p.flows - 1);
+      this.injected[DIR_OUT]!++;
+      this.offeredBytes[DIR_OUT]! += len + 4;
+      const h = this.frame(len);
+      if (h !== NO_FRAME) {
+        this.pool.flowId[pool.slotOf(h)] = DIR_OUT;
+        this.ip(h, this.serverGw[i]!, s.mac, p.vip, 0xc6336400 + (flow & 0x3ff), flow, false);
+        board.portIn(s.port).send(h);
+      }
+      sim.scheduleIn(send, Math.max(1, Math.round(arrivals.exponential(meanGap))));
+    }, Priority.Default);
+    board.portOut(s.port).receiver = (h) => {
+      const b = pool.bytes(h), slot = pool.slotOf(h);
+      if (b[12] === 8 && b[13] === 6) {
+        if (b[21] === ArpOp.Reply && get32(b, 28) === s.gatewayIp) {
+          if (this.serverGw[i]! < 0) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap)));
+          this.serverGw[i] = readMac(b, 22); // the ARP cache follows the newest answer (also gratuitous)
+        } else if (b[21] === ArpOp.Request && readMac(b, 0) === s.mac) {
+          // the switch's health probe ("who has the VIP?"): the server answers with its own MAC
+          const reply = this.arp(ArpOp.Reply, readMac(b, 6), s.mac, p.vip, readMac(b, 6), get32(b, 28));
+          if (reply !== NO_FRAME) board.portIn(s.port).send(reply);
+        }
+        pool.free(h);
+        return;
+      }
+      if (readMac(b, 0) !== s.mac) this.hostDrops.misdelivered++;
+      this.count(h, slot, DIR_IN, -1);
+    };
+    sim.schedule(sim.event(`server${i}.arp`, () => {
+      const h = this.arp(ArpOp.Request, BROADCAST_MAC, s.mac, p.vip, 0, s.gatewayIp);
+      if (h !== NO_FRAME) board.portIn(s.port).send(h);
+    }), 1000 * (20 + i));
+    this.started++;
+  }
+
+  private count(h: number, slot: number, dir: number, router: number): void {
+    const pool = this.pool;
+    if (pool.flowId[slot] === dir) {
+      this.delivered[dir]!++;
+      this.deliveredBytes[dir]! += pool.length(h) + 4;
+      this.latency[dir]!.record(this.sim.now - pool.ingressTime[slot]!);
+      if (router >= 0) this.perRouter[router]!++;
+    } else this.hostDrops.misdelivered++;
+    pool.free(h);
+  }
+}
+
+function put32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = (v >>> 16) & 255;
+  b[o + 2] = (v >>> 8) & 255;
+  b[o + 3] = v & 255;
+}
+function get32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
