@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { boardVariant } from "../../src/hw/boards/variant.ts";
+import { runBoard } from "../../src/scenarios/board-run.ts";
+import { compareBoards } from "../../src/scenarios/compare-boards.ts";
+import { MS } from "../../src/sim/time.ts";
+
+type Rec = ReturnType<typeof runBoard> & {
+  frames: { injected: number; delivered: number; inFlight: number; dropped: Record<string, number> };
+  cpu: { interventionsPerInboundFrame: number; interventionsPerOutboundFrame: number; utilization: number };
+  delivered: { inboundFps: number; outboundFps: number };
+};
+
+
+describe("the patent's claims, as outputs of the board models (compare-boards, 5 ms)", () => {
+  const runs = compareBoards({ seed: 3, durationPs: 5 * MS, load: 1 }) as Rec[];
+  const by = Object.fromEntries(runs.map((r) => [r["board"] as string, r]));
+
+  it("outbound frames need no CPU intervention on any board while routers are healthy", () => {
+    for (const r of runs) {
+      expect(r.cpu.interventionsPerOutboundFrame, String(r["board"])).toBe(0);
+      expect(r.delivered.outboundFps).toBeGreaterThan(0);
+    }
+  });
+
+  it("on 5E and 5F inbound frames need no CPU intervention; on 5A-5D each inbound frame costs exactly one", () => {
+    for (const b of ["5A", "5B", "5C", "5D"]) expect(by[b]!.cpu.interventionsPerInboundFrame, b).toBe(1);
+    for (const b of ["5E", "5F"]) expect(by[b]!.cpu.interventionsPerInboundFrame, b).toBe(0);
+  });
+
+  it("nothing is lost: every frame allocated is delivered, dropped with a cause, or still inside", () => {
+    for (const r of runs) {
+      const dropped = Object.values(r.frames.dropped).reduce((s, n) => s + n, 0);
+      expect(r.frames.injected, String(r["board"])).toBe(r.frames.delivered + dropped + r.frames.inFlight);
+    }
+  });
+
+  it("is deterministic: the same seed gives the same results (apart from wall time)", () => {
+    const again = compareBoards({ seed: 3, durationPs: 5 * MS, load: 1, boards: ["5A", "5F"] });
+    const strip = (r: object) => JSON.stringify({ ...r, wallSeconds: 0 });
+    expect(strip(again[0]!)).toBe(strip(by["5A"]!));
+    expect(strip(again[1]!)).toBe(strip(by["5F"]!));
+  });
+});
+
+describe("the CPU path responds to the CPU clock and DRAM timing (5A, inbound-heavy, CPU saturated)", () => {
+  const heavy = (spec: ReturnType<typeof boardVariant>) => runBoard(spec, { seed: 5, durationPs: 4 * MS, load: 1, inboundBpsPerRouter: 90e6, outboundBpsPerServer: 1e6 }) as Rec;
+  it("inbound frames per second rise with the CPU clock and fall with slower DRAM", () => {
+    const at100 = heavy(boardVariant("5A", (b) => void (b.cpu.clockHz = 100_000_000)));
+    const at200 = heavy(boardVariant("5A", (b) => void (b.cpu.clockHz = 200_000_000)));
+    const slowDram = heavy(boardVariant("5A", (b) => {
+      b.cpu.clockHz = 100_000_000;
+      b.dram = { firstAccessClocks: 12, burstClocks: 6 };
+    }));
+    expect(at100.cpu.utilization).toBeGreaterThan(0.95); // the CPU is the bottleneck
+    expect(at200.delivered.inboundFps).toBeGreaterThan(at100.delivered.inboundFps * 1.3);
+    expect(slowDram.delivered.inboundFps).toBeLessThan(at100.delivered.inboundFps);
+  });
+});
