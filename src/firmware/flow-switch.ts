@@ -6,7 +6,7 @@
  * CostTrace) or is emulated by Fig 5E/5F's translators (`translate`, no cost). Decisions taken
  * where the patent is open are in docs/firmware.md.
  */
-import { ArpOp } from "../net/codec/arp.ts";
+import { ArpOp, writeArpFrame } from "../net/codec/arp.ts";
 import { IpProto, TcpFlag } from "../net/codec/l4.ts";
 import type { FramePool } from "../net/frame-pool.ts";
 import { NO_FRAME } from "../net/frame-pool.ts";
@@ -215,17 +215,7 @@ export class FlowSwitch implements BoardFirmware {
     if (who.probeOutstanding) return; // the previous probe is still waiting for its answer
     const h = b.pool.alloc();
     if (h === NO_FRAME) return;
-    const buf = b.pool.bytes(h);
-    buf.fill(0, 0, 60);
-    writeMac(buf, 0, targetMac);
-    writeMac(buf, 6, fromMac);
-    buf[12] = 0x08;
-    buf[13] = 0x06;
-    buf.set([0, 1, 8, 0, 6, 4, 0, ArpOp.Request], 14);
-    writeMac(buf, 22, fromMac);
-    writeU32(buf, 28, 0);
-    writeU32(buf, 38, ip);
-    b.pool.setLength(h, 60);
+    b.pool.setLength(h, writeArpFrame(b.pool.bytes(h), ArpOp.Request, targetMac, fromMac, 0, 0, ip));
     b.transmit(h, port);
     who.probeOutstanding = true;
     b.sim.schedule(who.probeTimeout!, b.sim.now + timeoutPs);
@@ -439,19 +429,7 @@ export class FlowSwitch implements BoardFirmware {
     if (!b) return;
     const h = b.pool.alloc();
     if (h === NO_FRAME) return;
-    const buf = b.pool.bytes(h);
-    buf.fill(0, 0, 60);
-    writeMac(buf, 0, targetMac);
-    writeMac(buf, 6, macAddr);
-    buf[12] = 0x08;
-    buf[13] = 0x06;
-    const o = 14;
-    buf.set([0, 1, 8, 0, 6, 4, 0, ArpOp.Reply], o);
-    writeMac(buf, o + 8, macAddr);
-    writeU32(buf, o + 14, ip);
-    writeMac(buf, o + 18, targetMac);
-    writeU32(buf, o + 24, ip);
-    b.pool.setLength(h, 60);
+    b.pool.setLength(h, writeArpFrame(b.pool.bytes(h), ArpOp.Reply, targetMac, macAddr, ip, targetMac, ip));
     b.transmit(h, port);
     this.counts.gratuitousArps++;
   }

@@ -148,14 +148,8 @@ export class CpuBoard {
       this.counts.refused++;
       return false; // no free CPU buffer: the controller drops the frame
     }
-    const t = this.transfers.get();
-    t.src = controllerEndpoint;
-    t.dst = this.endpoint;
-    t.frame = h;
-    t.bytes = this.pool.length(h);
     this.pool.port[this.pool.slotOf(h)] = ingressPort;
-    if (!this.fabric.transfer(t)) {
-      this.transfers.put(t);
+    if (!this.transfers.send(this.fabric, controllerEndpoint, this.endpoint, h, this.pool.length(h))) {
       this.counts.refused++;
       return false;
     }
@@ -251,14 +245,8 @@ export class CpuBoard {
   }
 
   private sendNow(h: number, port: number): void {
-    const t = this.transfers.get();
-    t.src = this.endpoint;
-    t.dst = this.endpointOfPort(port);
-    t.frame = h;
-    t.bytes = this.pool.length(h);
     this.pool.egressPort[this.pool.slotOf(h)] = port;
-    if (!this.fabric.transfer(t)) {
-      this.transfers.put(t);
+    if (!this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) {
       this.counts.refused++;
       this.pool.free(h);
     }

@@ -55,18 +55,10 @@ export class CpldTranslator {
 
   /** The controller's intervention path sends flagged frames here instead of to the CPU. */
   fromController(h: number, ingress: number, srcEndpoint: number): boolean {
-    const t = this.transfers.get();
-    t.src = srcEndpoint;
-    t.dst = this.endpoint;
-    t.frame = h;
-    t.bytes = this.pool.length(h);
     this.pool.port[this.pool.slotOf(h)] = ingress;
-    if (!this.fabric.transfer(t)) {
-      this.transfers.put(t);
-      this.counts.refused++;
-      return false;
-    }
-    return true;
+    if (this.transfers.send(this.fabric, srcEndpoint, this.endpoint, h, this.pool.length(h))) return true;
+    this.counts.refused++;
+    return false;
   }
 
   private arrived(t: FabricTransfer): void {
@@ -86,14 +78,8 @@ export class CpldTranslator {
       return;
     }
     this.counts.translated++;
-    const t = this.transfers.get();
-    t.src = this.endpoint;
-    t.dst = this.endpointOfPort(port);
-    t.frame = h;
-    t.bytes = this.pool.length(h);
     this.pool.egressPort[this.pool.slotOf(h)] = port;
-    if (!this.fabric.transfer(t)) {
-      this.transfers.put(t);
+    if (!this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) {
       this.counts.refused++;
       this.pool.free(h);
     }

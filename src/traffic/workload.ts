@@ -11,7 +11,7 @@
  * port, in frame bits (FCS included).
  */
 import { Board } from "../hw/boards/board.ts";
-import { ArpOp } from "../net/codec/arp.ts";
+import { ArpOp, writeArpFrame } from "../net/codec/arp.ts";
 import { IpProto, TcpFlag } from "../net/codec/l4.ts";
 import { checksum, pseudoHeaderSum } from "../net/checksum.ts";
 import { NO_FRAME, type FramePool } from "../net/frame-pool.ts";
@@ -78,17 +78,7 @@ export class Workload {
   private arp(op: number, dst: number, srcMac: number, srcIp: number, tgtMac: number, tgtIp: number): number {
     const h = this.frame(60);
     if (h === NO_FRAME) return h;
-    const b = this.pool.bytes(h);
-    b.fill(0, 0, 60);
-    writeMac(b, 0, dst);
-    writeMac(b, 6, srcMac);
-    b[12] = 8;
-    b[13] = 6;
-    b.set([0, 1, 8, 0, 6, 4, 0, op], 14);
-    writeMac(b, 22, srcMac);
-    put32(b, 28, srcIp);
-    writeMac(b, 32, tgtMac);
-    put32(b, 38, tgtIp);
+    writeArpFrame(this.pool.bytes(h), op, dst, srcMac, srcIp, tgtMac, tgtIp);
     this.pool.flowId[this.pool.slotOf(h)] = -1; // control traffic: not counted in the workload
     return h;
   }

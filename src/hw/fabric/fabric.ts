@@ -45,4 +45,16 @@ export class TransferPool {
   put(t: FabricTransfer): void {
     this.free.push(t);
   }
+
+  /** Starts a transfer of frame `h` (`bytes` long) from `src` to `dst`; false (nothing kept) when the fabric refuses. */
+  send(fabric: Fabric, src: number, dst: number, h: number, bytes: number): boolean {
+    const t = this.get();
+    t.src = src;
+    t.dst = dst;
+    t.frame = h;
+    t.bytes = bytes;
+    if (fabric.transfer(t)) return true;
+    this.put(t);
+    return false;
+  }
 }

@@ -227,14 +227,8 @@ export class Gt48002 {
   private sendOverFabric(h: number): void {
     const slot = this.pool.slotOf(h);
     const out = this.pool.egressPort[slot]!;
-    const t = this.transfers.get();
-    t.src = this.endpoint;
-    t.dst = this.wiring.endpointOf(this.wiring.portOwner(out));
-    t.frame = h;
-    t.bytes = this.pool.length(h);
     this.resident--;
-    if (!this.wiring.fabric.transfer(t)) {
-      this.transfers.put(t);
+    if (!this.transfers.send(this.wiring.fabric, this.endpoint, this.wiring.endpointOf(this.wiring.portOwner(out)), h, this.pool.length(h))) {
       this.drops.fabricFull++;
       this.pool.free(h);
       return;

@@ -36,3 +36,24 @@ export function decodeArp(f: Uint8Array, off: number, len: number): Result<ArpPa
   if (f[off + 4] !== 6 || f[off + 5] !== 4) return malformed("arp", "addressLengths", off + 4, `lengths ${f[off + 4]}/${f[off + 5]} are not 6/4`);
   return ok({ op: u16(f, off + 6), senderMac: readMac(f, off + 8), senderIp: u32(f, off + 14) as Ipv4, targetMac: readMac(f, off + 18), targetIp: u32(f, off + 24) as Ipv4 });
 }
+
+/**
+ * Writes a whole Ethernet + ARP frame (60 bytes, padded) into `buf` in place, allocating nothing:
+ * for frames built on the datapath (proxy answers, gratuitous ARP, probes, hosts' requests).
+ */
+export function writeArpFrame(buf: Uint8Array, op: number, dstMac: number, senderMac: number, senderIp: number, targetMac: number, targetIp: number): number {
+  buf.fill(0, 0, 60);
+  writeMac(buf, 0, dstMac);
+  writeMac(buf, 6, senderMac);
+  put16(buf, 12, 0x0806);
+  put16(buf, 14, 1);
+  put16(buf, 16, 0x0800);
+  buf[18] = 6;
+  buf[19] = 4;
+  put16(buf, 20, op);
+  writeMac(buf, 22, senderMac);
+  put32(buf, 28, senderIp);
+  writeMac(buf, 32, targetMac);
+  put32(buf, 38, targetIp);
+  return 60;
+}
