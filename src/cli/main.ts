@@ -14,7 +14,7 @@ import { getScenario, listScenarios, type RunOptions, type RunRecord } from "../
 import { formatTick } from "../sim/time.ts";
 import { UsageError } from "./errors.ts";
 import { parseDurationFlag, parseLoad, parseSeed } from "./options.ts";
-import { printBoardTable, printRun } from "./print.ts";
+import { printBoardTable, printRun, printSaturationTable } from "./print.ts";
 
 interface RunFlags {
   seed: number;
@@ -24,6 +24,8 @@ interface RunFlags {
   pcap?: string;
   quiet?: boolean;
   boards?: string;
+  board?: string;
+  workload?: string;
 }
 
 function fail(message: string): never {
@@ -54,8 +56,11 @@ function parseBoards(v: string | undefined): string[] | undefined {
 async function runScenario(name: string, o: RunFlags): Promise<void> {
   const scenario = getScenario(name);
   if (!scenario) throw new UsageError(`unknown scenario "${name}" (try: flowsim list)`);
-  const boards = parseBoards(o.boards);
-  const opts: RunOptions = { seed: o.seed, durationPs: o.duration ?? scenario.defaultDurationPs, load: o.load, ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}), ...(boards ? { boards } : {}) };
+  const boards = parseBoards(o.boards ?? o.board);
+  const opts: RunOptions = {
+    seed: o.seed, durationPs: o.duration ?? scenario.defaultDurationPs, load: o.load,
+    ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}), ...(boards ? { boards } : {}), ...(o.workload !== undefined ? { workload: o.workload } : {}),
+  };
   let records: RunRecord[];
   try {
     records = await scenario.run(opts);
@@ -73,7 +78,8 @@ async function runScenario(name: string, o: RunFlags): Promise<void> {
     }
   }
   if (o.quiet || o.json === "-") return;
-  if (records.length > 0 && "board" in records[0]!) printBoardTable(records);
+  if (records.length > 0 && "saturation" in records[0]!) printSaturationTable(records);
+  else if (records.length > 0 && "board" in records[0]!) printBoardTable(records);
   else for (const r of records) printRun(r);
 }
 
@@ -97,11 +103,19 @@ export function buildProgram(): Command {
   commonOptions(program.command("run").description("run a scenario").argument("<scenario>", "a built-in scenario name (see list)"))
     .option("--pcap <dir>", "write pcap captures into this directory")
     .option("--boards <list>", "comma-separated board presets or board files, for scenarios that run boards")
+    .option("--workload <w>", "named workload for board scenarios: mixed, inbound-heavy, outbound-heavy")
     .action((name: string, o: RunFlags) => runScenario(name, o));
 
   commonOptions(program.command("compare").description("compare boards on the same workload: a table, a row per board"))
     .option("--boards <list>", "comma-separated board presets or board files (default: 5A,5B,5C,5D,5E,5F)")
+    .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
     .action((o: RunFlags) => runScenario("compare-boards", o));
+
+  commonOptions(program.command("saturate").description("find each board's highest load with under 0.1 % drops, beside its analytic bound"))
+    .option("--board <b>", "a board preset or board file (default: all six presets)")
+    .option("--boards <list>", "comma-separated board presets or board files")
+    .option("--workload <w>", "inbound-heavy (default), mixed or outbound-heavy")
+    .action((o: RunFlags) => runScenario("saturate", o));
 
   return program;
 }

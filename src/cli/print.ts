@@ -48,3 +48,18 @@ export function printBoardTable(runs: RunRecord[]): void {
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered: ${get(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${get(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
 }
+
+/** The saturation table: simulated saturation beside the analytic bound. */
+export function printSaturationTable(runs: RunRecord[]): void {
+  type Sat = { load: number; offeredMbps: number; deliveredMbps: number; boundMbps: number; boundResource: string };
+  const rows = runs.map((r) => {
+    const s = r["saturation"] as Sat, b = r["bottleneck"] as { resource: string; utilization: number };
+    return [String(r["board"]), s.load.toFixed(3), s.offeredMbps.toFixed(1), s.deliveredMbps.toFixed(1), s.boundMbps.toFixed(1), `${((100 * s.deliveredMbps) / s.boundMbps).toFixed(0)} %`, s.boundResource, `${b.resource} (${(100 * b.utilization).toFixed(1)})`];
+  });
+  const head = ["board", "load", "offered Mb/s", "delivered Mb/s", "bound Mb/s", "of bound", "bound by", "simulated bottleneck (util %)"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (v: string[]) => v.map((x, i) => (i === 0 || i >= 6 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join("  ");
+  console.log(chalk.bold(`saturate`) + chalk.dim(`  workload ${String(runs[0]!["workload"])}, seed ${runs[0]!.seed}, ${fmt(runs[0]!.simulatedSeconds * 1000, 1)} ms per probe; drops < 0.1 %`));
+  console.log(chalk.bold(line(head)));
+  for (const r of rows) console.log(line(r));
+}

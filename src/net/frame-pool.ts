@@ -77,6 +77,8 @@ export class FramePool {
     const slot = this.freeList[--this.freeTop]!;
     this.live[slot] = 1;
     this.lengths[slot] = 0;
+    this.flowId[slot] = -1; // metadata never leaks from a slot's previous frame
+    this.egressPort[slot] = -1;
     this.allocated++;
     if (this.inUse > this.highWater) this.highWater = this.inUse;
     return this.gen[slot]! * GEN_SHIFT + slot;
@@ -126,6 +128,13 @@ export class FramePool {
     this.gen[slot] = (this.gen[slot]! + 1) >>> 0;
     this.freeList[this.freeTop++] = slot;
     this.freed++;
+  }
+
+  /** Live frames whose `flowId` satisfies `pred` (end-of-run accounting; not for the datapath). */
+  countLive(pred: (flowId: number) => boolean): number {
+    let n = 0;
+    for (let i = 0; i < this.slots; i++) if (this.live[i] === 1 && pred(this.flowId[i]!)) n++;
+    return n;
   }
 
   read() {

@@ -91,6 +91,11 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     bottleneck: res.bottleneck,
     latencyUs: { inbound: lat(0), outbound: lat(1) },
     routers: { framesDelivered: wl.perRouter },
+    data: {
+      injected: wl.injected[0]! + wl.injected[1]!,
+      delivered: wl.delivered[0]! + wl.delivered[1]!,
+      inFlight: pool.countLive((f) => f === 0 || f === 1),
+    },
     events: sim.eventsProcessed,
   };
 }

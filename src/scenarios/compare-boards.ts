@@ -7,15 +7,25 @@ import { loadBoard } from "../hw/boards/load.ts";
 import { PRESET_NAMES } from "../hw/boards/presets.ts";
 import { MS } from "../sim/time.ts";
 import { runBoard } from "./board-run.ts";
+import { WORKLOADS, type WorkloadName } from "./workloads.ts";
 import type { RunOptions, RunRecord, ScenarioInfo } from "./registry.ts";
+import { saturate } from "./saturate.ts";
 
 export class BoardLoadError extends Error {}
+
+/** The named workload's rates; an unknown name is a usage error. */
+export function workloadOf(name: string | undefined): { inboundBpsPerRouter: number; outboundBpsPerServer: number } {
+  const w = WORKLOADS[(name ?? "mixed") as WorkloadName];
+  if (!w) throw new BoardLoadError(`unknown workload "${name}": expected one of ${Object.keys(WORKLOADS).join(", ")}`);
+  return { inboundBpsPerRouter: w.inboundBpsPerRouter, outboundBpsPerServer: w.outboundBpsPerServer };
+}
 
 export function compareBoards(o: RunOptions): RunRecord[] {
   return (o.boards ?? PRESET_NAMES).map((name) => {
     const b = loadBoard(name);
     if (!b.ok) throw new BoardLoadError(b.error);
-    return runBoard(b.board, { seed: o.seed, durationPs: o.durationPs, load: o.load, scenario: "compare-boards" });
+    const w = workloadOf(o.workload);
+    return { ...runBoard(b.board, { seed: o.seed, durationPs: o.durationPs, load: o.load, scenario: "compare-boards", ...w }), workload: o.workload ?? "mixed" };
   });
 }
 
@@ -24,4 +34,17 @@ export const compareBoardsScenario: ScenarioInfo = {
   description: "the same mixed workload (4 routers, 4 servers, IMIX; 60 Mb/s in, 240 Mb/s out at load 1) on the boards of Figs 5A-5F",
   defaultDurationPs: 20 * MS,
   run: compareBoards,
+};
+
+export const saturateScenario: ScenarioInfo = {
+  name: "saturate",
+  description: "per board, the highest load with under 0.1 % drops (doubling, then bisection), beside the analytic bound",
+  defaultDurationPs: 10 * MS,
+  run: (o) =>
+    (o.boards ?? PRESET_NAMES).map((name) => {
+      const b = loadBoard(name);
+      if (!b.ok) throw new BoardLoadError(b.error);
+      workloadOf(o.workload);
+      return saturate(b.board, (o.workload ?? "inbound-heavy") as WorkloadName, o.seed, o.durationPs);
+    }),
 };

@@ -1,9 +1,10 @@
 /** Registers every built-in scenario. */
 import { registerScenario } from "./registry.ts";
-import { compareBoardsScenario } from "./compare-boards.ts";
+import { compareBoardsScenario, saturateScenario } from "./compare-boards.ts";
 import { demoLink } from "./demo-link.ts";
 
 registerScenario(compareBoardsScenario);
+registerScenario(saturateScenario);
 registerScenario(demoLink);
 
 export { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "./registry.ts";

@@ -15,6 +15,8 @@ export interface RunOptions {
   pcapDir?: string;
   /** Board presets or files to run on (scenarios that use boards). */
   boards?: string[];
+  /** Named workload (src/scenarios/workloads.ts) for board scenarios. */
+  workload?: string;
 }
 
 export interface ScenarioInfo {

@@ -16,6 +16,8 @@ describe("flowsim CLI", () => {
     const r = sim("list");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/demo-link/);
+    expect(r.out).toMatch(/compare-boards/);
+    expect(r.out).toMatch(/5F/);
   });
 
   it("bad flags, unknown scenarios and unwritable files: one line, exit code 2, no stack trace", () => {
@@ -27,6 +29,10 @@ describe("flowsim CLI", () => {
       ["run", "demo-link", "--bogus"],
       ["frobnicate"],
       ["run", "demo-link", "--duration", "1ms", "--json", "/nonexistent/dir/x.json"],
+      ["compare", "--boards", "5A,5Q"],
+      ["compare", "--boards", "/nonexistent/board.json"],
+      ["compare", "--workload", "nope", "--duration", "1ms"],
+      ["saturate", "--board", "9Z"],
     ]) {
       const r = sim(...args);
       expect(r.code, args.join(" ")).toBe(2);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { boardVariant } from "../../src/hw/boards/variant.ts";
 import { runBoard } from "../../src/scenarios/board-run.ts";
 import { compareBoards } from "../../src/scenarios/compare-boards.ts";
+import { saturate } from "../../src/scenarios/saturate.ts";
 import { MS } from "../../src/sim/time.ts";
 
 type Rec = ReturnType<typeof runBoard> & {
@@ -54,5 +55,25 @@ describe("the CPU path responds to the CPU clock and DRAM timing (5A, inbound-he
     expect(at100.cpu.utilization).toBeGreaterThan(0.95); // the CPU is the bottleneck
     expect(at200.delivered.inboundFps).toBeGreaterThan(at100.delivered.inboundFps * 1.3);
     expect(slowDram.delivered.inboundFps).toBeLessThan(at100.delivered.inboundFps);
+  });
+});
+
+describe("saturation (inbound-heavy workload, drops < 0.1 %)", () => {
+  const sat = (name: string) => {
+    const r = saturate(boardVariant(name, () => {}), "inbound-heavy", 1, 6 * MS, 5);
+    return r["saturation"] as { deliveredMbps: number; boundMbps: number; load: number };
+  };
+  const s = Object.fromEntries(["5A", "5B", "5C", "5D", "5E", "5F"].map((b) => [b, sat(b)]));
+
+  it("does not decrease from 5A to 5B to 5C to 5D, and the translators (5E, 5F) go further", () => {
+    expect(s["5B"]!.load).toBeGreaterThanOrEqual(s["5A"]!.load);
+    expect(s["5C"]!.load).toBeGreaterThanOrEqual(s["5B"]!.load);
+    expect(s["5D"]!.load).toBeGreaterThanOrEqual(s["5C"]!.load);
+    expect(s["5E"]!.load).toBeGreaterThan(s["5A"]!.load);
+    expect(s["5F"]!.load).toBeGreaterThan(s["5D"]!.load);
+  });
+
+  it("never beats its analytic bound", () => {
+    for (const [b, x] of Object.entries(s)) expect(x.deliveredMbps, b).toBeLessThanOrEqual(x.boundMbps * 1.02);
   });
 });
