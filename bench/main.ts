@@ -8,6 +8,8 @@ import { Command, InvalidArgumentError } from "commander";
 import { holdModel } from "./hold-model.ts";
 import { kernelVsNs3 } from "./kernel-vs-ns3.ts";
 import { queueMicro } from "./queue-micro.ts";
+import { systemBench } from "./system.ts";
+import { WORKLOADS, type WorkloadName } from "../src/scenarios/workloads.ts";
 import type { QueueKind } from "../src/sim/simulator.ts";
 
 function positiveInt(v: string): number {
@@ -58,6 +60,18 @@ program
   .action((o: { json?: boolean }) => {
     const r = queueMicro(!o.json);
     if (o.json) console.log(JSON.stringify(r));
+  });
+
+program
+  .command("system")
+  .description("whole-system speed on each board: frames and events per wall second, events per simulated second, simulated seconds per wall second")
+  .option("--json", "JSON lines")
+  .option("--duration-ms <n>", "simulated milliseconds per board", positiveInt, 100)
+  .option("--load <x>", "load factor", (v) => Number(v), 1)
+  .option("--workload <w>", "mixed, inbound-heavy or outbound-heavy", "mixed")
+  .action((o: { json?: boolean; durationMs: number; load: number; workload: string }) => {
+    if (!(o.workload in WORKLOADS)) throw new InvalidArgumentError(`unknown workload ${o.workload}`);
+    systemBench(o.durationMs * 1e9, o.load, o.workload as WorkloadName, !!o.json);
   });
 
 program.parse(process.argv);
