@@ -43,6 +43,7 @@ interface Server {
   role: AvailabilityRole;
   active: number; // flows in the table
   load: number; // last measured workload (optimal-workload policy)
+  changedAt: number; // when its health state last changed (ps)
   stats: { packets: number; bytes: number; flows: number };
   health?: Actor<typeof healthMachine>;
   availability?: Actor<typeof availabilityMachine>;
@@ -73,6 +74,8 @@ interface Router {
   up: boolean;
   pool: number;
   stats: { arpAnswers: number; redirectedFrames: number };
+  /** Servers currently pointed at this router (by gateway ARP answers and gratuitous ARP). */
+  assigned: number;
   health?: Actor<typeof healthMachine>;
   probeTimeout?: SimEvent;
   probeOutstanding: boolean;
@@ -88,6 +91,8 @@ export class FlowSwitch implements BoardFirmware {
   private readonly routerByMac = new Map<number, Router>();
   private readonly routerByIp = new Map<number, Router>();
   private readonly serverMacs = new Set<number>();
+  /** The router each server was last pointed at (server MAC -> router). */
+  private readonly gatewayOf = new Map<number, Router>();
   private readonly parsed = new ParsedFrame();
   private readonly key = new FlowKey();
   private board: BoardApi | undefined;
@@ -109,7 +114,7 @@ export class FlowSwitch implements BoardFirmware {
       const servers: Server[] = c.servers.map((s, i) => ({
         name: s.name, mac: s.mac, port: s.port, weight: s.weight, state: "up", draining: false,
         role: c.mode === "availability" ? (i === 0 ? "primary" : "secondary-operational") : "secondary-operational",
-        active: 0, load: 0, stats: { packets: 0, bytes: 0, flows: 0 }, probeOutstanding: false,
+        active: 0, load: 0, changedAt: 0, stats: { packets: 0, bytes: 0, flows: 0 }, probeOutstanding: false,
       }));
       const cl: Cluster = {
         index, name: c.name, vip: c.vip, vmac: c.vmac, mode: c.mode, policy: c.policy, servers, maglev: new Int16Array(0), rr: 0,
@@ -121,7 +126,7 @@ export class FlowSwitch implements BoardFirmware {
       return cl;
     });
     for (const c of this.clusters) this.rebuild(c);
-    this.routers = this.config.routerPools.flatMap((p, pool) => p.routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port, up: true, pool, stats: { arpAnswers: 0, redirectedFrames: 0 }, probeOutstanding: false })));
+    this.routers = this.config.routerPools.flatMap((p, pool) => p.routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port, up: true, pool, stats: { arpAnswers: 0, redirectedFrames: 0 }, assigned: 0, probeOutstanding: false })));
     for (const r of this.routers) {
       this.routerByMac.set(r.mac, r);
       this.routerByIp.set(r.ip, r);
@@ -368,7 +373,10 @@ export class FlowSwitch implements BoardFirmware {
   private redirect(r: Router, buf: Uint8Array, _len: number, cost: CostTrace | undefined): number {
     if (cost) this.counts.cpuOutbound++;
     if (r.up) return r.port; // not failed (a stale intervention entry): forward unchanged
-    const live = this.liveRouter(r.pool, readMac(buf, 6));
+    // the server's new router (given by gratuitous ARP), else one chosen for it now
+    const src = readMac(buf, 6);
+    const g = this.gatewayOf.get(src);
+    const live = g && g.up && g.pool === r.pool ? g : this.liveRouter(r.pool, src);
     if (!live) return this.drop("noLiveRouter");
     this.counts.outboundRedirected++;
     r.stats.redirectedFrames++;
@@ -395,6 +403,7 @@ export class FlowSwitch implements BoardFirmware {
         const best = this.liveRouter(r.pool, p.arpSenderMac);
         if (!best) return this.drop("noLiveRouter");
         best.stats.arpAnswers++;
+        this.assign(p.arpSenderMac, best);
         return this.reply(h, ingressPort, best.mac, r.ip, cost);
       }
       if (this.byVip.has(p.arpSenderIp) && !fromServer) return this.drop("arpSpoofRejected");
@@ -513,6 +522,15 @@ export class FlowSwitch implements BoardFirmware {
     return cl.servers.findIndex((s) => s.role === "primary");
   }
 
+  /** Points server `serverMac` at router `r` (for load accounting). */
+  private assign(serverMac: number, r: Router): void {
+    const prev = this.gatewayOf.get(serverMac);
+    if (prev === r) return;
+    if (prev) prev.assigned--;
+    r.assigned++;
+    this.gatewayOf.set(serverMac, r);
+  }
+
   /** The live router of `pool` for a server (by MAC/IP key): least traffic, or round robin by source. */
   private liveRouter(pool: number, serverKey: number): Router | undefined {
     const policy = this.config.routerPools[pool]?.policy ?? "traffic";
@@ -523,9 +541,9 @@ export class FlowSwitch implements BoardFirmware {
       let k = serverKey % live;
       for (const r of this.routers) if (r.pool === pool && r.up && k-- === 0) return r;
     }
-    // traffic: the router that has answered the fewest servers (each server's load lands on the router it was given)
+    // traffic: the live router with the fewest servers pointed at it (each server's load lands on its router)
     let best: Router | undefined;
-    for (const r of this.routers) if (r.pool === pool && r.up && (!best || r.stats.arpAnswers < best.stats.arpAnswers)) best = r;
+    for (const r of this.routers) if (r.pool === pool && r.up && (!best || r.assigned < best.assigned)) best = r;
     return best;
   }
 
@@ -544,6 +562,7 @@ export class FlowSwitch implements BoardFirmware {
     const [cl, s] = this.server(name);
     if (s.state === "down") return;
     s.state = "down";
+    s.changedAt = this.now();
     if (cl.mode === "availability") {
       const wasPrimary = s.role === "primary";
       this.availability(s, "FAIL");
@@ -560,6 +579,7 @@ export class FlowSwitch implements BoardFirmware {
     const [cl, s] = this.server(name);
     if (s.state === "up") return;
     s.state = "up";
+    s.changedAt = this.now();
     if (cl.mode === "availability") {
       this.availability(s, "RESTORE"); // secondary-operational: never pre-empts
       if (!cl.servers.some((x) => x.role === "primary")) this.availability(s, "PROMOTE");
@@ -602,12 +622,17 @@ export class FlowSwitch implements BoardFirmware {
     const r = this.routers.find((x) => x.name === name);
     if (!r || !r.up) return;
     r.up = false;
-    // frames still sent to its MAC are intervened and redirected; gratuitous ARP re-points servers
+    // frames still sent to its MAC are intervened and redirected; gratuitous ARP re-points its
+    // servers, each to the pool's least-assigned live router
     this.board?.setAddressEntry(r.mac, this.board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
     for (const c of this.clusters) {
       for (const s of c.servers) {
+        const g = this.gatewayOf.get(s.mac);
+        if (g !== undefined && g !== r) continue; // pointed elsewhere: nothing to change
         const live = this.liveRouter(r.pool, s.mac);
-        if (live) this.gratuitousArp(s.port, r.ip, live.mac, s.mac);
+        if (!live) continue;
+        this.assign(s.mac, live);
+        this.gratuitousArp(s.port, r.ip, live.mac, s.mac);
       }
     }
   }
@@ -631,8 +656,8 @@ export class FlowSwitch implements BoardFirmware {
       counts: { ...this.counts },
       drops: Object.fromEntries(Object.entries(this.drops).filter(([, n]) => n > 0)),
       flows: this.flows.read(),
-      clusters: Object.fromEntries(this.clusters.map((c) => [c.name, { ...c.stats, servers: Object.fromEntries(c.servers.map((s) => [s.name, { state: s.state, role: s.role, draining: s.draining, activeFlows: s.active, ...s.stats }])) }])),
-      routers: Object.fromEntries(this.routers.map((r) => [r.name, { up: r.up, ...r.stats }])),
+      clusters: Object.fromEntries(this.clusters.map((c) => [c.name, { ...c.stats, servers: Object.fromEntries(c.servers.map((s) => [s.name, { state: s.state, changedAtUs: s.changedAt / 1e6, role: s.role, draining: s.draining, activeFlows: s.active, ...s.stats }])) }])),
+      routers: Object.fromEntries(this.routers.map((r) => [r.name, { up: r.up, assignedServers: r.assigned, ...r.stats }])),
     };
   }
 }

@@ -14,9 +14,32 @@ import { mac } from "../net/mac.ts";
 import { Simulator } from "../sim/simulator.ts";
 import { SEC } from "../sim/time.ts";
 import { Workload } from "../traffic/workload.ts";
+import { Priority } from "../sim/priority.ts";
 import type { RunRecord } from "./registry.ts";
 
+/** What a scenario script sees: the running simulation, to schedule failures and read state. */
+export interface ScriptContext {
+  sim: Simulator;
+  board: Board;
+  fw: FlowSwitch;
+  workload: Workload;
+  /** Runs `fn` at simulated time `t` (ps). */
+  at(t: number, fn: () => void): void;
+  /** Scenario-specific results, merged into the run record. */
+  report: Record<string, unknown>;
+}
+
 export interface BoardRunOptions {
+  /** A scenario script: schedules events (failures, restores) and fills `report`. */
+  script?: (ctx: ScriptContext) => void;
+  /** Called at the end of the run, before the record is built. */
+  finish?: (ctx: ScriptContext) => void;
+  /** Cluster mode and policy for the default cluster. */
+  mode?: "balance" | "availability";
+  policy?: "optimal-workload" | "round-robin" | "weighted-round-robin" | "least-connections" | "weighted-least-connections" | "consistent-hash";
+  /** Health-check interval and timeout, ps (defaults 1 ms and 0.5 ms). */
+  healthIntervalPs?: number;
+  healthTimeoutPs?: number;
   seed: number;
   durationPs: number;
   load: number;
@@ -43,15 +66,21 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   const routers = routerPorts.slice(0, 4).map((port, i) => ({ name: `r${i}`, port, mac: 0x0200_0000_0100 + i, ip: ipv4("192.0.2.1") + i }));
   const servers = serverPorts.map((port, i) => ({ name: `s${i}`, port, mac: 0x0200_0000_0200 + i, ip: VIP, gatewayIp: routers[0]!.ip }));
   const fw = new FlowSwitch({
-    clusters: [{ name: "web", vip: VIP, vmac: VMAC, policy: "consistent-hash", servers: servers.map((s) => ({ name: s.name, mac: s.mac, port: s.port, weight: 1 })), health: { intervalPs: 1_000_000_000, timeoutPs: 500_000_000 } }],
-    routerPools: [{ name: "gateways", routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })), health: { intervalPs: 1_000_000_000, timeoutPs: 500_000_000 } }],
+    clusters: [{ name: "web", vip: VIP, vmac: VMAC, mode: o.mode ?? "balance", policy: o.policy ?? "consistent-hash", servers: servers.map((s) => ({ name: s.name, mac: s.mac, port: s.port, weight: 1 })), health: { intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 } }],
+    routerPools: [{ name: "gateways", routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })), health: { intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 } }],
   });
   board.install(fw);
   const wl = new Workload(sim, pool, board, {
     vip: VIP, routers, servers, load: o.load, flows: 2000, stopPs: o.durationPs,
     inboundBpsPerRouter: o.inboundBpsPerRouter ?? DEFAULT_INBOUND_BPS, outboundBpsPerServer: o.outboundBpsPerServer ?? DEFAULT_OUTBOUND_BPS,
   });
+  const ctx: ScriptContext = {
+    sim, board, fw, workload: wl, report: {},
+    at: (t, fn) => sim.schedule(sim.event("script", fn, Priority.State), t),
+  };
+  o.script?.(ctx);
   sim.run(o.durationPs);
+  o.finish?.(ctx);
   const now = sim.now, secs = now / SEC;
   const cpu = board.cpus[0]!.read(now).cpu;
   const res = board.resources(now);
@@ -97,5 +126,6 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       inFlight: pool.countLive((f) => f === 0 || f === 1),
     },
     events: sim.eventsProcessed,
+    ...ctx.report,
   };
 }

@@ -1,9 +1,14 @@
 /** Registers every built-in scenario. */
 import { registerScenario } from "./registry.ts";
+import { availabilityCluster, routerFailover, routerPool, serverFailover } from "./claims.ts";
 import { compareBoardsScenario, saturateScenario } from "./compare-boards.ts";
 import { demoLink } from "./demo-link.ts";
 
 registerScenario(compareBoardsScenario);
+registerScenario(routerPool);
+registerScenario(serverFailover);
+registerScenario(availabilityCluster);
+registerScenario(routerFailover);
 registerScenario(saturateScenario);
 registerScenario(demoLink);
 

@@ -47,7 +47,14 @@ export class Workload {
   readonly deliveredBytes = [0, 0];
   readonly offeredBytes = [0, 0];
   readonly latency = [new LatencyHistogram(), new LatencyHistogram()];
-  readonly hostDrops = { poolExhausted: 0, unresolved: 0, misdelivered: 0 };
+  readonly hostDrops = { poolExhausted: 0, unresolved: 0, misdelivered: 0, serverFailed: 0, routerFailed: 0 };
+  /** Failed hosts: silent (no answers, no traffic) and dropping what reaches them. */
+  readonly serverDown: boolean[];
+  readonly routerDown: boolean[];
+  /** Per server, data frames delivered to it (inbound spread). */
+  readonly perServer: number[];
+  /** When a failed server last had a data frame delivered to it (ps), -1 if never. */
+  lastFailedServerDropAt = -1;
   private readonly routerVmac: number[];
   private readonly serverGw: number[];
   private readonly rng: RandomStream;
@@ -60,6 +67,9 @@ export class Workload {
     this.routerVmac = p.routers.map(() => -1);
     this.serverGw = p.servers.map(() => -1);
     this.perRouter = p.routers.map(() => 0);
+    this.serverDown = p.servers.map(() => false);
+    this.routerDown = p.routers.map(() => false);
+    this.perServer = p.servers.map(() => 0);
     p.routers.forEach((r, i) => this.attachRouter(r, i));
     p.servers.forEach((s, i) => this.attachServer(s, i));
   }
@@ -137,6 +147,7 @@ export class Workload {
     const sizes = sim.streams.stream(`router${i}.sizes`);
     const send: SimEvent = sim.event(`router${i}.send`, () => {
       if (sim.now > p.stopPs) return;
+      if (this.routerDown[i]) return sim.scheduleIn(send, Math.max(1, Math.round(arrivals.exponential(meanGap)))); // its clients' traffic is lost upstream
       const len = imixLength(sizes);
       const flow = this.rng.uniformInt(0, p.flows - 1);
       this.injected[DIR_IN]!++;
@@ -151,6 +162,11 @@ export class Workload {
     }, Priority.Default);
     board.portOut(r.port).receiver = (h) => {
       const b = pool.bytes(h), slot = pool.slotOf(h);
+      if (this.routerDown[i]) {
+        this.hostDrops.routerFailed++;
+        pool.free(h);
+        return;
+      }
       if (b[12] === 8 && b[13] === 6) {
         if (b[21] === ArpOp.Reply && readMac(b, 0) === r.mac && get32(b, 28) === p.vip) {
           if (this.routerVmac[i]! < 0) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap)));
@@ -179,6 +195,7 @@ export class Workload {
     const sizes = sim.streams.stream(`server${i}.sizes`);
     const send: SimEvent = sim.event(`server${i}.send`, () => {
       if (sim.now > p.stopPs) return;
+      if (this.serverDown[i]) return sim.scheduleIn(send, Math.max(1, Math.round(arrivals.exponential(meanGap)))); // a failed server sends nothing
       const len = imixLength(sizes);
       const flow = this.rng.uniformInt(0, p.flows - 1);
       this.injected[DIR_OUT]!++;
@@ -193,6 +210,12 @@ export class Workload {
     }, Priority.Default);
     board.portOut(s.port).receiver = (h) => {
       const b = pool.bytes(h), slot = pool.slotOf(h);
+      if (this.serverDown[i]) {
+        this.hostDrops.serverFailed++;
+        if (pool.flowId[slot] === DIR_IN) this.lastFailedServerDropAt = sim.now; // a data frame (not a health probe)
+        pool.free(h);
+        return;
+      }
       if (b[12] === 8 && b[13] === 6) {
         if (b[21] === ArpOp.Reply && get32(b, 28) === s.gatewayIp) {
           if (this.serverGw[i]! < 0) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap)));
@@ -206,6 +229,7 @@ export class Workload {
         return;
       }
       if (readMac(b, 0) !== s.mac) this.hostDrops.misdelivered++;
+      else if (pool.flowId[slot] === DIR_IN) this.perServer[i]!++;
       this.count(h, slot, DIR_IN, -1);
     };
     sim.schedule(sim.event(`server${i}.arp`, () => {

@@ -1,0 +1,131 @@
+/**
+ * Scenarios, one per claim of the patent, each run on a board (default 5A; `--boards` to choose)
+ * under the Fig 2 workload, with events scripted in simulated time and a claim-specific section
+ * in the run record:
+ *   router-pool           four 100 Mb/s routers, every server with one default gateway: router
+ *                         pooling spreads outbound traffic over the four links (`routerShares`);
+ *   server-failover       a server fails at 30 % of the run (silent) and recovers at 70 %:
+ *                         detection time, frames lost at the dead server, flows moved;
+ *   availability-cluster  availability mode: the primary fails, a secondary takes over, the old
+ *                         primary recovers and does not pre-empt (`roles` timeline);
+ *   router-failover       a router fails under load: frames still sent to it are redirected by
+ *                         the CPU, gratuitous ARP re-points the servers.
+ */
+import { loadBoard } from "../hw/boards/load.ts";
+import { MS } from "../sim/time.ts";
+import { runBoard, type BoardRunOptions, type ScriptContext } from "./board-run.ts";
+import { BoardLoadError, workloadOf } from "./compare-boards.ts";
+import type { RunOptions, RunRecord, ScenarioInfo } from "./registry.ts";
+
+function onBoards(o: RunOptions, scenario: string, extra: Partial<BoardRunOptions>): RunRecord[] {
+  return (o.boards ?? ["5A"]).map((name) => {
+    const b = loadBoard(name);
+    if (!b.ok) throw new BoardLoadError(b.error);
+    return runBoard(b.board, { seed: o.seed, durationPs: o.durationPs, load: o.load, scenario, ...workloadOf(o.workload), ...extra });
+  });
+}
+
+/**
+ * Health checks every 1 ms with a 1 ms timeout (probe answers cross the loaded switch twice and
+ * queue behind traffic: a tighter timeout declares healthy servers dead under load): detection
+ * within 3 x 1 + 1 = 4 ms.
+ */
+const FAST_HEALTH = { healthIntervalPs: 1_000_000_000, healthTimeoutPs: 1_000_000_000 };
+
+export const routerPool: ScenarioInfo = {
+  name: "router-pool",
+  description: "four routers, all servers with one default gateway: router pooling spreads outbound traffic over the four links",
+  defaultDurationPs: 10 * MS,
+  run: (o) =>
+    onBoards(o, "router-pool", {
+      finish: (c) => {
+        const total = c.workload.perRouter.reduce((s, n) => s + n, 0);
+        c.report["routerShares"] = c.workload.perRouter.map((n) => (total ? n / total : 0));
+        c.report["gatewayAnswers"] = Object.fromEntries(c.fw.routers.map((r) => [r.name, r.stats.arpAnswers]));
+      },
+    }),
+};
+
+export const serverFailover: ScenarioInfo = {
+  name: "server-failover",
+  description: "a server fails under load at 30 % of the run and recovers at 70 %: detection time, frames lost, flows moved",
+  defaultDurationPs: 20 * MS,
+  run: (o) =>
+    onBoards(o, "server-failover", {
+      ...FAST_HEALTH,
+      script: (c: ScriptContext) => {
+        const failAt = Math.round(o.durationPs * 0.3), restoreAt = Math.round(o.durationPs * 0.7);
+        let flowsBefore = 0;
+        const s1 = () => c.fw.read().clusters["web"]!.servers["s1"]!;
+        c.at(failAt, () => {
+          c.workload.serverDown[1] = true;
+          flowsBefore = s1().activeFlows;
+        });
+        c.at(restoreAt, () => (c.workload.serverDown[1] = false));
+        const rep: Record<string, unknown> = { failAtUs: failAt / 1e6, restoreAtUs: restoreAt / 1e6 };
+        c.report["failover"] = rep;
+        c.at(restoreAt - 1, () => {
+          const x = s1();
+          const detectedAt = x.state === "down" ? x.changedAtUs * 1e6 : -1;
+          rep["detectionUs"] = detectedAt < 0 ? null : (detectedAt - failAt) / 1e6;
+          rep["detectedAtUs"] = detectedAt / 1e6;
+          rep["detectionBoundUs"] = (3 * FAST_HEALTH.healthIntervalPs + FAST_HEALTH.healthTimeoutPs) / 1e6;
+          rep["flowsMoved"] = flowsBefore;
+          rep["stateWhileFailed"] = x.state;
+        });
+      },
+      finish: (c) => {
+        const rep = c.report["failover"] as Record<string, unknown>;
+        rep["framesLostAtFailedServer"] = c.workload.hostDrops.serverFailed;
+        rep["lastLossUs"] = c.workload.lastFailedServerDropAt / 1e6;
+        rep["stateAtEnd"] = c.fw.read().clusters["web"]!.servers["s1"]!.state;
+      },
+    }),
+};
+
+export const availabilityCluster: ScenarioInfo = {
+  name: "availability-cluster",
+  description: "availability clustering: the primary fails, a secondary takes over, the old primary recovers and does not pre-empt",
+  defaultDurationPs: 20 * MS,
+  run: (o) =>
+    onBoards(o, "availability-cluster", {
+      ...FAST_HEALTH,
+      mode: "availability",
+      script: (c) => {
+        const roles: { atUs: number; roles: Record<string, string> }[] = [];
+        const snap = () => roles.push({ atUs: c.sim.now / 1e6, roles: c.fw.roles("web") });
+        c.at(1, snap);
+        c.at(Math.round(o.durationPs * 0.3), () => (c.workload.serverDown[0] = true));
+        c.at(Math.round(o.durationPs * 0.6), snap); // detection takes at most 4 ms
+        c.at(Math.round(o.durationPs * 0.65), () => (c.workload.serverDown[0] = false));
+        c.at(o.durationPs - 1, snap);
+        c.report["roles"] = roles;
+      },
+      finish: (c) => {
+        c.report["inboundPerServer"] = c.workload.perServer;
+      },
+    }),
+};
+
+export const routerFailover: ScenarioInfo = {
+  name: "router-failover",
+  description: "a router fails under load: frames still sent to it are redirected, gratuitous ARP re-points the servers",
+  defaultDurationPs: 20 * MS,
+  run: (o) =>
+    onBoards(o, "router-failover", {
+      ...FAST_HEALTH,
+      script: (c) => {
+        c.at(Math.round(o.durationPs * 0.3), () => (c.workload.routerDown[0] = true));
+      },
+      finish: (c) => {
+        const fw = c.fw.read();
+        c.report["routerFailover"] = {
+          routers: fw.routers,
+          redirectedFrames: c.fw.counts.outboundRedirected,
+          gratuitousArps: c.fw.counts.gratuitousArps,
+          framesLostAtFailedRouter: c.workload.hostDrops.routerFailed,
+          routerFramesDelivered: c.workload.perRouter,
+        };
+      },
+    }),
+};

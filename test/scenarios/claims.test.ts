@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { availabilityCluster, routerFailover, routerPool, serverFailover } from "../../src/scenarios/claims.ts";
+import { MS } from "../../src/sim/time.ts";
+
+const opts = (ms: number) => ({ seed: 2, durationPs: ms * MS, load: 1 });
+
+describe("scenario claims", () => {
+  it("router-pool: with one default gateway configured on every server, outbound traffic spreads over all four router links", () => {
+    const [r] = routerPool.run(opts(8)) as Record<string, unknown>[];
+    const shares = r!["routerShares"] as number[];
+    expect(shares).toHaveLength(4);
+    for (const s of shares) expect(s).toBeGreaterThan(0.15);
+    expect(Object.values(r!["gatewayAnswers"] as Record<string, number>)).toEqual([1, 1, 1, 1]);
+    expect((r!["cpu"] as { interventionsPerOutboundFrame: number }).interventionsPerOutboundFrame).toBe(0);
+  });
+
+  it("server-failover: detected within interval x fall + timeout, no frame reaches it after that (beyond frames already in flight), back after recovery", () => {
+    const [r] = serverFailover.run(opts(20)) as Record<string, unknown>[];
+    const f = r!["failover"] as Record<string, number | string>;
+    // the probe round runs as a CPU job, which may start a few us after its timer
+    expect(f["detectionUs"] as number).toBeLessThanOrEqual((f["detectionBoundUs"] as number) + 20);
+    expect(f["detectionUs"] as number).toBeGreaterThan(0);
+    expect(f["stateWhileFailed"]).toBe("down");
+    expect(f["stateAtEnd"]).toBe("up");
+    expect(f["lastLossUs"] as number).toBeLessThanOrEqual((f["detectedAtUs"] as number) + 1000);
+  });
+
+  it("availability-cluster: the primary fails, a secondary takes over, the old primary recovers and does not pre-empt", () => {
+    const [r] = availabilityCluster.run(opts(20)) as Record<string, unknown>[];
+    const roles = r!["roles"] as { roles: Record<string, string> }[];
+    expect(roles[0]!.roles["s0"]).toBe("primary");
+    expect(roles[1]!.roles["s0"]).toBe("secondary-failed");
+    const newPrimary = Object.entries(roles[1]!.roles).find(([, v]) => v === "primary")![0];
+    expect(newPrimary).not.toBe("s0");
+    expect(roles[2]!.roles["s0"]).toBe("secondary-operational");
+    expect(roles[2]!.roles[newPrimary]).toBe("primary");
+    for (const t of roles) expect(Object.values(t.roles).filter((v) => v === "primary")).toHaveLength(1);
+  });
+
+  it("router-failover: the failed router's servers are re-pointed (gratuitous ARP) and the other routers stay up", () => {
+    const [r] = routerFailover.run(opts(20)) as Record<string, unknown>[];
+    const x = r!["routerFailover"] as { routers: Record<string, { up: boolean }>; gratuitousArps: number; redirectedFrames: number };
+    expect(x.routers["r0"]!.up).toBe(false);
+    for (const k of ["r1", "r2", "r3"]) expect(x.routers[k]!.up).toBe(true);
+    expect(x.gratuitousArps).toBeGreaterThanOrEqual(1);
+  });
+});
