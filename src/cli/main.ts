@@ -14,13 +14,19 @@ import { getScenario, listScenarios, type RunOptions, type RunRecord } from "../
 import { formatTick } from "../sim/time.ts";
 import { UsageError } from "./errors.ts";
 import { parseDurationFlag, parseLoad, parseSeed } from "./options.ts";
-import { printBoardTable, printRun, printSaturationTable } from "./print.ts";
+import { printBoardTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
+import { toCsv } from "./csv.ts";
+import { parseLoads, sweep } from "../scenarios/sweep.ts";
+import { WORKLOADS, type WorkloadName } from "../scenarios/workloads.ts";
+import { MS } from "../sim/time.ts";
 
 interface RunFlags {
   seed: number;
   duration?: number;
   load: number;
   json?: string;
+  csv?: string;
+  loads?: string;
   pcap?: string;
   quiet?: boolean;
   boards?: string;
@@ -39,6 +45,7 @@ function commonOptions(c: Command): Command {
     .option("--duration <t>", "simulated time with a unit, e.g. 20ms, 1s (default: the scenario's)", parseDurationFlag)
     .option("--load <x>", "scale the workload's nominal offered rate (1.0 = nominal)", parseLoad, 1)
     .option("--json <file>", "write the JSON results to a file, or - for stdout")
+    .option("--csv <file>", "write the results as CSV (a row per run, a column per field) to a file, or - for stdout")
     .option("--quiet", "print nothing but errors (and --json -)");
 }
 
@@ -68,17 +75,24 @@ async function runScenario(name: string, o: RunFlags): Promise<void> {
     if (e instanceof BoardLoadError) throw new UsageError(e.message);
     throw e;
   }
-  const doc = { schema: 1, runs: records };
-  if (o.json === "-") console.log(JSON.stringify(doc, null, 2));
-  else if (o.json) {
-    try {
-      writeFileSync(o.json, JSON.stringify(doc, null, 2) + "\n");
-    } catch (e) {
-      throw new UsageError(`cannot write --json file ${o.json}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
+  emit(records, o);
+}
+
+function writeOut(file: string, text: string, flag: string): void {
+  if (file === "-") return void process.stdout.write(text);
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new UsageError(`cannot write ${flag} file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (o.quiet || o.json === "-") return;
-  if (records.length > 0 && "saturation" in records[0]!) printSaturationTable(records);
+}
+
+function emit(records: RunRecord[], o: RunFlags): void {
+  if (o.json) writeOut(o.json, JSON.stringify({ schema: 1, runs: records }, null, 2) + "\n", "--json");
+  if (o.csv) writeOut(o.csv, toCsv(records), "--csv");
+  if (o.quiet || o.json === "-" || o.csv === "-") return;
+  if (records.length > 0 && "dropRate" in records[0]!) printSweepTable(records);
+  else if (records.length > 0 && "saturation" in records[0]!) printSaturationTable(records);
   else if (records.length > 0 && "board" in records[0]!) printBoardTable(records);
   else for (const r of records) printRun(r);
 }
@@ -116,6 +130,20 @@ export function buildProgram(): Command {
     .option("--boards <list>", "comma-separated board presets or board files")
     .option("--workload <w>", "inbound-heavy (default), mixed or outbound-heavy")
     .action((o: RunFlags) => runScenario("saturate", o));
+
+  commonOptions(program.command("sweep").description("throughput, drops and latency against offered load for one board"))
+    .requiredOption("--board <b>", "a board preset or board file")
+    .requiredOption("--loads <a:b:step>", "load factors from a to b by step, e.g. 0.5:3:0.5")
+    .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
+    .action((o: RunFlags) => {
+      const loads = parseLoads(o.loads!);
+      if (typeof loads === "string") throw new UsageError(`--loads: ${loads}`);
+      const b = loadBoard(o.board!);
+      if (!b.ok) throw new UsageError(b.error);
+      const w = (o.workload ?? "mixed") as WorkloadName;
+      if (!(w in WORKLOADS)) throw new UsageError(`unknown workload "${o.workload}": expected one of ${Object.keys(WORKLOADS).join(", ")}`);
+      emit(sweep(b.board, loads, w, o.seed, o.duration ?? 10 * MS), o);
+    });
 
   return program;
 }

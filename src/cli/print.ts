@@ -63,3 +63,19 @@ export function printSaturationTable(runs: RunRecord[]): void {
   console.log(chalk.bold(line(head)));
   for (const r of rows) console.log(line(r));
 }
+
+/** The sweep table: one row per offered load. */
+export function printSweepTable(runs: RunRecord[]): void {
+  const g = (r: RunRecord, path: string) => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], r) as number;
+  const head = ["load", "offered Mb/s", "delivered Mb/s", "drops %", "p99 in us", "p99 out us", "CPU %", "bottleneck (util %)"];
+  const rows = runs.map((r) => [
+    String(r["load"]), (g(r, "offered.inboundMbps") + g(r, "offered.outboundMbps")).toFixed(1), (g(r, "delivered.inboundMbps") + g(r, "delivered.outboundMbps")).toFixed(1),
+    (100 * (r["dropRate"] as number)).toFixed(2), g(r, "latencyUs.inbound.p99").toFixed(1), g(r, "latencyUs.outbound.p99").toFixed(1), (100 * g(r, "cpu.utilization")).toFixed(1),
+    `${(r["bottleneck"] as { resource: string }).resource} (${(100 * g(r, "bottleneck.utilization")).toFixed(1)})`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
+  const line = (v: string[]) => v.map((x, i) => (i === v.length - 1 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join("  ");
+  console.log(chalk.bold(`sweep`) + chalk.dim(`  board ${String(runs[0]!["board"])}, workload ${String(runs[0]!["workload"])}, seed ${runs[0]!.seed}, ${fmt(runs[0]!.simulatedSeconds * 1000, 1)} ms per load`));
+  console.log(chalk.bold(line(head)));
+  for (const r of rows) console.log(line(r));
+}

@@ -12,6 +12,15 @@ function sim(...args: string[]) {
 }
 
 describe("flowsim CLI", () => {
+  it("sweep writes a CSV row per load, with a header naming every field", () => {
+    const r = sim("sweep", "--board", "5E", "--loads", "0.5:1:0.5", "--duration", "2ms", "--csv", "-");
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^scenario,load,board,/);
+    expect(lines[1]).toMatch(/^sweep,0\.5,5E,/);
+  });
+
   it("lists scenarios", () => {
     const r = sim("list");
     expect(r.code).toBe(0);
@@ -33,6 +42,9 @@ describe("flowsim CLI", () => {
       ["compare", "--boards", "/nonexistent/board.json"],
       ["compare", "--workload", "nope", "--duration", "1ms"],
       ["saturate", "--board", "9Z"],
+      ["sweep", "--board", "5A", "--loads", "3:1:1"],
+      ["sweep", "--loads", "1:2:1"],
+      ["compare", "--duration", "1ms", "--csv", "/nonexistent/dir/x.csv"],
     ]) {
       const r = sim(...args);
       expect(r.code, args.join(" ")).toBe(2);

@@ -77,3 +77,17 @@ describe("saturation (inbound-heavy workload, drops < 0.1 %)", () => {
     for (const [b, x] of Object.entries(s)) expect(x.deliveredMbps, b).toBeLessThanOrEqual(x.boundMbps * 1.02);
   });
 });
+
+describe("PCI as the bottleneck (a 5A variant with a fast CPU and a slow bus)", () => {
+  it("5A's throughput rises when its PCI clock doubles if PCI is its bottleneck", () => {
+    const run = (pciHz: number) =>
+      runBoard(boardVariant("5A", (b) => {
+        b.cpu.clockHz = 200_000_000;
+        if (b.interconnect.kind === "pci") b.interconnect.clockHz = pciHz;
+      }), { seed: 4, durationPs: 4 * MS, load: 1, inboundBpsPerRouter: 40e6, outboundBpsPerServer: 40e6 }) as Rec & { bottleneck: { resource: string } };
+    const slow = run(8_333_333), fast = run(16_666_667);
+    expect(slow.bottleneck.resource).toBe("pci");
+    const total = (r: Rec) => r.delivered.inboundFps + r.delivered.outboundFps;
+    expect(total(fast)).toBeGreaterThan(total(slow) * 1.2);
+  });
+});

@@ -1,0 +1,25 @@
+/** Flattens run records into CSV: one row per run, one column per leaf field (dotted names). */
+import type { RunRecord } from "../scenarios/registry.ts";
+
+function flatten(o: unknown, prefix: string, out: Map<string, string>): void {
+  if (o === null || o === undefined) return;
+  if (Array.isArray(o)) return void o.forEach((v, i) => flatten(v, `${prefix}[${i}]`, out));
+  if (typeof o === "object") {
+    for (const [k, v] of Object.entries(o as Record<string, unknown>)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+    return;
+  }
+  out.set(prefix, String(o));
+}
+
+const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+export function toCsv(runs: RunRecord[]): string {
+  const rows = runs.map((r) => {
+    const m = new Map<string, string>();
+    flatten(r, "", m);
+    return m;
+  });
+  const cols: string[] = [];
+  for (const r of rows) for (const k of r.keys()) if (!cols.includes(k)) cols.push(k);
+  return [cols.map(quote).join(","), ...rows.map((r) => cols.map((c) => quote(r.get(c) ?? "")).join(","))].join("\n") + "\n";
+}
