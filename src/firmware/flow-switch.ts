@@ -175,6 +175,17 @@ export class FlowSwitch implements BoardFirmware {
           s.health!.send({ type: "PROBE_FAIL" });
         }, Priority.Timer);
       }
+      if (c.policy === "optimal-workload") {
+        // the patent's periodic load-balancing routine, as a CPU job every balancePeriodPs
+        const round: SimEvent = board.sim.event(`fw.${c.name}.balance`, () => {
+          board.runOnCpu((trace) => {
+            trace.op("balanceRound");
+            this.balanceRound(c);
+          });
+          board.sim.scheduleIn(round, this.config.balancePeriodPs);
+        }, Priority.Timer);
+        board.sim.scheduleIn(round, this.config.balancePeriodPs);
+      }
       const tick: SimEvent = board.sim.event(`fw.${c.name}.probe`, () => {
         board.runOnCpu((trace) => {
           for (const s of c.servers) this.probe(trace, s.port, s.mac, c.vmac, c.vip, s, hc.timeoutPs);
@@ -541,9 +552,14 @@ export class FlowSwitch implements BoardFirmware {
       let k = serverKey % live;
       for (const r of this.routers) if (r.pool === pool && r.up && k-- === 0) return r;
     }
-    // traffic: the live router with the fewest servers pointed at it (each server's load lands on its router)
-    let best: Router | undefined;
-    for (const r of this.routers) if (r.pool === pool && r.up && (!best || r.assigned < best.assigned)) best = r;
+    // traffic: the live router with the fewest servers pointed at it (each server's load lands on
+    // its router); among equals, the one whose traffic vector shows the fewest bytes sent to it
+    let best: Router | undefined, bestBytes = 0;
+    for (const r of this.routers) {
+      if (r.pool !== pool || !r.up) continue;
+      const bytes = this.board ? this.board.portCounters(r.port).txBytes : 0;
+      if (!best || r.assigned < best.assigned || (r.assigned === best.assigned && bytes < bestBytes)) (best = r), (bestBytes = bytes);
+    }
     return best;
   }
 
@@ -657,7 +673,7 @@ export class FlowSwitch implements BoardFirmware {
       drops: Object.fromEntries(Object.entries(this.drops).filter(([, n]) => n > 0)),
       flows: this.flows.read(),
       clusters: Object.fromEntries(this.clusters.map((c) => [c.name, { ...c.stats, servers: Object.fromEntries(c.servers.map((s) => [s.name, { state: s.state, changedAtUs: s.changedAt / 1e6, role: s.role, draining: s.draining, activeFlows: s.active, ...s.stats }])) }])),
-      routers: Object.fromEntries(this.routers.map((r) => [r.name, { up: r.up, assignedServers: r.assigned, ...r.stats }])),
+      routers: Object.fromEntries(this.routers.map((r) => [r.name, { up: r.up, assignedServers: r.assigned, ...r.stats, trafficVector: this.board?.portCounters(r.port) }])),
     };
   }
 }

@@ -39,6 +39,7 @@ export function harness(cfg: SwitchConfigInput) {
   const board: BoardApi = {
     sim, pool, spec: BoardSchema.parse(PRESETS["5A"]), portCount: 16, hasTranslator: false, hasCam: false,
     setAddressEntry: (m, port, intervention) => entries.set(m, { port, intervention }),
+    portCounters: () => ({ txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 }),
     runOnCpu: (task) => {
       task(new CostTrace());
       return true;

@@ -42,6 +42,8 @@ export interface BoardApi {
   transmit(h: number, port: number): void;
   /** Runs control-plane work on the (first) CPU as a job; its cost is charged. */
   runOnCpu(task: (trace: CostTrace) => void): boolean;
+  /** The controllers' counters of a port: frames and bytes sent out of it (to its host) and received. */
+  portCounters(port: number): { txFrames: number; txBytes: number; rxFrames: number; rxBytes: number };
 }
 
 export interface BoardFirmware extends FrameHandler, Translate {
@@ -181,6 +183,11 @@ export class Board implements BoardApi {
 
   runOnCpu(task: (trace: CostTrace) => void): boolean {
     return this.cpus[0]!.runControl(task);
+  }
+
+  portCounters(port: number): { txFrames: number; txBytes: number; rxFrames: number; rxBytes: number } {
+    const out = this.portOut(port), inn = this.portIn(port);
+    return { txFrames: out.txFrames, txBytes: out.txBytes, rxFrames: inn.rxFrames, rxBytes: inn.rxBytes };
   }
 
   setAddressEntry(mac: number, port: number, intervention: boolean): void {
