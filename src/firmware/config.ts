@@ -64,6 +64,8 @@ export const SwitchConfigSchema = z.strictObject({
     espPs: 120e12, // 2 min
     otherPs: 30e12,
   }),
+  /** The switch's own address, the source of ICMP-echo and TCP-connect health probes. */
+  switchIp: ip.default(0xc00002fe), // 192.0.2.254
   /** Period of the patent's load-balancing routine (optimal-workload), ps. */
   balancePeriodPs: z.number().int().positive().default(1_000_000_000), // 1 ms
 });

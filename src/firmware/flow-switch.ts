@@ -7,6 +7,10 @@
  * where the patent is open are in docs/firmware.md.
  */
 import { ArpOp, writeArpFrame } from "../net/codec/arp.ts";
+import { encodeFrame } from "../net/codec/ethernet.ts";
+import type { Ipv4Payload } from "../net/codec/ipv4.ts";
+import type { Ipv4 } from "../net/ipv4-addr.ts";
+import type { Mac } from "../net/mac.ts";
 import { IpProto, TcpFlag } from "../net/codec/l4.ts";
 import type { FramePool } from "../net/frame-pool.ts";
 import { NO_FRAME } from "../net/frame-pool.ts";
@@ -94,6 +98,7 @@ export class FlowSwitch implements BoardFirmware {
   /** The router each server was last pointed at (server MAC -> router). */
   private readonly gatewayOf = new Map<number, Router>();
   private readonly parsed = new ParsedFrame();
+  private probeSeq = 1;
   private readonly key = new FlowKey();
   private board: BoardApi | undefined;
   private pool: FramePool | undefined;
@@ -188,7 +193,7 @@ export class FlowSwitch implements BoardFirmware {
       }
       const tick: SimEvent = board.sim.event(`fw.${c.name}.probe`, () => {
         board.runOnCpu((trace) => {
-          for (const s of c.servers) this.probe(trace, s.port, s.mac, c.vmac, c.vip, s, hc.timeoutPs);
+          for (const s of c.servers) this.probe(trace, s.port, s.mac, c.vmac, c.vip, s, hc.timeoutPs, hc.kind, hc.tcpPort);
         });
         board.sim.scheduleIn(tick, hc.intervalPs);
       }, Priority.Timer);
@@ -225,13 +230,27 @@ export class FlowSwitch implements BoardFirmware {
   }
 
   /** Sends one ARP probe ("who has `ip`?", unicast, sender IP 0 as RFC 5227) and arms its timeout. */
-  private probe(trace: CostTrace, port: number, targetMac: number, fromMac: number, ip: number, who: { probeTimeout?: SimEvent; probeOutstanding: boolean }, timeoutPs: number): void {
+  private probe(trace: CostTrace, port: number, targetMac: number, fromMac: number, ip: number, who: { probeTimeout?: SimEvent; probeOutstanding: boolean }, timeoutPs: number, kind: "arp" | "icmp" | "tcp" = "arp", tcpPort = 80): void {
     const b = this.board!;
     trace.op("healthProbe");
     if (who.probeOutstanding) return; // the previous probe is still waiting for its answer
-    const h = b.pool.alloc();
-    if (h === NO_FRAME) return;
-    b.pool.setLength(h, writeArpFrame(b.pool.bytes(h), ArpOp.Request, targetMac, fromMac, 0, 0, ip));
+    let h: number;
+    if (kind === "arp") {
+      h = b.pool.alloc();
+      if (h === NO_FRAME) return;
+      b.pool.setLength(h, writeArpFrame(b.pool.bytes(h), ArpOp.Request, targetMac, fromMac, 0, 0, ip));
+    } else {
+      // ICMP echo request, or a TCP SYN to the service port, from the switch's own address
+      const payload: Ipv4Payload = kind === "icmp"
+        ? { kind: "icmp", icmp: { type: 8, code: 0, rest: ((this.probeSeq & 0xffff) << 16) | 1, data: new Uint8Array(8) } }
+        : { kind: "tcp", tcp: { srcPort: 40000 + (this.probeSeq % 20000), dstPort: tcpPort, seq: this.probeSeq, ack: 0, flags: TcpFlag.SYN, window: 1024, urgent: 0, options: new Uint8Array(0), payload: new Uint8Array(0) } };
+      this.probeSeq++;
+      h = b.pool.allocFrom(encodeFrame({
+        dst: targetMac as Mac, src: fromMac as Mac, etherType: 0x0800,
+        payload: { kind: "ipv4", ipv4: { dscp: 0, ecn: 0, id: this.probeSeq & 0xffff, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: 64, protocol: kind === "icmp" ? IpProto.ICMP : IpProto.TCP, src: this.config.switchIp as Ipv4, dst: ip as Ipv4, options: new Uint8Array(0), payload } },
+      }));
+      if (h === NO_FRAME) return;
+    }
     b.transmit(h, port);
     who.probeOutstanding = true;
     b.sim.schedule(who.probeTimeout!, b.sim.now + timeoutPs);
@@ -274,6 +293,11 @@ export class FlowSwitch implements BoardFirmware {
     const p = this.parsed;
     if (p.etherType === 0x0806) return this.handleArp(h, ingressPort, cost);
     const cl = this.byVmac.get(p.dst);
+    if (cl && p.ipDst === this.config.switchIp && this.serverMacs.has(p.src)) {
+      // a server answering an ICMP-echo or TCP-connect probe (echo reply, or SYN+ACK)
+      if ((p.ipProto === IpProto.ICMP && p.icmpType === 0) || (p.ipProto === IpProto.TCP && (p.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK))) this.probeAnswered(p.src);
+      return Verdict.Consumed;
+    }
     if (cl) return this.inbound(cl, buf, len, cost);
     const r = this.routerByMac.get(p.dst);
     if (r) return this.redirect(r, buf, len, cost);
@@ -289,6 +313,7 @@ export class FlowSwitch implements BoardFirmware {
     const cl = this.byVmac.get(dst);
     const r = cl ? undefined : this.routerByMac.get(dst);
     if (!cl && (!r || r.up)) return -1;
+    if (cl && this.serverMacs.has(readMac(buf, 6))) return -1; // a server answering a probe: the CPU's
     const len = pool.length(h);
     if (parseFrame(buf, 0, len, this.parsed) !== ParseStatus.Ok) return -1; // the CPU will count it
     if (this.parsed.etherType !== 0x0800) return -1;

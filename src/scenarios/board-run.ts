@@ -40,6 +40,8 @@ export interface BoardRunOptions {
   /** Health-check interval and timeout, ps (defaults 1 ms and 0.5 ms). */
   healthIntervalPs?: number;
   healthTimeoutPs?: number;
+  /** Health probe kind for the cluster's servers (routers are always probed by ARP). */
+  healthKind?: "arp" | "icmp" | "tcp";
   seed: number;
   durationPs: number;
   load: number;
@@ -66,7 +68,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   const routers = routerPorts.slice(0, 4).map((port, i) => ({ name: `r${i}`, port, mac: 0x0200_0000_0100 + i, ip: ipv4("192.0.2.1") + i }));
   const servers = serverPorts.map((port, i) => ({ name: `s${i}`, port, mac: 0x0200_0000_0200 + i, ip: VIP, gatewayIp: routers[0]!.ip }));
   const fw = new FlowSwitch({
-    clusters: [{ name: "web", vip: VIP, vmac: VMAC, mode: o.mode ?? "balance", policy: o.policy ?? "consistent-hash", servers: servers.map((s) => ({ name: s.name, mac: s.mac, port: s.port, weight: 1 })), health: { intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 } }],
+    clusters: [{ name: "web", vip: VIP, vmac: VMAC, mode: o.mode ?? "balance", policy: o.policy ?? "consistent-hash", servers: servers.map((s) => ({ name: s.name, mac: s.mac, port: s.port, weight: 1 })), health: { kind: o.healthKind ?? "arp", intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 } }],
     routerPools: [{ name: "gateways", routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })), health: { intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 } }],
   });
   board.install(fw);

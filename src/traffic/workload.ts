@@ -12,6 +12,9 @@
  */
 import { Board } from "../hw/boards/board.ts";
 import { ArpOp, writeArpFrame } from "../net/codec/arp.ts";
+import { decodeFrame, encodeFrame } from "../net/codec/ethernet.ts";
+import type { Ipv4Payload } from "../net/codec/ipv4.ts";
+import type { Mac } from "../net/mac.ts";
 import { IpProto, TcpFlag } from "../net/codec/l4.ts";
 import { checksum, pseudoHeaderSum } from "../net/checksum.ts";
 import { NO_FRAME, type FramePool } from "../net/frame-pool.ts";
@@ -228,6 +231,7 @@ export class Workload {
         pool.free(h);
         return;
       }
+      if (pool.flowId[slot] < 0 && this.answerProbe(h, s.port, s.mac)) return;
       if (readMac(b, 0) !== s.mac) this.hostDrops.misdelivered++;
       else if (pool.flowId[slot] === DIR_IN) this.perServer[i]!++;
       this.count(h, slot, DIR_IN, -1);
@@ -237,6 +241,27 @@ export class Workload {
       if (h !== NO_FRAME) board.portIn(s.port).send(h);
     }), 1000 * (20 + i));
     this.started++;
+  }
+
+  /**
+   * A server answers the switch's ICMP-echo and TCP-connect health probes: an echo reply, or a
+   * SYN+ACK from its service port (control plane: built with the codecs). Returns whether `h` was one.
+   */
+  private answerProbe(h: number, port: number, myMac: number): boolean {
+    const d = decodeFrame(this.pool.bytes(h), this.pool.length(h));
+    if (!d.ok || d.value.payload.kind !== "ipv4") return false;
+    const ip = d.value.payload.ipv4, l4 = ip.payload;
+    let reply: Ipv4Payload | undefined;
+    if (l4.kind === "icmp" && l4.icmp.type === 8) reply = { kind: "icmp", icmp: { ...l4.icmp, type: 0 } };
+    else if (l4.kind === "tcp" && l4.tcp.flags === TcpFlag.SYN) {
+      reply = { kind: "tcp", tcp: { srcPort: l4.tcp.dstPort, dstPort: l4.tcp.srcPort, seq: 7, ack: (l4.tcp.seq + 1) >>> 0, flags: TcpFlag.SYN | TcpFlag.ACK, window: 8192, urgent: 0, options: new Uint8Array(0), payload: new Uint8Array(0) } };
+    }
+    if (!reply) return false;
+    const out = encodeFrame({ dst: d.value.src, src: myMac as Mac, etherType: 0x0800, payload: { kind: "ipv4", ipv4: { ...ip, src: ip.dst, dst: ip.src, payload: reply } } });
+    this.pool.free(h);
+    const r = this.pool.allocFrom(out);
+    if (r !== NO_FRAME) this.board.portIn(port).send(r);
+    return true;
   }
 
   private count(h: number, slot: number, dir: number, router: number): void {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { availabilityCluster, routerFailover, routerPool, serverFailover } from "../../src/scenarios/claims.ts";
 import { MS } from "../../src/sim/time.ts";
+import { runBoard } from "../../src/scenarios/board-run.ts";
+import { boardVariant } from "../../src/hw/boards/variant.ts";
 
 const opts = (ms: number) => ({ seed: 2, durationPs: ms * MS, load: 1 });
 
@@ -44,4 +46,21 @@ describe("scenario claims", () => {
     for (const k of ["r1", "r2", "r3"]) expect(x.routers[k]!.up).toBe(true);
     expect(x.gratuitousArps).toBeGreaterThanOrEqual(1);
   });
+});
+
+describe("health probes of every kind, end to end", () => {
+  for (const kind of ["arp", "icmp", "tcp"] as const) {
+    it(`${kind} probes: healthy servers stay up, a silent one is down within interval x fall + timeout`, () => {
+      const failAt = 2 * MS;
+      const r = runBoard(boardVariant("5A", () => {}), {
+        seed: 1, durationPs: 7 * MS, load: 1, healthKind: kind, healthIntervalPs: MS, healthTimeoutPs: MS,
+        script: (c) => c.at(failAt, () => (c.workload.serverDown[2] = true)),
+        finish: (c) => (c.report["servers"] = c.fw.read().clusters["web"]!.servers),
+      }) as Record<string, unknown>;
+      const s = r["servers"] as Record<string, { state: string; changedAtUs: number }>;
+      for (const k of ["s0", "s1", "s3"]) expect(s[k]!.state, k).toBe("up");
+      expect(s["s2"]!.state).toBe("down");
+      expect(s["s2"]!.changedAtUs * 1e6 - failAt).toBeLessThanOrEqual(3 * MS + MS + 20_000_000);
+    });
+  }
 });
