@@ -75,7 +75,12 @@ export class NatBalancer implements BoardFirmware {
   handleFrame(h: number, _ingress: number, cost: CostTrace | undefined): number {
     const pool = this.pool!, buf = pool.bytes(h), len = pool.length(h), p = this.parsed;
     cost?.op("headerParse");
-    if (parseFrame(buf, 0, len, p) !== ParseStatus.Ok || p.ipProto < 0) {
+    if (parseFrame(buf, 0, len, p) !== ParseStatus.Ok) {
+      this.drops.malformed++;
+      return Verdict.Drop;
+    }
+    if (p.etherType === 0x0806) return this.arp(buf, _ingress, cost);
+    if (p.ipProto < 0) {
       this.drops.malformed++;
       return Verdict.Drop;
     }
@@ -88,6 +93,29 @@ export class NatBalancer implements BoardFirmware {
     if (s !== undefined) return this.outbound(buf, cost);
     this.drops.unknownDestination++;
     return Verdict.Drop;
+  }
+
+  /**
+   * The balancer answers ARP for the VIP (routers) and for the servers' gateway address (servers:
+   * their default gateway is the balancer, as in Fig 1) with its own MAC; other ARP is absorbed.
+   */
+  private arp(buf: Uint8Array, ingress: number, cost: CostTrace | undefined): number {
+    const p = this.parsed;
+    cost?.op("arpProcess");
+    if (p.arpOp !== 1) return Verdict.Consumed;
+    const fromServer = this.serverByIp.has(p.arpSenderIp);
+    const isRouterAddr = this.config.routers.some((r) => r.ip === p.arpTargetIp);
+    if (p.arpTargetIp !== this.config.vip && !(fromServer && isRouterAddr)) return Verdict.Consumed;
+    const asker = p.arpSenderMac, askerIp = p.arpSenderIp, o = p.l3Offset;
+    writeMac(buf, 0, asker);
+    writeMac(buf, 6, this.config.mac);
+    buf[o + 7] = 2;
+    writeMac(buf, o + 8, this.config.mac);
+    put32(buf, o + 14, p.arpTargetIp);
+    writeMac(buf, o + 18, asker);
+    put32(buf, o + 24, askerIp);
+    cost?.op("arpReply");
+    return ingress;
   }
 
   private inbound(buf: Uint8Array, cost: CostTrace | undefined): number {
@@ -122,7 +150,7 @@ export class NatBalancer implements BoardFirmware {
   private outbound(buf: Uint8Array, cost: CostTrace | undefined): number {
     this.counts.outbound++;
     this.rewrite(buf, this.parsed.l3Offset + 12, this.config.vip, cost); // source IP
-    const r = this.config.routers[0];
+    const r = this.config.routers[this.parsed.ipDst % this.config.routers.length]; // by client address
     if (!r) {
       this.drops.noRoute++;
       return Verdict.Drop;

@@ -8,6 +8,7 @@
 import { Board } from "../hw/boards/board.ts";
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { FlowSwitch } from "../firmware/flow-switch.ts";
+import { NatBalancer } from "../firmware/nat.ts";
 import { FramePool } from "../net/frame-pool.ts";
 import { ipv4 } from "../net/ipv4-addr.ts";
 import { mac } from "../net/mac.ts";
@@ -40,6 +41,8 @@ export interface BoardRunOptions {
   /** Health-check interval and timeout, ps (defaults 1 ms and 0.5 ms). */
   healthIntervalPs?: number;
   healthTimeoutPs?: number;
+  /** "flow-switch" (default) or the prior-art "nat" balancer of Fig 1 (servers get private IPs). */
+  firmware?: "flow-switch" | "nat";
   /** Health probe kind for the cluster's servers (routers are always probed by ARP). */
   healthKind?: "arp" | "icmp" | "tcp";
   seed: number;
@@ -66,12 +69,15 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   const routerPorts = board.asics.length > 0 ? ports.filter((p) => board.isCircuitPort(p)) : ports.slice(0, 4);
   const serverPorts = ports.filter((p) => !routerPorts.includes(p)).slice(0, 4);
   const routers = routerPorts.slice(0, 4).map((port, i) => ({ name: `r${i}`, port, mac: 0x0200_0000_0100 + i, ip: ipv4("192.0.2.1") + i }));
-  const servers = serverPorts.map((port, i) => ({ name: `s${i}`, port, mac: 0x0200_0000_0200 + i, ip: VIP, gatewayIp: routers[0]!.ip }));
+  const nat = o.firmware === "nat";
+  const servers = serverPorts.map((port, i) => ({ name: `s${i}`, port, mac: 0x0200_0000_0200 + i, ip: nat ? ipv4("10.0.0.1") + i : VIP, gatewayIp: routers[0]!.ip }));
   const fw = new FlowSwitch({
     clusters: [{ name: "web", vip: VIP, vmac: VMAC, mode: o.mode ?? "balance", policy: o.policy ?? "consistent-hash", servers: servers.map((s) => ({ name: s.name, mac: s.mac, port: s.port, weight: 1 })), health: { kind: o.healthKind ?? "arp", intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 } }],
     routerPools: [{ name: "gateways", routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })), health: { intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 } }],
   });
-  board.install(fw);
+  const natFw = nat ? new NatBalancer({ vip: VIP, mac: VMAC, servers: servers.map((s) => ({ name: s.name, ip: s.ip, mac: s.mac, port: s.port })), routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })) }) : undefined;
+  if (natFw) board.install(natFw);
+  else board.install(fw);
   const wl = new Workload(sim, pool, board, {
     vip: VIP, routers, servers, load: o.load, flows: 2000, stopPs: o.durationPs,
     inboundBpsPerRouter: o.inboundBpsPerRouter ?? DEFAULT_INBOUND_BPS, outboundBpsPerServer: o.outboundBpsPerServer ?? DEFAULT_OUTBOUND_BPS,
@@ -87,7 +93,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   const cpu = board.cpus[0]!.read(now).cpu;
   const res = board.resources(now);
   const dropped: Record<string, number> = { ...board.drops() };
-  for (const [k, v] of Object.entries(fw.read().drops)) dropped[`switch.firmware.${k}`] = v;
+  for (const [k, v] of Object.entries(natFw ? natFw.read().drops : fw.read().drops)) if (v) dropped[`switch.firmware.${k}`] = v;
   const consumed = board.cpus.reduce((s, b) => s + b.counts.consumed, 0);
   if (consumed) dropped["switch.consumed"] = consumed; // frames addressed to the switch itself (ARP, probe answers)
   for (const [k, v] of Object.entries(wl.hostDrops)) if (v) dropped[`host.${k}`] = v;
@@ -114,8 +120,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       clockMHz: cpu.clockMHz,
       utilization: cpu.utilization,
       // CPU jobs per data frame the switch forwarded in each direction (translated frames cost none)
-      interventionsPerInboundFrame: fw.counts.inbound ? fw.counts.cpuInbound / fw.counts.inbound : 0,
-      interventionsPerOutboundFrame: outSwitched ? fw.counts.cpuOutbound / outSwitched : 0,
+      interventionsPerInboundFrame: natFw ? (natFw.counts.inbound ? 1 : 0) : fw.counts.inbound ? fw.counts.cpuInbound / fw.counts.inbound : 0,
+      interventionsPerOutboundFrame: natFw ? (outSwitched ? natFw.counts.outbound / outSwitched : 0) : outSwitched ? fw.counts.cpuOutbound / outSwitched : 0,
       cyclesPerIntervention: cpu.cyclesPerJob,
     },
     resources: res.resources,
@@ -128,6 +134,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       inFlight: pool.countLive((f) => f === 0 || f === 1),
     },
     events: sim.eventsProcessed,
+    ...(natFw ? { nat: natFw.read().counts } : {}),
     ...ctx.report,
   };
 }

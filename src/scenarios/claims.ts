@@ -129,3 +129,13 @@ export const routerFailover: ScenarioInfo = {
       },
     }),
 };
+
+export const vsNat: ScenarioInfo = {
+  name: "vs-nat",
+  description: "the flow switch against the prior-art NAT balancer (Fig 1) on the same board and traffic: CPU per frame both ways, throughput",
+  defaultDurationPs: 10 * MS,
+  run: (o) => [
+    ...onBoards(o, "vs-nat", { firmware: "flow-switch" }).map((r) => ({ ...r, firmware: "flow-switch" })),
+    ...onBoards(o, "vs-nat", { firmware: "nat" }).map((r) => ({ ...r, firmware: "nat" })),
+  ],
+};

@@ -1,6 +1,6 @@
 /** Registers every built-in scenario. */
 import { registerScenario } from "./registry.ts";
-import { availabilityCluster, routerFailover, routerPool, serverFailover } from "./claims.ts";
+import { availabilityCluster, routerFailover, routerPool, serverFailover, vsNat } from "./claims.ts";
 import { compareBoardsScenario, saturateScenario } from "./compare-boards.ts";
 import { demoLink } from "./demo-link.ts";
 
@@ -9,6 +9,7 @@ registerScenario(routerPool);
 registerScenario(serverFailover);
 registerScenario(availabilityCluster);
 registerScenario(routerFailover);
+registerScenario(vsNat);
 registerScenario(saturateScenario);
 registerScenario(demoLink);
 

@@ -206,7 +206,7 @@ export class Workload {
       const h = this.frame(len);
       if (h !== NO_FRAME) {
         this.pool.flowId[pool.slotOf(h)] = DIR_OUT;
-        this.ip(h, this.serverGw[i]!, s.mac, p.vip, 0xc6336400 + (flow & 0x3ff), flow, false);
+        this.ip(h, this.serverGw[i]!, s.mac, s.ip, 0xc6336400 + (flow & 0x3ff), flow, false); // its own address: the VIP, or its private IP behind NAT
         board.portIn(s.port).send(h);
       }
       sim.scheduleIn(send, Math.max(1, Math.round(arrivals.exponential(meanGap))));
@@ -225,7 +225,7 @@ export class Workload {
           this.serverGw[i] = readMac(b, 22); // the ARP cache follows the newest answer (also gratuitous)
         } else if (b[21] === ArpOp.Request && readMac(b, 0) === s.mac) {
           // the switch's health probe ("who has the VIP?"): the server answers with its own MAC
-          const reply = this.arp(ArpOp.Reply, readMac(b, 6), s.mac, p.vip, readMac(b, 6), get32(b, 28));
+          const reply = this.arp(ArpOp.Reply, readMac(b, 6), s.mac, s.ip, readMac(b, 6), get32(b, 28));
           if (reply !== NO_FRAME) board.portIn(s.port).send(reply);
         }
         pool.free(h);
@@ -237,7 +237,7 @@ export class Workload {
       this.count(h, slot, DIR_IN, -1);
     };
     sim.schedule(sim.event(`server${i}.arp`, () => {
-      const h = this.arp(ArpOp.Request, BROADCAST_MAC, s.mac, p.vip, 0, s.gatewayIp);
+      const h = this.arp(ArpOp.Request, BROADCAST_MAC, s.mac, s.ip, 0, s.gatewayIp);
       if (h !== NO_FRAME) board.portIn(s.port).send(h);
     }), 1000 * (20 + i));
     this.started++;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { availabilityCluster, routerFailover, routerPool, serverFailover } from "../../src/scenarios/claims.ts";
+import { availabilityCluster, routerFailover, routerPool, serverFailover, vsNat } from "../../src/scenarios/claims.ts";
 import { MS } from "../../src/sim/time.ts";
 import { runBoard } from "../../src/scenarios/board-run.ts";
 import { boardVariant } from "../../src/hw/boards/variant.ts";
@@ -63,4 +63,18 @@ describe("health probes of every kind, end to end", () => {
       expect(s["s2"]!.changedAtUs * 1e6 - failAt).toBeLessThanOrEqual(3 * MS + MS + 20_000_000);
     });
   }
+});
+
+describe("vs-nat: the flow switch against the prior-art NAT balancer on the same board and traffic", () => {
+  it("NAT puts every frame of both directions through the CPU (checksums recomputed, ESP balanced by source only); the flow switch only inbound frames", () => {
+    const runs = vsNat.run(opts(6)) as Record<string, unknown>[];
+    const fs = runs.find((r) => r["firmware"] === "flow-switch")!, nat = runs.find((r) => r["firmware"] === "nat")!;
+    const cpu = (r: Record<string, unknown>) => r["cpu"] as { utilization: number; interventionsPerOutboundFrame: number };
+    expect(cpu(fs).interventionsPerOutboundFrame).toBe(0);
+    expect(cpu(nat).interventionsPerOutboundFrame).toBeGreaterThanOrEqual(1);
+    expect(cpu(nat).utilization).toBeGreaterThan(2 * cpu(fs).utilization);
+    const n = nat["nat"] as { checksumUpdates: number; espBySourceOnly: number; inbound: number; outbound: number };
+    expect(n.checksumUpdates).toBeGreaterThan(n.inbound + n.outbound); // IP header and TCP/UDP, both ways
+    expect(n.espBySourceOnly).toBeGreaterThan(0);
+  });
 });
