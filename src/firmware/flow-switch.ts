@@ -68,6 +68,7 @@ interface Cluster {
   wrrCredit: Float64Array;
   optimal: number; // server chosen by the last load-balancing round
   stats: { packets: number; bytes: number; flows: number; drops: number };
+  dropsByCause: Partial<Record<DropCause, number>>;
 }
 
 interface Router {
@@ -123,7 +124,7 @@ export class FlowSwitch implements BoardFirmware {
       }));
       const cl: Cluster = {
         index, name: c.name, vip: c.vip, vmac: c.vmac, mode: c.mode, policy: c.policy, servers, maglev: new Int16Array(0), rr: 0,
-        wrrCredit: new Float64Array(servers.length), optimal: 0, stats: { packets: 0, bytes: 0, flows: 0, drops: 0 },
+        wrrCredit: new Float64Array(servers.length), optimal: 0, stats: { packets: 0, bytes: 0, flows: 0, drops: 0 }, dropsByCause: {},
       };
       this.byVmac.set(c.vmac, cl);
       this.byVip.set(c.vip, cl);
@@ -402,6 +403,7 @@ export class FlowSwitch implements BoardFirmware {
 
   private clusterDrop(cl: Cluster, cause: DropCause): number {
     cl.stats.drops++;
+    cl.dropsByCause[cause] = (cl.dropsByCause[cause] ?? 0) + 1;
     return this.drop(cause);
   }
 
@@ -697,8 +699,15 @@ export class FlowSwitch implements BoardFirmware {
       counts: { ...this.counts },
       drops: Object.fromEntries(Object.entries(this.drops).filter(([, n]) => n > 0)),
       flows: this.flows.read(),
-      clusters: Object.fromEntries(this.clusters.map((c) => [c.name, { ...c.stats, servers: Object.fromEntries(c.servers.map((s) => [s.name, { state: s.state, changedAtUs: s.changedAt / 1e6, role: s.role, draining: s.draining, activeFlows: s.active, ...s.stats }])) }])),
-      routers: Object.fromEntries(this.routers.map((r) => [r.name, { up: r.up, assignedServers: r.assigned, ...r.stats, trafficVector: this.board?.portCounters(r.port) }])),
+      clusters: Object.fromEntries(this.clusters.map((c) => [c.name, {
+        ...c.stats, dropsByCause: { ...c.dropsByCause },
+        servers: Object.fromEntries(c.servers.map((s) => [s.name, {
+          state: s.state, changedAtUs: s.changedAt / 1e6, role: s.role, draining: s.draining, activeFlows: s.active, ...s.stats,
+          // in: frames the switch sent it (all, from its port); out: frames it sent (outbound never reaches the firmware)
+          port: this.board?.portCounters(s.port),
+        }])),
+      }])),
+      routers: Object.fromEntries(this.routers.map((r) => [r.name, { up: r.up, assignedServers: r.assigned, ...r.stats, trafficVector: this.board?.portCounters(r.port) /* tx = toward the router (out), rx = from it (in) */ }])),
     };
   }
 }
