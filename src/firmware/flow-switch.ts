@@ -644,6 +644,37 @@ export class FlowSwitch implements BoardFirmware {
     else if (type === "PROMOTE" && s.role === "secondary-operational") s.role = "primary";
   }
 
+  /** Adds a server to a cluster at run time: it takes new flows from now on; established flows stay. */
+  addServer(cluster: string, srv: { name: string; mac: number; port: number; weight?: number }): void {
+    const cl = this.clusters.find((c) => c.name === cluster);
+    if (!cl) throw new Error(`no cluster named ${cluster}`);
+    if (cl.servers.some((s) => s.name === srv.name)) throw new Error(`server ${srv.name} already in ${cluster}`);
+    const s: Server = {
+      name: srv.name, mac: srv.mac, port: srv.port, weight: srv.weight ?? 1, state: "up", draining: false,
+      role: cl.mode === "availability" && !cl.servers.some((x) => x.role === "primary") ? "primary" : "secondary-operational",
+      active: 0, load: 0, changedAt: this.now(), stats: { packets: 0, bytes: 0, flows: 0 }, probeOutstanding: false,
+    };
+    cl.servers.push(s);
+    cl.wrrCredit = Float64Array.from({ length: cl.servers.length }, (_, i) => cl.wrrCredit[i] ?? 0);
+    this.serverMacs.add(s.mac);
+    this.board?.setAddressEntry(s.mac, s.port, false);
+    this.rebuild(cl);
+  }
+
+  /**
+   * Removes a server: its flow-table entries go (its flows are rescheduled on their next packet);
+   * it is taken out of the Maglev table. It stays in the list as "removed" so indexes stay stable.
+   */
+  removeServer(name: string): void {
+    const [cl, s, i] = this.server(name);
+    this.serverDown(name); // a removed primary hands over as a failed one does
+    this.flows.purgeServer(cl.index, i);
+    s.weight = 0;
+    s.name = `${s.name}#removed`;
+    this.serverMacs.delete(s.mac);
+    this.rebuild(cl);
+  }
+
   setWeight(name: string, weight: number): void {
     const [cl, s] = this.server(name);
     s.weight = weight;

@@ -33,13 +33,18 @@ describe("flow switch properties", () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 9 })), { minLength: 20, maxLength: 200 }), (steps) => {
       const h = harness(config(6));
       const where = new Map<number, number>();
+      let added = 0, removed = 0;
       for (const [flow, event] of steps) {
-        // events on servers 3-5 only; flows pinned to servers 0-2 must not move
+        // events on servers 3-5 and added ones only; flows pinned to servers 0-2 must not move
         if (event === 7) h.fw.serverDown(`s${3 + (flow % 3)}`);
         if (event === 8) h.fw.serverUp(`s${3 + (flow % 3)}`);
         if (event === 9) h.fw.setWeight(`s${3 + (flow % 3)}`, flow % 4);
-        const [, out] = h.run(tcp(0x0a000000 + flow, 1000 + flow));
-        const s = h.serverOf(out);
+        if (event === 6 && added < 4) h.fw.addServer("web", { name: `new${added}`, mac: 0x0200_0000_0300 + added, port: 20 + added++ });
+        if (event === 5 && added > removed) h.fw.removeServer(`new${removed++}`);
+        if (event === 4) h.fw.drain(`s${3 + (flow % 3)}`, flow % 2 === 0);
+        const [v, out] = h.run(tcp(0x0a000000 + flow, 1000 + flow));
+        if (v < 0) continue;
+        const s = readMac(out, 0) - 0x0200_0000_0200; // servers 0-5; added ones (0x300+) map above 255
         if (where.has(flow) && where.get(flow)! <= 2) expect(s).toBe(where.get(flow));
         if (!where.has(flow) || where.get(flow)! > 2) where.set(flow, s);
       }
@@ -98,6 +103,13 @@ describe("flow switch properties", () => {
     const [v] = h.run(tcp(0x0a000001, 5000));
     expect(v).toBe(Verdict.Drop);
     expect(h.fw.drops.noLiveServer).toBe(1);
+  });
+
+  it("removing the primary promotes a secondary; a removed server gets no packets", () => {
+    const h = harness(config(3, { mode: "availability" }));
+    h.fw.removeServer("s0");
+    expect(Object.values(h.fw.roles("web")).filter((r) => r === "primary")).toHaveLength(1);
+    expect(h.serverOf(h.run(tcp(0x0a000001, 1))[1])).not.toBe(0);
   });
 
   it("single primary and no pre-emption, over any sequence of failures and restores", () => {
