@@ -41,6 +41,11 @@ export interface BoardRunOptions {
   /** Health-check interval and timeout, ps (defaults 1 ms and 0.5 ms). */
   healthIntervalPs?: number;
   healthTimeoutPs?: number;
+  /** Protocol shares of the flows, in twentieths. */
+  mix?: { tcp: number; udp: number; esp: number; ipip: number };
+  checkAffinity?: boolean;
+  /** Client flow population (default 2000). */
+  flows?: number;
   /** "flow-switch" (default) or the prior-art "nat" balancer of Fig 1 (servers get private IPs). */
   firmware?: "flow-switch" | "nat";
   /** Health probe kind for the cluster's servers (routers are always probed by ARP). */
@@ -79,7 +84,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   if (natFw) board.install(natFw);
   else board.install(fw);
   const wl = new Workload(sim, pool, board, {
-    vip: VIP, routers, servers, load: o.load, flows: 2000, stopPs: o.durationPs,
+    vip: VIP, routers, servers, load: o.load, flows: o.flows ?? 2000, stopPs: o.durationPs, ...(o.mix ? { mix: o.mix } : {}), ...(o.checkAffinity ? { checkAffinity: true } : {}),
     inboundBpsPerRouter: o.inboundBpsPerRouter ?? DEFAULT_INBOUND_BPS, outboundBpsPerServer: o.outboundBpsPerServer ?? DEFAULT_OUTBOUND_BPS,
   });
   const ctx: ScriptContext = {

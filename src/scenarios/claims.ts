@@ -139,3 +139,34 @@ export const vsNat: ScenarioInfo = {
     ...onBoards(o, "vs-nat", { firmware: "nat" }).map((r) => ({ ...r, firmware: "nat" })),
   ],
 };
+
+export const asymmetricWeb: ScenarioInfo = {
+  name: "asymmetric-web",
+  description: "request/response web traffic, most bytes outbound (5 Mb/s in, 90 Mb/s out per host): replies bypass the CPU",
+  defaultDurationPs: 10 * MS,
+  run: (o) =>
+    onBoards({ ...o, workload: o.workload ?? "outbound-heavy" }, "asymmetric-web", {
+      mix: { tcp: 20, udp: 0, esp: 0, ipip: 0 },
+      finish: (c) => {
+        const bytesIn = c.workload.deliveredBytes[0]!, bytesOut = c.workload.deliveredBytes[1]!;
+        c.report["asymmetry"] = { outboundToInboundBytes: bytesIn ? bytesOut / bytesIn : 0 };
+      },
+    }),
+};
+
+export const ipsecAndUdp: ScenarioInfo = {
+  name: "ipsec-and-udp",
+  description: "TCP, UDP, IPsec ESP and IP-in-IP flows in equal shares: every protocol served, each flow pinned to one server",
+  defaultDurationPs: 10 * MS,
+  run: (o) =>
+    onBoards(o, "ipsec-and-udp", {
+      mix: { tcp: 5, udp: 5, esp: 5, ipip: 5 },
+      checkAffinity: true,
+      finish: (c) => {
+        c.report["protocols"] = {
+          deliveredByProtocol: Object.fromEntries([...c.workload.perProtocol].map(([p, n]) => [({ 6: "tcp", 17: "udp", 50: "esp", 4: "ipip" } as Record<number, string>)[p] ?? String(p), n])),
+          affinityViolations: c.workload.affinityViolations,
+        };
+      },
+    }),
+};

@@ -1,6 +1,6 @@
 /** Registers every built-in scenario. */
 import { registerScenario } from "./registry.ts";
-import { availabilityCluster, routerFailover, routerPool, serverFailover, vsNat } from "./claims.ts";
+import { asymmetricWeb, availabilityCluster, ipsecAndUdp, routerFailover, routerPool, serverFailover, vsNat } from "./claims.ts";
 import { compareBoardsScenario, saturateScenario } from "./compare-boards.ts";
 import { demoLink } from "./demo-link.ts";
 
@@ -10,6 +10,8 @@ registerScenario(serverFailover);
 registerScenario(availabilityCluster);
 registerScenario(routerFailover);
 registerScenario(vsNat);
+registerScenario(asymmetricWeb);
+registerScenario(ipsecAndUdp);
 registerScenario(saturateScenario);
 registerScenario(demoLink);
 

@@ -38,6 +38,10 @@ export interface WorkloadParams {
   outboundBpsPerServer: number;
   load: number;
   flows: number;
+  /** Record, per inbound flow key, which server got it, and count frames of a flow that reach another (off the hot path: for tests and the ipsec-and-udp scenario). */
+  checkAffinity?: boolean;
+  /** Shares of the flows by protocol, in twentieths (default TCP 16, UDP 3, ESP 1, IP-in-IP 0). */
+  mix?: { tcp: number; udp: number; esp: number; ipip: number };
   /** Traffic stops at this time (ps); the run may continue to drain. */
   stopPs: number;
 }
@@ -56,6 +60,11 @@ export class Workload {
   readonly routerDown: boolean[];
   /** Per server, data frames delivered to it (inbound spread). */
   readonly perServer: number[];
+  /** Inbound data frames delivered, by IP protocol number. */
+  readonly perProtocol = new Map<number, number>();
+  /** With checkAffinity: inbound frames that reached a different server than earlier frames of their flow. */
+  affinityViolations = 0;
+  private readonly flowServer = new Map<string, number>();
   /** When a failed server last had a data frame delivered to it (ps), -1 if never. */
   lastFailedServerDropAt = -1;
   private readonly routerVmac: number[];
@@ -67,6 +76,11 @@ export class Workload {
 
   constructor(private readonly sim: Simulator, private readonly pool: FramePool, private readonly board: Board, readonly p: WorkloadParams) {
     this.rng = sim.streams.stream("workload.flows");
+    const mix = p.mix ?? { tcp: 16, udp: 3, esp: 1, ipip: 0 };
+    if (mix.tcp + mix.udp + mix.esp + mix.ipip !== 20) throw new RangeError(`workload mix must add up to 20 twentieths (got ${mix.tcp + mix.udp + mix.esp + mix.ipip})`);
+    this.protoOf = new Uint8Array(20);
+    let k = 0;
+    for (const [proto, n] of [[IpProto.TCP, mix.tcp], [IpProto.UDP, mix.udp], [IpProto.ESP, mix.esp], [IpProto.IPIP, mix.ipip]] as const) for (let i = 0; i < n; i++) this.protoOf[k++] = proto;
     this.routerVmac = p.routers.map(() => -1);
     this.serverGw = p.servers.map(() => -1);
     this.perRouter = p.routers.map(() => 0);
@@ -96,7 +110,10 @@ export class Workload {
     return h;
   }
 
-  /** Writes an IPv4 + TCP/UDP/ESP packet of total frame length `len` with valid checksums. */
+  /** Protocol of each flow by flow number mod 20, from the mix. */
+  private readonly protoOf: Uint8Array;
+
+  /** Writes an IPv4 + TCP/UDP/ESP/IP-in-IP packet of total frame length `len` with valid checksums. */
   private ip(h: number, dstMac: number, srcMac: number, src: number, dst: number, flow: number, inbound: boolean): void {
     const b = this.pool.bytes(h), len = this.pool.length(h);
     writeMac(b, 0, dstMac);
@@ -104,8 +121,11 @@ export class Workload {
     b[12] = 8;
     b[13] = 0;
     const total = len - 14;
-    const kind = flow % 20; // 16 of 20 TCP, 3 UDP, 1 ESP
-    const proto = kind < 16 ? IpProto.TCP : kind < 19 ? IpProto.UDP : IpProto.ESP;
+    const proto = this.protoOf[flow % 20]!;
+    if (proto === IpProto.IPIP && len < 70) {
+      this.pool.setLength(h, 70); // outer and inner IPv4 headers and a UDP header need room
+      return this.ip(h, dstMac, srcMac, src, dst, flow, inbound);
+    }
     b.set([0x45, 0, total >> 8, total & 255, 0, 0, 0x40, 0, 64, proto, 0, 0], 14);
     put32(b, 26, src);
     put32(b, 30, dst);
@@ -118,6 +138,26 @@ export class Workload {
     if (proto === IpProto.ESP) {
       put32(b, l4, 0x100 + flow);
       put32(b, l4 + 4, 1);
+      return;
+    }
+    if (proto === IpProto.IPIP) {
+      // the inner packet: a UDP datagram between the same ends (checksum 0: none)
+      const inner = n;
+      b.set([0x45, 0, inner >> 8, inner & 255, 0, 0, 0x40, 0, 64, IpProto.UDP, 0, 0], l4);
+      put32(b, l4 + 12, src);
+      put32(b, l4 + 16, dst);
+      const ic = checksum(b, l4, 20);
+      b[l4 + 10] = ic >> 8;
+      b[l4 + 11] = ic & 255;
+      const u = l4 + 20, un = inner - 20;
+      const cp = 1024 + (flow % 60000);
+      const [usp, udp] = inbound ? [cp, 1812] : [1812, cp];
+      b[u] = usp >> 8;
+      b[u + 1] = usp & 255;
+      b[u + 2] = udp >> 8;
+      b[u + 3] = udp & 255;
+      b[u + 4] = un >> 8;
+      b[u + 5] = un & 255;
       return;
     }
     const [sp, dp] = inbound ? [cport, proto === IpProto.TCP ? 80 : 53] : [proto === IpProto.TCP ? 80 : 53, cport];
@@ -154,13 +194,13 @@ export class Workload {
       const len = imixLength(sizes);
       const flow = this.rng.uniformInt(0, p.flows - 1);
       this.injected[DIR_IN]!++;
-      this.offeredBytes[DIR_IN]! += len + 4;
       const h = this.frame(len);
       if (h !== NO_FRAME) {
         this.pool.flowId[pool.slotOf(h)] = DIR_IN;
         this.ip(h, this.routerVmac[i]!, r.mac, 0xc6336400 + (flow & 0x3ff), p.vip, flow, true);
+        this.offeredBytes[DIR_IN]! += pool.length(h) + 4;
         board.portIn(r.port).send(h);
-      }
+      } else this.offeredBytes[DIR_IN]! += len + 4;
       sim.scheduleIn(send, Math.max(1, Math.round(arrivals.exponential(meanGap))));
     }, Priority.Default);
     board.portOut(r.port).receiver = (h) => {
@@ -202,13 +242,13 @@ export class Workload {
       const len = imixLength(sizes);
       const flow = this.rng.uniformInt(0, p.flows - 1);
       this.injected[DIR_OUT]!++;
-      this.offeredBytes[DIR_OUT]! += len + 4;
       const h = this.frame(len);
       if (h !== NO_FRAME) {
         this.pool.flowId[pool.slotOf(h)] = DIR_OUT;
         this.ip(h, this.serverGw[i]!, s.mac, s.ip, 0xc6336400 + (flow & 0x3ff), flow, false); // its own address: the VIP, or its private IP behind NAT
+        this.offeredBytes[DIR_OUT]! += pool.length(h) + 4;
         board.portIn(s.port).send(h);
-      }
+      } else this.offeredBytes[DIR_OUT]! += len + 4;
       sim.scheduleIn(send, Math.max(1, Math.round(arrivals.exponential(meanGap))));
     }, Priority.Default);
     board.portOut(s.port).receiver = (h) => {
@@ -233,7 +273,18 @@ export class Workload {
       }
       if (pool.flowId[slot] < 0 && this.answerProbe(h, s.port, s.mac)) return;
       if (readMac(b, 0) !== s.mac) this.hostDrops.misdelivered++;
-      else if (pool.flowId[slot] === DIR_IN) this.perServer[i]!++;
+      else if (pool.flowId[slot] === DIR_IN) {
+        this.perServer[i]!++;
+        const proto = b[23]!;
+        this.perProtocol.set(proto, (this.perProtocol.get(proto) ?? 0) + 1);
+        if (p.checkAffinity) {
+          // the flow key the switch uses: ports for TCP/UDP, the SPI for ESP, the source for the rest
+          const key = `${proto}/${get32(b, 26)}/${proto === 6 || proto === 17 || proto === 50 ? get32(b, 34) : 0}`;
+          const had = this.flowServer.get(key);
+          if (had === undefined) this.flowServer.set(key, i);
+          else if (had !== i) this.affinityViolations++;
+        }
+      }
       this.count(h, slot, DIR_IN, -1);
     };
     sim.schedule(sim.event(`server${i}.arp`, () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { availabilityCluster, routerFailover, routerPool, serverFailover, vsNat } from "../../src/scenarios/claims.ts";
+import { asymmetricWeb, availabilityCluster, routerFailover, routerPool, serverFailover, vsNat } from "../../src/scenarios/claims.ts";
 import { MS } from "../../src/sim/time.ts";
 import { runBoard } from "../../src/scenarios/board-run.ts";
 import { boardVariant } from "../../src/hw/boards/variant.ts";
@@ -76,5 +76,22 @@ describe("vs-nat: the flow switch against the prior-art NAT balancer on the same
     const n = nat["nat"] as { checksumUpdates: number; espBySourceOnly: number; inbound: number; outbound: number };
     expect(n.checksumUpdates).toBeGreaterThan(n.inbound + n.outbound); // IP header and TCP/UDP, both ways
     expect(n.espBySourceOnly).toBeGreaterThan(0);
+  });
+});
+
+describe("every protocol served (ipsec-and-udp), most bytes outbound (asymmetric-web)", () => {
+  it("TCP, UDP, ESP and IP-in-IP are all delivered, and no frame of a flow reaches a second server", () => {
+    for (const b of ["5A", "5E", "5F"]) {
+      const r = runBoard(boardVariant(b, () => {}), { seed: 3, durationPs: 6 * MS, load: 1, mix: { tcp: 5, udp: 5, esp: 5, ipip: 5 }, checkAffinity: true, flows: 40, finish: (c) => (c.report["wl"] = c.workload) }) as Record<string, unknown>;
+      const wl = r["wl"] as { perProtocol: Map<number, number>; affinityViolations: number };
+      for (const p of [6, 17, 50, 4]) expect(wl.perProtocol.get(p) ?? 0, `${b} protocol ${p}`).toBeGreaterThan(10);
+      expect(wl.affinityViolations, b).toBe(0);
+    }
+  });
+
+  it("asymmetric-web: outbound bytes are many times inbound, and none of them costs the CPU", () => {
+    const [r] = asymmetricWeb.run(opts(5)) as Record<string, unknown>[];
+    expect((r!["asymmetry"] as { outboundToInboundBytes: number }).outboundToInboundBytes).toBeGreaterThan(10);
+    expect((r!["cpu"] as { interventionsPerOutboundFrame: number }).interventionsPerOutboundFrame).toBe(0);
   });
 });
