@@ -44,6 +44,8 @@ export interface BoardRunOptions {
   /** Protocol shares of the flows, in twentieths. */
   mix?: { tcp: number; udp: number; esp: number; ipip: number };
   checkAffinity?: boolean;
+  /** Clusters (virtual IPs) the servers are split among, round robin (default 1). */
+  clusters?: number;
   /** Client flow population (default 2000). */
   flows?: number;
   /** "flow-switch" (default) or the prior-art "nat" balancer of Fig 1 (servers get private IPs). */
@@ -75,16 +77,22 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   const serverPorts = ports.filter((p) => !routerPorts.includes(p)).slice(0, 4);
   const routers = routerPorts.slice(0, 4).map((port, i) => ({ name: `r${i}`, port, mac: 0x0200_0000_0100 + i, ip: ipv4("192.0.2.1") + i }));
   const nat = o.firmware === "nat";
-  const servers = serverPorts.map((port, i) => ({ name: `s${i}`, port, mac: 0x0200_0000_0200 + i, ip: nat ? ipv4("10.0.0.1") + i : VIP, gatewayIp: routers[0]!.ip }));
+  const nClusters = nat ? 1 : Math.max(1, Math.min(o.clusters ?? 1, serverPorts.length));
+  const vips = Array.from({ length: nClusters }, (_, k) => VIP + k);
+  const servers = serverPorts.map((port, i) => ({ name: `s${i}`, port, mac: 0x0200_0000_0200 + i, ip: nat ? ipv4("10.0.0.1") + i : vips[i % nClusters]!, gatewayIp: routers[0]!.ip }));
   const fw = new FlowSwitch({
-    clusters: [{ name: "web", vip: VIP, vmac: VMAC, mode: o.mode ?? "balance", policy: o.policy ?? "consistent-hash", servers: servers.map((s) => ({ name: s.name, mac: s.mac, port: s.port, weight: 1 })), health: { kind: o.healthKind ?? "arp", intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 } }],
+    clusters: vips.map((vip, k) => ({
+      name: k === 0 ? "web" : `cluster${k}`, vip, vmac: VMAC + k, mode: o.mode ?? "balance", policy: o.policy ?? "consistent-hash",
+      servers: servers.filter((_, i) => i % nClusters === k).map((s) => ({ name: s.name, mac: s.mac, port: s.port, weight: 1 })),
+      health: { kind: o.healthKind ?? "arp", intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 },
+    })),
     routerPools: [{ name: "gateways", routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })), health: { intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 } }],
   });
   const natFw = nat ? new NatBalancer({ vip: VIP, mac: VMAC, servers: servers.map((s) => ({ name: s.name, ip: s.ip, mac: s.mac, port: s.port })), routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })) }) : undefined;
   if (natFw) board.install(natFw);
   else board.install(fw);
   const wl = new Workload(sim, pool, board, {
-    vip: VIP, routers, servers, load: o.load, flows: o.flows ?? 2000, stopPs: o.durationPs, ...(o.mix ? { mix: o.mix } : {}), ...(o.checkAffinity ? { checkAffinity: true } : {}),
+    vip: VIP, vips, routers, servers, load: o.load, flows: o.flows ?? 2000, stopPs: o.durationPs, ...(o.mix ? { mix: o.mix } : {}), ...(o.checkAffinity ? { checkAffinity: true } : {}),
     inboundBpsPerRouter: o.inboundBpsPerRouter ?? DEFAULT_INBOUND_BPS, outboundBpsPerServer: o.outboundBpsPerServer ?? DEFAULT_OUTBOUND_BPS,
   });
   const ctx: ScriptContext = {

@@ -170,3 +170,18 @@ export const ipsecAndUdp: ScenarioInfo = {
       },
     }),
 };
+
+export const multiCluster: ScenarioInfo = {
+  name: "multi-cluster",
+  description: "two virtual IPs on one switch, each with its own servers: each cluster's traffic reaches only its own servers",
+  defaultDurationPs: 10 * MS,
+  run: (o) =>
+    onBoards(o, "multi-cluster", {
+      clusters: 2,
+      finish: (c) => {
+        const fw = c.fw.read();
+        c.report["clusters"] = Object.fromEntries(Object.entries(fw.clusters).map(([k, v]) => [k, { packets: v.packets, servers: Object.fromEntries(Object.entries(v.servers).map(([s, x]) => [s, x.packets])) }]));
+        c.report["misdelivered"] = c.workload.hostDrops.misdelivered;
+      },
+    }),
+};

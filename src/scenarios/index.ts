@@ -1,6 +1,6 @@
 /** Registers every built-in scenario. */
 import { registerScenario } from "./registry.ts";
-import { asymmetricWeb, availabilityCluster, ipsecAndUdp, routerFailover, routerPool, serverFailover, vsNat } from "./claims.ts";
+import { asymmetricWeb, availabilityCluster, ipsecAndUdp, multiCluster, routerFailover, routerPool, serverFailover, vsNat } from "./claims.ts";
 import { compareBoardsScenario, saturateScenario } from "./compare-boards.ts";
 import { demoLink } from "./demo-link.ts";
 
@@ -12,6 +12,7 @@ registerScenario(routerFailover);
 registerScenario(vsNat);
 registerScenario(asymmetricWeb);
 registerScenario(ipsecAndUdp);
+registerScenario(multiCluster);
 registerScenario(saturateScenario);
 registerScenario(demoLink);
 

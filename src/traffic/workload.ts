@@ -29,6 +29,8 @@ import { IMIX_MEAN_BYTES, imixLength } from "./imix.ts";
 
 export interface WorkloadParams {
   vip: number;
+  /** Several clusters (multi-cluster): their virtual IPs; flow f goes to cluster f mod n. Default [vip]. */
+  vips?: number[];
   /** Router ports and their MACs/IPs; server ports and their MACs/IPs. */
   routers: { port: number; mac: number; ip: number }[];
   servers: { port: number; mac: number; ip: number; gatewayIp: number }[];
@@ -67,7 +69,8 @@ export class Workload {
   private readonly flowServer = new Map<string, number>();
   /** When a failed server last had a data frame delivered to it (ps), -1 if never. */
   lastFailedServerDropAt = -1;
-  private readonly routerVmac: number[];
+  private readonly routerVmac: number[][]; // [router][cluster]
+  private readonly vips: number[];
   private readonly serverGw: number[];
   private readonly rng: RandomStream;
   private started = 0;
@@ -81,7 +84,8 @@ export class Workload {
     this.protoOf = new Uint8Array(20);
     let k = 0;
     for (const [proto, n] of [[IpProto.TCP, mix.tcp], [IpProto.UDP, mix.udp], [IpProto.ESP, mix.esp], [IpProto.IPIP, mix.ipip]] as const) for (let i = 0; i < n; i++) this.protoOf[k++] = proto;
-    this.routerVmac = p.routers.map(() => -1);
+    this.vips = p.vips ?? [p.vip];
+    this.routerVmac = p.routers.map(() => this.vips.map(() => -1));
     this.serverGw = p.servers.map(() => -1);
     this.perRouter = p.routers.map(() => 0);
     this.serverDown = p.servers.map(() => false);
@@ -197,7 +201,8 @@ export class Workload {
       const h = this.frame(len);
       if (h !== NO_FRAME) {
         this.pool.flowId[pool.slotOf(h)] = DIR_IN;
-        this.ip(h, this.routerVmac[i]!, r.mac, 0xc6336400 + (flow & 0x3ff), p.vip, flow, true);
+        const cl = flow % this.vips.length;
+        this.ip(h, this.routerVmac[i]![cl]!, r.mac, 0xc6336400 + (flow & 0x3ff), this.vips[cl]!, flow, true);
         this.offeredBytes[DIR_IN]! += pool.length(h) + 4;
         board.portIn(r.port).send(h);
       } else this.offeredBytes[DIR_IN]! += len + 4;
@@ -211,9 +216,13 @@ export class Workload {
         return;
       }
       if (b[12] === 8 && b[13] === 6) {
-        if (b[21] === ArpOp.Reply && readMac(b, 0) === r.mac && get32(b, 28) === p.vip) {
-          if (this.routerVmac[i]! < 0) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap)));
-          this.routerVmac[i] = readMac(b, 22);
+        const cl = b[21] === ArpOp.Reply && readMac(b, 0) === r.mac ? this.vips.indexOf(get32(b, 28)) : -1;
+        if (cl >= 0) {
+          const vm = this.routerVmac[i]!;
+          const wasResolved = vm.every((x) => x >= 0);
+          vm[cl] = readMac(b, 22);
+          // traffic starts once every virtual IP is resolved
+          if (!wasResolved && vm.every((x) => x >= 0)) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap)));
         } else if (b[21] === ArpOp.Request && readMac(b, 0) === r.mac) {
           // a health probe: answer it
           const reply = this.arp(ArpOp.Reply, readMac(b, 6), r.mac, r.ip, readMac(b, 6), get32(b, 28));
@@ -226,8 +235,10 @@ export class Workload {
     };
     // first, ARP for the virtual IP
     sim.schedule(sim.event(`router${i}.arp`, () => {
-      const h = this.arp(ArpOp.Request, BROADCAST_MAC, r.mac, r.ip, 0, p.vip);
-      if (h !== NO_FRAME) board.portIn(r.port).send(h);
+      for (const vip of this.vips) {
+        const h = this.arp(ArpOp.Request, BROADCAST_MAC, r.mac, r.ip, 0, vip);
+        if (h !== NO_FRAME) board.portIn(r.port).send(h);
+      }
     }), 1000 * (i + 1));
   }
 

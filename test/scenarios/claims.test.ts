@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asymmetricWeb, availabilityCluster, routerFailover, routerPool, serverFailover, vsNat } from "../../src/scenarios/claims.ts";
+import { asymmetricWeb, availabilityCluster, multiCluster, routerFailover, routerPool, serverFailover, vsNat } from "../../src/scenarios/claims.ts";
 import { MS } from "../../src/sim/time.ts";
 import { runBoard } from "../../src/scenarios/board-run.ts";
 import { boardVariant } from "../../src/hw/boards/variant.ts";
@@ -93,5 +93,19 @@ describe("every protocol served (ipsec-and-udp), most bytes outbound (asymmetric
     const [r] = asymmetricWeb.run(opts(5)) as Record<string, unknown>[];
     expect((r!["asymmetry"] as { outboundToInboundBytes: number }).outboundToInboundBytes).toBeGreaterThan(10);
     expect((r!["cpu"] as { interventionsPerOutboundFrame: number }).interventionsPerOutboundFrame).toBe(0);
+  });
+});
+
+describe("multi-cluster", () => {
+  it("two virtual IPs on one switch: each cluster's traffic reaches only its own servers, on every board", () => {
+    for (const b of ["5A", "5E", "5F"]) {
+      const [r] = multiCluster.run({ ...opts(5), boards: [b] }) as Record<string, unknown>[];
+      const c = r!["clusters"] as Record<string, { packets: number; servers: Record<string, number> }>;
+      expect(Object.keys(c["web"]!.servers).sort()).toEqual(["s0", "s2"]);
+      expect(Object.keys(c["cluster1"]!.servers).sort()).toEqual(["s1", "s3"]);
+      expect(c["web"]!.packets).toBeGreaterThan(0);
+      expect(c["cluster1"]!.packets).toBeGreaterThan(0);
+      expect(r!["misdelivered"], b).toBe(0);
+    }
   });
 });
