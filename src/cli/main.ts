@@ -5,12 +5,14 @@
  *   compare [--boards ...]    the compare-boards scenario: one table, a row per board
  * Bad input (flags, names, files) gets one line naming the problem and exit code 2.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { PRESETS } from "../hw/boards/presets.ts";
 import { loadBoard } from "../hw/boards/load.ts";
 import { BoardLoadError } from "../scenarios/compare-boards.ts";
-import { getScenario, listScenarios, type RunOptions, type RunRecord } from "../scenarios/index.ts";
+import { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "../scenarios/index.ts";
 import { formatTick } from "../sim/time.ts";
 import { UsageError } from "./errors.ts";
 import { parseDurationFlag, parseLoad, parseSeed } from "./options.ts";
@@ -60,9 +62,28 @@ function parseBoards(v: string | undefined): string[] | undefined {
   return names;
 }
 
+/** A scenario by name, or a user's scenario file (a module whose default export is a ScenarioInfo). */
+async function findScenario(name: string): Promise<ScenarioInfo> {
+  const builtin = getScenario(name);
+  if (builtin) return builtin;
+  if (!/[./\\]/.test(name)) throw new UsageError(`unknown scenario "${name}" (try: flowsim list, or give a scenario file's path)`);
+  const path = resolve(name);
+  if (!existsSync(path)) throw new UsageError(`scenario file ${name} not found`);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (e) {
+    throw new UsageError(`scenario file ${name} failed to load: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const s = mod.default as Partial<ScenarioInfo> | undefined;
+  if (!s || typeof s.run !== "function" || typeof s.name !== "string" || typeof s.defaultDurationPs !== "number") {
+    throw new UsageError(`scenario file ${name} must default-export { name, description, defaultDurationPs, run(options) }`);
+  }
+  return s as ScenarioInfo;
+}
+
 async function runScenario(name: string, o: RunFlags): Promise<void> {
-  const scenario = getScenario(name);
-  if (!scenario) throw new UsageError(`unknown scenario "${name}" (try: flowsim list)`);
+  const scenario = await findScenario(name);
   const boards = parseBoards(o.boards ?? o.board);
   const opts: RunOptions = {
     seed: o.seed, durationPs: o.duration ?? scenario.defaultDurationPs, load: o.load,

@@ -12,6 +12,14 @@ function sim(...args: string[]) {
 }
 
 describe("flowsim CLI", () => {
+  it("runs a user's scenario file by path", () => {
+    const r = sim("run", "examples/custom-failover.ts", "--duration", "6ms", "--json", "-");
+    expect(r.code, r.err).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.runs[0].scenario).toBe("custom-failover");
+    expect(Object.keys(doc.runs[0].servers)).toEqual(["s0", "s1", "s2", "s3"]);
+  });
+
   it("sweep writes a CSV row per load, with a header naming every field", () => {
     const r = sim("sweep", "--board", "5E", "--loads", "0.5:1:0.5", "--duration", "2ms", "--csv", "-");
     expect(r.code).toBe(0);
@@ -42,6 +50,8 @@ describe("flowsim CLI", () => {
       ["compare", "--boards", "/nonexistent/board.json"],
       ["compare", "--workload", "nope", "--duration", "1ms"],
       ["saturate", "--board", "9Z"],
+      ["run", "./no/such/scenario.ts"],
+      ["run", "package.json"],
       ["sweep", "--board", "5A", "--loads", "3:1:1"],
       ["sweep", "--loads", "1:2:1"],
       ["compare", "--duration", "1ms", "--csv", "/nonexistent/dir/x.csv"],
