@@ -18,6 +18,7 @@ import { UsageError } from "./errors.ts";
 import { parseDurationFlag, parseLoad, parseSeed } from "./options.ts";
 import { printBoardTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { toCsv } from "./csv.ts";
+import { writeReport } from "../report/html-report.ts";
 import { parseLoads, sweep } from "../scenarios/sweep.ts";
 import { WORKLOADS, type WorkloadName } from "../scenarios/workloads.ts";
 import { MS } from "../sim/time.ts";
@@ -28,6 +29,7 @@ interface RunFlags {
   load: number;
   json?: string;
   csv?: string;
+  report?: string;
   loads?: string;
   pcap?: string;
   quiet?: boolean;
@@ -48,6 +50,7 @@ function commonOptions(c: Command): Command {
     .option("--load <x>", "scale the workload's nominal offered rate (1.0 = nominal)", parseLoad, 1)
     .option("--json <file>", "write the JSON results to a file, or - for stdout")
     .option("--csv <file>", "write the results as CSV (a row per run, a column per field) to a file, or - for stdout")
+    .option("--report <dir>", "write an HTML page with SVG charts (and results.json) into this directory")
     .option("--quiet", "print nothing but errors (and --json -)");
 }
 
@@ -96,7 +99,7 @@ async function runScenario(name: string, o: RunFlags): Promise<void> {
     if (e instanceof BoardLoadError) throw new UsageError(e.message);
     throw e;
   }
-  emit(records, o);
+  await emit(records, o);
 }
 
 function writeOut(file: string, text: string, flag: string): void {
@@ -108,9 +111,18 @@ function writeOut(file: string, text: string, flag: string): void {
   }
 }
 
-function emit(records: RunRecord[], o: RunFlags): void {
+async function emit(records: RunRecord[], o: RunFlags): Promise<void> {
   if (o.json) writeOut(o.json, JSON.stringify({ schema: 1, runs: records }, null, 2) + "\n", "--json");
   if (o.csv) writeOut(o.csv, toCsv(records), "--csv");
+  if (o.report) {
+    try {
+      const r = await writeReport(o.report, records, `flowsim ${process.argv.slice(2).join(" ")}`);
+      if (!o.quiet) process.stderr.write(`report: ${r.path} (${r.charts} charts)\n`);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code) throw new UsageError(`cannot write --report into ${o.report}: ${(e as NodeJS.ErrnoException).code}`);
+      throw e;
+    }
+  }
   if (o.quiet || o.json === "-" || o.csv === "-") return;
   if (records.length > 0 && "dropRate" in records[0]!) printSweepTable(records);
   else if (records.length > 0 && "saturation" in records[0]!) printSaturationTable(records);
@@ -163,7 +175,7 @@ export function buildProgram(): Command {
       if (!b.ok) throw new UsageError(b.error);
       const w = (o.workload ?? "mixed") as WorkloadName;
       if (!(w in WORKLOADS)) throw new UsageError(`unknown workload "${o.workload}": expected one of ${Object.keys(WORKLOADS).join(", ")}`);
-      emit(sweep(b.board, loads, w, o.seed, o.duration ?? 10 * MS), o);
+      return emit(sweep(b.board, loads, w, o.seed, o.duration ?? 10 * MS), o);
     });
 
   return program;

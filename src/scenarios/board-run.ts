@@ -44,6 +44,8 @@ export interface BoardRunOptions {
   /** Protocol shares of the flows, in twentieths. */
   mix?: { tcp: number; udp: number; esp: number; ipip: number };
   checkAffinity?: boolean;
+  /** Record inbound frames delivered per server in time buckets of this many ps (a failover timeline). */
+  timelineBucketPs?: number;
   /** Clusters (virtual IPs) the servers are split among, round robin (default 1). */
   clusters?: number;
   /** Client flow population (default 2000). */
@@ -100,6 +102,19 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     at: (t, fn) => sim.schedule(sim.event("script", fn, Priority.State), t),
   };
   o.script?.(ctx);
+  if (o.timelineBucketPs) {
+    // sample each server's delivered inbound frames at every bucket edge
+    const bucket = o.timelineBucketPs, series: number[][] = servers.map(() => []), last = servers.map(() => 0);
+    const tick = sim.event("timeline", () => {
+      wl.perServer.forEach((n, i) => {
+        series[i]!.push(n - last[i]!);
+        last[i] = n;
+      });
+      if (sim.now + bucket <= o.durationPs) sim.scheduleIn(tick, bucket);
+    }, Priority.Stats);
+    sim.schedule(tick, bucket);
+    ctx.report["timeline"] = { bucketUs: bucket / 1e6, inboundFramesPerServer: Object.fromEntries(servers.map((s, i) => [s.name, series[i]])) };
+  }
   sim.run(o.durationPs);
   o.finish?.(ctx);
   const now = sim.now, secs = now / SEC;
@@ -113,7 +128,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   const delivered = pool.freed - Object.values(dropped).reduce((s, n) => s + n, 0); // frames freed by their receiving host
   const lat = (d: number) => {
     const r = wl.latency[d]!.read();
-    return { p50: r.p50, p99: r.p99, max: r.max };
+    return { p50: r.p50, p99: r.p99, max: r.max, cdf: wl.latency[d]!.cdf() };
   };
   const outSwitched = wl.delivered[1]!; // outbound data frames the switch delivered
   return {

@@ -53,6 +53,7 @@ export const serverFailover: ScenarioInfo = {
   run: (o) =>
     onBoards(o, "server-failover", {
       ...FAST_HEALTH,
+      timelineBucketPs: o.durationPs / 40,
       script: (c: ScriptContext) => {
         const failAt = Math.round(o.durationPs * 0.3), restoreAt = Math.round(o.durationPs * 0.7);
         let flowsBefore = 0;
@@ -90,6 +91,7 @@ export const availabilityCluster: ScenarioInfo = {
   run: (o) =>
     onBoards(o, "availability-cluster", {
       ...FAST_HEALTH,
+      timelineBucketPs: o.durationPs / 40,
       mode: "availability",
       script: (c) => {
         const roles: { atUs: number; roles: Record<string, string> }[] = [];

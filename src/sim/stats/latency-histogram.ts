@@ -47,6 +47,12 @@ export class LatencyHistogram {
     return this.h.totalCount === 0 ? 0 : this.h.getValueAtPercentile(p) / 1000;
   }
 
+  /** Points of the distribution function: [latency in us, fraction at or below], at the given percentiles. */
+  cdf(percentiles: readonly number[] = [1, 5, 10, 25, 50, 75, 90, 95, 99, 99.9, 100]): [number, number][] {
+    if (this.h.totalCount === 0) return [];
+    return percentiles.map((p) => [this.percentileUs(p), p / 100]);
+  }
+
   reset(): void {
     this.h.reset();
   }
