@@ -6,11 +6,12 @@ import { chartsFor, writeReport } from "../../src/report/html-report.ts";
 import { serverFailover } from "../../src/scenarios/claims.ts";
 import { compareBoards } from "../../src/scenarios/compare-boards.ts";
 import { MS } from "../../src/sim/time.ts";
+import type { RunRecord } from "../../src/scenarios/registry.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 
 describe("HTML report", () => {
-  const runs = [...compareBoards({ seed: 1, durationPs: 3 * MS, load: 1, boards: ["5A", "5F"] }), ...serverFailover.run({ seed: 1, durationPs: 8 * MS, load: 1 })];
+  const runs = [...compareBoards({ seed: 1, durationPs: 3 * MS, load: 1, boards: ["5A", "5F"] }), ...(serverFailover.run({ seed: 1, durationPs: 8 * MS, load: 1 }) as RunRecord[])];
 
   it("has a throughput chart, a latency distribution, utilisation and a failover timeline, written as inline SVG with no external resources", async () => {
     const titles = chartsFor(runs).map((c) => c.title);
