@@ -106,7 +106,12 @@ export async function writeReport(dir: string, runs: RunRecord[], command: strin
   mkdirSync(dir, { recursive: true });
   const charts = chartsFor(runs);
   const figures: string[] = [];
-  for (const c of charts) figures.push(`<figure class="chart"><figcaption><b>${esc(c.title)}</b> ${esc(c.caption)}</figcaption>${await svg(c.spec)}</figure>`);
+  let n = 0;
+  for (const c of charts) {
+    const s = await svg(c.spec);
+    writeFileSync(join(dir, `chart${++n}.svg`), s); // each chart also on its own, for docs
+    figures.push(`<figure class="chart"><figcaption><b>${esc(c.title)}</b> ${esc(c.caption)}</figcaption>${s}</figure>`);
+  }
   const rows = runs.map((r) => `<tr><td>${esc(r.scenario)}</td><td>${esc(label(r))}</td><td>${r.seed}</td><td>${(r.simulatedSeconds * 1000).toFixed(2)} ms</td></tr>`).join("");
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>flowsim report</title>
