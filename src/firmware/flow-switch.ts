@@ -166,20 +166,7 @@ export class FlowSwitch implements BoardFirmware {
           s.availability = createActor(availabilityMachine, { clock, input: { name: s.name, primary: s.role === "primary" } });
           s.availability.start();
         }
-        const health = createActor(healthMachine, { clock, input: { rise: hc.rise, fall: hc.fall } });
-        let last = "up";
-        health.subscribe((snap) => {
-          if (snap.value === last) return;
-          last = snap.value as string;
-          if (snap.value === "down") this.serverDown(s.name);
-          else this.serverUp(s.name);
-        });
-        health.start();
-        s.health = health;
-        s.probeTimeout = board.sim.event(`fw.${s.name}.probeTimeout`, () => {
-          s.probeOutstanding = false;
-          s.health!.send({ type: "PROBE_FAIL" });
-        }, Priority.Timer);
+        this.monitor(board, clock, s, hc, () => this.serverDown(s.name), () => this.serverUp(s.name));
       }
       if (c.policy === "optimal-workload") {
         // the patent's periodic load-balancing routine, as a CPU job every balancePeriodPs
@@ -204,20 +191,7 @@ export class FlowSwitch implements BoardFirmware {
       const hc = pc.health;
       const rs = this.routers.filter((r) => r.pool === pi);
       for (const r of rs) {
-        const health = createActor(healthMachine, { clock, input: { rise: hc.rise, fall: hc.fall } });
-        let last = "up";
-        health.subscribe((snap) => {
-          if (snap.value === last) return;
-          last = snap.value as string;
-          if (snap.value === "down") this.routerDown(r.name);
-          else this.routerUp(r.name);
-        });
-        health.start();
-        r.health = health;
-        r.probeTimeout = board.sim.event(`fw.${r.name}.probeTimeout`, () => {
-          r.probeOutstanding = false;
-          r.health!.send({ type: "PROBE_FAIL" });
-        }, Priority.Timer);
+        this.monitor(board, clock, r, hc, () => this.routerDown(r.name), () => this.routerUp(r.name));
       }
       const probeMac = this.clusters[0]!.vmac;
       const tick: SimEvent = board.sim.event(`fw.${pc.name}.probe`, () => {
@@ -228,6 +202,24 @@ export class FlowSwitch implements BoardFirmware {
       }, Priority.Timer);
       board.sim.scheduleIn(tick, hc.intervalPs);
     });
+  }
+
+  /** Gives a server or router its health machine (calling `down`/`up` on its verdicts) and its probe-timeout event. */
+  private monitor(board: BoardApi, clock: SimClock, who: Server | Router, hc: { rise: number; fall: number }, down: () => void, up: () => void): void {
+    const health = createActor(healthMachine, { clock, input: { rise: hc.rise, fall: hc.fall } });
+    let last = "up";
+    health.subscribe((snap) => {
+      if (snap.value === last) return;
+      last = snap.value as string;
+      if (snap.value === "down") down();
+      else up();
+    });
+    health.start();
+    who.health = health;
+    who.probeTimeout = board.sim.event(`fw.${who.name}.probeTimeout`, () => {
+      who.probeOutstanding = false;
+      health.send({ type: "PROBE_FAIL" });
+    }, Priority.Timer);
   }
 
   /** Sends one ARP probe ("who has `ip`?", unicast, sender IP 0 as RFC 5227) and arms its timeout. */

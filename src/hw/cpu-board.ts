@@ -153,12 +153,17 @@ export class CpuBoard {
       this.counts.refused++;
       return false;
     }
+    this.takeJob(h, ingressPort);
+    return true;
+  }
+
+  /** Binds a free job (a CPU buffer) to frame `h`. */
+  private takeJob(h: number, ingressPort: number): void {
     const job = this.freeJobs.pop()!;
     job.h = h;
     job.ingress = ingressPort;
     this.jobOfSlot[this.pool.slotOf(h)] = job;
     this.inFlight++;
-    return true;
   }
 
 
@@ -173,12 +178,8 @@ export class CpuBoard {
       this.counts.refused++;
       return false;
     }
-    const job = this.freeJobs.pop()!;
-    job.h = h;
-    job.ingress = ingressPort;
-    this.jobOfSlot[this.pool.slotOf(h)] = job;
+    this.takeJob(h, ingressPort);
     this.bufferSlot[this.pool.slotOf(h)] = this.nextBuffer++ % this.cpuBuffers;
-    this.inFlight++;
     this.counts.framesIn++;
     this.interrupt(h);
     return true;
