@@ -30,6 +30,7 @@ interface RunFlags {
   json?: string;
   csv?: string;
   report?: string;
+  vcd?: string;
   loads?: string;
   pcap?: string;
   quiet?: boolean;
@@ -90,7 +91,7 @@ async function runScenario(name: string, o: RunFlags): Promise<void> {
   const boards = parseBoards(o.boards ?? o.board);
   const opts: RunOptions = {
     seed: o.seed, durationPs: o.duration ?? scenario.defaultDurationPs, load: o.load,
-    ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}), ...(boards ? { boards } : {}), ...(o.workload !== undefined ? { workload: o.workload } : {}),
+    ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}), ...(o.vcd !== undefined ? { vcdPath: o.vcd } : {}), ...(boards ? { boards } : {}), ...(o.workload !== undefined ? { workload: o.workload } : {}),
   };
   let records: RunRecord[];
   try {
@@ -147,8 +148,10 @@ export function buildProgram(): Command {
       for (const [name, b] of Object.entries(PRESETS)) console.log(`  ${name.padEnd(20)} ${b.description}`);
     });
 
-  commonOptions(program.command("run").description("run a scenario").argument("<scenario>", "a built-in scenario name (see list)"))
-    .option("--pcap <dir>", "write pcap captures into this directory")
+  commonOptions(program.command("run").description("run a scenario").argument("<scenario>", "a built-in scenario name (see list) or the path of a scenario file"))
+    .option("--pcap <dir>", "write pcap captures into this directory (one file per switch port)")
+    .option("--vcd <file>", "write the PCI bus trace (owner, phase, REQ#/GNT#) as VCD, on PCI boards")
+    .option("--board <b>", "a board preset or board file (same as --boards with one)")
     .option("--boards <list>", "comma-separated board presets or board files, for scenarios that run boards")
     .option("--workload <w>", "named workload for board scenarios: mixed, inbound-heavy, outbound-heavy")
     .action((name: string, o: RunFlags) => runScenario(name, o));
@@ -156,6 +159,8 @@ export function buildProgram(): Command {
   commonOptions(program.command("compare").description("compare boards on the same workload: a table, a row per board"))
     .option("--boards <list>", "comma-separated board presets or board files (default: 5A,5B,5C,5D,5E,5F)")
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
+    .option("--pcap <dir>", "write pcap captures into this directory (one file per board and port)")
+    .option("--vcd <file>", "write each PCI board's bus trace as VCD (the board's name is inserted before .vcd)")
     .action((o: RunFlags) => runScenario("compare-boards", o));
 
   commonOptions(program.command("saturate").description("find each board's highest load with under 0.1 % drops, beside its analytic bound"))

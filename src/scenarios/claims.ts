@@ -15,13 +15,14 @@ import { loadBoard } from "../hw/boards/load.ts";
 import { MS } from "../sim/time.ts";
 import { runBoard, type BoardRunOptions, type ScriptContext } from "./board-run.ts";
 import { BoardLoadError, workloadOf } from "./compare-boards.ts";
-import type { RunOptions, RunRecord, ScenarioInfo } from "./registry.ts";
+import { traceOptions, type RunOptions, type RunRecord, type ScenarioInfo } from "./registry.ts";
 
 function onBoards(o: RunOptions, scenario: string, extra: Partial<BoardRunOptions>): RunRecord[] {
-  return (o.boards ?? ["5A"]).map((name) => {
+  const names = o.boards ?? ["5A"];
+  return names.map((name) => {
     const b = loadBoard(name);
     if (!b.ok) throw new BoardLoadError(b.error);
-    return runBoard(b.board, { seed: o.seed, durationPs: o.durationPs, load: o.load, scenario, ...workloadOf(o.workload), ...extra });
+    return runBoard(b.board, { seed: o.seed, durationPs: o.durationPs, load: o.load, scenario, ...workloadOf(o.workload), ...traceOptions(o, b.board.name, names.length), ...extra });
   });
 }
 

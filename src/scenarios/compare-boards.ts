@@ -8,7 +8,7 @@ import { PRESET_NAMES } from "../hw/boards/presets.ts";
 import { MS } from "../sim/time.ts";
 import { runBoard } from "./board-run.ts";
 import { WORKLOADS, type WorkloadName } from "./workloads.ts";
-import type { RunOptions, RunRecord, ScenarioInfo } from "./registry.ts";
+import { traceOptions, type RunOptions, type RunRecord, type ScenarioInfo } from "./registry.ts";
 import { saturate } from "./saturate.ts";
 
 export class BoardLoadError extends Error {}
@@ -21,11 +21,12 @@ export function workloadOf(name: string | undefined): { inboundBpsPerRouter: num
 }
 
 export function compareBoards(o: RunOptions): RunRecord[] {
-  return (o.boards ?? PRESET_NAMES).map((name) => {
+  const names = o.boards ?? PRESET_NAMES;
+  return names.map((name) => {
     const b = loadBoard(name);
     if (!b.ok) throw new BoardLoadError(b.error);
     const w = workloadOf(o.workload);
-    return { ...runBoard(b.board, { seed: o.seed, durationPs: o.durationPs, load: o.load, scenario: "compare-boards", ...w }), workload: o.workload ?? "mixed" };
+    return { ...runBoard(b.board, { seed: o.seed, durationPs: o.durationPs, load: o.load, scenario: "compare-boards", ...w, ...traceOptions(o, b.board.name, names.length) }), workload: o.workload ?? "mixed" };
   });
 }
 

@@ -13,6 +13,8 @@ export interface RunOptions {
   load: number;
   /** Directory for pcap captures, if any. */
   pcapDir?: string;
+  /** VCD file for the PCI bus trace, if any (with several boards, the board's name is inserted before .vcd). */
+  vcdPath?: string;
   /** Board presets or files to run on (scenarios that use boards). */
   boards?: string[];
   /** Named workload (src/scenarios/workloads.ts) for board scenarios. */
@@ -43,4 +45,12 @@ export function getScenario(name: string): ScenarioInfo | undefined {
 
 export function listScenarios(): ScenarioInfo[] {
   return [...registry.values()];
+}
+
+/** Trace options for one board of a multi-board run: pcap files are per board already; the VCD gets the board's name. */
+export function traceOptions(o: RunOptions, board: string, boards: number): { pcapDir?: string; vcdPath?: string } {
+  const out: { pcapDir?: string; vcdPath?: string } = {};
+  if (o.pcapDir) out.pcapDir = o.pcapDir;
+  if (o.vcdPath) out.vcdPath = boards > 1 ? o.vcdPath.replace(/(\.vcd)?$/, `.${board}.vcd`) : o.vcdPath;
+  return out;
 }

@@ -82,6 +82,7 @@ export class Workload {
     const mix = p.mix ?? { tcp: 16, udp: 3, esp: 1, ipip: 0 };
     if (mix.tcp + mix.udp + mix.esp + mix.ipip !== 20) throw new RangeError(`workload mix must add up to 20 twentieths (got ${mix.tcp + mix.udp + mix.esp + mix.ipip})`);
     this.protoOf = new Uint8Array(20);
+    this.espSeq = new Uint32Array(2 * p.flows);
     let k = 0;
     for (const [proto, n] of [[IpProto.TCP, mix.tcp], [IpProto.UDP, mix.udp], [IpProto.ESP, mix.esp], [IpProto.IPIP, mix.ipip]] as const) for (let i = 0; i < n; i++) this.protoOf[k++] = proto;
     this.vips = p.vips ?? [p.vip];
@@ -114,6 +115,8 @@ export class Workload {
     return h;
   }
 
+  /** ESP sequence number per flow and direction. */
+  private readonly espSeq: Uint32Array;
   /** Protocol of each flow by flow number mod 20, from the mix. */
   private readonly protoOf: Uint8Array;
 
@@ -140,8 +143,9 @@ export class Workload {
     const cport = 1024 + (flow % 60000);
     b.fill(0, l4, l4 + n);
     if (proto === IpProto.ESP) {
-      put32(b, l4, 0x100 + flow);
-      put32(b, l4 + 4, 1);
+      // an SA per flow and direction, with its own incrementing sequence number (RFC 4303)
+      put32(b, l4, (inbound ? 0x100 : 0x8000_0000 + 0x100) + flow);
+      put32(b, l4 + 4, ++this.espSeq[2 * flow + (inbound ? 0 : 1)]!);
       return;
     }
     if (proto === IpProto.IPIP) {

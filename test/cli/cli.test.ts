@@ -82,3 +82,42 @@ describe("flowsim CLI", () => {
     expect(p.ok && p.value.records.length).toBe(rec.frames.delivered);
   });
 });
+
+describe("results JSON", () => {
+  it("validates against the documented schema (compare, saturate, a failover scenario)", async () => {
+    const { BoardRunSchema, ResultsSchema } = await import("../../src/scenarios/results-schema.ts");
+    for (const args of [["compare", "--duration", "2ms"], ["saturate", "--board", "5F", "--duration", "2ms"], ["run", "server-failover", "--duration", "6ms"]]) {
+      const r = sim(...args, "--json", "-");
+      expect(r.code, args.join(" ")).toBe(0);
+      const doc = JSON.parse(r.out);
+      expect(() => ResultsSchema.parse(doc)).not.toThrow();
+      for (const run of doc.runs) {
+        const v = BoardRunSchema.safeParse(run);
+        expect(v.success, `${args.join(" ")}: ${v.success ? "" : JSON.stringify(v.error.issues[0])}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe("traces of a board run", () => {
+  const has = (cmd: string) => spawnSync("which", [cmd]).status === 0;
+  it("--pcap writes one capture per port that tshark reads cleanly; --vcd a PCI trace that vcd2fst converts", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flowsim-traces-"));
+    const r = sim("run", "ipsec-and-udp", "--board", "5A", "--duration", "2ms", "--pcap", dir, "--vcd", join(dir, "pci.vcd"), "--quiet");
+    expect(r.code, r.err).toBe(0);
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual([...Array.from({ length: 8 }, (_, p) => `5A-port${p}.pcap`), "pci.vcd"].sort());
+    let frames = 0;
+    for (const f of files.filter((x) => x.endsWith(".pcap"))) {
+      const p = readPcap(readFileSync(join(dir, f)));
+      expect(p.ok).toBe(true);
+      if (p.ok) frames += p.value.records.length;
+      if (has("tshark")) {
+        const bad = spawnSync("tshark", ["-r", join(dir, f), "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-Y", "ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0 || _ws.malformed || _ws.expert.severity >= 6291456", "-T", "fields", "-e", "frame.number"], { encoding: "utf8" });
+        expect(bad.stdout.trim(), f).toBe("");
+      }
+    }
+    expect(frames).toBeGreaterThan(100);
+    if (has("vcd2fst")) expect(spawnSync("vcd2fst", [join(dir, "pci.vcd"), join(dir, "pci.fst")]).status).toBe(0);
+  });
+});
