@@ -18,6 +18,7 @@ import { UsageError } from "./errors.ts";
 import { parseDurationFlag, parseLoad, parseSeed } from "./options.ts";
 import { printBoardTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { toCsv } from "./csv.ts";
+import { startProgress } from "./progress.ts";
 import { writeReport } from "../report/html-report.ts";
 import { parseLoads, sweep } from "../scenarios/sweep.ts";
 import { WORKLOADS, type WorkloadName } from "../scenarios/workloads.ts";
@@ -94,11 +95,14 @@ async function runScenario(name: string, o: RunFlags): Promise<void> {
     ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}), ...(o.vcd !== undefined ? { vcdPath: o.vcd } : {}), ...(boards ? { boards } : {}), ...(o.workload !== undefined ? { workload: o.workload } : {}),
   };
   let records: RunRecord[];
+  const stop = startProgress(!!o.quiet);
   try {
     records = await scenario.run(opts);
   } catch (e) {
     if (e instanceof BoardLoadError) throw new UsageError(e.message);
     throw e;
+  } finally {
+    stop();
   }
   await emit(records, o);
 }
@@ -180,7 +184,12 @@ export function buildProgram(): Command {
       if (!b.ok) throw new UsageError(b.error);
       const w = (o.workload ?? "mixed") as WorkloadName;
       if (!(w in WORKLOADS)) throw new UsageError(`unknown workload "${o.workload}": expected one of ${Object.keys(WORKLOADS).join(", ")}`);
-      return emit(sweep(b.board, loads, w, o.seed, o.duration ?? 10 * MS), o);
+      const stop = startProgress(!!o.quiet);
+      try {
+        return emit(sweep(b.board, loads, w, o.seed, o.duration ?? 10 * MS), o);
+      } finally {
+        stop();
+      }
     });
 
   return program;

@@ -34,6 +34,12 @@ export interface ScriptContext {
   report: Record<string, unknown>;
 }
 
+/** Where board runs report their progress (the CLI's progress bar); silent by default. */
+let progressSink: (label: string, fraction: number) => void = () => {};
+export function setProgressSink(fn: (label: string, fraction: number) => void): void {
+  progressSink = fn;
+}
+
 export interface BoardRunOptions {
   /** A scenario script: schedules events (failures, restores) and fills `report`. */
   script?: (ctx: ScriptContext) => void;
@@ -141,7 +147,11 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     sim.schedule(tick, bucket);
     ctx.report["timeline"] = { bucketUs: bucket / 1e6, inboundFramesPerServer: Object.fromEntries(servers.map((s, i) => [s.name, series[i]])) };
   }
-  sim.run(o.durationPs);
+  // run in 50 slices to report progress; slicing does not change what happens (run(until) is resumable)
+  for (let k = 1; k <= 50; k++) {
+    sim.run(k === 50 ? o.durationPs : Math.floor((o.durationPs * k) / 50));
+    progressSink(`${o.scenario ?? "board-run"} ${spec.name}`, k / 50);
+  }
   o.finish?.(ctx);
   for (const w of pcaps) w.close();
   vcd?.close(sim.now);
