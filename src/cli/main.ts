@@ -5,7 +5,7 @@
  *   compare [--boards ...]    the compare-boards scenario: one table, a row per board
  * Bad input (flags, names, files) gets one line naming the problem and exit code 2.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
@@ -19,8 +19,12 @@ import { parseDurationFlag, parseLoad, parseSeed } from "./options.ts";
 import { printBoardTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { toCsv } from "./csv.ts";
 import { startProgress } from "./progress.ts";
+import { runPoints } from "../parallel/pool.ts";
+import { shardOf, type Point } from "../parallel/points.ts";
+import { PRESET_NAMES } from "../hw/boards/presets.ts";
+import type { BoardSpec } from "../hw/boards/schema.ts";
 import { writeReport } from "../report/html-report.ts";
-import { parseLoads, sweep } from "../scenarios/sweep.ts";
+import { parseLoads } from "../scenarios/sweep.ts";
 import { WORKLOADS, type WorkloadName } from "../scenarios/workloads.ts";
 import { MS } from "../sim/time.ts";
 
@@ -32,6 +36,8 @@ interface RunFlags {
   csv?: string;
   report?: string;
   vcd?: string;
+  workers?: string;
+  shard?: string;
   loads?: string;
   pcap?: string;
   quiet?: boolean;
@@ -135,6 +141,48 @@ async function emit(records: RunRecord[], o: RunFlags): Promise<void> {
   else for (const r of records) printRun(r);
 }
 
+function parseShard(v: string | undefined): { i: number; n: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(v.trim());
+  if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard: expected i/N with 1 <= i <= N, e.g. 2/4, got "${v}"`);
+  return { i: Number(m[1]), n: Number(m[2]) };
+}
+
+function parseWorkers(v: string | undefined): number {
+  if (v === undefined) return 1;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers: expected an integer from 1 to 64, got "${v}"`);
+  return n;
+}
+
+/** Runs independent points (on workers, or this shard's share of them) and emits the records. */
+async function runPointsCommand(points: Point[], o: RunFlags): Promise<void> {
+  const mine = shardOf(points, parseShard(o.shard));
+  const workers = parseWorkers(o.workers);
+  const stop = startProgress(!!o.quiet);
+  let records: RunRecord[];
+  try {
+    records = await runPoints(mine, workers);
+  } finally {
+    stop();
+  }
+  await emit(records, o);
+}
+
+function boardsOrPresets(o: RunFlags): { name: string; spec: BoardSpec }[] {
+  return (parseBoards(o.boards ?? o.board) ?? PRESET_NAMES).map((n) => {
+    const b = loadBoard(n);
+    if (!b.ok) throw new UsageError(b.error);
+    return { name: n, spec: b.board };
+  });
+}
+
+function workloadFlag(o: RunFlags, dflt: WorkloadName): WorkloadName {
+  const w = (o.workload ?? dflt) as WorkloadName;
+  if (!(w in WORKLOADS)) throw new UsageError(`unknown workload "${o.workload}": expected one of ${Object.keys(WORKLOADS).join(", ")}`);
+  return w;
+}
+
 export function buildProgram(): Command {
   const program = new Command("flowsim")
     .description("cycle-level simulator of the WO 99/33227 network flow switch")
@@ -165,31 +213,69 @@ export function buildProgram(): Command {
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
     .option("--pcap <dir>", "write pcap captures into this directory (one file per board and port)")
     .option("--vcd <file>", "write each PCI board's bus trace as VCD (the board's name is inserted before .vcd)")
-    .action((o: RunFlags) => runScenario("compare-boards", o));
+    .option("--workers <n>", "run the boards on n worker threads (results identical to serial)")
+    .option("--shard <i/N>", "run only shard i of N of the boards (for job arrays); combine with merge")
+    .action((o: RunFlags) => {
+      if (o.pcap !== undefined || o.vcd !== undefined) return runScenario("compare-boards", o); // traces: in this thread
+      const w = workloadFlag(o, "mixed");
+      const points: Point[] = boardsOrPresets(o).map((b, index) => ({
+        kind: "board", index, spec: b.spec, seed: o.seed, durationPs: o.duration ?? 20 * MS, load: o.load,
+        inboundBpsPerRouter: WORKLOADS[w].inboundBpsPerRouter, outboundBpsPerServer: WORKLOADS[w].outboundBpsPerServer, scenario: "compare-boards", extra: { workload: w },
+      }));
+      return runPointsCommand(points, o);
+    });
 
   commonOptions(program.command("saturate").description("find each board's highest load with under 0.1 % drops, beside its analytic bound"))
     .option("--board <b>", "a board preset or board file (default: all six presets)")
     .option("--boards <list>", "comma-separated board presets or board files")
     .option("--workload <w>", "inbound-heavy (default), mixed or outbound-heavy")
-    .action((o: RunFlags) => runScenario("saturate", o));
+    .option("--workers <n>", "run the boards' searches on n worker threads (results identical to serial)")
+    .option("--shard <i/N>", "run only shard i of N of the boards; combine with merge")
+    .action((o: RunFlags) => {
+      const w = workloadFlag(o, "inbound-heavy");
+      const points: Point[] = boardsOrPresets(o).map((b, index) => ({ kind: "saturate", index, spec: b.spec, seed: o.seed, durationPs: o.duration ?? 10 * MS, workload: w }));
+      return runPointsCommand(points, o);
+    });
 
   commonOptions(program.command("sweep").description("throughput, drops and latency against offered load for one board"))
     .requiredOption("--board <b>", "a board preset or board file")
     .requiredOption("--loads <a:b:step>", "load factors from a to b by step, e.g. 0.5:3:0.5")
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
+    .option("--workers <n>", "run the loads on n worker threads (results identical to serial)")
+    .option("--shard <i/N>", "run only shard i of N of the loads; combine with merge")
     .action((o: RunFlags) => {
       const loads = parseLoads(o.loads!);
       if (typeof loads === "string") throw new UsageError(`--loads: ${loads}`);
       const b = loadBoard(o.board!);
       if (!b.ok) throw new UsageError(b.error);
-      const w = (o.workload ?? "mixed") as WorkloadName;
-      if (!(w in WORKLOADS)) throw new UsageError(`unknown workload "${o.workload}": expected one of ${Object.keys(WORKLOADS).join(", ")}`);
-      const stop = startProgress(!!o.quiet);
-      try {
-        return emit(sweep(b.board, loads, w, o.seed, o.duration ?? 10 * MS), o);
-      } finally {
-        stop();
+      const w = workloadFlag(o, "mixed");
+      const points: Point[] = loads.map((load, index) => ({
+        kind: "board", index, spec: b.board, seed: o.seed, durationPs: o.duration ?? 10 * MS, load,
+        inboundBpsPerRouter: WORKLOADS[w].inboundBpsPerRouter, outboundBpsPerServer: WORKLOADS[w].outboundBpsPerServer, scenario: "sweep", extra: { workload: w },
+      }));
+      return runPointsCommand(points, o);
+    });
+
+  program
+    .command("merge")
+    .description("combine the JSON results of shards (in point order) into one document")
+    .argument("<files...>", "JSON files written by --shard runs")
+    .option("--json <file>", "write the merged JSON to a file, or - for stdout (default -)")
+    .option("--csv <file>", "also write CSV")
+    .action(async (files: string[], o: RunFlags) => {
+      const runs: RunRecord[] = [];
+      for (const f of files) {
+        let doc: { schema?: unknown; runs?: unknown };
+        try {
+          doc = JSON.parse(readFileSync(f, "utf8"));
+        } catch (e) {
+          throw new UsageError(`merge: cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split("\n")[0]}`);
+        }
+        if (doc.schema !== 1 || !Array.isArray(doc.runs)) throw new UsageError(`merge: ${f} is not a flowsim results document (schema 1)`);
+        runs.push(...(doc.runs as RunRecord[]));
       }
+      runs.sort((a, b) => ((a["point"] as number) ?? 0) - ((b["point"] as number) ?? 0));
+      await emit(runs, { ...o, json: o.json ?? "-" });
     });
 
   return program;

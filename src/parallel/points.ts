@@ -1,0 +1,25 @@
+/**
+ * Independent simulation points (one board run, or one saturation search) as plain data, so they
+ * can run in worker threads, in shards on other machines, and be merged: same point, same result,
+ * wherever it ran.
+ */
+import type { BoardSpec } from "../hw/boards/schema.ts";
+import { runBoard } from "../scenarios/board-run.ts";
+import type { RunRecord } from "../scenarios/registry.ts";
+import { dropRate, saturate } from "../scenarios/saturate.ts";
+import type { WorkloadName } from "../scenarios/workloads.ts";
+
+export type Point =
+  | { kind: "board"; index: number; spec: BoardSpec; seed: number; durationPs: number; load: number; inboundBpsPerRouter: number; outboundBpsPerServer: number; scenario: string; extra?: Record<string, unknown> }
+  | { kind: "saturate"; index: number; spec: BoardSpec; seed: number; durationPs: number; workload: WorkloadName };
+
+export function runPoint(p: Point): RunRecord {
+  if (p.kind === "saturate") return { ...saturate(p.spec, p.workload, p.seed, p.durationPs), point: p.index };
+  const rec = { ...runBoard(p.spec, { seed: p.seed, durationPs: p.durationPs, load: p.load, inboundBpsPerRouter: p.inboundBpsPerRouter, outboundBpsPerServer: p.outboundBpsPerServer, scenario: p.scenario }), ...p.extra };
+  return { ...rec, ...(p.scenario === "sweep" ? { dropRate: dropRate(rec) } : {}), point: p.index };
+}
+
+/** The points of shard i of n (1-based): every n-th point, a deterministic share. */
+export function shardOf<T extends { index: number }>(points: T[], shard: { i: number; n: number } | undefined): T[] {
+  return shard ? points.filter((p) => p.index % shard.n === shard.i - 1) : points;
+}

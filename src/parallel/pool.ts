@@ -1,0 +1,40 @@
+/**
+ * Runs independent points on `workers` threads: this thread and workers - 1 worker threads (each
+ * a Node isolate with tsx's loader), all taking the next point from one shared atomic counter.
+ * Returns the records in point order, so the output is identical to a serial run (apart from wall
+ * time).
+ */
+import { Worker } from "node:worker_threads";
+import { runPoint, type Point } from "./points.ts";
+import type { RunRecord } from "../scenarios/registry.ts";
+
+export async function runPoints(points: Point[], workers: number): Promise<RunRecord[]> {
+  const results: (RunRecord | undefined)[] = new Array(points.length);
+  if (workers <= 1 || points.length <= 1) return points.map((p) => runPoint(p));
+  const counter = new SharedArrayBuffer(4);
+  const next = new Int32Array(counter);
+  const url = new URL("./worker-boot.mjs", import.meta.url); // registers tsx in the thread, then loads worker.ts
+  let failure: Error | undefined;
+  const threads = Array.from({ length: Math.min(workers, points.length) - 1 }, () => {
+    const w = new Worker(url, { workerData: { points, counter } });
+    return new Promise<void>((resolve, reject) => {
+      w.on("message", (m: { finished?: boolean; ok?: boolean; k?: number; record?: RunRecord; error?: string }) => {
+        if (m.finished) return resolve();
+        if (!m.ok) failure = new Error(m.error);
+        else results[m.k!] = m.record;
+      });
+      w.on("error", reject);
+    }).finally(() => void w.terminate());
+  });
+  // this thread works too, yielding between points so worker messages are taken in
+  for (let k = Atomics.add(next, 0, 1); k < points.length; k = Atomics.add(next, 0, 1)) {
+    results[k] = runPoint(points[k]!);
+    await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all(threads);
+  if (failure) throw failure;
+  return results.map((r, k) => {
+    if (!r) throw new Error(`point ${k} produced no result`);
+    return r;
+  });
+}
