@@ -4,6 +4,9 @@
  *   kernel-vs-ns3  the same beside ns-3's scheduler (shared/bench-peers), with ratios
  *   event-queue    micro-benchmarks of queue operations (@thi.ng/bench)
  */
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { holdModel } from "./hold-model.ts";
 import { kernelVsNs3 } from "./kernel-vs-ns3.ts";
@@ -72,6 +75,23 @@ program
   .action((o: { json?: boolean; durationMs: number; load: number; workload: string }) => {
     if (!(o.workload in WORKLOADS)) throw new InvalidArgumentError(`unknown workload ${o.workload}`);
     systemBench(o.durationMs * 1e9, o.load, o.workload as WorkloadName, !!o.json);
+  });
+
+program
+  .command("memory")
+  .description("peak resident memory and GC activity of a 1 s and a 10 s simulated board run, each in a fresh process")
+  .option("--board <b>", "board preset", "5D")
+  .option("--json", "JSON lines")
+  .action((o: { board: string; json?: boolean }) => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const rows = [1, 10].map((secs) => {
+      const r = spawnSync(process.execPath, ["--import", "tsx", join(here, "memory-run.ts"), o.board, String(secs)], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(r.stderr.split("\n")[0]);
+      return JSON.parse(r.stdout.trim().split("\n").pop()!) as { peakRssMB: number };
+    });
+    for (const r of rows) console.log(o.json ? JSON.stringify(r) : r);
+    const ratio = rows[1]!.peakRssMB / rows[0]!.peakRssMB;
+    console.log(o.json ? JSON.stringify({ rssRatio10sOver1s: +ratio.toFixed(3) }) : `peak RSS 10 s / 1 s: ${ratio.toFixed(3)} (target <= 1.2, and < 300 MB)`);
   });
 
 program.parse(process.argv);

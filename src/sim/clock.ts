@@ -50,7 +50,9 @@ export class ClockDomain {
     const frac = rNum <= Number.MAX_SAFE_INTEGER
       ? Math.floor(rNum / this.den)
       : Number((BigInt(r) * BigInt(this.num)) / BigInt(this.den)); // odd frequencies: exact, slower
-    return checkTick(q * this.num + frac, `${this.name} edge ${n}`);
+    const t = q * this.num + frac;
+    if (!(t <= Number.MAX_SAFE_INTEGER) || !(n >= 0)) checkTick(t, `${this.name} edge ${n}`); // message built only on failure
+    return t;
   }
 
   /** Index of the first edge at or after time t. */

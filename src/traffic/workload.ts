@@ -133,7 +133,7 @@ export class Workload {
       this.pool.setLength(h, 70); // outer and inner IPv4 headers and a UDP header need room
       return this.ip(h, dstMac, srcMac, src, dst, flow, inbound);
     }
-    b.set([0x45, 0, total >> 8, total & 255, 0, 0, 0x40, 0, 64, proto, 0, 0], 14);
+    ipv4Header(b, 14, total, proto);
     put32(b, 26, src);
     put32(b, 30, dst);
     const c = checksum(b, 14, 20);
@@ -151,7 +151,7 @@ export class Workload {
     if (proto === IpProto.IPIP) {
       // the inner packet: a UDP datagram between the same ends (checksum 0: none)
       const inner = n;
-      b.set([0x45, 0, inner >> 8, inner & 255, 0, 0, 0x40, 0, 64, IpProto.UDP, 0, 0], l4);
+      ipv4Header(b, l4, inner, IpProto.UDP);
       put32(b, l4 + 12, src);
       put32(b, l4 + 16, dst);
       const ic = checksum(b, l4, 20);
@@ -340,6 +340,22 @@ export class Workload {
     } else this.hostDrops.misdelivered++;
     pool.free(h);
   }
+}
+
+/** The first 12 bytes of an IPv4 header (version/IHL 5, DF, TTL 64, checksum 0), written in place (no array literal per frame). */
+function ipv4Header(b: Uint8Array, o: number, total: number, proto: number): void {
+  b[o] = 0x45;
+  b[o + 1] = 0;
+  b[o + 2] = total >> 8;
+  b[o + 3] = total & 255;
+  b[o + 4] = 0;
+  b[o + 5] = 0;
+  b[o + 6] = 0x40;
+  b[o + 7] = 0;
+  b[o + 8] = 64;
+  b[o + 9] = proto;
+  b[o + 10] = 0;
+  b[o + 11] = 0;
 }
 
 function put32(b: Uint8Array, o: number, v: number): void {
