@@ -58,11 +58,12 @@ export const SwitchConfigSchema = z.strictObject({
   /** Maglev table size, a prime. */
   maglevSize: z.number().int().positive().default(65_537),
   /** Idle timeouts per protocol, ps. */
-  timeouts: z.strictObject({ tcpPs: z.number().positive(), udpPs: z.number().positive(), espPs: z.number().positive(), otherPs: z.number().positive() }).default({
+  timeouts: z.strictObject({ tcpPs: z.number().positive(), udpPs: z.number().positive(), espPs: z.number().positive(), otherPs: z.number().positive(), finPs: z.number().positive().default(10e12) }).default({
     tcpPs: 300e12, // 5 min (IPVS established-TCP timeout is 15 min; shorter suits simulated runs)
     udpPs: 30e12, // 30 s
     espPs: 120e12, // 2 min
     otherPs: 30e12,
+    finPs: 10e12, // 10 s after a FIN or RST (IPVS keeps FIN_WAIT and TIME_WAIT 2 min; shorter suits simulated runs)
   }),
   /** The switch's own address, the source of ICMP-echo and TCP-connect health probes. */
   switchIp: ip.default(0xc00002fe), // 192.0.2.254

@@ -378,10 +378,11 @@ export class FlowSwitch implements BoardFirmware {
           if (server < 0) return this.clusterDrop(cl, "noLiveServer");
         }
       }
-      // a FIN or RST ends the flow's entry after this packet
+      // a FIN or RST: the entry stays for the rest of the close (the peer's FIN, last ACKs,
+      // retransmissions) and then expires, as IPVS keeps FIN_WAIT/TIME_WAIT entries
       if (p.ipProto === IpProto.TCP && p.tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) {
         const s2 = this.flows.find(k, hash, now);
-        if (s2 >= 0) this.flows.remove(s2);
+        if (s2 >= 0) this.flows.closing(s2, this.config.timeouts.finPs);
       }
     }
     if (server < 0) return this.clusterDrop(cl, "noLiveServer");

@@ -106,6 +106,11 @@ export class FlowTable {
     return -1;
   }
 
+  /** The flow is closing (FIN or RST seen): it lives at most `timeoutPs` more without traffic. */
+  closing(slot: number, timeoutPs: number): void {
+    if (timeoutPs < this.timeout[slot]!) this.timeout[slot] = timeoutPs;
+  }
+
   remove(slot: number): void {
     if (this.state[slot] === LIVE) {
       this.state[slot] = DEAD;

@@ -82,8 +82,15 @@ export const VMAC = mac("02:00:5e:00:00:0a");
 export const DEFAULT_INBOUND_BPS = 15e6;
 export const DEFAULT_OUTBOUND_BPS = 60e6;
 
-export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Record<string, unknown> {
-  const wall0 = performance.now();
+/** What the standard setting needs of a run's options. */
+export type SettingOptions = Pick<BoardRunOptions, "seed" | "mode" | "policy" | "healthKind" | "healthIntervalPs" | "healthTimeoutPs" | "clusters" | "firmware">;
+
+/**
+ * The standard setting of every board run: four routers and four servers on the board's ports
+ * (routers on the circuit cards of 5F), one router pool, the servers split round robin among
+ * `clusters` virtual IPs, and the flow switch firmware (or the prior-art NAT balancer) installed.
+ */
+export function buildSetting(spec: BoardSpec, o: SettingOptions) {
   const sim = new Simulator({ seed: o.seed });
   const pool = new FramePool({ slots: 16_384 });
   const board = new Board(sim, pool, spec);
@@ -107,6 +114,12 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   const natFw = nat ? new NatBalancer({ vip: VIP, mac: VMAC, servers: servers.map((s) => ({ name: s.name, ip: s.ip, mac: s.mac, port: s.port })), routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })) }) : undefined;
   if (natFw) board.install(natFw);
   else board.install(fw);
+  return { sim, pool, board, routers, servers, vips, fw, natFw, nat };
+}
+
+export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Record<string, unknown> {
+  const wall0 = performance.now();
+  const { sim, pool, board, routers, servers, vips, fw, natFw } = buildSetting(spec, o);
   const wl = new Workload(sim, pool, board, {
     vip: VIP, vips, routers, servers, load: o.load, flows: o.flows ?? 2000, stopPs: o.durationPs, ...(o.mix ? { mix: o.mix } : {}), ...(o.checkAffinity ? { checkAffinity: true } : {}),
     inboundBpsPerRouter: o.inboundBpsPerRouter ?? DEFAULT_INBOUND_BPS, outboundBpsPerServer: o.outboundBpsPerServer ?? DEFAULT_OUTBOUND_BPS,

@@ -10,6 +10,12 @@
  * whose length is a multiple of 32 bytes (64 B: 34 clocks). Each step is queued on the issuing
  * endpoint's PCI master when the previous one completes, so frames interleave on the bus as
  * GalNet messages do. The CPU board (GT-64010) is an endpoint like a card.
+ *
+ * Interleaving lets a short frame's END_OF_PACKET overtake a long one's; a bridge must not
+ * reorder frames between a pair of stations (IEEE 802.1D §6.3.3, assumption in
+ * docs/hardware.md: the destination device hands frames to its port in the order their
+ * BUFFER_REQUESTs were issued), so a frame that completes early waits for those before it from
+ * the same source.
  */
 import type { Simulator } from "../../sim/simulator.ts";
 import { PciTransaction } from "../pci/transaction.ts";
@@ -42,6 +48,8 @@ interface Endpoint {
 class Xfer {
   t!: FabricTransfer;
   step = 0;
+  /** Order among transfers from the same source to the same destination. */
+  seq = 0;
   left = 0;
   readonly txn: PciTransaction;
   constructor(done: (x: Xfer) => void) {
@@ -54,6 +62,12 @@ export class PciFabric implements Fabric {
   private readonly free: Xfer[] = [];
   private readonly onStepDone = (x: Xfer) => this.stepDone(x);
   inFlight = 0;
+  /** Per (source, destination): transfers issued and delivered; those completed early, waiting. */
+  private issued = new Int32Array(0);
+  private delivered = new Int32Array(0);
+  private held: Xfer[][] = [];
+  /** Frames that completed before an earlier one of their pair and waited for it. */
+  heldForOrder = 0;
 
   constructor(private readonly sim: Simulator, readonly name: string, readonly bus: PciBus) {}
 
@@ -62,6 +76,10 @@ export class PciFabric implements Fabric {
     const ep: Endpoint = { name, master: m, target: this.bus.addTarget(name, { devsel: "medium", ...target }), deliver, onRetry, backlog: [], transfers: 0 };
     const i = this.eps.length;
     this.eps.push(ep);
+    const n = this.eps.length;
+    this.issued = new Int32Array(n * n);
+    this.delivered = new Int32Array(n * n);
+    this.held = Array.from({ length: n * n }, () => []);
     m.onRetry = () => this.drain(i);
     return i;
   }
@@ -81,6 +99,7 @@ export class PciFabric implements Fabric {
     if (src.master.queue.full || src.backlog.length > 0) return false;
     const x = this.free.pop() ?? new Xfer(this.onStepDone);
     x.t = t;
+    x.seq = this.issued[t.src * this.eps.length + t.dst]!++;
     x.step = STEP_BUFFER_REQUEST;
     x.left = t.bytes;
     t.queuedAt = this.sim.now;
@@ -120,22 +139,43 @@ export class PciFabric implements Fabric {
         if (x.left === 0) x.step = STEP_END_OF_PACKET;
         break;
       case STEP_END_OF_PACKET: {
-        const t = x.t;
-        this.free.push(x);
-        this.inFlight--;
-        t.doneAt = this.sim.now;
-        this.eps[t.dst]!.transfers++;
-        this.eps[t.dst]!.deliver(t);
+        const pair = x.t.src * this.eps.length + x.t.dst;
+        if (x.seq !== this.delivered[pair]) {
+          this.heldForOrder++;
+          this.held[pair]!.push(x);
+          return;
+        }
+        this.deliver(x, pair);
+        const held = this.held[pair]!;
+        for (let k = 0; k < held.length; ) {
+          const y = held[k]!;
+          if (y.seq === this.delivered[pair]) {
+            held[k] = held[held.length - 1]!;
+            held.pop();
+            this.deliver(y, pair);
+            k = 0;
+          } else k++;
+        }
         return;
       }
     }
     this.issue(x);
   }
 
+  private deliver(x: Xfer, pair: number): void {
+    const t = x.t;
+    this.delivered[pair]!++;
+    this.free.push(x);
+    this.inFlight--;
+    t.doneAt = this.sim.now;
+    this.eps[t.dst]!.transfers++;
+    this.eps[t.dst]!.deliver(t);
+  }
+
   read(now: number) {
     const bus = this.bus.read(now);
     const endpoints: Record<string, { framesIn: number }> = {};
     for (const e of this.eps) endpoints[e.name] = { framesIn: e.transfers };
-    return { ...bus, inFlight: this.inFlight, endpoints };
+    return { ...bus, inFlight: this.inFlight, heldForOrder: this.heldForOrder, endpoints };
   }
 }
