@@ -251,7 +251,10 @@ export class ClientPopulation extends Endpoint {
     }
     const flags = p.tcpFlags, seq = get32(b, l4 + 4), ack = get32(b, l4 + 8);
     pool.free(h);
-    if (flags & TcpFlag.RST) return this.end(c, Outcome.Reset);
+    if (flags & TcpFlag.RST) {
+      if (t.state[c] === LAST_ACK) this.closeTimeouts++; // the response had arrived: only the close went wrong
+      return this.end(c, t.state[c] === LAST_ACK ? Outcome.Completed : Outcome.Reset);
+    }
     switch (t.state[c]) {
       case SYN_SENT:
         if ((flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK) && ack === ((t.iss[c]! + 1) >>> 0)) {

@@ -68,6 +68,8 @@ export class ServerHost extends Endpoint {
   unknownRequests = 0;
   connectionsLost = 0;
   refusedConnections = 0;
+  /** Resets sent for segments of connections this host does not have. */
+  resetsSent = 0;
   /** FINs of closed connections ACKed again (what TIME_WAIT does). */
   timeWaitAcks = 0;
   /** One-way latency of client-to-server frames. */
@@ -242,7 +244,7 @@ export class ServerHost extends Endpoint {
     let c = t.find(key);
     if (c < 0) {
       if (flags & TcpFlag.FIN && flags & TcpFlag.ACK) return this.timeWaitAck(h, key, seq, ack, len, onLink);
-      if ((flags & (TcpFlag.SYN | TcpFlag.ACK)) !== TcpFlag.SYN) return this.discard(h, "server.noConnection"); // a segment for a connection this host no longer has
+      if ((flags & (TcpFlag.SYN | TcpFlag.ACK)) !== TcpFlag.SYN) return this.reset(h, key, seq, ack, len, flags, onLink); // a segment for a connection this host does not have
       c = t.open(key, FlowKind.Web);
       if (c < 0) {
         this.refusedConnections++;
@@ -310,6 +312,24 @@ export class ServerHost extends Endpoint {
     this.peer(c, sport, dport, onLink);
     this.timeWaitAcks++;
     this.emit(c, 0, 0, TcpFlag.ACK, ack, (seq + len + 1) >>> 0);
+    t.close(c, this.sim);
+  }
+
+  /**
+   * A segment for a connection that does not exist (moved here from a failed server, or after a
+   * restart): RFC 793 answers anything but a reset with a reset, so the client gives up at once.
+   */
+  private reset(h: number, key: number, seq: number, ack: number, len: number, flags: number, onLink: number): void {
+    if (flags & TcpFlag.RST) return this.discard(h, "server.noConnection");
+    const t = this.t, p = this.parsed;
+    const c = t.open(key, FlowKind.Web);
+    const sport = p.srcPort, dport = p.dstPort;
+    this.pool.free(h);
+    if (c < 0) return this.discard(-1, "server.connectionTableFull");
+    this.peer(c, sport, dport, onLink);
+    this.resetsSent++;
+    if (flags & TcpFlag.ACK) this.emit(c, 0, 0, TcpFlag.RST, ack, 0);
+    else this.emit(c, 0, 0, TcpFlag.RST | TcpFlag.ACK, 0, (seq + len) >>> 0);
     t.close(c, this.sim);
   }
 
@@ -394,7 +414,7 @@ export class ServerHost extends Endpoint {
     return {
       name: this.p.name, failed: this.failed ?? false, received: this.received, probesAnswered: this.probesAnswered,
       requests: Object.fromEntries(["web", "dns", "radius", "esp", "ipip", "ping"].map((k, i) => [k, this.requests[i]])),
-      service: this.service.read(this.sim.now), connections: { open: this.t.inUse, highWater: this.t.highWater, lost: this.connectionsLost, refused: this.refusedConnections, timeWaitAcks: this.timeWaitAcks },
+      service: this.service.read(this.sim.now), connections: { open: this.t.inUse, highWater: this.t.highWater, lost: this.connectionsLost, refused: this.refusedConnections, timeWaitAcks: this.timeWaitAcks, resetsSent: this.resetsSent },
       unknownRequests: this.unknownRequests, framesSent: this.framesSent, retransmissions: this.retransmissions,
       arp: { gateway: this.arp.peek(this.p.gatewayIp), requests: this.arp.requests, updates: this.arp.updates, changes: this.arp.changes },
     };

@@ -1,0 +1,147 @@
+/**
+ * Hosts on the boards: server failure and what clients see, ARP caches following router pooling,
+ * the service model's backlog, frame order, conservation, and determinism.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ArpOp } from "../../src/net/codec/arp.ts";
+import { readMac } from "../../src/net/mac.ts";
+import { FAST, hostsRun, MS, outcomes } from "./harness.ts";
+
+const BOARDS = ["5A", "5B", "5C", "5D", "5E", "5F"];
+
+describe("a failed server", () => {
+  it("stops answering: it sends nothing and its flows time out at the clients, while the switch moves new flows to the others", () => {
+    let sentAtFailure = -1, sentAfter = -1, receivedAtFailure = -1;
+    const r = hostsRun("5E", { transport: FAST, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 1000 } } }, {
+      durationPs: 60 * MS, drainPs: 40 * MS, healthIntervalPs: 1 * MS, healthTimeoutPs: 0.5 * MS,
+      script: (ctx) => {
+        ctx.at(20 * MS, () => {
+          sentAtFailure = ctx.hosts.servers[1]!.framesSent;
+          receivedAtFailure = ctx.hosts.servers[1]!.received;
+          ctx.hosts.failServer(1, "silent");
+        });
+      },
+      finish: (ctx) => (sentAfter = ctx.hosts.servers[1]!.framesSent),
+    });
+    expect(sentAtFailure).toBeGreaterThan(0);
+    expect(sentAfter).toBe(sentAtFailure); // silent: not one frame more
+    expect(r.hosts.servers[1].received).toBe(receivedAtFailure);
+    expect(r.frames.dropped["server.failed"]).toBeGreaterThan(0); // what still reached it
+    const o = outcomes(r);
+    expect(o.timeout + o.reset).toBeGreaterThan(0); // its clients saw the failure: timeouts, or resets from the servers their flows moved to
+    // the switch noticed (three missed probes) and later flows completed on the others
+    expect(r.hosts.servers.filter((_: unknown, i: number) => i !== 1).every((s: any) => s.service.served > 0)).toBe(true);
+    expect(o.completed / o.started).toBeGreaterThan(0.9);
+    expect(r.frames.balanced).toBe(true);
+  });
+
+  it("a link failure is seen by the switch's controllers at once (link-down drops, not silence)", () => {
+    const r = hostsRun("5D", { transport: FAST }, { durationPs: 30 * MS, script: (ctx) => ctx.at(10 * MS, () => ctx.hosts.failServer(2, "link")) });
+    expect(r.hosts.servers[2].failed).toBe("link");
+    expect(Object.keys(r.frames.dropped).some((k) => k.endsWith("linkDown"))).toBe(true);
+    expect(r.frames.balanced).toBe(true);
+  });
+
+  it("recovers: after recover() it answers again and serves new flows", () => {
+    let servedAtRecovery = 0;
+    const r = hostsRun("5F", { transport: FAST }, {
+      durationPs: 60 * MS, healthIntervalPs: 1 * MS, healthTimeoutPs: 0.5 * MS,
+      script: (ctx) => {
+        ctx.at(10 * MS, () => ctx.hosts.failServer(0));
+        ctx.at(20 * MS, () => {
+          servedAtRecovery = ctx.hosts.servers[0]!.service.served;
+          ctx.hosts.recoverServer(0);
+        });
+      },
+    });
+    expect(r.hosts.servers[0].failed).toBe(false);
+    expect(r.hosts.servers[0].service.served).toBeGreaterThan(servedAtRecovery);
+  });
+});
+
+describe("ARP caches", () => {
+  it("a server's cache follows the switch's newest gateway answer after each refresh (router pooling, no gratuitous ARP)", () => {
+    const answers: Map<number, number>[] = [new Map(), new Map(), new Map(), new Map()];
+    let garps = -1;
+    const r = hostsRun("5E", { arp: { refreshUs: 2000, timeoutUs: 20_000, retryUs: 500 }, transport: FAST }, {
+      durationPs: 40 * MS,
+      script: (ctx) => {
+        // watch what the switch tells each server about its gateway
+        ctx.hosts.servers.forEach((s, i) => {
+          const ch = ctx.board.portOut(ctx.hosts.addr.servers[i]!.port), host = ch.receiver;
+          ch.receiver = (h) => {
+            const b = ctx.board.pool.bytes(h);
+            if (b[12] === 8 && b[13] === 6 && b[21] === ArpOp.Reply) answers[i]!.set(ctx.sim.now, readMac(b, 22));
+            host(h);
+          };
+        });
+      },
+      finish: (ctx) => (garps = ctx.fw.counts.gratuitousArps),
+    });
+    expect(garps).toBe(0);
+    r.hosts.servers.forEach((s: any, i: number) => {
+      expect(s.arp.requests).toBeGreaterThan(5); // it refreshed every 2 ms
+      const last = [...answers[i]!.values()].at(-1);
+      expect(s.arp.gateway).toBe(last);
+    });
+    expect(r.hosts.servers.some((s: any) => s.arp.changes > 0)).toBe(true); // the answers did move
+  });
+
+  it("a router failure re-points the servers by gratuitous ARP at once", () => {
+    const r = hostsRun("5A", { transport: FAST }, { durationPs: 30 * MS, healthIntervalPs: 1 * MS, healthTimeoutPs: 0.5 * MS, script: (ctx) => ctx.at(10 * MS, () => ctx.hosts.failRouter(0)) });
+    const r0 = 0x0200_0000_0100;
+    for (const s of r.hosts.servers) expect(s.arp.gateway).not.toBe(r0);
+    expect(r.frames.balanced).toBe(true);
+  });
+});
+
+describe("the service model", () => {
+  it("a full backlog refuses requests: TCP clients get a reset, the server counts them", () => {
+    const r = hostsRun("5F", {
+      mix: { web: 1, dns: 0, radius: 0, esp: 0, ipip: 0, ping: 0 }, transport: FAST,
+      server: { workers: 1, backlog: 1, serviceUs: { web: { dist: "fixed", meanUs: 2000 } } },
+      arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 4000 } },
+    }, { durationPs: 20 * MS, drainPs: 10 * MS });
+    const refused = r.hosts.servers.reduce((s: number, x: any) => s + x.service.refused, 0);
+    expect(refused).toBeGreaterThan(0);
+    expect(outcomes(r).reset).toBe(refused); // every refusal is a reset the client saw
+    for (const s of r.hosts.servers) expect(s.service.utilization).toBeGreaterThan(0.6); // busy through the 20 ms of arrivals, idle in the 10 ms drain
+  });
+});
+
+describe("on every board", () => {
+  for (const board of BOARDS) {
+    it(`${board}: TCP segments arrive in order, no frame is lost at moderate load, and every frame is accounted for`, () => {
+      const r = hostsRun(board, { transport: { ...FAST, rtoUs: 50_000 }, arrivals: { kind: "open", process: "poisson", rate: { outboundMbps: 60 } } }, { durationPs: 20 * MS, drainPs: 20 * MS });
+      expect(r.hosts.clients.outOfOrder).toBe(0);
+      expect(r.frames.droppedTotal).toBe(0);
+      expect(r.frames.balanced).toBe(true);
+      expect(outcomes(r).completed).toBe(outcomes(r).started);
+    });
+  }
+});
+
+describe("conservation across all hosts (property)", () => {
+  it("injected = received by hosts + consumed by the switch + dropped + in flight, under failures and overload", () => {
+    fc.assert(fc.property(fc.constantFrom(...BOARDS), fc.integer({ min: 1, max: 1000 }), fc.double({ min: 20, max: 900, noNaN: true }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 9 }), fc.boolean(), (board, seed, mbps, victim, at, router) => {
+      const r = hostsRun(board, { transport: FAST, server: { backlog: 4 }, arrivals: { kind: "open", process: "poisson", rate: { outboundMbps: mbps } } }, {
+        seed, durationPs: 10 * MS,
+        script: (ctx) => ctx.at(at * MS, () => (router ? ctx.hosts.failRouter(victim, "link") : ctx.hosts.failServer(victim, "silent"))),
+      });
+      const f = r.frames;
+      expect(f.injected).toBe(f.received + f.consumedBySwitch + f.droppedTotal + f.inFlight);
+    }), { numRuns: 8 });
+  });
+});
+
+describe("determinism", () => {
+  it("same seed, same record (but wall time); another seed, another run", () => {
+    const strip = (r: any) => JSON.stringify({ ...r, wallSeconds: 0 });
+    const a = hostsRun("5C", { transport: FAST }, { seed: 7, durationPs: 10 * MS });
+    const b = hostsRun("5C", { transport: FAST }, { seed: 7, durationPs: 10 * MS });
+    const c = hostsRun("5C", { transport: FAST }, { seed: 8, durationPs: 10 * MS });
+    expect(strip(a)).toBe(strip(b));
+    expect(strip(a)).not.toBe(strip(c));
+  });
+});
