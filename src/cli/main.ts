@@ -16,7 +16,8 @@ import { getScenario, listScenarios, type RunOptions, type RunRecord, type Scena
 import { formatTick } from "../sim/time.ts";
 import { UsageError } from "./errors.ts";
 import { parseDurationFlag, parseLoad, parseSeed } from "./options.ts";
-import { printBoardTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
+import { printBoardTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
+import { HostsInputError } from "../hosts/config.ts";
 import { toCsv } from "./csv.ts";
 import { startProgress } from "./progress.ts";
 import { runPoints } from "../parallel/pool.ts";
@@ -40,6 +41,9 @@ interface RunFlags {
   shard?: string;
   loads?: string;
   pcap?: string;
+  hosts?: string;
+  replay?: string;
+  flows?: string;
   quiet?: boolean;
   boards?: string;
   board?: string;
@@ -99,13 +103,14 @@ async function runScenario(name: string, o: RunFlags): Promise<void> {
   const opts: RunOptions = {
     seed: o.seed, durationPs: o.duration ?? scenario.defaultDurationPs, load: o.load,
     ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}), ...(o.vcd !== undefined ? { vcdPath: o.vcd } : {}), ...(boards ? { boards } : {}), ...(o.workload !== undefined ? { workload: o.workload } : {}),
+    ...(o.hosts !== undefined ? { hostsFile: o.hosts } : {}), ...(o.replay !== undefined ? { replay: o.replay } : {}), ...(o.flows !== undefined ? { flowsCsv: o.flows } : {}),
   };
   let records: RunRecord[];
   const stop = startProgress(!!o.quiet);
   try {
     records = await scenario.run(opts);
   } catch (e) {
-    if (e instanceof BoardLoadError) throw new UsageError(e.message);
+    if (e instanceof BoardLoadError || e instanceof HostsInputError) throw new UsageError(e.message);
     throw e;
   } finally {
     stop();
@@ -135,7 +140,8 @@ async function emit(records: RunRecord[], o: RunFlags): Promise<void> {
     }
   }
   if (o.quiet || o.json === "-" || o.csv === "-") return;
-  if (records.length > 0 && "dropRate" in records[0]!) printSweepTable(records);
+  if (records.length > 0 && "hosts" in records[0]!) printHostsTable(records);
+  else if (records.length > 0 && "dropRate" in records[0]!) printSweepTable(records);
   else if (records.length > 0 && "saturation" in records[0]!) printSaturationTable(records);
   else if (records.length > 0 && "board" in records[0]!) printBoardTable(records);
   else for (const r of records) printRun(r);
@@ -206,6 +212,9 @@ export function buildProgram(): Command {
     .option("--board <b>", "a board preset or board file (same as --boards with one)")
     .option("--boards <list>", "comma-separated board presets or board files, for scenarios that run boards")
     .option("--workload <w>", "named workload for board scenarios: mixed, inbound-heavy, outbound-heavy")
+    .option("--hosts <file>", "hosts scenario: a hosts configuration (JSON, see docs/hosts.md)")
+    .option("--replay <pcap>", "hosts scenario: replay this capture on the clients' side instead of generated flows")
+    .option("--flows <csv>", "hosts scenario: write one line per flow (with several boards, the board's name is inserted before .csv)")
     .action((name: string, o: RunFlags) => runScenario(name, o));
 
   commonOptions(program.command("compare").description("compare boards on the same workload: a table, a row per board"))

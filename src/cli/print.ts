@@ -49,6 +49,40 @@ export function printBoardTable(runs: RunRecord[]): void {
   console.log(chalk.dim(`offered: ${get(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${get(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
 }
 
+/** The hosts table: per board, what the clients and servers saw. */
+export function printHostsTable(runs: RunRecord[]): void {
+  type K = { started: number; completed: number; timeout: number; reset: number; completionUs: { count: number; p50: number; p99: number } };
+  const kinds = (r: RunRecord) => Object.values((r["hosts"] as { flows: { byKind: Record<string, K> } }).flows.byKind);
+  const sum = (r: RunRecord, f: (k: K) => number) => kinds(r).reduce((s, k) => s + f(k), 0);
+  const get = (r: RunRecord, path: string): number => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], r) as number;
+  const web = (r: RunRecord) => (r["hosts"] as { flows: { byKind: Record<string, K> } }).flows.byKind["web"];
+  const cols: [string, (r: RunRecord) => string][] = [
+    ["board", (r) => String(r["board"])],
+    ["in Mb/s", (r) => get(r, "delivered.inboundMbps").toFixed(1)],
+    ["out Mb/s", (r) => get(r, "delivered.outboundMbps").toFixed(1)],
+    ["flows", (r) => String(sum(r, (k) => k.started))],
+    ["done %", (r) => ((100 * sum(r, (k) => k.completed)) / Math.max(1, sum(r, (k) => k.started))).toFixed(1)],
+    ["timeouts", (r) => String(sum(r, (k) => k.timeout))],
+    ["resets", (r) => String(sum(r, (k) => k.reset))],
+    ["web p50 ms", (r) => (web(r) ? (web(r)!.completionUs.p50 / 1000).toFixed(2) : "-")],
+    ["web p99 ms", (r) => (web(r) ? (web(r)!.completionUs.p99 / 1000).toFixed(2) : "-")],
+    ["p99 in us", (r) => get(r, "hosts.latencyUs.inbound.p99").toFixed(0)],
+    ["p99 out us", (r) => get(r, "hosts.latencyUs.outbound.p99").toFixed(0)],
+    ["CPU %", (r) => (100 * get(r, "cpu.utilization")).toFixed(1)],
+    ["drops", (r) => String(get(r, "frames.droppedTotal"))],
+    ["bottleneck (util %)", (r) => `${(r["bottleneck"] as { resource: string }).resource} (${(100 * get(r, "bottleneck.utilization")).toFixed(1)})`],
+  ];
+  const cells = runs.map((r) => cols.map(([, f]) => f(r)));
+  const widths = cols.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (vals: string[]) => vals.map((v, i) => (i === 0 || i === vals.length - 1 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join("  ");
+  const r0 = runs[0]!;
+  console.log(chalk.bold(`${r0.scenario}`) + chalk.dim(`  seed ${r0.seed}, ${fmt(r0.simulatedSeconds * 1000, 1)} ms simulated per board`));
+  console.log(chalk.bold(line(cols.map(([h]) => h))));
+  for (const c of cells) console.log(line(c));
+  const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
+  console.log(chalk.dim(`offered: ${get(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${get(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
+}
+
 /** The saturation table: simulated saturation beside the analytic bound. */
 export function printSaturationTable(runs: RunRecord[]): void {
   type Sat = { load: number; offeredMbps: number; deliveredMbps: number; boundMbps: number; boundResource: string };

@@ -87,6 +87,11 @@ export const HostsSchema = z.strictObject({
   }).optional(),
 });
 
+/** A hosts configuration, size file or replay input the user got wrong (one line). */
+export class HostsInputError extends Error {
+  override name = "HostsInputError";
+}
+
 export type HostsConfig = z.output<typeof HostsSchema>;
 export type HostsInput = z.input<typeof HostsSchema>;
 

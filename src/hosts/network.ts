@@ -14,7 +14,7 @@ import type { Simulator } from "../sim/simulator.ts";
 import { SEC } from "../sim/time.ts";
 import { LatencyHistogram } from "../sim/stats/latency-histogram.ts";
 import { ClientPopulation, CLIENT_NET } from "./clients.ts";
-import type { HostsConfig } from "./config.ts";
+import { HostsInputError, type HostsConfig } from "./config.ts";
 import { DropLedger } from "./drop-ledger.ts";
 import { FlowLog } from "./flow-log.ts";
 import { FlowKind, KIND_COUNT, KIND_NAMES, planFixed, planRequest, planResponse, requestBytes } from "./kinds.ts";
@@ -83,11 +83,14 @@ export class HostNetwork {
   /** One-way latency of client-to-server frames, all servers. */
   readonly latencyIn = new LatencyHistogram();
 
-  constructor(private readonly sim: Simulator, pool: FramePool, board: Board, readonly cfg: HostsConfig, readonly addr: HostAddresses, readonly stopPs: number) {
+  /**
+   * @param rateScale multiplies the open-loop rate (the CLI's --load)
+   */
+  constructor(private readonly sim: Simulator, pool: FramePool, board: Board, readonly cfg: HostsConfig, readonly addr: HostAddresses, readonly stopPs: number, rateScale = 1) {
     const us = 1e6;
     const req = sizeDistribution(cfg.request, "request"), resp = sizeDistribution(cfg.response, "response");
-    if (!req.ok) throw new RangeError(req.error);
-    if (!resp.ok) throw new RangeError(resp.error);
+    if (!req.ok) throw new HostsInputError(req.error);
+    if (!resp.ok) throw new HostsInputError(resp.error);
     this.request = req.value;
     this.response = resp.value;
     this.mix = Float64Array.from(KIND_NAMES.map((k) => cfg.mix[k]));
@@ -122,11 +125,11 @@ export class HostNetwork {
     const a = cfg.arrivals;
     const e = this.expectation;
     this.flowRate = a.kind !== "open" ? 0
-      : "flowsPerSec" in a.rate ? a.rate.flowsPerSec
+      : ("flowsPerSec" in a.rate ? a.rate.flowsPerSec
       : "inboundMbps" in a.rate ? (a.rate.inboundMbps * 1e6) / 8 / e.inBytes
       : "outboundMbps" in a.rate ? (a.rate.outboundMbps * 1e6) / 8 / e.outBytes
       : "inboundPps" in a.rate ? a.rate.inboundPps / e.inFrames
-      : a.rate.outboundPps / e.outFrames;
+      : a.rate.outboundPps / e.outFrames) * rateScale;
     this.replay = cfg.replay ? new PcapReplay(sim, pool, cfg.replay, addr.vips, this.routers, addr.routers.map((r) => r.mac), this.ledger) : undefined;
     // boot: routers resolve the virtual IPs, servers their gateway; traffic starts at startUs
     sim.schedule(sim.event("hosts.boot", () => {

@@ -16,11 +16,12 @@ import { MIN_FRAME } from "../net/write.ts";
 import { Priority } from "../sim/priority.ts";
 import type { SimEvent } from "../sim/event.ts";
 import type { Simulator } from "../sim/simulator.ts";
+import { HostsInputError } from "./config.ts";
 import type { DropLedger } from "./drop-ledger.ts";
 import { DIR_IN } from "./endpoint.ts";
 import type { RouterHost } from "./router.ts";
 
-export class ReplayError extends Error {
+export class ReplayError extends HostsInputError {
   override name = "ReplayError";
 }
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import type { Board } from "../hw/boards/board.ts";
 import type { FlowSwitch } from "../firmware/flow-switch.ts";
-import { parseHostsConfig, type HostsConfig, type HostsInput } from "../hosts/config.ts";
+import { HostsInputError, parseHostsConfig, type HostsConfig, type HostsInput } from "../hosts/config.ts";
 import { HostNetwork } from "../hosts/network.ts";
 import { PcapWriter } from "../net/pcap.ts";
 import { ipv4 } from "../net/ipv4-addr.ts";
@@ -50,14 +50,14 @@ export interface HostsRunOptions extends SettingOptions {
 export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Record<string, unknown> {
   const wall0 = performance.now();
   const parsed = parseHostsConfig(o.hosts ?? {});
-  if (!parsed.ok) throw new RangeError(parsed.error);
+  if (!parsed.ok) throw new HostsInputError(parsed.error);
   const cfg = o.flowsCsv ? { ...parsed.value, keepFlowRecords: true } : parsed.value;
   // health checks every 10 ms with a 5 ms timeout unless given: in-band probes wait behind a
   // server's response bursts (64 full frames queued at 100 Mb/s are 7.9 ms)
   const { sim, pool, board, routers, servers, vips, fw, natFw } = buildSetting(spec, { ...o, healthIntervalPs: o.healthIntervalPs ?? 10e9, healthTimeoutPs: o.healthTimeoutPs ?? 5e9 });
   const switchIp = fw.config.switchIp;
   const drain = o.drainPs ?? 0;
-  const hosts = new HostNetwork(sim, pool, board, cfg, { vips, subnet: ipv4("192.0.2.0"), prefix: 24, switchIp, routers, servers }, o.durationPs);
+  const hosts = new HostNetwork(sim, pool, board, cfg, { vips, subnet: ipv4("192.0.2.0"), prefix: 24, switchIp, routers, servers }, o.durationPs, o.load ?? 1);
   const ctx: HostsScriptContext = { sim, board, fw, hosts, report: {}, at: (t, fn) => sim.schedule(sim.event("script", fn, Priority.State), t) };
   o.script?.(ctx);
   const pcaps: PcapWriter[] = [];

@@ -3,6 +3,7 @@ import { registerScenario } from "./registry.ts";
 import { asymmetricWeb, availabilityCluster, ipsecAndUdp, multiCluster, routerFailover, routerPool, serverFailover, vsNat } from "./claims.ts";
 import { compareBoardsScenario, saturateScenario } from "./compare-boards.ts";
 import { demoLink } from "./demo-link.ts";
+import { hostsScenario } from "./hosts.ts";
 
 registerScenario(compareBoardsScenario);
 registerScenario(routerPool);
@@ -15,5 +16,6 @@ registerScenario(ipsecAndUdp);
 registerScenario(multiCluster);
 registerScenario(saturateScenario);
 registerScenario(demoLink);
+registerScenario(hostsScenario);
 
 export { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "./registry.ts";

@@ -19,6 +19,10 @@ export interface RunOptions {
   boards?: string[];
   /** Named workload (src/scenarios/workloads.ts) for board scenarios. */
   workload?: string;
+  /** The hosts scenario: a hosts configuration file, a pcap to replay, a per-flow CSV to write. */
+  hostsFile?: string;
+  replay?: string;
+  flowsCsv?: string;
 }
 
 export interface ScenarioInfo {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,12 +55,28 @@ describe("flowsim CLI", () => {
       ["sweep", "--board", "5A", "--loads", "3:1:1"],
       ["sweep", "--loads", "1:2:1"],
       ["compare", "--duration", "1ms", "--csv", "/nonexistent/dir/x.csv"],
+      ["run", "hosts", "--board", "5F", "--duration", "1ms", "--hosts", "/nonexistent/hosts.json"],
+      ["run", "hosts", "--board", "5F", "--duration", "1ms", "--hosts", "package.json"],
+      ["run", "hosts", "--board", "5F", "--duration", "1ms", "--replay", "package.json"],
     ]) {
       const r = sim(...args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.err.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.err).not.toMatch(/\bat .*\.ts:\d+/);
     }
+  });
+
+  it("the hosts scenario runs a user's hosts file and writes a line per flow", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flowsim-hosts-cli-"));
+    const cfg = join(dir, "hosts.json"), csv = join(dir, "flows.csv");
+    writeFileSync(cfg, JSON.stringify({ mix: { web: 1, dns: 1, radius: 0, esp: 0 }, arrivals: { kind: "open", rate: { flowsPerSec: 2000 } } }));
+    const r = sim("run", "hosts", "--board", "5F", "--duration", "10ms", "--hosts", cfg, "--flows", csv, "--json", "-");
+    expect(r.code, r.err).toBe(0);
+    const run = JSON.parse(r.out).runs[0];
+    expect(Object.keys(run.hosts.flows.byKind).sort()).toEqual(["dns", "web"]);
+    const lines = readFileSync(csv, "utf8").trim().split("\n");
+    expect(lines[0]).toBe("flow,kind,client,start_us,completion_us,end_us,outcome,frames_in,bytes_in,frames_out,bytes_out");
+    expect(lines.length - 1).toBe(run.hosts.flows.started);
   });
 
   it("a run writes identical JSON for the same seed (apart from wall time), and a pcap that reads back", () => {

@@ -68,7 +68,7 @@ describe("ARP caches", () => {
       durationPs: 40 * MS,
       script: (ctx) => {
         // watch what the switch tells each server about its gateway
-        ctx.hosts.servers.forEach((s, i) => {
+        ctx.hosts.servers.forEach((_s, i) => {
           const ch = ctx.board.portOut(ctx.hosts.addr.servers[i]!.port), host = ch.receiver;
           ch.receiver = (h) => {
             const b = ctx.board.pool.bytes(h);
