@@ -20,13 +20,15 @@ export const ServerSchema = z.strictObject({
 });
 
 export const HealthSchema = z.strictObject({
-  /** ARP request, ICMP echo or TCP connect (SYN, expecting SYN-ACK). */
-  kind: z.enum(["arp", "icmp", "tcp"]).default("arp"),
+  /** ARP request, ICMP echo, TCP connect (SYN, expecting SYN-ACK), or a query to the server's load agent (UDP, answered with its load figure). */
+  kind: z.enum(["arp", "icmp", "tcp", "load"]).default("arp"),
   intervalPs: z.number().int().positive().default(100_000_000), // 100 us of simulated time (short runs)
   timeoutPs: z.number().int().positive().default(50_000_000),
   rise: z.number().int().min(1).default(2),
   fall: z.number().int().min(1).default(3),
   tcpPort: z.number().int().min(1).max(65535).default(80),
+  /** UDP port of the servers' load agent (kind "load"; assumption: no standard port). */
+  loadPort: z.number().int().min(1).max(65535).default(7011),
 });
 
 export const ClusterSchema = z.strictObject({

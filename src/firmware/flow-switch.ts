@@ -47,6 +47,7 @@ interface Server {
   role: AvailabilityRole;
   active: number; // flows in the table
   load: number; // last measured workload (optimal-workload policy)
+  loadReported: boolean; // a load agent has answered (else the workload is the active flow count)
   changedAt: number; // when its health state last changed (ps)
   stats: { packets: number; bytes: number; flows: number };
   health?: Actor<typeof healthMachine>;
@@ -120,7 +121,7 @@ export class FlowSwitch implements BoardFirmware {
       const servers: Server[] = c.servers.map((s, i) => ({
         name: s.name, mac: s.mac, port: s.port, weight: s.weight, state: "up", draining: false,
         role: c.mode === "availability" ? (i === 0 ? "primary" : "secondary-operational") : "secondary-operational",
-        active: 0, load: 0, changedAt: 0, stats: { packets: 0, bytes: 0, flows: 0 }, probeOutstanding: false,
+        active: 0, load: 0, loadReported: false, changedAt: 0, stats: { packets: 0, bytes: 0, flows: 0 }, probeOutstanding: false,
       }));
       const cl: Cluster = {
         index, name: c.name, vip: c.vip, vmac: c.vmac, mode: c.mode, policy: c.policy, servers, maglev: new Int16Array(0), rr: 0,
@@ -181,7 +182,7 @@ export class FlowSwitch implements BoardFirmware {
       }
       const tick: SimEvent = board.sim.event(`fw.${c.name}.probe`, () => {
         board.runOnCpu((trace) => {
-          for (const s of c.servers) this.probe(trace, s.port, s.mac, c.vmac, c.vip, s, hc.timeoutPs, hc.kind, hc.tcpPort);
+          for (const s of c.servers) this.probe(trace, s.port, s.mac, c.vmac, c.vip, s, hc.timeoutPs, hc.kind, hc.kind === "load" ? hc.loadPort : hc.tcpPort);
         });
         board.sim.scheduleIn(tick, hc.intervalPs);
       }, Priority.Timer);
@@ -223,7 +224,7 @@ export class FlowSwitch implements BoardFirmware {
   }
 
   /** Sends one ARP probe ("who has `ip`?", unicast, sender IP 0 as RFC 5227) and arms its timeout. */
-  private probe(trace: CostTrace, port: number, targetMac: number, fromMac: number, ip: number, who: { probeTimeout?: SimEvent; probeOutstanding: boolean }, timeoutPs: number, kind: "arp" | "icmp" | "tcp" = "arp", tcpPort = 80): void {
+  private probe(trace: CostTrace, port: number, targetMac: number, fromMac: number, ip: number, who: { probeTimeout?: SimEvent; probeOutstanding: boolean }, timeoutPs: number, kind: "arp" | "icmp" | "tcp" | "load" = "arp", tcpPort = 80): void {
     const b = this.board!;
     trace.op("healthProbe");
     if (who.probeOutstanding) return; // the previous probe is still waiting for its answer
@@ -233,14 +234,15 @@ export class FlowSwitch implements BoardFirmware {
       if (h === NO_FRAME) return;
       b.pool.setLength(h, writeArpFrame(b.pool.bytes(h), ArpOp.Request, targetMac, fromMac, 0, 0, ip));
     } else {
-      // ICMP echo request, or a TCP SYN to the service port, from the switch's own address
+      // ICMP echo request, a TCP SYN to the service port, or a load query to the load agent, from the switch's own address
       const payload: Ipv4Payload = kind === "icmp"
         ? { kind: "icmp", icmp: { type: 8, code: 0, rest: ((this.probeSeq & 0xffff) << 16) | 1, data: new Uint8Array(8) } }
+        : kind === "load" ? { kind: "udp", udp: { srcPort: 40000 + (this.probeSeq % 20000), dstPort: tcpPort, payload: new Uint8Array(4) } }
         : { kind: "tcp", tcp: { srcPort: 40000 + (this.probeSeq % 20000), dstPort: tcpPort, seq: this.probeSeq, ack: 0, flags: TcpFlag.SYN, window: 1024, urgent: 0, options: new Uint8Array(0), payload: new Uint8Array(0) } };
       this.probeSeq++;
       h = b.pool.allocFrom(encodeFrame({
         dst: targetMac as Mac, src: fromMac as Mac, etherType: 0x0800,
-        payload: { kind: "ipv4", ipv4: { dscp: 0, ecn: 0, id: this.probeSeq & 0xffff, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: 64, protocol: kind === "icmp" ? IpProto.ICMP : IpProto.TCP, src: this.config.switchIp as Ipv4, dst: ip as Ipv4, options: new Uint8Array(0), payload } },
+        payload: { kind: "ipv4", ipv4: { dscp: 0, ecn: 0, id: this.probeSeq & 0xffff, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: 64, protocol: kind === "icmp" ? IpProto.ICMP : kind === "load" ? IpProto.UDP : IpProto.TCP, src: this.config.switchIp as Ipv4, dst: ip as Ipv4, options: new Uint8Array(0), payload } },
       }));
       if (h === NO_FRAME) return;
     }
@@ -289,6 +291,12 @@ export class FlowSwitch implements BoardFirmware {
     if (cl && p.ipDst === this.config.switchIp && this.serverMacs.has(p.src)) {
       // a server answering an ICMP-echo or TCP-connect probe (echo reply, or SYN+ACK)
       if ((p.ipProto === IpProto.ICMP && p.icmpType === 0) || (p.ipProto === IpProto.TCP && (p.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK))) this.probeAnswered(p.src);
+      else if (p.ipProto === IpProto.UDP && p.l4Offset + 12 <= len) {
+        // the load agent's answer: the server's load figure in thousandths
+        const o = p.l4Offset + 8, v = ((buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!) >>> 0;
+        for (const s of cl.servers) if (s.mac === p.src) (s.load = v / 1000), (s.loadReported = true);
+        this.probeAnswered(p.src);
+      }
       return Verdict.Consumed;
     }
     if (cl) return this.inbound(cl, buf, len, cost);
@@ -540,11 +548,13 @@ export class FlowSwitch implements BoardFirmware {
    * flows over its weight) and direct new flows to the one with the optimal (lowest) workload.
    */
   balanceRound(cl: Cluster): void {
-    let best = -1, bestLoad = Infinity;
+    let best = -1, bestLoad = Infinity, bestActive = Infinity;
     cl.servers.forEach((s, i) => {
       if (!this.eligible(s)) return;
-      const load = s.load > 0 ? s.load / s.weight : s.active / s.weight;
-      if (load < bestLoad) (best = i), (bestLoad = load);
+      const active = s.active / s.weight;
+      const load = s.loadReported ? s.load / s.weight : active;
+      // equal workloads (idle servers all report 0): the one with fewer active flows
+      if (load < bestLoad || (load === bestLoad && active < bestActive)) (best = i), (bestLoad = load), (bestActive = active);
     });
     cl.optimal = best;
   }
@@ -645,7 +655,7 @@ export class FlowSwitch implements BoardFirmware {
     const s: Server = {
       name: srv.name, mac: srv.mac, port: srv.port, weight: srv.weight ?? 1, state: "up", draining: false,
       role: cl.mode === "availability" && !cl.servers.some((x) => x.role === "primary") ? "primary" : "secondary-operational",
-      active: 0, load: 0, changedAt: this.now(), stats: { packets: 0, bytes: 0, flows: 0 }, probeOutstanding: false,
+      active: 0, load: 0, loadReported: false, changedAt: this.now(), stats: { packets: 0, bytes: 0, flows: 0 }, probeOutstanding: false,
     };
     cl.servers.push(s);
     cl.wrrCredit = Float64Array.from({ length: cl.servers.length }, (_, i) => cl.wrrCredit[i] ?? 0);
@@ -726,7 +736,7 @@ export class FlowSwitch implements BoardFirmware {
       clusters: Object.fromEntries(this.clusters.map((c) => [c.name, {
         ...c.stats, dropsByCause: { ...c.dropsByCause },
         servers: Object.fromEntries(c.servers.map((s) => [s.name, {
-          state: s.state, changedAtUs: s.changedAt / 1e6, role: s.role, draining: s.draining, activeFlows: s.active, ...s.stats,
+          state: s.state, changedAtUs: s.changedAt / 1e6, role: s.role, draining: s.draining, activeFlows: s.active, ...(s.loadReported ? { load: s.load } : {}), ...s.stats,
           // in: frames the switch sent it (all, from its port); out: frames it sent (outbound never reaches the firmware)
           port: this.board?.portCounters(s.port),
         }])),

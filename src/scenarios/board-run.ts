@@ -67,7 +67,7 @@ export interface BoardRunOptions {
   /** "flow-switch" (default) or the prior-art "nat" balancer of Fig 1 (servers get private IPs). */
   firmware?: "flow-switch" | "nat";
   /** Health probe kind for the cluster's servers (routers are always probed by ARP). */
-  healthKind?: "arp" | "icmp" | "tcp";
+  healthKind?: "arp" | "icmp" | "tcp" | "load";
   seed: number;
   durationPs: number;
   load: number;

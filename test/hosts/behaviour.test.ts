@@ -145,3 +145,24 @@ describe("determinism", () => {
     expect(strip(a)).not.toBe(strip(c));
   });
 });
+
+describe("the load agent", () => {
+  it("the switch probes each server's load figure (health kind load) and its optimal-workload routine spreads flows by it", () => {
+    let states: string[] = [], peak = 0, reported = false;
+    const servers = (ctx: any) => Object.values((ctx.fw.read().clusters as any).web.servers) as any[];
+    const r = hostsRun("5C", { transport: FAST, server: { workers: 2 }, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 1000 } } }, {
+      durationPs: 30 * MS, healthKind: "load", policy: "optimal-workload", healthIntervalPs: 1 * MS, healthTimeoutPs: 5 * MS,
+      script: (ctx) => {
+        for (let t = 1; t < 30; t++) ctx.at(t * MS + 0.5 * MS, () => {
+          for (const s of servers(ctx)) if (typeof s.load === "number") (reported = true), (peak = Math.max(peak, s.load));
+        });
+      },
+      finish: (ctx) => (states = servers(ctx).map((s) => s.state)),
+    });
+    expect(states).toEqual(["up", "up", "up", "up"]); // the answers are the health check
+    expect(reported).toBe(true);
+    expect(peak).toBeGreaterThan(0); // busy servers said so
+    expect(r.hosts.servers.every((s: any) => s.probesAnswered > 10)).toBe(true);
+    expect(r.hosts.servers.every((s: any) => s.service.served > 0)).toBe(true);
+  });
+});
