@@ -21,7 +21,7 @@ import type { DropLedger } from "./drop-ledger.ts";
 import { DIR_IN, DIR_OUT, Endpoint, type TransportParams } from "./endpoint.ts";
 import type { FlowLog } from "./flow-log.ts";
 import { Outcome } from "./flow-log.ts";
-import { FlowKind, KIND_PORT, requestBytes } from "./kinds.ts";
+import { FlowKind, KIND_PORT, requestBytes, responseBytes } from "./kinds.ts";
 
 export const CLIENT_NET = 0xc612_0000; // 198.18.0.0/15
 export const CLIENT_MAC_BASE = 0x0600_0000_0000;
@@ -113,7 +113,7 @@ export class ClientPopulation extends Endpoint {
     t.peerPort[c] = KIND_PORT[kind];
     t.localPort[c] = port;
     t.sndLen[c] = requestBytes(kind, q);
-    t.rcvLen[c] = kind === FlowKind.Ping ? t.sndLen[c]! : r;
+    t.rcvLen[c] = kind === FlowKind.Ping ? t.sndLen[c]! : responseBytes(kind, r);
     t.txSpi[c] = (rxSpi - 0x4000_0000) >>> 0; // the client-to-server SA: 0x1000_0000 + serial
     t.rxSpi[c] = rxSpi;
     t.iss[c] = isnFor(ip, port, vip);

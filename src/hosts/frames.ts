@@ -5,6 +5,7 @@
  * and sequence number, so they are opaque on the wire; the receiving host decrypts the header.
  */
 import { APP_HEADER, FlowKind, writeAppHeader } from "./kinds.ts";
+import { writeDns, writeRadius } from "./dns-radius.ts";
 import { PAYLOAD_OFFSET, writeEsp, writeIcmpEcho, writeIpipUdp, writeTcp, writeUdp } from "../net/write.ts";
 
 export interface FrameAddr {
@@ -58,6 +59,12 @@ export function writeFlowFrame(b: Uint8Array, kind: FlowKind, a: FrameAddr, off:
     case FlowKind.Ping:
       fillMessage(b, PAYLOAD_OFFSET.icmp, 0, len, -1, 0);
       return writeIcmpEcho(b, a.dstMac, a.srcMac, a.srcIp, a.dstIp, icmpType, icmpType === 8 ? a.srcPort : a.dstPort, 1, len, id);
+    case FlowKind.Dns:
+      writeDns(b, PAYLOAD_OFFSET.udp, len, reqLen >= 0 ? a.srcPort : a.dstPort, reqLen, respLen);
+      return writeUdp(b, a.dstMac, a.srcMac, a.srcIp, a.dstIp, a.srcPort, a.dstPort, len, id);
+    case FlowKind.Radius:
+      writeRadius(b, PAYLOAD_OFFSET.udp, len, reqLen >= 0 ? a.srcPort : a.dstPort, reqLen, respLen);
+      return writeUdp(b, a.dstMac, a.srcMac, a.srcIp, a.dstIp, a.srcPort, a.dstPort, len, id);
     default:
       fillMessage(b, PAYLOAD_OFFSET.udp, off, len, reqLen, respLen);
       return writeUdp(b, a.dstMac, a.srcMac, a.srcIp, a.dstIp, a.srcPort, a.dstPort, len, id);

@@ -45,10 +45,36 @@ export function readAppHeader(b: Uint8Array, o: number, avail: number, out: Int3
   return w & 0xff_ffff;
 }
 
-/** Request bytes on the wire for a drawn request size (at least the header; ping carries no header). */
+/** Request bytes on the wire for a drawn request size: at least the header (ping carries none); DNS and RADIUS messages are one datagram of their format (dns-radius.ts). */
 export function requestBytes(kind: FlowKind, drawn: number): number {
-  return kind === FlowKind.Ping ? Math.min(drawn, MAX_PAYLOAD.icmp) : Math.max(APP_HEADER, drawn);
+  switch (kind) {
+    case FlowKind.Ping:
+      return Math.min(drawn, MAX_PAYLOAD.icmp);
+    case FlowKind.Dns:
+      return Math.min(MAX_PAYLOAD.udp, Math.max(60, drawn));
+    case FlowKind.Radius:
+      return Math.min(MAX_PAYLOAD.udp, Math.max(45, drawn));
+    default:
+      return Math.max(APP_HEADER, drawn);
+  }
 }
+
+/** Response bytes for a drawn response size (DNS and RADIUS: one datagram of their format; ping mirrors the request). */
+export function responseBytes(kind: FlowKind, drawn: number): number {
+  switch (kind) {
+    case FlowKind.Dns:
+      return Math.min(MAX_PAYLOAD.udp, Math.max(48, drawn));
+    case FlowKind.Radius: {
+      const r = Math.min(MAX_PAYLOAD.udp, Math.max(20, drawn));
+      return r > 20 && r < 28 ? 28 : r;
+    }
+    default:
+      return drawn;
+  }
+}
+
+/** Where the application header starts in a request message of each kind. */
+export const APP_OFFSET = [0, 48, 37, 0, 0, 0] as const;
 
 /** Application payload of one frame of each kind: what is left of the IP MTU. */
 export function maxPayload(kind: FlowKind): number {
@@ -116,8 +142,9 @@ export function planRequest(kind: FlowKind, q: number): PlanPart {
 }
 
 /** The part that depends on the response size. */
-export function planResponse(kind: FlowKind, r: number): PlanPart {
+export function planResponse(kind: FlowKind, drawn: number): PlanPart {
   if (kind === FlowKind.Ping) return { inFrames: 0, inBytes: 0, outFrames: 0, outBytes: 0 };
+  const r = responseBytes(kind, drawn);
   const [f, b] = segments(kind, r, true);
   // TCP: the last response segment carries FIN; the client ACKs the others and answers the last with FIN+ACK
   if (kind === FlowKind.Web) return { inFrames: f, inBytes: f * bare(kind), outFrames: f, outBytes: b };
@@ -128,7 +155,7 @@ export function addPlan(a: PlanPart, b: PlanPart): PlanPart {
   return { inFrames: a.inFrames + b.inFrames, inBytes: a.inBytes + b.inBytes, outFrames: a.outFrames + b.outFrames, outBytes: a.outBytes + b.outBytes };
 }
 
-/** A whole flow's plan. */
+/** A whole flow's plan (q: request bytes on the wire, r: the drawn response size). */
 export function planFlow(kind: FlowKind, q: number, r: number): PlanPart {
   return addPlan(addPlan(planFixed(kind), planRequest(kind, q)), planResponse(kind, r));
 }

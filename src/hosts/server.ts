@@ -26,8 +26,9 @@ import { connKey, espKey, isnFor, KeyClass } from "./conn-table.ts";
 import type { DropLedger } from "./drop-ledger.ts";
 import { DIR_IN, DIR_OUT, Endpoint, type TransportParams } from "./endpoint.ts";
 import { espCrypt } from "./frames.ts";
-import { APP_HEADER, FlowKind, readAppHeader } from "./kinds.ts";
+import { APP_HEADER, APP_OFFSET, FlowKind, readAppHeader, responseBytes } from "./kinds.ts";
 import { ServiceModel, type ServiceParams } from "./service.ts";
+import { NumMap } from "../sim/num-map.ts";
 
 /** UDP port of the load agent the switch can query (assumption: no standard port; LVS's feedbackd-style agents use their own). */
 export const LOAD_AGENT_PORT = 7011;
@@ -60,6 +61,8 @@ export class ServerHost extends Endpoint {
   private readonly parsed = new ParsedFrame();
   private readonly hdrOut = new Int32Array(1);
   private readonly scratch = new Uint8Array(APP_HEADER);
+  /** Outbound ESP SAs' last sequence numbers (the security association database's counters). */
+  private readonly espSeq = new NumMap(256);
   failed: FailureMode | undefined;
   /** Frames received; requests by kind; probes answered; requests without a header; connections lost. */
   received = 0;
@@ -137,7 +140,8 @@ export class ServerHost extends Endpoint {
     t.state[c] = SENDING;
     if (t.kind[c] === FlowKind.Web) return this.pump(c, true);
     this.pump(c, false);
-    t.close(c, this.sim); // datagram servers keep no state once they have answered
+    if (t.kind[c] === FlowKind.Esp) this.espSeq.set(t.txSpi[c]!, t.txSeq[c]!);
+    t.close(c, this.sim); // datagram servers keep no state once they have answered (but an SA's sequence number)
   }
 
   fail(mode: FailureMode): void {
@@ -340,7 +344,7 @@ export class ServerHost extends Endpoint {
     if (req < 0) {
       this.unknownRequests++;
       t.rcvLen[c] = thisLen; // no header: this segment is the whole request
-      t.sndLen[c] = this.p.defaultResponseBytes;
+      t.sndLen[c] = responseBytes(t.kind[c]! as FlowKind, this.p.defaultResponseBytes);
     } else {
       t.rcvLen[c] = req;
       t.sndLen[c] = this.hdrOut[0]!;
@@ -369,11 +373,13 @@ export class ServerHost extends Endpoint {
       this.peer(c, sport, dport, onLink);
       t.state[c] = RECEIVING;
       t.txSpi[c] = (spi + 0x4000_0000) >>> 0; // the answering SA (this model's convention: client SPI + 2^30)
+      if (kind === FlowKind.Esp) t.txSeq[c] = Math.max(0, this.espSeq.get(t.txSpi[c]!)); // an SA's sequence numbers go on across its requests
     }
     if (t.state[c] !== RECEIVING) return pool.free(h); // a retransmitted request while it is being served
     if (t.rcvNxt[c] === 0) {
+      const skip = APP_OFFSET[kind];
       if (at < 0) this.header(c, this.scratch, 0, Math.min(APP_HEADER, len), len);
-      else this.header(c, pool.bytes(h), at, len, len);
+      else this.header(c, pool.bytes(h), at + skip, len - skip, len);
     }
     pool.free(h);
     t.rcvNxt[c]! += len;

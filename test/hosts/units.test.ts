@@ -48,8 +48,10 @@ describe("the flow plan", () => {
   });
 
   it("datagram kinds: one frame per MTU's worth each way, at least one; ping mirrors its request", () => {
-    expect(planFlow(FlowKind.Dns, 40, 0)).toEqual({ inFrames: 1, inBytes: 64 + 0 * 4 + (wireBytes(FlowKind.Dns, 40) - 64), outFrames: 1, outBytes: 64 });
-    expect(planFlow(FlowKind.Radius, 3000, 100).inFrames).toBe(3);
+    // DNS: a 60-byte query at least, a 48-byte response at least (their formats), one datagram each
+    expect(planFlow(FlowKind.Dns, requestBytes(FlowKind.Dns, 40), 0)).toEqual({ inFrames: 1, inBytes: 14 + 20 + 8 + 60 + 4, outFrames: 1, outBytes: 14 + 20 + 8 + 48 + 4 });
+    expect(planFlow(FlowKind.Radius, requestBytes(FlowKind.Radius, 3000), 100).inFrames).toBe(1); // RADIUS: one datagram, at most 1472 bytes
+    expect(planFlow(FlowKind.Esp, 3000, 100).inFrames).toBe(3); // ESP: ceil(3000 / 1455)
     expect(planFlow(FlowKind.Ping, 56, 9999)).toEqual({ inFrames: 1, inBytes: 102, outFrames: 1, outBytes: 102 });
     expect(requestBytes(FlowKind.Web, 3)).toBe(8); // the application header needs 8 bytes
   });
@@ -121,5 +123,30 @@ describe("NumMap", () => {
       expect(m.size).toBe(ref.size);
       for (const [k, v] of ref) expect(m.get(k)).toBe(v);
     }), { numRuns: 200 });
+  });
+});
+
+describe("DNS and RADIUS formats", () => {
+  it("put the application header where the servers read it, at every message size", async () => {
+    const { writeDns, writeRadius, DNS_APP_OFFSET, RADIUS_APP_OFFSET } = await import("../../src/hosts/dns-radius.ts");
+    const { APP_OFFSET } = await import("../../src/hosts/kinds.ts");
+    expect([APP_OFFSET[FlowKind.Dns], APP_OFFSET[FlowKind.Radius]]).toEqual([DNS_APP_OFFSET, RADIUS_APP_OFFSET]);
+    const b = new Uint8Array(1600), out = new Int32Array(1);
+    for (let n = requestBytes(FlowKind.Dns, 0); n <= 1472; n += 37) {
+      writeDns(b, 0, n, 7, n, 999);
+      expect(readAppHeader(b, DNS_APP_OFFSET, n - DNS_APP_OFFSET, out)).toBe(n);
+    }
+    for (let n = requestBytes(FlowKind.Radius, 0); n <= 1472; n += 29) {
+      writeRadius(b, 0, n, 7, n, 999);
+      expect(readAppHeader(b, RADIUS_APP_OFFSET, n - RADIUS_APP_OFFSET, out)).toBe(n);
+      // the attributes tile the packet exactly, each 8..255 bytes
+      let p = 20 + 9;
+      while (p < n) {
+        expect(b[p]).toBe(26);
+        expect(b[p + 1]!).toBeGreaterThanOrEqual(8);
+        p += b[p + 1]!;
+      }
+      expect(p).toBe(n);
+    }
   });
 });
