@@ -245,7 +245,7 @@ export class ClientPopulation extends Endpoint {
         if (t.rcvNxt[c]! >= t.rcvLen[c]!) {
           this.log.completed(t.flow[c]!, kind, t.startPs[c]!, now);
           this.end(c, Outcome.Completed);
-        }
+        } else this.sim.scheduleIn(t.timer[c]!, this.params.datagramTimeoutPs); // the answer is coming: wait from its latest datagram
       }
       return pool.free(h);
     }

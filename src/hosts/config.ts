@@ -76,6 +76,8 @@ export const HostsSchema = z.strictObject({
     queueFrames: z.number().int().min(1).default(256),
   }).prefault({}),
   maxFlows: z.number().int().min(1).max(1 << 20).default(16384),
+  /** Each router's and server's transmit queue toward the switch, frames (Linux's default txqueuelen). */
+  hostTxQueueFrames: z.number().int().min(1).max(1 << 16).default(1000),
   /** Keep one record per flow (for --flows-csv). */
   keepFlowRecords: z.boolean().default(false),
   replay: z.strictObject({

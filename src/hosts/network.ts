@@ -116,6 +116,7 @@ export class HostNetwork {
       ...transport, name: s.name, index: i, mac: s.mac, ip: s.ip, gatewayIp: s.gatewayIp, onLink: [addr.switchIp],
       service: { workers: cfg.server.workers, backlog: cfg.server.backlog, serviceTime }, arp, latencyIn: this.latencyIn, maxConnections: cfg.server.maxConnections, defaultResponseBytes: cfg.server.defaultResponseBytes,
     }, board.portIn(s.port), board.portOut(s.port)));
+    for (const h of [...addr.routers, ...addr.servers]) board.portIn(h.port).setQueueFrames(cfg.hostTxQueueFrames);
     this.rngKind = sim.streams.stream("hosts.kind");
     this.rngClient = sim.streams.stream("hosts.client");
     this.rngReq = sim.streams.stream("hosts.request");

@@ -11,9 +11,9 @@ import { FAST, hostsRun, MS, outcomes } from "./harness.ts";
 const BOARDS = ["5A", "5B", "5C", "5D", "5E", "5F"];
 
 describe("a failed server", () => {
-  it("stops answering: it sends nothing and its flows time out at the clients, while the switch moves new flows to the others", () => {
+  it("stops answering: it sends nothing, its clients see timeouts or resets (their flows moved to servers that do not know them), new flows go to the others", () => {
     let sentAtFailure = -1, sentAfter = -1, receivedAtFailure = -1;
-    const r = hostsRun("5E", { transport: FAST, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 1000 } } }, {
+    const r = hostsRun("5E", { transport: FAST, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 3000 } } }, {
       durationPs: 60 * MS, drainPs: 40 * MS, healthIntervalPs: 1 * MS, healthTimeoutPs: 0.5 * MS,
       script: (ctx) => {
         ctx.at(20 * MS, () => {
@@ -164,5 +164,16 @@ describe("the load agent", () => {
     expect(peak).toBeGreaterThan(0); // busy servers said so
     expect(r.hosts.servers.every((s: any) => s.probesAnswered > 10)).toBe(true);
     expect(r.hosts.servers.every((s: any) => s.service.served > 0)).toBe(true);
+  });
+});
+
+describe("several clusters", () => {
+  it("two virtual IPs: clients reach both, each served only by its own servers", () => {
+    const r = hostsRun("5B", { transport: FAST }, { durationPs: 30 * MS, drainPs: 40 * MS, clusters: 2 });
+    const o = outcomes(r);
+    expect(o.completed).toBe(o.started);
+    // servers 0 and 2 carry 192.0.2.10, 1 and 3 carry 192.0.2.11; every one served requests
+    for (const s of r.hosts.servers) expect(s.service.served).toBeGreaterThan(0);
+    expect(r.frames.dropped["server.notForUs"] ?? 0).toBe(0);
   });
 });

@@ -4,8 +4,8 @@ import { runHosts, type HostsRunOptions } from "../../src/scenarios/hosts-run.ts
 
 export const MS = 1e9;
 
-/** Quick timers for short runs: 2 ms RTO, 10 ms response timeout, 2 ms datagram timeout. */
-export const FAST: HostsInput["transport"] = { rtoUs: 2000, responseTimeoutUs: 10_000, datagramTimeoutUs: 2000, maxRetries: 4 };
+/** Quicker timers for short runs: 20 ms RTO, 50 ms response timeout, 2 ms datagram timeout. */
+export const FAST: HostsInput["transport"] = { rtoUs: 20_000, responseTimeoutUs: 50_000, datagramTimeoutUs: 2000, maxRetries: 4 };
 
 export type HostsRecord = ReturnType<typeof runHosts> & { hosts: any; frames: any };
 

@@ -74,7 +74,7 @@ describe("pcap replay", () => {
       return p.value.records.filter((x) => x.data[12] === 8 && x.data[13] === 0).map((x) => `${x.timeNs} ${Buffer.from(x.data).toString("hex")}`);
     };
     const want = ipv4(original), got = ipv4(join(b, "5D-port0-in.pcap"));
-    expect(want.length).toBeGreaterThan(60);
+    expect(want.length).toBeGreaterThan(30);
     expect(got).toEqual(want);
     expect(r.hosts.replay.sent).toBe(want.length);
     expect(r.hosts.replay.skipped.notIpv4).toBeGreaterThan(0); // the routers' ARP in the capture is not replayed

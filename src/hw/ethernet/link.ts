@@ -66,7 +66,7 @@ export class EthernetChannel {
   rxBytes = 0;
   readonly drops: Record<EthernetDropCause, number> = { txQueueFull: 0, linkDown: 0, runt: 0, giant: 0, badFcs: 0 };
 
-  private readonly txq: IntRing;
+  private txq: IntRing;
   private readonly inFlight: IntRing;
   private readonly arrivals: Float64Array;
   private arrivalHead = 0;
@@ -123,6 +123,17 @@ export class EthernetChannel {
     if (!this.txq.push(h)) return this.drop(h, "txQueueFull");
     if (this.transmitting < 0) this.startTx();
     return true;
+  }
+
+  /**
+   * Gives the transmitter a queue of `frames` (a host's own queue, e.g. Linux's txqueuelen of
+   * 1000, where the default models a MAC's descriptor ring). Only while nothing is queued.
+   */
+  setQueueFrames(frames: number): void {
+    if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`${this.name}: queue of ${frames} frames must be a positive integer`);
+    if (this.txq.size > 0) throw new Error(`${this.name}: cannot resize a non-empty transmit queue`);
+    this.txq = new IntRing(frames);
+    this.params.txQueueFrames = frames;
   }
 
   /** Brings the link up or down now. Going down loses everything queued or on the wire. */
