@@ -80,6 +80,14 @@ export const HostsSchema = z.strictObject({
   hostTxQueueFrames: z.number().int().min(1).max(1 << 16).default(1000),
   /** Keep one record per flow (for --flows-csv). */
   keepFlowRecords: z.boolean().default(false),
+  /** Failures and recoveries on a schedule: server or router `index` (0-3), at `atUs`. */
+  schedule: z.array(z.strictObject({
+    atUs: z.number().nonnegative(),
+    action: z.enum(["fail", "recover"]),
+    host: z.enum(["server", "router"]),
+    index: z.number().int().min(0),
+    mode: z.enum(["silent", "link"]).default("silent"),
+  })).default([]),
   replay: z.strictObject({
     file: z.string().min(1),
     /** Multiplies the gaps between the capture's timestamps (0.5: twice as fast). */

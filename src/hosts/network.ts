@@ -137,6 +137,14 @@ export class HostNetwork {
       this.routers.forEach((r) => r.start(addr.vips));
       this.servers.forEach((s) => s.start());
     }, Priority.Default), 1000);
+    cfg.schedule.forEach((e, k) => {
+      const n = e.host === "server" ? this.servers.length : this.routers.length;
+      if (e.index >= n) throw new HostsInputError(`schedule[${k}].index: there are ${n} ${e.host}s (0 to ${n - 1}), got ${e.index}`);
+      sim.schedule(sim.event(`hosts.schedule${k}`, () => {
+        if (e.host === "server") e.action === "fail" ? this.failServer(e.index, e.mode) : this.recoverServer(e.index);
+        else e.action === "fail" ? this.failRouter(e.index, e.mode) : this.recoverRouter(e.index);
+      }, Priority.State), Math.round(e.atUs * us));
+    });
     const start = Math.round(cfg.startUs * us);
     if (a.kind === "open") {
       this.nextAt = start;

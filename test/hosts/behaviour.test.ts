@@ -43,6 +43,13 @@ describe("a failed server", () => {
     expect(r.frames.balanced).toBe(true);
   });
 
+  it("fails and recovers on the configuration's schedule", () => {
+    const r = hostsRun("5F", { transport: FAST, schedule: [{ atUs: 5000, action: "fail", host: "server", index: 3 }, { atUs: 8000, action: "fail", host: "router", index: 2, mode: "link" }, { atUs: 15000, action: "recover", host: "router", index: 2 }] }, { durationPs: 20 * MS });
+    expect(r.hosts.servers[3].failed).toBe("silent");
+    expect(r.hosts.routers[2].failed).toBe(false);
+    expect(() => hostsRun("5F", { schedule: [{ atUs: 1, action: "fail", host: "server", index: 4 }] }, { durationPs: 1 * MS })).toThrow("schedule[0].index: there are 4 servers (0 to 3), got 4");
+  });
+
   it("recovers: after recover() it answers again and serves new flows", () => {
     let servedAtRecovery = 0;
     const r = hostsRun("5F", { transport: FAST }, {
