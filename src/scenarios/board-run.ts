@@ -86,7 +86,7 @@ export const DEFAULT_OUTBOUND_BPS = 60e6;
 export type SettingOptions = Pick<BoardRunOptions, "seed" | "mode" | "policy" | "healthKind" | "healthIntervalPs" | "healthTimeoutPs" | "clusters" | "firmware">;
 
 /**
- * The standard setting of every board run: four routers and four servers on the board's ports
+ * The standard setting of every board run: four routers and four servers on the board's ports (half and half on larger boards)
  * (routers on the circuit cards of 5F), one router pool, the servers split round robin among
  * `clusters` virtual IPs, and the flow switch firmware (or the prior-art NAT balancer) installed.
  */
@@ -96,9 +96,12 @@ export function buildSetting(spec: BoardSpec, o: SettingOptions) {
   const board = new Board(sim, pool, spec);
   // routers on the circuit cards (5F) or the first four ports; servers on the rest
   const ports = Array.from({ length: board.portCount }, (_, p) => p);
-  const routerPorts = board.asics.length > 0 ? ports.filter((p) => board.isCircuitPort(p)) : ports.slice(0, 4);
-  const serverPorts = ports.filter((p) => !routerPorts.includes(p)).slice(0, 4);
-  const routers = routerPorts.slice(0, 4).map((port, i) => ({ name: `r${i}`, port, mac: 0x0200_0000_0100 + i, ip: ipv4("192.0.2.1") + i }));
+  // (a board with more ports, e.g. a 5D variant with eight controllers, gets routers on the first half and servers on the second)
+  const half = Math.max(4, Math.floor(board.portCount / 2));
+  const routerPorts = board.asics.length > 0 ? ports.filter((p) => board.isCircuitPort(p)) : ports.slice(0, half);
+  const serverPorts = ports.filter((p) => !routerPorts.includes(p)).slice(0, half);
+  // router IPs 192.0.2.1-8, then from .101 (clear of the virtual IPs at .10 on)
+  const routers = routerPorts.slice(0, half).map((port, i) => ({ name: `r${i}`, port, mac: 0x0200_0000_0100 + i, ip: ipv4("192.0.2.1") + (i < 8 ? i : 100 + i - 8) }));
   const nat = o.firmware === "nat";
   const nClusters = nat ? 1 : Math.max(1, Math.min(o.clusters ?? 1, serverPorts.length));
   const vips = Array.from({ length: nClusters }, (_, k) => VIP + k);

@@ -91,3 +91,23 @@ describe("PCI as the bottleneck (a 5A variant with a fast CPU and a slow bus)", 
     expect(total(fast)).toBeGreaterThan(total(slow) * 1.2);
   });
 });
+
+describe("5D's claim: transfer rates in excess of 1 Gb/s", () => {
+  // The patent's network card has "several" GT-48002s; the 5D preset has four (8 Fast Ethernet ports,
+  // at most 800 Mb/s out). With twelve (24 ports), the outbound-heavy workload offers about 1.1 Gb/s.
+  const run = (name: string) =>
+    runBoard(boardVariant(name, (b) => {
+      b.cards[0]!.controllers = 12;
+    }), { seed: 5, durationPs: 20 * MS, load: 1, inboundBpsPerRouter: 5e6, outboundBpsPerServer: 90e6 }) as Rec & { delivered: { inboundMbps: number; outboundMbps: number }; resources: Record<string, { utilization: number }> };
+  const d = run("5D"), c = run("5C");
+
+  it("5D with twelve controllers delivers more than 1 Gb/s in aggregate, its buffer memory arbiter under half busy", () => {
+    expect(d.delivered.inboundMbps + d.delivered.outboundMbps).toBeGreaterThan(1000);
+    expect(d.resources["bma"]!.utilization).toBeLessThan(0.5);
+  });
+
+  it("the same ports on 5C's on-board PCI bus keep it over 80 % busy: the bus, not the arbiter, is near its limit", () => {
+    expect(c.resources["pci.onboard"]!.utilization).toBeGreaterThan(0.8);
+    expect(c.resources["pci.onboard"]!.utilization).toBeGreaterThan(2 * d.resources["bma"]!.utilization);
+  });
+});
