@@ -19,6 +19,20 @@ export function runPoint(p: Point): RunRecord {
   return { ...rec, ...(p.scenario === "sweep" ? { dropRate: dropRate(rec) } : {}), point: p.index };
 }
 
+/**
+ * A point's expected cost, for scheduling only (results do not depend on it): a board run's
+ * events grow with simulated time x offered frame rate; a saturation search is a dozen runs.
+ */
+export function pointCost(p: Point): number {
+  if (p.kind === "saturate") return p.durationPs * 12 * 1e8;
+  return p.durationPs * p.load * (p.inboundBpsPerRouter + p.outboundBpsPerServer);
+}
+
+/** Longest first (LPT): the order in which threads take points, so no long point starts last. */
+export function costOrder(points: Point[]): Int32Array {
+  return Int32Array.from(points.map((_, k) => k).sort((a, b) => pointCost(points[b]!) - pointCost(points[a]!) || a - b));
+}
+
 /** The points of shard i of n (1-based): every n-th point, a deterministic share. */
 export function shardOf<T extends { index: number }>(points: T[], shard: { i: number; n: number } | undefined): T[] {
   return shard ? points.filter((p) => p.index % shard.n === shard.i - 1) : points;

@@ -1,11 +1,12 @@
 /**
  * Runs independent points on `workers` threads: this thread and workers - 1 worker threads (each
- * a Node isolate with tsx's loader), all taking the next point from one shared atomic counter.
- * Returns the records in point order, so the output is identical to a serial run (apart from wall
- * time).
+ * a Node isolate with tsx's loader), all taking the next point from one shared atomic counter,
+ * longest expected first (LPT scheduling: a long point started last would leave the other threads
+ * idle). Returns the records in point order, so the output is identical to a serial run (apart from
+ * wall time).
  */
 import { Worker } from "node:worker_threads";
-import { runPoint, type Point } from "./points.ts";
+import { costOrder, runPoint, type Point } from "./points.ts";
 import type { RunRecord } from "../scenarios/registry.ts";
 
 export async function runPoints(points: Point[], workers: number): Promise<RunRecord[]> {
@@ -13,10 +14,11 @@ export async function runPoints(points: Point[], workers: number): Promise<RunRe
   if (workers <= 1 || points.length <= 1) return points.map((p) => runPoint(p));
   const counter = new SharedArrayBuffer(4);
   const next = new Int32Array(counter);
+  const order = costOrder(points);
   const url = new URL("./worker-boot.mjs", import.meta.url); // registers tsx in the thread, then loads worker.ts
   let failure: Error | undefined;
   const threads = Array.from({ length: Math.min(workers, points.length) - 1 }, () => {
-    const w = new Worker(url, { workerData: { points, counter } });
+    const w = new Worker(url, { workerData: { points, counter, order } });
     return new Promise<void>((resolve, reject) => {
       w.on("message", (m: { finished?: boolean; ok?: boolean; k?: number; record?: RunRecord; error?: string }) => {
         if (m.finished) return resolve();
@@ -27,7 +29,8 @@ export async function runPoints(points: Point[], workers: number): Promise<RunRe
     }).finally(() => void w.terminate());
   });
   // this thread works too, yielding between points so worker messages are taken in
-  for (let k = Atomics.add(next, 0, 1); k < points.length; k = Atomics.add(next, 0, 1)) {
+  for (let i = Atomics.add(next, 0, 1); i < points.length; i = Atomics.add(next, 0, 1)) {
+    const k = order[i]!;
     results[k] = runPoint(points[k]!);
     await new Promise((r) => setImmediate(r));
   }

@@ -6,9 +6,10 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { runPoint, type Point } from "./points.ts";
 
-const { points, counter } = workerData as { points: Point[]; counter: SharedArrayBuffer };
+const { points, counter, order } = workerData as { points: Point[]; counter: SharedArrayBuffer; order: Int32Array };
 const next = new Int32Array(counter);
-for (let k = Atomics.add(next, 0, 1); k < points.length; k = Atomics.add(next, 0, 1)) {
+for (let i = Atomics.add(next, 0, 1); i < points.length; i = Atomics.add(next, 0, 1)) {
+  const k = order[i]!;
   try {
     parentPort!.postMessage({ ok: true, k, record: runPoint(points[k]!) });
   } catch (e) {
