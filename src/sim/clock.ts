@@ -19,6 +19,11 @@ export class ClockDomain {
   /** Period as the exact fraction num/den ps (1e12/f reduced). */
   private readonly num: number;
   private readonly den: number;
+  /** num = whole * den + part, so r * num / den = r * whole + r * part / den with r * part < den^2. */
+  private readonly whole: number;
+  private readonly part: number;
+  /** Whether r * part stays exact in doubles (den^2 < 2^53: frequencies whose reduced denominator is under 94.9 million). */
+  private readonly exactSplit: boolean;
 
   /**
    * @param name  shown in stats and errors, e.g. "pci" or "cpu"
@@ -31,6 +36,9 @@ export class ClockDomain {
     const g = gcd(PS_PER_S, hz);
     this.num = PS_PER_S / g;
     this.den = hz / g;
+    this.whole = Math.floor(this.num / this.den);
+    this.part = this.num - this.whole * this.den;
+    this.exactSplit = this.den * this.den <= Number.MAX_SAFE_INTEGER;
   }
 
   static mhz(name: string, mhz: number): ClockDomain {
@@ -44,12 +52,13 @@ export class ClockDomain {
 
   /** Time of edge n (n = 0 at time 0), exact. */
   edge(n: number): Tick {
-    const q = Math.floor(n / this.den);
-    const r = n - q * this.den;
-    const rNum = r * this.num;
-    const frac = rNum <= Number.MAX_SAFE_INTEGER
-      ? Math.floor(rNum / this.den)
-      : Number((BigInt(r) * BigInt(this.num)) / BigInt(this.den)); // odd frequencies: exact, slower
+    const den = this.den;
+    const q = Math.floor(n / den);
+    const r = n - q * den;
+    // floor(r * num / den) exactly, in doubles: r * whole + floor(r * part / den), r * part < den^2
+    const frac = this.exactSplit
+      ? r * this.whole + Math.floor((r * this.part) / den)
+      : Number((BigInt(r) * BigInt(this.num)) / BigInt(den)); // denominators over 94.9 million: exact, slower
     const t = q * this.num + frac;
     if (!(t <= Number.MAX_SAFE_INTEGER) || !(n >= 0)) checkTick(t, `${this.name} edge ${n}`); // message built only on failure
     return t;
