@@ -13,7 +13,7 @@ import type { Simulator } from "../sim/simulator.ts";
 import type { CostTrace } from "./cpu/cost-trace.ts";
 import { R4700, type CpuJob, type R4700Params } from "./cpu/r4700.ts";
 import type { Fabric, FabricTransfer } from "./fabric/fabric.ts";
-import { TransferPool } from "./fabric/fabric.ts";
+import { TRANSFERS } from "./fabric/fabric.ts";
 import { Gt64010Bridge, type Gt64010BridgeParams } from "./gt64010/bridge.ts";
 import { DramController, type DramParams } from "./gt64010/dram.ts";
 import { PciFabric } from "./fabric/pci-fabric.ts";
@@ -94,7 +94,7 @@ export class CpuBoard {
   endpointOfPort: (port: number) => number = () => 0;
   private fabric!: Fabric;
   private readonly freeJobs: FrameJob[] = [];
-  private readonly transfers = new TransferPool();
+  private readonly transfers = TRANSFERS;
   private readonly bufferSlot: Int32Array; // pool slot -> CPU buffer index
   private readonly jobOfSlot: (FrameJob | undefined)[]; // pool slot -> its CPU job
   private readonly cpuBuffers: number;

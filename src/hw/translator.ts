@@ -16,7 +16,7 @@ import { DelayLine } from "../sim/delay-line.ts";
 import { Priority } from "../sim/priority.ts";
 import type { Simulator } from "../sim/simulator.ts";
 import type { Fabric, FabricTransfer } from "./fabric/fabric.ts";
-import { TransferPool } from "./fabric/fabric.ts";
+import { TRANSFERS } from "./fabric/fabric.ts";
 
 export interface Translate {
   /** Rewrites frame `h` for its server and returns the global egress port, or -1 when the table has no answer. */
@@ -33,7 +33,7 @@ export class CpldTranslator {
   endpointOfPort: (port: number) => number = () => 0;
   private fabric!: Fabric;
   private readonly line: DelayLine;
-  private readonly transfers = new TransferPool();
+  private readonly transfers = TRANSFERS;
   readonly counts = { translated: 0, toCpu: 0, refused: 0 };
   inFlight = 0;
 

@@ -25,7 +25,7 @@ import type { FramePool } from "../../net/frame-pool.ts";
 import { EthernetChannel, type EthernetChannelParams } from "../ethernet/link.ts";
 import { DramController, MemRequest, type DramParams } from "../gt64010/dram.ts";
 import type { Fabric, FabricTransfer } from "../fabric/fabric.ts";
-import { TransferPool } from "../fabric/fabric.ts";
+import { TRANSFERS } from "../fabric/fabric.ts";
 import { AddressTable, type AddressTableParams } from "./address-table.ts";
 
 export interface Gt48002Params {
@@ -88,7 +88,7 @@ export class Gt48002 {
   private readonly requester: number;
   private readonly freeReqs: MemRequest[] = [];
   private readonly decide: DelayLine;
-  private readonly transfers = new TransferPool();
+  private readonly transfers = TRANSFERS;
   private readonly buffers: number;
   private resident = 0; // frames holding a buffer outside the tx channels
   bufferHighWater = 0;
