@@ -114,6 +114,8 @@ export class PciBus {
   private cut = false;
   private lastGranted = -1; // round robin starts after the last master granted
   private busy = false;
+  /** The cycle at which the current tenure frees the bus. */
+  private freeCycle = 0;
   private readonly dataDone: SimEvent;
   private readonly free: SimEvent;
   private readonly util: Utilization;
@@ -195,8 +197,8 @@ export class PciBus {
     if (!m) return;
     const t = m.queue.peek()!;
     const tp = this.targets[t.target]!.params;
-    const now = this.sim.now;
-    const c0 = this.clock.cycleAtOrAfter(now) + (idle ? this.params.arbitrationClocks : 0);
+    // hidden arbitration starts on the edge the last tenure freed the bus (known: no search for it)
+    const c0 = idle ? this.clock.cycleAtOrAfter(this.sim.now) + this.params.arbitrationClocks : this.freeCycle;
     const over = this.overheadClocks(t.command, tp);
     let bytes = t.remaining;
     let data = this.dataPhaseClocks(bytes, tp);
@@ -215,9 +217,10 @@ export class PciBus {
     this.owner = m;
     this.current = t;
     t.tenures++;
+    const start = this.clock.edge(c0);
     if (t.tenures === 1) {
-      t.grantedAt = this.clock.edge(c0);
-      m.grantWait.record(t.grantedAt - t.queuedAt);
+      t.grantedAt = start;
+      m.grantWait.record(start - t.queuedAt);
     }
     t.remaining -= bytes;
     m.bytes += bytes;
@@ -228,10 +231,10 @@ export class PciBus {
     m.occupiedClocks += total;
     this.occupiedClocks += total;
     this.dataClocks += data;
-    const start = this.clock.edge(c0);
     this.util.busy(start);
     this.sim.schedule(this.dataDone, this.clock.edge(c0 + over + data));
-    this.sim.schedule(this.free, this.clock.edge(c0 + total));
+    this.freeCycle = c0 + total;
+    this.sim.schedule(this.free, this.clock.edge(this.freeCycle));
     if (this.vcd) {
       const v = this.vcd;
       if (m.gnt) v.w.change(m.gnt, start, 1);
