@@ -26,6 +26,7 @@ import type { Simulator } from "../sim/simulator.ts";
 import { LatencyHistogram } from "../sim/stats/latency-histogram.ts";
 import { SEC } from "../sim/time.ts";
 import { IMIX_MEAN_BYTES, imixLength } from "./imix.ts";
+import { get32, ipv4Header, put32 } from "../net/write.ts";
 
 export interface WorkloadParams {
   vip: number;
@@ -340,30 +341,4 @@ export class Workload {
     } else this.hostDrops.misdelivered++;
     pool.free(h);
   }
-}
-
-/** The first 12 bytes of an IPv4 header (version/IHL 5, DF, TTL 64, checksum 0), written in place (no array literal per frame). */
-function ipv4Header(b: Uint8Array, o: number, total: number, proto: number): void {
-  b[o] = 0x45;
-  b[o + 1] = 0;
-  b[o + 2] = total >> 8;
-  b[o + 3] = total & 255;
-  b[o + 4] = 0;
-  b[o + 5] = 0;
-  b[o + 6] = 0x40;
-  b[o + 7] = 0;
-  b[o + 8] = 64;
-  b[o + 9] = proto;
-  b[o + 10] = 0;
-  b[o + 11] = 0;
-}
-
-function put32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = (v >>> 16) & 255;
-  b[o + 2] = (v >>> 8) & 255;
-  b[o + 3] = v & 255;
-}
-function get32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
