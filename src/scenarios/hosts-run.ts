@@ -117,6 +117,11 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
     cpu: { clockMHz: cpu.clockMHz, utilization: cpu.utilization, cyclesPerIntervention: cpu.cyclesPerJob, interventionsPerInboundFrame: natFw ? 1 : fw.counts.inbound ? fw.counts.cpuInbound / fw.counts.inbound : 0 },
     resources: res.resources,
     bottleneck: res.bottleneck,
+    // one-way frame latency each way, in the board records' shape (for --report's latency chart)
+    latencyUs: {
+      inbound: { p50: h.latencyUs.inbound.p50, p99: h.latencyUs.inbound.p99, max: h.latencyUs.inbound.max, cdf: hosts.latencyIn.cdf() },
+      outbound: { p50: h.latencyUs.outbound.p50, p99: h.latencyUs.outbound.p99, max: h.latencyUs.outbound.max, cdf: hosts.clients.latencyOut.cdf() },
+    },
     hosts: h,
     events: sim.eventsProcessed,
     ...ctx.report,

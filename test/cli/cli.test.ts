@@ -70,13 +70,15 @@ describe("flowsim CLI", () => {
     const dir = mkdtempSync(join(tmpdir(), "flowsim-hosts-cli-"));
     const cfg = join(dir, "hosts.json"), csv = join(dir, "flows.csv");
     writeFileSync(cfg, JSON.stringify({ mix: { web: 1, dns: 1, radius: 0, esp: 0 }, arrivals: { kind: "open", rate: { flowsPerSec: 2000 } } }));
-    const r = sim("run", "hosts", "--board", "5F", "--duration", "10ms", "--hosts", cfg, "--flows", csv, "--json", "-");
+    const r = sim("run", "hosts", "--board", "5F", "--duration", "10ms", "--hosts", cfg, "--flows", csv, "--json", "-", "--report", join(dir, "report"));
     expect(r.code, r.err).toBe(0);
     const run = JSON.parse(r.out).runs[0];
     expect(Object.keys(run.hosts.flows.byKind).sort()).toEqual(["dns", "web"]);
     const lines = readFileSync(csv, "utf8").trim().split("\n");
     expect(lines[0]).toBe("flow,kind,client,start_us,completion_us,end_us,outcome,frames_in,bytes_in,frames_out,bytes_out");
     expect(lines.length - 1).toBe(run.hosts.flows.started);
+    // throughput, latency (one-way, each direction) and utilisation charts
+    expect(readdirSync(join(dir, "report")).filter((f) => f.endsWith(".svg")).length).toBe(3);
   });
 
   it("a run writes identical JSON for the same seed (apart from wall time), and a pcap that reads back", () => {
