@@ -24,7 +24,6 @@ import { runPoints } from "../parallel/pool.ts";
 import { shardOf, type Point } from "../parallel/points.ts";
 import { PRESET_NAMES } from "../hw/boards/presets.ts";
 import type { BoardSpec } from "../hw/boards/schema.ts";
-import { writeReport } from "../report/html-report.ts";
 import { parseLoads } from "../scenarios/sweep.ts";
 import { WORKLOADS, type WorkloadName } from "../scenarios/workloads.ts";
 import { MS } from "../sim/time.ts";
@@ -132,6 +131,7 @@ async function emit(records: RunRecord[], o: RunFlags): Promise<void> {
   if (o.csv) writeOut(o.csv, toCsv(records), "--csv");
   if (o.report) {
     try {
+      const { writeReport } = await import("../report/html-report.ts"); // vega and vega-lite load only when asked for (about 0.2 s)
       const r = await writeReport(o.report, records, `flowsim ${process.argv.slice(2).join(" ")}`);
       if (!o.quiet) process.stderr.write(`report: ${r.path} (${r.charts} charts)\n`);
     } catch (e) {
