@@ -5,6 +5,9 @@
  */
 import { z } from "zod";
 
+/** The servers' load agent's UDP port (assumption: there is no standard one; LVS feedback agents pick their own). */
+export const LOAD_AGENT_PORT = 7011;
+
 export const POLICIES = ["optimal-workload", "round-robin", "weighted-round-robin", "least-connections", "weighted-least-connections", "consistent-hash"] as const;
 export type Policy = (typeof POLICIES)[number];
 
@@ -28,7 +31,7 @@ export const HealthSchema = z.strictObject({
   fall: z.number().int().min(1).default(3),
   tcpPort: z.number().int().min(1).max(65535).default(80),
   /** UDP port of the servers' load agent (kind "load"; assumption: no standard port). */
-  loadPort: z.number().int().min(1).max(65535).default(7011),
+  loadPort: z.number().int().min(1).max(65535).default(LOAD_AGENT_PORT),
 });
 
 export const ClusterSchema = z.strictObject({

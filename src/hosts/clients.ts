@@ -98,12 +98,13 @@ export class ClientPopulation extends Endpoint {
     const serial = this.log.count;
     const rxSpi = (0x5000_0000 + (serial % 0x1000_0000)) >>> 0;
     const key = kind === FlowKind.Esp ? espKey(rxSpi) : connKey(keyClassOf(kind), ip, port);
-    if (t.find(key) >= 0) t.close(t.find(key), this.sim); // a stale flow on a reused port (after 16k flows of one client) gives way
+    const stale = t.find(key);
+    if (stale >= 0) t.close(stale, this.sim); // a stale flow on a reused port (after 16k flows of one client) gives way
     const c = t.open(key, kind);
     if (c < 0) {
       this.noSlot++;
       const s = this.log.open(kind, i, now);
-      this.log.ended_(s, kind, Outcome.NoSlot, now);
+      this.log.finish(s, kind, Outcome.NoSlot, now);
       return -1;
     }
     t.flow[c] = this.log.open(kind, i, now);
@@ -181,7 +182,7 @@ export class ClientPopulation extends Endpoint {
 
   private end(c: number, outcome: number): void {
     const t = this.t, owner = t.owner[c]!;
-    this.log.ended_(t.flow[c]!, t.kind[c]!, outcome, this.sim.now);
+    this.log.finish(t.flow[c]!, t.kind[c]!, outcome, this.sim.now);
     t.close(c, this.sim);
     this.onFlowEnd(owner);
   }

@@ -13,7 +13,7 @@
  *   request 45 bytes, smallest answer 20 (or 28 with any padding).
  */
 import { put16, put32 } from "../net/write.ts";
-import { APP_HEADER, writeAppHeader } from "./kinds.ts";
+import { APP_HEADER, writeAppHeader } from "./app-header.ts";
 
 const QNAME = [7, ..."flowsim".split("").map((c) => c.charCodeAt(0)), 7, ..."example".split("").map((c) => c.charCodeAt(0)), 0];
 const QUESTION = QNAME.length + 4; // + QTYPE A, QCLASS IN
@@ -29,6 +29,8 @@ const USER_NAME = [1, 9, ..."flowsim".split("").map((c) => c.charCodeAt(0))];
 export const RADIUS_APP_OFFSET = 20 + USER_NAME.length + 8;
 export const RADIUS_MIN_REQUEST = RADIUS_APP_OFFSET + APP_HEADER;
 export const RADIUS_MIN_ANSWER = 20;
+/** The smallest answer with padding: one Vendor-Specific attribute is at least 8 bytes. */
+export const RADIUS_MIN_PADDED_ANSWER = RADIUS_MIN_ANSWER + 8;
 
 /** A DNS query (`reqLen` >= 0: with the application header) or response of exactly n bytes at `o`. */
 export function writeDns(b: Uint8Array, o: number, n: number, id: number, reqLen: number, respLen: number): void {

@@ -76,7 +76,7 @@ export class FlowLog {
     if (this.keepRecords) this.complete[s] = now;
   }
 
-  ended_(s: number, kind: number, outcome: number, now: number): void {
+  finish(s: number, kind: number, outcome: number, now: number): void {
     this.ended[kind]![outcome]!++;
     if (this.keepRecords) {
       this.outcome[s] = outcome;

@@ -4,7 +4,8 @@
  * the kind, with valid checksums. ESP payloads are "encrypted": XORed with a keystream of the SPI
  * and sequence number, so they are opaque on the wire; the receiving host decrypts the header.
  */
-import { APP_HEADER, FlowKind, writeAppHeader } from "./kinds.ts";
+import { APP_HEADER, writeAppHeader } from "./app-header.ts";
+import { FlowKind } from "./kinds.ts";
 import { writeDns, writeRadius } from "./dns-radius.ts";
 import { PAYLOAD_OFFSET, writeEsp, writeIcmpEcho, writeIpipUdp, writeTcp, writeUdp } from "../net/write.ts";
 

@@ -7,7 +7,11 @@
  * against the frames the hosts actually send.
  */
 import { IpProto } from "../net/codec/l4.ts";
-import { espLength, frameLength, get32, ICMP_HEADER, IPV4_HEADER, MAX_PAYLOAD, put32, TCP_HEADER, UDP_HEADER } from "../net/write.ts";
+import { espLength, frameLength, ICMP_HEADER, IPV4_HEADER, MAX_PAYLOAD, TCP_HEADER, UDP_HEADER } from "../net/write.ts";
+import { APP_HEADER } from "./app-header.ts";
+import { DNS_APP_OFFSET, DNS_MIN_QUERY, DNS_MIN_RESPONSE, RADIUS_APP_OFFSET, RADIUS_MIN_ANSWER, RADIUS_MIN_PADDED_ANSWER, RADIUS_MIN_REQUEST } from "./dns-radius.ts";
+
+export { APP_HEADER, MAX_APP_BYTES, readAppHeader, writeAppHeader } from "./app-header.ts";
 
 export const FlowKind = { Web: 0, Dns: 1, Radius: 2, Esp: 3, Ipip: 4, Ping: 5 } as const;
 export type FlowKind = (typeof FlowKind)[keyof typeof FlowKind];
@@ -22,38 +26,15 @@ export const KIND_PORT = [80, 53, 1812, 0, 5001, 0] as const;
 /** Which payload layout (write.ts) each kind uses. */
 export const KIND_LAYOUT = ["tcp", "udp", "udp", "esp", "ipip", "icmp"] as const;
 
-/** Bytes of the application header at the start of every request (not ping). */
-export const APP_HEADER = 8;
-const APP_MAGIC = 0xf5;
-/** Largest request or response a header can name: 2^24 - 1 bytes. */
-export const MAX_APP_BYTES = 0xff_ffff;
-
-/** Writes the header: magic, request length (24 bits), response length (32 bits). */
-export function writeAppHeader(b: Uint8Array, o: number, requestBytes: number, responseBytes: number): void {
-  put32(b, o, ((APP_MAGIC << 24) | requestBytes) >>> 0);
-  put32(b, o + 4, responseBytes);
-}
-
-/** Reads a header: returns the request length and sets `out[0]` to the response length, or -1 when the bytes are not one. */
-export function readAppHeader(b: Uint8Array, o: number, avail: number, out: Int32Array): number {
-  if (avail < APP_HEADER) return -1;
-  const w = get32(b, o);
-  if (w >>> 24 !== APP_MAGIC) return -1;
-  const resp = get32(b, o + 4);
-  if (resp > MAX_APP_BYTES) return -1;
-  out[0] = resp;
-  return w & 0xff_ffff;
-}
-
 /** Request bytes on the wire for a drawn request size: at least the header (ping carries none); DNS and RADIUS messages are one datagram of their format (dns-radius.ts). */
 export function requestBytes(kind: FlowKind, drawn: number): number {
   switch (kind) {
     case FlowKind.Ping:
       return Math.min(drawn, MAX_PAYLOAD.icmp);
     case FlowKind.Dns:
-      return Math.min(MAX_PAYLOAD.udp, Math.max(60, drawn));
+      return Math.min(MAX_PAYLOAD.udp, Math.max(DNS_MIN_QUERY, drawn));
     case FlowKind.Radius:
-      return Math.min(MAX_PAYLOAD.udp, Math.max(45, drawn));
+      return Math.min(MAX_PAYLOAD.udp, Math.max(RADIUS_MIN_REQUEST, drawn));
     default:
       return Math.max(APP_HEADER, drawn);
   }
@@ -63,10 +44,10 @@ export function requestBytes(kind: FlowKind, drawn: number): number {
 export function responseBytes(kind: FlowKind, drawn: number): number {
   switch (kind) {
     case FlowKind.Dns:
-      return Math.min(MAX_PAYLOAD.udp, Math.max(48, drawn));
+      return Math.min(MAX_PAYLOAD.udp, Math.max(DNS_MIN_RESPONSE, drawn));
     case FlowKind.Radius: {
-      const r = Math.min(MAX_PAYLOAD.udp, Math.max(20, drawn));
-      return r > 20 && r < 28 ? 28 : r;
+      const r = Math.min(MAX_PAYLOAD.udp, Math.max(RADIUS_MIN_ANSWER, drawn));
+      return r > RADIUS_MIN_ANSWER && r < RADIUS_MIN_PADDED_ANSWER ? RADIUS_MIN_PADDED_ANSWER : r;
     }
     default:
       return drawn;
@@ -74,7 +55,7 @@ export function responseBytes(kind: FlowKind, drawn: number): number {
 }
 
 /** Where the application header starts in a request message of each kind. */
-export const APP_OFFSET = [0, 48, 37, 0, 0, 0] as const;
+export const APP_OFFSET = [0, DNS_APP_OFFSET, RADIUS_APP_OFFSET, 0, 0, 0] as const;
 
 /** Application payload of one frame of each kind: what is left of the IP MTU. */
 export function maxPayload(kind: FlowKind): number {

@@ -236,8 +236,9 @@ export class HostNetwork {
         flowsPerSec: this.arrivals / stopSecs,
       },
       flows: { started: this.log.count, byKind: this.log.read(), noSlot: this.clients.noSlot, closeTimeouts: this.clients.closeTimeouts, open: this.clients.t.inUse },
+      // what reached the servers and the clients, over the same traffic period as `offered`
       delivered: {
-        inboundMbps: (this.servers.reduce((s, x) => s + x.bytesIn, 0) * 8) / secs / 1e6, outboundMbps: (this.clients.bytesOut * 8) / secs / 1e6,
+        inboundMbps: (this.servers.reduce((s, x) => s + x.bytesIn, 0) * 8) / stopSecs / 1e6, outboundMbps: (this.clients.bytesOut * 8) / stopSecs / 1e6,
       },
       latencyUs: { inbound: this.latencyIn.read(), outbound: this.clients.latencyOut.read() },
       servers: this.servers.map((s) => s.read()),

@@ -7,13 +7,13 @@
  * its own address (the switch's health probes) and learns the virtual IPs' MACs from replies and
  * gratuitous ARPs. A failed router drops everything (its clients' traffic is lost upstream).
  */
-import { ArpOp, writeArpFrame } from "../net/codec/arp.ts";
-import { NO_FRAME, type FramePool } from "../net/frame-pool.ts";
-import { BROADCAST_MAC, writeMac } from "../net/mac.ts";
+import type { FramePool } from "../net/frame-pool.ts";
+import { writeMac } from "../net/mac.ts";
 import { ParsedFrame, ParseStatus, parseFrame } from "../net/parse.ts";
 import { EthernetChannel, type EthernetChannelParams } from "../hw/ethernet/link.ts";
 import type { Simulator } from "../sim/simulator.ts";
-import { ArpCache, type ArpCacheParams } from "./arp-cache.ts";
+import type { ArpCache, ArpCacheParams } from "./arp-cache.ts";
+import { HostArp } from "./host-arp.ts";
 import { CLIENT_MAC_BASE, ClientPopulation } from "./clients.ts";
 import type { DropLedger } from "./drop-ledger.ts";
 import type { FailureMode } from "./server.ts";
@@ -34,6 +34,7 @@ export interface RouterParams {
 
 export class RouterHost {
   readonly arp: ArpCache;
+  private readonly arpIo: HostArp;
   /** Clients to router, router to clients. */
   readonly accessIn: EthernetChannel;
   readonly accessOut: EthernetChannel;
@@ -44,7 +45,8 @@ export class RouterHost {
 
   constructor(private readonly sim: Simulator, private readonly pool: FramePool, private readonly ledger: DropLedger, readonly p: RouterParams, private readonly tx: EthernetChannel, private readonly rx: EthernetChannel, toClients: (h: number) => void) {
     this.mask = p.prefix === 0 ? 0 : (0xffff_ffff << (32 - p.prefix)) >>> 0;
-    this.arp = new ArpCache(p.arp, (ip) => this.sendArp(ArpOp.Request, BROADCAST_MAC, 0, ip));
+    this.arpIo = new HostArp(sim, pool, ledger, "router", p.mac, p.ip, tx, p.arp, () => this.failed !== undefined);
+    this.arp = this.arpIo.cache;
     this.accessIn = new EthernetChannel(sim, `${p.name}.accessIn`, pool, p.access);
     this.accessOut = new EthernetChannel(sim, `${p.name}.accessOut`, pool, p.access);
     this.accessIn.receiver = (h) => this.fromClient(h);
@@ -55,15 +57,6 @@ export class RouterHost {
   /** Resolves the addresses it will forward to (the virtual IPs) at boot. */
   start(vips: readonly number[]): void {
     for (const v of vips) this.arp.resolve(v, this.sim.now);
-  }
-
-  private sendArp(op: number, dst: number, tgtMac: number, tgtIp: number): void {
-    if (this.failed) return;
-    const h = this.pool.alloc();
-    if (h === NO_FRAME) return this.ledger.notSent("router.poolExhausted");
-    this.pool.setLength(h, writeArpFrame(this.pool.bytes(h), op, dst, this.p.mac, this.p.ip, tgtMac, tgtIp));
-    this.pool.ingressTime[this.pool.slotOf(h)] = this.sim.now;
-    this.tx.send(h);
   }
 
   /** A client's frame: forward it to the switch with the destination's MAC. */
@@ -104,7 +97,7 @@ export class RouterHost {
   }
 
   private fromSwitch(h: number): void {
-    const pool = this.pool, p = this.parsed, now = this.sim.now;
+    const pool = this.pool, p = this.parsed;
     if (this.failed) {
       this.ledger.drop("router.failed");
       return pool.free(h);
@@ -115,13 +108,8 @@ export class RouterHost {
     }
     if (p.etherType === 0x0806) {
       this.counts.received++;
-      const senderMac = p.arpSenderMac, senderIp = p.arpSenderIp, op = p.arpOp, target = p.arpTargetIp;
       pool.free(h);
-      if (senderIp !== 0) this.arp.learn(senderIp, senderMac, now);
-      if (op === ArpOp.Request && target === this.p.ip) {
-        this.counts.probesAnswered++;
-        this.sendArp(ArpOp.Reply, senderMac, senderMac, senderIp);
-      }
+      if (this.arpIo.receive(p)) this.counts.probesAnswered++;
       return;
     }
     if (p.ipProto < 0 || !ClientPopulation.isClientIp(p.ipDst)) {

@@ -12,26 +12,24 @@
  * Failures: "silent" (the host stops: drops what it receives, sends nothing, loses its
  * connections) or "link" (its link goes down both ways, which the switch's controllers see).
  */
-import { ArpOp, writeArpFrame } from "../net/codec/arp.ts";
 import { IpProto, TcpFlag } from "../net/codec/l4.ts";
-import { NO_FRAME, type FramePool } from "../net/frame-pool.ts";
+import type { FramePool } from "../net/frame-pool.ts";
 import { BROADCAST_MAC } from "../net/mac.ts";
 import { ParsedFrame, ParseStatus, parseFrame } from "../net/parse.ts";
 import { get16, get32, PAYLOAD_OFFSET, put32, writeUdp } from "../net/write.ts";
 import type { EthernetChannel } from "../hw/ethernet/link.ts";
 import type { Simulator } from "../sim/simulator.ts";
 import { LatencyHistogram } from "../sim/stats/latency-histogram.ts";
-import { ArpCache, type ArpCacheParams } from "./arp-cache.ts";
+import type { ArpCache, ArpCacheParams } from "./arp-cache.ts";
+import { HostArp } from "./host-arp.ts";
 import { connKey, espKey, isnFor, KeyClass } from "./conn-table.ts";
 import type { DropLedger } from "./drop-ledger.ts";
 import { DIR_IN, DIR_OUT, Endpoint, type TransportParams } from "./endpoint.ts";
 import { espCrypt } from "./frames.ts";
 import { APP_HEADER, APP_OFFSET, FlowKind, readAppHeader, responseBytes } from "./kinds.ts";
 import { ServiceModel, type ServiceParams } from "./service.ts";
+import { LOAD_AGENT_PORT } from "../firmware/config.ts";
 import { NumMap } from "../sim/num-map.ts";
-
-/** UDP port of the load agent the switch can query (assumption: no standard port; LVS's feedbackd-style agents use their own). */
-export const LOAD_AGENT_PORT = 7011;
 
 const SYN_RCVD = 1, RECEIVING = 2, SERVING = 3, SENDING = 4, FIN_WAIT = 5;
 
@@ -57,6 +55,7 @@ export type FailureMode = "silent" | "link";
 export class ServerHost extends Endpoint {
   protected readonly requester = false;
   readonly arp: ArpCache;
+  private readonly arpIo: HostArp;
   readonly service: ServiceModel;
   private readonly parsed = new ParsedFrame();
   private readonly hdrOut = new Int32Array(1);
@@ -82,7 +81,8 @@ export class ServerHost extends Endpoint {
 
   constructor(sim: Simulator, pool: FramePool, ledger: DropLedger, readonly p: ServerParams, private readonly tx: EthernetChannel, private readonly rx: EthernetChannel) {
     super(sim, pool, `${p.name}`, p.maxConnections, p, ledger, DIR_OUT);
-    this.arp = new ArpCache(p.arp, (ip) => this.sendArp(ArpOp.Request, BROADCAST_MAC, 0, ip));
+    this.arpIo = new HostArp(sim, pool, ledger, "server", p.mac, p.ip, tx, p.arp, () => this.failed !== undefined);
+    this.arp = this.arpIo.cache;
     this.service = new ServiceModel(sim, `${p.name}.service`, p.service, sim.streams.stream(`${p.name}.service`), (c) => this.t.kind[c]!, (c) => this.served(c));
     rx.receiver = (h) => this.receive(h);
     this.latencyIn = p.latencyIn ?? new LatencyHistogram();
@@ -91,15 +91,6 @@ export class ServerHost extends Endpoint {
   /** Boots: asks for its gateway. */
   start(): void {
     this.arp.resolve(this.p.gatewayIp, this.sim.now);
-  }
-
-  private sendArp(op: number, dst: number, tgtMac: number, tgtIp: number): void {
-    if (this.failed) return;
-    const h = this.pool.alloc();
-    if (h === NO_FRAME) return this.ledger.notSent("server.poolExhausted");
-    this.pool.setLength(h, writeArpFrame(this.pool.bytes(h), op, dst, this.p.mac, this.p.ip, tgtMac, tgtIp));
-    this.pool.ingressTime[this.pool.slotOf(h)] = this.sim.now;
-    this.tx.send(h);
   }
 
   protected address(c: number): boolean {
@@ -189,13 +180,8 @@ export class ServerHost extends Endpoint {
       this.bytesIn += pool.length(h) + 4;
     }
     if (p.etherType === 0x0806) {
-      const senderMac = p.arpSenderMac, senderIp = p.arpSenderIp, op = p.arpOp, target = p.arpTargetIp;
       pool.free(h);
-      if (senderIp !== 0) this.arp.learn(senderIp, senderMac, now);
-      if (op === ArpOp.Request && target === this.p.ip) {
-        this.probesAnswered++;
-        this.sendArp(ArpOp.Reply, senderMac, senderMac, senderIp);
-      }
+      if (this.arpIo.receive(p)) this.probesAnswered++;
       return;
     }
     if (p.ipProto < 0 || p.ipDst !== this.p.ip) return this.discard(h, "server.notForUs");
@@ -308,15 +294,7 @@ export class ServerHost extends Endpoint {
    * answers as it would, from the segment alone.
    */
   private timeWaitAck(h: number, key: number, seq: number, ack: number, len: number, onLink: number): void {
-    const t = this.t, p = this.parsed;
-    const c = t.open(key, FlowKind.Web);
-    const sport = p.srcPort, dport = p.dstPort;
-    this.pool.free(h);
-    if (c < 0) return this.discard(-1, "server.connectionTableFull");
-    this.peer(c, sport, dport, onLink);
-    this.timeWaitAcks++;
-    this.emit(c, 0, 0, TcpFlag.ACK, ack, (seq + len + 1) >>> 0);
-    t.close(c, this.sim);
+    if (this.statelessReply(h, key, onLink, TcpFlag.ACK, ack, (seq + len + 1) >>> 0)) this.timeWaitAcks++;
   }
 
   /**
@@ -325,16 +303,29 @@ export class ServerHost extends Endpoint {
    */
   private reset(h: number, key: number, seq: number, ack: number, len: number, flags: number, onLink: number): void {
     if (flags & TcpFlag.RST) return this.discard(h, "server.noConnection");
+    const sent = flags & TcpFlag.ACK
+      ? this.statelessReply(h, key, onLink, TcpFlag.RST, ack, 0)
+      : this.statelessReply(h, key, onLink, TcpFlag.RST | TcpFlag.ACK, 0, (seq + len) >>> 0);
+    if (sent) this.resetsSent++;
+  }
+
+  /**
+   * Answers the segment in `h` (freed here) with one bare segment, through a connection slot held
+   * only while it is sent. False when the connection table had no slot.
+   */
+  private statelessReply(h: number, key: number, onLink: number, flags: number, seq: number, ack: number): boolean {
     const t = this.t, p = this.parsed;
     const c = t.open(key, FlowKind.Web);
     const sport = p.srcPort, dport = p.dstPort;
     this.pool.free(h);
-    if (c < 0) return this.discard(-1, "server.connectionTableFull");
+    if (c < 0) {
+      this.discard(-1, "server.connectionTableFull");
+      return false;
+    }
     this.peer(c, sport, dport, onLink);
-    this.resetsSent++;
-    if (flags & TcpFlag.ACK) this.emit(c, 0, 0, TcpFlag.RST, ack, 0);
-    else this.emit(c, 0, 0, TcpFlag.RST | TcpFlag.ACK, 0, (seq + len) >>> 0);
+    this.emit(c, 0, 0, flags, seq, ack);
     t.close(c, this.sim);
+    return true;
   }
 
   /** Reads the application header of a request (first `len` bytes at `at`, `avail` of them valid); sets lengths. */

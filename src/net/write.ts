@@ -22,22 +22,9 @@ export const MIN_FRAME = 60;
 /** Largest IP packet on Ethernet without fragmentation. */
 export const IP_MTU = 1500;
 
-export function put16(b: Uint8Array, o: number, v: number): void {
-  b[o] = (v >>> 8) & 255;
-  b[o + 1] = v & 255;
-}
-export function put32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = (v >>> 16) & 255;
-  b[o + 2] = (v >>> 8) & 255;
-  b[o + 3] = v & 255;
-}
-export function get16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-export function get32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
+/** Big-endian byte helpers: the codecs' own (codec/result.ts), under the names hosts use. */
+export { put16, put32, u16 as get16, u32 as get32 } from "./codec/result.ts";
+import { put16, put32 } from "./codec/result.ts";
 
 /** The first 12 bytes of an IPv4 header (version/IHL 5, DF, TTL 64, checksum 0), written in place. */
 export function ipv4Header(b: Uint8Array, o: number, total: number, proto: number, id = 0): void {

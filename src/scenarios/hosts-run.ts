@@ -97,7 +97,6 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
   const consumed = board.cpus.reduce((s, b) => s + b.counts.consumed, 0);
   const droppedTotal = Object.values(dropped).reduce((s, n) => s + n, 0);
   const received = hosts.received;
-  const stopSecs = o.durationPs / SEC;
   return {
     scenario: o.scenario ?? "hosts",
     load: o.load ?? 1,
@@ -106,10 +105,7 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
     simulatedSeconds: secs,
     wallSeconds: (performance.now() - wall0) / 1000,
     offered: { inboundMbps: h.offered.inboundMbps, outboundMbps: h.offered.outboundMbps },
-    delivered: {
-      inboundMbps: (hosts.servers.reduce((s, x) => s + x.bytesIn, 0) * 8) / stopSecs / 1e6,
-      outboundMbps: (hosts.clients.bytesOut * 8) / stopSecs / 1e6,
-    },
+    delivered: h.delivered,
     frames: {
       injected: pool.allocated, received, consumedBySwitch: consumed, dropped, droppedTotal, inFlight: pool.inUse,
       balanced: pool.allocated === received + consumed + droppedTotal + pool.inUse,
