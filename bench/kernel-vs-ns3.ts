@@ -1,7 +1,7 @@
 /**
  * Kernel against ns-3, side by side in one run: builds shared/bench-peers/ns3-hold.cc against
  * Debian's libns3-dev (apt-get install -y libns3-dev) and runs both on the same P and event
- * counts. Prints each engine's events/s and flowsim's ratio. Skips ns-3 with a message where
+ * counts, alternately, several times. Prints each engine's median events/s and flowsim's ratio. Skips ns-3 with a message where
  * its headers are not installed.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -31,23 +31,41 @@ function buildNs3(): string | string[] {
   return [bin];
 }
 
-export function kernelVsNs3(pending: number[], events: number, scheduler: string, json: boolean, queue: QueueKind = "calendar"): void {
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[(s.length - 1) >> 1]!;
+}
+
+/**
+ * Runs the two engines alternately, `reps` times each per P, and reports each one's median: this
+ * machine's speed drifts by tens of per cent within minutes, and alternation exposes both engines
+ * to the same drift.
+ */
+export function kernelVsNs3(pending: number[], events: number, scheduler: string, json: boolean, queue: QueueKind = "calendar", reps = 3): void {
   const built = buildNs3();
   holdModel(1000, 500_000, 1, queue); // JIT warm-up
   for (const p of pending) {
     const total = Math.max(events, 2 * p);
-    const ours = holdModel(p, total, 1, queue);
-    let peer: HoldResult | undefined;
-    if (Array.isArray(built)) {
-      const out = execFileSync(built[0]!, [String(p), String(total), scheduler], { encoding: "utf8" });
-      peer = JSON.parse(out.trim().split("\n").pop()!) as HoldResult;
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    let peerEngine: string | undefined;
+    for (let r = 0; r < reps; r++) {
+      ours.push(holdModel(p, total, 1, queue).eventsPerSecond);
+      if (Array.isArray(built)) {
+        const out = execFileSync(built[0]!, [String(p), String(total), scheduler], { encoding: "utf8" });
+        const peer = JSON.parse(out.trim().split("\n").pop()!) as HoldResult;
+        theirs.push(peer.eventsPerSecond);
+        peerEngine = peer.engine;
+      }
     }
-    const ratio = peer ? ours.eventsPerSecond / peer.eventsPerSecond : undefined;
+    const f = median(ours);
+    const n = theirs.length ? median(theirs) : undefined;
+    const ratio = n ? f / n : undefined;
     if (json) {
-      console.log(JSON.stringify({ queue, pending: p, events: total, flowsim: ours.eventsPerSecond, ns3: peer?.eventsPerSecond ?? null, ns3Engine: peer?.engine ?? null, ratio: ratio === undefined ? null : +ratio.toFixed(3) }));
+      console.log(JSON.stringify({ queue, pending: p, events: total, reps, flowsim: f, ns3: n ?? null, ns3Engine: peerEngine ?? null, ratio: ratio === undefined ? null : +ratio.toFixed(3), flowsimRuns: ours, ns3Runs: theirs }));
     } else {
-      const ns3 = peer ? `${(peer.eventsPerSecond / 1e6).toFixed(2)} M/s (${peer.engine})` : "skipped";
-      console.log(`P=${String(p).padStart(9)}  flowsim ${(ours.eventsPerSecond / 1e6).toFixed(2)} M/s  ns-3 ${ns3}${ratio ? `  ratio ${ratio.toFixed(2)}x` : ""}`);
+      const ns3 = n ? `${(n / 1e6).toFixed(2)} M/s (${peerEngine})` : "skipped";
+      console.log(`P=${String(p).padStart(9)}  flowsim ${(f / 1e6).toFixed(2)} M/s  ns-3 ${ns3}${ratio ? `  ratio ${ratio.toFixed(2)}x` : ""}  (medians of ${reps} alternating runs)`);
     }
   }
   if (!Array.isArray(built)) console.error(`ns-3 skipped: ${built}`);

@@ -54,7 +54,8 @@ program
   .option("--events <n>", "events per P", positiveInt, 5_000_000)
   .option("--scheduler <s>", "ns-3 scheduler: map|heap|list|calendar|priorityqueue", "map")
   .option("--queue <q>", "flowsim's pending-event set: calendar (default) or heap", queueKind, "calendar")
-  .action((o: { json?: boolean; events: number; scheduler: string; queue: QueueKind }) => kernelVsNs3(PENDING, o.events, o.scheduler, !!o.json, o.queue));
+  .option("--reps <n>", "alternating runs of each engine per P (medians reported)", positiveInt, 3)
+  .action((o: { json?: boolean; events: number; scheduler: string; queue: QueueKind; reps: number }) => kernelVsNs3(PENDING, o.events, o.scheduler, !!o.json, o.queue, o.reps));
 
 program
   .command("event-queue")

@@ -9,8 +9,8 @@ import type { Tick } from "./time.ts";
 export class SimEvent {
   /** Heap slot while scheduled, -1 otherwise. Owned by the heap EventQueue. */
   pos = -1;
-  /** Dense id given by the CalendarQueue on first schedule, -1 before. Owned by that queue. */
-  id = -1;
+  /** Order key (priority x 2^45 + sequence) of its live schedule in the CalendarQueue, -1 otherwise. Owned by that queue. */
+  order = -1;
   /** True while scheduled (either queue). */
   pending = false;
   /** Time it is (or was last) scheduled for, in ps. */

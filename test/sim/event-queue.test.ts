@@ -85,3 +85,49 @@ describe.each([
     );
   });
 });
+
+describe("calendar queue at scale, against the binary heap", () => {
+  it("pops the same events in the same order through growth, ties, moves, cancels and shrinking", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 200, max: 20_000 }), (seed, events) => {
+        const cal = new CalendarQueue(16);
+        const heap = new EventQueue(16);
+        const mk = (tag: string) => Array.from({ length: events }, (_, i) => new SimEvent(`${tag}${i}`, () => {}, (i % 3) * 10));
+        const a = mk("c"), b = mk("h");
+        let x = seed >>> 0;
+        const rnd = (m: number): number => {
+          x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+          return x % m;
+        };
+        let now = 0;
+        const steps = 6 * events;
+        for (let s = 0; s < steps; s++) {
+          const phase = s < steps / 3 ? 0 : s < (2 * steps) / 3 ? 1 : 2; // grow, churn, drain
+          const r = rnd(100);
+          if (phase === 2 ? r < 15 : r < 55) {
+            const i = rnd(events);
+            // clustered ties (one clock edge), near future, and far future times
+            const kind = rnd(10);
+            const t = now + (kind < 3 ? 0 : kind < 8 ? rnd(5_000) : rnd(2 ** 30));
+            cal.schedule(a[i]!, t);
+            heap.schedule(b[i]!, t);
+          } else if (r < (phase === 2 ? 20 : 65)) {
+            const i = rnd(events);
+            if (cal.cancel(a[i]!) !== heap.cancel(b[i]!)) return false;
+          } else {
+            if (cal.peekTime() !== heap.peekTime()) return false;
+            const p = cal.pop(), q = heap.pop();
+            if ((p === undefined) !== (q === undefined)) return false;
+            if (p && q) {
+              if (p.name.slice(1) !== q.name.slice(1) || p.when !== q.when) return false;
+              now = p.when;
+            }
+          }
+          if (cal.size !== heap.size) return false;
+        }
+        return true;
+      }),
+      { numRuns: 12 },
+    );
+  });
+});
