@@ -3,6 +3,9 @@
  *   kernel         hold model at P = 100, 10,000 and 1,000,000 (JSON lines with --json)
  *   kernel-vs-ns3  the same beside ns-3's scheduler (shared/bench-peers), with ratios
  *   event-queue    micro-benchmarks of queue operations (@thi.ng/bench)
+ *   system         each board's frames/s and OMNeT++'s P, E, R figures
+ *   memory         peak RSS and GC counts of a 1 s and a 10 s run
+ *   parallel       a sweep with 1 and N worker threads: speed-up, identical results
  */
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -10,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { holdModel } from "./hold-model.ts";
 import { kernelVsNs3 } from "./kernel-vs-ns3.ts";
+import { parallelBench, type ParallelOptions } from "./parallel.ts";
 import { queueMicro } from "./queue-micro.ts";
 import { systemBench } from "./system.ts";
 import { WORKLOADS, type WorkloadName } from "../src/scenarios/workloads.ts";
@@ -94,5 +98,16 @@ program
     const ratio = rows[1]!.peakRssMB / rows[0]!.peakRssMB;
     console.log(o.json ? JSON.stringify({ rssRatio10sOver1s: +ratio.toFixed(3) }) : `peak RSS 10 s / 1 s: ${ratio.toFixed(3)} (target <= 1.2, and < 300 MB)`);
   });
+
+program
+  .command("parallel")
+  .description("a sweep with 1 and with N worker threads, each in a fresh process, alternately: speed-up and identical results")
+  .option("--board <b>", "board preset", "5A")
+  .option("--loads <a:b:step>", "load factors", "0.5:4:0.5")
+  .option("--duration <t>", "simulated time per point", "3s")
+  .option("--workers <n>", "workers of the parallel run", positiveInt, 2)
+  .option("--reps <n>", "alternating runs of each (medians reported)", positiveInt, 1)
+  .option("--json", "JSON line")
+  .action((o: ParallelOptions) => parallelBench(o));
 
 program.parse(process.argv);
