@@ -5,12 +5,14 @@
  *   event-queue    micro-benchmarks of queue operations (@thi.ng/bench)
  *   system         each board's frames/s and OMNeT++'s P, E, R figures
  *   memory         peak RSS and GC counts of a 1 s and a 10 s run
+ *   garbage        bytes allocated per frame and where (sampling heap profiler)
  *   parallel       a sweep with 1 and N worker threads: speed-up, identical results
  */
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
+import { garbageBench } from "./garbage.ts";
 import { holdModel } from "./hold-model.ts";
 import { kernelVsNs3 } from "./kernel-vs-ns3.ts";
 import { parallelBench, type ParallelOptions } from "./parallel.ts";
@@ -100,6 +102,19 @@ program
   });
 
 program
+  .command("garbage")
+  .description("bytes allocated per frame in a board run (sampled, garbage included) and the functions that allocate them")
+  .option("--board <b>", "board preset", "5A")
+  .option("--duration-ms <n>", "simulated milliseconds", positiveInt, 200)
+  .option("--workload <w>", "mixed, inbound-heavy or outbound-heavy", "mixed")
+  .option("--top <n>", "allocation sites listed", positiveInt, 15)
+  .option("--json", "JSON line")
+  .action(async (o: { board: string; durationMs: number; workload: string; top: number; json?: boolean }) => {
+    if (!(o.workload in WORKLOADS)) throw new InvalidArgumentError(`unknown workload ${o.workload}`);
+    await garbageBench(o.board, o.durationMs * 1e9, o.workload as WorkloadName, o.top, !!o.json);
+  });
+
+program
   .command("parallel")
   .description("a sweep with 1 and with N worker threads, each in a fresh process, alternately: speed-up and identical results")
   .option("--board <b>", "board preset", "5A")
@@ -110,4 +125,4 @@ program
   .option("--json", "JSON line")
   .action((o: ParallelOptions) => parallelBench(o));
 
-program.parse(process.argv);
+await program.parseAsync(process.argv);

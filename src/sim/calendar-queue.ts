@@ -105,7 +105,22 @@ export class CalendarQueue {
 
   pop(): SimEvent | undefined {
     if (this.n === 0) return undefined;
+    return this.take(this.cached !== UNKNOWN ? this.cached : this.findMin());
+  }
+
+  /** The earliest event if it is due at or before `until` (removed), else undefined (left queued). */
+  popUntil(until: number): SimEvent | undefined {
+    if (this.n === 0) return undefined;
     const where = this.cached !== UNKNOWN ? this.cached : this.findMin();
+    const t = where === HEAP ? this.hT[0]! : this.cal[STRIDE * where + 2 * this.cal[STRIDE * where]! - 1]!;
+    if (t > until) {
+      this.cached = where;
+      return undefined;
+    }
+    return this.take(where);
+  }
+
+  private take(where: number): SimEvent {
     this.cached = UNKNOWN;
     let ev: SimEvent;
     if (where === HEAP) ev = this.heapPop();

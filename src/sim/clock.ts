@@ -15,6 +15,11 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
+/** floor(r * num / den) with BigInt: denominators over 94.9 million (exact, slower; kept out of `edge` so that it inlines). */
+function bigFrac(r: number, num: number, den: number): number {
+  return Number((BigInt(r) * BigInt(num)) / BigInt(den));
+}
+
 export class ClockDomain {
   /** Period as the exact fraction num/den ps (1e12/f reduced). */
   private readonly num: number;
@@ -56,9 +61,7 @@ export class ClockDomain {
     const q = Math.floor(n / den);
     const r = n - q * den;
     // floor(r * num / den) exactly, in doubles: r * whole + floor(r * part / den), r * part < den^2
-    const frac = this.exactSplit
-      ? r * this.whole + Math.floor((r * this.part) / den)
-      : Number((BigInt(r) * BigInt(this.num)) / BigInt(den)); // denominators over 94.9 million: exact, slower
+    const frac = this.exactSplit ? r * this.whole + Math.floor((r * this.part) / den) : bigFrac(r, this.num, den);
     const t = q * this.num + frac;
     if (!(t <= Number.MAX_SAFE_INTEGER) || !(n >= 0)) checkTick(t, `${this.name} edge ${n}`); // message built only on failure
     return t;

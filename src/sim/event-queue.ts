@@ -78,6 +78,12 @@ export class EventQueue {
   }
 
   /** Removes and returns the earliest event, or undefined when empty. */
+  /** The earliest event if it is due at or before `until` (removed), else undefined (left queued). */
+  popUntil(until: number): SimEvent | undefined {
+    if (this.n === 0 || this.times[0]! > until) return undefined;
+    return this.pop();
+  }
+
   pop(): SimEvent | undefined {
     if (this.n === 0) return undefined;
     const top = this.evs[0]!;

@@ -28,6 +28,8 @@ export interface PendingEvents {
   schedule(ev: SimEvent, when: Tick): void;
   cancel(ev: SimEvent): boolean;
   pop(): SimEvent | undefined;
+  /** The earliest event if due at or before `until` (removed), else undefined: the run loop's one call per event. */
+  popUntil(until: number): SimEvent | undefined;
 }
 
 export type QueueKind = "calendar" | "heap";
@@ -105,19 +107,18 @@ export class Simulator {
         reason = "stopped";
         break;
       }
-      const t = q.peekTime();
-      if (t === Infinity) {
-        reason = "idle";
-        if (bounded) this.now = until; // nothing more to do: time still passes up to `until`
+      const ev = q.popUntil(until);
+      if (ev === undefined) {
+        if (q.size === 0) {
+          reason = "idle";
+          if (bounded) this.now = until; // nothing more to do: time still passes up to `until`
+        } else {
+          this.now = until;
+          reason = "until";
+        }
         break;
       }
-      if (t > until) {
-        this.now = until;
-        reason = "until";
-        break;
-      }
-      const ev = q.pop()!;
-      this.now = t;
+      this.now = ev.when;
       count++;
       ev.process();
     }
