@@ -23,7 +23,7 @@ import { SwitchConfigSchema, type SwitchConfig, type SwitchConfigInput } from ".
 import { DROP_CAUSES, type DropCause } from "./drop-causes.ts";
 import { FlowKey } from "./flow-key.ts";
 import { FlowTable } from "./flow-table.ts";
-import { buildMaglev } from "./maglev.ts";
+import { maglevTable } from "./maglev.ts";
 import { createActor, type Actor } from "xstate";
 import { availabilityMachine, healthMachine } from "./machines.ts";
 import { SimClock } from "./sim-clock.ts";
@@ -487,7 +487,7 @@ export class FlowSwitch implements BoardFirmware {
   /** Rebuilds the cluster's Maglev table over its servers that may take new flows. */
   private rebuild(cl: Cluster): void {
     const backends = cl.servers.map((s) => ({ name: s.name, weight: s.state === "up" && !s.draining ? Math.max(0, s.weight) : 0 }));
-    cl.maglev = buildMaglev(backends, this.config.maglevSize, cl.maglev);
+    cl.maglev = maglevTable(backends, this.config.maglevSize, cl.maglev);
   }
 
   private eligible(s: Server): boolean {

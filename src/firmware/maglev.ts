@@ -6,7 +6,8 @@
  * backend set (names and weights): two switches build the same table. On a change, only entries
  * that must move do (lb-anchors.md §3.6: Katran measured 1,009 of 65,537 for 1 of 100 removed).
  */
-function fnv1a(s: string, seed: number): number {
+/** The backend-name hash behind each permutation's offset and skip (FNV-1a with a murmur3-style finish). */
+export function maglevHash(s: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -38,26 +39,70 @@ export function buildMaglev(backends: readonly MaglevBackend[], size: number, ou
   if (!isPrime(size)) throw new RangeError(`Maglev table size ${size} must be prime`);
   const table = out && out.length === size ? out : new Int16Array(size);
   table.fill(-1);
-  const live = backends.map((b, i) => ({ i, w: b.weight, offset: fnv1a(b.name, 0x5bd1e995) % size, skip: (fnv1a(b.name, 0x1b873593) % (size - 1)) + 1, next: 0, credit: 0 })).filter((b) => b.w > 0);
-  if (live.length === 0) return table;
-  const maxW = Math.max(...live.map((b) => b.w));
+  // per live backend: its index, weight, permutation (offset, skip), position in it, and credit
+  const idx: number[] = [];
+  for (let i = 0; i < backends.length; i++) if (backends[i]!.weight > 0) idx.push(i);
+  const n = idx.length;
+  if (n === 0) return table;
+  const w = new Float64Array(n), skip = new Float64Array(n), pos = new Float64Array(n), credit = new Float64Array(n);
+  let maxW = -Infinity;
+  for (let k = 0; k < n; k++) {
+    const b = backends[idx[k]!]!;
+    w[k] = b.weight;
+    pos[k] = maglevHash(b.name, 0x5bd1e995) % size; // offset: entry j of the permutation is (offset + j x skip) mod size
+    skip[k] = (maglevHash(b.name, 0x1b873593) % (size - 1)) + 1;
+    if (b.weight > maxW) maxW = b.weight;
+  }
   let filled = 0;
   for (;;) {
-    for (const b of live) {
-      b.credit += b.w / maxW;
-      while (b.credit >= 1) {
-        b.credit -= 1;
-        let c = (b.offset + b.next * b.skip) % size;
+    for (let k = 0; k < n; k++) {
+      credit[k]! += w[k]! / maxW;
+      while (credit[k]! >= 1) {
+        credit[k]! -= 1;
+        // walk the permutation to its next free entry (positions advance by skip, mod size)
+        let c = pos[k]!;
+        const sk = skip[k]!;
         while (table[c] !== -1) {
-          b.next++;
-          c = (b.offset + b.next * b.skip) % size;
+          c += sk;
+          if (c >= size) c -= size;
         }
-        table[c] = b.i;
-        b.next++;
+        table[c] = idx[k]!;
+        c += sk;
+        if (c >= size) c -= size;
+        pos[k] = c;
         if (++filled === size) return table;
       }
     }
   }
+}
+
+/**
+ * The last tables built, by backend set: a server that flaps (down, up, down) or a sweep's next
+ * point asks for a table it had a moment ago, and a 65,537-entry build costs milliseconds while a
+ * copy costs microseconds. The key is everything the table depends on (size, and each backend's
+ * name and weight in list order), so a hit gives exactly the table a build would.
+ */
+const CACHE_TABLES = 16;
+const cache = new Map<string, Int16Array>();
+export const maglevCacheStats = { hits: 0, builds: 0 };
+
+export function maglevTable(backends: readonly MaglevBackend[], size: number, out?: Int16Array): Int16Array {
+  let key = String(size);
+  for (const b of backends) key += `\u0001${b.name}\u0000${b.weight}`;
+  const hit = cache.get(key);
+  const table = out && out.length === size ? out : new Int16Array(size);
+  if (hit) {
+    cache.delete(key); // most recently used last
+    cache.set(key, hit);
+    table.set(hit);
+    maglevCacheStats.hits++;
+    return table;
+  }
+  buildMaglev(backends, size, table);
+  maglevCacheStats.builds++;
+  cache.set(key, table.slice());
+  if (cache.size > CACHE_TABLES) cache.delete(cache.keys().next().value!);
+  return table;
 }
 
 /** Entries whose backend changed between two tables (backend identities given by name lists). */

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { IpProto, TcpFlag } from "../../src/net/codec/l4.ts";
 import { readMac } from "../../src/net/mac.ts";
-import { buildMaglev, movedEntries } from "../../src/firmware/maglev.ts";
+import { buildMaglev, maglevCacheStats, maglevHash, maglevTable, movedEntries } from "../../src/firmware/maglev.ts";
 import { Verdict } from "../../src/hw/cpu-board.ts";
 import { ipArb } from "../net/arbitraries.ts";
 import { arpRequest, config, harness, inboundFrame, ROUTER_IP, ROUTER_MAC, SERVER_IP, SERVER_MAC, SERVER_PORT, tcp, VIP, VMAC } from "./harness.ts";
@@ -84,6 +84,48 @@ describe("flow switch properties", () => {
       for (const x of t) counts[x]++;
       expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
     }));
+  });
+
+  it("the Maglev build equals the paper's direct formula (entry j of a permutation is (offset + j x skip) mod M), weights included", () => {
+    // the reference: Eisenbud et al. §3.4 as written, with the weighted credit rounds
+    const reference = (backends: { name: string; weight: number }[], size: number, hash: (s: string, seed: number) => number): Int16Array => {
+      const table = new Int16Array(size).fill(-1);
+      const live = backends.map((b, i) => ({ i, w: b.weight, offset: hash(b.name, 0x5bd1e995) % size, skip: (hash(b.name, 0x1b873593) % (size - 1)) + 1, next: 0, credit: 0 })).filter((b) => b.w > 0);
+      if (live.length === 0) return table;
+      const maxW = Math.max(...live.map((b) => b.w));
+      let filled = 0;
+      for (;;) {
+        for (const b of live) {
+          b.credit += b.w / maxW;
+          while (b.credit >= 1) {
+            b.credit -= 1;
+            let c = (b.offset + b.next * b.skip) % size;
+            while (table[c] !== -1) c = (b.offset + ++b.next * b.skip) % size;
+            table[c] = b.i;
+            b.next++;
+            if (++filled === size) return table;
+          }
+        }
+      }
+    };
+    fc.assert(fc.property(fc.array(fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: 0.1, max: 5, noNaN: true })), { minLength: 1, maxLength: 12 }), fc.constantFrom(257, 1021, 4093), (weights, size) => {
+      const backends = weights.map((weight, i) => ({ name: `srv-${i}`, weight }));
+      expect(buildMaglev(backends, size)).toEqual(reference(backends, size, maglevHash));
+    }), { numRuns: 60 });
+  });
+
+  it("the table cache gives exactly the table a build gives, over any sequence of weight changes (flapping included)", () => {
+    const names = ["a", "b", "c", "d", "e"];
+    fc.assert(fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 5, maxLength: 5 }), { minLength: 1, maxLength: 40 }), (steps) => {
+      let out: Int16Array = new Int16Array(0);
+      const hits0 = maglevCacheStats.hits;
+      for (const w of [...steps, ...steps]) {
+        const backends = names.map((name, i) => ({ name, weight: w[i]! }));
+        out = maglevTable(backends, 257, out);
+        expect(out).toEqual(buildMaglev(backends, 257));
+      }
+      expect(maglevCacheStats.hits).toBeGreaterThan(hits0); // the repeated sequence hits
+    }), { numRuns: 50 });
   });
 
   it("with the hash alone, removing 1 of N servers moves at most 1.6 x M/N slots (Katran: 1,009/65,537 for 1 of 100)", () => {
