@@ -71,11 +71,20 @@ export class CalendarQueue {
   }
 
   schedule(ev: SimEvent, when: Tick): void {
-    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
+    this.scheduleWithOrder(ev, when, this.reserve(ev.priority));
+  }
+
+  /** The order key the next schedule at `priority` would get, taken now (see Simulator.reserveOrder). */
+  reserve(priority: number): number {
     const s = this.seq++;
     if (s >= SEQ_LIMIT) throw new RangeError("event sequence exhausted (2^45 insertions)");
+    return priority * SEQ_LIMIT + s;
+  }
+
+  /** Schedules `ev` at `when` with an order key taken earlier by `reserve`. */
+  scheduleWithOrder(ev: SimEvent, when: Tick, o: number): void {
+    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
     if (!ev.pending) this.n++; // a pending event's old slot goes stale: its key changes
-    const o = ev.priority * SEQ_LIMIT + s;
     ev.when = when;
     ev.order = o;
     ev.pending = true;
@@ -133,8 +142,7 @@ export class CalendarQueue {
     }
     this.entries--;
     this.n--;
-    ev.pending = false;
-    ev.order = -1;
+    ev.pending = false; // ev.order keeps the key it ran with (Simulator.currentOrder); no slot has it now
     if (this.n < this.nb / 4 && this.nb > MIN_BUCKETS) this.resize(this.nb / 2);
     return ev;
   }

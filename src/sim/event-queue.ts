@@ -37,11 +37,21 @@ export class EventQueue {
 
   /** Schedules `ev` at `when`, or moves it there if it is already scheduled. */
   schedule(ev: SimEvent, when: Tick): void {
-    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
+    this.scheduleWithOrder(ev, when, this.reserve(ev.priority));
+  }
+
+  /** The order key the next schedule at `priority` would get, taken now (see Simulator.reserveOrder). */
+  reserve(priority: number): number {
     const s = this.seq++;
     if (s >= SEQ_LIMIT) throw new RangeError("event sequence exhausted (2^45 insertions)");
-    const key = ev.priority * SEQ_LIMIT + s;
+    return priority * SEQ_LIMIT + s;
+  }
+
+  /** Schedules `ev` at `when` with an order key taken earlier by `reserve`. */
+  scheduleWithOrder(ev: SimEvent, when: Tick, key: number): void {
+    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
     ev.when = when;
+    ev.order = key;
     ev.pending = true;
     if (ev.pos >= 0) {
       const i = ev.pos;
@@ -77,13 +87,13 @@ export class EventQueue {
     return true;
   }
 
-  /** Removes and returns the earliest event, or undefined when empty. */
   /** The earliest event if it is due at or before `until` (removed), else undefined (left queued). */
   popUntil(until: number): SimEvent | undefined {
     if (this.n === 0 || this.times[0]! > until) return undefined;
     return this.pop();
   }
 
+  /** Removes and returns the earliest event, or undefined when empty. */
   pop(): SimEvent | undefined {
     if (this.n === 0) return undefined;
     const top = this.evs[0]!;

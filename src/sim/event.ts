@@ -9,7 +9,7 @@ import type { Tick } from "./time.ts";
 export class SimEvent {
   /** Heap slot while scheduled, -1 otherwise. Owned by the heap EventQueue. */
   pos = -1;
-  /** Order key (priority x 2^45 + sequence) of its live schedule in the CalendarQueue, -1 otherwise. Owned by that queue. */
+  /** Order key (priority x 2^45 + sequence) of its last schedule; -1 after a cancel. Owned by the queue. */
   order = -1;
   /** True while scheduled (either queue). */
   pending = false;

@@ -28,6 +28,8 @@ export interface PendingEvents {
   schedule(ev: SimEvent, when: Tick): void;
   cancel(ev: SimEvent): boolean;
   pop(): SimEvent | undefined;
+  reserve(priority: number): number;
+  scheduleWithOrder(ev: SimEvent, when: Tick, order: number): void;
   /** The earliest event if due at or before `until` (removed), else undefined: the run loop's one call per event. */
   popUntil(until: number): SimEvent | undefined;
 }
@@ -51,6 +53,11 @@ export class Simulator {
   readonly queue: PendingEvents;
   readonly streams: RandomStreams;
   private stopRequested = false;
+  /** The event being run, null between events. */
+  private running: SimEvent | null = null;
+  /** Outside the run loop: the order key before which everything at `now` has run (see currentOrder). */
+  private settledOrder = Infinity;
+  private readonly settlers: (() => void)[] = [];
 
   constructor(opts: SimulatorOptions = {}) {
     const cap = opts.queueCapacity ?? 1024;
@@ -65,6 +72,43 @@ export class Simulator {
   /** Creates an event bound to this simulator; allocate at construction time, not per occurrence. */
   event(name: string, process: () => void, priority: number = Priority.Default): SimEvent {
     return new SimEvent(name, process, priority);
+  }
+
+  /**
+   * Takes the order key an event of `priority` scheduled now would get, for a deferred event: a
+   * component that can run an event's work later, when something could first observe it, takes
+   * the key here, at the moment it would have scheduled the event, so that `isDue` can tell
+   * exactly whether that event would have run before the current one (and `scheduleReserved`
+   * can still put it in the queue with that key).
+   */
+  reserveOrder(priority: number): number {
+    return this.queue.reserve(priority);
+  }
+
+  /** Schedules `ev` at `when` with a key from `reserveOrder`: exactly where it would have been. */
+  scheduleReserved(ev: SimEvent, when: Tick, order: number): void {
+    if (when < this.now) throw new SimTimeError(`event ${ev.name} scheduled at ${when} ps, in the past (now ${this.now} ps)`);
+    this.queue.scheduleWithOrder(ev, when, order);
+  }
+
+  /** Order key of the event being run; outside the loop, a key above everything that has run at `now`. */
+  get currentOrder(): number {
+    return this.running !== null ? this.running.order : this.settledOrder;
+  }
+
+  /** Whether an event at (`when`, `order`) would have run by now: before the current event, or before the run returned. */
+  isDue(when: Tick, order: number): boolean {
+    return when < this.now || (when === this.now && order < this.currentOrder);
+  }
+
+  /** A deferred event's work was done (by the component that deferred it): it counts as processed. */
+  countDeferredEvent(): void {
+    this.eventsProcessed++;
+  }
+
+  /** Called at the end of every `run`, so that components settle deferred events that came due. */
+  onSettle(fn: () => void): void {
+    this.settlers.push(fn);
   }
 
   /** Schedules (or moves) `ev` to absolute time `when` (>= now). */
@@ -99,7 +143,9 @@ export class Simulator {
     checkTick(until, "run until");
     const bounded = until !== MAX_TICK;
     const q = this.queue;
+    const before = this.eventsProcessed;
     let count = 0;
+    let last: SimEvent | null = null;
     let reason: StopReason;
     this.stopRequested = false;
     for (;;) {
@@ -120,10 +166,15 @@ export class Simulator {
       }
       this.now = ev.when;
       count++;
+      this.running = last = ev;
       ev.process();
     }
+    this.running = null;
+    // a stopped run has run everything at `now` up to the stopping event; otherwise all of `now`
+    this.settledOrder = reason === "stopped" && last !== null && last.when === this.now ? last.order : Infinity;
     this.eventsProcessed += count;
-    return { reason, now: this.now, events: count };
+    for (const settle of this.settlers) settle();
+    return { reason, now: this.now, events: this.eventsProcessed - before };
   }
 
   /** Runs for `duration` ps from now. */

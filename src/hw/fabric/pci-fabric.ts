@@ -81,6 +81,7 @@ export class PciFabric implements Fabric {
     this.delivered = new Int32Array(n * n);
     this.held = Array.from({ length: n * n }, () => []);
     m.onRetry = () => this.drain(i);
+    m.backlogged = () => ep.backlog.length > 0;
     return i;
   }
 
@@ -94,6 +95,7 @@ export class PciFabric implements Fabric {
   }
 
   transfer(t: FabricTransfer): boolean {
+    this.bus.settle(); // queue and backlog as of now
     const src = this.eps[t.src], dst = this.eps[t.dst];
     if (!src || !dst) throw new RangeError(`${this.name}: no endpoint ${src ? t.dst : t.src}`);
     if (src.master.queue.full || src.backlog.length > 0) return false;
@@ -116,6 +118,7 @@ export class PciFabric implements Fabric {
     txn.command = "write";
     txn.target = this.eps[fromDst ? t.src : t.dst]!.target;
     txn.bytes = x.step === STEP_DATA ? Math.min(GALNET_BURST_BYTES, x.left) : GALNET_MESSAGE_BYTES;
+    txn.deferrable = x.step === STEP_DATA; // its completion queues the next burst or END_OF_PACKET on the same master
     const ep = this.eps[issuer]!;
     if (ep.backlog.length > 0 || !ep.master.trySubmit(txn)) ep.backlog.push(x);
   }

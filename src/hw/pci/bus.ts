@@ -17,7 +17,16 @@
  * start: a request arriving mid-tenure does not shorten it.)
  *
  * Masters queue transactions (`trySubmit`, false when full, `onRetry` when space frees): no
- * polling. An idle bus schedules nothing. Statistics: utilisation (clocks occupied by tenures,
+ * polling. An idle bus schedules nothing.
+ *
+ * Deferred completions: a tenure of a `deferrable` transaction (a GalNet data burst, whose
+ * completion only queues the next burst on the same master) schedules no end-of-data event. The
+ * bus takes the order key that event would have had (`Simulator.reserveOrder`) and runs the
+ * completion, as of its time, when anything could first see it: at the end of the tenure's
+ * turnaround (before arbitrating), at any submission to the bus and any statistics read, or at
+ * the end of a run, if by then the event would have run (`Simulator.isDue`). If the master's
+ * queue fills meanwhile (its completion would call `onRetry`), the event is scheduled after all,
+ * with its reserved key. Same results, a third fewer events on the PCI boards. Statistics: utilisation (clocks occupied by tenures,
  * turnaround included, over elapsed), data-phase efficiency, bytes, per-master share and grant wait.
  */
 import { ClockDomain } from "../../sim/clock.ts";
@@ -68,9 +77,17 @@ export interface PciMasterParams {
 
 export const DEFAULT_MASTER: PciMasterParams = { latencyTimerClocks: 32, queueDepth: 32 };
 
+/** Whether buses defer completions (see above). A simulation technique with no effect on results: off only for the differential test. */
+let deferCompletions = true;
+export function setDeferredCompletions(on: boolean): void {
+  deferCompletions = on;
+}
+
 export class PciMaster {
   readonly queue: Ring<PciTransaction>;
   onRetry: () => void = () => {};
+  /** Whether the owner holds transactions it could not queue (its completions would then not just queue the next). */
+  backlogged: () => boolean = () => false;
   transactions = 0;
   tenures = 0;
   bytes = 0;
@@ -86,6 +103,7 @@ export class PciMaster {
 
   /** Queues a transaction; false when the queue is full (onRetry fires when space frees). */
   trySubmit(t: PciTransaction): boolean {
+    this.bus.settle(); // a completion due before this submission goes first
     if (this.queue.full) {
       this.refused++;
       return false;
@@ -124,6 +142,12 @@ export class PciBus {
   bytes = 0;
   tenures = 0;
   private vcd: { w: VcdWriter; owner: VcdSignal; phase: VcdSignal } | undefined;
+  /** A tenure's completion waiting to be run (see "Deferred completions"), its time and reserved order key. */
+  private deferred = false;
+  private deferAt = 0;
+  private deferOrder = 0;
+  /** While a deferred completion runs: its time, which `now` reports to the owner. */
+  private nowOverride = -1;
 
   constructor(private readonly sim: Simulator, readonly name: string, params: Partial<PciBusParams> = {}) {
     this.params = { ...DEFAULT_PCI, ...params };
@@ -133,10 +157,25 @@ export class PciBus {
     this.util = new Utilization(sim.now);
     this.dataDone = sim.event(`${name}.dataDone`, () => this.finishData(), Priority.Deliver);
     this.free = sim.event(`${name}.free`, () => this.release(), Priority.Arbitrate);
+    sim.onSettle(() => this.settle());
   }
 
+  /** Simulation time, or a deferred completion's own time while it runs. */
   get now(): number {
-    return this.sim.now;
+    return this.nowOverride >= 0 ? this.nowOverride : this.sim.now;
+  }
+
+  /** Runs the deferred completion if its end-of-data event would have run by now. */
+  settle(): void {
+    if (this.deferred && this.sim.isDue(this.deferAt, this.deferOrder)) this.completeDeferred();
+  }
+
+  private completeDeferred(): void {
+    this.deferred = false;
+    this.nowOverride = this.deferAt;
+    this.sim.countDeferredEvent();
+    this.finishData();
+    this.nowOverride = -1;
   }
 
   addTarget(name: string, params: Partial<PciTargetParams> = {}): number {
@@ -169,6 +208,11 @@ export class PciBus {
 
   /** Called by a master when it queued work. */
   requested(m: PciMaster): void {
+    // the owner's queue is full: its deferred completion would call onRetry, so it must run as an event
+    if (this.deferred && m === this.owner && m.queue.full) {
+      this.deferred = false;
+      this.sim.scheduleReserved(this.dataDone, this.deferAt, this.deferOrder);
+    }
     if (this.vcd && m.req) this.vcd.w.change(m.req, this.sim.now, 1);
     if (!this.busy) this.grant(true);
   }
@@ -232,7 +276,12 @@ export class PciBus {
     this.occupiedClocks += total;
     this.dataClocks += data;
     this.util.busy(start);
-    this.sim.schedule(this.dataDone, this.clock.edge(c0 + over + data));
+    const dataEnd = this.clock.edge(c0 + over + data);
+    if (t.deferrable && deferCompletions && !this.cut && !this.vcd && !m.queue.full && !m.backlogged()) {
+      this.deferred = true;
+      this.deferAt = dataEnd;
+      this.deferOrder = this.sim.reserveOrder(Priority.Deliver); // the key dataDone would get here
+    } else this.sim.schedule(this.dataDone, dataEnd);
     this.freeCycle = c0 + total;
     this.sim.schedule(this.free, this.clock.edge(this.freeCycle));
     if (this.vcd) {
@@ -250,21 +299,22 @@ export class PciBus {
     const m = this.owner!, t = this.current!;
     m.queue.shift();
     if (this.vcd) {
-      if (m.gnt) this.vcd.w.change(m.gnt, this.sim.now, 0);
-      if (m.req && m.queue.size === 0 && !this.cut) this.vcd.w.change(m.req, this.sim.now, 0);
+      if (m.gnt) this.vcd.w.change(m.gnt, this.now, 0);
+      if (m.req && m.queue.size === 0 && !this.cut) this.vcd.w.change(m.req, this.now, 0);
     }
     if (this.cut) {
       m.queue.unshift(t); // continuation first, new address phase on the next grant
       return;
     }
     m.transactions++;
-    t.doneAt = this.sim.now;
+    t.doneAt = this.now;
     const wasFull = m.queue.size === m.queue.capacity - 1;
     t.onComplete(t);
     if (wasFull) m.onRetry();
   }
 
   private release(): void {
+    if (this.deferred) this.completeDeferred(); // its end of data came before this end of turnaround
     this.busy = false;
     this.owner = undefined;
     this.current = undefined;
@@ -288,10 +338,12 @@ export class PciBus {
   }
 
   get inFlight(): number {
+    this.settle();
     return this.masters.reduce((s, m) => s + m.queue.size, 0);
   }
 
   read(now: number) {
+    this.settle();
     const masters: Record<string, { transactions: number; tenures: number; bytes: number; share: number; grantWaitUs: ReturnType<LatencyHistogram["read"]>; queueHighWater: number; refused: number }> = {};
     for (const m of this.masters) {
       masters[m.name] = {

@@ -15,5 +15,11 @@ export class PciTransaction {
   doneAt = 0;
   /** Tenures this transaction took (more than 1 when the latency timer cut it). */
   tenures = 0;
+  /**
+   * The owner's completion only queues its next transaction on the same master (a GalNet data
+   * burst): the bus may run it when something could first see it instead of at the end of the
+   * data phase (PciBus, "deferred completions"). Results are identical either way.
+   */
+  deferrable = false;
   constructor(public onComplete: (t: PciTransaction) => void = () => {}) {}
 }
