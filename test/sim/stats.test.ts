@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import * as hdr from "hdr-histogram-js";
 import { describe, expect, it } from "vitest";
 import { LatencyHistogram, RateMeter, TimeWeighted, Utilization } from "../../src/sim/stats/index.ts";
 import { SEC, US } from "../../src/sim/time.ts";
@@ -44,5 +46,28 @@ describe("statistics", () => {
     expect(Math.abs(r.p99 - 990) / 990).toBeLessThan(0.002);
     expect(Math.abs(r.max - 1000) / 1000).toBeLessThan(0.002);
     expect(r.minUs).toBe(1);
+  });
+
+  it("the batched histogram reads exactly as HdrHistogram recording each value (all ranges, reads in between)", () => {
+    const ns = fc.oneof(fc.integer({ min: 1, max: 4095 }), fc.integer({ min: 4096, max: 2 ** 32 - 1 }), fc.integer({ min: 4096, max: 70_000 }), fc.integer({ min: 2 ** 32, max: 9_000_000_000 }));
+    fc.assert(
+      fc.property(fc.array(fc.array(ns, { minLength: 1, maxLength: 300 }), { minLength: 1, maxLength: 4 }), (batches) => {
+        const h = new LatencyHistogram();
+        const ref = hdr.build({ bitBucketSize: 64, lowestDiscernibleValue: 1, highestTrackableValue: 10_000_000_000, numberOfSignificantValueDigits: 3, autoResize: false, useWebAssembly: false });
+        for (const b of batches) {
+          for (const v of b) {
+            h.record(v * 1000); // ps
+            ref.recordValue(v);
+          }
+          const r = h.read();
+          expect(r.count).toBe(ref.totalCount);
+          expect(r.minUs).toBe(ref.minNonZeroValue / 1000);
+          expect(r.max).toBe(ref.maxValue / 1000);
+          expect(r.meanUs).toBe(ref.mean / 1000);
+          for (const p of [0, 1, 10, 50, 90, 99, 99.9, 100]) expect(h.percentileUs(p)).toBe(ref.getValueAtPercentile(p) / 1000);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });

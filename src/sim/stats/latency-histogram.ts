@@ -2,9 +2,11 @@
  * Latency distribution with percentiles, backed by HdrHistogram (hdr-histogram-js): fixed memory,
  * no allocation per recorded value, 3 significant digits. Values are recorded in ns (from ps
  * ticks, rounded) and read out in microseconds. Values under 4,096 ns (a bus's grant waits, most
- * frame latencies) are counted in a plain array and runs of equal larger values are counted
- * here; both are handed to HdrHistogram as values with counts before any read, which gives the
- * same histogram at a fraction of the cost per value.
+ * frame latencies) are counted in a plain array by value; values up to 2^32 ns are counted by
+ * HdrHistogram bucket (3 digits: 1,024 sub-buckets per power of two, as its own index), with the
+ * exact smallest and largest kept; both are handed to HdrHistogram as values with counts before
+ * any read. Its percentiles and mean depend only on the counts per bucket, and its min and max on
+ * the extreme values, so the histogram reads the same at a fraction of the cost per value.
  */
 import * as hdr from "hdr-histogram-js";
 import type { Tick } from "../time.ts";
@@ -21,6 +23,8 @@ export interface LatencyReading {
 }
 
 const SMALL_NS = 4096;
+/** Values in [2^12, 2^32) ns: 20 powers of two x 1,024 sub-buckets. */
+const LARGE_BUCKETS = 20 * 1024;
 
 export class LatencyHistogram {
   private readonly hist: hdr.Histogram;
@@ -29,6 +33,12 @@ export class LatencyHistogram {
   /** Counts of values under SMALL_NS, by value (made on first use). */
   private small: Float64Array | undefined;
   private smallCount = 0;
+  /** Counts of values in [SMALL_NS, 2^32) by HdrHistogram bucket, the buckets touched, and the extremes. */
+  private large: Float64Array | undefined;
+  private touched: Int32Array | undefined;
+  private nTouched = 0;
+  private largeMin = Infinity;
+  private largeMax = -Infinity;
 
   /** @param highestNs largest latency tracked exactly (default 10 s); larger values saturate. */
   constructor(private readonly highestNs = 10_000_000_000) {
@@ -48,6 +58,17 @@ export class LatencyHistogram {
     if (ns < SMALL_NS) {
       (this.small ??= new Float64Array(SMALL_NS))[ns]!++;
       this.smallCount++;
+      return;
+    }
+    if (ns < 4294967296) {
+      // HdrHistogram's bucket for 3 digits: power k, sub-bucket ns >> (k - 10) in [1024, 2048)
+      const k = 31 - Math.clz32(ns);
+      const i = (k - 12) * 1024 + (ns >>> (k - 10)) - 1024;
+      const large = (this.large ??= new Float64Array(LARGE_BUCKETS));
+      if (large[i] === 0) (this.touched ??= new Int32Array(LARGE_BUCKETS))[this.nTouched++] = i;
+      large[i]!++;
+      if (ns < this.largeMin) this.largeMin = ns;
+      if (ns > this.largeMax) this.largeMax = ns;
       return;
     }
     if (ns === this.runValue) {
@@ -70,6 +91,29 @@ export class LatencyHistogram {
         }
       }
       this.smallCount = 0;
+    }
+    if (this.nTouched > 0) {
+      const large = this.large!, touched = this.touched!;
+      const kMin = 31 - Math.clz32(this.largeMin), iMin = (kMin - 12) * 1024 + (this.largeMin >>> (kMin - 10)) - 1024;
+      const kMax = 31 - Math.clz32(this.largeMax), iMax = (kMax - 12) * 1024 + (this.largeMax >>> (kMax - 10)) - 1024;
+      for (let j = 0; j < this.nTouched; j++) {
+        const i = touched[j]!;
+        const n = large[i]!;
+        large[i] = 0;
+        // the bucket's lowest value, except where the exact extremes must show (same bucket, same counts)
+        if (i === iMin && i === iMax) {
+          this.hist.recordValueWithCount(this.largeMin, 1);
+          if (n > 1) this.hist.recordValueWithCount(this.largeMax, n - 1);
+        } else if (i === iMin) this.hist.recordValueWithCount(this.largeMin, n);
+        else if (i === iMax) this.hist.recordValueWithCount(this.largeMax, n);
+        else {
+          const k = 12 + (i >> 10);
+          this.hist.recordValueWithCount((1024 + (i & 1023)) * 2 ** (k - 10), n);
+        }
+      }
+      this.nTouched = 0;
+      this.largeMin = Infinity;
+      this.largeMax = -Infinity;
     }
     if (this.runCount > 0) {
       this.hist.recordValueWithCount(this.runValue, this.runCount);
@@ -97,6 +141,10 @@ export class LatencyHistogram {
   reset(): void {
     this.small?.fill(0);
     this.smallCount = 0;
+    this.large?.fill(0);
+    this.nTouched = 0;
+    this.largeMin = Infinity;
+    this.largeMax = -Infinity;
     this.runCount = 0;
     this.runValue = -1;
     this.hist.reset();
