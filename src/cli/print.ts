@@ -47,6 +47,21 @@ export function printBoardTable(runs: RunRecord[]): void {
   for (const c of cells) console.log(line(c));
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered: ${get(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${get(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
+  noteHealthChanges(runs, (r) => String(r["board"]));
+}
+
+/** A line naming the runs in which health monitoring declared servers or routers down (their results include failovers). */
+export function noteHealthChanges(runs: RunRecord[], label: (r: RunRecord) => string): void {
+  const hit = runs.filter((r) => {
+    const h = r["health"] as { serverDowns: number; routerDowns: number } | undefined;
+    return h !== undefined && h.serverDowns + h.routerDowns > 0;
+  });
+  if (hit.length === 0) return;
+  const what = hit.map((r) => {
+    const h = r["health"] as { serverDowns: number; routerDowns: number };
+    return `${label(r)} (${h.serverDowns} server, ${h.routerDowns} router)`;
+  });
+  console.log(chalk.yellow(`health checks declared servers or routers down in: ${what.join(", ")}; probes went unanswered within the timeout, so these results include failovers (health.* in the JSON)`));
 }
 
 /** The hosts table: per board, what the clients and servers saw. */
@@ -81,6 +96,7 @@ export function printHostsTable(runs: RunRecord[]): void {
   for (const c of cells) console.log(line(c));
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered: ${get(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${get(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
+  noteHealthChanges(runs, (r) => String(r["board"]));
 }
 
 /** The saturation table: simulated saturation beside the analytic bound. */
@@ -112,4 +128,5 @@ export function printSweepTable(runs: RunRecord[]): void {
   console.log(chalk.bold(`sweep`) + chalk.dim(`  board ${String(runs[0]!["board"])}, workload ${String(runs[0]!["workload"])}, seed ${runs[0]!.seed}, ${fmt(runs[0]!.simulatedSeconds * 1000, 1)} ms per load`));
   console.log(chalk.bold(line(head)));
   for (const r of rows) console.log(line(r));
+  noteHealthChanges(runs, (r) => `load ${String(r["load"])}`);
 }

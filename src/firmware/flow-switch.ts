@@ -107,6 +107,8 @@ export class FlowSwitch implements BoardFirmware {
   private tableBase = DRAM_TABLE_BASE;
   readonly drops: Record<DropCause, number> = Object.fromEntries(DROP_CAUSES.map((c) => [c, 0])) as Record<DropCause, number>;
   readonly counts = { inbound: 0, outboundRedirected: 0, arpReplies: 0, gratuitousArps: 0, translated: 0, newFlows: 0, maglevFallbacks: 0, cpuInbound: 0, cpuOutbound: 0 };
+  /** State changes declared by health monitoring (or by removeServer): a loaded switch whose probes time out shows them. */
+  readonly healthChanges = { serverDowns: 0, serverUps: 0, routerDowns: 0, routerUps: 0 };
   /** Time source (ps); the board's simulator once attached. */
   now: () => number = () => 0;
 
@@ -608,6 +610,7 @@ export class FlowSwitch implements BoardFirmware {
     const [cl, s] = this.server(name);
     if (s.state === "down") return;
     s.state = "down";
+    this.healthChanges.serverDowns++;
     s.changedAt = this.now();
     if (cl.mode === "availability") {
       const wasPrimary = s.role === "primary";
@@ -625,6 +628,7 @@ export class FlowSwitch implements BoardFirmware {
     const [cl, s] = this.server(name);
     if (s.state === "up") return;
     s.state = "up";
+    this.healthChanges.serverUps++;
     s.changedAt = this.now();
     if (cl.mode === "availability") {
       this.availability(s, "RESTORE"); // secondary-operational: never pre-empts
@@ -699,6 +703,7 @@ export class FlowSwitch implements BoardFirmware {
     const r = this.routers.find((x) => x.name === name);
     if (!r || !r.up) return;
     r.up = false;
+    this.healthChanges.routerDowns++;
     // frames still sent to its MAC are intervened and redirected; gratuitous ARP re-points its
     // servers, each to the pool's least-assigned live router
     this.board?.setAddressEntry(r.mac, this.board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
@@ -718,6 +723,7 @@ export class FlowSwitch implements BoardFirmware {
     const r = this.routers.find((x) => x.name === name);
     if (!r || r.up) return;
     r.up = true;
+    this.healthChanges.routerUps++;
     this.board?.setAddressEntry(r.mac, r.port, false);
   }
 
@@ -731,6 +737,7 @@ export class FlowSwitch implements BoardFirmware {
   read() {
     return {
       counts: { ...this.counts },
+      healthChanges: { ...this.healthChanges },
       drops: Object.fromEntries(Object.entries(this.drops).filter(([, n]) => n > 0)),
       flows: this.flows.read(),
       clusters: Object.fromEntries(this.clusters.map((c) => [c.name, {

@@ -216,7 +216,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       inFlight: pool.countLive((f) => f === 0 || f === 1),
     },
     events: sim.eventsProcessed,
-    ...(natFw ? { nat: natFw.read().counts } : {}),
+    // servers and routers health monitoring declared down or up during the run (probes unanswered within the timeout)
+    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges } }),
     ...ctx.report,
   };
 }

@@ -80,6 +80,9 @@ export class Workload {
 
   constructor(private readonly sim: Simulator, private readonly pool: FramePool, private readonly board: Board, readonly p: WorkloadParams) {
     this.rng = sim.streams.stream("workload.flows");
+    for (const k of ["inboundBpsPerRouter", "outboundBpsPerServer", "load"] as const) {
+      if (!(p[k] >= 0) || p[k] === Infinity) throw new RangeError(`workload ${k} must be a finite number >= 0 (got ${p[k]}); 0 means no traffic that way`);
+    }
     const mix = p.mix ?? { tcp: 16, udp: 3, esp: 1, ipip: 0 };
     if (mix.tcp + mix.udp + mix.esp + mix.ipip !== 20) throw new RangeError(`workload mix must add up to 20 twentieths (got ${mix.tcp + mix.udp + mix.esp + mix.ipip})`);
     this.protoOf = new Uint8Array(20);
@@ -227,7 +230,7 @@ export class Workload {
           const wasResolved = vm.every((x) => x >= 0);
           vm[cl] = readMac(b, 22);
           // traffic starts once every virtual IP is resolved
-          if (!wasResolved && vm.every((x) => x >= 0)) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap)));
+          if (!wasResolved && vm.every((x) => x >= 0) && meanGap < Infinity) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap)));
         } else if (b[21] === ArpOp.Request && readMac(b, 0) === r.mac) {
           // a health probe: answer it
           const reply = this.arp(ArpOp.Reply, readMac(b, 6), r.mac, r.ip, readMac(b, 6), get32(b, 28));
@@ -277,7 +280,7 @@ export class Workload {
       }
       if (b[12] === 8 && b[13] === 6) {
         if (b[21] === ArpOp.Reply && get32(b, 28) === s.gatewayIp) {
-          if (this.serverGw[i]! < 0) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap)));
+          if (this.serverGw[i]! < 0 && meanGap < Infinity) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap))); // rate 0: no traffic
           this.serverGw[i] = readMac(b, 22); // the ARP cache follows the newest answer (also gratuitous)
         } else if (b[21] === ArpOp.Request && readMac(b, 0) === s.mac) {
           // the switch's health probe ("who has the VIP?"): the server answers with its own MAC

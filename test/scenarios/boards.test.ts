@@ -3,6 +3,7 @@ import { boardVariant } from "../../src/hw/boards/variant.ts";
 import { runBoard } from "../../src/scenarios/board-run.ts";
 import { compareBoards } from "../../src/scenarios/compare-boards.ts";
 import { saturate } from "../../src/scenarios/saturate.ts";
+import { WORKLOADS } from "../../src/scenarios/workloads.ts";
 import { MS } from "../../src/sim/time.ts";
 
 type Rec = ReturnType<typeof runBoard> & {
@@ -109,5 +110,29 @@ describe("5D's claim: transfer rates in excess of 1 Gb/s", () => {
   it("the same ports on 5C's on-board PCI bus keep it over 80 % busy: the bus, not the arbiter, is near its limit", () => {
     expect(c.resources["pci.onboard"]!.utilization).toBeGreaterThan(0.8);
     expect(c.resources["pci.onboard"]!.utilization).toBeGreaterThan(2 * d.resources["bma"]!.utilization);
+  });
+});
+
+describe("health checks under overload", () => {
+  // board runs probe every 1 ms with a 0.5 ms timeout (fall 3): beyond saturation the probes'
+  // answers queue past the timeout, and the record says so
+  type H = { health: { serverDowns: number; serverUps: number; routerDowns: number; routerUps: number } };
+  const at = (load: number) => runBoard(boardVariant("5A", () => {}), { seed: 1, durationPs: 50 * MS, load, ...WORKLOADS.mixed }) as unknown as H;
+
+  it("at load 1 no server or router is declared down; at load 3 some are, and the record counts them", () => {
+    const light = at(1).health, heavy = at(3).health;
+    expect(light).toEqual({ serverDowns: 0, serverUps: 0, routerDowns: 0, routerUps: 0 });
+    expect(heavy.serverDowns + heavy.routerDowns).toBeGreaterThan(0);
+    expect(heavy.serverUps).toBeLessThanOrEqual(heavy.serverDowns);
+    expect(heavy.routerUps).toBeLessThanOrEqual(heavy.routerDowns);
+  });
+});
+
+describe("workload rates", () => {
+  it("a direction at 0 b/s carries no traffic; a negative rate is refused with a line naming it", () => {
+    const r = runBoard(boardVariant("5A", () => {}), { seed: 1, durationPs: 5 * MS, load: 1, inboundBpsPerRouter: 15e6, outboundBpsPerServer: 0 }) as unknown as { delivered: { inboundFps: number; outboundFps: number } };
+    expect(r.delivered.outboundFps).toBe(0);
+    expect(r.delivered.inboundFps).toBeGreaterThan(0);
+    expect(() => runBoard(boardVariant("5A", () => {}), { seed: 1, durationPs: 5 * MS, load: 1, inboundBpsPerRouter: -1, outboundBpsPerServer: 0 })).toThrow(/inboundBpsPerRouter must be a finite number >= 0/);
   });
 });
