@@ -15,7 +15,15 @@ interface ProfileNode {
   children: ProfileNode[];
 }
 
-export async function garbageBench(board: string, durationPs: number, workload: WorkloadName, top: number, json: boolean): Promise<void> {
+export interface GarbageResult {
+  board: string;
+  workload: string;
+  frames: number;
+  bytesPerFrame: number;
+  sites: { site: string; bytesPerFrame: number }[];
+}
+
+export async function garbageBench(board: string, durationPs: number, workload: WorkloadName, top: number, json: boolean, print = true): Promise<GarbageResult> {
   const b = loadBoard(board);
   if (!b.ok) throw new Error(b.error);
   const opts = { seed: 1, durationPs, load: 1, ...WORKLOADS[workload] };
@@ -39,9 +47,12 @@ export async function garbageBench(board: string, durationPs: number, workload: 
   walk(profile.head);
   const frames = r.frames.injected;
   const sites = [...bySite].sort((x, y) => y[1] - x[1]).slice(0, top).map(([site, bytes]) => ({ site, bytesPerFrame: Math.round(bytes / frames) }));
-  if (json) console.log(JSON.stringify({ board, workload, frames, bytesPerFrame: Math.round(total / frames), sites }));
+  const result = { board, workload, frames, bytesPerFrame: Math.round(total / frames), sites };
+  if (!print) return result;
+  if (json) console.log(JSON.stringify(result));
   else {
     console.log(`${board} ${workload}: ${frames} frames, about ${Math.round(total / frames)} bytes allocated per frame (sampled; target: none in steady state)`);
     for (const x of sites) console.log(`${String(x.bytesPerFrame).padStart(7)} B/frame  ${x.site}`);
   }
+  return result;
 }

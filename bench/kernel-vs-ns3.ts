@@ -41,7 +41,15 @@ function median(xs: number[]): number {
  * machine's speed drifts by tens of per cent within minutes, and alternation exposes both engines
  * to the same drift.
  */
-export function kernelVsNs3(pending: number[], events: number, scheduler: string, json: boolean, queue: QueueKind = "calendar", reps = 3): void {
+export interface KernelRow {
+  pending: number;
+  flowsim: number;
+  ns3: number | undefined;
+  ratio: number | undefined;
+}
+
+export function kernelVsNs3(pending: number[], events: number, scheduler: string, json: boolean, queue: QueueKind = "calendar", reps = 3, print = true): KernelRow[] {
+  const rows: KernelRow[] = [];
   const built = buildNs3();
   holdModel(1000, 500_000, 1, queue); // JIT warm-up
   for (const p of pending) {
@@ -49,6 +57,7 @@ export function kernelVsNs3(pending: number[], events: number, scheduler: string
     const ours: number[] = [];
     const theirs: number[] = [];
     let peerEngine: string | undefined;
+    holdModel(p, Math.max(2 * p, 1_000_000), 1, queue); // JIT warm-up at this P (its paths: resizes, overflow), not reported
     for (let r = 0; r < reps; r++) {
       ours.push(holdModel(p, total, 1, queue).eventsPerSecond);
       if (Array.isArray(built)) {
@@ -61,6 +70,8 @@ export function kernelVsNs3(pending: number[], events: number, scheduler: string
     const f = median(ours);
     const n = theirs.length ? median(theirs) : undefined;
     const ratio = n ? f / n : undefined;
+    rows.push({ pending: p, flowsim: f, ns3: n, ratio });
+    if (!print) continue;
     if (json) {
       console.log(JSON.stringify({ queue, pending: p, events: total, reps, flowsim: f, ns3: n ?? null, ns3Engine: peerEngine ?? null, ratio: ratio === undefined ? null : +ratio.toFixed(3), flowsimRuns: ours, ns3Runs: theirs }));
     } else {
@@ -69,4 +80,5 @@ export function kernelVsNs3(pending: number[], events: number, scheduler: string
     }
   }
   if (!Array.isArray(built)) console.error(`ns-3 skipped: ${built}`);
+  return rows;
 }

@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- <name> [--json]`: the benchmarks. Speed targets live here, never in timed tests.
+ *   targets        (the default) every target of the performance issue in one table
  *   kernel         hold model at P = 100, 10,000 and 1,000,000 (JSON lines with --json)
  *   kernel-vs-ns3  the same beside ns-3's scheduler (shared/bench-peers), with ratios
  *   event-queue    micro-benchmarks of queue operations (@thi.ng/bench)
@@ -8,12 +9,11 @@
  *   garbage        bytes allocated per frame and where (sampling heap profiler)
  *   parallel       a sweep with 1 and N worker threads: speed-up, identical results
  */
-import { spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { garbageBench } from "./garbage.ts";
 import { holdModel } from "./hold-model.ts";
+import { memoryBench } from "./memory.ts";
+import { targetsBench } from "./targets.ts";
 import { kernelVsNs3 } from "./kernel-vs-ns3.ts";
 import { parallelBench, type ParallelOptions } from "./parallel.ts";
 import { queueMicro } from "./queue-micro.ts";
@@ -47,6 +47,7 @@ program
   .action((o: { json?: boolean; events: number; queue: QueueKind }) => {
     holdModel(1000, 500_000, 1, o.queue); // JIT warm-up, not reported
     for (const p of PENDING) {
+      holdModel(p, Math.max(2 * p, 1_000_000), 1, o.queue); // JIT warm-up at this P, not reported
       const r = holdModel(p, Math.max(o.events, 2 * p), 1, o.queue);
       if (o.json) console.log(JSON.stringify({ queue: o.queue, pending: r.pending, events: r.events, seconds: +r.seconds.toFixed(3), eventsPerSecond: r.eventsPerSecond }));
       else console.log(`${o.queue.padEnd(8)} P=${String(p).padStart(9)}  ${r.events} events in ${r.seconds.toFixed(3)} s  ${(r.eventsPerSecond / 1e6).toFixed(2)} M events/s`);
@@ -61,7 +62,7 @@ program
   .option("--scheduler <s>", "ns-3 scheduler: map|heap|list|calendar|priorityqueue", "map")
   .option("--queue <q>", "flowsim's pending-event set: calendar (default) or heap", queueKind, "calendar")
   .option("--reps <n>", "alternating runs of each engine per P (medians reported)", positiveInt, 3)
-  .action((o: { json?: boolean; events: number; scheduler: string; queue: QueueKind; reps: number }) => kernelVsNs3(PENDING, o.events, o.scheduler, !!o.json, o.queue, o.reps));
+  .action((o: { json?: boolean; events: number; scheduler: string; queue: QueueKind; reps: number }) => void kernelVsNs3(PENDING, o.events, o.scheduler, !!o.json, o.queue, o.reps));
 
 program
   .command("event-queue")
@@ -90,15 +91,9 @@ program
   .option("--board <b>", "board preset", "5D")
   .option("--json", "JSON lines")
   .action((o: { board: string; json?: boolean }) => {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const rows = [1, 10].map((secs) => {
-      const r = spawnSync(process.execPath, ["--import", "tsx", join(here, "memory-run.ts"), o.board, String(secs)], { encoding: "utf8" });
-      if (r.status !== 0) throw new Error(r.stderr.split("\n")[0]);
-      return JSON.parse(r.stdout.trim().split("\n").pop()!) as { peakRssMB: number };
-    });
-    for (const r of rows) console.log(o.json ? JSON.stringify(r) : r);
-    const ratio = rows[1]!.peakRssMB / rows[0]!.peakRssMB;
-    console.log(o.json ? JSON.stringify({ rssRatio10sOver1s: +ratio.toFixed(3) }) : `peak RSS 10 s / 1 s: ${ratio.toFixed(3)} (target <= 1.2, and < 300 MB)`);
+    const m = memoryBench(o.board);
+    for (const r of m.rows) console.log(o.json ? JSON.stringify(r) : r);
+    console.log(o.json ? JSON.stringify({ rssRatio10sOver1s: +m.ratio.toFixed(3) }) : `peak RSS 10 s / 1 s: ${m.ratio.toFixed(3)} (target <= 1.2, and < 300 MB)`);
   });
 
 program
@@ -123,6 +118,14 @@ program
   .option("--workers <n>", "workers of the parallel run", positiveInt, 2)
   .option("--reps <n>", "alternating runs of each (medians reported)", positiveInt, 1)
   .option("--json", "JSON line")
-  .action((o: ParallelOptions) => parallelBench(o));
+  .action((o: ParallelOptions) => void parallelBench(o));
+
+program
+  .command("targets", { isDefault: true })
+  .description("every target of the performance issue, measured as its own benchmark does, in one table (about 4 minutes; the default)")
+  .option("--json", "JSON lines")
+  .action(async (o: { json?: boolean }) => {
+    await targetsBench(!!o.json);
+  });
 
 await program.parseAsync(process.argv);

@@ -29,7 +29,19 @@ function results(file: string): string {
   return JSON.stringify(d.runs.map(({ wallSeconds: _w, ...rest }) => rest));
 }
 
-export function parallelBench(o: ParallelOptions): void {
+export interface ParallelResult {
+  board: string;
+  loads: string;
+  duration: string;
+  workers: number;
+  reps: number;
+  serialSeconds: number;
+  parallelSeconds: number;
+  speedup: number;
+  identical: boolean;
+}
+
+export function parallelBench(o: ParallelOptions, print = true): ParallelResult {
   const cli = join(dirname(fileURLToPath(import.meta.url)), "../src/cli/main.ts");
   const dir = mkdtempSync(join(tmpdir(), "flowsim-par-"));
   const wall: Record<number, number[]> = { 1: [], [o.workers]: [] };
@@ -45,8 +57,10 @@ export function parallelBench(o: ParallelOptions): void {
     }
   }
   const serial = median(wall[1]!), par = median(wall[o.workers]!);
-  const row = { board: o.board, loads: o.loads, duration: o.duration, workers: o.workers, reps: o.reps, serialSeconds: +serial.toFixed(2), parallelSeconds: +par.toFixed(2), speedup: +(serial / par).toFixed(3), identical: out[1] === out[o.workers] };
+  const row: ParallelResult = { board: o.board, loads: o.loads, duration: o.duration, workers: o.workers, reps: o.reps, serialSeconds: +serial.toFixed(2), parallelSeconds: +par.toFixed(2), speedup: +(serial / par).toFixed(3), identical: out[1] === out[o.workers] };
+  if (!print) return row;
   if (o.json) console.log(JSON.stringify(row));
   else console.log(`sweep ${o.board} loads ${o.loads} for ${o.duration}: 1 worker ${row.serialSeconds} s, ${o.workers} workers ${row.parallelSeconds} s, speed-up ${row.speedup.toFixed(2)}x, results ${row.identical ? "identical" : "DIFFERENT"} (medians of ${o.reps}, whole process wall time; target >= 1.7x on 2 cores)`);
   if (!row.identical) process.exitCode = 1;
+  return row;
 }

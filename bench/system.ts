@@ -12,13 +12,26 @@ import { WORKLOADS, type WorkloadName } from "../src/scenarios/workloads.ts";
 
 type Opts = Omit<Parameters<typeof runBoard>[1], "durationPs">;
 
+export interface SystemRow {
+  board: string;
+  workload: string;
+  load: number;
+  simulatedSeconds: number;
+  wallSeconds: number;
+  deliveredMbps: number;
+  framesPerWallSecond: number;
+  eventsPerWallSecond: number;
+  eventsPerSimulatedSecond: number;
+  simulatedSecondsPerWallSecond: number;
+}
+
 /** The median of three runs of one board (this machine's speed varies by tens of per cent from run to run). */
-function measure(name: string, board: BoardSpec, opts: Opts, durationPs: number, workload: string, json: boolean): void {
+export function measure(name: string, board: BoardSpec, opts: Opts, durationPs: number, workload: string, json: boolean, print = true): SystemRow {
   runBoard(board, { ...opts, durationPs: durationPs / 10 }); // warm-up
   type R = { frames: { injected: number }; delivered: { inboundMbps: number; outboundMbps: number }; events: number; wallSeconds: number; simulatedSeconds: number };
   const runs = [0, 1, 2].map(() => runBoard(board, { ...opts, durationPs }) as unknown as R).sort((x, y) => x.wallSeconds - y.wallSeconds);
   const r = runs[1]!;
-  const out = {
+  const out: SystemRow = {
     board: name, workload, load: opts.load, simulatedSeconds: r.simulatedSeconds, wallSeconds: +r.wallSeconds.toFixed(3),
     deliveredMbps: Math.round(r.delivered.inboundMbps + r.delivered.outboundMbps),
     framesPerWallSecond: Math.round(r.frames.injected / r.wallSeconds),
@@ -26,9 +39,19 @@ function measure(name: string, board: BoardSpec, opts: Opts, durationPs: number,
     eventsPerSimulatedSecond: Math.round(r.events / r.simulatedSeconds),
     simulatedSecondsPerWallSecond: +(r.simulatedSeconds / r.wallSeconds).toFixed(3),
   };
+  if (!print) return out;
   if (json) console.log(JSON.stringify(out));
   else console.log(`${name.padEnd(10)} ${String(out.deliveredMbps).padStart(5)} Mb/s  ${out.framesPerWallSecond.toLocaleString("en-US").padStart(10)} frames/s  P ${(out.eventsPerWallSecond / 1e6).toFixed(2)} M ev/s  E ${(out.eventsPerSimulatedSecond / 1e6).toFixed(1)} M ev/sim-s  R ${out.simulatedSecondsPerWallSecond} sim-s/s`);
+  return out;
 }
+
+/** Fig 5D with twelve GT-48002s (24 ports), and the 1.1 Gb/s setting it is measured in. */
+export function fiveD12(): BoardSpec {
+  return boardVariant("5D", (b) => {
+    b.cards[0]!.controllers = 12;
+  });
+}
+export const FIVE_D_12_SETTING = { seed: 1, load: 1, inboundBpsPerRouter: 5e6, outboundBpsPerServer: 90e6, healthIntervalPs: 10e9, healthTimeoutPs: 5e9 };
 
 export function systemBench(durationPs: number, load: number, workload: WorkloadName, json: boolean): void {
   const w = WORKLOADS[workload];
@@ -41,8 +64,5 @@ export function systemBench(durationPs: number, load: number, workload: Workload
   // under the 1.1 Gb/s outbound-heavy setting of test/scenarios/boards.test.ts. Health probes every
   // 10 ms with a 5 ms timeout: at 90 % port load the board runs' 0.5 ms timeout sees queueing delays
   // of that order and servers flap (each flap rebuilds a 65,537-entry Maglev table: 3x slower).
-  const d12 = boardVariant("5D", (b) => {
-    b.cards[0]!.controllers = 12;
-  });
-  measure("5D-12@1G", d12, { seed: 1, load: 1, inboundBpsPerRouter: 5e6, outboundBpsPerServer: 90e6, healthIntervalPs: 10e9, healthTimeoutPs: 5e9 }, durationPs, "outbound-heavy 1.1 Gb/s", json);
+  measure("5D-12@1G", fiveD12(), FIVE_D_12_SETTING, durationPs, "outbound-heavy 1.1 Gb/s", json);
 }
