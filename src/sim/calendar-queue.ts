@@ -71,24 +71,29 @@ export class CalendarQueue {
   }
 
   schedule(ev: SimEvent, when: Tick): void {
-    this.scheduleWithOrder(ev, when, this.reserve(ev.priority));
+    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`); // before touching the event
+    ev.when = when;
+    ev.order = this.reserve(ev.priority);
+    this.enqueue(ev);
   }
 
-  /** The order key the next schedule at `priority` would get, taken now (see Simulator.reserveOrder). */
+  /** The order key the next schedule at `priority` would get, taken now (see Simulator.reserve). */
   reserve(priority: number): number {
     const s = this.seq++;
     if (s >= SEQ_LIMIT) throw new RangeError("event sequence exhausted (2^45 insertions)");
     return priority * SEQ_LIMIT + s;
   }
 
-  /** Schedules `ev` at `when` with an order key taken earlier by `reserve`. */
-  scheduleWithOrder(ev: SimEvent, when: Tick, o: number): void {
+  /**
+   * Queues `ev` at `ev.when` with key `ev.order` (from `reserve`), both set by the caller: times and
+   * keys travel in the event's fields, not as arguments, so that no call boxes a double.
+   */
+  enqueue(ev: SimEvent): void {
+    const when = ev.when;
     if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
-    if (!ev.pending) this.n++; // a pending event's old slot goes stale: its key changes
-    ev.when = when;
-    ev.order = o;
+    if (!ev.pending) this.n++; // a pending event's old slot goes stale: its key changed
     ev.pending = true;
-    this.insert(ev, when, o);
+    this.insert(ev);
     this.cached = UNKNOWN;
     if (this.n > 2 * this.nb) this.resize(this.nb * 2);
     else if (this.entries > 2 * this.n + 4 * this.nb) this.resize(this.nb); // purge stale slots
@@ -218,15 +223,16 @@ export class CalendarQueue {
     return this.findMin(); // drops stale slots above the minimum and settles the heap comparison
   }
 
-  /** Puts (t, o) in its bucket in descending order, or in the overflow heap when the bucket is full. */
-  private insert(ev: SimEvent, t: number, o: number): void {
+  /** Puts (ev.when, ev.order) in its bucket in descending order, or in the overflow heap when the bucket is full. */
+  private insert(ev: SimEvent): void {
     const cal = this.cal, calEv = this.calEv;
+    const t = ev.when, o = ev.order;
     const k = Math.floor(t / this.width);
     const b = k & this.mask, base = STRIDE * b;
     const c = cal[base]!;
     this.entries++;
     if (c === SLOTS) {
-      this.heapPush(ev, t, o);
+      this.heapPush(ev);
       return;
     }
     if (k < this.curK) this.curK = k;
@@ -247,7 +253,8 @@ export class CalendarQueue {
     cal[base] = c + 1;
   }
 
-  private heapPush(ev: SimEvent, t: number, o: number): void {
+  private heapPush(ev: SimEvent): void {
+    const t = ev.when, o = ev.order;
     if (this.hN === this.hT.length) {
       const T = new Float64Array(2 * this.hN), O = new Float64Array(2 * this.hN);
       T.set(this.hT);
@@ -300,7 +307,6 @@ export class CalendarQueue {
   private resize(nb: number): void {
     const evs: SimEvent[] = [];
     const times: number[] = [];
-    const orders: number[] = [];
     const cal = this.cal, calEv = this.calEv;
     for (let b = 0; b < this.nb; b++) {
       const base = STRIDE * b;
@@ -309,7 +315,6 @@ export class CalendarQueue {
         if (ev.order !== cal[base + 2 * c]) continue; // stale
         evs.push(ev);
         times.push(cal[base + 2 * c - 1]!);
-        orders.push(cal[base + 2 * c]!);
       }
     }
     for (let i = 0; i < this.hN; i++) {
@@ -317,7 +322,6 @@ export class CalendarQueue {
       if (ev.order !== this.hO[i]) continue;
       evs.push(ev);
       times.push(this.hT[i]!);
-      orders.push(this.hO[i]!);
     }
     this.width = this.estimateWidth(times);
     this.nb = nb;
@@ -330,7 +334,7 @@ export class CalendarQueue {
     this.curK = Infinity;
     this.longScans = 0;
     this.opsSinceResize = 0;
-    for (let i = 0; i < evs.length; i++) this.insert(evs[i]!, times[i]!, orders[i]!);
+    for (let i = 0; i < evs.length; i++) this.insert(evs[i]!); // a live slot's (time, order) is its event's (when, order)
     if (evs.length === 0) this.curK = 0;
     this.cached = UNKNOWN;
   }

@@ -37,21 +37,23 @@ export class EventQueue {
 
   /** Schedules `ev` at `when`, or moves it there if it is already scheduled. */
   schedule(ev: SimEvent, when: Tick): void {
-    this.scheduleWithOrder(ev, when, this.reserve(ev.priority));
+    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`); // before touching the event
+    ev.when = when;
+    ev.order = this.reserve(ev.priority);
+    this.enqueue(ev);
   }
 
-  /** The order key the next schedule at `priority` would get, taken now (see Simulator.reserveOrder). */
+  /** The order key the next schedule at `priority` would get, taken now (see Simulator.reserve). */
   reserve(priority: number): number {
     const s = this.seq++;
     if (s >= SEQ_LIMIT) throw new RangeError("event sequence exhausted (2^45 insertions)");
     return priority * SEQ_LIMIT + s;
   }
 
-  /** Schedules `ev` at `when` with an order key taken earlier by `reserve`. */
-  scheduleWithOrder(ev: SimEvent, when: Tick, key: number): void {
+  /** Queues (or moves) `ev` to `ev.when` with key `ev.order`, both set by the caller (no double crosses a call). */
+  enqueue(ev: SimEvent): void {
+    const when = ev.when, key = ev.order;
     if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
-    ev.when = when;
-    ev.order = key;
     ev.pending = true;
     if (ev.pos >= 0) {
       const i = ev.pos;

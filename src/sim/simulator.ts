@@ -29,7 +29,8 @@ export interface PendingEvents {
   cancel(ev: SimEvent): boolean;
   pop(): SimEvent | undefined;
   reserve(priority: number): number;
-  scheduleWithOrder(ev: SimEvent, when: Tick, order: number): void;
+  /** Queues `ev` at `ev.when` with key `ev.order`, set by the caller. */
+  enqueue(ev: SimEvent): void;
   /** The earliest event if due at or before `until` (removed), else undefined: the run loop's one call per event. */
   popUntil(until: number): SimEvent | undefined;
 }
@@ -75,20 +76,23 @@ export class Simulator {
   }
 
   /**
-   * Takes the order key an event of `priority` scheduled now would get, for a deferred event: a
-   * component that can run an event's work later, when something could first observe it, takes
-   * the key here, at the moment it would have scheduled the event, so that `isDue` can tell
-   * exactly whether that event would have run before the current one (and `scheduleReserved`
-   * can still put it in the queue with that key).
+   * Deferred events. A component that can run an event's work later, when something could first
+   * observe it, calls `reserve(ev, when)` at the moment it would have scheduled the event: `ev`
+   * gets the time and the order key a schedule would have given it, without being queued. Then
+   * `isDue(ev)` tells exactly whether that event would have run by now (before the current event,
+   * or before the run returned), and `enqueueReserved(ev)` still queues it in the very slot.
    */
-  reserveOrder(priority: number): number {
-    return this.queue.reserve(priority);
+  reserve(ev: SimEvent, when: Tick): void {
+    if (when < this.now) throw new SimTimeError(`event ${ev.name} reserved at ${when} ps, in the past (now ${this.now} ps)`);
+    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
+    ev.when = when;
+    ev.order = this.queue.reserve(ev.priority);
   }
 
-  /** Schedules `ev` at `when` with a key from `reserveOrder`: exactly where it would have been. */
-  scheduleReserved(ev: SimEvent, when: Tick, order: number): void {
-    if (when < this.now) throw new SimTimeError(`event ${ev.name} scheduled at ${when} ps, in the past (now ${this.now} ps)`);
-    this.queue.scheduleWithOrder(ev, when, order);
+  /** Queues an event prepared by `reserve`, with its reserved time and key. */
+  enqueueReserved(ev: SimEvent): void {
+    if (ev.when < this.now) throw new SimTimeError(`event ${ev.name} queued at ${ev.when} ps, in the past (now ${this.now} ps)`);
+    this.queue.enqueue(ev);
   }
 
   /** Order key of the event being run; outside the loop, a key above everything that has run at `now`. */
@@ -96,9 +100,9 @@ export class Simulator {
     return this.running !== null ? this.running.order : this.settledOrder;
   }
 
-  /** Whether an event at (`when`, `order`) would have run by now: before the current event, or before the run returned. */
-  isDue(when: Tick, order: number): boolean {
-    return when < this.now || (when === this.now && order < this.currentOrder);
+  /** Whether the event prepared by `reserve` would have run by now. */
+  isDue(ev: SimEvent): boolean {
+    return ev.when < this.now || (ev.when === this.now && ev.order < this.currentOrder);
   }
 
   /** A deferred event's work was done (by the component that deferred it): it counts as processed. */
@@ -116,13 +120,21 @@ export class Simulator {
     if (when < this.now) {
       throw new SimTimeError(`event ${ev.name} scheduled at ${when} ps, in the past (now ${this.now} ps)`);
     }
-    this.queue.schedule(ev, when);
+    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`); // before touching the event
+    // time and key travel in the event's fields: a double passed to a call V8 does not inline is boxed
+    ev.when = when;
+    ev.order = this.queue.reserve(ev.priority);
+    this.queue.enqueue(ev);
   }
 
   /** Schedules (or moves) `ev` to now + delay. */
   scheduleIn(ev: SimEvent, delay: Tick): void {
     if (!(delay >= 0)) throw new SimTimeError(`event ${ev.name}: negative delay ${delay} ps`);
-    this.queue.schedule(ev, this.now + delay);
+    const when = this.now + delay;
+    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
+    ev.when = when;
+    ev.order = this.queue.reserve(ev.priority);
+    this.queue.enqueue(ev);
   }
 
   cancel(ev: SimEvent): boolean {

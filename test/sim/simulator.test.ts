@@ -88,36 +88,38 @@ describe("Simulator", () => {
   });
 });
 
-describe("deferred events: reserved order keys and isDue", () => {
+describe("deferred events: reserve, isDue, enqueueReserved", () => {
   for (const queue of ["calendar", "heap"] as const) {
-    it(`${queue}: a deferred event is due exactly when the scheduled one would have run (same instant, by key)`, () => {
+    it(`${queue}: a reserved event is due exactly when the scheduled one would have run (same instant, by key)`, () => {
       const sim = new Simulator({ queue });
       const seen: string[] = [];
-      let key = 0;
-      // at t = 10: a "deferred" event of priority 20 reserved at t = 0 between two real ones
-      sim.schedule(sim.event("before", () => seen.push(`before due=${sim.isDue(10, key)}`), 20), 10);
-      key = sim.reserveOrder(20);
-      sim.schedule(sim.event("after", () => seen.push(`after due=${sim.isDue(10, key)}`), 20), 10);
-      sim.schedule(sim.event("lower-priority", () => seen.push(`p10 due=${sim.isDue(10, key)}`), 10), 10);
-      sim.schedule(sim.event("earlier", () => seen.push(`t5 due=${sim.isDue(10, key)}`), 90), 5);
+      const deferred = sim.event("deferred", () => {}, 20);
+      // at t = 10: a deferred event of priority 20 reserved at t = 0 between two real ones
+      sim.schedule(sim.event("before", () => seen.push(`before due=${sim.isDue(deferred)}`), 20), 10);
+      sim.reserve(deferred, 10);
+      sim.schedule(sim.event("after", () => seen.push(`after due=${sim.isDue(deferred)}`), 20), 10);
+      sim.schedule(sim.event("lower-priority", () => seen.push(`p10 due=${sim.isDue(deferred)}`), 10), 10);
+      sim.schedule(sim.event("earlier", () => seen.push(`t5 due=${sim.isDue(deferred)}`), 90), 5);
       sim.run();
       expect(seen).toEqual(["t5 due=false", "p10 due=false", "before due=false", "after due=true"]);
-      expect(sim.isDue(10, key)).toBe(true); // the run is over: everything at t = 10 has run
+      expect(sim.isDue(deferred)).toBe(true); // the run is over: everything at t = 10 has run
     });
 
-    it(`${queue}: after a stop, what ran before the stopping event is due, what comes after it is not; scheduleReserved restores the slot`, () => {
+    it(`${queue}: after a stop, what ran before the stopping event is due, what comes after it is not; enqueueReserved restores the slot`, () => {
       const sim = new Simulator({ queue });
-      const k1 = sim.reserveOrder(50);
-      sim.schedule(sim.event("stopper", () => sim.stop(), 50), 10);
-      const k2 = sim.reserveOrder(50);
       const log: string[] = [];
+      const first = sim.event("first", () => {}, 50);
+      const second = sim.event("reserved", () => log.push("reserved"), 50);
+      sim.reserve(first, 10);
+      sim.schedule(sim.event("stopper", () => sim.stop(), 50), 10);
+      sim.reserve(second, 10);
       sim.run();
       expect(sim.now).toBe(10);
-      expect(sim.isDue(10, k1)).toBe(true);
-      expect(sim.isDue(10, k2)).toBe(false);
-      // put the second back as a real event with its key: it runs before an ordinary event scheduled now
+      expect(sim.isDue(first)).toBe(true);
+      expect(sim.isDue(second)).toBe(false);
+      // queue the second after all, with its key: it runs before an ordinary event scheduled now
       sim.schedule(sim.event("ordinary", () => log.push("ordinary"), 50), 10);
-      sim.scheduleReserved(sim.event("reserved", () => log.push("reserved"), 50), 10, k2);
+      sim.enqueueReserved(second);
       sim.run();
       expect(log).toEqual(["reserved", "ordinary"]);
     });

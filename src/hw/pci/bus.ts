@@ -17,17 +17,17 @@
  * start: a request arriving mid-tenure does not shorten it.)
  *
  * Masters queue transactions (`trySubmit`, false when full, `onRetry` when space frees): no
- * polling. An idle bus schedules nothing.
+ * polling. An idle bus schedules nothing. Statistics: utilisation (clocks occupied by tenures,
+ * turnaround included, over elapsed), data-phase efficiency, bytes, per-master share and grant wait.
  *
  * Deferred completions: a tenure of a `deferrable` transaction (a GalNet data burst, whose
  * completion only queues the next burst on the same master) schedules no end-of-data event. The
- * bus takes the order key that event would have had (`Simulator.reserveOrder`) and runs the
- * completion, as of its time, when anything could first see it: at the end of the tenure's
+ * bus reserves the time and order key that event would have had (`Simulator.reserve`) and runs
+ * the completion, as of its time, when anything could first see it: at the end of the tenure's
  * turnaround (before arbitrating), at any submission to the bus and any statistics read, or at
  * the end of a run, if by then the event would have run (`Simulator.isDue`). If the master's
- * queue fills meanwhile (its completion would call `onRetry`), the event is scheduled after all,
- * with its reserved key. Same results, a third fewer events on the PCI boards. Statistics: utilisation (clocks occupied by tenures,
- * turnaround included, over elapsed), data-phase efficiency, bytes, per-master share and grant wait.
+ * queue fills meanwhile (its completion would call `onRetry`), the event is queued after all,
+ * in its reserved slot. Same results, a third fewer events on the PCI boards.
  */
 import { ClockDomain } from "../../sim/clock.ts";
 import type { SimEvent } from "../../sim/event.ts";
@@ -142,10 +142,8 @@ export class PciBus {
   bytes = 0;
   tenures = 0;
   private vcd: { w: VcdWriter; owner: VcdSignal; phase: VcdSignal } | undefined;
-  /** A tenure's completion waiting to be run (see "Deferred completions"), its time and reserved order key. */
+  /** A tenure's completion waiting to be run (see "Deferred completions"); `dataDone` holds its reserved time and key. */
   private deferred = false;
-  private deferAt = 0;
-  private deferOrder = 0;
   /** While a deferred completion runs: its time, which `now` reports to the owner. */
   private nowOverride = -1;
 
@@ -167,12 +165,12 @@ export class PciBus {
 
   /** Runs the deferred completion if its end-of-data event would have run by now. */
   settle(): void {
-    if (this.deferred && this.sim.isDue(this.deferAt, this.deferOrder)) this.completeDeferred();
+    if (this.deferred && this.sim.isDue(this.dataDone)) this.completeDeferred();
   }
 
   private completeDeferred(): void {
     this.deferred = false;
-    this.nowOverride = this.deferAt;
+    this.nowOverride = this.dataDone.when;
     this.sim.countDeferredEvent();
     this.finishData();
     this.nowOverride = -1;
@@ -211,7 +209,7 @@ export class PciBus {
     // the owner's queue is full: its deferred completion would call onRetry, so it must run as an event
     if (this.deferred && m === this.owner && m.queue.full) {
       this.deferred = false;
-      this.sim.scheduleReserved(this.dataDone, this.deferAt, this.deferOrder);
+      this.sim.enqueueReserved(this.dataDone);
     }
     if (this.vcd && m.req) this.vcd.w.change(m.req, this.sim.now, 1);
     if (!this.busy) this.grant(true);
@@ -279,8 +277,7 @@ export class PciBus {
     const dataEnd = this.clock.edge(c0 + over + data);
     if (t.deferrable && deferCompletions && !this.cut && !this.vcd && !m.queue.full && !m.backlogged()) {
       this.deferred = true;
-      this.deferAt = dataEnd;
-      this.deferOrder = this.sim.reserveOrder(Priority.Deliver); // the key dataDone would get here
+      this.sim.reserve(this.dataDone, dataEnd); // the time and key dataDone would get here
     } else this.sim.schedule(this.dataDone, dataEnd);
     this.freeCycle = c0 + total;
     this.sim.schedule(this.free, this.clock.edge(this.freeCycle));
