@@ -163,7 +163,7 @@ export class Workload {
       b[l4 + 11] = ic & 255;
       const u = l4 + 20, un = inner - 20;
       const cp = 1024 + (flow % 60000);
-      const [usp, udp] = inbound ? [cp, 1812] : [1812, cp];
+      const usp = inbound ? cp : 1812, udp = inbound ? 1812 : cp;
       b[u] = usp >> 8;
       b[u + 1] = usp & 255;
       b[u + 2] = udp >> 8;
@@ -172,7 +172,8 @@ export class Workload {
       b[u + 5] = un & 255;
       return;
     }
-    const [sp, dp] = inbound ? [cport, proto === IpProto.TCP ? 80 : 53] : [proto === IpProto.TCP ? 80 : 53, cport];
+    const service = proto === IpProto.TCP ? 80 : 53;
+    const sp = inbound ? cport : service, dp = inbound ? service : cport;
     b[l4] = sp >> 8;
     b[l4 + 1] = sp & 255;
     b[l4 + 2] = dp >> 8;
@@ -183,13 +184,14 @@ export class Workload {
       b[l4 + 12] = 0x50;
       b[l4 + 13] = TcpFlag.ACK | TcpFlag.PSH;
       b[l4 + 14] = 0x20;
-      const ck = checksum(b, l4, n, pseudoHeaderSum(src, dst, IpProto.TCP, n));
+      // the payload is zeros, which add nothing to the one's-complement sum: the header's 20 bytes are the segment's sum
+      const ck = checksum(b, l4, 20, pseudoHeaderSum(src, dst, IpProto.TCP, n));
       b[l4 + 16] = ck >> 8;
       b[l4 + 17] = ck & 255;
     } else {
       b[l4 + 4] = n >> 8;
       b[l4 + 5] = n & 255;
-      const ck = checksum(b, l4, n, pseudoHeaderSum(src, dst, IpProto.UDP, n)) || 0xffff;
+      const ck = checksum(b, l4, 8, pseudoHeaderSum(src, dst, IpProto.UDP, n)) || 0xffff; // zero payload: as above
       b[l4 + 6] = ck >> 8;
       b[l4 + 7] = ck & 255;
     }
