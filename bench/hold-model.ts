@@ -1,7 +1,8 @@
 /**
  * The classic hold model (Vaucher & Duval 1975; the ns-3 peer in shared/bench-peers): P events
  * pending; each, when run, schedules one more at now + Exp(mean 1 us), in integer ps. What is
- * measured is the kernel itself: Simulator.run, its EventQueue and preallocated SimEvents.
+ * measured is the kernel itself: Simulator.run, its EventQueue and preallocated SimEvents, with
+ * one handler function for all of them, as the ns-3 program schedules one function.
  */
 import { Simulator, type QueueKind } from "../src/sim/simulator.ts";
 import type { SimEvent } from "../src/sim/event.ts";
@@ -14,26 +15,41 @@ export interface HoldResult {
   eventsPerSecond: number;
 }
 
-/** Runs `total` events (including the P initial ones) with P pending; seed fixes the delays. */
-export function holdModel(pending: number, total: number, seed = 1, queue: QueueKind = "calendar"): HoldResult {
+/**
+ * Runs `total` events (including the P initial ones) with P pending; seed fixes the delays.
+ * `closures`: give every event its own closure (a component-style event, gem5's
+ * `EventFunctionWrapper` with captured state) instead of one handler for all, as ns-3's program
+ * has; P closures and their contexts are more memory for each pop to touch.
+ */
+export function holdModel(pending: number, total: number, seed = 1, queue: QueueKind = "calendar", closures = false): HoldResult {
   const sim = new Simulator({ seed, queueCapacity: pending + 1, queue });
   const rng = sim.streams.stream("hold");
   const MEAN_PS = 1_000_000;
   let left = total - pending;
   let done = 0;
+  // one handler for every event, as ns-3's program schedules one function: the run loop calls
+  // `ev.process()`, so `this` is the event that fired
+  function hold(this: SimEvent): void {
+    done++;
+    if (left === 0) return;
+    left--;
+    sim.schedule(this, sim.now + Math.floor(rng.exponential(MEAN_PS)));
+  }
   const events: SimEvent[] = new Array(pending);
   for (let i = 0; i < pending; i++) {
-    const ev: SimEvent = sim.event("hold", () => {
-      done++;
-      if (left === 0) return;
-      left--;
-      sim.schedule(ev, sim.now + Math.floor(rng.exponential(MEAN_PS)));
-    });
+    const ev: SimEvent = closures
+      ? sim.event("hold", () => {
+          done++;
+          if (left === 0) return;
+          left--;
+          sim.schedule(ev, sim.now + Math.floor(rng.exponential(MEAN_PS)));
+        })
+      : sim.event("hold", hold);
     events[i] = ev;
     sim.schedule(ev, Math.floor(rng.exponential(MEAN_PS)));
   }
   const t0 = process.hrtime.bigint();
   sim.run();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { engine: `flowsim ${queue}`, pending, events: done, seconds, eventsPerSecond: Math.round(done / seconds) };
+  return { engine: `flowsim ${queue}${closures ? " closures" : ""}`, pending, events: done, seconds, eventsPerSecond: Math.round(done / seconds) };
 }

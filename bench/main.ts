@@ -44,13 +44,15 @@ program
   .option("--json", "one JSON line per P")
   .option("--events <n>", "events per P, including the P initial ones", positiveInt, 5_000_000)
   .option("--queue <q>", "pending-event set: calendar (default) or heap", queueKind, "calendar")
-  .action((o: { json?: boolean; events: number; queue: QueueKind }) => {
-    holdModel(1000, 500_000, 1, o.queue); // JIT warm-up, not reported
+  .option("--closures", "a closure per event instead of one shared handler (component-style events)")
+  .action((o: { json?: boolean; events: number; queue: QueueKind; closures?: boolean }) => {
+    const c = !!o.closures;
+    holdModel(1000, 500_000, 1, o.queue, c); // JIT warm-up, not reported
     for (const p of PENDING) {
-      holdModel(p, Math.max(2 * p, 1_000_000), 1, o.queue); // JIT warm-up at this P, not reported
-      const r = holdModel(p, Math.max(o.events, 2 * p), 1, o.queue);
-      if (o.json) console.log(JSON.stringify({ queue: o.queue, pending: r.pending, events: r.events, seconds: +r.seconds.toFixed(3), eventsPerSecond: r.eventsPerSecond }));
-      else console.log(`${o.queue.padEnd(8)} P=${String(p).padStart(9)}  ${r.events} events in ${r.seconds.toFixed(3)} s  ${(r.eventsPerSecond / 1e6).toFixed(2)} M events/s`);
+      holdModel(p, Math.max(2 * p, 1_000_000), 1, o.queue, c); // JIT warm-up at this P, not reported
+      const r = holdModel(p, Math.max(o.events, 2 * p), 1, o.queue, c);
+      if (o.json) console.log(JSON.stringify({ queue: o.queue, closures: c, pending: r.pending, events: r.events, seconds: +r.seconds.toFixed(3), eventsPerSecond: r.eventsPerSecond }));
+      else console.log(`${r.engine.padEnd(24)} P=${String(p).padStart(9)}  ${r.events} events in ${r.seconds.toFixed(3)} s  ${(r.eventsPerSecond / 1e6).toFixed(2)} M events/s`);
     }
   });
 

@@ -85,12 +85,11 @@ export class CalendarQueue {
   }
 
   /**
-   * Queues `ev` at `ev.when` with key `ev.order` (from `reserve`), both set by the caller: times and
-   * keys travel in the event's fields, not as arguments, so that no call boxes a double.
+   * Queues `ev` at `ev.when` with key `ev.order` (from `reserve`), both set and validated by the
+   * caller (`schedule` here, or the Simulator): times and keys travel in the event's fields, not as
+   * arguments, so that no call boxes a double.
    */
   enqueue(ev: SimEvent): void {
-    const when = ev.when;
-    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
     if (!ev.pending) this.n++; // a pending event's old slot goes stale: its key changed
     ev.pending = true;
     this.insert(ev);

@@ -50,10 +50,9 @@ export class EventQueue {
     return priority * SEQ_LIMIT + s;
   }
 
-  /** Queues (or moves) `ev` to `ev.when` with key `ev.order`, both set by the caller (no double crosses a call). */
+  /** Queues (or moves) `ev` to `ev.when` with key `ev.order`, both set and validated by the caller (no double crosses a call). */
   enqueue(ev: SimEvent): void {
     const when = ev.when, key = ev.order;
-    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
     ev.pending = true;
     if (ev.pos >= 0) {
       const i = ev.pos;

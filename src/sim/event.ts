@@ -18,12 +18,13 @@ export class SimEvent {
 
   /**
    * @param name     shown in traces and errors, e.g. "pci.grant"
-   * @param process  what happens when the event fires; called with no arguments
+   * @param process  what happens when the event fires; called as `ev.process()`, with no
+   *                 arguments and `this` the event, so one function can serve many events
    * @param priority order among events of the same tick (see Priority); lower runs first
    */
   constructor(
     readonly name: string,
-    readonly process: () => void,
+    readonly process: (this: SimEvent) => void,
     readonly priority: number = Priority.Default,
   ) {
     if (!Number.isInteger(priority) || priority < 0 || priority > MAX_PRIORITY) {

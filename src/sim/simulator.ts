@@ -71,7 +71,7 @@ export class Simulator {
   }
 
   /** Creates an event bound to this simulator; allocate at construction time, not per occurrence. */
-  event(name: string, process: () => void, priority: number = Priority.Default): SimEvent {
+  event(name: string, process: (this: SimEvent) => void, priority: number = Priority.Default): SimEvent {
     return new SimEvent(name, process, priority);
   }
 

@@ -125,3 +125,16 @@ describe("deferred events: reserve, isDue, enqueueReserved", () => {
     });
   }
 });
+
+describe("event handlers", () => {
+  it("a handler is called with the event that fired as `this`, so one function can serve many events", () => {
+    const sim = new Simulator();
+    const fired: string[] = [];
+    function handler(this: import("../../src/sim/event.ts").SimEvent): void {
+      fired.push(`${this.name}@${sim.now}`);
+    }
+    for (const [name, t] of [["a", 30], ["b", 10], ["c", 20]] as const) sim.schedule(sim.event(name, handler), t);
+    sim.run();
+    expect(fired).toEqual(["b@10", "c@20", "a@30"]);
+  });
+});
