@@ -96,7 +96,8 @@ describe("deferred events: reserve, isDue, enqueueReserved", () => {
       const deferred = sim.event("deferred", () => {}, 20);
       // at t = 10: a deferred event of priority 20 reserved at t = 0 between two real ones
       sim.schedule(sim.event("before", () => seen.push(`before due=${sim.isDue(deferred)}`), 20), 10);
-      sim.reserve(deferred, 10);
+      deferred.when = 10;
+      sim.reserve(deferred);
       sim.schedule(sim.event("after", () => seen.push(`after due=${sim.isDue(deferred)}`), 20), 10);
       sim.schedule(sim.event("lower-priority", () => seen.push(`p10 due=${sim.isDue(deferred)}`), 10), 10);
       sim.schedule(sim.event("earlier", () => seen.push(`t5 due=${sim.isDue(deferred)}`), 90), 5);
@@ -110,9 +111,11 @@ describe("deferred events: reserve, isDue, enqueueReserved", () => {
       const log: string[] = [];
       const first = sim.event("first", () => {}, 50);
       const second = sim.event("reserved", () => log.push("reserved"), 50);
-      sim.reserve(first, 10);
+      first.when = 10;
+      sim.reserve(first);
       sim.schedule(sim.event("stopper", () => sim.stop(), 50), 10);
-      sim.reserve(second, 10);
+      second.when = 10;
+      sim.reserve(second);
       sim.run();
       expect(sim.now).toBe(10);
       expect(sim.isDue(first)).toBe(true);

@@ -277,10 +277,15 @@ export class PciBus {
     const dataEnd = this.clock.edge(c0 + over + data);
     if (t.deferrable && deferCompletions && !this.cut && !this.vcd && !m.queue.full && !m.backlogged()) {
       this.deferred = true;
-      this.sim.reserve(this.dataDone, dataEnd); // the time and key dataDone would get here
-    } else this.sim.schedule(this.dataDone, dataEnd);
+      this.dataDone.when = dataEnd;
+      this.sim.reserve(this.dataDone); // the key dataDone would get here
+    } else {
+      this.dataDone.when = dataEnd;
+      this.sim.scheduleSet(this.dataDone);
+    }
     this.freeCycle = c0 + total;
-    this.sim.schedule(this.free, this.clock.edge(this.freeCycle));
+    this.free.when = this.clock.edge(this.freeCycle);
+    this.sim.scheduleSet(this.free);
     if (this.vcd) {
       const v = this.vcd;
       if (m.gnt) v.w.change(m.gnt, start, 1);
