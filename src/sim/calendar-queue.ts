@@ -35,6 +35,14 @@ const EV_STRIDE = 8;
  * bucket costs more than a scan past empty ones, so narrower (1.5 measured best, 1 and 3 slower).
  */
 const WIDTH_FACTOR = 1.5;
+/**
+ * Events per bucket before the bucket count doubles: 2 while the buckets are few, 4 from 4,096
+ * buckets on, where buckets and events outgrow the caches and half as many buckets cost fewer
+ * misses than fuller buckets cost scans. Shrinking waits for 1/8 of that (no oscillation).
+ */
+function perBucket(nb: number): number {
+  return nb >= 4096 ? 4 : 2;
+}
 const HEAP = -2;
 const UNKNOWN = -1;
 
@@ -52,6 +60,9 @@ export class CalendarQueue {
   private cached = UNKNOWN;
   private longScans = 0; // pops that scanned far since the last resize
   private opsSinceResize = 0;
+  /** Live-event counts at which the bucket count doubles or halves (set with the bucket count). */
+  private growAt = 0;
+  private shrinkAt = -1;
   // the overflow heap: (time, order) keys and their events
   private hT = new Float64Array(64);
   private hO = new Float64Array(64);
@@ -64,6 +75,13 @@ export class CalendarQueue {
     this.mask = this.nb - 1;
     this.cal = new Float64Array(STRIDE * this.nb);
     this.calEv = new Array<SimEvent | null>(EV_STRIDE * this.nb).fill(null);
+    this.setThresholds();
+  }
+
+  private setThresholds(): void {
+    const per = perBucket(this.nb);
+    this.growAt = per * this.nb;
+    this.shrinkAt = this.nb > MIN_BUCKETS ? (per * this.nb) / 8 : -1;
   }
 
   get size(): number {
@@ -94,7 +112,7 @@ export class CalendarQueue {
     ev.pending = true;
     this.insert(ev);
     this.cached = UNKNOWN;
-    if (this.n > 2 * this.nb) this.resize(this.nb * 2);
+    if (this.n > this.growAt) this.resize(this.nb * 2);
     else if (this.entries > 2 * this.n + 4 * this.nb) this.resize(this.nb); // purge stale slots
     else if (this.hN > 64 && 16 * this.hN > this.n && ++this.opsSinceResize > this.n / 2) this.resize(this.nb); // buckets too narrow
   }
@@ -105,7 +123,7 @@ export class CalendarQueue {
     ev.order = -1;
     this.n--;
     this.cached = UNKNOWN;
-    if (this.n < this.nb / 4 && this.nb > MIN_BUCKETS) this.resize(this.nb / 2);
+    if (this.n < this.shrinkAt) this.resize(this.nb / 2);
     return true;
   }
 
@@ -147,7 +165,7 @@ export class CalendarQueue {
     this.entries--;
     this.n--;
     ev.pending = false; // ev.order keeps the key it ran with (Simulator.currentOrder); no slot has it now
-    if (this.n < this.nb / 4 && this.nb > MIN_BUCKETS) this.resize(this.nb / 2);
+    if (this.n < this.shrinkAt) this.resize(this.nb / 2);
     return ev;
   }
 
@@ -325,6 +343,7 @@ export class CalendarQueue {
     this.width = this.estimateWidth(times);
     this.nb = nb;
     this.mask = nb - 1;
+    this.setThresholds();
     this.cal = new Float64Array(STRIDE * nb);
     this.calEv = new Array<SimEvent | null>(EV_STRIDE * nb).fill(null);
     this.hEv.fill(null);
