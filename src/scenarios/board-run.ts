@@ -22,16 +22,25 @@ import { PcapWriter } from "../net/pcap.ts";
 import { VcdWriter } from "../sim/trace/vcd.ts";
 import type { RunRecord } from "./registry.ts";
 
-/** What a scenario script sees: the running simulation, to schedule failures and read state. */
-export interface ScriptContext {
+/** What every run's script sees: the running simulation, to schedule failures and read state. */
+export interface RunContext {
   sim: Simulator;
   board: Board;
   fw: FlowSwitch;
-  workload: Workload;
   /** Runs `fn` at simulated time `t` (ps). */
   at(t: number, fn: () => void): void;
   /** Scenario-specific results, merged into the run record. */
   report: Record<string, unknown>;
+}
+
+/** A script's `at`: `fn` runs at `t` before anything else at that instant (Priority.State). */
+export function scriptAt(sim: Simulator): RunContext["at"] {
+  return (t, fn) => sim.schedule(sim.event("script", fn, Priority.State), t);
+}
+
+/** A board run's script context: the run's context and its workload. */
+export interface ScriptContext extends RunContext {
+  workload: Workload;
 }
 
 /** Where board runs report their progress (the CLI's progress bar); silent by default. */
@@ -129,7 +138,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   });
   const ctx: ScriptContext = {
     sim, board, fw, workload: wl, report: {},
-    at: (t, fn) => sim.schedule(sim.event("script", fn, Priority.State), t),
+    at: scriptAt(sim),
   };
   o.script?.(ctx);
   const pcaps: PcapWriter[] = [];

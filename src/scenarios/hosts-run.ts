@@ -9,26 +9,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BoardSpec } from "../hw/boards/schema.ts";
-import type { Board } from "../hw/boards/board.ts";
-import type { FlowSwitch } from "../firmware/flow-switch.ts";
 import { HostsInputError, parseHostsConfig, type HostsConfig, type HostsInput } from "../hosts/config.ts";
 import { HostNetwork } from "../hosts/network.ts";
 import { PcapWriter } from "../net/pcap.ts";
 import { ipv4 } from "../net/ipv4-addr.ts";
-import { Priority } from "../sim/priority.ts";
-import type { Simulator } from "../sim/simulator.ts";
 import { SEC } from "../sim/time.ts";
-import { buildSetting, type SettingOptions } from "./board-run.ts";
+import { buildSetting, scriptAt, type RunContext, type SettingOptions } from "./board-run.ts";
 import type { RunRecord } from "./registry.ts";
 
-export interface HostsScriptContext {
-  sim: Simulator;
-  board: Board;
-  fw: FlowSwitch;
+/** A hosts run's script context: the run's context and the host network. */
+export interface HostsScriptContext extends RunContext {
   hosts: HostNetwork;
-  /** Runs `fn` at simulated time `t` (ps). */
-  at(t: number, fn: () => void): void;
-  report: Record<string, unknown>;
 }
 
 export interface HostsRunOptions extends SettingOptions {
@@ -58,7 +49,7 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
   const switchIp = fw.config.switchIp;
   const drain = o.drainPs ?? 0;
   const hosts = new HostNetwork(sim, pool, board, cfg, { vips, subnet: ipv4("192.0.2.0"), prefix: 24, switchIp, routers, servers }, o.durationPs, o.load ?? 1);
-  const ctx: HostsScriptContext = { sim, board, fw, hosts, report: {}, at: (t, fn) => sim.schedule(sim.event("script", fn, Priority.State), t) };
+  const ctx: HostsScriptContext = { sim, board, fw, hosts, report: {}, at: scriptAt(sim) };
   o.script?.(ctx);
   const pcaps: PcapWriter[] = [];
   if (o.pcapDir) {

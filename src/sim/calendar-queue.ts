@@ -20,9 +20,8 @@
  * scans run long) re-buckets the live events with a width re-estimated from the earliest ones.
  */
 import type { SimEvent } from "./event.ts";
-import { checkTick, type Tick } from "./time.ts";
+import { KeyedQueue } from "./keyed-queue.ts";
 
-const SEQ_LIMIT = 2 ** 45;
 const MIN_BUCKETS = 16;
 /** (time, order) pairs per bucket: with about 2 events per bucket, few buckets fill. */
 const SLOTS = 7;
@@ -46,7 +45,7 @@ function perBucket(nb: number): number {
 const HEAP = -2;
 const UNKNOWN = -1;
 
-export class CalendarQueue {
+export class CalendarQueue extends KeyedQueue {
   private cal: Float64Array;
   private calEv: (SimEvent | null)[];
   private nb: number;
@@ -55,7 +54,6 @@ export class CalendarQueue {
   private curK = 0; // absolute bucket number of the scan position
   private n = 0; // live events
   private entries = 0; // slots in use, live or stale, in buckets and the overflow heap
-  private seq = 0;
   /** Where the minimum is, found by peek: a bucket index, HEAP for the heap's top, or UNKNOWN. */
   private cached = UNKNOWN;
   private longScans = 0; // pops that scanned far since the last resize
@@ -71,6 +69,7 @@ export class CalendarQueue {
 
   /** The capacity argument matches the EventQueue's; buckets grow with the events. */
   constructor(_initialCapacity = 1024) {
+    super();
     this.nb = MIN_BUCKETS;
     this.mask = this.nb - 1;
     this.cal = new Float64Array(STRIDE * this.nb);
@@ -86,20 +85,6 @@ export class CalendarQueue {
 
   get size(): number {
     return this.n;
-  }
-
-  schedule(ev: SimEvent, when: Tick): void {
-    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`); // before touching the event
-    ev.when = when;
-    ev.order = this.reserve(ev.priority);
-    this.enqueue(ev);
-  }
-
-  /** The order key the next schedule at `priority` would get, taken now (see Simulator.reserve). */
-  reserve(priority: number): number {
-    const s = this.seq++;
-    if (s >= SEQ_LIMIT) throw new RangeError("event sequence exhausted (2^45 insertions)");
-    return priority * SEQ_LIMIT + s;
   }
 
   /**

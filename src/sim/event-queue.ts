@@ -8,18 +8,17 @@
  * grows by doubling and is never shrunk, so a steady-state run allocates nothing.
  */
 import type { SimEvent } from "./event.ts";
-import { checkTick, type Tick } from "./time.ts";
+import { KeyedQueue } from "./keyed-queue.ts";
 
-const SEQ_LIMIT = 2 ** 45; // priority (8 bits) * 2^45 + seq stays below 2^53
 
-export class EventQueue {
+export class EventQueue extends KeyedQueue {
   private times: Float64Array;
   private order: Float64Array;
   private evs: (SimEvent | undefined)[];
   private n = 0;
-  private seq = 0;
 
   constructor(initialCapacity = 1024) {
+    super();
     const cap = Math.max(16, initialCapacity | 0);
     this.times = new Float64Array(cap);
     this.order = new Float64Array(cap);
@@ -33,21 +32,6 @@ export class EventQueue {
   /** Time of the earliest event; Infinity when empty. */
   peekTime(): number {
     return this.n > 0 ? this.times[0]! : Infinity;
-  }
-
-  /** Schedules `ev` at `when`, or moves it there if it is already scheduled. */
-  schedule(ev: SimEvent, when: Tick): void {
-    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`); // before touching the event
-    ev.when = when;
-    ev.order = this.reserve(ev.priority);
-    this.enqueue(ev);
-  }
-
-  /** The order key the next schedule at `priority` would get, taken now (see Simulator.reserve). */
-  reserve(priority: number): number {
-    const s = this.seq++;
-    if (s >= SEQ_LIMIT) throw new RangeError("event sequence exhausted (2^45 insertions)");
-    return priority * SEQ_LIMIT + s;
   }
 
   /** Queues (or moves) `ev` to `ev.when` with key `ev.order`, both set and validated by the caller (no double crosses a call). */

@@ -1,0 +1,32 @@
+/**
+ * What both pending-event sets share: the order key, priority x 2^45 + insertion sequence (exact
+ * in one double: an 8-bit priority and a 45-bit sequence stay below 2^53), and `schedule`, which
+ * validates the time before touching the event, then puts time and key in the event's fields and
+ * hands it to the set's `enqueue`.
+ */
+import type { SimEvent } from "./event.ts";
+import { checkTick, type Tick } from "./time.ts";
+
+export const SEQ_LIMIT = 2 ** 45;
+
+export abstract class KeyedQueue {
+  private seq = 0;
+
+  /** Queues (or moves) `ev` to `ev.when` with key `ev.order`, both set and validated by the caller. */
+  abstract enqueue(ev: SimEvent): void;
+
+  /** Schedules `ev` at `when`, or moves it there if it is already scheduled. */
+  schedule(ev: SimEvent, when: Tick): void {
+    if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`); // before touching the event
+    ev.when = when;
+    ev.order = this.reserve(ev.priority);
+    this.enqueue(ev);
+  }
+
+  /** The order key the next schedule at `priority` would get, taken now (see Simulator.reserve). */
+  reserve(priority: number): number {
+    const s = this.seq++;
+    if (s >= SEQ_LIMIT) throw new RangeError("event sequence exhausted (2^45 insertions)");
+    return priority * SEQ_LIMIT + s;
+  }
+}
