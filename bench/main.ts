@@ -100,7 +100,7 @@ program
 
 program
   .command("garbage")
-  .description("bytes allocated per frame in a board run (sampled, garbage included) and the functions that allocate them")
+  .description("bytes allocated per frame in steady state (sampled, garbage included: a 2D run less a D run) and the functions that allocate them")
   .option("--board <b>", "board preset", "5A")
   .option("--duration-ms <n>", "simulated milliseconds", positiveInt, 200)
   .option("--workload <w>", "mixed, inbound-heavy or outbound-heavy", "mixed")

@@ -25,7 +25,7 @@ import { FlowKey } from "./flow-key.ts";
 import { FlowTable } from "./flow-table.ts";
 import { maglevTable } from "./maglev.ts";
 import { createActor, type Actor } from "xstate";
-import { availabilityMachine, healthMachine } from "./machines.ts";
+import { availabilityMachine, healthMachine, PROBE_OK, probeOkIsNoOp } from "./machines.ts";
 import { SimClock } from "./sim-clock.ts";
 import type { SimEvent } from "../sim/event.ts";
 import { Priority } from "../sim/priority.ts";
@@ -260,7 +260,7 @@ export class FlowSwitch implements BoardFirmware {
         if (s.mac === senderMac && s.probeOutstanding) {
           s.probeOutstanding = false;
           this.board?.sim.cancel(s.probeTimeout!);
-          s.health?.send({ type: "PROBE_OK" });
+          if (s.health && !probeOkIsNoOp(s.health.getSnapshot())) s.health.send(PROBE_OK);
         }
       }
     }
@@ -268,7 +268,7 @@ export class FlowSwitch implements BoardFirmware {
     if (r && r.probeOutstanding) {
       r.probeOutstanding = false;
       this.board?.sim.cancel(r.probeTimeout!);
-      r.health?.send({ type: "PROBE_OK" });
+      if (r.health && !probeOkIsNoOp(r.health.getSnapshot())) r.health.send(PROBE_OK);
     }
   }
 

@@ -58,3 +58,16 @@ export const healthMachine = setup({
     },
   },
 });
+
+export const PROBE_OK: HealthEvent = { type: "PROBE_OK" };
+
+/**
+ * Whether PROBE_OK would leave a health machine exactly as it is: up with no failure counted (its
+ * action sets `failed` to the 0 it holds). The firmware skips sending it then, as it does on
+ * nearly every answered probe: an xstate transition allocates a snapshot and its context, and
+ * this runs on every probe of every server and router. machines.test.ts checks it on every
+ * reachable state.
+ */
+export function probeOkIsNoOp(snapshot: { value: unknown; context: { failed: number } }): boolean {
+  return snapshot.value === "up" && snapshot.context.failed === 0;
+}

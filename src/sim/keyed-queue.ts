@@ -19,14 +19,18 @@ export abstract class KeyedQueue {
   schedule(ev: SimEvent, when: Tick): void {
     if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`); // before touching the event
     ev.when = when;
-    ev.order = this.reserve(ev.priority);
+    this.takeKey(ev);
     this.enqueue(ev);
   }
 
-  /** The order key the next schedule at `priority` would get, taken now (see Simulator.reserve). */
-  reserve(priority: number): number {
+  /**
+   * Gives `ev.order` the key the next schedule at its priority gets (see Simulator.reserve). Written
+   * into the event, not returned: a key is above 2^31, and V8 boxes a double returned from a call
+   * it does not inline (a heap number per event).
+   */
+  takeKey(ev: SimEvent): void {
     const s = this.seq++;
     if (s >= SEQ_LIMIT) throw new RangeError("event sequence exhausted (2^45 insertions)");
-    return priority * SEQ_LIMIT + s;
+    ev.order = ev.priority * SEQ_LIMIT + s;
   }
 }

@@ -28,7 +28,8 @@ export interface PendingEvents {
   schedule(ev: SimEvent, when: Tick): void;
   cancel(ev: SimEvent): boolean;
   pop(): SimEvent | undefined;
-  reserve(priority: number): number;
+  /** Sets `ev.order` to the next key at its priority. */
+  takeKey(ev: SimEvent): void;
   /** Queues `ev` at `ev.when` with key `ev.order`, set by the caller. */
   enqueue(ev: SimEvent): void;
   /** The earliest event if due at or before `until` (removed), else undefined: the run loop's one call per event. */
@@ -86,7 +87,7 @@ export class Simulator {
     const when = ev.when;
     if (when < this.now) throw new SimTimeError(`event ${ev.name} reserved at ${when} ps, in the past (now ${this.now} ps)`);
     if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
-    ev.order = this.queue.reserve(ev.priority);
+    this.queue.takeKey(ev);
   }
 
   /** Queues an event prepared by `reserve`, with its reserved time and key. */
@@ -123,7 +124,7 @@ export class Simulator {
     if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`); // before touching the event
     // time and key travel in the event's fields: a double passed to a call V8 does not inline is boxed
     ev.when = when;
-    ev.order = this.queue.reserve(ev.priority);
+    this.queue.takeKey(ev);
     this.queue.enqueue(ev);
   }
 
@@ -135,7 +136,7 @@ export class Simulator {
     const when = ev.when;
     if (when < this.now) throw new SimTimeError(`event ${ev.name} scheduled at ${when} ps, in the past (now ${this.now} ps)`);
     if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
-    ev.order = this.queue.reserve(ev.priority);
+    this.queue.takeKey(ev);
     this.queue.enqueue(ev);
   }
 
@@ -145,7 +146,7 @@ export class Simulator {
     const when = this.now + delay;
     if (!(when <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(when)) checkTick(when, `event ${ev.name}`);
     ev.when = when;
-    ev.order = this.queue.reserve(ev.priority);
+    this.queue.takeKey(ev);
     this.queue.enqueue(ev);
   }
 

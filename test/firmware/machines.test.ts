@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createActor, initialTransition, transition, type AnyStateMachine } from "xstate";
-import { availabilityMachine, healthMachine } from "../../src/firmware/machines.ts";
+import { availabilityMachine, healthMachine, probeOkIsNoOp } from "../../src/firmware/machines.ts";
 import { SimClock } from "../../src/firmware/sim-clock.ts";
 import { Simulator } from "../../src/sim/simulator.ts";
 import { config, harness, tcp } from "./harness.ts";
@@ -55,6 +55,19 @@ describe("xstate path tests: every shortest path replayed on a live actor", () =
       const fails = path.filter((e) => e.type === "PROBE_FAIL").length;
       if (value === "down" && !path.some((e) => e.type === "LINK_DOWN")) expect(fails).toBeGreaterThanOrEqual(3);
     }
+    // the firmware's shortcut: where probeOkIsNoOp holds, PROBE_OK changes neither state nor context (and it holds in the steady state)
+    let noOps = 0;
+    for (const rise of [1, 2, 3]) for (const fall of [1, 3]) {
+      for (const [k, path] of shortestPaths(healthMachine, { rise, fall }, events)) {
+        const actor = createActor(healthMachine, { input: { rise, fall } }).start();
+        for (const e of path) actor.send(e as never);
+        if (!probeOkIsNoOp(actor.getSnapshot())) continue;
+        const [after] = transition(healthMachine, actor.getSnapshot(), { type: "PROBE_OK" });
+        expect(JSON.stringify([after.value, after.context])).toBe(k);
+        noOps++;
+      }
+    }
+    expect(noOps).toBe(6);
     const downPath = paths.get(JSON.stringify(["down", { rise: 2, fall: 3, ok: 0, failed: 0 }]))!;
     expect(downPath).toEqual([{ type: "LINK_DOWN" }]);
   });
