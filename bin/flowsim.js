@@ -9,5 +9,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const tsxCli = require.resolve("tsx/cli");
 const main = join(here, "..", "src", "cli", "main.ts");
-const r = spawnSync(process.execPath, [tsxCli, main, ...process.argv.slice(2)], { stdio: "inherit" });
+// the package's own tsconfig wherever the command runs from (its useDefineForClassFields: false keeps hot fields unboxed)
+const tsconfig = join(here, "..", "tsconfig.json");
+const r = spawnSync(process.execPath, [tsxCli, "--tsconfig", tsconfig, main, ...process.argv.slice(2)], { stdio: "inherit" });
 process.exit(r.status ?? 1);
