@@ -181,8 +181,12 @@ export class EthernetChannel {
     this.arrivals[slot] = lastBit + this.params.propagationPs;
     this.corrupt[slot] = this.errors ? (this.errors.bernoulli(1 - Math.pow(1 - this.params.bitErrorRate, (len + FCS_BYTES) * 8)) ? 1 : 0) : 0;
     this.inFlight.push(h);
-    if (!this.deliver.scheduled) this.sim.schedule(this.deliver, this.arrivals[this.arrivalHead]!);
-    this.sim.schedule(this.txDone, free);
+    if (!this.deliver.scheduled) {
+      this.deliver.when = this.arrivals[this.arrivalHead]!;
+      this.sim.scheduleSet(this.deliver);
+    }
+    this.txDone.when = free;
+    this.sim.scheduleSet(this.txDone);
   }
 
   private finishTx(): void {
@@ -195,7 +199,10 @@ export class EthernetChannel {
     const h = this.inFlight.shift();
     const bad = this.corrupt[this.arrivalHead]!;
     this.arrivalHead = (this.arrivalHead + 1) % this.arrivals.length;
-    if (this.inFlight.size > 0) this.sim.schedule(this.deliver, this.arrivals[this.arrivalHead]!);
+    if (this.inFlight.size > 0) {
+      this.deliver.when = this.arrivals[this.arrivalHead]!;
+      this.sim.scheduleSet(this.deliver);
+    }
     const len = this.frames.length(h) + FCS_BYTES;
     if (len < MIN_FRAME_BYTES) return void this.drop(h, "runt");
     if (len > this.maxLen(h)) return void this.drop(h, "giant");

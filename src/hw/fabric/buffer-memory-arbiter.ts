@@ -113,7 +113,8 @@ export class BufferMemoryArbiter implements Fabric {
       this.currentIsRead = (q & 1) === 1;
       const c0 = this.clock.cycleAtOrAfter(this.sim.now);
       this.util.busy(this.clock.edge(c0));
-      this.sim.schedule(this.done, this.clock.edge(c0 + this.accessClocks(t.bytes)));
+      this.done.when = this.clock.edge(c0 + this.accessClocks(t.bytes));
+      this.sim.scheduleSet(this.done);
       if (!this.currentIsRead && ring.size === ring.capacity - 1) ep.onRetry();
       return;
     }

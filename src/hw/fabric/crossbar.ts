@@ -102,7 +102,8 @@ export class Crossbar implements Fabric {
     const now = this.sim.now;
     p.inUtil.busy(now);
     out.outUtil.busy(now);
-    this.sim.schedule(p.done, now + this.holdPs(t.bytes));
+    p.done.when = now + this.holdPs(t.bytes);
+    this.sim.scheduleSet(p.done);
     return true;
   }
 

@@ -122,7 +122,8 @@ export class DramController {
     req.doneAt = this.clock.edge(c0 + this.accessClocks(req.bytes));
     this.util.busy(req.startedAt);
     this.wait.record(req.startedAt - req.queuedAt);
-    this.sim.schedule(this.done, req.doneAt);
+    this.done.when = req.doneAt;
+    this.sim.scheduleSet(this.done);
     if (this.queue.size === this.queue.capacity - 1) this.notifyRetry();
   }
 
