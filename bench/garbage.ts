@@ -5,8 +5,16 @@
  * the extra frames cost, free of the run's own setup (pools, tables) and end-of-run reads
  * (histogram percentiles, the report), which are the same in both. Reports that marginal figure in
  * bytes per frame, by allocating function, and the whole longer run's bytes per frame beside it.
+ *
+ * It runs in a child process (bench/garbage-run.ts) under `node --single-threaded`: with V8's
+ * compiler on a background thread, what gets inlined (and so which times are boxed) depends on
+ * timing, and the figure differs by hundreds of bytes per frame from one process to the next;
+ * compiling synchronously makes it repeat to within about 1 %.
  */
+import { spawnSync } from "node:child_process";
 import { Session } from "node:inspector/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { loadBoard } from "../src/hw/boards/load.ts";
 import { runBoard } from "../src/scenarios/board-run.ts";
 import type { BoardSpec } from "../src/hw/boards/schema.ts";
@@ -51,7 +59,8 @@ async function sampledRun(board: BoardSpec, opts: Parameters<typeof runBoard>[1]
   return { frames: r.frames.injected, bySite, total };
 }
 
-export async function garbageBench(board: string, durationPs: number, workload: WorkloadName, top: number, json: boolean, print = true): Promise<GarbageResult> {
+/** The measurement itself, in this process (bench/garbage-run.ts calls it). */
+export async function measureGarbage(board: string, durationPs: number, workload: WorkloadName, top: number): Promise<GarbageResult> {
   const b = loadBoard(board);
   if (!b.ok) throw new Error(b.error);
   const opts = { seed: 1, durationPs, load: 1, ...WORKLOADS[workload] };
@@ -62,15 +71,22 @@ export async function garbageBench(board: string, durationPs: number, workload: 
   const perFrame = (bytes: number) => Math.round(bytes / extra);
   const sites = [...long.bySite].map(([site, bytes]) => ({ site, bytesPerFrame: perFrame(bytes - (short.bySite.get(site) ?? 0)) }))
     .sort((x, y) => y.bytesPerFrame - x.bytesPerFrame).slice(0, top);
-  const result: GarbageResult = {
+  return {
     board, workload, frames: [short.frames, long.frames], bytesPerFrame: perFrame(long.total - short.total),
     wholeRunBytesPerFrame: Math.round(long.total / long.frames), sites,
   };
+}
+
+export function garbageBench(board: string, durationPs: number, workload: WorkloadName, top: number, json: boolean, print = true): GarbageResult {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const r = spawnSync(process.execPath, ["--single-threaded", "--import", "tsx", join(here, "garbage-run.ts"), board, String(durationPs), workload, String(top)], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`garbage run failed: ${(r.stderr || r.stdout).trim().split("\n")[0]}`);
+  const result = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as GarbageResult;
   if (!print) return result;
   if (json) console.log(JSON.stringify(result));
   else {
-    console.log(`${board} ${workload}: ${short.frames} and ${long.frames} frames; steady state about ${result.bytesPerFrame} bytes allocated per frame (sampled; target: none), ${result.wholeRunBytesPerFrame} over the whole longer run`);
-    for (const x of sites) console.log(`${String(x.bytesPerFrame).padStart(7)} B/frame  ${x.site}`);
+    console.log(`${board} ${workload}: ${result.frames[0]} and ${result.frames[1]} frames; steady state about ${result.bytesPerFrame} bytes allocated per frame (sampled; target: none), ${result.wholeRunBytesPerFrame} over the whole longer run`);
+    for (const x of result.sites) console.log(`${String(x.bytesPerFrame).padStart(7)} B/frame  ${x.site}`);
   }
   return result;
 }

@@ -108,7 +108,7 @@ program
   .option("--json", "JSON line")
   .action(async (o: { board: string; durationMs: number; workload: string; top: number; json?: boolean }) => {
     if (!(o.workload in WORKLOADS)) throw new InvalidArgumentError(`unknown workload ${o.workload}`);
-    await garbageBench(o.board, o.durationMs * 1e9, o.workload as WorkloadName, o.top, !!o.json);
+    garbageBench(o.board, o.durationMs * 1e9, o.workload as WorkloadName, o.top, !!o.json);
   });
 
 program
