@@ -15,7 +15,14 @@ export interface TimeWeightedReading {
 export class TimeWeighted {
   private area = 0;
   private level = 0;
-  private since: Tick;
+  /**
+   * Initialised here as well as in the constructor: should this file be compiled with ES2022
+   * class-field semantics (tsconfig.json sets them off), a field declared without a value starts
+   * as `undefined`, V8 keeps it tagged, and every time above 2^31 stored into it (every busy and
+   * idle of every bus, memory and wire) is a new heap number. Starting as a number it stays a
+   * double field, updated in place.
+   */
+  private since: Tick = 0;
   private peak = 0;
 
   constructor(private readonly start: Tick = 0) {
