@@ -65,6 +65,15 @@ export class RandomStream {
     return -mean * Math.log(1 - this.nextDouble());
   }
 
+  /**
+   * `Math.floor(exponential(mean))`: the same draw, whole (a delay in ps, as the hold model and
+   * ns-3's program truncate it). Truncated inside, a delay under 2^31 leaves the call as a small
+   * integer: a fractional double returned from a call V8 does not inline is a heap number per draw.
+   */
+  exponentialFloor(mean: number): number {
+    return Math.floor(-mean * Math.log(1 - this.nextDouble()));
+  }
+
   /** True with probability p. */
   bernoulli(p: number): boolean {
     return this.nextDouble() < p;

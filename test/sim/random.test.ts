@@ -25,6 +25,14 @@ describe("random streams", () => {
     expect(Math.abs(sum / n - 1_000_000) / 1_000_000).toBeLessThan(0.01);
   });
 
+  it("exponentialFloor is Math.floor of the same exponential draw (twin streams)", () => {
+    const a = new RandomStreams(3).stream("exp"), b = new RandomStreams(3).stream("exp");
+    for (const mean of [1, 1_000, 1_000_000, 3.5e9]) {
+      for (let i = 0; i < 20_000; i++) expect(a.exponentialFloor(mean)).toBe(Math.floor(b.exponential(mean)));
+    }
+    expect(a.draws).toBe(b.draws);
+  });
+
   it("uniformInt stays in range and hits every value", () => {
     const s = new RandomStreams(1).stream("u");
     const seen = new Set<number>();
