@@ -140,6 +140,18 @@ describe("traces of a board run", () => {
   });
 });
 
+describe("the package's bin", () => {
+  it("runs from any directory with the package's tsconfig (class fields assigned: see docs/performance.md, garbage)", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "flowsim-cwd-"));
+    const r = spawnSync(process.execPath, [join(root, "bin/flowsim.js"), "list"], { encoding: "utf8", cwd });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("compare-boards");
+    expect(JSON.parse(readFileSync(join(root, "tsconfig.json"), "utf8")).compilerOptions.useDefineForClassFields).toBe(false);
+    expect(readFileSync(join(root, "bin/flowsim.js"), "utf8")).toContain('"--tsconfig"');
+    expect(readFileSync(join(root, "src/parallel/worker-boot.mjs"), "utf8")).toContain("tsconfig:");
+  }, 30_000);
+});
+
 describe("shards and workers", () => {
   it("two shards merged equal the unsharded run, and two workers equal one (apart from wall time)", () => {
     const dir = mkdtempSync(join(tmpdir(), "flowsim-shards-"));
