@@ -124,7 +124,7 @@ program
 
 program
   .command("targets", { isDefault: true })
-  .description("every target of the performance issue, measured as its own benchmark does, in one table (about 4 minutes; the default)")
+  .description("every target of the performance issue, measured as its own benchmark does, in one table (about 6 minutes; the default)")
   .option("--json", "JSON lines")
   .action(async (o: { json?: boolean }) => {
     await targetsBench(!!o.json);

@@ -58,8 +58,8 @@ export async function targetsBench(json: boolean): Promise<Row[]> {
   add({ target: "no per-frame garbage in steady state (5A)", measured: `${g.bytesPerFrame.toLocaleString("en-US")} bytes allocated per frame (sampled); most: ${g.sites.map((s) => `${s.site} ${s.bytesPerFrame}`).join(", ")}`, met: g.bytesPerFrame < 50, command: "npm run bench -- garbage" });
 
   // 4. parallel sweeps
-  const p = parallelBench({ board: "5A", loads: "0.5:4:0.5", duration: "3s", workers: 2, reps: 1, json: false }, false);
-  add({ target: "2 workers >= 1.7x faster than 1 on 2 cores, identical results", measured: `${p.speedup.toFixed(2)}x (${p.serialSeconds} s vs ${p.parallelSeconds} s, 8 loads x 3 s), results ${p.identical ? "identical" : "DIFFERENT"}`, met: p.speedup >= 1.7 && p.identical, command: "npm run bench -- parallel" });
+  const p = parallelBench({ board: "5A", loads: "0.5:4:0.5", duration: "3s", workers: 2, reps: 3, json: false }, false); // medians of 3 alternating: one pair can be 1.66x or 2.08x on this machine
+  add({ target: "2 workers >= 1.7x faster than 1 on 2 cores, identical results", measured: `${p.speedup.toFixed(2)}x (${p.serialSeconds} s vs ${p.parallelSeconds} s, 8 loads x 3 s, medians of 3), results ${p.identical ? "identical" : "DIFFERENT"}`, met: p.speedup >= 1.7 && p.identical, command: "npm run bench -- parallel" });
 
   if (!json) {
     console.log("| target | measured | met | command |\n| --- | --- | --- | --- |");
