@@ -8,6 +8,7 @@ import type { BoardSpec } from "../src/hw/boards/schema.ts";
 import { boardVariant } from "../src/hw/boards/variant.ts";
 import { PRESET_NAMES } from "../src/hw/boards/presets.ts";
 import { runBoard } from "../src/scenarios/board-run.ts";
+import { runSpeed } from "../src/scenarios/speed.ts";
 import { WORKLOADS, type WorkloadName } from "../src/scenarios/workloads.ts";
 
 type Opts = Omit<Parameters<typeof runBoard>[1], "durationPs">;
@@ -31,13 +32,14 @@ export function measure(name: string, board: BoardSpec, opts: Opts, durationPs: 
   type R = { frames: { injected: number }; delivered: { inboundMbps: number; outboundMbps: number }; events: number; wallSeconds: number; simulatedSeconds: number };
   const runs = [0, 1, 2].map(() => runBoard(board, { ...opts, durationPs }) as unknown as R).sort((x, y) => x.wallSeconds - y.wallSeconds);
   const r = runs[1]!;
+  const s = runSpeed(r);
   const out: SystemRow = {
     board: name, workload, load: opts.load, simulatedSeconds: r.simulatedSeconds, wallSeconds: +r.wallSeconds.toFixed(3),
     deliveredMbps: Math.round(r.delivered.inboundMbps + r.delivered.outboundMbps),
-    framesPerWallSecond: Math.round(r.frames.injected / r.wallSeconds),
-    eventsPerWallSecond: Math.round(r.events / r.wallSeconds),
-    eventsPerSimulatedSecond: Math.round(r.events / r.simulatedSeconds),
-    simulatedSecondsPerWallSecond: +(r.simulatedSeconds / r.wallSeconds).toFixed(3),
+    framesPerWallSecond: Math.round(s.framesPerWallSecond),
+    eventsPerWallSecond: Math.round(s.eventsPerWallSecond),
+    eventsPerSimulatedSecond: Math.round(s.eventsPerSimulatedSecond),
+    simulatedSecondsPerWallSecond: +s.simulatedSecondsPerWallSecond.toFixed(3),
   };
   if (!print) return out;
   if (json) console.log(JSON.stringify(out));

@@ -1,6 +1,7 @@
 /** Terminal summaries of run records: aligned, with a unit on every figure. */
 import chalk from "chalk";
 import type { RunRecord } from "../scenarios/registry.ts";
+import { runSpeed, type TimedRecord } from "../scenarios/speed.ts";
 
 const fmt = (x: number, digits = 2) => (Number.isInteger(x) ? x.toLocaleString("en-US") : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
@@ -47,7 +48,26 @@ export function printBoardTable(runs: RunRecord[]): void {
   for (const c of cells) console.log(line(c));
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered: ${get(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${get(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
+  printSpeed(runs, (r) => String(r["board"]));
   noteHealthChanges(runs, (r) => String(r["board"]));
+}
+
+/**
+ * How fast each run simulated (OMNeT++'s P, E and R, and frames per wall second), a line per run,
+ * under a table. Wall time includes building the board (src/scenarios/speed.ts).
+ */
+export function printSpeed(runs: RunRecord[], label: (r: RunRecord) => string): void {
+  if (!runs.every((r) => typeof r["events"] === "number" && typeof (r["frames"] as { injected?: unknown } | undefined)?.injected === "number")) return;
+  const rows = runs.map((r) => {
+    const s = runSpeed(r as unknown as TimedRecord);
+    return [label(r), Math.round(s.framesPerWallSecond).toLocaleString("en-US"), (s.eventsPerWallSecond / 1e6).toFixed(2), (s.eventsPerSimulatedSecond / 1e6).toFixed(2), s.simulatedSecondsPerWallSecond.toFixed(3)];
+  });
+  const head = ["speed", "frames/wall s", "P M events/wall s", "E M events/sim s", "R sim s/wall s"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (vals: string[]) => vals.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join("  ");
+  console.log(chalk.dim(line(head)));
+  for (const r of rows) console.log(chalk.dim(line(r)));
+  console.log(chalk.dim("(wall time includes building each board, and the first run warms the JIT; npm run bench -- system measures 100 ms after a warm-up)"));
 }
 
 /** A line naming the runs in which health monitoring declared servers or routers down (their results include failovers). */
@@ -96,6 +116,7 @@ export function printHostsTable(runs: RunRecord[]): void {
   for (const c of cells) console.log(line(c));
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered: ${get(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${get(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
+  printSpeed(runs, (r) => String(r["board"]));
   noteHealthChanges(runs, (r) => String(r["board"]));
 }
 
