@@ -102,7 +102,7 @@ program
   .command("garbage")
   .description("bytes allocated per frame in steady state (sampled, garbage included: a 2D run less a D run) and the functions that allocate them")
   .option("--board <b>", "board preset", "5A")
-  .option("--duration-ms <n>", "simulated milliseconds D of the shorter run (the longer runs 2D)", positiveInt, 200)
+  .option("--duration-ms <n>", "simulated milliseconds D of the shorter run (the longer runs 2D)", positiveInt, 1000)
   .option("--workload <w>", "mixed, inbound-heavy or outbound-heavy", "mixed")
   .option("--top <n>", "allocation sites listed", positiveInt, 15)
   .option("--json", "JSON line")
