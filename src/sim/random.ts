@@ -38,14 +38,23 @@ export class RandomStream {
 
   /** Uniform integer in [0, 2^32). */
   nextU32(): number {
+    return this.nextI32() >>> 0;
+  }
+
+  /**
+   * The same 32 bits as `nextU32`, signed: always a small integer to V8, where an unsigned value
+   * at or above 2^31 returned from a call it does not inline is a heap number. The stream's own
+   * draws use it and take the unsigned value where they need it.
+   */
+  private nextI32(): number {
     this.draws++;
-    return this.rng.next() >>> 0;
+    return this.rng.next() | 0;
   }
 
   /** Uniform double in [0, 1) with 53 random bits. */
   nextDouble(): number {
-    const a = this.nextU32() >>> 5; // 27 bits
-    const b = this.nextU32() >>> 6; // 26 bits
+    const a = this.nextI32() >>> 5; // 27 bits
+    const b = this.nextI32() >>> 6; // 26 bits
     return (a * 67108864 + b) / TWO_POW_53;
   }
 
@@ -55,7 +64,7 @@ export class RandomStream {
     if (range <= 0 || range > TWO_POW_32) throw new RangeError(`uniformInt(${lo}, ${hi}): bad range`);
     const limit = TWO_POW_32 - (TWO_POW_32 % range);
     let x: number;
-    do x = this.nextU32();
+    do x = this.nextI32() >>> 0;
     while (x >= limit);
     return lo + (x % range);
   }
