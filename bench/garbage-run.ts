@@ -2,5 +2,5 @@
 import { measureGarbage } from "./garbage.ts";
 import type { WorkloadName } from "../src/scenarios/workloads.ts";
 
-const [board = "5A", durationPs = "100e9", workload = "mixed", top = "15"] = process.argv.slice(2);
+const [board = "5A", durationPs = "1000e9", workload = "mixed", top = "15"] = process.argv.slice(2);
 console.log(JSON.stringify(await measureGarbage(board, Number(durationPs), workload as WorkloadName, Number(top))));
