@@ -8,10 +8,12 @@
  *   memory         peak RSS and GC counts of a 1 s and a 10 s run
  *   garbage        bytes allocated per frame and where (sampling heap profiler)
  *   parallel       a sweep with 1 and N worker threads: speed-up, identical results
+ *   instructions   instructions per frame and per event under valgrind (immune to the machine's drift)
  */
 import { Command, InvalidArgumentError } from "commander";
 import { garbageBench } from "./garbage.ts";
 import { holdModel } from "./hold-model.ts";
+import { instructionsBench } from "./instructions.ts";
 import { memoryBench } from "./memory.ts";
 import { targetsBench } from "./targets.ts";
 import { kernelVsNs3 } from "./kernel-vs-ns3.ts";
@@ -121,6 +123,20 @@ program
   .option("--reps <n>", "alternating runs of each (medians reported)", positiveInt, 1)
   .option("--json", "JSON line")
   .action((o: ParallelOptions) => void parallelBench(o));
+
+program
+  .command("instructions")
+  .description("instructions per frame and per event, counted by valgrind between two run lengths (about 10 minutes)")
+  .option("--board <b>", "board preset", "5A")
+  .option("--workload <w>", "mixed, inbound-heavy or outbound-heavy", "mixed")
+  .option("--from <ms>", "the shorter run, simulated ms", positiveInt, 200)
+  .option("--to <ms>", "the longer run, simulated ms", positiveInt, 600)
+  .option("--json", "JSON line")
+  .action(async (o: { board: string; workload: string; from: number; to: number; json?: boolean }) => {
+    if (!(o.workload in WORKLOADS)) throw new InvalidArgumentError(`unknown workload ${o.workload}`);
+    if (o.to <= o.from) throw new InvalidArgumentError(`--to (${o.to}) must be longer than --from (${o.from})`);
+    await instructionsBench(o.board, o.workload, o.from, o.to, !!o.json);
+  });
 
 program
   .command("targets", { isDefault: true })
