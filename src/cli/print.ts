@@ -149,5 +149,6 @@ export function printSweepTable(runs: RunRecord[]): void {
   console.log(chalk.bold(`sweep`) + chalk.dim(`  board ${String(runs[0]!["board"])}, workload ${String(runs[0]!["workload"])}, seed ${runs[0]!.seed}, ${fmt(runs[0]!.simulatedSeconds * 1000, 1)} ms per load`));
   console.log(chalk.bold(line(head)));
   for (const r of rows) console.log(line(r));
+  printSpeed(runs, (r) => `load ${String(r["load"])}`);
   noteHealthChanges(runs, (r) => `load ${String(r["load"])}`);
 }
