@@ -11,10 +11,8 @@
  * timing, and the figure differs by hundreds of bytes per frame from one process to the next;
  * compiling synchronously makes it repeat to within about 1 %.
  */
-import { spawnSync } from "node:child_process";
 import { Session } from "node:inspector/promises";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { runChild } from "./child.ts";
 import { loadBoard } from "../src/hw/boards/load.ts";
 import { runBoard } from "../src/scenarios/board-run.ts";
 import type { BoardSpec } from "../src/hw/boards/schema.ts";
@@ -78,10 +76,7 @@ export async function measureGarbage(board: string, durationPs: number, workload
 }
 
 export function garbageBench(board: string, durationPs: number, workload: WorkloadName, top: number, json: boolean, print = true): GarbageResult {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const r = spawnSync(process.execPath, ["--single-threaded", "--import", "tsx", join(here, "garbage-run.ts"), board, String(durationPs), workload, String(top)], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`garbage run failed: ${(r.stderr || r.stdout).trim().split("\n")[0]}`);
-  const result = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as GarbageResult;
+  const result = runChild<GarbageResult>("garbage-run.ts", [board, String(durationPs), workload, String(top)], ["--single-threaded"]);
   if (!print) return result;
   if (json) console.log(JSON.stringify(result));
   else {
