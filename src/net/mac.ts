@@ -28,8 +28,8 @@ export function readMac(buf: Uint8Array, off: number): Mac {
     (buf[off + 3]! * 0x10000 + buf[off + 4]! * 0x100 + buf[off + 5]!)) as Mac;
 }
 
-export function writeMac(buf: Uint8Array, off: number, m: number): void {
-  const hi = Math.floor(m / 0x1000000), lo = m % 0x1000000;
+/** Writes a MAC given as its high and low 24 bits (small integers: they cross calls unboxed, where a 48-bit number is a heap number). */
+export function writeMacHalves(buf: Uint8Array, off: number, hi: number, lo: number): void {
   buf[off] = hi >>> 16;
   buf[off + 1] = (hi >>> 8) & 0xff;
   buf[off + 2] = hi & 0xff;
@@ -38,6 +38,13 @@ export function writeMac(buf: Uint8Array, off: number, m: number): void {
   buf[off + 5] = lo & 0xff;
 }
 
+export function writeMac(buf: Uint8Array, off: number, m: number): void {
+  writeMacHalves(buf, off, Math.floor(m / 0x1000000), m % 0x1000000);
+}
+
 export const isBroadcast = (m: number): boolean => m === BROADCAST_MAC;
 /** The group bit: the least significant bit of the first byte. */
 export const isMulticast = (m: number): boolean => Math.floor(m / 2 ** 40) % 2 === 1;
+
+/** Whether the MAC at `buf[off..off+6]` is a group address: `isMulticast(readMac(buf, off))` without the 48-bit number. */
+export const isMulticastAt = (buf: Uint8Array, off: number): boolean => (buf[off]! & 1) === 1;

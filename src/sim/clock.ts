@@ -8,6 +8,11 @@
  */
 import { checkTick, type Tick } from "./time.ts";
 
+/** What tells the current time (the Simulator): hot paths pass it, not a time (see "Relative times" below). */
+export interface TimeSource {
+  readonly now: Tick;
+}
+
 const PS_PER_S = 1_000_000_000_000;
 
 function gcd(a: number, b: number): number {
@@ -55,8 +60,20 @@ export class ClockDomain {
     return this.num / this.den;
   }
 
-  /** Time of edge n (n = 0 at time 0), exact. */
-  edge(n: number): Tick {
+  /*
+   * Times cross calls inside the class in two scratch fields, never as arguments or return
+   * values: whether V8 inlines these small methods depends on the caller's budget, and a double
+   * above 2^31 passed to or returned from a call it does not inline is a new heap number. A
+   * double field is updated in place. Cycle numbers (below 2^31 for the first 2.1 s of a 1 GHz
+   * clock) pass as small integers.
+   */
+  /** Scratch: the query time of `findCycle`. */
+  private query = 0;
+  /** Scratch: the time of the edge `findEdge` was last asked for. */
+  private found = 0;
+
+  /** Sets `found` to the time of edge n, exactly. */
+  private findEdge(n: number): void {
     const den = this.den;
     const q = Math.floor(n / den);
     const r = n - q * den;
@@ -64,15 +81,35 @@ export class ClockDomain {
     const frac = this.exactSplit ? r * this.whole + Math.floor((r * this.part) / den) : bigFrac(r, this.num, den);
     const t = q * this.num + frac;
     if (!(t <= Number.MAX_SAFE_INTEGER) || !(n >= 0)) checkTick(t, `${this.name} edge ${n}`); // message built only on failure
-    return t;
+    this.found = t;
+  }
+
+  /** Index of the first edge at or after `query`. */
+  private findCycle(): number {
+    const t = this.query;
+    let n = Math.ceil((t * this.den) / this.num);
+    while (n > 0) {
+      this.findEdge(n - 1);
+      if (this.found < t) break;
+      n--;
+    }
+    for (;;) {
+      this.findEdge(n);
+      if (this.found >= t) return n;
+      n++;
+    }
+  }
+
+  /** Time of edge n (n = 0 at time 0), exact. */
+  edge(n: number): Tick {
+    this.findEdge(n);
+    return this.found;
   }
 
   /** Index of the first edge at or after time t. */
   cycleAtOrAfter(t: Tick): number {
-    let n = Math.ceil((t * this.den) / this.num);
-    while (n > 0 && this.edge(n - 1) >= t) n--;
-    while (this.edge(n) < t) n++;
-    return n;
+    this.query = t;
+    return this.findCycle();
   }
 
   /** The first edge at or after time t. */
@@ -83,6 +120,39 @@ export class ClockDomain {
   /** The edge `cycles` clock cycles after the first edge at or after t (cycles = 0: that edge). */
   edgeAfterCycles(t: Tick, cycles: number): Tick {
     return this.edge(this.cycleAtOrAfter(t) + cycles);
+  }
+
+  /*
+   * Relative times. An absolute time passes 2^31 ps after 2.1 simulated ms, and V8 allocates a
+   * heap number for every such double passed to or returned from a call it does not inline. These
+   * take the time source and return ps from now: delays of nanoseconds to microseconds, small
+   * integers that cross calls unboxed. The arithmetic is the same as the absolute methods'.
+   */
+
+  /** The first cycle at or after `src.now`. */
+  cycleNow(src: TimeSource): number {
+    this.query = src.now;
+    return this.findCycle();
+  }
+
+  /** ps from `src.now` to the edge `cycles` cycles after the first edge at or after it (0: that edge). */
+  delayToEdge(src: TimeSource, cycles: number): number {
+    this.query = src.now;
+    this.findEdge(this.findCycle() + cycles);
+    return this.found - src.now;
+  }
+
+  /** ps from `src.now` to the first edge at or after `src.now + delay`. */
+  delayToEdgeAtOrAfter(src: TimeSource, delay: number): number {
+    this.query = src.now + delay;
+    this.findEdge(this.findCycle());
+    return this.found - src.now;
+  }
+
+  /** ps from `src.now` to edge n (at or after now). */
+  delayToCycle(src: TimeSource, n: number): number {
+    this.findEdge(n);
+    return this.found - src.now;
   }
 
   /** Duration of `cycles` cycles starting at edge `fromCycle` (differs by at most 1 ps between starts). */

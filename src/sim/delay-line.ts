@@ -42,12 +42,15 @@ export class DelayLine {
     const cap = this.items.length;
     if (this.len === cap) return false;
     const i = (this.head + this.len) % cap;
-    const t = this.sim.now + this.delayPs;
     this.items[i] = item;
     this.aux[i] = aux;
-    this.due[i] = this.clock ? this.clock.edgeAtOrAfter(t) : t;
+    // relative to now: a delay crosses the clock's call unboxed (ClockDomain, "Relative times")
+    this.due[i] = this.sim.now + (this.clock ? this.clock.delayToEdgeAtOrAfter(this.sim, this.delayPs) : this.delayPs);
     if (++this.len > this.highWater) this.highWater = this.len;
-    if (this.len === 1) this.sim.schedule(this.ev, this.due[i]!);
+    if (this.len === 1) {
+      this.ev.when = this.due[i]!;
+      this.sim.scheduleSet(this.ev);
+    }
     return true;
   }
 
@@ -60,6 +63,9 @@ export class DelayLine {
       this.len--;
       this.out(item, aux);
     }
-    if (this.len > 0) this.sim.schedule(this.ev, this.due[this.head]!);
+    if (this.len > 0) {
+      this.ev.when = this.due[this.head]!;
+      this.sim.scheduleSet(this.ev);
+    }
   }
 }

@@ -83,6 +83,11 @@ export class RandomStream {
     return Math.floor(-mean * Math.log(1 - this.nextDouble()));
   }
 
+  /** `Math.round(exponential(mean))`: the same draw, rounded inside (a small integer leaves the call unboxed; see exponentialFloor). */
+  exponentialRound(mean: number): number {
+    return Math.round(-mean * Math.log(1 - this.nextDouble()));
+  }
+
   /** True with probability p. */
   bernoulli(p: number): boolean {
     return this.nextDouble() < p;

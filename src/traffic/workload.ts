@@ -18,7 +18,7 @@ import type { Mac } from "../net/mac.ts";
 import { IpProto, TcpFlag } from "../net/codec/l4.ts";
 import { checksum, pseudoHeaderSum } from "../net/checksum.ts";
 import { NO_FRAME, type FramePool } from "../net/frame-pool.ts";
-import { BROADCAST_MAC, readMac, writeMac } from "../net/mac.ts";
+import { BROADCAST_MAC, readMac, writeMacHalves } from "../net/mac.ts";
 import type { SimEvent } from "../sim/event.ts";
 import type { RandomStream } from "../sim/random.ts";
 import { Priority } from "../sim/priority.ts";
@@ -73,6 +73,15 @@ export class Workload {
   private readonly routerVmac: number[][]; // [router][cluster]
   private readonly vips: number[];
   private readonly serverGw: number[];
+  /**
+   * The frame builder's addresses as small integers: MACs as high and low 24 bits by slot (each
+   * router's and server's own, each router's per-cluster virtual MAC, each server's gateway),
+   * IPv4 addresses as signed 32-bit values. 48-bit MACs and addresses above 2^31 would be heap
+   * numbers at every call V8 does not inline (docs/architecture.md, rule 6).
+   */
+  private readonly macHi: Int32Array;
+  private readonly macLo: Int32Array;
+  private readonly vipsI32: Int32Array;
   private readonly rng: RandomStream;
   private started = 0;
   /** Frames each router delivered, by router index (outbound spread). */
@@ -92,12 +101,33 @@ export class Workload {
     this.vips = p.vips ?? [p.vip];
     this.routerVmac = p.routers.map(() => this.vips.map(() => -1));
     this.serverGw = p.servers.map(() => -1);
+    const slots = p.routers.length * (1 + this.vips.length) + 2 * p.servers.length;
+    this.macHi = new Int32Array(slots);
+    this.macLo = new Int32Array(slots);
+    this.vipsI32 = Int32Array.from(this.vips);
     this.perRouter = p.routers.map(() => 0);
     this.serverDown = p.servers.map(() => false);
     this.routerDown = p.routers.map(() => false);
     this.perServer = p.servers.map(() => 0);
     p.routers.forEach((r, i) => this.attachRouter(r, i));
     p.servers.forEach((s, i) => this.attachServer(s, i));
+  }
+
+  private routerMacSlot(i: number): number {
+    return i;
+  }
+  private serverMacSlot(i: number): number {
+    return this.p.routers.length + i;
+  }
+  private routerVmacSlot(i: number, cl: number): number {
+    return this.p.routers.length + this.p.servers.length + i * this.vips.length + cl;
+  }
+  private serverGwSlot(i: number): number {
+    return this.p.routers.length * (1 + this.vips.length) + this.p.servers.length + i;
+  }
+  private setMacSlot(slot: number, mac: number): void {
+    this.macHi[slot] = Math.floor(mac / 0x1000000);
+    this.macLo[slot] = mac % 0x1000000;
   }
 
   private frame(len: number): number {
@@ -124,11 +154,15 @@ export class Workload {
   /** Protocol of each flow by flow number mod 20, from the mix. */
   private readonly protoOf: Uint8Array;
 
-  /** Writes an IPv4 + TCP/UDP/ESP/IP-in-IP packet of total frame length `len` with valid checksums. */
+  /**
+   * Writes an IPv4 + TCP/UDP/ESP/IP-in-IP packet of total frame length `len` with valid checksums,
+   * between the MACs in slots `dstMac` and `srcMac` and the addresses `src` and `dst` (as signed
+   * 32-bit values; see `macHi`).
+   */
   private ip(h: number, dstMac: number, srcMac: number, src: number, dst: number, flow: number, inbound: boolean): void {
     const b = this.pool.bytes(h), len = this.pool.length(h);
-    writeMac(b, 0, dstMac);
-    writeMac(b, 6, srcMac);
+    writeMacHalves(b, 0, this.macHi[dstMac]!, this.macLo[dstMac]!);
+    writeMacHalves(b, 6, this.macHi[srcMac]!, this.macLo[srcMac]!);
     b[12] = 8;
     b[13] = 0;
     const total = len - 14;
@@ -148,7 +182,7 @@ export class Workload {
     b.fill(0, l4, l4 + n);
     if (proto === IpProto.ESP) {
       // an SA per flow and direction, with its own incrementing sequence number (RFC 4303)
-      put32(b, l4, (inbound ? 0x100 : 0x8000_0000 + 0x100) + flow);
+      put32(b, l4, ((inbound ? 0x100 : 0x8000_0000 + 0x100) + flow) | 0);
       put32(b, l4 + 4, ++this.espSeq[2 * flow + (inbound ? 0 : 1)]!);
       return;
     }
@@ -200,11 +234,12 @@ export class Workload {
   private attachRouter(r: WorkloadParams["routers"][number], i: number): void {
     const { sim, pool, board, p } = this;
     const meanGap = ((IMIX_MEAN_BYTES * 8) / (p.inboundBpsPerRouter * p.load)) * SEC;
+    this.setMacSlot(this.routerMacSlot(i), r.mac);
     const arrivals = sim.streams.stream(`router${i}.arrivals`);
     const sizes = sim.streams.stream(`router${i}.sizes`);
     const send: SimEvent = sim.event(`router${i}.send`, () => {
       if (sim.now > p.stopPs) return;
-      if (this.routerDown[i]) return sim.scheduleIn(send, Math.max(1, Math.round(arrivals.exponential(meanGap)))); // its clients' traffic is lost upstream
+      if (this.routerDown[i]) return sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap))); // its clients' traffic is lost upstream
       const len = imixLength(sizes);
       const flow = this.rng.uniformInt(0, p.flows - 1);
       this.injected[DIR_IN]!++;
@@ -212,11 +247,11 @@ export class Workload {
       if (h !== NO_FRAME) {
         this.pool.flowId[pool.slotOf(h)] = DIR_IN;
         const cl = flow % this.vips.length;
-        this.ip(h, this.routerVmac[i]![cl]!, r.mac, 0xc6336400 + (flow & 0x3ff), this.vips[cl]!, flow, true);
+        this.ip(h, this.routerVmacSlot(i, cl), this.routerMacSlot(i), (0xc6336400 + (flow & 0x3ff)) | 0, this.vipsI32[cl]!, flow, true);
         this.offeredBytes[DIR_IN]! += pool.length(h) + 4;
         board.portIn(r.port).send(h);
       } else this.offeredBytes[DIR_IN]! += len + 4;
-      sim.scheduleIn(send, Math.max(1, Math.round(arrivals.exponential(meanGap))));
+      sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap)));
     }, Priority.Default);
     board.portOut(r.port).receiver = (h) => {
       const b = pool.bytes(h), slot = pool.slotOf(h);
@@ -231,8 +266,9 @@ export class Workload {
           const vm = this.routerVmac[i]!;
           const wasResolved = vm.every((x) => x >= 0);
           vm[cl] = readMac(b, 22);
+          this.setMacSlot(this.routerVmacSlot(i, cl), vm[cl]!);
           // traffic starts once every virtual IP is resolved
-          if (!wasResolved && vm.every((x) => x >= 0) && meanGap < Infinity) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap)));
+          if (!wasResolved && vm.every((x) => x >= 0) && meanGap < Infinity) sim.scheduleIn(send, arrivals.exponentialRound(meanGap));
         } else if (b[21] === ArpOp.Request && readMac(b, 0) === r.mac) {
           // a health probe: answer it
           const reply = this.arp(ArpOp.Reply, readMac(b, 6), r.mac, r.ip, readMac(b, 6), get32(b, 28));
@@ -255,22 +291,24 @@ export class Workload {
   private attachServer(s: WorkloadParams["servers"][number], i: number): void {
     const { sim, pool, board, p } = this;
     const meanGap = ((IMIX_MEAN_BYTES * 8) / (p.outboundBpsPerServer * p.load)) * SEC;
+    this.setMacSlot(this.serverMacSlot(i), s.mac);
+    const serverIp = s.ip | 0; // signed 32 bits (see macHi)
     const arrivals = sim.streams.stream(`server${i}.arrivals`);
     const sizes = sim.streams.stream(`server${i}.sizes`);
     const send: SimEvent = sim.event(`server${i}.send`, () => {
       if (sim.now > p.stopPs) return;
-      if (this.serverDown[i]) return sim.scheduleIn(send, Math.max(1, Math.round(arrivals.exponential(meanGap)))); // a failed server sends nothing
+      if (this.serverDown[i]) return sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap))); // a failed server sends nothing
       const len = imixLength(sizes);
       const flow = this.rng.uniformInt(0, p.flows - 1);
       this.injected[DIR_OUT]!++;
       const h = this.frame(len);
       if (h !== NO_FRAME) {
         this.pool.flowId[pool.slotOf(h)] = DIR_OUT;
-        this.ip(h, this.serverGw[i]!, s.mac, s.ip, 0xc6336400 + (flow & 0x3ff), flow, false); // its own address: the VIP, or its private IP behind NAT
+        this.ip(h, this.serverGwSlot(i), this.serverMacSlot(i), serverIp, (0xc6336400 + (flow & 0x3ff)) | 0, flow, false); // its own address: the VIP, or its private IP behind NAT
         this.offeredBytes[DIR_OUT]! += pool.length(h) + 4;
         board.portIn(s.port).send(h);
       } else this.offeredBytes[DIR_OUT]! += len + 4;
-      sim.scheduleIn(send, Math.max(1, Math.round(arrivals.exponential(meanGap))));
+      sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap)));
     }, Priority.Default);
     board.portOut(s.port).receiver = (h) => {
       const b = pool.bytes(h), slot = pool.slotOf(h);
@@ -282,8 +320,9 @@ export class Workload {
       }
       if (b[12] === 8 && b[13] === 6) {
         if (b[21] === ArpOp.Reply && get32(b, 28) === s.gatewayIp) {
-          if (this.serverGw[i]! < 0 && meanGap < Infinity) sim.scheduleIn(send, Math.round(arrivals.exponential(meanGap))); // rate 0: no traffic
+          if (this.serverGw[i]! < 0 && meanGap < Infinity) sim.scheduleIn(send, arrivals.exponentialRound(meanGap)); // rate 0: no traffic
           this.serverGw[i] = readMac(b, 22); // the ARP cache follows the newest answer (also gratuitous)
+          this.setMacSlot(this.serverGwSlot(i), this.serverGw[i]!);
         } else if (b[21] === ArpOp.Request && readMac(b, 0) === s.mac) {
           // the switch's health probe ("who has the VIP?"): the server answers with its own MAC
           const reply = this.arp(ArpOp.Reply, readMac(b, 6), s.mac, s.ip, readMac(b, 6), get32(b, 28));

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AddressTable } from "../../src/hw/gt48002/address-table.ts";
+import { writeMac } from "../../src/net/mac.ts";
 
 describe("GT-48002 address table", () => {
   it("learns, refreshes and ages dynamic entries; static entries never age or move", () => {
@@ -48,6 +49,28 @@ describe("GT-48002 address table", () => {
           else expect(s).toBe(-1);
         }
         expect(t.size).toBe(m.size);
+      }),
+    );
+  });
+
+  it("lookupAt and learnAt (the MAC read from a frame, the time from a time source) act exactly as lookup and learn", () => {
+    const op = fc.record({ learn: fc.boolean(), mac: fc.integer({ min: 0, max: 30 }), port: fc.integer({ min: 0, max: 7 }), dt: fc.integer({ min: 0, max: 600 }) });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 150 }), (ops) => {
+        const a = new AddressTable({ entries: 16, agingPs: 1000 }), b = new AddressTable({ entries: 16, agingPs: 1000 });
+        const src = { now: 2 ** 40 }; // times above 2^31, as in a run
+        const frame = new Uint8Array(14);
+        for (const o of ops) {
+          src.now += o.dt;
+          const mac = 0x0200_0000_0000 + o.mac * 7919;
+          writeMac(frame, 6, mac);
+          if (o.learn) {
+            a.learn(mac, o.port, src.now);
+            b.learnAt(frame, 6, o.port, src);
+          } else expect(b.lookupAt(frame, 6, src)).toBe(a.lookup(mac, src.now));
+        }
+        expect(b.read()).toEqual(a.read());
+        expect(b.size).toBe(a.size);
       }),
     );
   });

@@ -5,7 +5,7 @@ import { decodeFrame, encodeFrame, MIN_FRAME_NO_FCS } from "../../src/net/codec/
 import { decodeIpv4, encodeIpv4 } from "../../src/net/codec/ipv4.ts";
 import { decodeAh, decodeEsp, decodeGre, decodeIcmp, decodeTcp, decodeUdp, encodeAh, encodeEsp, encodeGre, encodeIcmp, encodeTcp, encodeUdp } from "../../src/net/codec/l4.ts";
 import { formatIpv4, ipv4 } from "../../src/net/ipv4-addr.ts";
-import { formatMac, mac } from "../../src/net/mac.ts";
+import { formatMac, isMulticast, isMulticastAt, mac, readMac, writeMac, writeMacHalves } from "../../src/net/mac.ts";
 import { ahArb, arpArb, espArb, frameArb, greArb, icmpArb, ipArb, ipv4Arb, tcpArb, udpArb } from "./arbitraries.ts";
 
 const strip = <T extends object>(x: T): T => JSON.parse(JSON.stringify(x, (k, v) => (k === "checksumOk" ? undefined : v instanceof Uint8Array ? Array.from(v) : v)));
@@ -16,6 +16,19 @@ describe("addresses", () => {
     expect(formatIpv4(ipv4("192.0.2.255"))).toBe("192.0.2.255");
     expect(() => mac("02:00")).toThrow(/"02:00" is not a MAC/);
     expect(() => ipv4("1.2.3.256")).toThrow(/not an IPv4/);
+  });
+
+  it("MACs in frames: write/read round-trip, as a number or as 24-bit halves; the group bit read in place", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 48 - 1 }), fc.integer({ min: 0, max: 8 }), (m, off) => {
+        const a = new Uint8Array(16), b = new Uint8Array(16);
+        writeMac(a, off, m);
+        writeMacHalves(b, off, Math.floor(m / 0x1000000), m % 0x1000000);
+        expect(b).toEqual(a);
+        expect(readMac(a, off)).toBe(m);
+        expect(isMulticastAt(a, off)).toBe(isMulticast(m));
+      }),
+    );
   });
 });
 

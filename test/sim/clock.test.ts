@@ -65,6 +65,27 @@ describe("ClockDomain", () => {
     );
   });
 
+  it("the relative methods (delays from a time source's now) equal the absolute ones minus now", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(33_333_000, 33_333_333, 50_000_000, 133_000_000, 1_000_000_000),
+        fc.integer({ min: 0, max: 2 ** 44 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.integer({ min: 0, max: 10_000_000 }),
+        (hz, now, cycles, delay) => {
+          const c = new ClockDomain("c", hz), src = { now };
+          const n = c.cycleAtOrAfter(now);
+          return (
+            c.cycleNow(src) === n &&
+            c.delayToEdge(src, cycles) === c.edgeAfterCycles(now, cycles) - now &&
+            c.delayToEdgeAtOrAfter(src, delay) === c.edgeAtOrAfter(now + delay) - now &&
+            c.delayToCycle(src, n + cycles) === c.edge(n + cycles) - now
+          );
+        },
+      ),
+    );
+  });
+
   it("edgeAfterCycles lands on an edge; cyclesToTicks of 1 differs by at most 1 ps from the period", () => {
     const c = ClockDomain.mhz("cpu", 133);
     const t = c.edgeAfterCycles(1_000_001, 10);

@@ -33,6 +33,14 @@ describe("random streams", () => {
     expect(a.draws).toBe(b.draws);
   });
 
+  it("exponentialRound is Math.round of the same exponential draw (twin streams)", () => {
+    const a = new RandomStreams(4).stream("exp"), b = new RandomStreams(4).stream("exp");
+    for (const mean of [0.7, 1_000, 1_000_000, 3.5e9]) {
+      for (let i = 0; i < 20_000; i++) expect(a.exponentialRound(mean)).toBe(Math.round(b.exponential(mean)));
+    }
+    expect(a.draws).toBe(b.draws);
+  });
+
   it("uniformInt stays in range and hits every value", () => {
     const s = new RandomStreams(1).stream("u");
     const seen = new Set<number>();

@@ -14,6 +14,23 @@ describe("statistics", () => {
     expect(u.read(1000)).toEqual({ utilization: 0.6, busyPs: 600, elapsedPs: 1000 });
   });
 
+  it("busyIn and idleNow (times as delays from a time source) equal busy and idle", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 5_000 })), { minLength: 1, maxLength: 40 }), (steps) => {
+        const start = 2 ** 41, a = new Utilization(start), b = new Utilization(start), src = { now: start };
+        for (const [gap, delay] of steps) {
+          src.now += gap;
+          a.busy(src.now + delay);
+          b.busyIn(src, delay);
+          src.now += delay + gap;
+          a.idle(src.now);
+          b.idleNow(src);
+        }
+        expect(b.read(src.now + 7)).toEqual(a.read(src.now + 7));
+      }),
+    );
+  });
+
   it("a multi-unit resource averages units in use over capacity", () => {
     const u = new Utilization(0, 4);
     u.busy(0, 2);

@@ -182,7 +182,7 @@ export class R4700 {
     if (!job) return;
     this.job = job;
     this.jobStart = this.sim.now;
-    this.util.busy(this.sim.now);
+    this.util.busyIn(this.sim, 0);
     this.trace.reset();
     this.trace.op("interruptEntry");
     job.execute(this.trace);
@@ -191,7 +191,7 @@ export class R4700 {
     this.opLine = 0;
     this.pending = 0;
     this.jobCycles = 0;
-    this.sim.schedule(this.resume, this.clock.edgeAtOrAfter(this.sim.now));
+    this.sim.scheduleIn(this.resume, this.clock.delayToEdge(this.sim, 0));
   }
 
   /** Replays the trace from `idx` until a stall or the end. */
@@ -239,7 +239,7 @@ export class R4700 {
     this.jobCycles += cycles;
     this.busyCycles += cycles;
     this.pending = 0;
-    this.sim.schedule(this.finish, this.clock.edgeAfterCycles(this.sim.now, cycles));
+    this.sim.scheduleIn(this.finish, this.clock.delayToEdge(this.sim, cycles));
   }
 
   /** Spends the pending cycles, then goes to memory for `addr` (after writing `victim` back, if any; addr < 0: only the write-back). */
@@ -255,7 +255,7 @@ export class R4700 {
       this.target(Math.floor(addr / lb) * lb, false, lb);
       this.writebackPending = -1;
     }
-    this.sim.schedule(this.issue, this.clock.edgeAfterCycles(this.sim.now, cycles));
+    this.sim.scheduleIn(this.issue, this.clock.delayToEdge(this.sim, cycles));
   }
 
   private issueMem(): void {
@@ -265,7 +265,7 @@ export class R4700 {
     }
     if (!this.activeMem.submit(this.active)) {
       // memory queue full: try again on the next memory clock edge (the SysAD handshake waits)
-      this.sim.schedule(this.issue, this.activeMem.clock.edgeAfterCycles(this.sim.now + 1, 0));
+      this.sim.scheduleIn(this.issue, this.activeMem.clock.delayToEdgeAtOrAfter(this.sim, 1));
     }
   }
 
@@ -282,9 +282,9 @@ export class R4700 {
   }
 
   private resumeAfterStall(): void {
-    const at = this.clock.edgeAtOrAfter(this.sim.now);
-    this.stallPs += at - this.stallFrom;
-    this.sim.schedule(this.resume, at);
+    const toEdge = this.clock.delayToEdge(this.sim, 0); // relative: crosses calls unboxed (ClockDomain, "Relative times")
+    this.stallPs += this.sim.now + toEdge - this.stallFrom;
+    this.sim.scheduleIn(this.resume, toEdge);
   }
 
   private stallUncached(read: boolean, bytes: number): void {
@@ -294,7 +294,7 @@ export class R4700 {
     this.pending = 0;
     this.uncachedRead = read;
     this.uncachedBytes = bytes;
-    this.sim.schedule(this.issueUncached, this.clock.edgeAfterCycles(this.sim.now, cycles));
+    this.sim.scheduleIn(this.issueUncached, this.clock.delayToEdge(this.sim, cycles));
   }
 
   private startUncached(): void {
@@ -308,7 +308,7 @@ export class R4700 {
     this.job = undefined;
     this.jobsDone++;
     this.jobTimePs += this.sim.now - this.jobStart;
-    this.util.idle(this.sim.now);
+    this.util.idleNow(this.sim);
     job.complete();
     if (!this.job && this.jobs.size > 0) this.startJob();
   }

@@ -164,16 +164,18 @@ export class EthernetChannel {
   private startTx(): void {
     const h = this.txq.shift();
     if (h < 0) return;
-    const now = this.sim.now;
-    const start = this.clock.edgeAtOrAfter(now);
-    const start0 = this.clock.cycleAtOrAfter(now);
+    // times relative to now cross calls unboxed (ClockDomain, "Relative times")
+    const start0 = this.clock.cycleNow(this.sim);
+    const toStart = this.clock.delayToCycle(this.sim, start0);
     const len = this.frames.length(h);
     const frameBits = (PREAMBLE_SFD_BYTES + len + FCS_BYTES) * 8;
-    const lastBit = this.clock.edge(start0 + frameBits);
-    const free = this.clock.edge(start0 + frameBits + IFG_BYTES * 8);
+    const toLastBit = this.clock.delayToCycle(this.sim, start0 + frameBits);
+    const toFree = this.clock.delayToCycle(this.sim, start0 + frameBits + IFG_BYTES * 8);
+    const now = this.sim.now;
+    const lastBit = now + toLastBit;
     this.transmitting = h;
-    this.txStart = start;
-    this.wire.busy(start); // the wait for the next bit-clock edge is not wire time
+    this.txStart = now + toStart;
+    this.wire.busyIn(this.sim, toStart); // the wait for the next bit-clock edge is not wire time
     this.txFrames++;
     this.txBytes += len + FCS_BYTES;
     // Put it on the wire: it arrives at the far MAC after the last FCS bit plus propagation.
@@ -185,13 +187,13 @@ export class EthernetChannel {
       this.deliver.when = this.arrivals[this.arrivalHead]!;
       this.sim.scheduleSet(this.deliver);
     }
-    this.txDone.when = free;
+    this.txDone.when = now + toFree;
     this.sim.scheduleSet(this.txDone);
   }
 
   private finishTx(): void {
     this.transmitting = -1;
-    this.wire.idle(this.sim.now);
+    this.wire.idleNow(this.sim);
     if (this.txq.size > 0) this.startTx();
   }
 

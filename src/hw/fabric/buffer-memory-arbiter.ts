@@ -111,9 +111,10 @@ export class BufferMemoryArbiter implements Fabric {
       this.rr = (q + 1) % n;
       this.current = t;
       this.currentIsRead = (q & 1) === 1;
-      const c0 = this.clock.cycleAtOrAfter(this.sim.now);
-      this.util.busy(this.clock.edge(c0));
-      this.done.when = this.clock.edge(c0 + this.accessClocks(t.bytes));
+      // times relative to now cross calls unboxed (ClockDomain, "Relative times")
+      const c0 = this.clock.cycleNow(this.sim);
+      this.util.busyIn(this.sim, this.clock.delayToCycle(this.sim, c0));
+      this.done.when = this.sim.now + this.clock.delayToCycle(this.sim, c0 + this.accessClocks(t.bytes));
       this.sim.scheduleSet(this.done);
       if (!this.currentIsRead && ring.size === ring.capacity - 1) ep.onRetry();
       return;
@@ -123,7 +124,7 @@ export class BufferMemoryArbiter implements Fabric {
   private finish(): void {
     const t = this.current!;
     this.current = undefined;
-    this.util.idle(this.sim.now);
+    this.util.idleNow(this.sim);
     if (this.currentIsRead) {
       const ep = this.eps[t.dst]!;
       ep.read++;

@@ -8,8 +8,14 @@
  *
  * Storage: open addressing with linear probing over typed arrays (MAC as a 48-bit number);
  * deletions leave tombstones. Aging is lazy: a dynamic entry not seen for `agingPs` is treated
- * as absent on lookup and its slot is reused. Nothing is allocated per frame.
+ * as absent on lookup and its slot is reused. Nothing is allocated per frame: the frame path reads
+ * the MAC from the frame (`lookupAt`, `learnAt`), and the MAC and time of an operation travel
+ * between its steps in two fields, never as arguments (both are doubles above 2^31, which V8
+ * boxes at every call it does not inline).
  */
+import type { TimeSource } from "../../sim/clock.ts";
+import { readMac } from "../../net/mac.ts";
+
 export const EntryFlag = { Static: 1, Intervention: 2 } as const;
 
 export interface AddressTableParams {
@@ -35,6 +41,9 @@ export class AddressTable {
   learned = 0;
   learnFailures = 0;
   aged = 0;
+  /** The operation's MAC and time (see the header). */
+  private mac = 0;
+  private at = 0;
 
   constructor(params: Partial<AddressTableParams> = {}) {
     this.params = { ...DEFAULT_ADDRESS_TABLE, ...params };
@@ -52,17 +61,18 @@ export class AddressTable {
     return this.used;
   }
 
-  private hash(mac: number): number {
+  private hash(): number {
+    const mac = this.mac;
     const lo = mac % 0x1000000, hi = Math.floor(mac / 0x1000000);
     let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
     h ^= h >>> 13;
     return (h >>> 0) & this.mask;
   }
 
-  private live(i: number, now: number): boolean {
+  private live(i: number): boolean {
     if (this.keys[i]! < 0) return false;
     if (this.flags[i]! & EntryFlag.Static) return true;
-    if (now - this.seen[i]! <= this.params.agingPs) return true;
+    if (this.at - this.seen[i]! <= this.params.agingPs) return true;
     this.keys[i] = TOMBSTONE; // aged out
     this.used--;
     this.aged++;
@@ -71,25 +81,52 @@ export class AddressTable {
 
   /** Slot of `mac`, or -1. */
   lookup(mac: number, now: number): number {
-    for (let i = this.hash(mac), n = 0; n <= this.mask; i = (i + 1) & this.mask, n++) {
+    this.mac = mac;
+    this.at = now;
+    return this.find();
+  }
+
+  /** Slot of the MAC at `buf[off..off+6]` at `src.now`, or -1: `lookup` for the frame path. */
+  lookupAt(buf: Uint8Array, off: number, src: TimeSource): number {
+    this.mac = readMac(buf, off);
+    this.at = src.now;
+    return this.find();
+  }
+
+  private find(): number {
+    const mac = this.mac;
+    for (let i = this.hash(), n = 0; n <= this.mask; i = (i + 1) & this.mask, n++) {
       const k = this.keys[i]!;
       if (k === EMPTY) return -1;
-      if (k === mac) return this.live(i, now) ? i : -1;
+      if (k === mac) return this.live(i) ? i : -1;
     }
     return -1;
   }
 
   /** Learns (or refreshes) a dynamic entry from a frame's source MAC. Static entries are not moved. */
   learn(mac: number, port: number, now: number): void {
-    const i = this.lookup(mac, now);
+    this.mac = mac;
+    this.at = now;
+    this.learnCurrent(port);
+  }
+
+  /** `learn` of the MAC at `buf[off..off+6]` at `src.now`, for the frame path. */
+  learnAt(buf: Uint8Array, off: number, port: number, src: TimeSource): void {
+    this.mac = readMac(buf, off);
+    this.at = src.now;
+    this.learnCurrent(port);
+  }
+
+  private learnCurrent(port: number): void {
+    const i = this.find();
     if (i >= 0) {
       if (!(this.flags[i]! & EntryFlag.Static)) {
         this.port[i] = port;
-        this.seen[i] = now;
+        this.seen[i] = this.at;
       }
       return;
     }
-    if (this.insert(mac, port, 0, now) < 0) this.learnFailures++;
+    if (this.insert(port, 0) < 0) this.learnFailures++;
     else this.learned++;
   }
 
@@ -102,7 +139,7 @@ export class AddressTable {
       this.flags[i] = flags;
       return i;
     }
-    const j = this.insert(mac, port, flags, now);
+    const j = this.insert(port, flags); // lookup set the MAC and time
     if (j < 0) throw new RangeError(`address table full (${this.params.entries} entries): cannot add a static entry`);
     return j;
   }
@@ -120,15 +157,16 @@ export class AddressTable {
     return (this.flags[slot]! & EntryFlag.Intervention) !== 0;
   }
 
-  private insert(mac: number, port: number, flags: number, now: number): number {
+  /** Inserts the operation's MAC (set by the lookup before it) with its time. */
+  private insert(port: number, flags: number): number {
     if (this.used >= this.params.entries) return -1;
-    for (let i = this.hash(mac), n = 0; n <= this.mask; i = (i + 1) & this.mask, n++) {
+    for (let i = this.hash(), n = 0; n <= this.mask; i = (i + 1) & this.mask, n++) {
       const k = this.keys[i]!;
-      if (k < 0 || !this.live(i, now)) {
-        this.keys[i] = mac;
+      if (k < 0 || !this.live(i)) {
+        this.keys[i] = this.mac;
         this.port[i] = port;
         this.flags[i] = flags;
-        this.seen[i] = now;
+        this.seen[i] = this.at;
         this.used++;
         return i;
       }

@@ -20,7 +20,7 @@
 import { ClockDomain } from "../../sim/clock.ts";
 import { DelayLine } from "../../sim/delay-line.ts";
 import type { Simulator } from "../../sim/simulator.ts";
-import { isMulticast, readMac } from "../../net/mac.ts";
+import { isMulticastAt } from "../../net/mac.ts";
 import type { FramePool } from "../../net/frame-pool.ts";
 import { EthernetChannel, type EthernetChannelParams } from "../ethernet/link.ts";
 import { DramController, MemRequest, type DramParams } from "../gt64010/dram.ts";
@@ -188,14 +188,12 @@ export class Gt48002 {
   /** The forwarding decision: learn the source, look up the destination. */
   private forward(h: number): void {
     const buf = this.pool.bytes(h);
-    const now = this.sim.now;
     const slot = this.pool.slotOf(h);
     const ingress = this.pool.port[slot]!;
-    const src = readMac(buf, 6);
-    if (!isMulticast(src)) this.learn(src, ingress, now); // only unicast sources are learned
-    const dst = readMac(buf, 0);
-    const e = this.table.lookup(dst, now);
-    if (e < 0 || this.table.intervention(e) || isMulticast(dst)) {
+    // MACs are read from the frame inside the table: 48-bit numbers box at calls (address-table.ts)
+    if (!isMulticastAt(buf, 6)) this.learn(buf, ingress); // only unicast sources are learned
+    const e = this.table.lookupAt(buf, 0, this.sim);
+    if (e < 0 || this.table.intervention(e) || isMulticastAt(buf, 0)) {
       // unknown unicast, broadcast/multicast, or flagged for intervention: to the CPU
       this.resident--;
       this.counts.toCpu++;
@@ -215,13 +213,14 @@ export class Gt48002 {
     }
   }
 
-  private learn(mac: number, port: number, now: number): void {
-    const had = this.table.lookup(mac, now) >= 0;
-    this.table.learn(mac, port, now);
+  /** Learns the source MAC of the frame in `buf`. */
+  private learn(buf: Uint8Array, port: number): void {
+    const had = this.table.lookupAt(buf, 6, this.sim) >= 0;
+    this.table.learnAt(buf, 6, port, this.sim);
     if (had) return;
     this.counts.learned++;
     // NEW_ADDRESS to the other GalNet devices (§3 "Learning propagation")
-    for (const peer of this.wiring.peers()) if (peer !== this) peer.table.learn(mac, port, now);
+    for (const peer of this.wiring.peers()) if (peer !== this) peer.table.learnAt(buf, 6, port, this.sim);
   }
 
   private sendOverFabric(h: number): void {

@@ -117,11 +117,15 @@ export class DramController {
     const req = this.queue.shift();
     if (!req) return;
     this.current = req;
-    const c0 = this.clock.cycleAtOrAfter(this.sim.now);
-    req.startedAt = this.clock.edge(c0);
-    req.doneAt = this.clock.edge(c0 + this.accessClocks(req.bytes));
-    this.util.busy(req.startedAt);
-    this.wait.record(req.startedAt - req.queuedAt);
+    // times relative to now cross calls unboxed (ClockDomain, "Relative times")
+    const c0 = this.clock.cycleNow(this.sim);
+    const toStart = this.clock.delayToCycle(this.sim, c0);
+    const toDone = this.clock.delayToCycle(this.sim, c0 + this.accessClocks(req.bytes));
+    const now = this.sim.now;
+    req.startedAt = now + toStart;
+    req.doneAt = now + toDone;
+    this.util.busyIn(this.sim, toStart);
+    this.wait.record(now - req.queuedAt + toStart);
     this.done.when = req.doneAt;
     this.sim.scheduleSet(this.done);
     if (this.queue.size === this.queue.capacity - 1) this.notifyRetry();
@@ -130,7 +134,7 @@ export class DramController {
   private finish(): void {
     const req = this.current!;
     this.current = undefined;
-    this.util.idle(this.sim.now);
+    this.util.idleNow(this.sim);
     this.accesses[req.requester]!++;
     this.bytes[req.requester]! += req.bytes;
     if (req.write) this.writes[req.requester]!++;

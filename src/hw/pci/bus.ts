@@ -240,7 +240,7 @@ export class PciBus {
     const t = m.queue.peek()!;
     const tp = this.targets[t.target]!.params;
     // hidden arbitration starts on the edge the last tenure freed the bus (known: no search for it)
-    const c0 = idle ? this.clock.cycleAtOrAfter(this.sim.now) + this.params.arbitrationClocks : this.freeCycle;
+    const c0 = idle ? this.clock.cycleNow(this.sim) + this.params.arbitrationClocks : this.freeCycle;
     const over = this.overheadClocks(t.command, tp);
     let bytes = t.remaining;
     let data = this.dataPhaseClocks(bytes, tp);
@@ -259,7 +259,10 @@ export class PciBus {
     this.owner = m;
     this.current = t;
     t.tenures++;
-    const start = this.clock.edge(c0);
+    // times relative to now cross calls unboxed (ClockDomain, "Relative times")
+    const now = this.sim.now;
+    const toStart = this.clock.delayToCycle(this.sim, c0);
+    const start = now + toStart;
     if (t.tenures === 1) {
       t.grantedAt = start;
       m.grantWait.record(start - t.queuedAt);
@@ -273,8 +276,8 @@ export class PciBus {
     m.occupiedClocks += total;
     this.occupiedClocks += total;
     this.dataClocks += data;
-    this.util.busy(start);
-    const dataEnd = this.clock.edge(c0 + over + data);
+    this.util.busyIn(this.sim, toStart);
+    const dataEnd = now + this.clock.delayToCycle(this.sim, c0 + over + data);
     if (t.deferrable && deferCompletions && !this.cut && !this.vcd && !m.queue.full && !m.backlogged()) {
       this.deferred = true;
       this.dataDone.when = dataEnd;
@@ -284,7 +287,7 @@ export class PciBus {
       this.sim.scheduleSet(this.dataDone);
     }
     this.freeCycle = c0 + total;
-    this.free.when = this.clock.edge(this.freeCycle);
+    this.free.when = now + this.clock.delayToCycle(this.sim, this.freeCycle);
     this.sim.scheduleSet(this.free);
     if (this.vcd) {
       const v = this.vcd;
@@ -320,7 +323,7 @@ export class PciBus {
     this.busy = false;
     this.owner = undefined;
     this.current = undefined;
-    this.util.idle(this.sim.now);
+    this.util.idleNow(this.sim);
     if (this.vcd) this.vcd.w.change(this.vcd.owner, this.sim.now, 0), this.vcd.w.change(this.vcd.phase, this.sim.now, PHASE.idle);
     // hidden arbitration: a waiting master was chosen during the tenure and starts now
     this.grant(false);

@@ -3,6 +3,7 @@
  * number of busy servers, or 0/1 busy for a resource. `set(now, level)` closes the interval that
  * had the old level. `Utilization` is the 0/1 case: busy time over elapsed time.
  */
+import type { TimeSource } from "../clock.ts";
 import type { Tick } from "../time.ts";
 
 export interface TimeWeightedReading {
@@ -38,6 +39,15 @@ export class TimeWeighted {
 
   add(now: Tick, delta: number): void {
     this.set(now, this.level + delta);
+  }
+
+  /** `add(src.now + delay, delta)` with the time passed as a delay: a small integer crosses calls unboxed (ClockDomain, "Relative times"). */
+  addIn(src: TimeSource, delay: number, delta: number): void {
+    const now = src.now + delay, level = this.level + delta;
+    this.area += this.level * (now - this.since);
+    this.since = now;
+    this.level = level;
+    if (level > this.peak) this.peak = level;
   }
 
   get current(): number {
@@ -78,6 +88,16 @@ export class Utilization {
 
   idle(now: Tick, units = 1): void {
     this.tw.add(now, -units);
+  }
+
+  /** `busy(src.now + delay)` for hot paths: a delay crosses calls unboxed, an absolute time does not (ClockDomain, "Relative times"). */
+  busyIn(src: TimeSource, delay: number): void {
+    this.tw.addIn(src, delay, 1);
+  }
+
+  /** `idle(src.now)`, without passing the time. */
+  idleNow(src: TimeSource): void {
+    this.tw.addIn(src, 0, -1);
   }
 
   get inUse(): number {
