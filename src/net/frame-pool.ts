@@ -3,6 +3,14 @@
  * typed arrays. A frame is named by a versioned handle (slot + generation, as thi.ng's idgen), so
  * a handle kept after its slot was freed and reused is detected instead of silently reading
  * another frame. Steady-state allocation is zero: `bytes(h)` returns a view made once per slot.
+ *
+ * Handles stay below 2^31: the slot in the low bits (as many as the slot count needs), the
+ * generation above them, wrapping at 2^(31 - slot bits) (512K generations for the default 4,096
+ * slots; a stale handle goes unnoticed only if its slot was reused an exact multiple of that many
+ * times since). So a handle is a small integer to V8, passed through every call unboxed: with
+ * a fixed 20-bit slot field, the most reused slots' handles passed 2^31 after 2,048 reuses (a
+ * fraction of a simulated second on a busy board), and each then cost a heap number at every call
+ * V8 did not inline.
  */
 export type FrameHandle = number;
 export const NO_FRAME: FrameHandle = -1;
@@ -19,7 +27,7 @@ export interface FramePoolOptions {
   slotBytes?: number;
 }
 
-const GEN_SHIFT = 2 ** 20; // handle = generation * 2^20 + slot (slots < 2^20, generations < 2^33)
+const MAX_SLOTS = 2 ** 20;
 
 export class FramePool {
   readonly slots: number;
@@ -27,6 +35,9 @@ export class FramePool {
   private readonly slab: ArrayBuffer;
   private readonly views: Uint8Array[];
   private readonly gen: Uint32Array;
+  /** handle = generation * genUnit + slot; generations wrap at genLimit (see the header). */
+  private readonly genUnit: number;
+  private readonly genLimit: number;
   private readonly live: Uint8Array;
   private readonly lengths: Uint16Array;
   private readonly freeList: Int32Array;
@@ -48,7 +59,9 @@ export class FramePool {
   constructor(opts: FramePoolOptions = {}) {
     this.slots = opts.slots ?? 4096;
     this.slotBytes = opts.slotBytes ?? 2048;
-    if (!Number.isInteger(this.slots) || this.slots < 1 || this.slots >= GEN_SHIFT) throw new RangeError(`frame pool slots ${this.slots} must be in [1, 2^20)`);
+    if (!Number.isInteger(this.slots) || this.slots < 1 || this.slots >= MAX_SLOTS) throw new RangeError(`frame pool slots ${this.slots} must be in [1, 2^20)`);
+    this.genUnit = 2 ** Math.max(1, Math.ceil(Math.log2(this.slots)));
+    this.genLimit = 2 ** 31 / this.genUnit;
     if (!Number.isInteger(this.slotBytes) || this.slotBytes < 64 || this.slotBytes > 65535) throw new RangeError(`frame pool slotBytes ${this.slotBytes} must be in [64, 65535]`);
     this.slab = new ArrayBuffer(this.slots * this.slotBytes);
     this.views = Array.from({ length: this.slots }, (_, i) => new Uint8Array(this.slab, i * this.slotBytes, this.slotBytes));
@@ -81,21 +94,21 @@ export class FramePool {
     this.egressPort[slot] = -1;
     this.allocated++;
     if (this.inUse > this.highWater) this.highWater = this.inUse;
-    return this.gen[slot]! * GEN_SHIFT + slot;
+    return this.gen[slot]! * this.genUnit + slot;
   }
 
   /** The slot of a live handle; throws StaleFrameHandleError for a stale or unknown one. */
   slotOf(h: FrameHandle): number {
-    const slot = h % GEN_SHIFT;
-    if (!(h >= 0) || slot >= this.slots || this.live[slot] !== 1 || this.gen[slot] !== Math.floor(h / GEN_SHIFT)) {
+    const slot = h % this.genUnit;
+    if (!(h >= 0) || slot >= this.slots || this.live[slot] !== 1 || this.gen[slot] !== Math.floor(h / this.genUnit)) {
       throw new StaleFrameHandleError(`frame handle ${h} is stale or unknown (slot ${slot})`);
     }
     return slot;
   }
 
   isLive(h: FrameHandle): boolean {
-    const slot = h % GEN_SHIFT;
-    return h >= 0 && slot < this.slots && this.live[slot] === 1 && this.gen[slot] === Math.floor(h / GEN_SHIFT);
+    const slot = h % this.genUnit;
+    return h >= 0 && slot < this.slots && this.live[slot] === 1 && this.gen[slot] === Math.floor(h / this.genUnit);
   }
 
   /** The whole slot's bytes (slotBytes long); the frame is the first `length(h)` of them. */
@@ -116,7 +129,7 @@ export class FramePool {
   allocFrom(data: Uint8Array): FrameHandle {
     const h = this.alloc();
     if (h === NO_FRAME) return h;
-    const slot = h % GEN_SHIFT;
+    const slot = h % this.genUnit;
     this.views[slot]!.set(data);
     this.lengths[slot] = data.length;
     return h;
@@ -125,7 +138,7 @@ export class FramePool {
   free(h: FrameHandle): void {
     const slot = this.slotOf(h);
     this.live[slot] = 0;
-    this.gen[slot] = (this.gen[slot]! + 1) >>> 0;
+    this.gen[slot] = (this.gen[slot]! + 1) % this.genLimit;
     this.freeList[this.freeTop++] = slot;
     this.freed++;
   }

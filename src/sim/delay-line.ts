@@ -41,6 +41,7 @@ export class DelayLine {
   push(item: number, aux = 0): boolean {
     const cap = this.items.length;
     if (this.len === cap) return false;
+    if ((item | 0) !== item || (aux | 0) !== aux) throw new RangeError(`delay line item ${item}/${aux} is not a 32-bit integer (model bug)`);
     const i = (this.head + this.len) % cap;
     this.items[i] = item;
     this.aux[i] = aux;

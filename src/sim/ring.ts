@@ -1,7 +1,9 @@
 /**
  * A bounded FIFO of integers (frame handles, request ids) over an Int32Array ring: Click's
  * `SimpleQueue` with its counters as API. `push` returns false when full and counts the drop;
- * the caller names the cause. Nothing is allocated after construction.
+ * the caller names the cause. Nothing is allocated after construction. Items must be 32-bit
+ * signed integers (frame handles are: see FramePool); anything else is refused with an error, not
+ * stored truncated.
  */
 export class IntRing {
   private readonly buf: Int32Array;
@@ -28,6 +30,7 @@ export class IntRing {
   }
 
   push(x: number): boolean {
+    if ((x | 0) !== x) throw new RangeError(`ring item ${x} is not a 32-bit integer (model bug)`);
     if (this.len === this.capacity) {
       this.drops++;
       return false;

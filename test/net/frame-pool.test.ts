@@ -16,6 +16,25 @@ describe("frame pool", () => {
     expect(p.length(b)).toBe(0);
   });
 
+  it("handles stay small integers (below 2^31) however often a slot is reused; generations wrap at 2^31 / 4,096 for 4,096 slots", () => {
+    const p = new FramePool({ slots: 4096 });
+    const first = p.alloc();
+    p.free(first);
+    let prev = first, max = first;
+    for (let i = 1; i < 2 ** 19; i++) {
+      const h = p.alloc();
+      expect(h === prev).toBe(false);
+      if (h > max) max = h;
+      prev = h;
+      p.free(h);
+    }
+    expect(max).toBeLessThan(2 ** 31);
+    expect(p.isLive(prev)).toBe(false);
+    expect(p.alloc()).toBe(first); // the generation wrapped: the slot's first handle again
+    expect(() => p.slotOf(prev)).toThrow(StaleFrameHandleError);
+    expect(() => p.slotOf(2 ** 31 + 5)).toThrow(StaleFrameHandleError);
+  });
+
   it("returns NO_FRAME when exhausted and counts it, never throws", () => {
     const p = new FramePool({ slots: 3 });
     const hs = [p.alloc(), p.alloc(), p.alloc()];
