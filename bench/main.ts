@@ -6,7 +6,7 @@
  *   event-queue    micro-benchmarks of queue operations (@thi.ng/bench)
  *   system         each board's frames/s and OMNeT++'s P, E, R figures
  *   memory         peak RSS and GC counts of a 1 s and a 10 s run
- *   garbage        bytes allocated per frame and where (sampling heap profiler)
+ *   garbage        bytes allocated per frame (GC trace) and where (sampling heap profiler)
  *   parallel       a sweep with 1 and N worker threads: speed-up, identical results
  *   instructions   instructions per frame and per event under valgrind (immune to the machine's drift)
  */
@@ -102,7 +102,7 @@ program
 
 program
   .command("garbage")
-  .description("bytes allocated per frame in steady state (sampled, garbage included: a 2D run less a D run) and the functions that allocate them")
+  .description("bytes allocated per frame in steady state (V8's GC trace, garbage included: a 2D run less a D run, less the same without traffic) and, sampled, the functions that allocate them")
   .option("--board <b>", "board preset", "5A")
   .option("--duration-ms <n>", "simulated milliseconds D of the shorter run (the longer runs 2D)", positiveInt, 1000)
   .option("--workload <w>", "mixed, inbound-heavy or outbound-heavy", "mixed")

@@ -51,11 +51,20 @@ export class RandomStream {
     return this.rng.next() | 0;
   }
 
-  /** Uniform double in [0, 1) with 53 random bits. */
-  nextDouble(): number {
+  /** The last `drawDouble` (a field: a fractional double returned from a call V8 does not inline is a heap number). */
+  private u = 0.5;
+
+  /** Draws a uniform double in [0, 1) with 53 random bits into `u`. */
+  private drawDouble(): void {
     const a = this.nextI32() >>> 5; // 27 bits
     const b = this.nextI32() >>> 6; // 26 bits
-    return (a * 67108864 + b) / TWO_POW_53;
+    this.u = (a * 67108864 + b) / TWO_POW_53;
+  }
+
+  /** Uniform double in [0, 1) with 53 random bits. */
+  nextDouble(): number {
+    this.drawDouble();
+    return this.u;
   }
 
   /** Uniform integer in [lo, hi] (inclusive), unbiased by rejection. */
@@ -80,17 +89,20 @@ export class RandomStream {
    * integer: a fractional double returned from a call V8 does not inline is a heap number per draw.
    */
   exponentialFloor(mean: number): number {
-    return Math.floor(-mean * Math.log(1 - this.nextDouble()));
+    this.drawDouble();
+    return Math.floor(-mean * Math.log(1 - this.u));
   }
 
   /** `Math.round(exponential(mean))`: the same draw, rounded inside (a small integer leaves the call unboxed; see exponentialFloor). */
   exponentialRound(mean: number): number {
-    return Math.round(-mean * Math.log(1 - this.nextDouble()));
+    this.drawDouble();
+    return Math.round(-mean * Math.log(1 - this.u));
   }
 
   /** True with probability p. */
   bernoulli(p: number): boolean {
-    return this.nextDouble() < p;
+    this.drawDouble();
+    return this.u < p;
   }
 }
 
