@@ -4,7 +4,8 @@
  * A domain has a frequency in Hz. Edge n falls at floor(n * 1e12 / f) ps, computed exactly with
  * integers (the period of 33.333 MHz or 133 MHz is not a whole number of ps, so edges are not
  * n * period rounded once; they never drift). Every timed action of a component lands on an edge
- * of its clock: components ask for `edgeAtOrAfter(now)` or `edgeAfterCycles(now, n)`.
+ * of its clock: components ask for `edgeAtOrAfter(now)` or `edgeAfterCycles(now, n)`, or, on hot
+ * paths, for the same edges as delays from now (`delayToEdge(sim, n)` and its siblings below).
  */
 import { checkTick, type Tick } from "./time.ts";
 
