@@ -106,6 +106,8 @@ export class FlowSwitch implements BoardFirmware {
   private pool: FramePool | undefined;
   private tableBase = DRAM_TABLE_BASE;
   readonly drops: Record<DropCause, number> = Object.fromEntries(DROP_CAUSES.map((c) => [c, 0])) as Record<DropCause, number>;
+  /** The cause of the last Drop verdict (the CPU board counts the frame under it when it frees it). */
+  lastDropCause: DropCause = "malformed";
   readonly counts = { inbound: 0, outboundRedirected: 0, arpReplies: 0, gratuitousArps: 0, translated: 0, newFlows: 0, maglevFallbacks: 0, cpuInbound: 0, cpuOutbound: 0 };
   /** State changes declared by health monitoring (or by removeServer): a loaded switch whose probes time out shows them. */
   readonly healthChanges = { serverDowns: 0, serverUps: 0, routerDowns: 0, routerUps: 0 };
@@ -327,6 +329,7 @@ export class FlowSwitch implements BoardFirmware {
 
   private drop(cause: DropCause): number {
     this.drops[cause]++;
+    this.lastDropCause = cause;
     return Verdict.Drop;
   }
 

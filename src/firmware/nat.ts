@@ -42,6 +42,8 @@ const put16 = (b: Uint8Array, o: number, v: number) => {
   b[o + 1] = v & 255;
 };
 
+type NatDropCause = "malformed" | "ahBrokenByNat" | "unknownDestination" | "noRoute";
+
 export class NatBalancer implements BoardFirmware {
   private board: BoardApi | undefined;
   private pool: FramePool | undefined;
@@ -52,7 +54,15 @@ export class NatBalancer implements BoardFirmware {
   private readonly serverByIp = new Map<number, number>();
   private readonly routerByMac = new Map<number, number>();
   readonly counts = { inbound: 0, outbound: 0, checksumUpdates: 0, espBySourceOnly: 0 };
-  readonly drops = { malformed: 0, ahBrokenByNat: 0, unknownDestination: 0, noRoute: 0 };
+  readonly drops: Record<NatDropCause, number> = { malformed: 0, ahBrokenByNat: 0, unknownDestination: 0, noRoute: 0 };
+  /** The cause of the last Drop verdict (the CPU board counts the frame under it when it frees it). */
+  lastDropCause: NatDropCause = "malformed";
+
+  private drop(cause: NatDropCause): number {
+    this.drops[cause]++;
+    this.lastDropCause = cause;
+    return Verdict.Drop;
+  }
 
   constructor(readonly config: NatConfig) {
     this.flows = new FlowTable(config.flowTableSize ?? 65_536);
@@ -76,23 +86,19 @@ export class NatBalancer implements BoardFirmware {
     const pool = this.pool!, buf = pool.bytes(h), len = pool.length(h), p = this.parsed;
     cost?.op("headerParse");
     if (parseFrame(buf, 0, len, p) !== ParseStatus.Ok) {
-      this.drops.malformed++;
-      return Verdict.Drop;
+      return this.drop("malformed");
     }
     if (p.etherType === 0x0806) return this.arp(buf, _ingress, cost);
     if (p.ipProto < 0) {
-      this.drops.malformed++;
-      return Verdict.Drop;
+      return this.drop("malformed");
     }
     if (p.ipProto === IpProto.AH) {
-      this.drops.ahBrokenByNat++; // the rewritten addresses would fail AH's integrity check
-      return Verdict.Drop;
+      return this.drop("ahBrokenByNat"); // the rewritten addresses would fail AH's integrity check
     }
     if (p.ipDst === this.config.vip) return this.inbound(buf, cost);
     const s = this.serverByIp.get(p.ipSrc);
     if (s !== undefined) return this.outbound(buf, cost);
-    this.drops.unknownDestination++;
-    return Verdict.Drop;
+    return this.drop("unknownDestination");
   }
 
   /**
@@ -152,8 +158,7 @@ export class NatBalancer implements BoardFirmware {
     this.rewrite(buf, this.parsed.l3Offset + 12, this.config.vip, cost); // source IP
     const r = this.config.routers[this.parsed.ipDst % this.config.routers.length]; // by client address
     if (!r) {
-      this.drops.noRoute++;
-      return Verdict.Drop;
+      return this.drop("noRoute");
     }
     writeMac(buf, 0, r.mac);
     writeMac(buf, 6, this.config.mac);

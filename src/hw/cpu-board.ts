@@ -24,6 +24,8 @@ export const Verdict = { Drop: -1, Consumed: -2 } as const;
 export interface FrameHandler {
   /** Decides what happens to frame `h` (it may rewrite bytes in place), recording its cost in `trace`. */
   handleFrame(h: number, ingressPort: number, trace: CostTrace): number;
+  /** The cause of the last Drop verdict, named in the results (`switch.firmware.<cause>`); without it, `switch.cpu.firmware`. */
+  readonly lastDropCause?: string;
 }
 
 export interface CpuBoardParams {
@@ -41,6 +43,8 @@ class FrameJob implements CpuJob {
   h = -1;
   ingress = 0;
   verdict: number = Verdict.Drop;
+  /** The firmware's cause for a Drop verdict ("" when it names none). */
+  dropCause = "";
   constructor(private readonly board: CpuBoard) {}
   execute(trace: CostTrace): void {
     const buf = this.board.bufferAddress(this.h);
@@ -51,6 +55,7 @@ class FrameJob implements CpuJob {
     trace.load(buf + 8, 54);
     this.board.inJob = true;
     this.verdict = this.board.firmware.handleFrame(this.h, this.ingress, trace);
+    this.dropCause = this.verdict === Verdict.Drop ? (this.board.firmware.lastDropCause ?? "") : "";
     this.board.inJob = false;
     trace.op("countersUpdate");
     if (this.verdict >= 0) {
@@ -100,6 +105,9 @@ export class CpuBoard {
   private readonly cpuBuffers: number;
   private nextBuffer = 0;
   readonly counts = { framesIn: 0, forwarded: 0, dropped: 0, consumed: 0, refused: 0, originated: 0 };
+  /** Frames the firmware dropped, by the cause it named, counted as they are freed (Drop verdicts without a cause: `unnamedDrops`). */
+  readonly droppedBy = new Map<string, number>();
+  unnamedDrops = 0;
   /** True while a job's firmware logic runs: frames it originates wait for the job's end. */
   inJob = false;
   private readonly outbox: number[] = []; // [h, port, h, port, ...]
@@ -142,17 +150,14 @@ export class CpuBoard {
     return this.bridgeRef;
   }
 
-  /** A controller hands an intervened frame to the CPU path (Fig 4B stage 430). */
+  /**
+   * A controller hands an intervened frame to the CPU path (Fig 4B stage 430). A refusal is the
+   * controller's drop (`cpuRefused`: it frees the frame), not counted here as well.
+   */
   fromController(h: number, ingressPort: number, controllerEndpoint: number): boolean {
-    if (this.freeJobs.length === 0) {
-      this.counts.refused++;
-      return false; // no free CPU buffer: the controller drops the frame
-    }
+    if (this.freeJobs.length === 0) return false; // no free CPU buffer: the controller drops the frame
     this.pool.port[this.pool.slotOf(h)] = ingressPort;
-    if (!this.transfers.send(this.fabric, controllerEndpoint, this.endpoint, h, this.pool.length(h))) {
-      this.counts.refused++;
-      return false;
-    }
+    if (!this.transfers.send(this.fabric, controllerEndpoint, this.endpoint, h, this.pool.length(h))) return false;
     this.takeJob(h, ingressPort);
     return true;
   }
@@ -263,7 +268,12 @@ export class CpuBoard {
       return;
     }
     if (v === Verdict.Consumed) this.counts.consumed++;
-    else this.counts.dropped++;
+    else {
+      this.counts.dropped++;
+      const cause = job.dropCause;
+      if (cause) this.droppedBy.set(cause, (this.droppedBy.get(cause) ?? 0) + 1);
+      else this.unnamedDrops++;
+    }
     this.pool.free(h);
   }
 

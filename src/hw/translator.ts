@@ -53,12 +53,13 @@ export class CpldTranslator {
     this.endpoint = fabric.addEndpoint(this.name, (t) => this.arrived(t));
   }
 
-  /** The controller's intervention path sends flagged frames here instead of to the CPU. */
+  /**
+   * The controller's intervention path sends flagged frames here instead of to the CPU. A refusal
+   * is the controller's drop (`cpuRefused`: it frees the frame), not counted here as well.
+   */
   fromController(h: number, ingress: number, srcEndpoint: number): boolean {
     this.pool.port[this.pool.slotOf(h)] = ingress;
-    if (this.transfers.send(this.fabric, srcEndpoint, this.endpoint, h, this.pool.length(h))) return true;
-    this.counts.refused++;
-    return false;
+    return this.transfers.send(this.fabric, srcEndpoint, this.endpoint, h, this.pool.length(h));
   }
 
   private arrived(t: FabricTransfer): void {

@@ -183,12 +183,16 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   const now = sim.now, secs = now / SEC;
   const cpu = board.cpus[0]!.read(now).cpu;
   const res = board.resources(now);
+  // Every frame is counted once, where it ends: the switch's drops by place and cause (the
+  // firmware's causes counted by the CPU board as it frees the frame), frames the switch consumed,
+  // hosts' drops, and deliveries counted by the receiving hosts; `test/scenarios/boards.test.ts`
+  // checks that they add up with what is still in flight.
   const dropped: Record<string, number> = { ...board.drops() };
-  for (const [k, v] of Object.entries(natFw ? natFw.read().drops : fw.read().drops)) if (v) dropped[`switch.firmware.${k}`] = v;
   const consumed = board.cpus.reduce((s, b) => s + b.counts.consumed, 0);
   if (consumed) dropped["switch.consumed"] = consumed; // frames addressed to the switch itself (ARP, probe answers)
   for (const [k, v] of Object.entries(wl.hostDrops)) if (v) dropped[`host.${k}`] = v;
-  const delivered = pool.freed - Object.values(dropped).reduce((s, n) => s + n, 0); // frames freed by their receiving host
+  const h = wl.hostDrops;
+  const delivered = wl.received - h.misdelivered - h.serverFailed - h.routerFailed; // kept by the receiving host
   const lat = (d: number) => {
     const r = wl.latency[d]!.read();
     return { p50: r.p50, p99: r.p99, max: r.max, cdf: wl.latency[d]!.cdf() };
@@ -206,7 +210,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       inboundMbps: (wl.deliveredBytes[0]! * 8) / secs / 1e6, outboundMbps: (wl.deliveredBytes[1]! * 8) / secs / 1e6,
       inboundFps: wl.delivered[0]! / secs, outboundFps: wl.delivered[1]! / secs,
     },
-    frames: { injected: pool.allocated, delivered, inFlight: pool.inUse, dropped },
+    // injected: every frame allocated, and the hosts' frames that found no buffer (host.poolExhausted)
+    frames: { injected: pool.allocated + h.poolExhausted, delivered, inFlight: pool.inUse, dropped },
     cpu: {
       clockMHz: cpu.clockMHz,
       utilization: cpu.utilization,

@@ -58,6 +58,8 @@ export class Workload {
   readonly offeredBytes = [0, 0];
   readonly latency = [new LatencyHistogram(), new LatencyHistogram()];
   readonly hostDrops = { poolExhausted: 0, unresolved: 0, misdelivered: 0, serverFailed: 0, routerFailed: 0 };
+  /** Frames that reached a router or server (data, ARP, probes), counted on arrival, before any host drop. */
+  received = 0;
   /** Failed hosts: silent (no answers, no traffic) and dropping what reaches them. */
   readonly serverDown: boolean[];
   readonly routerDown: boolean[];
@@ -254,6 +256,7 @@ export class Workload {
       sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap)));
     }, Priority.Default);
     board.portOut(r.port).receiver = (h) => {
+      this.received++;
       const b = pool.bytes(h), slot = pool.slotOf(h);
       if (this.routerDown[i]) {
         this.hostDrops.routerFailed++;
@@ -311,6 +314,7 @@ export class Workload {
       sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap)));
     }, Priority.Default);
     board.portOut(s.port).receiver = (h) => {
+      this.received++;
       const b = pool.bytes(h), slot = pool.slotOf(h);
       if (this.serverDown[i]) {
         this.hostDrops.serverFailed++;

@@ -12,6 +12,16 @@ type Rec = ReturnType<typeof runBoard> & {
   delivered: { inboundFps: number; outboundFps: number };
 };
 
+/**
+ * Frames injected = delivered + dropped + in flight, each term counted where it happens
+ * (delivered by the receiving hosts, drops by place and cause, in flight by the frame pool): a
+ * frame counted twice or not at all breaks it.
+ */
+function expectConservation(r: Rec): void {
+  const dropped = Object.values(r.frames.dropped).reduce((s, n) => s + n, 0);
+  expect(r.frames.delivered, String(r["board"])).toBeGreaterThanOrEqual(0);
+  expect(r.frames.injected, `${String(r["board"])}: ${JSON.stringify(r.frames)}`).toBe(r.frames.delivered + dropped + r.frames.inFlight);
+}
 
 describe("the patent's claims, as outputs of the board models (compare-boards, 5 ms)", () => {
   const runs = compareBoards({ seed: 3, durationPs: 5 * MS, load: 1 }) as Rec[];
@@ -30,10 +40,7 @@ describe("the patent's claims, as outputs of the board models (compare-boards, 5
   });
 
   it("nothing is lost: every frame allocated is delivered, dropped with a cause, or still inside", () => {
-    for (const r of runs) {
-      const dropped = Object.values(r.frames.dropped).reduce((s, n) => s + n, 0);
-      expect(r.frames.injected, String(r["board"])).toBe(r.frames.delivered + dropped + r.frames.inFlight);
-    }
+    for (const r of runs) expectConservation(r);
   });
 
   it("is deterministic: the same seed gives the same results (apart from wall time)", () => {
@@ -134,5 +141,16 @@ describe("workload rates", () => {
     expect(r.delivered.outboundFps).toBe(0);
     expect(r.delivered.inboundFps).toBeGreaterThan(0);
     expect(() => runBoard(boardVariant("5A", () => {}), { seed: 1, durationPs: 5 * MS, load: 1, inboundBpsPerRouter: -1, outboundBpsPerServer: 0 })).toThrow(/inboundBpsPerRouter must be a finite number >= 0/);
+  });
+});
+
+describe("nothing is lost under overload (load 3: full queues, refused CPU jobs, servers and routers failing over)", () => {
+  it("every board's counts add up, every drop named once", () => {
+    const runs = compareBoards({ seed: 2, durationPs: 30 * MS, load: 3 }) as Rec[];
+    for (const r of runs) expectConservation(r);
+    const causes = new Set(runs.flatMap((r) => Object.keys(r.frames.dropped)));
+    // the overload reaches the firmware's failover causes and the CPU's refusals
+    expect([...causes].some((c) => c.startsWith("switch.firmware.noLive"))).toBe(true);
+    expect(causes.has("switch.cpu.refused")).toBe(true);
   });
 });

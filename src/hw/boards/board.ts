@@ -241,7 +241,10 @@ export class Board implements BoardApi {
       for (const ch of c.rx) add("link.in", ch.drops);
       for (const ch of c.tx) add("link.out", ch.drops);
     }
-    for (const b of this.cpus) add("switch.cpu", { refused: b.counts.refused, firmware: b.counts.dropped });
+    for (const b of this.cpus) {
+      add("switch.cpu", { refused: b.counts.refused, firmware: b.unnamedDrops });
+      add("switch.firmware", Object.fromEntries(b.droppedBy));
+    }
     if (this.cpld) add("switch.cpld", { refused: this.cpld.counts.refused });
     return d;
   }
