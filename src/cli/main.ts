@@ -25,6 +25,7 @@ import { shardOf, type Point } from "../parallel/points.ts";
 import { PRESET_NAMES } from "../hw/boards/presets.ts";
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { parseLoads } from "../scenarios/sweep.ts";
+import { SATURATE_DEFAULTS } from "../scenarios/saturate.ts";
 import { WORKLOADS, type WorkloadName } from "../scenarios/workloads.ts";
 import { MS } from "../sim/time.ts";
 
@@ -242,7 +243,7 @@ export function buildProgram(): Command {
     .option("--shard <i/N>", "run only shard i of N of the boards; combine with merge")
     .action((o: RunFlags) => {
       const w = workloadFlag(o, "inbound-heavy");
-      const points: Point[] = boardsOrPresets(o).map((b, index) => ({ kind: "saturate", index, spec: b.spec, seed: o.seed, durationPs: o.duration ?? 10 * MS, workload: w }));
+      const points: Point[] = boardsOrPresets(o).map((b, index) => ({ kind: "saturate", index, spec: b.spec, workload: w, options: { ...SATURATE_DEFAULTS, seed: o.seed, windowPs: o.duration ?? SATURATE_DEFAULTS.windowPs } }));
       return runPointsCommand(points, o);
     });
 

@@ -23,6 +23,7 @@ import { SwitchConfigSchema, type SwitchConfig, type SwitchConfigInput } from ".
 import { DROP_CAUSES, type DropCause } from "./drop-causes.ts";
 import { FlowKey } from "./flow-key.ts";
 import { FlowTable } from "./flow-table.ts";
+import { FW_PATHS, PATH } from "./paths.ts";
 import { maglevTable } from "./maglev.ts";
 import { createActor, type Actor } from "xstate";
 import { availabilityMachine, healthMachine, PROBE_OK, probeOkIsNoOp } from "./machines.ts";
@@ -108,9 +109,14 @@ export class FlowSwitch implements BoardFirmware {
   readonly drops: Record<DropCause, number> = Object.fromEntries(DROP_CAUSES.map((c) => [c, 0])) as Record<DropCause, number>;
   /** The cause of the last Drop verdict (the CPU board counts the frame under it when it frees it). */
   lastDropCause: DropCause = "malformed";
+  /** The path the last frame took (FW_PATHS), for the CPU's per-path accounting. */
+  lastPath = PATH.other;
+  readonly pathNames = FW_PATHS;
   readonly counts = { inbound: 0, outboundRedirected: 0, arpReplies: 0, gratuitousArps: 0, translated: 0, newFlows: 0, maglevFallbacks: 0, cpuInbound: 0, cpuOutbound: 0 };
   /** State changes declared by health monitoring (or by removeServer): a loaded switch whose probes time out shows them. */
   readonly healthChanges = { serverDowns: 0, serverUps: 0, routerDowns: 0, routerUps: 0 };
+  /** Every health change, in order: when (ps), who, and what (control plane: a list, not per frame). */
+  readonly healthLog: { atPs: number; name: string; change: "down" | "up" }[] = [];
   /** Time source (ps); the board's simulator once attached. */
   now: () => number = () => 0;
 
@@ -150,6 +156,7 @@ export class FlowSwitch implements BoardFirmware {
     this.board = board;
     this.pool = board.pool;
     this.now = () => board.sim.now;
+    board.sim.onResetStats(() => this.resetStats());
     if (board.spec.fsram) this.tableBase = FSRAM_BASE;
     for (const c of this.clusters) {
       // frames for the virtual MAC are intervened: to the translator where the board has one
@@ -288,12 +295,17 @@ export class FlowSwitch implements BoardFirmware {
     const buf = pool.bytes(h);
     const len = pool.length(h);
     cost?.op("headerParse");
+    this.lastPath = PATH.other;
     if (parseFrame(buf, 0, len, this.parsed) !== ParseStatus.Ok) return this.drop("malformed");
     const p = this.parsed;
-    if (p.etherType === 0x0806) return this.handleArp(h, ingressPort, cost);
+    if (p.etherType === 0x0806) {
+      this.lastPath = PATH.arp;
+      return this.handleArp(h, ingressPort, cost);
+    }
     const cl = this.byVmac.get(p.dst);
     if (cl && p.ipDst === this.config.switchIp && this.serverMacs.has(p.src)) {
       // a server answering an ICMP-echo or TCP-connect probe (echo reply, or SYN+ACK)
+      this.lastPath = PATH.probeAnswer;
       if ((p.ipProto === IpProto.ICMP && p.icmpType === 0) || (p.ipProto === IpProto.TCP && (p.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK))) this.probeAnswered(p.src);
       else if (p.ipProto === IpProto.UDP && p.l4Offset + 12 <= len) {
         // the load agent's answer: the server's load figure in thousandths
@@ -305,7 +317,10 @@ export class FlowSwitch implements BoardFirmware {
     }
     if (cl) return this.inbound(cl, buf, len, cost);
     const r = this.routerByMac.get(p.dst);
-    if (r) return this.redirect(r, buf, len, cost);
+    if (r) {
+      this.lastPath = PATH.redirect;
+      return this.redirect(r, buf, len, cost);
+    }
     if (p.dst === BROADCAST_MAC || isMulticast(p.dst)) return this.drop("broadcastIsolated");
     return this.drop("unknownDestination");
   }
@@ -347,6 +362,7 @@ export class FlowSwitch implements BoardFirmware {
     if (!k.fromFrame(p)) return this.clusterDrop(cl, "malformed");
     const hash = k.hash();
     let server = -1;
+    this.lastPath = PATH.established;
     if (cl.mode === "availability") {
       server = this.primaryOf(cl);
     } else {
@@ -374,6 +390,7 @@ export class FlowSwitch implements BoardFirmware {
         }
       }
       if (server < 0) {
+        this.lastPath = PATH.newFlow;
         cost?.op("schedule");
         server = this.choose(cl, hash);
         if (server < 0) return this.clusterDrop(cl, "noLiveServer");
@@ -614,6 +631,7 @@ export class FlowSwitch implements BoardFirmware {
     if (s.state === "down") return;
     s.state = "down";
     this.healthChanges.serverDowns++;
+    this.healthLog.push({ atPs: this.now(), name, change: "down" });
     s.changedAt = this.now();
     if (cl.mode === "availability") {
       const wasPrimary = s.role === "primary";
@@ -632,6 +650,7 @@ export class FlowSwitch implements BoardFirmware {
     if (s.state === "up") return;
     s.state = "up";
     this.healthChanges.serverUps++;
+    this.healthLog.push({ atPs: this.now(), name, change: "up" });
     s.changedAt = this.now();
     if (cl.mode === "availability") {
       this.availability(s, "RESTORE"); // secondary-operational: never pre-empts
@@ -707,6 +726,7 @@ export class FlowSwitch implements BoardFirmware {
     if (!r || !r.up) return;
     r.up = false;
     this.healthChanges.routerDowns++;
+    this.healthLog.push({ atPs: this.now(), name, change: "down" });
     // frames still sent to its MAC are intervened and redirected; gratuitous ARP re-points its
     // servers, each to the pool's least-assigned live router
     this.board?.setAddressEntry(r.mac, this.board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
@@ -727,7 +747,20 @@ export class FlowSwitch implements BoardFirmware {
     if (!r || r.up) return;
     r.up = true;
     this.healthChanges.routerUps++;
+    this.healthLog.push({ atPs: this.now(), name, change: "up" });
     this.board?.setAddressEntry(r.mac, r.port, false);
+  }
+
+  /** Restarts the counters (a warm-up's end): counts, drops and health changes; tables, states and flows stay. */
+  resetStats(): void {
+    for (const o of [this.counts, this.drops, this.healthChanges] as Record<string, number>[]) for (const k of Object.keys(o)) o[k] = 0;
+    this.healthLog.length = 0;
+    for (const c of this.clusters) {
+      c.stats.packets = c.stats.bytes = c.stats.flows = c.stats.drops = 0;
+      c.dropsByCause = {};
+      for (const s of c.servers) s.stats.packets = s.stats.bytes = s.stats.flows = 0;
+    }
+    for (const r of this.routers) r.stats.arpAnswers = r.stats.redirectedFrames = 0;
   }
 
   /** The role of every server of a cluster (availability mode). */

@@ -5,18 +5,22 @@
  *              GT-64010's PCI target drains it into DRAM) and raises an interrupt;
  *   stages 435-440: the firmware runs on the CPU (as a CpuJob: its logic once, its cost replayed),
  *              chooses the egress port and rewrites the destination MAC;
- *   stage 445: the frame crosses the fabric again, from main memory to the egress controller.
+ *   stage 445: the frame crosses the fabric again, from main memory to the egress controller; when
+ *              the fabric cannot take it yet (the GT-64010's PCI master queue is full) it waits in
+ *              memory, holding its CPU buffer, and leaves in order when the fabric has room.
  * The firmware is anything implementing `FrameHandler`; the board does not know what it decides.
  */
 import type { FramePool } from "../net/frame-pool.ts";
 import type { Simulator } from "../sim/simulator.ts";
 import type { CostTrace } from "./cpu/cost-trace.ts";
-import { R4700, type CpuJob, type R4700Params } from "./cpu/r4700.ts";
+import { MAX_PATHS, R4700, type CpuJob, type R4700Params } from "./cpu/r4700.ts";
 import type { Fabric, FabricTransfer } from "./fabric/fabric.ts";
 import { TRANSFERS } from "./fabric/fabric.ts";
 import { Gt64010Bridge, type Gt64010BridgeParams } from "./gt64010/bridge.ts";
 import { DramController, type DramParams } from "./gt64010/dram.ts";
 import { PciFabric } from "./fabric/pci-fabric.ts";
+import { zeroCounts } from "../sim/stats/reset.ts";
+import { IntRing } from "../sim/ring.ts";
 
 /** Verdicts a firmware returns for a frame: a global egress port (>= 0) or one of these. */
 export const Verdict = { Drop: -1, Consumed: -2 } as const;
@@ -26,7 +30,16 @@ export interface FrameHandler {
   handleFrame(h: number, ingressPort: number, trace: CostTrace): number;
   /** The cause of the last Drop verdict, named in the results (`switch.firmware.<cause>`); without it, `switch.cpu.firmware`. */
   readonly lastDropCause?: string;
+  /** The path the last frame took (an index into `pathNames`), for the CPU's per-path accounts. */
+  readonly lastPath?: number;
+  readonly pathNames?: readonly string[];
 }
+
+/** Control-plane jobs (timer interrupts) that may wait beside the frame jobs of every CPU buffer. */
+export const CONTROL_JOB_SLOTS = 16;
+
+/** The CPU's path number for control-plane jobs (timers: probes, load-balancing rounds). */
+export const CONTROL_PATH = MAX_PATHS - 1;
 
 export interface CpuBoardParams {
   cpu: Partial<R4700Params>;
@@ -41,7 +54,10 @@ export const CPU_BUFFER_BYTES = 2048;
 
 class FrameJob implements CpuJob {
   h = -1;
+  /** Its place in the board's job table (the send queue refers to jobs by number). */
+  index = 0;
   ingress = 0;
+  path = 0;
   verdict: number = Verdict.Drop;
   /** The firmware's cause for a Drop verdict ("" when it names none). */
   dropCause = "";
@@ -55,6 +71,7 @@ class FrameJob implements CpuJob {
     trace.load(buf + 8, 54);
     this.board.inJob = true;
     this.verdict = this.board.firmware.handleFrame(this.h, this.ingress, trace);
+    this.path = this.board.firmware.lastPath ?? 0;
     this.dropCause = this.verdict === Verdict.Drop ? (this.board.firmware.lastDropCause ?? "") : "";
     this.board.inJob = false;
     trace.op("countersUpdate");
@@ -75,6 +92,7 @@ class FrameJob implements CpuJob {
 
 /** Control-plane work (health probes, load-balancing rounds) run as CPU jobs. */
 class ControlJob implements CpuJob {
+  readonly path = CONTROL_PATH;
   task: (trace: CostTrace) => void = () => {};
   constructor(private readonly board: CpuBoard) {}
   execute(trace: CostTrace): void {
@@ -99,6 +117,13 @@ export class CpuBoard {
   endpointOfPort: (port: number) => number = () => 0;
   private fabric!: Fabric;
   private readonly freeJobs: FrameJob[] = [];
+  private readonly jobTable: FrameJob[] = [];
+  /** Frames waiting in memory for the fabric (stage 445 held back): frame, egress port, its job's number or -1 (a frame the CPU built). */
+  private readonly waitFrame: IntRing;
+  private readonly waitPort: IntRing;
+  private readonly waitJob: IntRing;
+  /** Frames the CPU built that wait for the fabric (their buffers are not CPU buffers). */
+  private waitingOwn = 0;
   private readonly transfers = TRANSFERS;
   private readonly bufferSlot: Int32Array; // pool slot -> CPU buffer index
   private readonly jobOfSlot: (FrameJob | undefined)[]; // pool slot -> its CPU job
@@ -117,13 +142,32 @@ export class CpuBoard {
 
   constructor(private readonly sim: Simulator, readonly name: string, private readonly pool: FramePool, params: Partial<CpuBoardParams> = {}) {
     this.dram = new DramController(sim, `${name}.dram`, params.dram ?? {});
-    this.cpu = new R4700(sim, `${name}.cpu`, this.dram, params.cpu ?? {});
     const buffers = params.cpuBuffers ?? 256;
-    for (let i = 0; i < buffers; i++) this.freeJobs.push(new FrameJob(this));
+    // The CPU's pending work is its CPU-buffer ring (a frame job per buffer) and a few timer interrupts: its queue holds them all.
+    this.cpu = new R4700(sim, `${name}.cpu`, this.dram, { jobQueue: buffers + CONTROL_JOB_SLOTS, ...params.cpu });
+    for (let i = 0; i < buffers; i++) {
+      const j = new FrameJob(this);
+      j.index = i;
+      this.jobTable.push(j);
+      this.freeJobs.push(j);
+    }
+    // frames waiting for the fabric: every CPU buffer's, and as many the CPU built itself
+    this.waitFrame = new IntRing(2 * buffers);
+    this.waitPort = new IntRing(2 * buffers);
+    this.waitJob = new IntRing(2 * buffers);
     this.bufferSlot = new Int32Array(pool.slots);
     this.jobOfSlot = new Array(pool.slots).fill(undefined);
     this.cpuBuffers = buffers;
     this.bridgeParams = params.bridge ?? {};
+    sim.onResetStats(() => this.resetStats());
+  }
+
+  /** Restarts the counts (a warm-up's end); the CPU and memories restart their own. */
+  resetStats(): void {
+    zeroCounts(this.counts);
+    this.droppedBy.clear();
+    this.unnamedDrops = 0;
+    this.controlJobs = 0;
   }
 
   private readonly bridgeParams: Partial<Gt64010BridgeParams>;
@@ -136,11 +180,12 @@ export class CpuBoard {
    */
   wire(fabric: Fabric, registersOf?: number): void {
     this.fabric = fabric;
-    this.endpoint = fabric.addEndpoint(this.name, (t) => this.arrived(t));
+    this.endpoint = fabric.addEndpoint(this.name, (t) => this.arrived(t), () => this.drainWaiting());
     if (fabric instanceof PciFabric) {
       const b = new Gt64010Bridge(this.sim, `${this.name}.gt64010`, fabric.bus.addMaster(`${this.name}.cpu`, { queueDepth: 8 }), this.dram, this.bridgeParams);
       b.deviceTarget = fabric.targetOf(registersOf ?? 0);
       b.onAbsorbed = (h) => this.interrupt(h);
+      fabric.sinkDataAt(this.endpoint, (bytes) => b.absorbBurst(bytes));
       this.cpu.uncached = b;
       this.bridgeRef = b;
     }
@@ -198,7 +243,7 @@ export class CpuBoard {
     // the frame lands in a CPU buffer in DRAM (posted through the GT-64010's PCI target)
     const buf = this.nextBuffer++ % this.cpuBuffers;
     this.bufferSlot[this.pool.slotOf(h)] = buf;
-    if (this.bridgeRef) this.bridgeRef.absorbWrite(this.pool.length(h), h);
+    if (this.bridgeRef) this.bridgeRef.frameInMemory(h);
     else this.interrupt(h);
   }
 
@@ -250,23 +295,48 @@ export class CpuBoard {
     else this.sendNow(h, port);
   }
 
-  private sendNow(h: number, port: number): void {
+  /** Sends `h` out of `port` over the fabric, or queues it in memory (after any already waiting) until the fabric has room. */
+  private sendNow(h: number, port: number, job: FrameJob | undefined = undefined): void {
     this.pool.egressPort[this.pool.slotOf(h)] = port;
-    if (!this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) {
+    if (this.waitFrame.size === 0 && this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) {
+      if (job) this.release(job);
+      return;
+    }
+    if (this.waitFrame.full) {
+      // nowhere to hold it (cannot happen with a job: the queue holds every CPU buffer's frame and as many of the CPU's own)
       this.counts.refused++;
+      if (job) this.release(job);
       this.pool.free(h);
+      return;
+    }
+    this.waitFrame.push(h);
+    this.waitPort.push(port);
+    this.waitJob.push(job ? job.index : -1);
+    if (!job) (this.waitingOwn++, this.inFlight++);
+  }
+
+  /** The fabric has room again: frames waiting in memory leave, in order. */
+  private drainWaiting(): void {
+    while (this.waitFrame.size > 0) {
+      const h = this.waitFrame.peek(), port = this.waitPort.peek();
+      if (!this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) return;
+      this.waitFrame.shift();
+      this.waitPort.shift();
+      const j = this.waitJob.shift();
+      if (j >= 0) this.release(this.jobTable[j]!);
+      else (this.waitingOwn--, this.inFlight--);
     }
   }
 
   jobDone(job: FrameJob): void {
     const h = job.h, v = job.verdict;
-    this.release(job);
     this.flushOutbox();
     if (v >= 0) {
       this.counts.forwarded++;
-      this.sendNow(h, v);
+      this.sendNow(h, v, job); // its CPU buffer is free once the frame has left memory
       return;
     }
+    this.release(job);
     if (v === Verdict.Consumed) this.counts.consumed++;
     else {
       this.counts.dropped++;
@@ -283,7 +353,14 @@ export class CpuBoard {
     this.inFlight--;
   }
 
+  /** The CPU's path names: the firmware's, then "control" at CONTROL_PATH. */
+  pathNames(): string[] {
+    const names = Array.from({ length: MAX_PATHS }, (_, i) => this.firmware.pathNames?.[i] ?? (i === 0 ? "frame" : `path${i}`));
+    names[CONTROL_PATH] = "control";
+    return names;
+  }
+
   read(now: number) {
-    return { counts: { ...this.counts }, cpu: this.cpu.read(now), dram: this.dram.read(now), bridge: this.bridgeRef?.stats() };
+    return { counts: { ...this.counts }, cpu: { ...this.cpu.read(now), paths: this.cpu.readPaths(this.pathNames()) }, dram: this.dram.read(now), bridge: this.bridgeRef?.stats() };
   }
 }

@@ -17,6 +17,7 @@ import { Priority } from "../sim/priority.ts";
 import type { Simulator } from "../sim/simulator.ts";
 import type { Fabric, FabricTransfer } from "./fabric/fabric.ts";
 import { TRANSFERS } from "./fabric/fabric.ts";
+import { zeroCounts } from "../sim/stats/reset.ts";
 
 export interface Translate {
   /** Rewrites frame `h` for its server and returns the global egress port, or -1 when the table has no answer. */
@@ -46,6 +47,7 @@ export class CpldTranslator {
     this.clock = new ClockDomain(`${name}.clk`, clockHz);
     const delay = this.clock.cyclesToTicks(lookupClocks) + dpsramAccessPs;
     this.line = new DelayLine(sim, `${name}.lookup`, delay, pool.slots, (h) => this.decide(h), this.clock, Priority.Default);
+    sim.onResetStats(() => zeroCounts(this.counts));
   }
 
   wire(fabric: Fabric): void {
@@ -100,6 +102,7 @@ export class AsicTranslator {
   /** @param lookupPs look-up table access (assumption: a 20 ns SRAM table, docs/boards.md) */
   constructor(sim: Simulator, readonly name: string, poolSlots: number, lookupPs: number, private readonly next: (h: number) => void) {
     this.line = new DelayLine(sim, `${name}.lookup`, lookupPs, poolSlots, (h) => this.decide(h), undefined, Priority.Deliver);
+    sim.onResetStats(() => zeroCounts(this.counts));
   }
 
   get inFlight(): number {

@@ -6,15 +6,15 @@
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { runBoard } from "../scenarios/board-run.ts";
 import type { RunRecord } from "../scenarios/registry.ts";
-import { dropRate, saturate } from "../scenarios/saturate.ts";
+import { dropRate, saturate, type SaturateOptions } from "../scenarios/saturate.ts";
 import type { WorkloadName } from "../scenarios/workloads.ts";
 
 export type Point =
   | { kind: "board"; index: number; spec: BoardSpec; seed: number; durationPs: number; load: number; inboundBpsPerRouter: number; outboundBpsPerServer: number; scenario: string; extra?: Record<string, unknown> }
-  | { kind: "saturate"; index: number; spec: BoardSpec; seed: number; durationPs: number; workload: WorkloadName };
+  | { kind: "saturate"; index: number; spec: BoardSpec; workload: WorkloadName; options: SaturateOptions };
 
 export function runPoint(p: Point): RunRecord {
-  if (p.kind === "saturate") return { ...saturate(p.spec, p.workload, p.seed, p.durationPs), point: p.index };
+  if (p.kind === "saturate") return { ...saturate(p.spec, p.workload, p.options), point: p.index };
   const rec = { ...runBoard(p.spec, { seed: p.seed, durationPs: p.durationPs, load: p.load, inboundBpsPerRouter: p.inboundBpsPerRouter, outboundBpsPerServer: p.outboundBpsPerServer, scenario: p.scenario }), ...p.extra };
   return { ...rec, ...(p.scenario === "sweep" ? { dropRate: dropRate(rec) } : {}), point: p.index };
 }
@@ -24,7 +24,7 @@ export function runPoint(p: Point): RunRecord {
  * events grow with simulated time x offered frame rate; a saturation search is a dozen runs.
  */
 export function pointCost(p: Point): number {
-  if (p.kind === "saturate") return p.durationPs * 12 * 1e8;
+  if (p.kind === "saturate") return p.options.windowPs * 40 * p.options.replications * 1e8;
   return p.durationPs * p.load * (p.inboundBpsPerRouter + p.outboundBpsPerServer);
 }
 

@@ -1,9 +1,12 @@
 /**
  * Runs one board under the standard setting: four routers and four servers on its eight ports,
- * the flow switch firmware with one cluster and one router pool, and the Fig 2 workload. Returns
- * the run record of docs/results-format.md: throughput per direction, CPU interventions and
- * cycles, utilisation of every resource and the bottleneck, latency, and frame accounting
- * (every frame allocated is delivered, dropped with a cause, or still inside).
+ * the flow switch firmware with one cluster and one router pool, and the Fig 2 workload. A run has
+ * two phases: a warm-up (flows open, caches fill, queues settle), at whose end every statistic
+ * restarts (`Simulator.resetStats`), then the measurement window. Returns the run record of
+ * docs/results-format.md for the window, with a summary of the warm-up: throughput per direction,
+ * CPU interventions and cycles, utilisation of every resource and the bottleneck, latency, the
+ * backlog's trend (growing queues), health changes, and frame accounting (every frame is
+ * delivered, dropped with a cause, or still inside).
  */
 import { Board } from "../hw/boards/board.ts";
 import type { BoardSpec } from "../hw/boards/schema.ts";
@@ -13,8 +16,11 @@ import { FramePool } from "../net/frame-pool.ts";
 import { ipv4 } from "../net/ipv4-addr.ts";
 import { mac } from "../net/mac.ts";
 import { Simulator } from "../sim/simulator.ts";
-import { SEC } from "../sim/time.ts";
-import { Workload } from "../traffic/workload.ts";
+import { MS, SEC } from "../sim/time.ts";
+import { DEFAULT_PACKETS_PER_FLOW, Workload } from "../traffic/workload.ts";
+import { IMIX_MEAN_BYTES } from "../traffic/imix.ts";
+import { olsSlope } from "../stats/regression.ts";
+import { settingLayout } from "./setting.ts";
 import { Priority } from "../sim/priority.ts";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -27,15 +33,17 @@ export interface RunContext {
   sim: Simulator;
   board: Board;
   fw: FlowSwitch;
-  /** Runs `fn` at simulated time `t` (ps). */
+  /** Runs `fn` at `t` ps after the start of the measurement window (board runs: after the warm-up). */
   at(t: number, fn: () => void): void;
+  /** When the measurement window starts (ps): the end of the warm-up. */
+  windowStartPs: number;
   /** Scenario-specific results, merged into the run record. */
   report: Record<string, unknown>;
 }
 
-/** A script's `at`: `fn` runs at `t` before anything else at that instant (Priority.State). */
-export function scriptAt(sim: Simulator): RunContext["at"] {
-  return (t, fn) => sim.schedule(sim.event("script", fn, Priority.State), t);
+/** A script's `at`: `fn` runs at `from + t` before anything else at that instant (Priority.State). */
+export function scriptAt(sim: Simulator, from = 0): RunContext["at"] {
+  return (t, fn) => sim.schedule(sim.event("script", fn, Priority.State), from + Math.round(t));
 }
 
 /** A board run's script context: the run's context and its workload. */
@@ -57,7 +65,7 @@ export interface BoardRunOptions {
   /** Cluster mode and policy for the default cluster. */
   mode?: "balance" | "availability";
   policy?: "optimal-workload" | "round-robin" | "weighted-round-robin" | "least-connections" | "weighted-least-connections" | "consistent-hash";
-  /** Health-check interval and timeout, ps (defaults 1 ms and 0.5 ms). */
+  /** Health-check interval and timeout, ps (defaults 2 s and 1 s: HEALTH_DEFAULTS). */
   healthIntervalPs?: number;
   healthTimeoutPs?: number;
   /** Protocol shares of the flows, in twentieths. */
@@ -71,13 +79,18 @@ export interface BoardRunOptions {
   timelineBucketPs?: number;
   /** Clusters (virtual IPs) the servers are split among, round robin (default 1). */
   clusters?: number;
-  /** Client flow population (default 2000). */
+  /** Client flows open at once (default DEFAULT_FLOWS). */
   flows?: number;
+  /** Mean inbound data frames per client flow (default 10: the workload's DEFAULT_PACKETS_PER_FLOW). */
+  packetsPerFlow?: number;
+  /** Warm-up before the measurement window, ps (default: `defaultWarmupPs`). 0: none. */
+  warmupPs?: number;
   /** "flow-switch" (default) or the prior-art "nat" balancer of Fig 1 (servers get private IPs). */
   firmware?: "flow-switch" | "nat";
   /** Health probe kind for the cluster's servers (routers are always probed by ARP). */
   healthKind?: "arp" | "icmp" | "tcp" | "load";
   seed: number;
+  /** The measurement window, ps (after the warm-up). */
   durationPs: number;
   load: number;
   /** Inbound and outbound frame bits/s per router and per server port at load 1.0. */
@@ -90,6 +103,44 @@ export const VIP = ipv4("192.0.2.10");
 export const VMAC = mac("02:00:5e:00:00:0a");
 export const DEFAULT_INBOUND_BPS = 15e6;
 export const DEFAULT_OUTBOUND_BPS = 60e6;
+/**
+ * Client flows open at once, by default (assumption): enough that the flow table's live entries
+ * (32 bytes each, one cache line apiece by the hash) are twice the R4700's 16 KB D-cache (512
+ * lines), so a look-up misses as it would with many more flows, and few enough that the learning
+ * phase that opens them stays short.
+ */
+export const DEFAULT_FLOWS = 1000;
+
+/**
+ * Health checking of board runs by default: a probe every 2 s, 1 s to answer, 3 failures to fall
+ * and 2 answers to rise, as HAProxy's defaults (inter 2 s, fall 3, rise 2) and GitHub's GLB
+ * director (every 2 s, 1 s timeout, 3 in a row) do; keepalived's delay_loop defaults to 60 s.
+ * A real balancer's checks cost nothing next to its data path, so capacity runs measure the data
+ * path. Detection within 2 x 3 + 1 = 7 s. The failover scenarios use short timers (`FAST_HEALTH`
+ * in claims.ts) to show failures in milliseconds, and say so in their output.
+ */
+export const HEALTH_DEFAULTS = { intervalPs: 2 * SEC, timeoutPs: 1 * SEC } as const;
+
+/** Backlog samples taken over the measurement window, for its trend (growing queues). */
+export const BACKLOG_SAMPLES = 30;
+
+/**
+ * The warm-up (RFC 2544's learning frames, then settling): a learning phase in which the hosts
+ * send at LEARN_SHARE of the trial's rate until the workload has opened its `flows` client flows
+ * (their first frames, with a 25 % margin for Poisson variation), so the switch meets its new flows
+ * without a burst of work beyond the trial's load; then SETTLE_PS at the trial's rate for the
+ * queues (the CPU as a single server with about 11 us per job relaxes in about 4 ms at 90 %
+ * utilisation: stats-methods §8). Within [10 ms, 300 ms]. `test/scenarios/warmup.test.ts` checks
+ * it against MSER-5 truncation points of pilot runs.
+ */
+export const LEARN_SHARE = 0.5;
+export const SETTLE_PS = 10 * MS;
+
+export function defaultWarmupPs(inboundFps: number, flows = DEFAULT_FLOWS): { warmupPs: number; learnPs: number } {
+  const learn = inboundFps > 0 ? Math.round(((1.25 * flows) / (LEARN_SHARE * inboundFps)) * SEC) : Infinity;
+  const warmupPs = Math.min(300 * MS, Math.max(10 * MS, learn + SETTLE_PS));
+  return { warmupPs, learnPs: Math.max(0, warmupPs - SETTLE_PS) };
+}
 
 /** What the standard setting needs of a run's options. */
 export type SettingOptions = Pick<BoardRunOptions, "seed" | "mode" | "policy" | "healthKind" | "healthIntervalPs" | "healthTimeoutPs" | "clusters" | "firmware">;
@@ -103,14 +154,10 @@ export function buildSetting(spec: BoardSpec, o: SettingOptions) {
   const sim = new Simulator({ seed: o.seed });
   const pool = new FramePool({ slots: 16_384 });
   const board = new Board(sim, pool, spec);
-  // routers on the circuit cards (5F) or the first four ports; servers on the rest
-  const ports = Array.from({ length: board.portCount }, (_, p) => p);
-  // (a board with more ports, e.g. a 5D variant with eight controllers, gets routers on the first half and servers on the second)
-  const half = Math.max(4, Math.floor(board.portCount / 2));
-  const routerPorts = board.asics.length > 0 ? ports.filter((p) => board.isCircuitPort(p)) : ports.slice(0, half);
-  const serverPorts = ports.filter((p) => !routerPorts.includes(p)).slice(0, half);
+  // routers on the circuit cards (5F) or the first half of the ports; servers on the rest (setting.ts)
+  const { routerPorts, serverPorts } = settingLayout(spec);
   // router IPs 192.0.2.1-8, then from .101 (clear of the virtual IPs at .10 on)
-  const routers = routerPorts.slice(0, half).map((port, i) => ({ name: `r${i}`, port, mac: 0x0200_0000_0100 + i, ip: ipv4("192.0.2.1") + (i < 8 ? i : 100 + i - 8) }));
+  const routers = routerPorts.map((port, i) => ({ name: `r${i}`, port, mac: 0x0200_0000_0100 + i, ip: ipv4("192.0.2.1") + (i < 8 ? i : 100 + i - 8) }));
   const nat = o.firmware === "nat";
   const nClusters = nat ? 1 : Math.max(1, Math.min(o.clusters ?? 1, serverPorts.length));
   const vips = Array.from({ length: nClusters }, (_, k) => VIP + k);
@@ -119,9 +166,9 @@ export function buildSetting(spec: BoardSpec, o: SettingOptions) {
     clusters: vips.map((vip, k) => ({
       name: k === 0 ? "web" : `cluster${k}`, vip, vmac: VMAC + k, mode: o.mode ?? "balance", policy: o.policy ?? "consistent-hash",
       servers: servers.filter((_, i) => i % nClusters === k).map((s) => ({ name: s.name, mac: s.mac, port: s.port, weight: 1 })),
-      health: { kind: o.healthKind ?? "arp", intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 },
+      health: { kind: o.healthKind ?? "arp", intervalPs: o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs, timeoutPs: o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs },
     })),
-    routerPools: [{ name: "gateways", routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })), health: { intervalPs: o.healthIntervalPs ?? 1_000_000_000, timeoutPs: o.healthTimeoutPs ?? 500_000_000 } }],
+    routerPools: [{ name: "gateways", routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })), health: { intervalPs: o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs, timeoutPs: o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs } }],
   });
   const natFw = nat ? new NatBalancer({ vip: VIP, mac: VMAC, servers: servers.map((s) => ({ name: s.name, ip: s.ip, mac: s.mac, port: s.port })), routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })) }) : undefined;
   if (natFw) board.install(natFw);
@@ -132,13 +179,19 @@ export function buildSetting(spec: BoardSpec, o: SettingOptions) {
 export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Record<string, unknown> {
   const wall0 = performance.now();
   const { sim, pool, board, routers, servers, vips, fw, natFw } = buildSetting(spec, o);
+  const inboundBps = o.inboundBpsPerRouter ?? DEFAULT_INBOUND_BPS, outboundBps = o.outboundBpsPerServer ?? DEFAULT_OUTBOUND_BPS;
+  const flows = o.flows ?? DEFAULT_FLOWS, packetsPerFlow = o.packetsPerFlow ?? DEFAULT_PACKETS_PER_FLOW;
+  const inboundFps = (routers.length * inboundBps * o.load) / (IMIX_MEAN_BYTES * 8);
+  const phases = o.warmupPs === undefined ? defaultWarmupPs(inboundFps, flows) : { warmupPs: o.warmupPs, learnPs: Math.max(0, o.warmupPs - SETTLE_PS) };
+  const warmup = phases.warmupPs;
+  const end = warmup + o.durationPs;
   const wl = new Workload(sim, pool, board, {
-    vip: VIP, vips, routers, servers, load: o.load, flows: o.flows ?? 2000, stopPs: o.durationPs, ...(o.mix ? { mix: o.mix } : {}), ...(o.checkAffinity ? { checkAffinity: true } : {}),
-    inboundBpsPerRouter: o.inboundBpsPerRouter ?? DEFAULT_INBOUND_BPS, outboundBpsPerServer: o.outboundBpsPerServer ?? DEFAULT_OUTBOUND_BPS,
+    vip: VIP, vips, routers, servers, load: o.load, flows, packetsPerFlow, stopPs: end, learnUntilPs: phases.learnPs, learnShare: LEARN_SHARE, ...(o.mix ? { mix: o.mix } : {}), ...(o.checkAffinity ? { checkAffinity: true } : {}),
+    inboundBpsPerRouter: inboundBps, outboundBpsPerServer: outboundBps,
   });
   const ctx: ScriptContext = {
     sim, board, fw, workload: wl, report: {},
-    at: scriptAt(sim),
+    at: scriptAt(sim, warmup), windowStartPs: warmup,
   };
   o.script?.(ctx);
   const pcaps: PcapWriter[] = [];
@@ -160,58 +213,95 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     board.bus.traceTo(vcd);
   }
   if (o.timelineBucketPs) {
-    // sample each server's delivered inbound frames at every bucket edge
+    // sample each server's delivered inbound frames at every bucket edge of the window
     const bucket = o.timelineBucketPs, series: number[][] = servers.map(() => []), last = servers.map(() => 0);
     const tick = sim.event("timeline", () => {
       wl.perServer.forEach((n, i) => {
         series[i]!.push(n - last[i]!);
         last[i] = n;
       });
-      if (sim.now + bucket <= o.durationPs) sim.scheduleIn(tick, bucket);
+      if (sim.now + bucket <= end) sim.scheduleIn(tick, bucket);
     }, Priority.Stats);
-    sim.schedule(tick, bucket);
+    sim.schedule(tick, warmup + bucket);
     ctx.report["timeline"] = { bucketUs: bucket / 1e6, inboundFramesPerServer: Object.fromEntries(servers.map((s, i) => [s.name, series[i]])) };
+  }
+  // data frames inside the switch (and hosts' queues) at evenly spaced instants of the window: its trend shows a growing queue
+  const dataInFlight = () => pool.countLive((f) => f === 0 || f === 1);
+  const backlog = new Float64Array(BACKLOG_SAMPLES), backlogAt = new Float64Array(BACKLOG_SAMPLES);
+  let samples = 0;
+  const sample = sim.event("backlog", () => {
+    backlogAt[samples] = (sim.now - warmup) / 1e9; // ms into the window
+    backlog[samples++] = dataInFlight();
+    if (samples < BACKLOG_SAMPLES) sim.schedule(sample, warmup + Math.round((o.durationPs * (samples + 1)) / BACKLOG_SAMPLES));
+  }, Priority.Stats);
+  sim.schedule(sample, warmup + Math.round(o.durationPs / BACKLOG_SAMPLES));
+  // the warm-up's end: its summary, then every statistic restarts (counts kept in totals where a window needs them)
+  let warm: Record<string, unknown> | undefined;
+  let allocatedAtStart = 0, dataInFlightAtStart = 0, framesInFlightAtStart = 0, eventsAtStart = 0;
+  if (warmup > 0) {
+    sim.schedule(sim.event("warmup.end", () => {
+      warm = warmupSummary(readout(sim.now, 0, warmup), warmup);
+      allocatedAtStart = pool.allocated;
+      dataInFlightAtStart = dataInFlight();
+      framesInFlightAtStart = pool.inUse;
+      eventsAtStart = sim.eventsProcessed;
+      sim.resetStats();
+    }, Priority.Stop), warmup);
   }
   // run in 50 slices to report progress; slicing does not change what happens (run(until) is resumable)
   for (let k = 1; k <= 50; k++) {
-    sim.run(k === 50 ? o.durationPs : Math.floor((o.durationPs * k) / 50));
+    sim.run(k === 50 ? end : Math.floor((end * k) / 50));
     progressSink(`${o.scenario ?? "board-run"} ${spec.name}`, k / 50);
   }
   o.finish?.(ctx);
   for (const w of pcaps) w.close();
   vcd?.close(sim.now);
-  const now = sim.now, secs = now / SEC;
-  const cpu = board.cpus[0]!.read(now).cpu;
-  const res = board.resources(now);
-  // Every frame is counted once, where it ends: the switch's drops by place and cause (the
-  // firmware's causes counted by the CPU board as it frees the frame), frames the switch consumed,
-  // hosts' drops, and deliveries counted by the receiving hosts; `test/scenarios/boards.test.ts`
-  // checks that they add up with what is still in flight.
-  const dropped: Record<string, number> = { ...board.drops() };
-  const consumed = board.cpus.reduce((s, b) => s + b.counts.consumed, 0);
-  if (consumed) dropped["switch.consumed"] = consumed; // frames addressed to the switch itself (ARP, probe answers)
-  for (const [k, v] of Object.entries(wl.hostDrops)) if (v) dropped[`host.${k}`] = v;
-  const h = wl.hostDrops;
-  const delivered = wl.received - h.misdelivered - h.serverFailed - h.routerFailed; // kept by the receiving host
+
+  /** What the run's statistics say now, over the phase that began at `from`. */
+  function readout(now: number, allocatedBase: number, from: number) {
+    const secs = (now - from) / SEC;
+    const cpu = board.cpus[0]!.read(now).cpu;
+    const res = board.resources(now);
+    // Every frame is counted once, where it ends: the switch's drops by place and cause (the
+    // firmware's causes counted by the CPU board as it frees the frame), frames the switch consumed,
+    // hosts' drops, and deliveries counted by the receiving hosts; `test/scenarios/boards.test.ts`
+    // checks that they add up with what is still in flight.
+    const dropped: Record<string, number> = { ...board.drops() };
+    const consumed = board.cpus.reduce((s, b) => s + b.counts.consumed, 0);
+    if (consumed) dropped["switch.consumed"] = consumed; // frames addressed to the switch itself (ARP, probe answers)
+    for (const [k, v] of Object.entries(wl.hostDrops)) if (v) dropped[`host.${k}`] = v;
+    const h = wl.hostDrops;
+    const delivered = wl.received - h.misdelivered - h.serverFailed - h.routerFailed; // kept by the receiving host
+    return { secs, cpu, res, dropped, delivered, injected: pool.allocated - allocatedBase + h.poolExhausted };
+  }
+
+  const now = sim.now;
+  const r = readout(now, allocatedAtStart, warmup);
+  const secs = r.secs, cpu = r.cpu;
   const lat = (d: number) => {
-    const r = wl.latency[d]!.read();
-    return { p50: r.p50, p99: r.p99, max: r.max, cdf: wl.latency[d]!.cdf() };
+    const x = wl.latency[d]!.read();
+    return { p50: x.p50, p99: x.p99, max: x.max, cdf: wl.latency[d]!.cdf() };
   };
   const outSwitched = wl.delivered[1]!; // outbound data frames the switch delivered
+  const dataInjected = wl.injected[0]! + wl.injected[1]!, dataDelivered = wl.delivered[0]! + wl.delivered[1]!, dataLeft = dataInFlight();
+  // frames are conserved over the window: injected + inFlightAtStart = delivered + dropped + inFlight
+  const dataDropped = dataInjected + dataInFlightAtStart - dataDelivered - dataLeft;
+  const fit = olsSlope(backlogAt.subarray(0, samples), backlog.subarray(0, samples));
   return {
     scenario: o.scenario ?? "board-run",
     load: o.load,
     board: spec.name,
     seed: o.seed,
     simulatedSeconds: secs,
+    warmupSeconds: warmup / SEC,
     wallSeconds: (performance.now() - wall0) / 1000,
     offered: { inboundMbps: (wl.offeredBytes[0]! * 8) / secs / 1e6, outboundMbps: (wl.offeredBytes[1]! * 8) / secs / 1e6 },
     delivered: {
       inboundMbps: (wl.deliveredBytes[0]! * 8) / secs / 1e6, outboundMbps: (wl.deliveredBytes[1]! * 8) / secs / 1e6,
       inboundFps: wl.delivered[0]! / secs, outboundFps: wl.delivered[1]! / secs,
     },
-    // injected: every frame allocated, and the hosts' frames that found no buffer (host.poolExhausted)
-    frames: { injected: pool.allocated + h.poolExhausted, delivered, inFlight: pool.inUse, dropped },
+    // injected: every frame allocated in the window, and the hosts' frames that found no buffer (host.poolExhausted)
+    frames: { injected: r.injected, delivered: r.delivered, inFlight: pool.inUse, inFlightAtStart: framesInFlightAtStart, dropped: r.dropped },
     cpu: {
       clockMHz: cpu.clockMHz,
       utilization: cpu.utilization,
@@ -219,19 +309,33 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       interventionsPerInboundFrame: natFw ? (natFw.counts.inbound ? 1 : 0) : fw.counts.inbound ? fw.counts.cpuInbound / fw.counts.inbound : 0,
       interventionsPerOutboundFrame: natFw ? (outSwitched ? natFw.counts.outbound / outSwitched : 0) : outSwitched ? fw.counts.cpuOutbound / outSwitched : 0,
       cyclesPerIntervention: cpu.cyclesPerJob,
+      // per firmware path (established, newFlow, arp, probeAnswer, redirect, other) and control-plane jobs: jobs, cycles and instructions each
+      paths: cpu.paths,
     },
-    resources: res.resources,
-    bottleneck: res.bottleneck,
+    resources: r.res.resources,
+    bottleneck: r.res.bottleneck,
     latencyUs: { inbound: lat(0), outbound: lat(1) },
     routers: { framesDelivered: wl.perRouter },
-    data: {
-      injected: wl.injected[0]! + wl.injected[1]!,
-      delivered: wl.delivered[0]! + wl.delivered[1]!,
-      inFlight: pool.countLive((f) => f === 0 || f === 1),
-    },
-    events: sim.eventsProcessed,
-    // servers and routers health monitoring declared down or up during the run (probes unanswered within the timeout)
-    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges } }),
+    data: { injected: dataInjected, delivered: dataDelivered, inFlight: dataLeft, inFlightAtStart: dataInFlightAtStart, dropped: dataDropped, lossRatio: dataInjected ? dataDropped / dataInjected : 0 },
+    // data frames inside at BACKLOG_SAMPLES instants of the window: their mean and least-squares trend (frames gained over the window)
+    backlog: { samples, mean: samples ? backlog.subarray(0, samples).reduce((a, b) => a + b, 0) / samples : 0, slopePerMs: fit.slope, growth: fit.slope * (o.durationPs / 1e9) },
+    flows: { open: flows, packetsPerFlow, newFlowsPerSecond: wl.flowsOpened / secs, newFlowShare: wl.injected[0] ? wl.flowsOpened / wl.injected[0] : 0 },
+    events: sim.eventsProcessed - eventsAtStart,
+    // servers and routers that health monitoring declared down or up in the window (probes unanswered within the timeout)
+    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges, intervalMs: (o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs) / 1e9, timeoutMs: (o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs) / 1e9, events: fw.healthLog.map((e) => ({ atMs: e.atPs / 1e9, name: e.name, change: e.change })) } }),
+    ...(warm ? { warmup: warm } : {}),
     ...ctx.report,
   };
+
+  /** The warm-up phase in brief: what it carried and any health change in it. */
+  function warmupSummary(x: ReturnType<typeof readout>, from: number): Record<string, unknown> {
+    return {
+      seconds: from / SEC,
+      delivered: { inboundMbps: (wl.deliveredBytes[0]! * 8) / x.secs / 1e6, outboundMbps: (wl.deliveredBytes[1]! * 8) / x.secs / 1e6 },
+      cpu: { utilization: x.cpu.utilization, cyclesPerIntervention: x.cpu.cyclesPerJob },
+      newFlowShare: wl.injected[0] ? wl.flowsOpened / wl.injected[0] : 0,
+      frames: { injected: x.injected, delivered: x.delivered, dropped: x.dropped },
+      ...(natFw ? {} : { health: { ...fw.healthChanges, events: fw.healthLog.map((e) => ({ atMs: e.atPs / 1e9, name: e.name, change: e.change })) } }),
+    };
+  }
 }

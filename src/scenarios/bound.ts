@@ -1,64 +1,234 @@
 /**
- * Analytic bottleneck bounds for a board under a workload, computed from the board's parameters
- * (docs/results-format.md "Bounds"), to print beside a simulated saturation point:
- *   - ports: each router port carries at most its line rate of inbound frame bits (preamble and
- *     IFG excluded: rate x mean / (mean + 20)), each server port likewise outbound;
- *   - CPU (boards without a translator): inbound frames/s <= clock / cycles per frame, where the
- *     cycles are the fast path's instructions x CPI plus its cache-line misses (3) at the DRAM's
- *     line-fill time and one uncached register read over PCI;
- *   - PCI: inbound frames cross twice (to the CPU or 5E's CPLD and back), outbound once (routers
- *     and servers sit on different cards): clocks per frame from the GalNet formula (§10.2);
- *   - buffer memory arbiter: each crossing is one write and one read of the frame.
- * The bound is the load at which the first of these saturates, converted to Mb/s of inbound and
- * outbound frame bits. It ignores queueing, so simulation lands at or below it.
+ * The analytic bound of a board under a workload (docs/results-format.md "Bound"): for every
+ * resource of the standard setting, its utilisation as a function of the load factor λ,
+ * U(λ) = λ·A + C, from the board's parameters and from the CPU costs the model measures in
+ * isolation (`PathCosts`, calibrate.ts); the resource saturates at λ = (1 − C) / A, and the bound
+ * is the first resource to saturate. The resources (and the simulator's names for them):
+ *   - ports, both directions (`<controller>.p<k>.in|out`): wire time of preamble + frame + FCS + IFG,
+ *     over the IMIX (7:4:1 at 64, 594, 1518 bytes), at the port's line rate;
+ *   - each GT-48002's buffer memory (`<controller>.buffer`): every frame entering a controller is
+ *     written once and read once, each access `overhead + first + (⌈L/width⌉ − 1) × burst` clocks;
+ *   - the fabric: PCI (`pci`, `pci.onboard`): per frame crossing, the GalNet messages and bursts,
+ *     each tenure `1 + DEVSEL wait + ⌈bytes/width⌉ + 1` clocks, plus the CPU's register reads and
+ *     posted writes per intervention; the buffer memory arbiter (`bma`): a write and a read per
+ *     crossing; the crossbar (`crossbar`): each endpoint's input and output held
+ *     `connect + ⌈L/cell⌉ × cell time` per transfer;
+ *   - the CPU (`<board>.cpu`): interventions per second × the cycles of their path (new flow or
+ *     established, measured), plus control-plane jobs per second × their cycles;
+ *   - the CPU board's memories (`<board>.dram`, `fsram`): busy time per intervention, measured.
+ * Frame crossings follow the setting: inbound frames go router controller → CPU (or 5E's CPLD) →
+ * server controller, or straight across on 5F's circuit cards; outbound frames server controller
+ * → router controller; frames between ports of one controller never cross the fabric. Inbound
+ * spreads evenly over the servers and outbound over the routers. The bound ignores queueing and
+ * contention (a register read waiting for a busy bus), so simulation lands at or below it.
  */
 import type { BoardSpec } from "../hw/boards/schema.ts";
+import { DEFAULT_BMA } from "../hw/fabric/buffer-memory-arbiter.ts";
+import { DEFAULT_CROSSBAR } from "../hw/fabric/crossbar.ts";
+import { galnetTransactions } from "../hw/fabric/pci-fabric.ts";
+import { DEFAULT_GT48002 } from "../hw/gt48002/controller.ts";
 import { DEFAULT_DRAM } from "../hw/gt64010/dram.ts";
-import { OP_COSTS } from "../hw/cpu/op-costs.ts";
-import { IMIX_MEAN_BYTES } from "../traffic/imix.ts";
+import { DEFAULT_TARGET } from "../hw/pci/bus.ts";
+import { IMIX } from "../traffic/imix.ts";
+import { settingLayout, type SettingLayout } from "./setting.ts";
 
-const FAST_PATH_OPS = ["interruptEntry", "descriptorRead", "headerParse", "flowHash", "flowLookup", "macRewrite", "countersUpdate", "cacheFlush", "handBack", "bufferManage", "interruptExit"] as const;
+/** What the CPU board pays, measured by the model in isolation (calibrate.ts). */
+export interface PathCosts {
+  /** Mean cycles per job of each firmware path that occurred ("established", "newFlow", ...) and of "control" jobs. */
+  cyclesPerPath: Record<string, number>;
+  /** Control-plane jobs per second (probe rounds, load-balancing rounds): independent of the load. */
+  controlJobsPerSecond: number;
+  /** Busy time (ps) of each CPU-board memory per intervention (`<board>.dram`, `fsram`): line fills, write-backs, frames written in. */
+  memoryPsPerIntervention: Record<string, number>;
+  /** Memory busy time (ps) per second of control-plane work alone. */
+  memoryPsPerSecondControl: Record<string, number>;
+  /** How they were measured. */
+  source: string;
+}
+
+export interface WorkloadRates {
+  /** Inbound frame bits per second per router, and outbound per server, at load 1. */
+  inboundBpsPerRouter: number;
+  outboundBpsPerServer: number;
+  /** Mean inbound frames per client flow: the share of inbound frames that open a flow is its inverse. */
+  packetsPerFlow: number;
+}
+
+export type ResourceKind = "router port in" | "router port out" | "server port in" | "server port out" | "controller buffer" | "fabric" | "cpu" | "cpu memory";
+
+export interface BoundTerm {
+  /** The simulator's name of the resource. */
+  resource: string;
+  kind: ResourceKind;
+  /** The load factor at which it saturates: (1 − C) / A. */
+  load: number;
+  /** Utilisation per unit of load (A) and the load-independent part (C). */
+  perLoad: number;
+  fixed: number;
+  /** How A and C came about, in words and numbers. */
+  formula: string;
+}
 
 export interface Bound {
   /** The largest load factor the limiting resource allows. */
   load: number;
   resource: string;
+  kind: ResourceKind;
   inboundMbps: number;
   outboundMbps: number;
+  /** Every resource, the binding one first. */
+  terms: BoundTerm[];
+  /** Saturation load per resource (the legacy summary). */
   perResource: Record<string, number>;
 }
 
-export function analyticBound(spec: BoardSpec, inboundBpsPerRouter: number, outboundBpsPerServer: number): Bound {
-  const mean = IMIX_MEAN_BYTES; // bytes with FCS
-  const frameBits = mean * 8;
-  const inFps1 = (4 * inboundBpsPerRouter) / frameBits; // inbound frames/s at load 1
-  const outFps1 = (4 * outboundBpsPerServer) / frameBits;
-  const limits: Record<string, number> = {};
-  const rate = spec.cards[0]!.portMbps * 1e6;
-  limits["router ports"] = (rate * (mean / (mean + 20))) / inboundBpsPerRouter;
-  limits["server ports"] = (rate * (mean / (mean + 20))) / outboundBpsPerServer;
-  if (!spec.translator) {
-    const instr = FAST_PATH_OPS.reduce((s, op) => s + OP_COSTS[op].instructions, 0) + 12; // + the recorded loads/stores
-    const cpi = 1.25;
-    const dram = { ...DEFAULT_DRAM, ...spec.dram };
-    const lineFillNs = ((dram.requestOverheadClocks + dram.firstAccessClocks + 3 * dram.burstClocks) / dram.tclkHz) * 1e9;
-    const clock = spec.cpu.clockHz ?? 133e6;
-    const cycles = instr * cpi + 3 * (lineFillNs * 1e-9 * clock) + 0.6e-6 * clock; // + ~0.6 us uncached read (PCI)
-    limits["cpu"] = clock / cycles / inFps1;
+/** The IMIX expectation of f(frame length without FCS). */
+function imixMean(f: (len: number) => number): number {
+  let s = 0, w = 0;
+  for (const x of IMIX) (s += x.weight * f(x.bytes - 4)), (w += x.weight);
+  return s / w;
+}
+
+const FCS = 4, WIRE_OVERHEAD = 8 + 12; // preamble + SFD, inter-frame gap
+const IMIX_MEAN_WITH_FCS = imixMean((l) => l + FCS);
+const fmt = (x: number, d = 0) => x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+
+/** Endpoints of the fabric in the setting: controllers by index, and the CPU board or CPLD. */
+const CPU_EP = -1;
+
+export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCosts): Bound {
+  const L = settingLayout(spec);
+  const nR = L.routerPorts.length, nS = L.serverPorts.length;
+  const inFps = w.inboundBpsPerRouter / (8 * IMIX_MEAN_WITH_FCS); // per router, at load 1
+  const outFps = w.outboundBpsPerServer / (8 * IMIX_MEAN_WITH_FCS); // per server
+  const wireBits = imixMean((l) => (l + FCS + WIRE_OVERHEAD) * 8);
+  const terms: BoundTerm[] = [];
+  const add = (resource: string, kind: ResourceKind, perLoad: number, fixed: number, formula: string) => {
+    if (perLoad <= 0) return;
+    terms.push({ resource, kind, perLoad, fixed, load: (1 - fixed) / perLoad, formula });
+  };
+
+  // ports
+  const rate = (p: number) => L.controllers[L.controllerOf(p)]!.portMbps * 1e6;
+  const inToServer = (nR * inFps) / nS, outToRouter = (nS * outFps) / nR;
+  for (const p of L.routerPorts) {
+    add(L.portResource(p, "in"), "router port in", (inFps * wireBits) / rate(p), 0, `${fmt(inFps)} frames/s x ${fmt(wireBits / 8, 1)} wire bytes / ${rate(p) / 1e6} Mb/s`);
+    add(L.portResource(p, "out"), "router port out", (outToRouter * wireBits) / rate(p), 0, `${fmt(outToRouter)} frames/s x ${fmt(wireBits / 8, 1)} wire bytes / ${rate(p) / 1e6} Mb/s`);
   }
+  for (const p of L.serverPorts) {
+    add(L.portResource(p, "in"), "server port in", (outFps * wireBits) / rate(p), 0, `${fmt(outFps)} frames/s x ${fmt(wireBits / 8, 1)} wire bytes / ${rate(p) / 1e6} Mb/s`);
+    add(L.portResource(p, "out"), "server port out", (inToServer * wireBits) / rate(p), 0, `${fmt(inToServer)} frames/s x ${fmt(wireBits / 8, 1)} wire bytes / ${rate(p) / 1e6} Mb/s`);
+  }
+
+  // frame flows between fabric endpoints at load 1: [src, dst, frames/s]
+  const cpuPath = !spec.translator; // every inbound frame intervened to the CPU board (5A-5D)
+  const straight = spec.translator?.kind === "asic"; // 5F: translated at the port, straight across
+  const flows: [number, number, number][] = [];
+  for (const r of L.routerPorts) {
+    for (const s of L.serverPorts) {
+      const f = inFps / nS, rc = L.controllerOf(r), sc = L.controllerOf(s);
+      if (straight) {
+        if (rc !== sc) flows.push([rc, sc, f]);
+      } else flows.push([rc, CPU_EP, f], [CPU_EP, sc, f]);
+    }
+  }
+  for (const s of L.serverPorts) {
+    for (const r of L.routerPorts) {
+      const f = outFps / nR, rc = L.controllerOf(r), sc = L.controllerOf(s);
+      if (rc !== sc) flows.push([sc, rc, f]);
+    }
+  }
+  const crossings = flows.reduce((a, [, , f]) => a + f, 0);
+  const interventions = cpuPath ? nR * inFps : 0;
+
+  // each controller's buffer memory: frames entering it from its hosts or the fabric, one write and one read each
+  const mem = { ...DEFAULT_DRAM, ...DEFAULT_GT48002.memory };
+  const memAccessPs = imixMean((l) => ((mem.requestOverheadClocks + mem.firstAccessClocks + (Math.ceil(l / mem.widthBytes) - 1) * mem.burstClocks) * 1e12) / mem.tclkHz);
+  L.controllers.forEach((c, i) => {
+    let entering = 0;
+    for (const p of L.routerPorts) if (L.controllerOf(p) === i) entering += inFps;
+    for (const p of L.serverPorts) if (L.controllerOf(p) === i) entering += outFps;
+    for (const [, dst, f] of flows) if (dst === i) entering += f;
+    add(`${c.name}.buffer`, "controller buffer", (2 * entering * memAccessPs) / 1e12, 0, `${fmt(entering)} frames/s x 2 accesses x ${fmt(memAccessPs / 1000)} ns (${mem.widthBytes * 8}-bit, ${mem.requestOverheadClocks}+${mem.firstAccessClocks}+${mem.burstClocks}/beat at ${mem.tclkHz / 1e6} MHz)`);
+  });
+
+  // the fabric
   const ic = spec.interconnect;
-  const bytes = mean - 4;
   if (ic.kind === "pci") {
-    const bursts = Math.ceil(bytes / 32);
-    const clocks = 3 * 4 + bursts * 11; // §10.2, medium DEVSEL
-    // inbound crosses twice (to the CPU or the CPLD and back); outbound once (servers' cards to routers' cards)
-    limits["pci"] = ic.clockHz / clocks / (2 * inFps1 + outFps1);
+    const width = ic.widthBits / 8, devsel = 1; // medium DEVSEL, every target (GT-48001A)
+    const tenure = (bytes: number) => 1 + devsel + Math.max(1, Math.ceil(bytes / width)) + 1;
+    const perCrossing = imixMean((l) => galnetTransactions(l).reduce((a, [, b]) => a + tenure(b), 0));
+    const readClocks = 1 + devsel + 1 + DEFAULT_TARGET.initialLatencyClocks + Math.max(1, Math.ceil(4 / width)) + 1;
+    const perIntervention = readClocks + 2 * tenure(4); // the cause register read, then hand-back and buffer-return posted writes
+    const name = ic.placement === "external" ? "pci" : "pci.onboard";
+    add(name, "fabric", (crossings * perCrossing + interventions * perIntervention) / ic.clockHz, 0,
+      `(${fmt(crossings)} crossings/s x ${fmt(perCrossing, 1)} clocks (GalNet, ${ic.widthBits}-bit) + ${fmt(interventions)} interventions/s x ${perIntervention} clocks (register read ${readClocks}, 2 posted writes)) / ${fmt(ic.clockHz / 1e6, 2)} MHz`);
   } else if (ic.kind === "buffer-memory-arbiter") {
-    const beats = Math.ceil(bytes / (ic.widthBits / 8));
-    const clocks = 2 * ((ic.overheadClocks ?? 1) + (ic.firstAccessClocks ?? 3) + (beats - 1) * (ic.burstClocks ?? 1));
-    limits["buffer memory arbiter"] = ic.clockHz / clocks / (2 * inFps1 + outFps1);
+    const p = { ...DEFAULT_BMA, ...ic };
+    const access = (l: number) => p.overheadClocks + p.firstAccessClocks + (Math.ceil(l / (p.widthBits / 8)) - 1) * p.burstClocks;
+    const perCrossing = imixMean((l) => 2 * access(l));
+    add("bma", "fabric", (crossings * perCrossing) / p.clockHz, 0, `${fmt(crossings)} crossings/s x ${fmt(perCrossing, 1)} clocks (a write and a read, ${p.widthBits}-bit) / ${fmt(p.clockHz / 1e6, 2)} MHz`);
+  } else {
+    const p = { ...DEFAULT_CROSSBAR, ...ic };
+    const cellPs = Math.round((p.cellBytes * 8 * 1e6) / p.portMbps);
+    const holdPs = imixMean((l) => p.connectPs + Math.ceil(l / p.cellBytes) * cellPs);
+    // the crossbar saturates at its busiest endpoint, input or output
+    const perEp = new Map<number, { in: number; out: number }>();
+    for (const [s, d, f] of flows) {
+      perEp.set(s, { in: (perEp.get(s)?.in ?? 0) + f, out: perEp.get(s)?.out ?? 0 });
+      perEp.set(d, { in: perEp.get(d)?.in ?? 0, out: (perEp.get(d)?.out ?? 0) + f });
+    }
+    let worst = 0, where = "";
+    for (const [ep, x] of perEp) {
+      const m = Math.max(x.in, x.out);
+      if (m > worst) (worst = m), (where = ep === CPU_EP ? "the CPU's port" : `${L.controllers[ep]!.name}'s port`);
+    }
+    add("crossbar", "fabric", (worst * holdPs) / 1e12, 0, `${fmt(worst)} frames/s at ${where} x ${fmt(holdPs / 1000)} ns held (${p.connectPs / 1000} ns set-up + ${p.cellBytes}-byte cells at ${p.portMbps} Mb/s)`);
   }
-  let resource = "", load = Infinity;
-  for (const [k, v] of Object.entries(limits)) if (v < load) (load = v), (resource = k);
-  return { load, resource, inboundMbps: (load * 4 * inboundBpsPerRouter) / 1e6, outboundMbps: (load * 4 * outboundBpsPerServer) / 1e6, perResource: limits };
+
+  // the CPU and its memories
+  const cpuName = spec.cpus > 1 ? "mgmt0" : "cpuboard";
+  const clock = spec.cpu.clockHz ?? 133_000_000;
+  const c = costs.cyclesPerPath;
+  const est = c["established"] ?? c["newFlow"] ?? 0, fresh = c["newFlow"] ?? est;
+  const pNew = 1 / w.packetsPerFlow;
+  const perFrame = (1 - pNew) * est + pNew * fresh;
+  const control = costs.controlJobsPerSecond * (c["control"] ?? 0);
+  add(`${cpuName}.cpu`, "cpu", (interventions * perFrame) / clock, control / clock,
+    `${fmt(interventions)} interventions/s x ${fmt(perFrame)} cycles (established ${fmt(est)} x ${fmt(1 - pNew, 2)} + new flow ${fmt(fresh)} x ${fmt(pNew, 2)}) + ${fmt(costs.controlJobsPerSecond)} control jobs/s x ${fmt(c["control"] ?? 0)} cycles, at ${clock / 1e6} MHz`);
+  for (const [m, ps] of Object.entries(costs.memoryPsPerIntervention)) {
+    const fixed = (costs.memoryPsPerSecondControl[m] ?? 0) / 1e12;
+    add(m, "cpu memory", (interventions * ps) / 1e12, fixed, `${fmt(interventions)} interventions/s x ${fmt(ps / 1000)} ns busy each (measured)`);
+  }
+
+  terms.sort((a, b) => a.load - b.load || a.resource.localeCompare(b.resource));
+  const first = terms[0]!;
+  return {
+    load: first.load, resource: first.resource, kind: first.kind,
+    inboundMbps: (first.load * nR * w.inboundBpsPerRouter) / 1e6, outboundMbps: (first.load * nS * w.outboundBpsPerServer) / 1e6,
+    terms, perResource: Object.fromEntries(terms.map((t) => [t.resource, t.load])),
+  };
+}
+
+/** The load at which the first port saturates: the most any board can carry in the setting. */
+export function portLimitLoad(spec: BoardSpec, w: WorkloadRates): number {
+  const b = analyticBound(spec, w, { cyclesPerPath: {}, controlJobsPerSecond: 0, memoryPsPerIntervention: {}, memoryPsPerSecondControl: {}, source: "" });
+  return Math.min(...b.terms.filter((t) => t.kind.includes("port")).map((t) => t.load));
+}
+
+/** The kind of a simulated resource in the setting, to match a simulated bottleneck with a bound's term. */
+export function resourceKind(L: SettingLayout, resource: string): ResourceKind | undefined {
+  for (const p of L.routerPorts) {
+    if (resource === L.portResource(p, "in")) return "router port in";
+    if (resource === L.portResource(p, "out")) return "router port out";
+  }
+  for (const p of L.serverPorts) {
+    if (resource === L.portResource(p, "in")) return "server port in";
+    if (resource === L.portResource(p, "out")) return "server port out";
+  }
+  if (resource.endsWith(".buffer")) return "controller buffer";
+  if (resource === "pci" || resource === "pci.onboard" || resource === "bma" || resource === "crossbar") return "fabric";
+  if (resource.endsWith(".cpu")) return "cpu";
+  if (resource.endsWith(".dram") || resource === "fsram") return "cpu memory";
+  return undefined;
 }

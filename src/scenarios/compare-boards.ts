@@ -9,7 +9,7 @@ import { MS } from "../sim/time.ts";
 import { runBoard } from "./board-run.ts";
 import { WORKLOADS, type WorkloadName } from "./workloads.ts";
 import { traceOptions, type RunOptions, type RunRecord, type ScenarioInfo } from "./registry.ts";
-import { saturate } from "./saturate.ts";
+import { SATURATE_DEFAULTS, saturate } from "./saturate.ts";
 
 export class BoardLoadError extends Error {}
 
@@ -40,12 +40,12 @@ export const compareBoardsScenario: ScenarioInfo = {
 export const saturateScenario: ScenarioInfo = {
   name: "saturate",
   description: "per board, the highest load with under 0.1 % drops (doubling, then bisection), beside the analytic bound",
-  defaultDurationPs: 10 * MS,
+  defaultDurationPs: SATURATE_DEFAULTS.windowPs,
   run: (o) =>
     (o.boards ?? PRESET_NAMES).map((name) => {
       const b = loadBoard(name);
       if (!b.ok) throw new BoardLoadError(b.error);
       workloadOf(o.workload);
-      return saturate(b.board, (o.workload ?? "inbound-heavy") as WorkloadName, o.seed, o.durationPs);
+      return saturate(b.board, (o.workload ?? "inbound-heavy") as WorkloadName, { ...SATURATE_DEFAULTS, seed: o.seed, windowPs: o.durationPs });
     }),
 };

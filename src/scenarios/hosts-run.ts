@@ -49,7 +49,7 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
   const switchIp = fw.config.switchIp;
   const drain = o.drainPs ?? 0;
   const hosts = new HostNetwork(sim, pool, board, cfg, { vips, subnet: ipv4("192.0.2.0"), prefix: 24, switchIp, routers, servers }, o.durationPs, o.load ?? 1);
-  const ctx: HostsScriptContext = { sim, board, fw, hosts, report: {}, at: scriptAt(sim) };
+  const ctx: HostsScriptContext = { sim, board, fw, hosts, report: {}, at: scriptAt(sim), windowStartPs: 0 };
   o.script?.(ctx);
   const pcaps: PcapWriter[] = [];
   if (o.pcapDir) {

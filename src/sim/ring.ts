@@ -58,6 +58,13 @@ export class IntRing {
     return x;
   }
 
+  /** Restarts the counters (a warm-up's end): the high-water mark restarts at the current size. */
+  resetStats(): void {
+    this.drops = 0;
+    this.enqueued = 0;
+    this.highWater = this.len;
+  }
+
   read(): { size: number; capacity: number; highWater: number; drops: number; enqueued: number } {
     return { size: this.len, capacity: this.capacity, highWater: this.highWater, drops: this.drops, enqueued: this.enqueued };
   }
@@ -110,6 +117,12 @@ export class Ring<T> {
     this.len++;
     if (this.len > this.highWater) this.highWater = this.len;
     return true;
+  }
+
+  /** Restarts the counters (a warm-up's end): the high-water mark restarts at the current size. */
+  resetStats(): void {
+    this.drops = 0;
+    this.highWater = this.len;
   }
 
   peek(): T | undefined {

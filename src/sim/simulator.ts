@@ -60,6 +60,9 @@ export class Simulator {
   /** Outside the run loop: the order key before which everything at `now` has run (see currentOrder). */
   private settledOrder = Infinity;
   private readonly settlers: (() => void)[] = [];
+  private readonly statResetters: ((now: Tick) => void)[] = [];
+  /** When statistics last restarted (`resetStats`): 0, or the end of a run's warm-up. */
+  statsSince: Tick = 0;
 
   constructor(opts: SimulatorOptions = {}) {
     const cap = opts.queueCapacity ?? 1024;
@@ -112,6 +115,26 @@ export class Simulator {
   }
 
   /** Called at the end of every `run`, so that components settle deferred events that came due. */
+  /**
+   * Registers a component's statistics reset (gem5's `resetStats`): `resetStats()` calls it with
+   * `now`, and the component zeroes its accumulators (counts, sums, time integrals, histograms)
+   * while its state (queue contents, busy or idle, cache contents) carries on. Register in the
+   * constructor (or when attached), once per component.
+   */
+  onResetStats(fn: (now: Tick) => void): void {
+    this.statResetters.push(fn);
+  }
+
+  /**
+   * Restarts every registered statistic at `now`: the end of a warm-up. Time averages restart from
+   * the current level (a queue that holds 5 frames still holds 5), so nothing reads as empty that
+   * is not (OMNeT++'s warm-up pitfall: reset accumulators, not state).
+   */
+  resetStats(): void {
+    this.statsSince = this.now;
+    for (const fn of this.statResetters) fn(this.now);
+  }
+
   onSettle(fn: () => void): void {
     this.settlers.push(fn);
   }

@@ -2,8 +2,13 @@
  * A board workload in the patent's setting (Fig 2): routers on some ports carry clients' traffic
  * to a cluster's virtual IP; servers on the others answer, most bytes flowing server to client.
  * Each router first ARPs for the virtual IP and each server for its default gateway (router
- * pooling answers), then open-loop Poisson traffic starts, IMIX-sized, over a population of client
- * flows (TCP 80 %, UDP 15 %, ESP 5 %). Servers answer the switch's health probes. Every frame
+ * pooling answers), then open-loop Poisson traffic starts, IMIX-sized, over client flows (TCP 80 %,
+ * UDP 15 %, ESP 5 %). Flows come and go as traffic users know them: each inbound frame opens a new
+ * flow with probability 1 / `packetsPerFlow` (so new flows per second = inbound frames per second /
+ * packetsPerFlow), joining the `flows` flows open at once in place of the oldest; every other frame
+ * belongs to one of the open flows, chosen uniformly. After the first `flows` frames (the start-up,
+ * which a run's warm-up removes) the share of inbound frames that open a flow is 1 / packetsPerFlow,
+ * whatever the run's length. Servers answer the switch's health probes. Every frame
  * carries its creation time; deliveries are counted per direction with latency, and the totals
  * add up: injected = delivered + dropped + in flight.
  *
@@ -40,16 +45,37 @@ export interface WorkloadParams {
   /** Outbound frame bits per second per server at load 1.0. */
   outboundBpsPerServer: number;
   load: number;
+  /** Client flows open at once (default 2,000): a new flow replaces the oldest. */
   flows: number;
+  /**
+   * Mean inbound data frames per flow (default 10): each inbound frame opens a new flow with
+   * probability 1 / packetsPerFlow (geometric flow sizes). Assumption, docs/results-format.md.
+   */
+  packetsPerFlow?: number;
   /** Record, per inbound flow key, which server got it, and count frames of a flow that reach another (off the hot path: for tests and the ipsec-and-udp scenario). */
   checkAffinity?: boolean;
   /** Shares of the flows by protocol, in twentieths (default TCP 16, UDP 3, ESP 1, IP-in-IP 0). */
   mix?: { tcp: number; udp: number; esp: number; ipip: number };
   /** Traffic stops at this time (ps); the run may continue to drain. */
   stopPs: number;
+  /**
+   * A learning phase (RFC 2544's learning frames): until this time (ps) the hosts send at
+   * `learnShare` of their rate, so the switch meets its first flows without a burst of work
+   * beyond the trial's load. Default 0: none.
+   */
+  learnUntilPs?: number;
+  learnShare?: number;
 }
 
 const DIR_IN = 0, DIR_OUT = 1;
+
+/**
+ * Mean inbound data frames per client flow, by default (assumption): a web flow's client side
+ * carries its handshake, request and the ACKs of a response of a few to a few dozen segments
+ * (typically 5-20 packets), a DNS or RADIUS exchange one or two datagrams; 10 puts the share of
+ * inbound frames that open a flow at 10 %.
+ */
+export const DEFAULT_PACKETS_PER_FLOW = 10;
 
 export class Workload {
   readonly injected = [0, 0];
@@ -58,6 +84,18 @@ export class Workload {
   readonly offeredBytes = [0, 0];
   readonly latency = [new LatencyHistogram(), new LatencyHistogram()];
   readonly hostDrops = { poolExhausted: 0, unresolved: 0, misdelivered: 0, serverFailed: 0, routerFailed: 0 };
+  /** Inbound data frames that opened a new client flow. */
+  flowsOpened = 0;
+  /** The open flows: flow numbers in a ring, oldest at `oldest` once it is full. */
+  private readonly open: Int32Array;
+  private openCount = 0;
+  private oldest = 0;
+  private nextFlow = 0;
+  /** The open-flow slot of the flow last chosen (its ESP sequence numbers live there). */
+  private slot = 0;
+  private readonly newFlowP: number;
+  private readonly learnUntil: number;
+  private readonly learnShare: number;
   /** Frames that reached a router or server (data, ARP, probes), counted on arrival, before any host drop. */
   received = 0;
   /** Failed hosts: silent (no answers, no traffic) and dropping what reaches them. */
@@ -97,6 +135,14 @@ export class Workload {
     const mix = p.mix ?? { tcp: 16, udp: 3, esp: 1, ipip: 0 };
     if (mix.tcp + mix.udp + mix.esp + mix.ipip !== 20) throw new RangeError(`workload mix must add up to 20 twentieths (got ${mix.tcp + mix.udp + mix.esp + mix.ipip})`);
     this.protoOf = new Uint8Array(20);
+    if (!Number.isInteger(p.flows) || p.flows < 1) throw new RangeError(`workload flows must be an integer >= 1 (got ${p.flows})`);
+    const ppf = p.packetsPerFlow ?? DEFAULT_PACKETS_PER_FLOW;
+    if (!(ppf >= 1) || ppf === Infinity) throw new RangeError(`workload packetsPerFlow must be a finite number >= 1 (got ${ppf})`);
+    this.newFlowP = 1 / ppf;
+    this.learnUntil = p.learnUntilPs ?? 0;
+    this.learnShare = p.learnShare ?? 1;
+    if (!(this.learnShare > 0 && this.learnShare <= 1)) throw new RangeError(`workload learnShare must be in (0, 1] (got ${this.learnShare})`);
+    this.open = new Int32Array(p.flows);
     this.espSeq = new Uint32Array(2 * p.flows);
     let k = 0;
     for (const [proto, n] of [[IpProto.TCP, mix.tcp], [IpProto.UDP, mix.udp], [IpProto.ESP, mix.esp], [IpProto.IPIP, mix.ipip]] as const) for (let i = 0; i < n; i++) this.protoOf[k++] = proto;
@@ -113,6 +159,48 @@ export class Workload {
     this.perServer = p.servers.map(() => 0);
     p.routers.forEach((r, i) => this.attachRouter(r, i));
     p.servers.forEach((s, i) => this.attachServer(s, i));
+    sim.onResetStats(() => this.resetStats());
+  }
+
+  /** The mean gap to a host's next frame: longer during the learning phase. */
+  private gap(meanGap: number): number {
+    return this.sim.now < this.learnUntil ? meanGap / this.learnShare : meanGap;
+  }
+
+  /** The flow of the next inbound frame: a new one (probability 1 / packetsPerFlow, or while fewer than `flows` are open) or an open one. */
+  private inboundFlow(): number {
+    const p = this.p;
+    if (this.openCount < p.flows || this.rng.bernoulli(this.newFlowP)) {
+      const f = this.nextFlow++;
+      this.flowsOpened++;
+      if (this.openCount < p.flows) this.slot = this.openCount++;
+      else {
+        this.slot = this.oldest;
+        this.oldest = this.oldest + 1 === p.flows ? 0 : this.oldest + 1;
+      }
+      this.open[this.slot] = f;
+      this.espSeq[2 * this.slot] = 0;
+      this.espSeq[2 * this.slot + 1] = 0;
+      return f;
+    }
+    return this.openFlow();
+  }
+
+  /** One of the open flows, chosen uniformly (an outbound frame's, or an inbound frame of an open flow). */
+  private openFlow(): number {
+    if (this.openCount === 0) return (this.slot = 0);
+    this.slot = this.rng.uniformInt(0, this.openCount - 1);
+    return this.open[this.slot]!;
+  }
+
+  /** Restarts the counters and latency histograms (a warm-up's end); open flows and failures carry on. */
+  resetStats(): void {
+    for (const a of [this.injected, this.delivered, this.deliveredBytes, this.offeredBytes, this.perServer, this.perRouter]) a.fill(0);
+    for (const l of this.latency) l.reset();
+    for (const k of Object.keys(this.hostDrops) as (keyof Workload["hostDrops"])[]) this.hostDrops[k] = 0;
+    this.received = 0;
+    this.flowsOpened = 0;
+    this.perProtocol.clear();
   }
 
   private routerMacSlot(i: number): number {
@@ -185,7 +273,7 @@ export class Workload {
     if (proto === IpProto.ESP) {
       // an SA per flow and direction, with its own incrementing sequence number (RFC 4303)
       put32(b, l4, ((inbound ? 0x100 : 0x8000_0000 + 0x100) + flow) | 0);
-      put32(b, l4 + 4, ++this.espSeq[2 * flow + (inbound ? 0 : 1)]!);
+      put32(b, l4 + 4, ++this.espSeq[2 * this.slot + (inbound ? 0 : 1)]!);
       return;
     }
     if (proto === IpProto.IPIP) {
@@ -241,9 +329,9 @@ export class Workload {
     const sizes = sim.streams.stream(`router${i}.sizes`);
     const send: SimEvent = sim.event(`router${i}.send`, () => {
       if (sim.now > p.stopPs) return;
-      if (this.routerDown[i]) return sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap))); // its clients' traffic is lost upstream
+      if (this.routerDown[i]) return sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(this.gap(meanGap)))); // its clients' traffic is lost upstream
       const len = imixLength(sizes);
-      const flow = this.rng.uniformInt(0, p.flows - 1);
+      const flow = this.inboundFlow();
       this.injected[DIR_IN]!++;
       const h = this.frame(len);
       if (h !== NO_FRAME) {
@@ -253,7 +341,7 @@ export class Workload {
         this.offeredBytes[DIR_IN]! += pool.length(h) + 4;
         board.portIn(r.port).send(h);
       } else this.offeredBytes[DIR_IN]! += len + 4;
-      sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap)));
+      sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(this.gap(meanGap))));
     }, Priority.Default);
     board.portOut(r.port).receiver = (h) => {
       this.received++;
@@ -271,7 +359,7 @@ export class Workload {
           vm[cl] = readMac(b, 22);
           this.setMacSlot(this.routerVmacSlot(i, cl), vm[cl]!);
           // traffic starts once every virtual IP is resolved
-          if (!wasResolved && vm.every((x) => x >= 0) && meanGap < Infinity) sim.scheduleIn(send, arrivals.exponentialRound(meanGap));
+          if (!wasResolved && vm.every((x) => x >= 0) && meanGap < Infinity) sim.scheduleIn(send, arrivals.exponentialRound(this.gap(meanGap)));
         } else if (b[21] === ArpOp.Request && readMac(b, 0) === r.mac) {
           // a health probe: answer it
           const reply = this.arp(ArpOp.Reply, readMac(b, 6), r.mac, r.ip, readMac(b, 6), get32(b, 28));
@@ -300,9 +388,9 @@ export class Workload {
     const sizes = sim.streams.stream(`server${i}.sizes`);
     const send: SimEvent = sim.event(`server${i}.send`, () => {
       if (sim.now > p.stopPs) return;
-      if (this.serverDown[i]) return sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap))); // a failed server sends nothing
+      if (this.serverDown[i]) return sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(this.gap(meanGap)))); // a failed server sends nothing
       const len = imixLength(sizes);
-      const flow = this.rng.uniformInt(0, p.flows - 1);
+      const flow = this.openFlow();
       this.injected[DIR_OUT]!++;
       const h = this.frame(len);
       if (h !== NO_FRAME) {
@@ -311,7 +399,7 @@ export class Workload {
         this.offeredBytes[DIR_OUT]! += pool.length(h) + 4;
         board.portIn(s.port).send(h);
       } else this.offeredBytes[DIR_OUT]! += len + 4;
-      sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap)));
+      sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(this.gap(meanGap))));
     }, Priority.Default);
     board.portOut(s.port).receiver = (h) => {
       this.received++;
@@ -324,7 +412,7 @@ export class Workload {
       }
       if (b[12] === 8 && b[13] === 6) {
         if (b[21] === ArpOp.Reply && get32(b, 28) === s.gatewayIp) {
-          if (this.serverGw[i]! < 0 && meanGap < Infinity) sim.scheduleIn(send, arrivals.exponentialRound(meanGap)); // rate 0: no traffic
+          if (this.serverGw[i]! < 0 && meanGap < Infinity) sim.scheduleIn(send, arrivals.exponentialRound(this.gap(meanGap))); // rate 0: no traffic
           this.serverGw[i] = readMac(b, 22); // the ARP cache follows the newest answer (also gratuitous)
           this.setMacSlot(this.serverGwSlot(i), this.serverGw[i]!);
         } else if (b[21] === ArpOp.Request && readMac(b, 0) === s.mac) {

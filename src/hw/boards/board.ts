@@ -208,25 +208,35 @@ export class Board implements BoardApi {
     return n;
   }
 
-  /** Utilisation of every resource, and the busiest one. */
-  resources(now: number): { resources: Record<string, { utilization: number }>; bottleneck: { resource: string; utilization: number } } {
-    const r: Record<string, { utilization: number }> = {};
-    r[this.fabric.name] = { utilization: this.fabric.read(now).utilization };
+  /**
+   * Every resource's utilisation, with what queued at it (its queue's high-water mark: frames or
+   * requests) and what it dropped; the busiest resource, and whether it limits (`limiting`:
+   * at least BOTTLENECK_UTILIZATION busy, and frames queued (two or more) or dropped at it).
+   */
+  resources(now: number): { resources: Record<string, ResourceReading>; bottleneck: { resource: string; utilization: number; limiting: boolean } } {
+    const r: Record<string, ResourceReading> = {};
+    const f = this.fabric.read(now);
+    r[this.fabric.name] = { utilization: f.utilization, queueHighWater: highWaterOf(f), drops: 0 };
     for (const b of this.cpus) {
       const x = b.read(now);
-      r[`${b.name}.cpu`] = { utilization: x.cpu.utilization };
-      r[`${b.name}.dram`] = { utilization: x.dram.utilization };
+      r[`${b.name}.cpu`] = { utilization: x.cpu.utilization, queueHighWater: x.cpu.jobQueueHighWater, drops: x.cpu.jobsRefused };
+      r[`${b.name}.dram`] = { utilization: x.dram.utilization, queueHighWater: x.dram.queueHighWater, drops: 0 };
     }
-    if (this.fsram) r["fsram"] = { utilization: this.fsram.read(now).utilization };
+    if (this.fsram) {
+      const x = this.fsram.read(now);
+      r["fsram"] = { utilization: x.utilization, queueHighWater: x.queueHighWater, drops: 0 };
+    }
     for (const c of this.controllers) {
-      r[`${c.name}.buffer`] = { utilization: c.memory.read(now).utilization };
+      const m = c.memory.read(now);
+      r[`${c.name}.buffer`] = { utilization: m.utilization, queueHighWater: m.queueHighWater, drops: c.drops.memoryBusy + c.drops.bufferFull };
       for (let p = 0; p < 2; p++) {
-        r[`${c.name}.p${p}.in`] = { utilization: c.rx[p]!.read(now).utilization };
-        r[`${c.name}.p${p}.out`] = { utilization: c.tx[p]!.read(now).utilization };
+        const i = c.rx[p]!.read(now), o = c.tx[p]!.read(now);
+        r[`${c.name}.p${p}.in`] = { utilization: i.utilization, queueHighWater: i.txQueue.highWater, drops: i.drops.txQueueFull };
+        r[`${c.name}.p${p}.out`] = { utilization: o.utilization, queueHighWater: o.txQueue.highWater, drops: o.drops.txQueueFull };
       }
     }
-    let best = { resource: "", utilization: -1 };
-    for (const [k, v] of Object.entries(r)) if (v.utilization > best.utilization) best = { resource: k, utilization: v.utilization };
+    let best = { resource: "", utilization: -1, limiting: false };
+    for (const [k, v] of Object.entries(r)) if (v.utilization > best.utilization) best = { resource: k, utilization: v.utilization, limiting: isLimiting(v) };
     return { resources: r, bottleneck: best };
   }
 
@@ -257,6 +267,37 @@ export class Board implements BoardApi {
   get installed(): BoardFirmware | undefined {
     return this.firmware;
   }
+}
+
+/** A resource's reading in a run record: how busy, how deep its queue got, what it dropped. */
+export interface ResourceReading {
+  utilization: number;
+  queueHighWater: number;
+  drops: number;
+}
+
+/**
+ * A resource limits the board when it is at least this busy and frames queue (its queue held two
+ * or more) or drop at it: an input link 68 % busy that never queues is not a bottleneck.
+ */
+export const BOTTLENECK_UTILIZATION = 0.9;
+
+export function isLimiting(r: ResourceReading): boolean {
+  return r.utilization >= BOTTLENECK_UTILIZATION && (r.queueHighWater >= 2 || r.drops > 0);
+}
+
+/** The deepest queue a fabric's read-out reports (PCI masters, arbiter write queues, crossbar inputs). */
+function highWaterOf(x: unknown): number {
+  let m = 0;
+  const walk = (o: unknown): void => {
+    if (typeof o !== "object" || o === null) return;
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === "number" && /queueHighWater$/i.test(k)) m = Math.max(m, v);
+      else if (typeof v === "object") walk(v);
+    }
+  };
+  walk(x);
+  return m;
 }
 
 /** Where Fig 5C's FSRAM sits in the CPU's address space: tables placed here get its timing. */

@@ -110,6 +110,11 @@ export class Cache {
     }
   }
 
+  /** Restarts the counters (a warm-up's end); the cache's contents stay. */
+  resetStats(): void {
+    this.hits = this.misses = this.writebacks = this.invalidations = 0;
+  }
+
   read() {
     const total = this.hits + this.misses;
     return { hits: this.hits, misses: this.misses, writebacks: this.writebacks, invalidations: this.invalidations, missRate: total ? this.misses / total : 0 };

@@ -25,7 +25,12 @@ import { Cache, CacheOutcome, R4700_DCACHE, type CacheParams } from "./cache.ts"
 import { CostTrace, TraceKind } from "./cost-trace.ts";
 import { OP_INSTRUCTIONS, OP_NAMES } from "./op-costs.ts";
 
+/** Paths the CPU keeps accounts for (jobs, cycles, instructions per path). */
+export const MAX_PATHS = 16;
+
 export interface CpuJob {
+  /** The path the job took (0..MAX_PATHS-1), read when it ends: the CPU's per-path accounts. */
+  readonly path?: number;
   /** Runs the firmware's logic for this job, recording what it does into `trace`. */
   execute(trace: CostTrace): void;
   /** Called when the job's last cycle is spent. */
@@ -103,6 +108,11 @@ export class R4700 {
   private jobTimePs = 0;
 
   jobsDone = 0;
+  /** Per path (CpuJob.path): jobs ended, their time (ps) and instructions. */
+  readonly pathJobs = new Float64Array(MAX_PATHS);
+  readonly pathPs = new Float64Array(MAX_PATHS);
+  readonly pathInstructions = new Float64Array(MAX_PATHS);
+  private jobInstr0 = 0;
   busyCycles = 0;
   stallPs = 0;
   private stallFrom = 0;
@@ -136,6 +146,26 @@ export class R4700 {
     this.issue = sim.event(`${name}.issue`, () => this.issueMem(), Priority.Cpu);
     this.issueUncached = sim.event(`${name}.uncached`, () => this.startUncached(), Priority.Cpu);
     this.onUncachedDone = () => this.resumeAfterStall();
+    sim.onResetStats((now) => this.resetStats(now));
+  }
+
+  /**
+   * Restarts counters, utilisation and the caches' counts (a warm-up's end). A job in progress
+   * counts in the new period from now: its cycles and time so far are dropped with the rest.
+   */
+  resetStats(now: number): void {
+    this.util.restart(now);
+    this.jobsDone = this.busyCycles = this.instructions = this.jobsRefused = this.jobTimePs = 0;
+    this.stallPs = 0;
+    if (this.stalling) this.stallFrom = now;
+    if (this.job) this.jobStart = now;
+    this.jobInstr0 = 0;
+    this.pathJobs.fill(0);
+    this.pathPs.fill(0);
+    this.pathInstructions.fill(0);
+    this.dcache.resetStats();
+    this.icache.resetStats();
+    this.jobs.resetStats();
   }
 
   get busy(): boolean {
@@ -182,6 +212,7 @@ export class R4700 {
     if (!job) return;
     this.job = job;
     this.jobStart = this.sim.now;
+    this.jobInstr0 = this.instructions;
     this.util.busyIn(this.sim, 0);
     this.trace.reset();
     this.trace.op("interruptEntry");
@@ -307,10 +338,24 @@ export class R4700 {
     const job = this.job!;
     this.job = undefined;
     this.jobsDone++;
-    this.jobTimePs += this.sim.now - this.jobStart;
+    const took = this.sim.now - this.jobStart, path = job.path ?? 0;
+    this.jobTimePs += took;
+    this.pathJobs[path]!++;
+    this.pathPs[path]! += took;
+    this.pathInstructions[path]! += this.instructions - this.jobInstr0;
     this.util.idleNow(this.sim);
     job.complete();
     if (!this.job && this.jobs.size > 0) this.startJob();
+  }
+
+  /** Per-path accounts under the given names (paths with no job left out). */
+  readPaths(names: readonly string[]): Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number }> {
+    const out: Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number }> = {};
+    names.forEach((name, i) => {
+      const n = this.pathJobs[i]!;
+      if (n > 0) out[name] = { jobs: n, cyclesPerJob: (this.pathPs[i]! * this.params.clockHz) / 1e12 / n, instructionsPerJob: this.pathInstructions[i]! / n };
+    });
+    return out;
   }
 
   read(now: number) {
@@ -319,6 +364,7 @@ export class R4700 {
       utilization: this.util.read(now).utilization,
       jobs: this.jobsDone,
       jobsRefused: this.jobsRefused,
+      jobQueueHighWater: this.jobs.highWater,
       instructions: this.instructions,
       busyCycles: this.busyCycles,
       stallCycles: Math.round((this.stallPs * this.params.clockHz) / 1e12),

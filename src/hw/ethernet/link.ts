@@ -21,6 +21,7 @@ import type { Simulator } from "../../sim/simulator.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
 import type { SimEvent } from "../../sim/event.ts";
 import { FCS_BYTES, IFG_BYTES, MAX_FRAME_BYTES, MIN_FRAME_BYTES, PREAMBLE_SFD_BYTES, VLAN_TAG_BYTES } from "./wire.ts";
+import { zeroCounts } from "../../sim/stats/reset.ts";
 
 /** What a link needs of frame storage: the length of a frame (without FCS), its bytes, and release. */
 export interface FrameStore {
@@ -101,6 +102,15 @@ export class EthernetChannel {
     this.txDone = sim.event(`${name}.txDone`, () => this.finishTx(), Priority.Default);
     this.deliver = sim.event(`${name}.deliver`, () => this.arrive(), Priority.Deliver);
     this.errors = bitErrorRate > 0 ? sim.streams.stream(`${name}.bitErrors`) : undefined;
+    sim.onResetStats((now) => this.resetStats(now));
+  }
+
+  /** Restarts counters and utilisation (a warm-up's end); frames queued or on the wire carry on. */
+  resetStats(now: number): void {
+    this.txFrames = this.txBytes = this.rxFrames = this.rxBytes = 0;
+    zeroCounts(this.drops);
+    this.txq.resetStats();
+    this.wire.restart(now);
   }
 
   get isUp(): boolean {

@@ -75,6 +75,17 @@ export class BufferMemoryArbiter implements Fabric {
     this.clock = new ClockDomain(`${name}.clk`, this.params.clockHz);
     this.util = new Utilization(sim.now);
     this.done = sim.event(`${name}.done`, () => this.finish(), Priority.Deliver);
+    sim.onResetStats((now) => this.resetStats(now));
+  }
+
+  /** Restarts counters and utilisation (a warm-up's end); queued transfers carry on. */
+  resetStats(now: number): void {
+    this.util.restart(now);
+    for (const e of this.eps) {
+      e.written = e.read = e.bytes = 0;
+      e.writes.resetStats();
+      e.reads.resetStats();
+    }
   }
 
   addEndpoint(name: string, deliver: (t: FabricTransfer) => void, onRetry: () => void = () => {}): number {

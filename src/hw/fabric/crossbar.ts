@@ -57,6 +57,17 @@ export class Crossbar implements Fabric {
     for (const [k, v] of Object.entries(this.params)) {
       if (!Number.isInteger(v) || v < (k === "connectPs" ? 0 : 1)) throw new RangeError(`${name}: ${k} must be a positive integer, got ${v}`);
     }
+    sim.onResetStats((now) => this.resetStats(now));
+  }
+
+  /** Restarts counters and utilisation (a warm-up's end); transfers in progress carry on. */
+  resetStats(now: number): void {
+    for (const p of this.ports) {
+      p.sent = p.received = 0;
+      p.inUtil.restart(now);
+      p.outUtil.restart(now);
+      p.queue.resetStats();
+    }
   }
 
   /** Time a transfer of `bytes` holds an input and an output. */

@@ -43,6 +43,8 @@ interface Endpoint {
   onRetry: () => void;
   backlog: Xfer[];
   transfers: number;
+  /** Called with each data burst's bytes as it lands at this endpoint (a memory behind a PCI target), if set. */
+  dataSink: ((bytes: number) => void) | undefined;
 }
 
 class Xfer {
@@ -73,7 +75,7 @@ export class PciFabric implements Fabric {
 
   addEndpoint(name: string, deliver: (t: FabricTransfer) => void, onRetry: () => void = () => {}, target: Partial<PciTargetParams> = {}, master: Partial<PciMasterParams> = {}): number {
     const m = this.bus.addMaster(name, master);
-    const ep: Endpoint = { name, master: m, target: this.bus.addTarget(name, { devsel: "medium", ...target }), deliver, onRetry, backlog: [], transfers: 0 };
+    const ep: Endpoint = { name, master: m, target: this.bus.addTarget(name, { devsel: "medium", ...target }), deliver, onRetry, backlog: [], transfers: 0, dataSink: undefined };
     const i = this.eps.length;
     this.eps.push(ep);
     const n = this.eps.length;
@@ -83,6 +85,11 @@ export class PciFabric implements Fabric {
     m.onRetry = () => this.drain(i);
     m.backlogged = () => ep.backlog.length > 0;
     return i;
+  }
+
+  /** Has each data burst that lands at `endpoint` reported to `sink` as it completes (the GT-64010 writes it into DRAM). */
+  sinkDataAt(endpoint: number, sink: (bytes: number) => void): void {
+    this.eps[endpoint]!.dataSink = sink;
   }
 
   /** The endpoint's PCI master (the board wires the CPU's uncached accesses through the GT-64010's). */
@@ -118,7 +125,8 @@ export class PciFabric implements Fabric {
     txn.command = "write";
     txn.target = this.eps[fromDst ? t.src : t.dst]!.target;
     txn.bytes = x.step === STEP_DATA ? Math.min(GALNET_BURST_BYTES, x.left) : GALNET_MESSAGE_BYTES;
-    txn.deferrable = x.step === STEP_DATA; // its completion queues the next burst or END_OF_PACKET on the same master
+    // its completion queues the next burst or END_OF_PACKET on the same master, unless the destination takes each burst as it lands
+    txn.deferrable = x.step === STEP_DATA && this.eps[t.dst]!.dataSink === undefined;
     const ep = this.eps[issuer]!;
     if (ep.backlog.length > 0 || !ep.master.trySubmit(txn)) ep.backlog.push(x);
   }
@@ -137,10 +145,13 @@ export class PciFabric implements Fabric {
       case STEP_START_OF_PACKET:
         x.step = x.left > 0 ? STEP_DATA : STEP_END_OF_PACKET;
         break;
-      case STEP_DATA:
-        x.left -= Math.min(GALNET_BURST_BYTES, x.left);
+      case STEP_DATA: {
+        const bytes = Math.min(GALNET_BURST_BYTES, x.left);
+        this.eps[x.t.dst]!.dataSink?.(bytes);
+        x.left -= bytes;
         if (x.left === 0) x.step = STEP_END_OF_PACKET;
         break;
+      }
       case STEP_END_OF_PACKET: {
         const pair = x.t.src * this.eps.length + x.t.dst;
         if (x.seq !== this.delivered[pair]) {

@@ -27,6 +27,7 @@ import { DramController, MemRequest, type DramParams } from "../gt64010/dram.ts"
 import type { Fabric, FabricTransfer } from "../fabric/fabric.ts";
 import { TRANSFERS } from "../fabric/fabric.ts";
 import { AddressTable, type AddressTableParams } from "./address-table.ts";
+import { zeroCounts } from "../../sim/stats/reset.ts";
 
 export interface Gt48002Params {
   /** Core clock in Hz. Default 50 MHz (assumption: twice the 25 MHz MII clock of §3's sister part). */
@@ -113,6 +114,14 @@ export class Gt48002 {
       this.rx.push(rx);
       this.tx.push(new EthernetChannel(sim, `${name}.p${port}.tx`, pool, p.link));
     }
+    sim.onResetStats(() => this.resetStats());
+  }
+
+  /** Restarts counts and drops (a warm-up's end); its memory and channels restart their own. */
+  resetStats(): void {
+    zeroCounts(this.counts);
+    zeroCounts(this.drops);
+    this.bufferHighWater = this.buffersInUse;
   }
 
   wire(w: ControllerWiring): void {

@@ -3,9 +3,11 @@
  * writes of device registers become PCI transactions issued by the GT-64010's PCI master. Reads
  * stall the CPU for the bus round trip plus the bridge's clock-domain synchronisation; writes are
  * posted into a small buffer (§2 "CPU write posting (GT-64111)": 4 address entries) and stall only
- * when it is full. Frames that other masters write into main memory through the GT-64010's PCI
- * target are drained into DRAM (`absorbWrite`), where they contend with the CPU's cache-line
- * traffic. (The four DMA channels of §2 are not modelled: in the flow switch the GalNet
+ * when it is full. Data other masters write into main memory through the GT-64010's PCI target is
+ * drained into DRAM burst by burst as it arrives (`absorbBurst`: the target's FIFO holds a burst,
+ * §2 "PCI target FIFOs": dual 64 B ping-pong on the same family's GT-96100A; GalNet bursts are
+ * 32 B), where it contends with the CPU's cache-line traffic one burst at a time; a frame is in
+ * memory (`frameInMemory`) once every burst written before its END_OF_PACKET is in DRAM. (The four DMA channels of §2 are not modelled: in the flow switch the GalNet
  * controllers master every frame transfer themselves.)
  */
 import type { SimEvent } from "../../sim/event.ts";
@@ -42,6 +44,11 @@ export class Gt64010Bridge implements UncachedPort {
   private readonly memBacklog: MemRequest[] = [];
   private readonly memRetry: SimEvent;
   private readonly memRequester: number;
+  /** Bursts handed to DRAM and written, and the frames waiting for theirs (burst count, frame tag), in order. */
+  private burstsIn = 0;
+  private burstsDone = 0;
+  private readonly waitSeq: number[] = [];
+  private readonly waitTag: number[] = [];
   uncachedReads = 0;
   uncachedWrites = 0;
   postStalls = 0;
@@ -59,6 +66,9 @@ export class Gt64010Bridge implements UncachedPort {
     }
     this.memRequester = dram.addRequester(`${name}.pciTarget`, () => this.sim.schedule(this.memRetry, this.sim.now));
     this.memRetry = sim.event(`${name}.memRetry`, () => this.drainMem(), Priority.Default);
+    sim.onResetStats(() => {
+      this.uncachedReads = this.uncachedWrites = this.postStalls = this.absorbedBytes = 0;
+    });
   }
 
   /** Uncached read of `bytes` from the device target; `done` when the data is at the CPU. */
@@ -100,19 +110,30 @@ export class Gt64010Bridge implements UncachedPort {
     }
   }
 
-  /** A write of `bytes` that arrived through the PCI target goes into DRAM; `onAbsorbed(tag)` after. */
-  absorbWrite(bytes: number, tag: number): void {
+  /** A burst of `bytes` that arrived through the PCI target goes into DRAM (in arrival order). */
+  absorbBurst(bytes: number): void {
     this.absorbedBytes += bytes;
+    this.burstsIn++;
     const r = this.memFree.pop() ?? new MemRequest(this.memRequester, (x) => this.absorbed(x));
     r.write = true;
     r.bytes = bytes;
-    r.tag = tag;
     if (this.memBacklog.length > 0 || !this.dram.submit(r)) this.memBacklog.push(r);
+  }
+
+  /** A frame's END_OF_PACKET arrived: `onAbsorbed(tag)` once every burst written so far is in DRAM. */
+  frameInMemory(tag: number): void {
+    if (this.burstsDone === this.burstsIn) return this.onAbsorbed(tag);
+    this.waitSeq.push(this.burstsIn);
+    this.waitTag.push(tag);
   }
 
   private absorbed(r: MemRequest): void {
     this.memFree.push(r);
-    this.onAbsorbed(r.tag);
+    this.burstsDone++;
+    while (this.waitSeq.length > 0 && this.waitSeq[0]! <= this.burstsDone) {
+      this.waitSeq.shift();
+      this.onAbsorbed(this.waitTag.shift()!);
+    }
   }
 
   private drainMem(): void {

@@ -87,6 +87,17 @@ export class DramController {
     this.queue = new Ring(this.params.queueDepth);
     this.util = new Utilization(sim.now);
     this.done = sim.event(`${name}.done`, () => this.finish(), Priority.Deliver);
+    sim.onResetStats((now) => this.resetStats(now));
+  }
+
+  /** Restarts counters, the wait histogram and utilisation (a warm-up's end); queued accesses carry on. */
+  resetStats(now: number): void {
+    this.util.restart(now);
+    this.wait.reset();
+    this.queue.resetStats();
+    this.accesses.fill(0);
+    this.bytes.fill(0);
+    this.writes.fill(0);
   }
 
   /** Registers a requester ("cpu", "pci", "dma0"); returns its index for MemRequest. */

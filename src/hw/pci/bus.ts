@@ -156,6 +156,19 @@ export class PciBus {
     this.dataDone = sim.event(`${name}.dataDone`, () => this.finishData(), Priority.Deliver);
     this.free = sim.event(`${name}.free`, () => this.release(), Priority.Arbitrate);
     sim.onSettle(() => this.settle());
+    sim.onResetStats((now) => this.resetStats(now));
+  }
+
+  /** Restarts counters and utilisation (a warm-up's end), after running any completion due by now. */
+  resetStats(now: number): void {
+    this.settle();
+    this.util.restart(now);
+    this.occupiedClocks = this.dataClocks = this.bytes = this.tenures = 0;
+    for (const m of this.masters) {
+      m.transactions = m.tenures = m.bytes = m.occupiedClocks = m.refused = 0;
+      m.grantWait.reset();
+      m.queue.resetStats();
+    }
   }
 
   /** Simulation time, or a deferred completion's own time while it runs. */

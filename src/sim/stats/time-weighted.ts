@@ -25,14 +25,31 @@ export class TimeWeighted {
    */
   private since: Tick = 0;
   private peak = 0;
+  /** The level before the last change: a change may be recorded ahead of time (`addIn` with a delay), so a restart between now and then needs it. */
+  private before = 0;
 
-  constructor(private readonly start: Tick = 0) {
+  constructor(private start: Tick = 0) {
     this.since = start;
+  }
+
+  /** Restarts the statistic at `now` (the end of a warm-up): the integral and peak restart from the current level. */
+  restart(now: Tick): void {
+    if (this.since > now) {
+      // a change already recorded for a later time: the old level holds from now until then
+      this.area = this.before * (this.since - now);
+      this.peak = Math.max(this.before, this.level);
+    } else {
+      this.area = 0;
+      this.since = now;
+      this.peak = this.level;
+    }
+    this.start = now;
   }
 
   set(now: Tick, level: number): void {
     this.area += this.level * (now - this.since);
     this.since = now;
+    this.before = this.level;
     this.level = level;
     if (level > this.peak) this.peak = level;
   }
@@ -46,6 +63,7 @@ export class TimeWeighted {
     const now = src.now + delay, level = this.level + delta;
     this.area += this.level * (now - this.since);
     this.since = now;
+    this.before = this.level;
     this.level = level;
     if (level > this.peak) this.peak = level;
   }
@@ -78,8 +96,14 @@ export interface UtilizationReading {
 export class Utilization {
   private readonly tw: TimeWeighted;
 
-  constructor(private readonly start: Tick = 0, readonly capacity = 1) {
+  constructor(private start: Tick = 0, readonly capacity = 1) {
     this.tw = new TimeWeighted(start);
+  }
+
+  /** Restarts busy time and elapsed time at `now`; a resource busy now stays busy. */
+  restart(now: Tick): void {
+    this.tw.restart(now);
+    this.start = now;
   }
 
   busy(now: Tick, units = 1): void {

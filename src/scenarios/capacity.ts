@@ -1,0 +1,222 @@
+/**
+ * Capacity: the highest offered load a board carries in steady state (docs/results-format.md
+ * "Capacity"). A load PASSES when, over the measurement window after warm-up, on replications
+ * with common random numbers (the same seeds at every load):
+ *   - the loss ratio of data frames (drops in the window / data frames injected in it) is at most
+ *     LOSS_GOAL = 0.1 %, by the upper bound of its 95 % Student-t interval;
+ *   - the backlog of data frames inside does not grow (the least-squares trend over the window is
+ *     not significantly positive, or stays under GROWTH_FRAMES frames);
+ *   - no server or router changed health (a false failure is a failure of the control plane).
+ * It FAILS when the loss's lower bound exceeds the goal, the backlog grows significantly, or
+ * health changed; otherwise it is undecided and gets more replications, up to a cap, then counts
+ * as a failure (the conservative choice, as MLRsearch does). The search (stats-methods §7):
+ *   1. bracket around the analytic bound, never above what the ports can physically carry;
+ *   2. bisect until the bracket's width is within `goalWidth` of its lower end;
+ *   3. confirm both ends with windows `confirmFactor` times longer; move the bracket if either
+ *      end changes its verdict.
+ * The capacity is reported as that bracket: its lower end passed and its upper end failed, each at
+ * 95 %; the delivered throughput, utilisations and bottleneck are those of the confirmed lower end,
+ * each with its interval over replications.
+ */
+import type { BoardSpec } from "../hw/boards/schema.ts";
+import { aggregate, replicationSeed } from "../stats/replications.ts";
+import { tInterval } from "../stats/t-interval.ts";
+import { runBoard, type BoardRunOptions } from "./board-run.ts";
+import type { RunRecord } from "./registry.ts";
+
+/** At most this share of the window's data frames may be lost (stats-methods §0: an absolute goal on the loss ratio). */
+export const LOSS_GOAL = 0.001;
+/**
+ * A backlog that grows over the window by more than GROWTH_SHARE of the data frames the window
+ * carried (and at least GROWTH_FRAMES, one per port of the standard setting), and significantly
+ * so, means the board forwards less than what is offered: a failure even before anything drops.
+ */
+export const GROWTH_FRAMES = 8;
+export const GROWTH_SHARE = 0.005;
+
+export interface CapacityOptions {
+  /** Board run options common to every probe (workload rates, policy, health timers, ...). */
+  run: Omit<BoardRunOptions, "seed" | "load" | "durationPs">;
+  /** Master seed; replication j uses replicationSeed(seed, j) at every load. */
+  seed: number;
+  /** Replications per load to start with, and at most (undecided loads get more). */
+  replications: number;
+  maxReplications: number;
+  /** Measurement window of search probes, ps. */
+  windowPs: number;
+  /** Confirmation windows are this many times longer. */
+  confirmFactor: number;
+  /** Stop bisecting when (hi - lo) / lo is at most this. */
+  goalWidth: number;
+  /** The analytic bound's load (the search brackets around it). */
+  boundLoad: number;
+  /** The load at which the ports carry their line rate: never exceeded. */
+  portLimitLoad: number;
+}
+
+export type Verdict = "pass" | "fail";
+
+/** One load tried: its verdict, why, and the figures that decided it. */
+export interface Probe {
+  load: number;
+  verdict: Verdict;
+  reason: string;
+  replications: number;
+  windowMs: number;
+  lossRatio: number;
+  lossRatioCi95: number;
+  growthFrames: number;
+  growthFramesCi95: number;
+  healthChanges: number;
+  /** Undecided after the last replication: counted as a failure. */
+  undecided: boolean;
+}
+
+export interface CapacityResult {
+  /** The bracket: `lo` passed, `hi` failed (or is the ports' limit). */
+  lo: number;
+  hi: number;
+  probes: Probe[];
+  /** The aggregated record of the confirmed lower end (the capacity's figures). */
+  atCapacity: RunRecord;
+  confirmed: boolean;
+  /** The lowest load at which a health change (a false failure) made a probe fail, if any. */
+  controlPlaneFailureLoad: number | null;
+  runs: number;
+}
+
+interface Trial {
+  verdict: Verdict;
+  probe: Probe;
+  records: RunRecord[];
+}
+
+function healthChanges(r: RunRecord): number {
+  const h = r["health"] as Record<string, number> | undefined;
+  const w = (r["warmup"] as { health?: Record<string, number> } | undefined)?.health;
+  const sum = (x: Record<string, number> | undefined) => (x ? (x["serverDowns"] ?? 0) + (x["serverUps"] ?? 0) + (x["routerDowns"] ?? 0) + (x["routerUps"] ?? 0) : 0);
+  return sum(h) + sum(w);
+}
+
+/** Classifies one load from its replications (see the header). */
+export function classify(records: RunRecord[], load: number, windowPs: number, final: boolean): { verdict: Verdict | "undecided"; probe: Probe } {
+  const loss = tInterval(records.map((r) => (r["data"] as { lossRatio: number }).lossRatio));
+  const growth = tInterval(records.map((r) => (r["backlog"] as { growth: number }).growth));
+  const health = records.reduce((s, r) => s + healthChanges(r), 0);
+  const n = records.length;
+  const lossHi = loss.mean + loss.halfWidth, lossLo = loss.mean - loss.halfWidth;
+  // growth: significant (lower bound above 0, or a single run's trend) and large enough to matter
+  const injected = records.reduce((a, r) => a + (r["data"] as { injected: number }).injected, 0) / n;
+  const growing = growth.mean >= Math.max(GROWTH_FRAMES, GROWTH_SHARE * injected) && (n < 2 || growth.mean - growth.halfWidth > 0);
+  let verdict: Verdict | "undecided";
+  let reason: string;
+  if (health > 0) (verdict = "fail"), (reason = `control plane: ${health} health change${health > 1 ? "s" : ""}`);
+  else if (lossLo > LOSS_GOAL) (verdict = "fail"), (reason = `loss ${(loss.mean * 100).toFixed(3)} % > ${LOSS_GOAL * 100} %`);
+  else if (growing) (verdict = "fail"), (reason = `backlog grows ${growth.mean.toFixed(0)} frames over the window`);
+  else if (lossHi <= LOSS_GOAL) (verdict = "pass"), (reason = `loss ${(loss.mean * 100).toFixed(3)} %, backlog trend ${growth.mean.toFixed(1)} frames`);
+  else (verdict = "undecided"), (reason = `loss ${(loss.mean * 100).toFixed(3)} % ± ${(loss.halfWidth * 100).toFixed(3)} straddles ${LOSS_GOAL * 100} %`);
+  const undecided = verdict === "undecided";
+  if (undecided && final) verdict = "fail";
+  return {
+    verdict,
+    probe: {
+      load, verdict: verdict === "undecided" ? "fail" : verdict, reason, replications: n, windowMs: windowPs / 1e9,
+      lossRatio: loss.mean, lossRatioCi95: loss.halfWidth, growthFrames: growth.mean, growthFramesCi95: growth.halfWidth, healthChanges: health, undecided: undecided && final,
+    },
+  };
+}
+
+/** Searches a board's capacity (see the header). Runs are sequential; callers parallelise over boards. */
+export function findCapacity(spec: BoardSpec, o: CapacityOptions): CapacityResult {
+  const probes: Probe[] = [];
+  let runs = 0, controlPlaneFailureLoad: number | null = null;
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+  const trial = (load: number, windowPs: number): Trial => {
+    const records: RunRecord[] = [];
+    for (let j = 0; ; j++) {
+      records.push(runBoard(spec, { ...o.run, seed: replicationSeed(o.seed, j), load, durationPs: windowPs }));
+      runs++;
+      if (records.length < o.replications) continue;
+      const final = records.length >= o.maxReplications;
+      const c = classify(records, load, windowPs, final);
+      if (c.verdict === "undecided") continue;
+      probes.push(c.probe);
+      if (c.probe.healthChanges > 0 && c.verdict === "fail") controlPlaneFailureLoad = Math.min(controlPlaneFailureLoad ?? Infinity, load);
+      return { verdict: c.verdict, probe: c.probe, records };
+    }
+  };
+
+  const top = round(o.portLimitLoad);
+  const start = round(Math.min(o.boundLoad, top));
+  // 1. bracket: the bound should fail (or be the ports' limit) and 90 % of it pass
+  let hi = start, lo = round(start * 0.9);
+  let hiTrial: Trial | undefined, loTrial: Trial | undefined;
+  hiTrial = trial(hi, o.windowPs);
+  if (hiTrial.verdict === "pass") {
+    // the bound is too low (a model the bound does not know): grow towards the ports' limit
+    lo = hi;
+    loTrial = hiTrial;
+    hiTrial = undefined;
+    while (lo < top) {
+      hi = round(Math.min(top, lo * 1.1));
+      const t = trial(hi, o.windowPs);
+      if (t.verdict === "fail") {
+        hiTrial = t;
+        break;
+      }
+      (lo = hi), (loTrial = t);
+    }
+    if (!hiTrial) hi = top; // passes at the ports' limit: the ports are the limit
+  } else {
+    for (;;) {
+      const t = trial(lo, o.windowPs);
+      if (t.verdict === "pass") {
+        loTrial = t;
+        break;
+      }
+      hi = lo;
+      hiTrial = t;
+      lo = round(lo * 0.8);
+      if (lo < 1e-3) throw new Error(`${spec.name}: no load passes (down to ${lo})`);
+    }
+  }
+  // 2. bisect
+  while ((hi - lo) / lo > o.goalWidth) {
+    const mid = round((lo + hi) / 2);
+    if (mid <= lo || mid >= hi) break;
+    const t = trial(mid, o.windowPs);
+    if (t.verdict === "pass") (lo = mid), (loTrial = t);
+    else (hi = mid), (hiTrial = t);
+  }
+  // 3. confirm both ends with longer windows; move the bracket while an end changes its verdict
+  const long = o.windowPs * o.confirmFactor;
+  let confirmed = false;
+  let atLo: Trial | undefined;
+  for (let step = 0; step < 4; step++) {
+    atLo = trial(lo, long);
+    if (atLo.verdict === "fail") {
+      hi = lo;
+      lo = round(lo / (1 + o.goalWidth));
+      continue;
+    }
+    if (hi < top || hiTrial) {
+      const atHi = trial(hi, long);
+      if (atHi.verdict === "pass") {
+        lo = hi;
+        hi = round(Math.min(top, hi * (1 + o.goalWidth)));
+        if (lo >= top) {
+          atLo = atHi;
+          confirmed = true;
+          break;
+        }
+        continue;
+      }
+    }
+    confirmed = true;
+    break;
+  }
+  void loTrial;
+  const rec = aggregate((atLo ?? trial(lo, long)).records as Record<string, unknown>[]) as RunRecord;
+  return { lo, hi, probes, atCapacity: rec, confirmed, controlPlaneFailureLoad, runs };
+}
