@@ -15,17 +15,19 @@ import { BoardLoadError } from "../scenarios/compare-boards.ts";
 import { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "../scenarios/index.ts";
 import { formatTick } from "../sim/time.ts";
 import { UsageError } from "./errors.ts";
-import { parseDurationFlag, parseLoad, parseSeed } from "./options.ts";
-import { printBoardTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
+import { parseDurationFlag, parseLoad, parsePositiveInt, parseSeed, parseShare, parseWarmupFlag } from "./options.ts";
+import { printBoardTable, printCompareTable, printControllersTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { HostsInputError } from "../hosts/config.ts";
 import { toCsv } from "./csv.ts";
 import { startProgress } from "./progress.ts";
 import { runPoints } from "../parallel/pool.ts";
-import { shardOf, type Point } from "../parallel/points.ts";
+import { shardOf, type PlainRunOptions, type Point } from "../parallel/points.ts";
 import { PRESET_NAMES } from "../hw/boards/presets.ts";
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { parseLoads } from "../scenarios/sweep.ts";
-import { SATURATE_DEFAULTS } from "../scenarios/saturate.ts";
+import { QUICK_SEARCH, SATURATE_DEFAULTS, type SaturateOptions } from "../scenarios/saturate.ts";
+import { runReplicated } from "../parallel/replicate.ts";
+import { DEFAULT_CONTROLLER_COUNTS, withControllers } from "../scenarios/controllers-study.ts";
 import { WORKLOADS, type WorkloadName } from "../scenarios/workloads.ts";
 import { MS } from "../sim/time.ts";
 
@@ -48,6 +50,13 @@ interface RunFlags {
   boards?: string;
   board?: string;
   workload?: string;
+  warmup?: number;
+  replications?: number;
+  maxReplications?: number;
+  precision?: number;
+  healthInterval?: number;
+  healthTimeout?: number;
+  capacity?: string;
 }
 
 function fail(message: string): never {
@@ -64,6 +73,39 @@ function commonOptions(c: Command): Command {
     .option("--csv <file>", "write the results as CSV (a row per run, a column per field) to a file, or - for stdout")
     .option("--report <dir>", "write an HTML page with SVG charts (and results.json) into this directory")
     .option("--quiet", "print nothing but errors (and --json -)");
+}
+
+/** Flags of the commands that measure boards: warm-up, replications and confidence, health timers. */
+function measureOptions(c: Command): Command {
+  return c
+    .option("--warmup <t>", "simulated warm-up before each measurement window, after which every statistic restarts (default 20ms)", parseWarmupFlag)
+    .option("--replications <n>", "independent replications (seeds) per point; figures get 95 % Student-t intervals", parsePositiveInt)
+    .option("--precision <p>", "add replications until every headline figure's 95 % half-width is within this share of its mean, e.g. 0.02", parseShare)
+    .option("--max-replications <n>", "at most this many replications per point with --precision (default 30)", parsePositiveInt)
+    .option("--health-interval <t>", "health probe interval for servers and routers (default 2s; the failover scenarios use 1ms)", parseDurationFlag)
+    .option("--health-timeout <t>", "health probe timeout (default 1s)", parseDurationFlag);
+}
+
+/** Board-run options from the measuring flags and a workload. */
+function runOptionsOf(o: RunFlags, w: WorkloadName, scenario: string): PlainRunOptions {
+  return {
+    inboundBpsPerRouter: WORKLOADS[w].inboundBpsPerRouter, outboundBpsPerServer: WORKLOADS[w].outboundBpsPerServer, scenario,
+    ...(o.warmup !== undefined ? { warmupPs: o.warmup } : {}),
+    ...(o.healthInterval !== undefined ? { healthIntervalPs: o.healthInterval } : {}),
+    ...(o.healthTimeout !== undefined ? { healthTimeoutPs: o.healthTimeout } : {}),
+  };
+}
+
+/** Capacity-search settings: `full` (saturate's defaults) or `quick` (the main table's), with the measuring flags. */
+function searchOptions(o: RunFlags, mode: "full" | "quick", run: PlainRunOptions): SaturateOptions {
+  const base = mode === "full" ? SATURATE_DEFAULTS : QUICK_SEARCH;
+  return {
+    ...base, seed: o.seed, run,
+    ...(mode === "full" && o.duration !== undefined ? { windowPs: o.duration } : {}),
+    ...(mode === "full" && o.replications !== undefined ? { replications: Math.max(2, o.replications) } : {}),
+    ...(mode === "full" && o.maxReplications !== undefined ? { maxReplications: o.maxReplications } : {}),
+    ...(mode === "full" && o.precision !== undefined ? { goalWidth: o.precision } : {}),
+  };
 }
 
 function parseBoards(v: string | undefined): string[] | undefined {
@@ -143,7 +185,9 @@ async function emit(records: RunRecord[], o: RunFlags): Promise<void> {
   if (o.quiet || o.json === "-" || o.csv === "-") return;
   if (records.length > 0 && "hosts" in records[0]!) printHostsTable(records);
   else if (records.length > 0 && "dropRate" in records[0]!) printSweepTable(records);
+  else if (records.length > 0 && "controllers" in records[0]! && "saturation" in records[0]!) printControllersTable(records);
   else if (records.length > 0 && "saturation" in records[0]!) printSaturationTable(records);
+  else if (records.length > 0 && "capacity" in records[0]!) printCompareTable(records);
   else if (records.length > 0 && "board" in records[0]!) printBoardTable(records);
   else for (const r of records) printRun(r);
 }
@@ -162,14 +206,16 @@ function parseWorkers(v: string | undefined): number {
   return n;
 }
 
-/** Runs independent points (on workers, or this shard's share of them) and emits the records. */
-async function runPointsCommand(points: Point[], o: RunFlags): Promise<void> {
+/** Runs independent points (on workers, or this shard's share of them; board runs replicated as the flags say) and emits the records. */
+async function runPointsCommand(points: Point[], o: RunFlags, replicate = false): Promise<void> {
   const mine = shardOf(points, parseShard(o.shard));
   const workers = parseWorkers(o.workers);
   const stop = startProgress(!!o.quiet);
   let records: RunRecord[];
   try {
-    records = await runPoints(mine, workers);
+    records = replicate
+      ? await runReplicated(mine as Extract<Point, { kind: "board" }>[], { replications: o.replications ?? 1, ...(o.precision !== undefined ? { precision: o.precision } : {}), maxReplications: o.maxReplications ?? 30, workers })
+      : await runPoints(mine, workers);
   } finally {
     stop();
   }
@@ -218,9 +264,10 @@ export function buildProgram(): Command {
     .option("--flows <csv>", "hosts scenario: write one line per flow (with several boards, the board's name is inserted before .csv)")
     .action((name: string, o: RunFlags) => runScenario(name, o));
 
-  commonOptions(program.command("compare").description("compare boards on the same workload: a table, a row per board"))
+  measureOptions(commonOptions(program.command("compare").description("the main job: each board's capacity (what limits it, beside its analytic bound) and what it pays at a common reference load (--load)")))
     .option("--boards <list>", "comma-separated board presets or board files (default: 5A,5B,5C,5D,5E,5F)")
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
+    .option("--capacity <mode>", "the capacity search: quick (default: a 4 % bracket), full (saturate's), or none", "quick")
     .option("--pcap <dir>", "write pcap captures into this directory (one file per board and port)")
     .option("--vcd <file>", "write each PCI board's bus trace as VCD (the board's name is inserted before .vcd)")
     .option("--workers <n>", "run the boards on n worker threads (results identical to serial)")
@@ -228,14 +275,17 @@ export function buildProgram(): Command {
     .action((o: RunFlags) => {
       if (o.pcap !== undefined || o.vcd !== undefined) return runScenario("compare-boards", o); // traces: in this thread
       const w = workloadFlag(o, "mixed");
+      const mode = o.capacity ?? "quick";
+      if (mode !== "quick" && mode !== "full" && mode !== "none") throw new UsageError(`--capacity: expected quick, full or none, got "${mode}"`);
+      const run = runOptionsOf(o, w, "compare-boards");
       const points: Point[] = boardsOrPresets(o).map((b, index) => ({
-        kind: "board", index, spec: b.spec, seed: o.seed, durationPs: o.duration ?? 20 * MS, load: o.load,
-        inboundBpsPerRouter: WORKLOADS[w].inboundBpsPerRouter, outboundBpsPerServer: WORKLOADS[w].outboundBpsPerServer, scenario: "compare-boards", extra: { workload: w },
+        kind: "compare", index, spec: b.spec, workload: w,
+        options: { seed: o.seed, load: o.load, durationPs: o.duration ?? 20 * MS, replications: o.replications ?? 3, run, capacity: mode === "none" ? null : searchOptions(o, mode, run) },
       }));
       return runPointsCommand(points, o);
     });
 
-  commonOptions(program.command("saturate").description("find each board's highest load with under 0.1 % drops, beside its analytic bound"))
+  measureOptions(commonOptions(program.command("saturate").description("each board's capacity (highest load carried in steady state: loss <= 0.1 %, no growing queue, no health change), beside its analytic bound")))
     .option("--board <b>", "a board preset or board file (default: all six presets)")
     .option("--boards <list>", "comma-separated board presets or board files")
     .option("--workload <w>", "inbound-heavy (default), mixed or outbound-heavy")
@@ -243,12 +293,40 @@ export function buildProgram(): Command {
     .option("--shard <i/N>", "run only shard i of N of the boards; combine with merge")
     .action((o: RunFlags) => {
       const w = workloadFlag(o, "inbound-heavy");
-      const points: Point[] = boardsOrPresets(o).map((b, index) => ({ kind: "saturate", index, spec: b.spec, workload: w, options: { ...SATURATE_DEFAULTS, seed: o.seed, windowPs: o.duration ?? SATURATE_DEFAULTS.windowPs } }));
+      const run = runOptionsOf(o, w, "saturate");
+      const points: Point[] = boardsOrPresets(o).map((b, index) => ({ kind: "saturate", index, spec: b.spec, workload: w, options: searchOptions(o, "full", run) }));
       return runPointsCommand(points, o);
     });
 
-  commonOptions(program.command("sweep").description("throughput, drops and latency against offered load for one board"))
-    .requiredOption("--board <b>", "a board preset or board file")
+  measureOptions(commonOptions(program.command("controllers").description("the patent's scale: each topology's capacity against its number of GT-48002 controllers (two ports each)")))
+    .option("--boards <list>", "topologies: comma-separated presets (default: 5A,5B,5C,5D,5E,5F)")
+    .option("--counts <list>", "controller counts, e.g. 1,2,4,8,12 (the default)")
+    .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy: rates per router and server port")
+    .option("--capacity <mode>", "the capacity search: quick (default) or full", "quick")
+    .option("--workers <n>", "run the points on n worker threads (results identical to serial)")
+    .option("--shard <i/N>", "run only shard i of N of the points; combine with merge")
+    .action((o: RunFlags & { counts?: string }) => {
+      const w = workloadFlag(o, "mixed");
+      const counts = o.counts === undefined ? DEFAULT_CONTROLLER_COUNTS : o.counts.split(",").map((x) => Number(x.trim()));
+      if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 32)) throw new UsageError(`--counts: expected a comma-separated list of integers from 1 to 32, got "${o.counts}"`);
+      const mode = o.capacity ?? "quick";
+      if (mode !== "quick" && mode !== "full") throw new UsageError(`--capacity: expected quick or full, got "${mode}"`);
+      const presets = parseBoards(o.boards) ?? PRESET_NAMES;
+      for (const p of presets) if (!(p.toUpperCase() in PRESETS)) throw new UsageError(`controllers: ${p} is not a preset (the study varies the presets' controller counts)`);
+      const run = runOptionsOf(o, w, "controllers");
+      const points: Point[] = [];
+      for (const p of presets) {
+        for (const n of counts) {
+          if (PRESETS[p.toUpperCase()]!.translator?.kind === "asic" && n < 2) continue; // 5F needs a circuit card and an Ethernet card
+          points.push({ kind: "saturate", index: points.length, spec: withControllers(p, n), workload: w, options: searchOptions(o, mode, run), extra: { topology: p.toUpperCase(), controllers: n } });
+        }
+      }
+      return runPointsCommand(points, o);
+    });
+
+  measureOptions(commonOptions(program.command("sweep").description("throughput, loss, backlog and latency against offered load, for one board or several")))
+    .option("--board <b>", "a board preset or board file")
+    .option("--boards <list>", "comma-separated board presets or board files (a line per board in the report)")
     .requiredOption("--loads <a:b:step>", "load factors from a to b by step, e.g. 0.5:3:0.5")
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
     .option("--workers <n>", "run the loads on n worker threads (results identical to serial)")
@@ -256,14 +334,12 @@ export function buildProgram(): Command {
     .action((o: RunFlags) => {
       const loads = parseLoads(o.loads!);
       if (typeof loads === "string") throw new UsageError(`--loads: ${loads}`);
-      const b = loadBoard(o.board!);
-      if (!b.ok) throw new UsageError(b.error);
+      if (o.board === undefined && o.boards === undefined) throw new UsageError("sweep: give --board or --boards");
       const w = workloadFlag(o, "mixed");
-      const points: Point[] = loads.map((load, index) => ({
-        kind: "board", index, spec: b.board, seed: o.seed, durationPs: o.duration ?? 10 * MS, load,
-        inboundBpsPerRouter: WORKLOADS[w].inboundBpsPerRouter, outboundBpsPerServer: WORKLOADS[w].outboundBpsPerServer, scenario: "sweep", extra: { workload: w },
-      }));
-      return runPointsCommand(points, o);
+      const points = boardsOrPresets(o).flatMap((b, bi) => loads.map((load, li) => ({
+        kind: "board" as const, index: bi * loads.length + li, spec: b.spec, seed: o.seed, durationPs: o.duration ?? 20 * MS, load, options: runOptionsOf(o, w, "sweep"), extra: { workload: w },
+      })));
+      return runPointsCommand(points, o, true);
     });
 
   program

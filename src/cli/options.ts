@@ -30,3 +30,16 @@ export function parsePositiveInt(v: string): number {
   if (!/^\d+$/.test(v) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${v}"`);
   return n;
 }
+
+/** A warm-up: a duration with a unit, 0 allowed ("0" or "0ms": no warm-up). */
+export function parseWarmupFlag(v: string): Tick {
+  if (/^\s*0+(\.0+)?\s*[a-z]*\s*$/i.test(v)) return 0;
+  return parseDurationFlag(v);
+}
+
+/** A share in (0, 1), e.g. a relative precision 0.02. */
+export function parseShare(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n <= 0 || n >= 1) throw new InvalidArgumentError(`expected a number between 0 and 1, e.g. 0.02, got "${v}"`);
+  return n;
+}

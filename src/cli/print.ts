@@ -17,6 +17,36 @@ function field(r: RunRecord, path: string): number {
   return path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], r) as number;
 }
 
+/** A number at `path` with its 95 % half-width (`<path>Ci95`) when the record has one: "58.1 ± 0.4". */
+function pm(r: RunRecord, path: string, digits: number, scale = 1): string {
+  const x = field(r, path), h = field(r, `${path}Ci95`);
+  const v = (x * scale).toFixed(digits);
+  return typeof h === "number" && Number.isFinite(h) ? `${v} ± ${(h * scale).toFixed(digits)}` : v;
+}
+
+/** Replications behind a record: "3 runs" or "1 run". */
+function runsOf(r: RunRecord): number {
+  return ((r["replications"] as { n?: number } | undefined)?.n) ?? 1;
+}
+
+/** The limiting resource, or "none (busiest: X at Y %)" when nothing is busy enough and queueing to limit (board.ts isLimiting). */
+function limitOf(r: RunRecord, path = "bottleneck"): string {
+  const b = (path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], r)) as { resource: string; utilization: number; limiting?: boolean } | undefined;
+  if (!b) return "-";
+  const u = `${(100 * b.utilization).toFixed(1)} %`;
+  return b.limiting === false ? `none (busiest: ${b.resource} at ${u})` : `${b.resource} (${u})`;
+}
+
+/** Health changes of a record, in words: "none", or "2 down, 1 up: s1 down at 3.2 ms, ...". */
+function healthOf(r: RunRecord): string {
+  const h = r["health"] as { serverDowns: number; serverUps: number; routerDowns: number; routerUps: number; events?: { atMs: number; name: string; change: string }[] } | undefined;
+  if (!h) return "-";
+  const n = h.serverDowns + h.serverUps + h.routerDowns + h.routerUps;
+  if (n === 0) return "none";
+  const ev = (h.events ?? []).slice(0, 3).map((e) => `${e.name} ${e.change} at ${e.atMs.toFixed(1)} ms`).join(", ");
+  return `${n.toFixed(0)}: ${ev}${(h.events?.length ?? 0) > 3 ? ", ..." : ""}`;
+}
+
 /** A header and rows as column-aligned lines, two spaces apart: columns where `left(i)` padded to the right, the others to the left. */
 function aligned(head: string[], rows: string[][], left: (i: number) => boolean): { head: string; rows: string[] } {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -37,22 +67,23 @@ export function printRun(r: RunRecord): void {
 export function printBoardTable(runs: RunRecord[]): void {
   const cols: [string, (r: RunRecord) => string][] = [
     ["board", (r) => String(r["board"])],
-    ["in Mb/s", (r) => field(r, "delivered.inboundMbps").toFixed(1)],
-    ["out Mb/s", (r) => field(r, "delivered.outboundMbps").toFixed(1)],
-    ["in kfps", (r) => (field(r, "delivered.inboundFps") / 1e3).toFixed(1)],
-    ["out kfps", (r) => (field(r, "delivered.outboundFps") / 1e3).toFixed(1)],
-    ["CPU %", (r) => (100 * field(r, "cpu.utilization")).toFixed(1)],
+    ["in Mb/s", (r) => pm(r, "delivered.inboundMbps", 1)],
+    ["out Mb/s", (r) => pm(r, "delivered.outboundMbps", 1)],
+    ["in kfps", (r) => pm(r, "delivered.inboundFps", 1, 1e-3)],
+    ["out kfps", (r) => pm(r, "delivered.outboundFps", 1, 1e-3)],
+    ["CPU %", (r) => pm(r, "cpu.utilization", 1, 100)],
     ["CPU/in frame", (r) => field(r, "cpu.interventionsPerInboundFrame").toFixed(2)],
     ["CPU/out frame", (r) => field(r, "cpu.interventionsPerOutboundFrame").toFixed(2)],
-    ["cycles/job", (r) => field(r, "cpu.cyclesPerIntervention").toFixed(0)],
-    ["p99 in us", (r) => field(r, "latencyUs.inbound.p99").toFixed(1)],
-    ["p99 out us", (r) => field(r, "latencyUs.outbound.p99").toFixed(1)],
-    ["drops", (r) => String(Object.entries((r["frames"] as { dropped: Record<string, number> }).dropped).filter(([k]) => k !== "switch.consumed").reduce((s, [, n]) => s + n, 0))],
-    ["bottleneck (util %)", (r) => `${(r["bottleneck"] as { resource: string }).resource} (${(100 * field(r, "bottleneck.utilization")).toFixed(1)})`],
+    ["cycles/job", (r) => pm(r, "cpu.cyclesPerIntervention", 0)],
+    ["p99 in us", (r) => pm(r, "latencyUs.inbound.p99", 1)],
+    ["p99 out us", (r) => pm(r, "latencyUs.outbound.p99", 1)],
+    ["drops", (r) => Object.entries((r["frames"] as { dropped: Record<string, number> }).dropped).filter(([k]) => k !== "switch.consumed" && !k.endsWith("Ci95")).reduce((s, [, n]) => s + n, 0).toFixed(0)],
+    ["health changes", (r) => healthOf(r)],
+    ["bottleneck (util %)", (r) => limitOf(r)],
   ];
-  const t = aligned(cols.map(([h]) => h), runs.map((r) => cols.map(([, f]) => f(r))), (i) => i === 0 || i === cols.length - 1);
+  const t = aligned(cols.map(([h]) => h), runs.map((r) => cols.map(([, f]) => f(r))), (i) => i === 0 || i >= cols.length - 2);
   const r0 = runs[0]!;
-  console.log(chalk.bold(`${r0.scenario}`) + chalk.dim(`  seed ${r0.seed}, ${fmt(r0.simulatedSeconds * 1000, 1)} ms simulated per board, load ${(r0 as { load?: number }).load ?? ""}`));
+  console.log(chalk.bold(`${r0.scenario}`) + chalk.dim(`  seed ${r0.seed}, ${fmt(r0.simulatedSeconds * 1000, 1)} ms measured per board after ${fmt(((r0["warmupSeconds"] as number) ?? 0) * 1000, 1)} ms warm-up, load ${(r0 as { load?: number }).load ?? ""}, ${runsOf(r0)} replication${runsOf(r0) > 1 ? "s (mean ± 95 % interval)" : ""}`));
   console.log(chalk.bold(t.head));
   for (const l of t.rows) console.log(l);
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
@@ -124,32 +155,99 @@ export function printHostsTable(runs: RunRecord[]): void {
   noteHealthChanges(runs, (r) => String(r["board"]));
 }
 
-/** The saturation table: simulated saturation beside the analytic bound. */
+/** The saturation table: each board's capacity (its bracket and figures with intervals) beside the analytic bound, then the bound's terms, binding first. */
 export function printSaturationTable(runs: RunRecord[]): void {
-  type Sat = { load: number; offeredMbps: number; deliveredMbps: number; boundMbps: number; boundResource: string };
+  type Sat = { load: number; loadInterval: [number, number]; boundMbps: number; boundResource: string; boundLoad: number; ofBound: number; bottleneckMatchesBound: boolean; confirmed: boolean; controlPlaneFailureLoad: number | null; runs: number; boundTerms: { resource: string; kind: string; load: number; formula: string }[]; criterion: { windowMs: number; confirmWindowMs: number; goalWidth: number; replications: number; maxReplications: number } };
   const rows = runs.map((r) => {
-    const s = r["saturation"] as Sat, b = r["bottleneck"] as { resource: string; utilization: number };
-    return [String(r["board"]), s.load.toFixed(3), s.offeredMbps.toFixed(1), s.deliveredMbps.toFixed(1), s.boundMbps.toFixed(1), `${((100 * s.deliveredMbps) / s.boundMbps).toFixed(0)} %`, s.boundResource, `${b.resource} (${(100 * b.utilization).toFixed(1)})`];
+    const s = r["saturation"] as Sat;
+    return [
+      String(r["board"]), `${s.loadInterval[0].toFixed(3)}-${s.loadInterval[1].toFixed(3)}`, pm(r, "delivered.inboundMbps", 1), pm(r, "delivered.outboundMbps", 1),
+      s.boundMbps.toFixed(1), `${(100 * s.ofBound).toFixed(0)} %`, s.boundResource, limitOf(r) + (s.bottleneckMatchesBound ? "" : " *"),
+      (s.confirmed ? "" : "unconfirmed ") + (s.controlPlaneFailureLoad !== null ? `control plane failed at ${s.controlPlaneFailureLoad.toFixed(3)}` : ""), String(s.runs),
+    ];
   });
-  const head = ["board", "load", "offered Mb/s", "delivered Mb/s", "bound Mb/s", "of bound", "bound by", "simulated bottleneck (util %)"];
-  const t = aligned(head, rows, (i) => i === 0 || i >= 6);
-  console.log(chalk.bold(`saturate`) + chalk.dim(`  workload ${String(runs[0]!["workload"])}, seed ${runs[0]!.seed}, ${fmt(runs[0]!.simulatedSeconds * 1000, 1)} ms per probe; drops < 0.1 %`));
+  const head = ["board", "capacity (load)", "in Mb/s", "out Mb/s", "bound Mb/s", "of bound", "bound by", "simulated bottleneck (util)", "notes", "runs"];
+  const t = aligned(head, rows, (i) => i === 0 || (i >= 6 && i <= 8));
+  const c = (runs[0]!["saturation"] as Sat).criterion;
+  console.log(chalk.bold(`saturate`) + chalk.dim(`  workload ${String(runs[0]!["workload"])}, seed ${runs[0]!.seed}: loss <= 0.1 %, no growing backlog, no health change; ${c.windowMs} ms windows after warm-up, confirmed with ${c.confirmWindowMs} ms; ${c.replications}-${c.maxReplications} replications per load; bracket within ${(100 * c.goalWidth).toFixed(0)} %`));
   console.log(chalk.bold(t.head));
   for (const l of t.rows) console.log(l);
+  if (rows.some((r) => r[7]!.endsWith("*"))) console.log(chalk.yellow("* the simulated bottleneck is not the resource the bound finds binding"));
+  for (const r of runs) {
+    const s = r["saturation"] as Sat;
+    console.log(chalk.dim(`${String(r["board"])} bound, each resource's saturation load, the binding one first:`));
+    for (const term of s.boundTerms.slice(0, 4)) console.log(chalk.dim(`  ${term.load.toFixed(3)}  ${term.resource.padEnd(20)} ${term.formula}`));
+  }
+}
+
+/** The main table: per board, its capacity with what limits it and the bound, and what it pays at the reference load. */
+export function printCompareTable(runs: RunRecord[]): void {
+  type Cap = { load: number; loadInterval: [number, number]; ofBound: number; bound: { resource: string; kind: string; load: number }; bottleneckMatchesBound: boolean; controlPlaneFailureLoad: number | null; criterion: { goalWidth: number } };
+  const cap = (r: RunRecord) => r["capacity"] as Cap | undefined;
+  const cols: [string, (r: RunRecord) => string][] = [
+    ["board", (r) => String(r["board"])],
+    ["capacity in Mb/s", (r) => (cap(r) ? pm(r, "capacity.delivered.inboundMbps", 1) : "-")],
+    ["out Mb/s", (r) => (cap(r) ? pm(r, "capacity.delivered.outboundMbps", 1) : "-")],
+    ["in kfps", (r) => (cap(r) ? pm(r, "capacity.delivered.inboundFps", 1, 1e-3) : "-")],
+    ["out kfps", (r) => (cap(r) ? pm(r, "capacity.delivered.outboundFps", 1, 1e-3) : "-")],
+    ["load", (r) => (cap(r) ? `${cap(r)!.loadInterval[0].toFixed(2)}-${cap(r)!.loadInterval[1].toFixed(2)}` : "-")],
+    ["limited by (util)", (r) => (cap(r) ? limitOf(r, "capacity.bottleneck") : "-")],
+    ["of bound", (r) => (cap(r) ? `${(100 * cap(r)!.ofBound).toFixed(0)} %` : "-")],
+    ["CPU/in frame", (r) => field(r, "cpu.interventionsPerInboundFrame").toFixed(2)],
+    ["CPU/out frame", (r) => field(r, "cpu.interventionsPerOutboundFrame").toFixed(2)],
+    ["cycles/intervention", (r) => (field(r, "cpu.interventionsPerInboundFrame") + field(r, "cpu.interventionsPerOutboundFrame") > 0 ? pm(r, "cpu.cyclesPerIntervention", 0) : "-")],
+    ["CPU %", (r) => pm(r, "cpu.utilization", 1, 100)],
+    ["fabric %", (r) => fabricOf(r)],
+    ["health", (r) => healthOf(r)],
+  ];
+  const t = aligned(cols.map(([h]) => h), runs.map((r) => cols.map(([, f]) => f(r))), (i) => i === 0 || i === 6 || i === cols.length - 1);
+  const r0 = runs[0]!;
+  const c0 = cap(r0);
+  console.log(chalk.bold("compare") + chalk.dim(`  workload ${String(r0["workload"])}, seed ${r0.seed}; capacity: the highest load carried in steady state (loss <= 0.1 %, no growing backlog, no health change)${c0 ? `, bracketed within ${(100 * c0.criterion.goalWidth).toFixed(0)} %` : ""}; CPU and fabric at the reference load ${String(r0["load"])} (${fmt(r0.simulatedSeconds * 1000, 1)} ms after ${fmt(((r0["warmupSeconds"] as number) ?? 0) * 1000, 1)} ms warm-up, ${runsOf(r0)} replication${runsOf(r0) > 1 ? "s" : ""}); ± 95 % intervals`));
+  console.log(chalk.bold(t.head));
+  for (const l of t.rows) console.log(l);
+  const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
+  console.log(chalk.dim(`offered at the reference load: ${field(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${field(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 1)} s of runs at the reference load`));
+  noteHealthChanges(runs, (r) => String(r["board"]));
+}
+
+/** The fabric's utilisation at the reference load (PCI, arbiter or crossbar). */
+function fabricOf(r: RunRecord): string {
+  const res = r["resources"] as Record<string, Record<string, number>> | undefined;
+  const name = res && ["pci", "pci.onboard", "bma", "crossbar"].find((n) => n in res);
+  if (!name) return "-";
+  const x = res[name]!, h = x["utilizationCi95"];
+  return `${(100 * x["utilization"]!).toFixed(1)}${h !== undefined ? ` ± ${(100 * h).toFixed(1)}` : ""} (${name})`;
 }
 
 /** The sweep table: one row per offered load. */
 export function printSweepTable(runs: RunRecord[]): void {
-  const head = ["load", "offered Mb/s", "delivered Mb/s", "drops %", "p99 in us", "p99 out us", "CPU %", "bottleneck (util %)"];
+  const head = ["board", "load", "offered Mb/s", "in Mb/s", "out Mb/s", "loss %", "backlog trend", "p99 in us", "p99 out us", "CPU %", "health changes", "bottleneck (util)"];
   const rows = runs.map((r) => [
-    String(r["load"]), (field(r, "offered.inboundMbps") + field(r, "offered.outboundMbps")).toFixed(1), (field(r, "delivered.inboundMbps") + field(r, "delivered.outboundMbps")).toFixed(1),
-    (100 * (r["dropRate"] as number)).toFixed(2), field(r, "latencyUs.inbound.p99").toFixed(1), field(r, "latencyUs.outbound.p99").toFixed(1), (100 * field(r, "cpu.utilization")).toFixed(1),
-    `${(r["bottleneck"] as { resource: string }).resource} (${(100 * field(r, "bottleneck.utilization")).toFixed(1)})`,
+    String(r["board"]), String(r["load"]), (field(r, "offered.inboundMbps") + field(r, "offered.outboundMbps")).toFixed(1), pm(r, "delivered.inboundMbps", 1), pm(r, "delivered.outboundMbps", 1),
+    pm(r, "data.lossRatio", 3, 100), pm(r, "backlog.growth", 0), pm(r, "latencyUs.inbound.p99", 1), pm(r, "latencyUs.outbound.p99", 1), pm(r, "cpu.utilization", 1, 100), healthOf(r), limitOf(r),
   ]);
-  const t = aligned(head, rows, (i) => i === head.length - 1);
-  console.log(chalk.bold(`sweep`) + chalk.dim(`  board ${String(runs[0]!["board"])}, workload ${String(runs[0]!["workload"])}, seed ${runs[0]!.seed}, ${fmt(runs[0]!.simulatedSeconds * 1000, 1)} ms per load`));
+  const t = aligned(head, rows, (i) => i === 0 || i >= head.length - 2);
+  const r0 = runs[0]!;
+  console.log(chalk.bold(`sweep`) + chalk.dim(`  workload ${String(r0["workload"])}, seed ${r0.seed}, ${fmt(r0.simulatedSeconds * 1000, 1)} ms per load after ${fmt(((r0["warmupSeconds"] as number) ?? 0) * 1000, 1)} ms warm-up, ${runsOf(r0)} replication${runsOf(r0) > 1 ? "s (mean ± 95 % interval)" : ""}`));
   console.log(chalk.bold(t.head));
   for (const l of t.rows) console.log(l);
-  printSpeed(runs, (r) => `load ${String(r["load"])}`);
-  noteHealthChanges(runs, (r) => `load ${String(r["load"])}`);
+  printSpeed(runs, (r) => `${String(r["board"])} load ${String(r["load"])}`);
+  noteHealthChanges(runs, (r) => `${String(r["board"])} load ${String(r["load"])}`);
+}
+
+/** The scale study: per topology and controller count, the capacity (delivered Mb/s, both ways) and what limits it. */
+export function printControllersTable(runs: RunRecord[]): void {
+  type Sat = { loadInterval: [number, number]; ofBound: number; boundResource: string };
+  const rows = runs.map((r) => {
+    const s = r["saturation"] as Sat;
+    const total = field(r, "delivered.inboundMbps") + field(r, "delivered.outboundMbps");
+    const half = (field(r, "delivered.inboundMbpsCi95") || 0) + (field(r, "delivered.outboundMbpsCi95") || 0);
+    return [String(r["topology"]), String(r["controllers"]), String(2 * (r["controllers"] as number)), `${total.toFixed(1)} ± ${half.toFixed(1)}`, pm(r, "delivered.inboundMbps", 1), pm(r, "delivered.outboundMbps", 1), `${s.loadInterval[0].toFixed(2)}-${s.loadInterval[1].toFixed(2)}`, limitOf(r), `${(100 * s.ofBound).toFixed(0)} % of ${s.boundResource}`];
+  });
+  const head = ["topology", "GT-48002s", "ports", "capacity Mb/s", "in Mb/s", "out Mb/s", "load", "limited by (util)", "of bound"];
+  const t = aligned(head, rows, (i) => i === 0 || i >= 7);
+  console.log(chalk.bold("controllers") + chalk.dim(`  workload ${String(runs[0]!["workload"])} per router and server port, seed ${runs[0]!.seed}: each topology's capacity against its GT-48002 count; ± 95 % intervals`));
+  console.log(chalk.bold(t.head));
+  for (const l of t.rows) console.log(l);
 }

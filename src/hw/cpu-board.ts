@@ -351,7 +351,11 @@ export class CpuBoard {
     job.h = -1;
     this.freeJobs.push(job);
     this.inFlight--;
+    this.onBufferFree();
   }
+
+  /** Called when a CPU buffer frees: controllers holding frames for the CPU path retry. Set by the board. */
+  onBufferFree: () => void = () => {};
 
   /** The CPU's path names: the firmware's, then "control" at CONTROL_PATH. */
   pathNames(): string[] {

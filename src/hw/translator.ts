@@ -18,6 +18,7 @@ import type { Simulator } from "../sim/simulator.ts";
 import type { Fabric, FabricTransfer } from "./fabric/fabric.ts";
 import { TRANSFERS } from "./fabric/fabric.ts";
 import { zeroCounts } from "../sim/stats/reset.ts";
+import { IntRing } from "../sim/ring.ts";
 
 export interface Translate {
   /** Rewrites frame `h` for its server and returns the global egress port, or -1 when the table has no answer. */
@@ -47,12 +48,25 @@ export class CpldTranslator {
     this.clock = new ClockDomain(`${name}.clk`, clockHz);
     const delay = this.clock.cyclesToTicks(lookupClocks) + dpsramAccessPs;
     this.line = new DelayLine(sim, `${name}.lookup`, delay, pool.slots, (h) => this.decide(h), this.clock, Priority.Default);
+    this.waiting = new IntRing(pool.slots);
     sim.onResetStats(() => zeroCounts(this.counts));
   }
 
   wire(fabric: Fabric): void {
     this.fabric = fabric;
-    this.endpoint = fabric.addEndpoint(this.name, (t) => this.arrived(t));
+    this.endpoint = fabric.addEndpoint(this.name, (t) => this.arrived(t), () => this.retry());
+  }
+
+  /** Frames translated while the fabric could not take them: they wait in the CPLD's buffer (backpressure) and leave in order. */
+  private readonly waiting: IntRing;
+
+  private retry(): void {
+    while (this.waiting.size > 0) {
+      const h = this.waiting.peek();
+      if (!this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(this.pool.egressPort[this.pool.slotOf(h)]!), h, this.pool.length(h))) return;
+      this.waiting.shift();
+      this.inFlight--;
+    }
   }
 
   /**
@@ -82,10 +96,13 @@ export class CpldTranslator {
     }
     this.counts.translated++;
     this.pool.egressPort[this.pool.slotOf(h)] = port;
-    if (!this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) {
+    if (this.waiting.size === 0 && this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) return;
+    if (!this.waiting.push(h)) {
       this.counts.refused++;
       this.pool.free(h);
+      return;
     }
+    this.inFlight++;
   }
 
   read() {

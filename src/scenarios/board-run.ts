@@ -18,7 +18,6 @@ import { mac } from "../net/mac.ts";
 import { Simulator } from "../sim/simulator.ts";
 import { MS, SEC } from "../sim/time.ts";
 import { DEFAULT_PACKETS_PER_FLOW, Workload } from "../traffic/workload.ts";
-import { IMIX_MEAN_BYTES } from "../traffic/imix.ts";
 import { olsSlope } from "../stats/regression.ts";
 import { settingLayout } from "./setting.ts";
 import { Priority } from "../sim/priority.ts";
@@ -83,7 +82,9 @@ export interface BoardRunOptions {
   flows?: number;
   /** Mean inbound data frames per client flow (default 10: the workload's DEFAULT_PACKETS_PER_FLOW). */
   packetsPerFlow?: number;
-  /** Warm-up before the measurement window, ps (default: `defaultWarmupPs`). 0: none. */
+  /** Backlog samples over the window (default BACKLOG_SAMPLES): the series is in the record. */
+  backlogSamples?: number;
+  /** Warm-up before the measurement window, ps (default DEFAULT_WARMUP_PS). 0: none. */
   warmupPs?: number;
   /** "flow-switch" (default) or the prior-art "nat" balancer of Fig 1 (servers get private IPs). */
   firmware?: "flow-switch" | "nat";
@@ -125,22 +126,13 @@ export const HEALTH_DEFAULTS = { intervalPs: 2 * SEC, timeoutPs: 1 * SEC } as co
 export const BACKLOG_SAMPLES = 30;
 
 /**
- * The warm-up (RFC 2544's learning frames, then settling): a learning phase in which the hosts
- * send at LEARN_SHARE of the trial's rate until the workload has opened its `flows` client flows
- * (their first frames, with a 25 % margin for Poisson variation), so the switch meets its new flows
- * without a burst of work beyond the trial's load; then SETTLE_PS at the trial's rate for the
- * queues (the CPU as a single server with about 11 us per job relaxes in about 4 ms at 90 %
- * utilisation: stats-methods §8). Within [10 ms, 300 ms]. `test/scenarios/warmup.test.ts` checks
- * it against MSER-5 truncation points of pilot runs.
+ * The warm-up before the measurement window, by default: 20 ms. The switch starts with the open
+ * flows already in its flow table (functional warming: `Workload.prewarm`), so the warm-up only
+ * has to fill the caches and let the queues settle (the CPU as a single server with about 11 us
+ * per job relaxes in about 4 ms at 90 % utilisation and 17 ms at 95 %: stats-methods §8).
+ * `test/scenarios/warmup.test.ts` checks it against MSER-5 truncation points of pilot runs.
  */
-export const LEARN_SHARE = 0.5;
-export const SETTLE_PS = 10 * MS;
-
-export function defaultWarmupPs(inboundFps: number, flows = DEFAULT_FLOWS): { warmupPs: number; learnPs: number } {
-  const learn = inboundFps > 0 ? Math.round(((1.25 * flows) / (LEARN_SHARE * inboundFps)) * SEC) : Infinity;
-  const warmupPs = Math.min(300 * MS, Math.max(10 * MS, learn + SETTLE_PS));
-  return { warmupPs, learnPs: Math.max(0, warmupPs - SETTLE_PS) };
-}
+export const DEFAULT_WARMUP_PS = 20 * MS;
 
 /** What the standard setting needs of a run's options. */
 export type SettingOptions = Pick<BoardRunOptions, "seed" | "mode" | "policy" | "healthKind" | "healthIntervalPs" | "healthTimeoutPs" | "clusters" | "firmware">;
@@ -181,14 +173,17 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   const { sim, pool, board, routers, servers, vips, fw, natFw } = buildSetting(spec, o);
   const inboundBps = o.inboundBpsPerRouter ?? DEFAULT_INBOUND_BPS, outboundBps = o.outboundBpsPerServer ?? DEFAULT_OUTBOUND_BPS;
   const flows = o.flows ?? DEFAULT_FLOWS, packetsPerFlow = o.packetsPerFlow ?? DEFAULT_PACKETS_PER_FLOW;
-  const inboundFps = (routers.length * inboundBps * o.load) / (IMIX_MEAN_BYTES * 8);
-  const phases = o.warmupPs === undefined ? defaultWarmupPs(inboundFps, flows) : { warmupPs: o.warmupPs, learnPs: Math.max(0, o.warmupPs - SETTLE_PS) };
-  const warmup = phases.warmupPs;
+  const warmup = o.warmupPs ?? DEFAULT_WARMUP_PS;
   const end = warmup + o.durationPs;
   const wl = new Workload(sim, pool, board, {
-    vip: VIP, vips, routers, servers, load: o.load, flows, packetsPerFlow, stopPs: end, learnUntilPs: phases.learnPs, learnShare: LEARN_SHARE, ...(o.mix ? { mix: o.mix } : {}), ...(o.checkAffinity ? { checkAffinity: true } : {}),
+    vip: VIP, vips, routers, servers, load: o.load, flows, packetsPerFlow, stopPs: end, ...(o.mix ? { mix: o.mix } : {}), ...(o.checkAffinity ? { checkAffinity: true } : {}),
     inboundBpsPerRouter: inboundBps, outboundBpsPerServer: outboundBps,
   });
+  // the switch has seen the flows open at the start (functional warming; the NAT baseline learns its own)
+  if (!natFw) {
+    wl.prewarm(vips.map((_, k) => VMAC + k), (h) => fw.translate(h));
+    fw.resetStats();
+  }
   const ctx: ScriptContext = {
     sim, board, fw, workload: wl, report: {},
     at: scriptAt(sim, warmup), windowStartPs: warmup,
@@ -227,20 +222,21 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   }
   // data frames inside the switch (and hosts' queues) at evenly spaced instants of the window: its trend shows a growing queue
   const dataInFlight = () => pool.countLive((f) => f === 0 || f === 1);
-  const backlog = new Float64Array(BACKLOG_SAMPLES), backlogAt = new Float64Array(BACKLOG_SAMPLES);
+  const nSamples = o.backlogSamples ?? BACKLOG_SAMPLES;
+  const backlog = new Float64Array(nSamples), backlogAt = new Float64Array(nSamples);
   let samples = 0;
   const sample = sim.event("backlog", () => {
     backlogAt[samples] = (sim.now - warmup) / 1e9; // ms into the window
     backlog[samples++] = dataInFlight();
-    if (samples < BACKLOG_SAMPLES) sim.schedule(sample, warmup + Math.round((o.durationPs * (samples + 1)) / BACKLOG_SAMPLES));
+    if (samples < nSamples) sim.schedule(sample, warmup + Math.round((o.durationPs * (samples + 1)) / nSamples));
   }, Priority.Stats);
-  sim.schedule(sample, warmup + Math.round(o.durationPs / BACKLOG_SAMPLES));
+  sim.schedule(sample, warmup + Math.round(o.durationPs / nSamples));
   // the warm-up's end: its summary, then every statistic restarts (counts kept in totals where a window needs them)
   let warm: Record<string, unknown> | undefined;
   let allocatedAtStart = 0, dataInFlightAtStart = 0, framesInFlightAtStart = 0, eventsAtStart = 0;
   if (warmup > 0) {
     sim.schedule(sim.event("warmup.end", () => {
-      warm = warmupSummary(readout(sim.now, 0, warmup), warmup);
+      warm = warmupSummary(readout(sim.now, 0, 0), warmup);
       allocatedAtStart = pool.allocated;
       dataInFlightAtStart = dataInFlight();
       framesInFlightAtStart = pool.inUse;
@@ -318,11 +314,11 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     routers: { framesDelivered: wl.perRouter },
     data: { injected: dataInjected, delivered: dataDelivered, inFlight: dataLeft, inFlightAtStart: dataInFlightAtStart, dropped: dataDropped, lossRatio: dataInjected ? dataDropped / dataInjected : 0 },
     // data frames inside at BACKLOG_SAMPLES instants of the window: their mean and least-squares trend (frames gained over the window)
-    backlog: { samples, mean: samples ? backlog.subarray(0, samples).reduce((a, b) => a + b, 0) / samples : 0, slopePerMs: fit.slope, growth: fit.slope * (o.durationPs / 1e9) },
+    backlog: { samples, mean: samples ? backlog.subarray(0, samples).reduce((a, b) => a + b, 0) / samples : 0, slopePerMs: fit.slope, growth: fit.slope * (o.durationPs / 1e9), series: Array.from(backlog.subarray(0, samples)) },
     flows: { open: flows, packetsPerFlow, newFlowsPerSecond: wl.flowsOpened / secs, newFlowShare: wl.injected[0] ? wl.flowsOpened / wl.injected[0] : 0 },
     events: sim.eventsProcessed - eventsAtStart,
     // servers and routers that health monitoring declared down or up in the window (probes unanswered within the timeout)
-    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges, intervalMs: (o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs) / 1e9, timeoutMs: (o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs) / 1e9, events: fw.healthLog.map((e) => ({ atMs: e.atPs / 1e9, name: e.name, change: e.change })) } }),
+    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges, intervalMs: (o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs) / 1e9, timeoutMs: (o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs) / 1e9, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - warmup) / 1e9, name: e.name, change: e.change })) } }),
     ...(warm ? { warmup: warm } : {}),
     ...ctx.report,
   };
@@ -335,7 +331,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       cpu: { utilization: x.cpu.utilization, cyclesPerIntervention: x.cpu.cyclesPerJob },
       newFlowShare: wl.injected[0] ? wl.flowsOpened / wl.injected[0] : 0,
       frames: { injected: x.injected, delivered: x.delivered, dropped: x.dropped },
-      ...(natFw ? {} : { health: { ...fw.healthChanges, events: fw.healthLog.map((e) => ({ atMs: e.atPs / 1e9, name: e.name, change: e.change })) } }),
+      ...(natFw ? {} : { health: { ...fw.healthChanges, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - from) / 1e9, name: e.name, change: e.change })) } }),
     };
   }
 }

@@ -52,6 +52,25 @@ export interface WorkloadRates {
   outboundBpsPerServer: number;
   /** Mean inbound frames per client flow: the share of inbound frames that open a flow is its inverse. */
   packetsPerFlow: number;
+  /** Client flows open at once: a flow's frames all go to one server, so the servers' shares are those of the open flows. */
+  flows: number;
+}
+
+/**
+ * E[max of n independent standard normals], by numerical integration of n·z·φ(z)·Φ(z)^(n−1)
+ * (1.0294 for n = 4): how far above its mean the busiest of n equal shares lies, in standard deviations.
+ */
+export function expectedMaxNormal(n: number): number {
+  if (n <= 1) return 0;
+  const phi = (z: number) => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+  let cdf = 0, sum = 0;
+  const h = 1e-3;
+  for (let z = -8; z < 8; z += h) {
+    const p = phi(z);
+    sum += n * z * p * Math.pow(cdf, n - 1) * h;
+    cdf += p * h;
+  }
+  return sum;
 }
 
 export type ResourceKind = "router port in" | "router port out" | "server port in" | "server port out" | "controller buffer" | "fabric" | "cpu" | "cpu memory";
@@ -110,14 +129,18 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
 
   // ports
   const rate = (p: number) => L.controllers[L.controllerOf(p)]!.portMbps * 1e6;
-  const inToServer = (nR * inFps) / nS, outToRouter = (nS * outFps) / nR;
+  const outToRouter = (nS * outFps) / nR;
+  // inbound flows are pinned to servers by the flow hash: the busiest of nS servers holds about
+  // 1/nS + E[max of nS normals] x sqrt((1/nS)(1 - 1/nS) / flows) of the open flows (binomial shares)
+  const busiestShare = 1 / nS + expectedMaxNormal(nS) * Math.sqrt(((1 / nS) * (1 - 1 / nS)) / w.flows);
+  const inToServer = nR * inFps * busiestShare;
   for (const p of L.routerPorts) {
     add(L.portResource(p, "in"), "router port in", (inFps * wireBits) / rate(p), 0, `${fmt(inFps)} frames/s x ${fmt(wireBits / 8, 1)} wire bytes / ${rate(p) / 1e6} Mb/s`);
     add(L.portResource(p, "out"), "router port out", (outToRouter * wireBits) / rate(p), 0, `${fmt(outToRouter)} frames/s x ${fmt(wireBits / 8, 1)} wire bytes / ${rate(p) / 1e6} Mb/s`);
   }
   for (const p of L.serverPorts) {
     add(L.portResource(p, "in"), "server port in", (outFps * wireBits) / rate(p), 0, `${fmt(outFps)} frames/s x ${fmt(wireBits / 8, 1)} wire bytes / ${rate(p) / 1e6} Mb/s`);
-    add(L.portResource(p, "out"), "server port out", (inToServer * wireBits) / rate(p), 0, `${fmt(inToServer)} frames/s x ${fmt(wireBits / 8, 1)} wire bytes / ${rate(p) / 1e6} Mb/s`);
+    add(L.portResource(p, "out"), "server port out", (inToServer * wireBits) / rate(p), 0, `${fmt(inToServer)} frames/s (the busiest server's ${fmt(busiestShare * 100, 1)} % of ${w.flows} open flows) x ${fmt(wireBits / 8, 1)} wire bytes / ${rate(p) / 1e6} Mb/s`);
   }
 
   // frame flows between fabric endpoints at load 1: [src, dst, frames/s]

@@ -64,13 +64,14 @@ export const serverFailover: ScenarioInfo = {
           flowsBefore = s1().activeFlows;
         });
         c.at(restoreAt, () => (c.workload.serverDown[1] = false));
-        const rep: Record<string, unknown> = { failAtUs: failAt / 1e6, restoreAtUs: restoreAt / 1e6 };
+        const rep: Record<string, unknown> = { failAtUs: failAt / 1e6, restoreAtUs: restoreAt / 1e6, probes: "every 1 ms, 1 ms timeout, fall 3, rise 2" };
         c.report["failover"] = rep;
         c.at(restoreAt - 1, () => {
           const x = s1();
-          const detectedAt = x.state === "down" ? x.changedAtUs * 1e6 : -1;
+          // the firmware stamps changes in simulated time; the script's instants count from the window's start
+          const detectedAt = x.state === "down" ? x.changedAtUs * 1e6 - c.windowStartPs : -1;
           rep["detectionUs"] = detectedAt < 0 ? null : (detectedAt - failAt) / 1e6;
-          rep["detectedAtUs"] = detectedAt / 1e6;
+          rep["detectedAtUs"] = detectedAt < 0 ? null : detectedAt / 1e6;
           rep["detectionBoundUs"] = (3 * FAST_HEALTH.healthIntervalPs + FAST_HEALTH.healthTimeoutPs) / 1e6;
           rep["flowsMoved"] = flowsBefore;
           rep["stateWhileFailed"] = x.state;
@@ -79,7 +80,7 @@ export const serverFailover: ScenarioInfo = {
       finish: (c) => {
         const rep = c.report["failover"] as Record<string, unknown>;
         rep["framesLostAtFailedServer"] = c.workload.hostDrops.serverFailed;
-        rep["lastLossUs"] = c.workload.lastFailedServerDropAt / 1e6;
+        rep["lastLossUs"] = c.workload.lastFailedServerDropAt < 0 ? null : (c.workload.lastFailedServerDropAt - c.windowStartPs) / 1e6;
         rep["stateAtEnd"] = c.fw.read().clusters["web"]!.servers["s1"]!.state;
       },
     }),
@@ -96,11 +97,12 @@ export const availabilityCluster: ScenarioInfo = {
       mode: "availability",
       script: (c) => {
         const roles: { atUs: number; roles: Record<string, string> }[] = [];
-        const snap = () => roles.push({ atUs: c.sim.now / 1e6, roles: c.fw.roles("web") });
+        const snap = () => roles.push({ atUs: (c.sim.now - c.windowStartPs) / 1e6, roles: c.fw.roles("web") });
         c.at(1, snap);
         c.at(Math.round(o.durationPs * 0.3), () => (c.workload.serverDown[0] = true));
         c.at(Math.round(o.durationPs * 0.6), snap); // detection takes at most 4 ms
         c.at(Math.round(o.durationPs * 0.65), () => (c.workload.serverDown[0] = false));
+        c.report["failover"] = { failAtUs: (o.durationPs * 0.3) / 1e6, restoreAtUs: (o.durationPs * 0.65) / 1e6, probes: "every 1 ms, 1 ms timeout, fall 3, rise 2" };
         c.at(o.durationPs - 1, snap);
         c.report["roles"] = roles;
       },
@@ -119,6 +121,7 @@ export const routerFailover: ScenarioInfo = {
       ...FAST_HEALTH,
       script: (c) => {
         c.at(Math.round(o.durationPs * 0.3), () => (c.workload.routerDown[0] = true));
+        c.report["failover"] = { failAtUs: (o.durationPs * 0.3) / 1e6, probes: "every 1 ms, 1 ms timeout, fall 3, rise 2" };
       },
       finish: (c) => {
         const fw = c.fw.read();

@@ -6,10 +6,10 @@
  */
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { MS } from "../sim/time.ts";
-import type { BoardRunOptions } from "./board-run.ts";
+import { DEFAULT_FLOWS, type BoardRunOptions } from "./board-run.ts";
 import { analyticBound, portLimitLoad, resourceKind, type WorkloadRates } from "./bound.ts";
 import { calibrate } from "./calibrate.ts";
-import { findCapacity, LOSS_GOAL, GROWTH_FRAMES } from "./capacity.ts";
+import { findCapacity, findCapacityAsync, LOSS_GOAL, GROWTH_FRAMES, type CapacityOptions, type CapacityResult } from "./capacity.ts";
 import type { RunRecord } from "./registry.ts";
 import { settingLayout } from "./setting.ts";
 import { WORKLOADS, type WorkloadName } from "./workloads.ts";
@@ -35,6 +35,8 @@ export interface SaturateOptions {
   windowPs: number;
   replications: number;
   maxReplications: number;
+  /** Replications of the confirmation runs (the capacity's figures and their intervals). */
+  confirmReplications: number;
   confirmFactor: number;
   /** Relative width of the final bracket. */
   goalWidth: number;
@@ -42,23 +44,46 @@ export interface SaturateOptions {
   run?: Omit<BoardRunOptions, "seed" | "load" | "durationPs" | "inboundBpsPerRouter" | "outboundBpsPerServer">;
 }
 
-export const SATURATE_DEFAULTS: Omit<SaturateOptions, "seed"> = { windowPs: 50 * MS, replications: 3, maxReplications: 6, confirmFactor: 3, goalWidth: 0.02 };
+/** The search's settings by default (`saturate`): a 2 % bracket, 50 ms windows confirmed with 150 ms, 2 to 5 replications per load. */
+export const SATURATE_DEFAULTS: Omit<SaturateOptions, "seed"> = { windowPs: 50 * MS, replications: 2, maxReplications: 5, confirmReplications: 5, confirmFactor: 3, goalWidth: 0.02 };
+/** The main table's quicker search (`compare`): a 4 % bracket, 30 ms windows confirmed with 60 ms. */
+export const QUICK_SEARCH: Omit<SaturateOptions, "seed"> = { windowPs: 30 * MS, replications: 2, maxReplications: 4, confirmReplications: 3, confirmFactor: 2, goalWidth: 0.04 };
 
-export function workloadRates(name: WorkloadName, packetsPerFlow = DEFAULT_PACKETS_PER_FLOW): WorkloadRates {
+export function workloadRates(name: WorkloadName, packetsPerFlow = DEFAULT_PACKETS_PER_FLOW, flows = DEFAULT_FLOWS): WorkloadRates {
   const w = WORKLOADS[name];
-  return { inboundBpsPerRouter: w.inboundBpsPerRouter, outboundBpsPerServer: w.outboundBpsPerServer, packetsPerFlow };
+  return { inboundBpsPerRouter: w.inboundBpsPerRouter, outboundBpsPerServer: w.outboundBpsPerServer, packetsPerFlow, flows };
 }
 
-export function saturate(spec: BoardSpec, workload: WorkloadName, o: SaturateOptions): RunRecord {
-  const rates = workloadRates(workload, o.run?.packetsPerFlow);
+/** Bound terms whose loads are within this share of the binding one are tied with it. */
+export const TIE = 0.01;
+
+/** The search's inputs for a board: the workload's rates, the board-run options, the calibrated costs and the bound. */
+function prepare(spec: BoardSpec, workload: WorkloadName, o: SaturateOptions) {
+  const rates = workloadRates(workload, o.run?.packetsPerFlow, o.run?.flows);
   const run = { ...o.run, inboundBpsPerRouter: rates.inboundBpsPerRouter, outboundBpsPerServer: rates.outboundBpsPerServer, scenario: "saturate" };
   const costs = calibrate(spec, rates, run, o.seed);
   const bound = analyticBound(spec, rates, costs);
   const ports = portLimitLoad(spec, rates);
-  const c = findCapacity(spec, {
-    run, seed: o.seed, replications: o.replications, maxReplications: o.maxReplications, windowPs: o.windowPs, confirmFactor: o.confirmFactor, goalWidth: o.goalWidth,
+  const search: CapacityOptions = {
+    run, seed: o.seed, replications: o.replications, maxReplications: o.maxReplications, confirmReplications: o.confirmReplications, windowPs: o.windowPs, confirmFactor: o.confirmFactor, goalWidth: o.goalWidth,
     boundLoad: bound.load, portLimitLoad: ports,
-  });
+  };
+  return { costs, bound, ports, search };
+}
+
+export function saturate(spec: BoardSpec, workload: WorkloadName, o: SaturateOptions): RunRecord {
+  const p = prepare(spec, workload, o);
+  return saturationRecord(spec, workload, o, p, findCapacity(spec, p.search));
+}
+
+/** `saturate`, yielding to the event loop between runs. */
+export async function saturateAsync(spec: BoardSpec, workload: WorkloadName, o: SaturateOptions): Promise<RunRecord> {
+  const p = prepare(spec, workload, o);
+  return saturationRecord(spec, workload, o, p, await findCapacityAsync(spec, p.search));
+}
+
+function saturationRecord(spec: BoardSpec, workload: WorkloadName, o: SaturateOptions, p: ReturnType<typeof prepare>, c: CapacityResult): RunRecord {
+  const { costs, bound, ports } = p;
   const rec = c.atCapacity;
   const delivered = rec["delivered"] as { inboundMbps: number; outboundMbps: number; inboundMbpsCi95?: number; outboundMbpsCi95?: number };
   const offered = rec["offered"] as { inboundMbps: number; outboundMbps: number };
@@ -83,7 +108,8 @@ export function saturate(spec: BoardSpec, workload: WorkloadName, o: SaturateOpt
       ofBound: c.lo / bound.load,
       boundTerms: bound.terms.map((t) => ({ resource: t.resource, kind: t.kind, load: t.load, formula: t.formula })),
       bottleneckKind: kind ?? null,
-      bottleneckMatchesBound: kind === bound.kind,
+      // the simulated bottleneck is a resource the bound names as binding (resources that saturate within 1 % of the binding load tie)
+      bottleneckMatchesBound: kind !== undefined && bound.terms.some((t) => t.kind === kind && t.load <= bound.load * (1 + TIE)),
       portLimitLoad: ports,
       dropRate: dropRate(rec),
       confirmed: c.confirmed,
@@ -94,7 +120,7 @@ export function saturate(spec: BoardSpec, workload: WorkloadName, o: SaturateOpt
       calibration: costs,
       criterion: {
         lossGoal: LOSS_GOAL, growthFrames: GROWTH_FRAMES, windowMs: o.windowPs / 1e9, confirmWindowMs: (o.windowPs * o.confirmFactor) / 1e9,
-        replications: o.replications, maxReplications: o.maxReplications, goalWidth: o.goalWidth, level: 0.95,
+        replications: o.replications, maxReplications: o.maxReplications, confirmReplications: o.confirmReplications, goalWidth: o.goalWidth, level: 0.95,
       },
     },
   };

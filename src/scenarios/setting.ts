@@ -2,7 +2,7 @@
  * The standard setting's layout, from a board's data alone (no simulator): its GT-48002
  * controllers and their names, which global port faces a router and which a server. Board runs
  * (`buildSetting`) and the analytic bound (bound.ts) both use it, so they name the same ports.
- *   - Routers on the circuit cards (Fig 5F), else on the first half of the ports (at least four).
+ *   - Routers on the circuit cards (Fig 5F), else on the first half of the ports.
  *   - Servers on the remaining ports, as many as routers at most.
  */
 import type { BoardSpec } from "../hw/boards/schema.ts";
@@ -34,7 +34,7 @@ export function settingLayout(spec: BoardSpec): SettingLayout {
   for (const card of spec.cards) for (let k = 0; k < card.controllers; k++) controllers.push({ name: controllerName(card.name, k, card.controllers), role: card.role, portMbps: card.portMbps });
   const portCount = 2 * controllers.length;
   const ports = Array.from({ length: portCount }, (_, p) => p);
-  const half = Math.max(4, Math.floor(portCount / 2));
+  const half = Math.max(1, Math.floor(portCount / 2));
   const asic = spec.translator?.kind === "asic" && controllers.some((c) => c.role === "circuit");
   const routerSide = asic ? ports.filter((p) => controllers[p >> 1]!.role === "circuit") : ports.slice(0, half);
   const routerPorts = routerSide.slice(0, half);

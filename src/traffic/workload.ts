@@ -6,9 +6,10 @@
  * UDP 15 %, ESP 5 %). Flows come and go as traffic users know them: each inbound frame opens a new
  * flow with probability 1 / `packetsPerFlow` (so new flows per second = inbound frames per second /
  * packetsPerFlow), joining the `flows` flows open at once in place of the oldest; every other frame
- * belongs to one of the open flows, chosen uniformly. After the first `flows` frames (the start-up,
- * which a run's warm-up removes) the share of inbound frames that open a flow is 1 / packetsPerFlow,
- * whatever the run's length. Servers answer the switch's health probes. Every frame
+ * belongs to one of the open flows, chosen uniformly. The run starts with `flows` flows open (traffic
+ * under way), which `prewarm` shows the switch's firmware as a checkpoint of a running switch would
+ * hold them, so the share of inbound frames that open a flow is 1 / packetsPerFlow from the first
+ * frame, whatever the run's length. Servers answer the switch's health probes. Every frame
  * carries its creation time; deliveries are counted per direction with latency, and the totals
  * add up: injected = delivered + dropped + in flight.
  *
@@ -58,13 +59,7 @@ export interface WorkloadParams {
   mix?: { tcp: number; udp: number; esp: number; ipip: number };
   /** Traffic stops at this time (ps); the run may continue to drain. */
   stopPs: number;
-  /**
-   * A learning phase (RFC 2544's learning frames): until this time (ps) the hosts send at
-   * `learnShare` of their rate, so the switch meets its first flows without a burst of work
-   * beyond the trial's load. Default 0: none.
-   */
-  learnUntilPs?: number;
-  learnShare?: number;
+
 }
 
 const DIR_IN = 0, DIR_OUT = 1;
@@ -94,8 +89,6 @@ export class Workload {
   /** The open-flow slot of the flow last chosen (its ESP sequence numbers live there). */
   private slot = 0;
   private readonly newFlowP: number;
-  private readonly learnUntil: number;
-  private readonly learnShare: number;
   /** Frames that reached a router or server (data, ARP, probes), counted on arrival, before any host drop. */
   received = 0;
   /** Failed hosts: silent (no answers, no traffic) and dropping what reaches them. */
@@ -139,10 +132,11 @@ export class Workload {
     const ppf = p.packetsPerFlow ?? DEFAULT_PACKETS_PER_FLOW;
     if (!(ppf >= 1) || ppf === Infinity) throw new RangeError(`workload packetsPerFlow must be a finite number >= 1 (got ${ppf})`);
     this.newFlowP = 1 / ppf;
-    this.learnUntil = p.learnUntilPs ?? 0;
-    this.learnShare = p.learnShare ?? 1;
-    if (!(this.learnShare > 0 && this.learnShare <= 1)) throw new RangeError(`workload learnShare must be in (0, 1] (got ${this.learnShare})`);
+    // the flows open when the run starts: the clients' traffic was under way before it (see prewarm)
     this.open = new Int32Array(p.flows);
+    for (let f = 0; f < p.flows; f++) this.open[f] = f;
+    this.openCount = p.flows;
+    this.nextFlow = p.flows;
     this.espSeq = new Uint32Array(2 * p.flows);
     let k = 0;
     for (const [proto, n] of [[IpProto.TCP, mix.tcp], [IpProto.UDP, mix.udp], [IpProto.ESP, mix.esp], [IpProto.IPIP, mix.ipip]] as const) for (let i = 0; i < n; i++) this.protoOf[k++] = proto;
@@ -162,15 +156,32 @@ export class Workload {
     sim.onResetStats(() => this.resetStats());
   }
 
-  /** The mean gap to a host's next frame: longer during the learning phase. */
-  private gap(meanGap: number): number {
-    return this.sim.now < this.learnUntil ? meanGap / this.learnShare : meanGap;
+  /**
+   * Functional warming (as gem5 warms caches and predictors before a detailed run): each flow open
+   * at the start has its first inbound frame built and handed to `decide` (the firmware's own
+   * decision, at no simulated time or cost), so the switch's flow table holds what a switch that had
+   * been running would hold. `vmacs` are the clusters' virtual MACs (the routers learn them by ARP).
+   */
+  prewarm(vmacs: number[], decide: (h: number) => void): void {
+    const saved = this.slot;
+    this.vips.forEach((_, cl) => this.setMacSlot(this.routerVmacSlot(0, cl), vmacs[cl]!));
+    for (let s = 0; s < this.openCount; s++) {
+      const flow = this.open[s]!, cl = flow % this.vips.length;
+      const h = this.frame(64 - 4);
+      if (h === NO_FRAME) break;
+      this.slot = s;
+      this.ip(h, this.routerVmacSlot(0, cl), this.routerMacSlot(0), (0xc6336400 + (flow & 0x3ff)) | 0, this.vipsI32[cl]!, flow, true);
+      decide(h);
+      this.pool.free(h);
+    }
+    this.espSeq.fill(0);
+    this.slot = saved;
   }
 
-  /** The flow of the next inbound frame: a new one (probability 1 / packetsPerFlow, or while fewer than `flows` are open) or an open one. */
+  /** The flow of the next inbound frame: a new one (probability 1 / packetsPerFlow) or an open one. */
   private inboundFlow(): number {
     const p = this.p;
-    if (this.openCount < p.flows || this.rng.bernoulli(this.newFlowP)) {
+    if (this.rng.bernoulli(this.newFlowP)) {
       const f = this.nextFlow++;
       this.flowsOpened++;
       if (this.openCount < p.flows) this.slot = this.openCount++;
@@ -329,7 +340,7 @@ export class Workload {
     const sizes = sim.streams.stream(`router${i}.sizes`);
     const send: SimEvent = sim.event(`router${i}.send`, () => {
       if (sim.now > p.stopPs) return;
-      if (this.routerDown[i]) return sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(this.gap(meanGap)))); // its clients' traffic is lost upstream
+      if (this.routerDown[i]) return sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap))); // its clients' traffic is lost upstream
       const len = imixLength(sizes);
       const flow = this.inboundFlow();
       this.injected[DIR_IN]!++;
@@ -341,7 +352,7 @@ export class Workload {
         this.offeredBytes[DIR_IN]! += pool.length(h) + 4;
         board.portIn(r.port).send(h);
       } else this.offeredBytes[DIR_IN]! += len + 4;
-      sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(this.gap(meanGap))));
+      sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap)));
     }, Priority.Default);
     board.portOut(r.port).receiver = (h) => {
       this.received++;
@@ -359,7 +370,7 @@ export class Workload {
           vm[cl] = readMac(b, 22);
           this.setMacSlot(this.routerVmacSlot(i, cl), vm[cl]!);
           // traffic starts once every virtual IP is resolved
-          if (!wasResolved && vm.every((x) => x >= 0) && meanGap < Infinity) sim.scheduleIn(send, arrivals.exponentialRound(this.gap(meanGap)));
+          if (!wasResolved && vm.every((x) => x >= 0) && meanGap < Infinity) sim.scheduleIn(send, arrivals.exponentialRound(meanGap));
         } else if (b[21] === ArpOp.Request && readMac(b, 0) === r.mac) {
           // a health probe: answer it
           const reply = this.arp(ArpOp.Reply, readMac(b, 6), r.mac, r.ip, readMac(b, 6), get32(b, 28));
@@ -388,7 +399,7 @@ export class Workload {
     const sizes = sim.streams.stream(`server${i}.sizes`);
     const send: SimEvent = sim.event(`server${i}.send`, () => {
       if (sim.now > p.stopPs) return;
-      if (this.serverDown[i]) return sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(this.gap(meanGap)))); // a failed server sends nothing
+      if (this.serverDown[i]) return sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap))); // a failed server sends nothing
       const len = imixLength(sizes);
       const flow = this.openFlow();
       this.injected[DIR_OUT]!++;
@@ -399,7 +410,7 @@ export class Workload {
         this.offeredBytes[DIR_OUT]! += pool.length(h) + 4;
         board.portIn(s.port).send(h);
       } else this.offeredBytes[DIR_OUT]! += len + 4;
-      sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(this.gap(meanGap))));
+      sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap)));
     }, Priority.Default);
     board.portOut(s.port).receiver = (h) => {
       this.received++;
@@ -412,7 +423,7 @@ export class Workload {
       }
       if (b[12] === 8 && b[13] === 6) {
         if (b[21] === ArpOp.Reply && get32(b, 28) === s.gatewayIp) {
-          if (this.serverGw[i]! < 0 && meanGap < Infinity) sim.scheduleIn(send, arrivals.exponentialRound(this.gap(meanGap))); // rate 0: no traffic
+          if (this.serverGw[i]! < 0 && meanGap < Infinity) sim.scheduleIn(send, arrivals.exponentialRound(meanGap)); // rate 0: no traffic
           this.serverGw[i] = readMac(b, 22); // the ARP cache follows the newest answer (also gratuitous)
           this.setMacSlot(this.serverGwSlot(i), this.serverGw[i]!);
         } else if (b[21] === ArpOp.Request && readMac(b, 0) === s.mac) {

@@ -118,6 +118,9 @@ export class Board implements BoardApi {
     for (const b of this.cpus) {
       b.wire(this.fabric, this.controllers[0]!.endpoint);
       b.endpointOfPort = (p) => endpointOf(this.portCtrl[p]!);
+      b.onBufferFree = () => {
+        for (const c of this.controllers) if (c.waitingForCpu) c.retry();
+      };
     }
     if (this.cpld) {
       this.cpld.wire(this.fabric);

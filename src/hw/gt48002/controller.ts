@@ -28,6 +28,7 @@ import type { Fabric, FabricTransfer } from "../fabric/fabric.ts";
 import { TRANSFERS } from "../fabric/fabric.ts";
 import { AddressTable, type AddressTableParams } from "./address-table.ts";
 import { zeroCounts } from "../../sim/stats/reset.ts";
+import { IntRing } from "../../sim/ring.ts";
 
 export interface Gt48002Params {
   /** Core clock in Hz. Default 50 MHz (assumption: twice the 25 MHz MII clock of §3's sister part). */
@@ -42,6 +43,13 @@ export interface Gt48002Params {
   memory: Partial<DramParams>;
   /** Each port's MAC and link. */
   link: Partial<EthernetChannelParams>;
+  /**
+   * Frames the attached host may queue to send on the link into the port (the host's NIC queue and
+   * qdisc, not the switch's). Default 1,000 (assumption: Linux's default txqueuelen), so a host
+   * offering traffic near line rate queues it rather than losing it before it reaches the switch;
+   * the switch's own transmit queues keep the MAC's `link.txQueueFrames`.
+   */
+  hostQueueFrames: number;
   addressTable: Partial<AddressTableParams>;
 }
 
@@ -52,6 +60,7 @@ export const DEFAULT_GT48002: Gt48002Params = {
   bufferSlotBytes: 2048,
   memory: { tclkHz: 50_000_000, widthBytes: 4, firstAccessClocks: 5, burstClocks: 2, requestOverheadClocks: 1, queueDepth: 64 },
   link: {},
+  hostQueueFrames: 1000,
   addressTable: {},
 };
 
@@ -76,6 +85,10 @@ export interface ControllerWiring {
 
 export const STAGE_RX_WRITE = 1, STAGE_LOCAL_READ = 2, STAGE_IN_WRITE = 3, STAGE_OUT_READ = 4;
 
+/** How a held frame leaves: over the fabric to another controller, or to the CPU path (offset by the address-table port that sent it there). */
+const WAIT_FABRIC = -1_000_000;
+const WAIT_CPU_BASE = 1_000_000;
+
 export class Gt48002 {
   readonly params: Gt48002Params;
   readonly clock: ClockDomain;
@@ -93,6 +106,19 @@ export class Gt48002 {
   private readonly buffers: number;
   private resident = 0; // frames holding a buffer outside the tx channels
   bufferHighWater = 0;
+  /**
+   * Frames read out for the fabric (to another controller, or to the CPU path) that the fabric or
+   * the CPU could not take yet: they stay in buffer memory, holding their buffers, and leave in
+   * order when there is room (backpressure; a frame is dropped only when buffer memory is full, at
+   * reception: `bufferFull`). Frame handles, where each goes (WAIT_FABRIC or the address-table
+   * port of a CPU-bound frame, offset by WAIT_CPU_BASE).
+   */
+  private readonly waitFrame: IntRing;
+  private readonly waitHow: IntRing;
+  /** True while the head of the wait queue is a frame for the CPU path (the CPU board's freed buffers retry it). */
+  waitingForCpu = false;
+  /** Frames that waited for the fabric or the CPU path at least once. */
+  heldBack = 0;
 
   readonly counts = { received: 0, local: 0, fabricOut: 0, fabricIn: 0, toCpu: 0, fromCpu: 0, learned: 0 };
   readonly drops = { bufferFull: 0, fabricFull: 0, cpuRefused: 0, memoryBusy: 0 };
@@ -108,8 +134,10 @@ export class Gt48002 {
     for (let i = 0; i < 2 * this.buffers + 8; i++) this.freeReqs.push(new MemRequest(this.requester, (r) => this.memDone(r)));
     const decisionPs = this.clock.cyclesToTicks(p.forwardingClocks);
     this.decide = new DelayLine(sim, `${name}.decide`, decisionPs, this.buffers + 8, (h) => this.forward(h), this.clock);
+    this.waitFrame = new IntRing(this.buffers + 8);
+    this.waitHow = new IntRing(this.buffers + 8);
     for (let port = 0; port < 2; port++) {
-      const rx = new EthernetChannel(sim, `${name}.p${port}.rx`, pool, p.link);
+      const rx = new EthernetChannel(sim, `${name}.p${port}.rx`, pool, { ...p.link, txQueueFrames: p.hostQueueFrames });
       rx.receiver = (h) => this.receive(h, port);
       this.rx.push(rx);
       this.tx.push(new EthernetChannel(sim, `${name}.p${port}.tx`, pool, p.link));
@@ -122,11 +150,12 @@ export class Gt48002 {
     zeroCounts(this.counts);
     zeroCounts(this.drops);
     this.bufferHighWater = this.buffersInUse;
+    this.heldBack = 0;
   }
 
   wire(w: ControllerWiring): void {
     this.wiring = w;
-    this.endpoint = w.fabric.addEndpoint(this.name, (t) => this.fromFabric(t));
+    this.endpoint = w.fabric.addEndpoint(this.name, (t) => this.fromFabric(t), () => this.retry());
   }
 
   get bufferCount(): number {
@@ -204,12 +233,8 @@ export class Gt48002 {
     const e = this.table.lookupAt(buf, 0, this.sim);
     if (e < 0 || this.table.intervention(e) || isMulticastAt(buf, 0)) {
       // unknown unicast, broadcast/multicast, or flagged for intervention: to the CPU
-      this.resident--;
       this.counts.toCpu++;
-      if (!this.wiring.toCpu(h, ingress, this.index, e >= 0 ? this.table.port[e]! : -1)) {
-        this.drops.cpuRefused++;
-        this.pool.free(h);
-      }
+      this.toCpuOrWait(h, e >= 0 ? this.table.port[e]! : -1);
       return;
     }
     const out = this.table.port[e]!;
@@ -233,15 +258,50 @@ export class Gt48002 {
   }
 
   private sendOverFabric(h: number): void {
-    const slot = this.pool.slotOf(h);
-    const out = this.pool.egressPort[slot]!;
+    if (this.waitFrame.size === 0 && this.trySend(h, WAIT_FABRIC)) return;
+    this.hold(h, WAIT_FABRIC);
+  }
+
+  /** Hands a frame to the CPU path (the CPU board, or 5E's CPLD), or holds it until that path can take it. */
+  private toCpuOrWait(h: number, entryPort: number): void {
+    if (this.waitFrame.size === 0 && this.trySend(h, WAIT_CPU_BASE + entryPort)) return;
+    this.hold(h, WAIT_CPU_BASE + entryPort);
+  }
+
+  /** One attempt: over the fabric to the egress port's controller (WAIT_FABRIC), or to the CPU path (the entry's port + WAIT_CPU_BASE). */
+  private trySend(h: number, how: number): boolean {
+    if (how === WAIT_FABRIC) {
+      const out = this.pool.egressPort[this.pool.slotOf(h)]!;
+      if (!this.transfers.send(this.wiring.fabric, this.endpoint, this.wiring.endpointOf(this.wiring.portOwner(out)), h, this.pool.length(h))) return false;
+      this.counts.fabricOut++;
+    } else if (!this.wiring.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.index, how - WAIT_CPU_BASE)) return false;
     this.resident--;
-    if (!this.transfers.send(this.wiring.fabric, this.endpoint, this.wiring.endpointOf(this.wiring.portOwner(out)), h, this.pool.length(h))) {
-      this.drops.fabricFull++;
+    return true;
+  }
+
+  private hold(h: number, how: number): void {
+    if (this.waitFrame.full) {
+      // cannot happen: every waiting frame holds one of `buffers` buffers
+      if (how === WAIT_FABRIC) this.drops.fabricFull++;
+      else this.drops.cpuRefused++;
+      this.resident--;
       this.pool.free(h);
       return;
     }
-    this.counts.fabricOut++;
+    this.heldBack++;
+    this.waitFrame.push(h);
+    this.waitHow.push(how);
+    this.waitingForCpu = this.waitHow.peek() !== WAIT_FABRIC;
+  }
+
+  /** The fabric has room, or the CPU a free buffer: held frames leave, in order. */
+  retry(): void {
+    while (this.waitFrame.size > 0) {
+      if (!this.trySend(this.waitFrame.peek(), this.waitHow.peek())) break;
+      this.waitFrame.shift();
+      this.waitHow.shift();
+    }
+    this.waitingForCpu = this.waitFrame.size > 0 && this.waitHow.peek() !== WAIT_FABRIC;
   }
 
   /** A frame (or message) arriving over the fabric for one of this controller's ports. */

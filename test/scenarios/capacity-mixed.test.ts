@@ -1,0 +1,4 @@
+import { describe } from "vitest";
+import { capacityAgainstBound } from "./capacity-bound.ts";
+
+describe("capacity against the analytic bound, mixed workload", () => capacityAgainstBound("mixed"));
