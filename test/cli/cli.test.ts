@@ -1,11 +1,18 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readPcap } from "../../src/net/pcap.ts";
+import { readCapture } from "../../src/net/capture-read.ts";
 
 const root = join(import.meta.dirname, "..", "..");
+/** The same, without blocking the test worker (long checks of many runs). */
+async function simAsync(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "src/cli/main.ts"), ...args], { encoding: "utf8", cwd: root }, (e, out, err) => done({ code: e ? (typeof e.code === "number" ? e.code : 1) : 0, out, err }));
+  });
+}
+
 function sim(...args: string[]) {
   const r = spawnSync(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "src/cli/main.ts"), ...args], { encoding: "utf8", cwd: root });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -111,8 +118,8 @@ describe("flowsim CLI", () => {
     const rec = a.runs[0];
     expect(rec.frames.injected).toBe(rec.frames.delivered + rec.frames.inFlight + Object.values(rec.frames.dropped as Record<string, number>).reduce((s, n) => s + n, 0));
     const files = readdirSync(dir);
-    expect(files).toContain("demo-link.sink.pcap");
-    const p = readPcap(readFileSync(join(dir, "demo-link.sink.pcap")));
+    expect(files).toContain("demo-link.pcapng");
+    const p = readCapture(readFileSync(join(dir, "demo-link.pcapng")));
     expect(p.ok && p.value.records.length).toBe(rec.frames.delivered);
   });
 });
@@ -135,25 +142,58 @@ describe("results JSON", () => {
 
 describe("traces of a board run", () => {
   const has = (cmd: string) => spawnSync("which", [cmd]).status === 0;
-  it("--pcap writes one capture per port that tshark reads cleanly; --vcd a PCI trace that vcd2fst converts", () => {
+  it("--pcap writes one pcapng that tshark reads cleanly; --vcd a PCI trace that vcd2fst converts", () => {
     const dir = mkdtempSync(join(tmpdir(), "flowsim-traces-"));
     const r = sim("run", "ipsec-and-udp", "--board", "5A", "--duration", "2ms", "--pcap", dir, "--vcd", join(dir, "pci.vcd"), "--quiet");
     expect(r.code, r.err).toBe(0);
-    const files = readdirSync(dir).sort();
-    expect(files).toEqual([...Array.from({ length: 8 }, (_, p) => `5A-port${p}.pcap`), "pci.vcd"].sort());
-    let frames = 0;
-    for (const f of files.filter((x) => x.endsWith(".pcap"))) {
-      const p = readPcap(readFileSync(join(dir, f)));
-      expect(p.ok).toBe(true);
-      if (p.ok) frames += p.value.records.length;
-      if (has("tshark")) {
-        const bad = spawnSync("tshark", ["-r", join(dir, f), "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-Y", "ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0 || _ws.malformed || _ws.expert.severity >= 6291456", "-T", "fields", "-e", "frame.number"], { encoding: "utf8" });
-        expect(bad.stdout.trim(), f).toBe("");
-      }
+    expect(readdirSync(dir).sort()).toEqual(["5A.pcapng", "pci.vcd"]);
+    const p = readCapture(readFileSync(join(dir, "5A.pcapng")));
+    expect(p.ok && p.value.records.length).toBeGreaterThan(100);
+    if (has("tshark")) {
+      const bad = spawnSync("tshark", ["-r", join(dir, "5A.pcapng"), "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-Y", "ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0 || _ws.malformed || _ws.expert.severity >= 8388608", "-T", "fields", "-e", "frame.number"], { encoding: "utf8" });
+      expect(bad.stdout.trim()).toBe("");
     }
-    expect(frames).toBeGreaterThan(100);
     if (has("vcd2fst")) expect(spawnSync("vcd2fst", [join(dir, "pci.vcd"), join(dir, "pci.fst")]).status).toBe(0);
   });
+
+  it.skipIf(!has("tshark"))("demo-link's capture: no malformed frames, no bad checksums, no expert warnings or errors", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flowsim-demo-"));
+    expect(sim("run", "demo-link", "--pcap", dir, "--quiet").code).toBe(0);
+    const out = spawnSync("tshark", ["-r", join(dir, "demo-link.pcapng"), "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-q", "-z", "expert,warn"], { encoding: "utf8" }).stdout;
+    expect(out).not.toMatch(/Errors|Warns/);
+    const bad = spawnSync("tshark", ["-r", join(dir, "demo-link.pcapng"), "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-Y", "ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0 || icmp.checksum.status == 0 || _ws.malformed", "-T", "fields", "-e", "frame.number"], { encoding: "utf8" });
+    expect(bad.stdout.trim()).toBe("");
+  }, 60_000);
+
+  it("trace paths that cannot be written are refused in one line before the run; a crash leaves no trace files", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flowsim-badtrace-"));
+    writeFileSync(join(dir, "file"), "x");
+    for (const [args, msg] of [
+      [["--pcap", "/proc/x"], /^flowsim: --pcap \/proc\/x: cannot make the directory: /],
+      [["--vcd", "/proc/x"], /^flowsim: --vcd \/proc\/x: cannot write files there: /],
+      [["--pcap", join(dir, "file", "sub")], /cannot make the directory: a part of the path is a file/],
+      [["--vcd", dir], /is a directory, expected a file name/],
+      [["--pcap-ports", "0"], /^flowsim: --pcap-ports applies only with --pcap$/],
+      [["--pcap", dir, "--pcap-window", "5ms:1ms"], /window's end must come after its start/],
+      [["--pcap", dir, "--start-time", "yesterday"], /^flowsim: --start-time: expected an ISO 8601/],
+      [["--vcd", join(dir, "a.vcd"), "--vcd-signals", "nothing.*"], /^flowsim: --vcd-signals: no signal matches nothing\.\*$/],
+    ] as const) {
+      const t0 = Date.now();
+      const r = await simAsync("run", "compare-boards", "--boards", "5A", "--duration", "50ms", ...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.err.trim()).toMatch(msg);
+      expect(Date.now() - t0).toBeLessThan(20_000); // refused before the run, never a hang
+    }
+    expect(readdirSync(dir)).toEqual(["file"]);
+    // a scenario that fails mid-run: exit 1, and no trace file, whole or partial
+    const crash = join(dir, "crash.ts");
+    writeFileSync(crash, `import { runBoard } from ${JSON.stringify(join(root, "src/scenarios/board-run.ts"))};\nimport { loadBoard } from ${JSON.stringify(join(root, "src/hw/boards/load.ts"))};\nexport default { name: "crash", description: "fails at 1 ms", defaultDurationPs: 2e9, run: (o) => [runBoard(loadBoard("5A").board, { ...o, script: (ctx) => ctx.at(1e9, () => { throw new Error("boom"); }) })] };\n`);
+    const out = join(dir, "out");
+    const r = await simAsync("run", crash, "--pcap", out, "--vcd", join(out, "x.vcd"));
+    expect(r.code).toBe(1);
+    expect(readdirSync(out)).toEqual([]);
+  }, 120_000);
 });
 
 describe("the package's bin", () => {
