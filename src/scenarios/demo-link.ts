@@ -19,12 +19,14 @@ import { RateMeter } from "../sim/stats/rate-meter.ts";
 import { MS, SEC } from "../sim/time.ts";
 import type { RunOptions, RunRecord, ScenarioInfo } from "./registry.ts";
 import { CaptureSet, FLOWSIM_VERSION } from "./traces.ts";
+import { TraceOutputError } from "../sim/trace/sink.ts";
 
 /** Nominal offered load in wire bits per second (preamble, FCS and IFG included). */
 export const DEMO_NOMINAL_BPS = 80_000_000;
 const LINK_MBPS = 100;
 
 export function runDemoLink(opts: RunOptions): RunRecord {
+  if (opts.vcdPath) throw new TraceOutputError("--vcd: demo-link has no board (no fabric to trace); use --pcap");
   const wall0 = performance.now();
   const sim = new Simulator({ seed: opts.seed });
   const pool = new FramePool({ slots: 1024 });

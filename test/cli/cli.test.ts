@@ -186,6 +186,8 @@ describe("traces of a board run", () => {
       expect(Date.now() - t0).toBeLessThan(20_000); // refused before the run, never a hang
     }
     expect(readdirSync(dir)).toEqual(["file"]);
+    const demo = await simAsync("run", "demo-link", "--vcd", join(dir, "d.vcd"));
+    expect([demo.code, demo.err.trim()]).toEqual([2, "flowsim: --vcd: demo-link has no board (no fabric to trace); use --pcap"]);
     // a scenario that fails mid-run: exit 1, and no trace file, whole or partial
     const crash = join(dir, "crash.ts");
     writeFileSync(crash, `import { runBoard } from ${JSON.stringify(join(root, "src/scenarios/board-run.ts"))};\nimport { loadBoard } from ${JSON.stringify(join(root, "src/hw/boards/load.ts"))};\nexport default { name: "crash", description: "fails at 1 ms", defaultDurationPs: 2e9, run: (o) => [runBoard(loadBoard("5A").board, { ...o, script: (ctx) => ctx.at(1e9, () => { throw new Error("boom"); }) })] };\n`);
@@ -194,6 +196,24 @@ describe("traces of a board run", () => {
     expect(r.code).toBe(1);
     expect(readdirSync(out)).toEqual([]);
   }, 120_000);
+});
+
+describe("replay from the command line", () => {
+  it("a capture with epoch timestamps replays; what became of each record is printed, not only in the JSON", async () => {
+    const { PcapWriter } = await import("../../src/net/pcap.ts");
+    const { CaptureEpoch } = await import("../../src/net/capture-epoch.ts");
+    const { writeUdp } = await import("../../src/net/write.ts");
+    const dir = mkdtempSync(join(tmpdir(), "flowsim-cli-replay-"));
+    const w = PcapWriter.inMemory(new CaptureEpoch(1_733_000_000));
+    const frame = new Uint8Array(128);
+    const n = writeUdp(frame, 0x0200_5e00_000a, 0x0600_0000_0001, 0xc6120001, 0xc000020a, 40000, 53, 20);
+    for (let i = 1; i <= 5; i++) w.write(i * 1e8, frame.slice(0, n)); // 0.1 ms apart
+    w.write(6e8, new Uint8Array(0));
+    writeFileSync(join(dir, "c.pcap"), w.bytes());
+    const r = await simAsync("run", "hosts", "--board", "5A", "--duration", "2ms", "--replay", join(dir, "c.pcap"));
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^replay: 6 records \(pcap\): \d sent; skipped: 1 empty$/m);
+  }, 60_000);
 });
 
 describe("the package's bin", () => {
