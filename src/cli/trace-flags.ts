@@ -4,14 +4,13 @@
  * path that cannot be written (a missing parent that cannot be made, /proc/x, a read-only
  * directory, a directory given as a file) is one line and exit 2, not a lost run.
  */
-import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { PcapReplay } from "../hosts/replay.ts";
 import { CaptureEpoch, DEFAULT_START_TIME } from "../net/capture-epoch.ts";
 import type { RunRecord } from "../scenarios/registry.ts";
 import type { TimeWindow, TraceSettings, TraceTargets } from "../scenarios/traces.ts";
 import { parseDuration } from "../sim/time.ts";
+import { ensureWritableDir, ensureWritableFile, TraceOutputError } from "../sim/trace/sink.ts";
 import { UsageError } from "./errors.ts";
 
 export interface TraceFlags {
@@ -52,53 +51,6 @@ function parseWindow(flag: string, v: string): TimeWindow {
   return w;
 }
 
-const WHY: Record<string, string> = {
-  ENOENT: "no such directory, and it cannot be made there",
-  EACCES: "permission denied",
-  EPERM: "not permitted",
-  EROFS: "read-only file system",
-  ENOTDIR: "a part of the path is a file",
-  EEXIST: "exists and is not a directory",
-  EISDIR: "is a directory",
-  ENOSPC: "no space left",
-};
-const why = (e: unknown) => {
-  const code = (e as NodeJS.ErrnoException).code ?? "";
-  return `${WHY[code] ?? (e as Error).message}${code ? ` (${code})` : ""}`;
-};
-
-/** Makes directory `dir` (and missing parents, one at a time: never a recursive mkdir that can loop) and checks a file can be written in it. */
-export function ensureWritableDir(flag: string, dir: string, shown = dir): void {
-  const abs = resolve(dir);
-  const missing: string[] = [];
-  let p = abs;
-  while (!existsSync(p)) {
-    missing.unshift(p);
-    const up = dirname(p);
-    if (up === p) break;
-    p = up;
-  }
-  try {
-    if (!statSync(p).isDirectory()) throw Object.assign(new Error("not a directory"), { code: missing.length ? "ENOTDIR" : "EEXIST" });
-    for (const m of missing) mkdirSync(m);
-  } catch (e) {
-    throw new UsageError(`${flag} ${shown}: cannot make the directory: ${why(e)}`);
-  }
-  const probe = join(abs, `.flowsim-probe-${process.pid}`);
-  try {
-    closeSync(openSync(probe, "wx"));
-    unlinkSync(probe);
-  } catch (e) {
-    throw new UsageError(`${flag} ${shown}: cannot write files there: ${why(e)}`);
-  }
-}
-
-/** Checks that file `path` can be written (its directory made if missing); refuses a directory. */
-export function ensureWritableFile(flag: string, path: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${flag} ${path}: is a directory, expected a file name`);
-  ensureWritableDir(flag, dirname(resolve(path)), path);
-}
-
 /** The trace targets of a run from its flags, every path checked; undefined members when not asked for. */
 export function traceTargets(o: TraceFlags): TraceTargets {
   const needs = (flag: string, given: unknown, base: string | undefined, baseFlag: string) => {
@@ -133,8 +85,12 @@ export function traceTargets(o: TraceFlags): TraceTargets {
     if (typeof e === "string") throw new UsageError(`--start-time: ${e}`);
     t.startTime = e;
   }
-  if (o.pcap !== undefined) ensureWritableDir("--pcap", o.pcap);
-  if (o.vcd !== undefined) ensureWritableFile("--vcd", o.vcd);
+  try {
+    if (o.pcap !== undefined) ensureWritableDir("--pcap", o.pcap);
+    if (o.vcd !== undefined) ensureWritableFile("--vcd", o.vcd);
+  } catch (e) {
+    throw e instanceof TraceOutputError ? new UsageError(e.message) : e;
+  }
   return { ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}), ...(o.vcd !== undefined ? { vcdPath: o.vcd } : {}), ...(Object.keys(t).length ? { trace: t } : {}) };
 }
 

@@ -68,7 +68,7 @@ export interface ReplaySkipped {
 
 /** The origin of a capture's times, in seconds and nanoseconds since 1970: a flowsim capture's stated run start, else its first record. */
 export function captureOrigin(f: CaptureFile): { sec: number; nsec: number } | undefined {
-  const stated = f.userAppl.startsWith("flowsim") ? /simulated time 0 is (\S+?)\s/.exec(f.comment) : null;
+  const stated = f.userAppl.startsWith("flowsim") ? /simulated time 0 is (\S+?)\s/i.exec(f.comment) : null;
   if (stated) {
     const ms = Date.parse(stated[1]!);
     if (Number.isFinite(ms)) return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1e6 };

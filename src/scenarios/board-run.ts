@@ -138,7 +138,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     at: scriptAt(sim),
   };
   o.script?.(ctx);
-  const traces = attachTraces(sim, pool, board, [...routers, ...servers], { scenario: o.scenario ?? "board-run", seed: o.seed, load: o.load, traffic: SYNTHETIC_TRAFFIC }, o);
+  const traces = attachTraces(sim, pool, board, { routers, servers }, { scenario: o.scenario ?? "board-run", seed: o.seed, load: o.load, traffic: SYNTHETIC_TRAFFIC }, o);
   if (o.timelineBucketPs) {
     // sample each server's delivered inbound frames at every bucket edge
     const bucket = o.timelineBucketPs, series: number[][] = servers.map(() => []), last = servers.map(() => 0);

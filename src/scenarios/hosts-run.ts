@@ -48,7 +48,7 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
   const hosts = new HostNetwork(sim, pool, board, cfg, { vips, subnet: ipv4("192.0.2.0"), prefix: 24, switchIp, routers, servers }, o.durationPs, o.load ?? 1);
   const ctx: HostsScriptContext = { sim, board, fw, hosts, report: {}, at: scriptAt(sim) };
   o.script?.(ctx);
-  const traces = attachTraces(sim, pool, board, [...routers, ...servers], { scenario: o.scenario ?? "hosts", seed: o.seed, load: o.load ?? 1, traffic: HOSTS_TRAFFIC }, o);
+  const traces = attachTraces(sim, pool, board, { routers, servers }, { scenario: o.scenario ?? "hosts", seed: o.seed, load: o.load ?? 1, traffic: HOSTS_TRAFFIC }, o);
   const end = o.durationPs + drain;
   sim.run(end);
   o.finish?.(ctx);

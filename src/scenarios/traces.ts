@@ -30,7 +30,7 @@ import { formatMac } from "../net/mac.ts";
 import { PcapWriter } from "../net/pcap.ts";
 import { DIR_INBOUND, DIR_OUTBOUND, PcapngWriter, type InterfaceInfo, type SectionInfo } from "../net/pcapng.ts";
 import type { Simulator } from "../sim/simulator.ts";
-import { TraceOutputError } from "../sim/trace/sink.ts";
+import { ensureWritableDir, ensureWritableFile, TraceOutputError } from "../sim/trace/sink.ts";
 import { VcdWriter } from "../sim/trace/vcd.ts";
 
 export const FLOWSIM_VERSION = "flowsim 0.1.0";
@@ -69,6 +69,12 @@ export interface PortHost {
   mac: number;
 }
 
+/** The routers and servers on a board's ports. */
+export interface PortHosts {
+  routers: readonly PortHost[];
+  servers: readonly PortHost[];
+}
+
 /** What the capture's section header says about the run. */
 export interface RunAbout {
   scenario: string;
@@ -96,6 +102,7 @@ export class CaptureSet {
   readonly files: string[] = [];
 
   constructor(dir: string, base: string, format: "pcapng" | "pcap", section: SectionInfo, ifaces: (InterfaceInfo & { file: string })[], epoch: CaptureEpoch, private readonly window?: TimeWindow) {
+    ensureWritableDir("--pcap", dir);
     try {
       if (format === "pcapng") {
         const path = join(dir, `${base}.pcapng`);
@@ -157,7 +164,8 @@ export interface Traces {
 }
 
 /** Wires the run's captures and waveform onto `board`; call after the hosts are attached. */
-export function attachTraces(sim: Simulator, pool: FramePool, board: Board, hosts: readonly PortHost[], about: RunAbout, o: TraceTargets): Traces {
+export function attachTraces(sim: Simulator, pool: FramePool, board: Board, attached: PortHosts, about: RunAbout, o: TraceTargets): Traces {
+  const hosts = [...attached.routers, ...attached.servers];
   const t = o.trace ?? {};
   const epoch = t.startTime ?? CaptureEpoch.DEFAULT;
   const board0 = board.spec.name;
@@ -171,7 +179,7 @@ export function attachTraces(sim: Simulator, pool: FramePool, board: Board, host
         const h = hosts.find((x) => x.port === p);
         const ctrl = board.controllers[p >> 1]!;
         const mbps = board.portIn(p).params.rateMbps;
-        const kind = h ? (h.name.startsWith("r") ? "router" : "server") : "";
+        const kind = h && attached.routers.includes(h) ? "router" : "server";
         return {
           name: h ? `port${p}-${h.name}` : `port${p}`, file: `port${p}`, speedBps: mbps * 1e6,
           description: `${board0} port ${p} (${ctrl.name} port ${p & 1}), ${mbps} Mb/s, ${h ? `to ${kind} ${h.name} (${formatIpv4(h.ip)}, ${formatMac(h.mac)})` : "no host attached"}`,
@@ -183,7 +191,7 @@ export function attachTraces(sim: Simulator, pool: FramePool, board: Board, host
         comment: [
           `Simulated capture: ${FLOWSIM_VERSION}, scenario ${about.scenario}, board ${board0}, seed ${about.seed}, load ${about.load}.`,
           `Time: simulated time 0 is ${epoch} (the run's start time, --start-time; default 1999-07-01T00:00:00Z so that runs are reproducible).`,
-          `Interfaces: one per switch port, named after the host it faces. Inbound: frames the host sent the port (as tcpdump on the host sees them leave); outbound: frames the port delivered to the host. A frame the switch forwards appears twice, on the port it entered by and the port it left by.`,
+          `Interfaces: one per switch port, named after the host it faces. Inbound: frames the host sent the port (as tcpdump on the host sees them leave); outbound: frames the port delivered to the host. A frame the switch forwards appears twice, on the port it entered by and the port it left by, which Wireshark's sequence analysis calls a retransmission: filter on frame.interface_name to see one side. Every server answers ARP for the cluster's shared IP (the patent's design), which Wireshark reports as a duplicate IP address.`,
           about.traffic,
         ].join("\n"),
       };
@@ -206,6 +214,7 @@ export function attachTraces(sim: Simulator, pool: FramePool, board: Board, host
       });
     }
     if (o.vcdPath) {
+      ensureWritableFile("--vcd", o.vcdPath);
       vcd = VcdWriter.toFile(o.vcdPath, {
         clock: sim, version: FLOWSIM_VERSION, date: `${epoch} (simulated time 0; --start-time)`,
         comment: `board ${board0}, scenario ${about.scenario}, seed ${about.seed}, load ${about.load}. Signals ending in # are active low (0 = asserted); all are derived from the models' timing (docs/frames.md, "Waveforms").`,

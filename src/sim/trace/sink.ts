@@ -7,13 +7,64 @@
  * (`.<name>.<pid>.partial`), renamed to the target by `close()`. A run that crashes leaves no
  * half-written or zero-byte trace under the target's name, and the process removes its
  * temporary files when it exits without closing them (`abort()` does it at once).
+ *
+ * `ensureWritableDir` and `ensureWritableFile` check an output path before a run: missing
+ * directories are made one at a time (Node's recursive mkdir loops on paths such as /proc/x) and
+ * a probe file is written and removed; a failure is one line naming the path and the reason.
  */
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 
 /** A trace file that cannot be opened or written: one line naming the file and the reason. */
 export class TraceOutputError extends Error {
   override name = "TraceOutputError";
+}
+
+const WHY: Record<string, string> = {
+  ENOENT: "no such directory, and it cannot be made there",
+  EACCES: "permission denied",
+  EPERM: "not permitted",
+  EROFS: "read-only file system",
+  ENOTDIR: "a part of the path is a file",
+  EEXIST: "exists and is not a directory",
+  EISDIR: "is a directory",
+  ENOSPC: "no space left",
+};
+const why = (e: unknown) => {
+  const code = (e as NodeJS.ErrnoException).code ?? "";
+  return `${WHY[code] ?? (e as Error).message}${code ? ` (${code})` : ""}`;
+};
+
+/** Makes directory `dir` (and missing parents, one at a time: never a recursive mkdir that can loop) and checks a file can be written in it. */
+export function ensureWritableDir(flag: string, dir: string, shown = dir): void {
+  const abs = resolve(dir);
+  const missing: string[] = [];
+  let p = abs;
+  while (!existsSync(p)) {
+    missing.unshift(p);
+    const up = dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  try {
+    if (!statSync(p).isDirectory()) throw Object.assign(new Error("not a directory"), { code: missing.length ? "ENOTDIR" : "EEXIST" });
+    for (const m of missing) mkdirSync(m);
+  } catch (e) {
+    throw new TraceOutputError(`${flag} ${shown}: cannot make the directory: ${why(e)}`);
+  }
+  const probe = join(abs, `.flowsim-probe-${process.pid}`);
+  try {
+    closeSync(openSync(probe, "wx"));
+    unlinkSync(probe);
+  } catch (e) {
+    throw new TraceOutputError(`${flag} ${shown}: cannot write files there: ${why(e)}`);
+  }
+}
+
+/** Checks that file `path` can be written (its directory made if missing); refuses a directory. */
+export function ensureWritableFile(flag: string, path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new TraceOutputError(`${flag} ${path}: is a directory, expected a file name`);
+  ensureWritableDir(flag, dirname(resolve(path)), path);
 }
 
 const open = new Set<ByteSink>();
