@@ -5,8 +5,9 @@
  *   compare [--boards ...]    the compare-boards scenario: one table, a row per board
  * Bad input (flags, names, files) gets one line naming the problem and exit code 2.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { PRESETS } from "../hw/boards/presets.ts";
@@ -18,7 +19,7 @@ import { UsageError } from "./errors.ts";
 import { parseDurationFlag, parseLoad, parsePositiveInt, parseSeed, parseShare, parseWarmupFlag } from "./options.ts";
 import { printBoardTable, printCompareTable, printControllersTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { HostsInputError } from "../hosts/config.ts";
-import { TraceOutputError } from "../sim/trace/sink.ts";
+import { ensureWritableDir, TraceOutputError } from "../sim/trace/sink.ts";
 import { toCsv } from "./csv.ts";
 import { startProgress } from "./progress.ts";
 import { runPoints } from "../parallel/pool.ts";
@@ -139,7 +140,35 @@ async function findScenario(name: string): Promise<ScenarioInfo> {
   return s as ScenarioInfo;
 }
 
+/** A results file (`--json`, `--csv`) that cannot be written is refused before anything runs: an existing directory, a missing or unwritable folder. */
+function checkOutputFile(flag: string, file: string | undefined): void {
+  if (file === undefined || file === "-") return;
+  const abs = resolve(file), dir = dirname(abs);
+  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`cannot write ${flag} file ${file}: is a directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write ${flag} file ${file}: no such directory ${dir}`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`cannot write ${flag} file ${file}: ${dir} is not writable`);
+  }
+}
+
+/** Every output path, checked before a run starts (a long run must not end by losing its results to a bad path). */
+function checkOutputs(o: RunFlags): void {
+  checkOutputFile("--json", o.json);
+  checkOutputFile("--csv", o.csv);
+  if (o.json === "-" && o.csv === "-") throw new UsageError("--json - and --csv - cannot both write to stdout");
+  if (o.report !== undefined) {
+    try {
+      ensureWritableDir("--report", o.report);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+}
+
 async function runScenario(name: string, o: RunFlags): Promise<void> {
+  checkOutputs(o);
   const scenario = await findScenario(name);
   const boards = parseBoards(o.boards ?? o.board);
   const opts: RunOptions = {
@@ -200,8 +229,9 @@ function parseShard(v: string | undefined): { i: number; n: number } | undefined
   return { i: Number(m[1]), n: Number(m[2]) };
 }
 
+/** Worker threads: `--workers`, else one per core (at most 8); results are identical whatever the count. */
 function parseWorkers(v: string | undefined): number {
-  if (v === undefined) return 1;
+  if (v === undefined) return Math.max(1, Math.min(8, availableParallelism()));
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers: expected an integer from 1 to 64, got "${v}"`);
   return n;
@@ -209,6 +239,7 @@ function parseWorkers(v: string | undefined): number {
 
 /** Runs independent points (on workers, or this shard's share of them; board runs replicated as the flags say) and emits the records. */
 async function runPointsCommand(points: Point[], o: RunFlags, replicate = false): Promise<void> {
+  checkOutputs(o);
   const mine = shardOf(points, parseShard(o.shard));
   const workers = parseWorkers(o.workers);
   const stop = startProgress(!!o.quiet);
@@ -267,7 +298,7 @@ export function buildProgram(): Command {
     .option("--boards <list>", "comma-separated board presets or board files (default: 5A,5B,5C,5D,5E,5F)")
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
     .option("--capacity <mode>", "the capacity search: quick (default: a 4 % bracket), full (saturate's), or none", "quick")
-    .option("--workers <n>", "run the boards on n worker threads (results identical to serial)")
+    .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the boards (for job arrays); combine with merge")
     .action((o: RunFlags) => {
       if (o.pcap !== undefined || o.vcd !== undefined) return runScenario("compare-boards", o); // traces: in this thread
@@ -286,7 +317,7 @@ export function buildProgram(): Command {
     .option("--board <b>", "a board preset or board file (default: all six presets)")
     .option("--boards <list>", "comma-separated board presets or board files")
     .option("--workload <w>", "inbound-heavy (default), mixed or outbound-heavy")
-    .option("--workers <n>", "run the boards' searches on n worker threads (results identical to serial)")
+    .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the boards; combine with merge")
     .action((o: RunFlags) => {
       const w = workloadFlag(o, "inbound-heavy");
@@ -300,7 +331,7 @@ export function buildProgram(): Command {
     .option("--counts <list>", "controller counts, e.g. 1,2,4,8,12 (the default)")
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy: rates per router and server port")
     .option("--capacity <mode>", "the capacity search: quick (default) or full", "quick")
-    .option("--workers <n>", "run the points on n worker threads (results identical to serial)")
+    .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the points; combine with merge")
     .action((o: RunFlags & { counts?: string }) => {
       const w = workloadFlag(o, "mixed");
@@ -326,7 +357,7 @@ export function buildProgram(): Command {
     .option("--boards <list>", "comma-separated board presets or board files (a line per board in the report)")
     .requiredOption("--loads <a:b:step>", "load factors from a to b by step, e.g. 0.5:3:0.5")
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
-    .option("--workers <n>", "run the loads on n worker threads (results identical to serial)")
+    .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the loads; combine with merge")
     .action((o: RunFlags) => {
       const loads = parseLoads(o.loads!);

@@ -208,6 +208,7 @@ export function printCompareTable(runs: RunRecord[]): void {
   for (const l of t.rows) console.log(l);
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered at the reference load: ${field(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${field(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 1)} s of runs at the reference load`));
+  printSpeed(runs, (r) => String(r["board"]));
   noteHealthChanges(runs, (r) => String(r["board"]));
 }
 

@@ -1,5 +1,5 @@
 /**
- * Replications of board-run points on the worker threads (stats-methods §1-2, §5): each point runs
+ * Replications of board-run points on the worker threads (docs/methods.md §1, §2, §4): each point runs
  * with seeds replicationSeed(seed, j), j = 0..n-1, the same at every point (common random
  * numbers), and its records are aggregated (means with 95 % Student-t half-widths). With a
  * precision goal, replications are added in batches until every headline figure's half-width is

@@ -54,13 +54,21 @@ export function chartsFor(runs: RunRecord[]): Chart[] {
       } as TopLevelSpec,
     });
   } else {
-    const values: Row[] = boardRuns.flatMap((r) => [
-      { board: label(r), direction: "inbound", mbps: get(r, "delivered.inboundMbps") as number },
-      { board: label(r), direction: "outbound", mbps: get(r, "delivered.outboundMbps") as number },
-    ]);
+    const row = (r: RunRecord, direction: "inbound" | "outbound") => {
+      const mbps = get(r, `delivered.${direction}Mbps`) as number, h = (get(r, `delivered.${direction}MbpsCi95`) as number | undefined) ?? 0;
+      return { board: label(r), direction, mbps, lo: mbps - h, hi: mbps + h };
+    };
+    const values: Row[] = boardRuns.flatMap((r) => [row(r, "inbound"), row(r, "outbound")]);
+    const enc = { x: { field: "board", type: "nominal" }, xOffset: { field: "direction" } } as const;
     charts.push({
-      title: "Throughput per board", caption: "Delivered frame bits per direction (Mb/s).",
-      spec: { width: 480, height: 260, data: { values }, mark: "bar", encoding: { x: { field: "board", type: "nominal" }, xOffset: { field: "direction" }, y: { field: "mbps", type: "quantitative", title: "delivered (Mb/s)" }, color: { field: "direction", type: "nominal" } } },
+      title: "Throughput per board", caption: "Delivered frame bits per direction (Mb/s) at the run's load, with 95 % intervals over replications where there are several.",
+      spec: {
+        width: 480, height: 260, data: { values },
+        layer: [
+          { mark: "bar", encoding: { ...enc, y: { field: "mbps", type: "quantitative", title: "delivered (Mb/s)" }, color: { field: "direction", type: "nominal", title: "direction" } } },
+          { mark: { type: "errorbar", ticks: true }, encoding: { ...enc, y: { field: "lo", type: "quantitative", title: "delivered (Mb/s)" }, y2: { field: "hi" } } },
+        ],
+      } as TopLevelSpec,
     });
   }
   const cdf: Row[] = [];

@@ -126,7 +126,7 @@ export const BACKLOG_SAMPLES = 30;
  * The warm-up before the measurement window, by default: 20 ms. The switch starts with the open
  * flows already in its flow table (functional warming: `Workload.prewarm`), so the warm-up only
  * has to fill the caches and let the queues settle (the CPU as a single server with about 11 us
- * per job relaxes in about 4 ms at 90 % utilisation and 17 ms at 95 %: stats-methods §8).
+ * per job relaxes in about 4 ms at 90 % utilisation and 17 ms at 95 %: docs/methods.md §5).
  * `test/scenarios/warmup.test.ts` checks it against MSER-5 truncation points of pilot runs.
  */
 export const DEFAULT_WARMUP_PS = 20 * MS;
@@ -214,19 +214,20 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   // the warm-up's end: its summary, then every statistic restarts (counts kept in totals where a window needs them)
   let warm: Record<string, unknown> | undefined;
   let allocatedAtStart = 0, dataInFlightAtStart = 0, framesInFlightAtStart = 0, eventsAtStart = 0;
+  // The warm-up's end is a boundary between two runs: every event of that instant has run, deferred
+  // completions have settled, and the event count is exact (the run loop adds its count as it returns).
   if (warmup > 0) {
-    sim.schedule(sim.event("warmup.end", () => {
-      warm = warmupSummary(readout(sim.now, 0, 0), warmup);
-      allocatedAtStart = pool.allocated;
-      dataInFlightAtStart = dataInFlight();
-      framesInFlightAtStart = pool.inUse;
-      eventsAtStart = sim.eventsProcessed;
-      sim.resetStats();
-    }, Priority.Stop), warmup);
+    sim.run(warmup);
+    warm = warmupSummary(readout(sim.now, 0, 0), warmup);
+    allocatedAtStart = pool.allocated;
+    dataInFlightAtStart = dataInFlight();
+    framesInFlightAtStart = pool.inUse;
+    eventsAtStart = sim.eventsProcessed;
+    sim.resetStats();
   }
-  // run in 50 slices to report progress; slicing does not change what happens (run(until) is resumable)
+  // run the window in 50 slices to report progress; slicing does not change what happens (run(until) is resumable)
   for (let k = 1; k <= 50; k++) {
-    sim.run(k === 50 ? end : Math.floor((end * k) / 50));
+    sim.run(k === 50 ? end : warmup + Math.floor((o.durationPs * k) / 50));
     progressSink(`${o.scenario ?? "board-run"} ${spec.name}`, k / 50);
   }
   o.finish?.(ctx);

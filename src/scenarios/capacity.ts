@@ -9,7 +9,7 @@
  *   - no server or router changed health (a false failure is a failure of the control plane).
  * It FAILS when the loss's lower bound exceeds the goal, the backlog grows significantly, or
  * health changed; otherwise it is undecided and gets more replications, up to a cap, then counts
- * as a failure (the conservative choice, as MLRsearch does). The search (stats-methods §7):
+ * as a failure (the conservative choice, as MLRsearch does). The search (docs/methods.md §6):
  *   1. bracket around the analytic bound, never above what the ports can physically carry;
  *   2. bisect until the bracket's width is within `goalWidth` of its lower end;
  *   3. confirm both ends with windows `confirmFactor` times longer; move the bracket if either
@@ -24,7 +24,7 @@ import { tInterval } from "../stats/t-interval.ts";
 import { runBoard, type BoardRunOptions } from "./board-run.ts";
 import type { RunRecord } from "./registry.ts";
 
-/** At most this share of the window's data frames may be lost (stats-methods §0: an absolute goal on the loss ratio). */
+/** At most this share of the window's data frames may be lost (docs/methods.md §6: an absolute goal on the loss ratio). */
 export const LOSS_GOAL = 0.001;
 /**
  * A backlog that grows over the window by more than GROWTH_SHARE of the data frames the window

@@ -42,7 +42,8 @@ export const routerPool: ScenarioInfo = {
       finish: (c) => {
         const total = c.workload.perRouter.reduce((s, n) => s + n, 0);
         c.report["routerShares"] = c.workload.perRouter.map((n) => (total ? n / total : 0));
-        c.report["gatewayAnswers"] = Object.fromEntries(c.fw.routers.map((r) => [r.name, r.stats.arpAnswers]));
+        // the servers each router was given (gateway ARP answers and gratuitous ARP; answered at the start, so counted as state, not in the window)
+        c.report["assignedServers"] = Object.fromEntries(c.fw.routers.map((r) => [r.name, r.assigned]));
       },
     }),
 };

@@ -1,6 +1,6 @@
 /**
- * MSER-m warm-up detection (White 1997, Simulation 69(6); MSER-5 per Spratt 1998; stats-methods
- * §3c): batch the series into means of m, then choose the truncation d* that minimises the squared
+ * MSER-m warm-up detection (White 1997, Simulation 69(6); MSER-5 per Spratt 1998; docs/methods.md
+ * §3): batch the series into means of m, then choose the truncation d* that minimises the squared
  * marginal standard error of the truncated mean, Σ_{i>d}(Z_i − Z̄_d)² / (k − d)². The last
  * `guard` batches are not candidates (MSER "sometimes erroneously reports a truncation point at
  * the end of the data series"); a truncation past half the series means the run is too short.

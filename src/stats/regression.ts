@@ -1,6 +1,6 @@
 /**
  * Ordinary least squares of y on x: the slope, its standard error and the intercept
- * (stats-methods: the regression-slope test for a growing queue). Plain loops over typed arrays.
+ * (docs/methods.md §5: the regression-slope test for a growing queue). Plain loops over typed arrays.
  */
 export interface SlopeFit {
   slope: number;

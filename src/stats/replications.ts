@@ -1,5 +1,5 @@
 /**
- * Independent replications (stats-methods §1-2, §5): replication j of a run with master seed s
+ * Independent replications (docs/methods.md §1, §2, §4): replication j of a run with master seed s
  * uses seed_j = hash(s, j) (seed_0 = s itself, so a single run is replication 0), and the same
  * seeds at every offered load and on every board (common random numbers). The records of the
  * replications of one point are aggregated field by field: every number becomes the mean over
@@ -38,7 +38,7 @@ export function aggregate(records: Record<string, Json>[], level = 0.95): Record
   const seeds = records.map((r) => r["seed"] as number);
   const out = merge(records, "", level, seeds) as Record<string, Json>;
   out["seed"] = seeds[0];
-  out["replications"] = { n: records.length, seeds, level, method: "independent replications, Student t over replication means (stats-methods §2)" };
+  out["replications"] = { n: records.length, seeds, level, method: "independent replications, Student t over replication means (Law & Kelton ch. 9; docs/methods.md §2)" };
   return out;
 }
 

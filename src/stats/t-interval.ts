@@ -1,5 +1,5 @@
 /**
- * Confidence intervals over independent replications (stats-methods §2; Law & Kelton ch. 9):
+ * Confidence intervals over independent replications (docs/methods.md §2; Law & Kelton ch. 9):
  * replication means Y_1..Y_n from independent seeds, their mean Ȳ, S² = Σ(Y_i − Ȳ)² / (n − 1), and
  * the half-width h = t_{n−1, 1−α/2} · S / √n (Student t, never the normal quantile: at n = 5 the
  * normal interval is 29 % too narrow). Ratios and percentiles are computed inside each replication

@@ -65,6 +65,19 @@ export interface WorkloadParams {
 const DIR_IN = 0, DIR_OUT = 1;
 
 /**
+ * A flow's client: an address in 198.18.0.0/15 (RFC 2544's range for benchmarking) and a port in
+ * the ephemeral range 49152-65535 (RFC 6335), so no flow lands on a registered service's port
+ * (which Wireshark would decode as that service) and keys are unique for 2^31 flows. The address
+ * is a signed 32-bit value (see `macHi`).
+ */
+export function clientIp(flow: number): number {
+  return (0xc6120000 + ((flow >>> 14) & 0x1ffff)) | 0;
+}
+export function clientPort(flow: number): number {
+  return 49152 + (flow & 0x3fff);
+}
+
+/**
  * Mean inbound data frames per client flow, by default (assumption): a web flow's client side
  * carries its handshake, request and the ACKs of a response of a few to a few dozen segments
  * (typically 5-20 packets), a DNS or RADIUS exchange one or two datagrams; 10 puts the share of
@@ -170,7 +183,7 @@ export class Workload {
       const h = this.frame(64 - 4);
       if (h === NO_FRAME) break;
       this.slot = s;
-      this.ip(h, this.routerVmacSlot(0, cl), this.routerMacSlot(0), (0xc6336400 + (flow & 0x3ff)) | 0, this.vipsI32[cl]!, flow, true);
+      this.ip(h, this.routerVmacSlot(0, cl), this.routerMacSlot(0), clientIp(flow), this.vipsI32[cl]!, flow, true);
       decide(h);
       this.pool.free(h);
     }
@@ -279,7 +292,7 @@ export class Workload {
     b[24] = c >> 8;
     b[25] = c & 255;
     const l4 = 34, n = total - 20;
-    const cport = 1024 + (flow % 60000);
+    const cport = clientPort(flow);
     b.fill(0, l4, l4 + n);
     if (proto === IpProto.ESP) {
       // an SA per flow and direction, with its own incrementing sequence number (RFC 4303)
@@ -297,7 +310,7 @@ export class Workload {
       b[l4 + 10] = ic >> 8;
       b[l4 + 11] = ic & 255;
       const u = l4 + 20, un = inner - 20;
-      const cp = 1024 + (flow % 60000);
+      const cp = clientPort(flow);
       const usp = inbound ? cp : 1812, udp = inbound ? 1812 : cp;
       b[u] = usp >> 8;
       b[u + 1] = usp & 255;
@@ -348,7 +361,7 @@ export class Workload {
       if (h !== NO_FRAME) {
         this.pool.flowId[pool.slotOf(h)] = DIR_IN;
         const cl = flow % this.vips.length;
-        this.ip(h, this.routerVmacSlot(i, cl), this.routerMacSlot(i), (0xc6336400 + (flow & 0x3ff)) | 0, this.vipsI32[cl]!, flow, true);
+        this.ip(h, this.routerVmacSlot(i, cl), this.routerMacSlot(i), clientIp(flow), this.vipsI32[cl]!, flow, true);
         this.offeredBytes[DIR_IN]! += pool.length(h) + 4;
         board.portIn(r.port).send(h);
       } else this.offeredBytes[DIR_IN]! += len + 4;
@@ -406,7 +419,7 @@ export class Workload {
       const h = this.frame(len);
       if (h !== NO_FRAME) {
         this.pool.flowId[pool.slotOf(h)] = DIR_OUT;
-        this.ip(h, this.serverGwSlot(i), this.serverMacSlot(i), serverIp, (0xc6336400 + (flow & 0x3ff)) | 0, flow, false); // its own address: the VIP, or its private IP behind NAT
+        this.ip(h, this.serverGwSlot(i), this.serverMacSlot(i), serverIp, clientIp(flow), flow, false); // its own address: the VIP, or its private IP behind NAT
         this.offeredBytes[DIR_OUT]! += pool.length(h) + 4;
         board.portIn(s.port).send(h);
       } else this.offeredBytes[DIR_OUT]! += len + 4;

@@ -37,7 +37,7 @@ describe("flowsim CLI", () => {
   });
 
   it("compare prints each board's simulation speed: frames per wall second, P, E and R", () => {
-    const r = sim("compare", "--boards", "5A,5E", "--duration", "2ms");
+    const r = sim("compare", "--boards", "5A,5E", "--duration", "2ms", "--capacity", "none", "--replications", "1");
     expect(r.code).toBe(0);
     const lines = r.out.split("\n");
     const head = lines.findIndex((l) => l.includes("R sim s/wall s"));
@@ -135,8 +135,9 @@ describe("flowsim CLI", () => {
 
 describe("results JSON", () => {
   it("validates against the documented schema (compare, saturate, a failover scenario)", async () => {
-    const { BoardRunSchema, ResultsSchema } = await import("../../src/scenarios/results-schema.ts");
-    for (const args of [["compare", "--duration", "2ms"], ["saturate", "--board", "5F", "--duration", "2ms"], ["run", "server-failover", "--duration", "6ms"]]) {
+    const { BoardRunSchema, CapacitySchema, ResultsSchema, SaturationSchema } = await import("../../src/scenarios/results-schema.ts");
+    // compare and saturate on 5F (port-limited: a short search), windows of 2 ms
+    for (const args of [["compare", "--boards", "5F,5A", "--duration", "2ms", "--capacity", "none"], ["compare", "--boards", "5F", "--duration", "2ms"], ["saturate", "--board", "5F", "--duration", "2ms"], ["run", "server-failover", "--duration", "6ms"]]) {
       const r = sim(...args, "--json", "-");
       expect(r.code, args.join(" ")).toBe(0);
       const doc = JSON.parse(r.out);
@@ -144,6 +145,11 @@ describe("results JSON", () => {
       for (const run of doc.runs) {
         const v = BoardRunSchema.safeParse(run);
         expect(v.success, `${args.join(" ")}: ${v.success ? "" : JSON.stringify(v.error.issues[0])}`).toBe(true);
+        for (const [key, schema] of [["saturation", SaturationSchema], ["capacity", CapacitySchema]] as const) {
+          if (!(key in run)) continue;
+          const s = schema.safeParse(run[key]);
+          expect(s.success, `${args.join(" ")} ${key}: ${s.success ? "" : JSON.stringify(s.error.issues[0])}`).toBe(true);
+        }
       }
     }
   });
@@ -215,7 +221,7 @@ describe("the package's bin", () => {
 describe("shards and workers", () => {
   it("two shards merged equal the unsharded run, and two workers equal one (apart from wall time)", () => {
     const dir = mkdtempSync(join(tmpdir(), "flowsim-shards-"));
-    const base = ["sweep", "--board", "5E", "--loads", "0.5:2:0.5", "--duration", "2ms", "--quiet"];
+    const base = ["sweep", "--board", "5E", "--loads", "0.5:2:0.5", "--duration", "2ms", "--warmup", "2ms", "--workers", "1", "--quiet"];
     expect(sim(...base, "--json", join(dir, "all.json")).code).toBe(0);
     expect(sim(...base, "--shard", "1/2", "--json", join(dir, "s1.json")).code).toBe(0);
     expect(sim(...base, "--shard", "2/2", "--json", join(dir, "s2.json")).code).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * The default warm-up against MSER-5 (stats-methods §3c, §8): pilot runs from a cold start (no
+ * The default warm-up against MSER-5 (White 1997; docs/methods.md §3): pilot runs from a cold start (no
  * warm-up), five replications, the backlog of data frames inside the switch sampled every 0.5 ms
  * and averaged across replications; MSER-5's truncation point, times a 1.5 safety factor, must lie
  * within the default warm-up, at half and at nine tenths of 5A's CPU capacity.
@@ -12,7 +12,7 @@ import { mser } from "../../src/stats/mser.ts";
 import { replicationSeed } from "../../src/stats/replications.ts";
 import { MS } from "../../src/sim/time.ts";
 
-const SAMPLE_MS = 0.5, WINDOW_MS = 200; // MSER-5 on a shorter series at 90 % CPU is led by the queue's slow fluctuations ("too short": stats-methods §3c)
+const SAMPLE_MS = 0.5, WINDOW_MS = 200; // MSER-5 on a shorter series at 90 % CPU is led by the queue's slow fluctuations ("too short": docs/methods.md §3)
 
 function truncationMs(load: number): { ms: number; tooShort: boolean } {
   const b = loadBoard("5A");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { olsSlope } from "../../src/stats/regression.ts";
 import { mser } from "../../src/stats/mser.ts";
 
-describe("least-squares trend (the growing-queue test, stats-methods §6)", () => {
+describe("least-squares trend (the growing-queue test, docs/methods.md §5)", () => {
   it("recovers an exact line with zero standard error", () => {
     const x = [0, 1, 2, 3, 4], y = x.map((v) => 3 * v + 2);
     const f = olsSlope(x, y);
@@ -20,7 +20,7 @@ describe("least-squares trend (the growing-queue test, stats-methods §6)", () =
   });
 });
 
-describe("MSER-5 truncation (White 1997; stats-methods §3c)", () => {
+describe("MSER-5 truncation (White 1997; docs/methods.md §3)", () => {
   it("finds where a transient ends: 100 observations at 10 then 400 at 0 (with a little noise)", () => {
     const s = Array.from({ length: 500 }, (_, i) => (i < 100 ? 10 : 0) + ((i * 7919) % 13) / 100);
     const r = mser(s);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { aggregate, CI_SUFFIX, meetsPrecision, replicationSeed } from "../../src/stats/replications.ts";
 import { tInterval } from "../../src/stats/t-interval.ts";
 
-describe("replications (stats-methods §1-2)", () => {
+describe("replications (docs/methods.md §1-2)", () => {
   it("derives independent seeds: replication 0 is the master seed, the others distinct and stable", () => {
     expect(replicationSeed(7, 0)).toBe(7);
     const seeds = Array.from({ length: 100 }, (_, j) => replicationSeed(7, j));

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { precise, relativeHalfWidth, studentT, tInterval } from "../../src/stats/t-interval.ts";
 import { RandomStream } from "../../src/sim/random.ts";
 
-describe("Student-t intervals over replications (stats-methods §2)", () => {
+describe("Student-t intervals over replications (Law & Kelton ch. 9; docs/methods.md §2)", () => {
   it("uses the t quantile, not the normal one: t(0.975, 9) = 2.262, t(0.975, 4) = 2.776 (Law & Kelton table)", () => {
     expect(studentT(0.975, 9)).toBeCloseTo(2.262, 3);
     expect(studentT(0.975, 4)).toBeCloseTo(2.776, 3);
