@@ -231,7 +231,13 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     },
     events: sim.eventsProcessed,
     // servers and routers health monitoring declared down or up during the run (probes unanswered within the timeout)
-    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges } }),
+    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges }, ...flowTableRecord(fw) }),
     ...ctx.report,
   };
+}
+
+/** The firmware's flow table in a run record: occupancy and churn, and a note when it was full (docs/results-format.md). */
+export function flowTableRecord(fw: FlowSwitch): { flowTable: ReturnType<FlowSwitch["read"]>["flows"]; notes?: string[] } {
+  const r = fw.read();
+  return { flowTable: r.flows, ...(r.notes ? { notes: r.notes } : {}) };
 }
