@@ -176,7 +176,7 @@ export class FlowSwitch implements BoardFirmware {
     const probes = (this.probes = new HealthProbes(board, clock, this.config.switchIp));
     this.clusters.forEach((c, ci) => {
       const hc = this.config.clusters[ci]!.health;
-      for (const s of c.servers) this.startServer(c, s);
+      for (const s of c.servers) if (!s.removed) this.startServer(c, s);
       if (c.policy === "optimal-workload") {
         // the patent's periodic load-balancing routine, as a CPU job every balancePeriodPs
         const round: SimEvent = board.sim.event(`fw.${c.name}.balance`, () => {
