@@ -26,7 +26,7 @@ import { createActor } from "xstate";
 import { availabilityMachine } from "./machines.ts";
 import { ANSWER_PROTO, HealthProbes, PROBE_PORT_BASE, type ProbeTarget } from "./probes.ts";
 import { SimClock } from "./sim-clock.ts";
-import { chargeEntryLoads, chargeEntryStores, DRAM_TABLE_BASE, FLOW_ENTRY_BYTES } from "./table-cost.ts";
+import { DRAM_TABLE_BASE, TableCost } from "./table-cost.ts";
 import type { SimEvent } from "../sim/event.ts";
 import { Priority } from "../sim/priority.ts";
 
@@ -75,7 +75,8 @@ export class FlowSwitch implements BoardFirmware {
   private clock: SimClock | undefined;
   /** Probe targets' servers, by target id (undefined for routers). */
   private readonly serverOfTarget: (Server | undefined)[] = [];
-  private tableBase = DRAM_TABLE_BASE;
+  /** What the flow table costs the CPU, at its addresses (DRAM, or 5C's FSRAM). */
+  private tableCost: TableCost;
   /** True on boards whose translator sits inline before the address table (5F): server MACs cannot carry the intervention flag there. */
   private inlineTranslator = false;
   readonly drops: Record<DropCause, number> = Object.fromEntries(DROP_CAUSES.map((c) => [c, 0])) as Record<DropCause, number>;
@@ -97,6 +98,7 @@ export class FlowSwitch implements BoardFirmware {
     this.config = SwitchConfigSchema.parse(config);
     this.flows = new FlowTable(this.config.flowTableSize);
     this.flows.onEvict = (slot) => this.evicted(slot);
+    this.tableCost = new TableCost(this.flows, DRAM_TABLE_BASE);
     this.clusters = this.config.clusters.map((c, index) => {
       const servers: Server[] = c.servers.map((s, i) => ({
         name: s.name, mac: s.mac, port: s.port, weight: s.weight, state: "up", removed: false, draining: false,
@@ -147,7 +149,7 @@ export class FlowSwitch implements BoardFirmware {
     this.pool = board.pool;
     this.now = () => board.sim.now;
     this.inlineTranslator = board.inlineTranslator === true;
-    if (board.spec.fsram) this.tableBase = FSRAM_BASE;
+    if (board.spec.fsram) this.tableCost = new TableCost(this.flows, FSRAM_BASE);
     for (const c of this.clusters) {
       // frames for the virtual MAC are intervened: to the translator where the board has one
       board.setAddressEntry(c.vmac, board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
@@ -353,12 +355,15 @@ export class FlowSwitch implements BoardFirmware {
     const flows = this.flows;
     let slot = flows.find(k, hash, now);
     if (cost) {
-      if (cam) (cost.op("camLookup"), cost.deviceWait(cam.lookupPs));
-      else {
+      if (cam) {
+        // the CAM finds the slot; the expiry check and what the lookup wrote are the CPU's
+        cost.op("camLookup");
+        cost.deviceWait(cam.lookupPs);
+        this.tableCost.found(cost, slot);
+      } else {
         cost.op("flowLookup");
-        this.chargeRun(cost, flows.probeStart, flows.probes);
+        this.tableCost.lookup(cost, slot);
       }
-      this.chargeStores(cost);
     }
     let server = -1;
     if (slot >= 0) {
@@ -370,12 +375,12 @@ export class FlowSwitch implements BoardFirmware {
       // SYN-only entry it is a retransmission and keeps its server
       if (stale || (isSyn && (flags & FlowFlag.SynOnly) === 0)) {
         flows.remove(slot);
-        if (cost) this.chargeStores(cost);
+        if (cost) this.tableCost.stores(cost);
         slot = -1;
       } else {
         server = flows.server[slot]!;
         flows.touch(slot, now);
-        cost?.store(this.entryAddr(slot) + 24, 8);
+        if (cost) this.tableCost.touch(cost, slot);
         if (isSyn) this.counts.synRetransmits++;
         else if (flags & FlowFlag.SynOnly) this.established(slot, s!);
       }
@@ -386,10 +391,7 @@ export class FlowSwitch implements BoardFirmware {
       if (server < 0) return this.noRoute("noLiveServer");
       // amortised reclaiming: a few slots of the sweep with every new flow
       const from = flows.sweep(now, this.config.flowTableSweepSlots);
-      if (cost) {
-        this.chargeRun(cost, from, this.config.flowTableSweepSlots);
-        this.chargeStores(cost);
-      }
+      if (cost) this.tableCost.sweep(cost, from, this.config.flowTableSweepSlots);
       const s = cl.servers[server]!;
       const proto = k.proto !== SOURCE_KEY ? k.proto : p.ipProto === IpProto.ICMP && p.innerProto >= 0 ? p.innerProto : p.ipProto;
       const t = isSyn ? this.config.timeouts.synPs : this.timeoutFor(proto);
@@ -402,8 +404,7 @@ export class FlowSwitch implements BoardFirmware {
         this.counts.newFlows++;
         if (cost) {
           cost.op("flowInsert");
-          this.chargeRun(cost, flows.probeStart, flows.probes);
-          this.chargeStores(cost);
+          this.tableCost.insert(cost);
         }
       } else {
         // table full: the consistent hash decides, deterministically (the policy's choice is not kept)
@@ -450,18 +451,6 @@ export class FlowSwitch implements BoardFirmware {
     if (!s || flows.gen[slot] !== s.gen) return;
     if (flows.flags[slot]! & (FlowFlag.SynOnly | FlowFlag.Closing)) s.inactive--;
     else s.active--;
-  }
-
-  private entryAddr(slot: number): number {
-    return this.tableBase + slot * FLOW_ENTRY_BYTES;
-  }
-
-  private chargeRun(cost: CostTrace, start: number, n: number): void {
-    chargeEntryLoads(cost, this.flows, this.tableBase, start, n);
-  }
-
-  private chargeStores(cost: CostTrace): void {
-    chargeEntryStores(cost, this.flows, this.tableBase);
   }
 
   private clusterDrop(cl: Cluster, cause: DropCause): number {

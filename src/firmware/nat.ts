@@ -26,7 +26,7 @@ import { CPU_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.
 import { DEFAULT_TIMEOUTS } from "./config.ts";
 import { FlowKey } from "./flow-key.ts";
 import { FlowTable } from "./flow-table.ts";
-import { chargeEntryLoads, chargeEntryStores, DRAM_TABLE_BASE } from "./table-cost.ts";
+import { DRAM_TABLE_BASE, TableCost } from "./table-cost.ts";
 
 export interface NatConfig {
   vip: number;
@@ -64,6 +64,7 @@ export class NatBalancer implements BoardFirmware {
   private readonly parsed = new ParsedFrame();
   private readonly key = new FlowKey();
   readonly flows: FlowTable;
+  private readonly tableCost: TableCost;
   private rr = 0;
   private readonly serverByIp = new Map<number, number>();
   private readonly routerByMac = new Map<number, number>();
@@ -80,6 +81,7 @@ export class NatBalancer implements BoardFirmware {
 
   constructor(readonly config: NatConfig) {
     this.flows = new FlowTable(config.flowTableSize ?? 65_536);
+    this.tableCost = new TableCost(this.flows, DRAM_TABLE_BASE);
     config.servers.forEach((s, i) => this.serverByIp.set(s.ip, i));
     config.routers.forEach((r, i) => this.routerByMac.set(r.mac, i));
   }
@@ -153,30 +155,21 @@ export class NatBalancer implements BoardFirmware {
     cost?.op("flowHash");
     cost?.op("flowLookup");
     let slot = flows.find(k, hash, now);
-    if (cost) {
-      chargeEntryLoads(cost, flows, DRAM_TABLE_BASE, flows.probeStart, flows.probes);
-      chargeEntryStores(cost, flows, DRAM_TABLE_BASE);
-    }
+    if (cost) this.tableCost.lookup(cost, slot);
     let server: number;
     if (slot >= 0) {
       server = flows.server[slot]!;
       flows.touch(slot, now); // a busy flow stays where it is
-      cost?.store(DRAM_TABLE_BASE + slot * 32 + 24, 8);
+      if (cost) this.tableCost.touch(cost, slot);
     } else {
       cost?.op("schedule");
       server = this.rr++ % this.config.servers.length;
       const from = flows.sweep(now, SWEEP_SLOTS);
-      if (cost) {
-        chargeEntryLoads(cost, flows, DRAM_TABLE_BASE, from, SWEEP_SLOTS);
-        chargeEntryStores(cost, flows, DRAM_TABLE_BASE);
-      }
+      if (cost) this.tableCost.sweep(cost, from, SWEEP_SLOTS);
       slot = flows.insert(k, hash, 0, server, 0, 0, now, this.timeoutFor(p.ipProto === IpProto.ICMP && p.innerProto >= 0 ? p.innerProto : p.ipProto));
       // a full table (slot -1, counted in flows.fullRejects): this packet's server is not remembered
       cost?.op("flowInsert");
-      if (cost) {
-        chargeEntryLoads(cost, flows, DRAM_TABLE_BASE, flows.probeStart, flows.probes);
-        chargeEntryStores(cost, flows, DRAM_TABLE_BASE);
-      }
+      if (cost) this.tableCost.insert(cost);
     }
     const srv = this.config.servers[server]!;
     // an ICMP error quotes the packet the server sent, from the virtual IP: the server must see its own address there

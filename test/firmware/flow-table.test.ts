@@ -106,9 +106,12 @@ describe("flow table against a model", () => {
       pool.free(hh);
       lengths.push(trace.length);
     }
-    // the table fills after 256: from then on every SYN falls back to the hash, at the same bounded cost
+    // the table fills after 256: from then on every SYN falls back to the hash, and costs no more
+    // than a new flow did while there was room (a lookup, 4 sweep slots, an insert attempt)
     expect(h.fw.read().flows.full).toBe(true);
-    expect(Math.max(...lengths)).toBeLessThanOrEqual(40);
+    const filling = Math.max(...lengths.slice(0, 256)), full = Math.max(...lengths.slice(256));
+    expect(full).toBeLessThanOrEqual(filling);
+    expect(full).toBeLessThanOrEqual(60);
   });
 });
 
