@@ -16,8 +16,9 @@
  * Each entry carries, besides its key and server, the server's generation when it was inserted
  * (an entry whose generation is stale names a server that has failed since: the firmware ends it)
  * and TCP state flags (SYN only so far; closing). The firmware's cost model reads
- * `probeStart`/`probes` (slots a lookup or insert visited) and `stored`/`storedSlots` (slots the
- * last call wrote) to charge loads and stores at the entries' addresses.
+ * `probeStart`/`probes` (slots a lookup or insert visited), `stored`/`storedSlots` (slots the
+ * last call wrote) and `rehashed`/`rehashedSlots` (entries a deletion read to recompute their
+ * home slot) to charge loads, stores and hashes at the entries' addresses.
  */
 import { FlowKey } from "./flow-key.ts";
 
@@ -60,6 +61,9 @@ export class FlowTable {
   /** Slots the last call wrote (entries moved back or reclaimed), for the cost model. */
   readonly storedSlots = new Int32Array(STORE_LOG);
   stored = 0;
+  /** Entries the last call's deletions read and hashed again (Algorithm R), for the cost model. */
+  readonly rehashedSlots = new Int32Array(STORE_LOG);
+  rehashed = 0;
   /** Called just before an entry stops being live (expired, removed), its fields still readable at `slot`. */
   onEvict: (slot: number) => void = () => {};
 
@@ -103,9 +107,20 @@ export class FlowTable {
     this.stored++;
   }
 
+  private logRehash(i: number): void {
+    if (this.rehashed < STORE_LOG) this.rehashedSlots[this.rehashed] = i;
+    this.rehashed++;
+  }
+
+  /** Starts a call's logs for the cost model. */
+  private begin(): void {
+    this.stored = 0;
+    this.rehashed = 0;
+  }
+
   /** Slot of the live entry for `k`, or -1 (an expired entry for `k` is reclaimed). Refreshes nothing. */
   find(k: FlowKey, hash: number, now: number): number {
-    this.stored = 0;
+    this.begin();
     this.probeStart = hash & this.mask;
     for (let i = this.probeStart, n = 1; n <= this.mask + 1; i = (i + 1) & this.mask, n++) {
       this.probes = n;
@@ -128,7 +143,7 @@ export class FlowTable {
    * when `capacity` entries are live. The caller has just looked `k` up (so it is not in the table).
    */
   insert(k: FlowKey, hash: number, cluster: number, server: number, gen: number, flags: number, now: number, timeoutPs: number): number {
-    this.stored = 0;
+    this.begin();
     this.probeStart = hash & this.mask;
     for (let i = this.probeStart, n = 1; n <= this.mask + 1; i = (i + 1) & this.mask, n++) {
       this.probes = n;
@@ -178,7 +193,7 @@ export class FlowTable {
 
   /** Ends the entry at `slot`. Entries after it in its probe run may move back; slot indexes held across this call are invalid. */
   remove(slot: number): void {
-    this.stored = 0;
+    this.begin();
     if (this.state[slot] === LIVE) {
       this.evict(slot, false);
       this.removed++;
@@ -191,7 +206,7 @@ export class FlowTable {
    * work for the hot path: a bounded number of slots, no allocation.
    */
   sweep(now: number, n: number): number {
-    this.stored = 0;
+    this.begin();
     const start = this.cursor;
     for (let k = 0; k < n; k++) {
       const i = this.cursor;
@@ -223,6 +238,7 @@ export class FlowTable {
     this.state[hole] = EMPTY;
     this.logStore(hole);
     for (let j = (hole + 1) & mask; this.state[j] !== EMPTY; j = (j + 1) & mask) {
+      this.logRehash(j);
       const home = this.homeOf(j);
       // move j into the hole unless its home lies cyclically in (hole, j]
       const between = hole <= j ? home > hole && home <= j : home > hole || home <= j;

@@ -11,7 +11,8 @@
  * A lookup loads every entry it visits and the expiry word of the one it finds; an insert the
  * entries and expiry words on its way; a sweep step the expiry words it examines; every slot a
  * call writes (inserted, reclaimed, moved back by a deletion) is a store of its entry and its
- * expiry word; a refresh a store of the expiry word. The loads and stores go through the R4700's
+ * expiry word; each entry a deletion reads to recompute its home slot is a load and a
+ * `flowHash`; a refresh a store of the expiry word. The loads and stores go through the R4700's
  * data-cache model; each counts one instruction (op-costs.ts).
  */
 import type { CostTrace } from "../hw/cpu/cost-trace.ts";
@@ -69,9 +70,19 @@ export class TableCost {
     cost.store(this.expiry(slot), EXPIRY_BYTES);
   }
 
-  /** Every slot the table's last call wrote (beyond its log, charged to the last one logged). */
+  /**
+   * What the table's last call did beyond its visits: every entry a deletion read and hashed
+   * again (a load and a `flowHash` each), and every slot it wrote (beyond a log's end, charged
+   * to the last slot logged).
+   */
   stores(cost: CostTrace): void {
-    const f = this.flows, n = f.stored, logged = Math.min(n, f.storedSlots.length);
+    const f = this.flows;
+    const r = f.rehashed, rl = Math.min(r, f.rehashedSlots.length);
+    for (let i = 0; i < r; i++) {
+      cost.load(this.entry(f.rehashedSlots[Math.min(i, rl - 1)]!), FLOW_ENTRY_BYTES);
+      cost.op("flowHash");
+    }
+    const n = f.stored, logged = Math.min(n, f.storedSlots.length);
     for (let i = 0; i < n; i++) {
       const s = f.storedSlots[Math.min(i, logged - 1)]!;
       cost.store(this.entry(s), FLOW_ENTRY_BYTES);
