@@ -22,6 +22,9 @@ import { PciBus } from "../pci/bus.ts";
 import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts";
 import type { BoardSpec } from "./schema.ts";
 
+/** `translate`'s answer for a frame an inline translator discards (5F's ASIC). */
+export { TRANSLATE_DROP } from "../translator.ts";
+
 /** Address-table port value of entries whose frames a hardware translator handles (5E, 5F). */
 export const TRANSLATE_PORT = -3;
 /** Address-table port value of entries whose frames go to the CPU. */
