@@ -18,6 +18,7 @@ import { UsageError } from "./errors.ts";
 import { parseDurationFlag, parseLoad, parseSeed } from "./options.ts";
 import { printBoardTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { HostsInputError } from "../hosts/config.ts";
+import { TraceOutputError } from "../sim/trace/sink.ts";
 import { toCsv } from "./csv.ts";
 import { startProgress } from "./progress.ts";
 import { runPoints } from "../parallel/pool.ts";
@@ -27,19 +28,18 @@ import type { BoardSpec } from "../hw/boards/schema.ts";
 import { parseLoads } from "../scenarios/sweep.ts";
 import { WORKLOADS, type WorkloadName } from "../scenarios/workloads.ts";
 import { MS } from "../sim/time.ts";
+import { traceFlags, traceNotes, traceTargets, type TraceFlags } from "./trace-flags.ts";
 
-interface RunFlags {
+interface RunFlags extends TraceFlags {
   seed: number;
   duration?: number;
   load: number;
   json?: string;
   csv?: string;
   report?: string;
-  vcd?: string;
   workers?: string;
   shard?: string;
   loads?: string;
-  pcap?: string;
   hosts?: string;
   replay?: string;
   flows?: string;
@@ -101,7 +101,7 @@ async function runScenario(name: string, o: RunFlags): Promise<void> {
   const boards = parseBoards(o.boards ?? o.board);
   const opts: RunOptions = {
     seed: o.seed, durationPs: o.duration ?? scenario.defaultDurationPs, load: o.load,
-    ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}), ...(o.vcd !== undefined ? { vcdPath: o.vcd } : {}), ...(boards ? { boards } : {}), ...(o.workload !== undefined ? { workload: o.workload } : {}),
+    ...traceTargets(o), ...(boards ? { boards } : {}), ...(o.workload !== undefined ? { workload: o.workload } : {}),
     ...(o.hosts !== undefined ? { hostsFile: o.hosts } : {}), ...(o.replay !== undefined ? { replay: o.replay } : {}), ...(o.flows !== undefined ? { flowsCsv: o.flows } : {}),
   };
   let records: RunRecord[];
@@ -109,12 +109,13 @@ async function runScenario(name: string, o: RunFlags): Promise<void> {
   try {
     records = await scenario.run(opts);
   } catch (e) {
-    if (e instanceof BoardLoadError || e instanceof HostsInputError) throw new UsageError(e.message);
+    if (e instanceof BoardLoadError || e instanceof HostsInputError || e instanceof TraceOutputError) throw new UsageError(e.message);
     throw e;
   } finally {
     stop();
   }
   await emit(records, o);
+  if (!o.quiet) for (const l of traceNotes(records)) process.stderr.write(`${l}\n`);
 }
 
 function writeOut(file: string, text: string, flag: string): void {
@@ -206,9 +207,7 @@ export function buildProgram(): Command {
       for (const [name, b] of Object.entries(PRESETS)) console.log(`  ${name.padEnd(20)} ${b.description}`);
     });
 
-  commonOptions(program.command("run").description("run a scenario").argument("<scenario>", "a built-in scenario name (see list) or the path of a scenario file"))
-    .option("--pcap <dir>", "write pcap captures into this directory (one file per switch port)")
-    .option("--vcd <file>", "write the PCI bus trace (owner, phase, REQ#/GNT#) as VCD, on PCI boards")
+  traceFlags(commonOptions(program.command("run").description("run a scenario").argument("<scenario>", "a built-in scenario name (see list) or the path of a scenario file")))
     .option("--board <b>", "a board preset or board file (same as --boards with one)")
     .option("--boards <list>", "comma-separated board presets or board files, for scenarios that run boards")
     .option("--workload <w>", "named workload for board scenarios: mixed, inbound-heavy, outbound-heavy")
@@ -217,11 +216,9 @@ export function buildProgram(): Command {
     .option("--flows <csv>", "hosts scenario: write one line per flow (with several boards, the board's name is inserted before .csv)")
     .action((name: string, o: RunFlags) => runScenario(name, o));
 
-  commonOptions(program.command("compare").description("compare boards on the same workload: a table, a row per board"))
+  traceFlags(commonOptions(program.command("compare").description("compare boards on the same workload: a table, a row per board")))
     .option("--boards <list>", "comma-separated board presets or board files (default: 5A,5B,5C,5D,5E,5F)")
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
-    .option("--pcap <dir>", "write pcap captures into this directory (one file per board and port)")
-    .option("--vcd <file>", "write each PCI board's bus trace as VCD (the board's name is inserted before .vcd)")
     .option("--workers <n>", "run the boards on n worker threads (results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the boards (for job arrays); combine with merge")
     .action((o: RunFlags) => {

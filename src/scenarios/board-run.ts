@@ -16,10 +16,7 @@ import { Simulator } from "../sim/simulator.ts";
 import { SEC } from "../sim/time.ts";
 import { Workload } from "../traffic/workload.ts";
 import { Priority } from "../sim/priority.ts";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { PcapWriter } from "../net/pcap.ts";
-import { VcdWriter } from "../sim/trace/vcd.ts";
+import { attachTraces, SYNTHETIC_TRAFFIC, type TraceSettings } from "./traces.ts";
 import type { RunRecord } from "./registry.ts";
 
 /** What every run's script sees: the running simulation, to schedule failures and read state. */
@@ -63,10 +60,10 @@ export interface BoardRunOptions {
   /** Protocol shares of the flows, in twentieths. */
   mix?: { tcp: number; udp: number; esp: number; ipip: number };
   checkAffinity?: boolean;
-  /** Write every frame each port sends to its host into DIR/<board>-port<N>.pcap (Wireshark). */
+  /** Traces (src/scenarios/traces.ts): captures of every port both ways into DIR/<board>.pcapng, the fabric's signals into a VCD file, and how. */
   pcapDir?: string;
-  /** Write the PCI bus's owner, phase and REQ#/GNT# signals to this VCD file (GTKWave), on PCI boards. */
   vcdPath?: string;
+  trace?: TraceSettings;
   /** Record inbound frames delivered per server in time buckets of this many ps (a failover timeline). */
   timelineBucketPs?: number;
   /** Clusters (virtual IPs) the servers are split among, round robin (default 1). */
@@ -141,24 +138,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     at: scriptAt(sim),
   };
   o.script?.(ctx);
-  const pcaps: PcapWriter[] = [];
-  if (o.pcapDir) {
-    mkdirSync(o.pcapDir, { recursive: true });
-    for (let p = 0; p < board.portCount; p++) {
-      const w = PcapWriter.toFile(join(o.pcapDir, `${spec.name}-port${p}.pcap`));
-      pcaps.push(w);
-      const ch = board.portOut(p), host = ch.receiver;
-      ch.receiver = (h) => {
-        w.write(sim.now, pool.bytes(h).subarray(0, pool.length(h)));
-        host(h);
-      };
-    }
-  }
-  let vcd: VcdWriter | undefined;
-  if (o.vcdPath && board.bus) {
-    vcd = new VcdWriter(o.vcdPath, `flowsim ${spec.name}`);
-    board.bus.traceTo(vcd);
-  }
+  const traces = attachTraces(sim, pool, board, { routers, servers }, { scenario: o.scenario ?? "board-run", seed: o.seed, load: o.load, traffic: SYNTHETIC_TRAFFIC }, o);
   if (o.timelineBucketPs) {
     // sample each server's delivered inbound frames at every bucket edge
     const bucket = o.timelineBucketPs, series: number[][] = servers.map(() => []), last = servers.map(() => 0);
@@ -178,8 +158,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     progressSink(`${o.scenario ?? "board-run"} ${spec.name}`, k / 50);
   }
   o.finish?.(ctx);
-  for (const w of pcaps) w.close();
-  vcd?.close(sim.now);
+  traces.close(sim.now);
   const now = sim.now, secs = now / SEC;
   const cpu = board.cpus[0]!.read(now).cpu;
   const res = board.resources(now);

@@ -6,23 +6,22 @@
  * latency, drops by place, per-server and per-router counts), and the frame accounting over all
  * hosts: injected = received + consumed by the switch + dropped + in flight, exactly.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { HostsInputError, parseHostsConfig, type HostsConfig, type HostsInput } from "../hosts/config.ts";
 import { HostNetwork } from "../hosts/network.ts";
-import { PcapWriter } from "../net/pcap.ts";
 import { ipv4 } from "../net/ipv4-addr.ts";
 import { SEC } from "../sim/time.ts";
 import { buildSetting, flowTableRecord, scriptAt, type RunContext, type SettingOptions } from "./board-run.ts";
 import type { RunRecord } from "./registry.ts";
+import { attachTraces, HOSTS_TRAFFIC, type TraceTargets } from "./traces.ts";
 
 /** A hosts run's script context: the run's context and the host network. */
 export interface HostsScriptContext extends RunContext {
   hosts: HostNetwork;
 }
 
-export interface HostsRunOptions extends SettingOptions {
+export interface HostsRunOptions extends SettingOptions, TraceTargets {
   durationPs: number;
   /** Time after the traffic stops for flows in progress to finish, ps (default 0). */
   drainPs?: number;
@@ -30,8 +29,6 @@ export interface HostsRunOptions extends SettingOptions {
   hosts?: HostsInput | HostsConfig;
   script?: (ctx: HostsScriptContext) => void;
   finish?: (ctx: HostsScriptContext) => void;
-  /** Write what each port's host sends to the switch into DIR/<board>-port<N>-in.pcap, and what the switch sends it into ...-out.pcap. */
-  pcapDir?: string;
   /** Write one line per flow here (CSV). */
   flowsCsv?: string;
   scenario?: string;
@@ -51,34 +48,11 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
   const hosts = new HostNetwork(sim, pool, board, cfg, { vips, subnet: ipv4("192.0.2.0"), prefix: 24, switchIp, routers, servers }, o.durationPs, o.load ?? 1);
   const ctx: HostsScriptContext = { sim, board, fw, hosts, report: {}, at: scriptAt(sim) };
   o.script?.(ctx);
-  const pcaps: PcapWriter[] = [];
-  if (o.pcapDir) {
-    mkdirSync(o.pcapDir, { recursive: true });
-    for (let p = 0; p < board.portCount; p++) {
-      for (const [dir, ch] of [["in", board.portIn(p)], ["out", board.portOut(p)]] as const) {
-        const w = PcapWriter.toFile(join(o.pcapDir, `${spec.name}-port${p}-${dir}.pcap`));
-        pcaps.push(w);
-        if (dir === "in") {
-          // what the host hands its transmitter (refused frames included): the replayable side
-          const send = ch.send.bind(ch);
-          ch.send = (h: number) => {
-            w.write(sim.now, pool.bytes(h).subarray(0, pool.length(h)));
-            return send(h);
-          };
-        } else {
-          const host = ch.receiver;
-          ch.receiver = (h) => {
-            w.write(sim.now, pool.bytes(h).subarray(0, pool.length(h)));
-            host(h);
-          };
-        }
-      }
-    }
-  }
+  const traces = attachTraces(sim, pool, board, { routers, servers }, { scenario: o.scenario ?? "hosts", seed: o.seed, load: o.load ?? 1, traffic: HOSTS_TRAFFIC }, o);
   const end = o.durationPs + drain;
   sim.run(end);
   o.finish?.(ctx);
-  for (const w of pcaps) w.close();
+  traces.close(sim.now);
   if (o.flowsCsv) writeFileSync(o.flowsCsv, hosts.log.csv());
   const now = sim.now, secs = now / SEC;
   const cpu = board.cpus[0]!.read(now).cpu;

@@ -9,7 +9,7 @@ import { HostsInputError, loadHostsConfig, type HostsInput } from "../hosts/conf
 import { MS } from "../sim/time.ts";
 import { BoardLoadError } from "./compare-boards.ts";
 import { runHosts } from "./hosts-run.ts";
-import type { RunOptions, RunRecord, ScenarioInfo } from "./registry.ts";
+import { traceOptions, type RunOptions, type RunRecord, type ScenarioInfo } from "./registry.ts";
 
 export const PRESETS = ["5A", "5B", "5C", "5D", "5E", "5F"];
 
@@ -28,7 +28,7 @@ export function hostsRecords(o: RunOptions): RunRecord[] {
     const csv = o.flowsCsv ? (names.length > 1 ? o.flowsCsv.replace(/(\.csv)?$/, `.${b.board.name}.csv`) : o.flowsCsv) : undefined;
     return runHosts(b.board, {
       seed: o.seed, durationPs: o.durationPs, load: o.load, scenario: "hosts", hosts,
-      ...(o.pcapDir ? { pcapDir: o.pcapDir } : {}), ...(csv ? { flowsCsv: csv } : {}),
+      ...traceOptions(o, b.board.name, names.length), ...(csv ? { flowsCsv: csv } : {}),
     });
   });
 }

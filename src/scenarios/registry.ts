@@ -4,6 +4,7 @@
  * pooling) register here.
  */
 import type { Tick } from "../sim/time.ts";
+import type { TraceSettings } from "./traces.ts";
 
 export interface RunOptions {
   seed: number;
@@ -11,10 +12,12 @@ export interface RunOptions {
   durationPs: Tick;
   /** Scales the workload's nominal offered rate (1.0 = nominal). */
   load: number;
-  /** Directory for pcap captures, if any. */
+  /** Directory for captures, if any (src/scenarios/traces.ts). */
   pcapDir?: string;
-  /** VCD file for the PCI bus trace, if any (with several boards, the board's name is inserted before .vcd). */
+  /** VCD file for the fabric's signals, if any (with several boards, the board's name is inserted before .vcd). */
   vcdPath?: string;
+  /** How traces are written: format, ports, windows, signals, start time. */
+  trace?: TraceSettings;
   /** Board presets or files to run on (scenarios that use boards). */
   boards?: string[];
   /** Named workload (src/scenarios/workloads.ts) for board scenarios. */
@@ -52,9 +55,10 @@ export function listScenarios(): ScenarioInfo[] {
 }
 
 /** Trace options for one board of a multi-board run: pcap files are per board already; the VCD gets the board's name. */
-export function traceOptions(o: RunOptions, board: string, boards: number): { pcapDir?: string; vcdPath?: string } {
-  const out: { pcapDir?: string; vcdPath?: string } = {};
+export function traceOptions(o: RunOptions, board: string, boards: number): { pcapDir?: string; vcdPath?: string; trace?: TraceSettings } {
+  const out: { pcapDir?: string; vcdPath?: string; trace?: TraceSettings } = {};
   if (o.pcapDir) out.pcapDir = o.pcapDir;
+  if (o.trace) out.trace = o.trace;
   if (o.vcdPath) out.vcdPath = boards > 1 ? o.vcdPath.replace(/(\.vcd)?$/, `.${board}.vcd`) : o.vcdPath;
   return out;
 }

@@ -2,13 +2,15 @@
  * What the hosts put on the wire, seen from outside: tshark decodes their TCP cleanly, a capture
  * replays into the same frames, and bad replay input is counted or refused in one line.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseHostsConfig } from "../../src/hosts/config.ts";
-import { PcapWriter, readPcap } from "../../src/net/pcap.ts";
+import { CaptureEpoch } from "../../src/net/capture-epoch.ts";
+import { readCapture } from "../../src/net/capture-read.ts";
+import { PcapWriter } from "../../src/net/pcap.ts";
 import { writeArpFrame } from "../../src/net/codec/arp.ts";
 import { writeUdp } from "../../src/net/write.ts";
 import { FAST, hostsRun, MS } from "./harness.ts";
@@ -21,7 +23,7 @@ function tshark(file: string, ...args: string[]): string {
 
 describe.skipIf(!hasTshark)("tshark reads the hosts' TCP", () => {
   const dir = mkdtempSync(join(tmpdir(), "flowsim-hosts-"));
-  hostsRun("5E", { mix: { web: 1, dns: 0, radius: 0, esp: 0, ipip: 0, ping: 0 }, transport: FAST, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 2000 } } }, { durationPs: 30 * MS, drainPs: 10 * MS, pcapDir: dir });
+  hostsRun("5E", { mix: { web: 1, dns: 0, radius: 0, esp: 0, ipip: 0, ping: 0 }, transport: FAST, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 2000 } } }, { durationPs: 30 * MS, drainPs: 10 * MS, pcapDir: dir, trace: { pcapFormat: "pcap" } });
   const toServer = join(dir, "5E-port4-out.pcap"), fromServer = join(dir, "5E-port4-in.pcap");
 
   it("every TCP frame both ways has good IP and TCP checksums and nothing malformed or in error", () => {
@@ -32,19 +34,24 @@ describe.skipIf(!hasTshark)("tshark reads the hosts' TCP", () => {
     }
   });
 
-  it("every kind (TCP, DNS, RADIUS, ESP, IP-in-IP, ICMP) on every port: good checksums, nothing malformed, no expert warning", () => {
+  it("every kind (TCP, DNS, RADIUS, ESP, IP-in-IP, ICMP) on every port: good checksums, nothing malformed, no expert warning", async () => {
     const all = mkdtempSync(join(tmpdir(), "flowsim-hosts-all-"));
     // default transport (200 ms RTO): with a 2 ms RTO, queueing at the servers' ports makes spurious
     // retransmissions, which tshark rightly flags as warnings
-    hostsRun("5F", { mix: { web: 2, dns: 2, radius: 2, esp: 2, ipip: 2, ping: 2 }, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 2000 } } }, { durationPs: 20 * MS, drainPs: 10 * MS, pcapDir: all });
+    hostsRun("5F", { mix: { web: 2, dns: 2, radius: 2, esp: 2, ipip: 2, ping: 2 }, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 2000 } } }, { durationPs: 20 * MS, drainPs: 10 * MS, pcapDir: all, trace: { pcapFormat: "pcap" } });
+    // one tshark per file, all at once and without blocking the test worker: protocols, checksum statuses, malformed, expert severity
+    const fields = ["frame.protocols", "ip.checksum.status", "tcp.checksum.status", "udp.checksum.status", "icmp.checksum.status", "_ws.malformed", "_ws.expert.severity"];
+    const files = Array.from({ length: 16 }, (_, k) => join(all, `5F-port${k >> 1}-${k & 1 ? "out" : "in"}.pcap`));
+    const outputs = await Promise.all(files.map((f) => new Promise<string>((done, fail) => execFile("tshark", ["-r", f, ...VALIDATE, "-T", "fields", "-E", "separator=/t", ...fields.flatMap((e) => ["-e", e])], { encoding: "utf8", maxBuffer: 1 << 28 }, (e, out) => (e ? fail(e) : done(out))))));
     const protos = new Set<string>();
-    for (let port = 0; port < 8; port++) {
-      for (const d of ["in", "out"]) {
-        const f = join(all, `5F-port${port}-${d}.pcap`);
-        expect(tshark(f, "-Y", "ip.checksum.status == 0 || tcp.checksum.status == 0 || udp.checksum.status == 0 || icmp.checksum.status == 0 || _ws.malformed || _ws.expert.severity >= 6291456", "-T", "fields", "-e", "frame.number").trim(), f).toBe("");
-        for (const l of tshark(f, "-T", "fields", "-e", "frame.protocols").trim().split("\n")) for (const p of l.split(":")) protos.add(p);
+    outputs.forEach((out, k) => {
+      for (const line of out.trim().split("\n")) {
+        const [pr = "", ip = "", tcp = "", udp = "", icmp = "", malformed = "", severity = ""] = line.split("\t");
+        for (const p of pr.split(":")) protos.add(p);
+        const bad = [ip, tcp, udp, icmp].some((x) => x.split(",").includes("0")) || malformed !== "" || severity.split(",").some((v) => v !== "" && Number(v) >= 6291456);
+        expect(bad, `${files[k]}: ${line}`).toBe(false);
       }
-    }
+    });
     for (const p of ["tcp", "dns", "radius", "esp", "icmp", "arp"]) expect(protos, p).toContain(p);
     expect([...protos].filter((p) => p === "ip").length).toBe(1);
   });
@@ -62,22 +69,23 @@ describe.skipIf(!hasTshark)("tshark reads the hosts' TCP", () => {
 });
 
 describe("pcap replay", () => {
-  it("replaying the capture a run wrote reproduces the same frames at the same times", () => {
+  it("replaying the pcapng a run wrote reproduces the same frames at the same times", () => {
     const a = mkdtempSync(join(tmpdir(), "flowsim-replay-a-")), b = mkdtempSync(join(tmpdir(), "flowsim-replay-b-"));
     const arrivals = { kind: "open", process: "poisson", rate: { flowsPerSec: 2000 } } as const;
     hostsRun("5D", { transport: FAST, arrivals }, { durationPs: 30 * MS, pcapDir: a });
-    const original = join(a, "5D-port0-in.pcap"); // what router r0 sent the switch
+    const original = join(a, "5D.pcapng"); // every port both ways: the routers' inbound IPv4 is what gets replayed
     const r = hostsRun("5D", { transport: FAST, arrivals: { kind: "none" }, replay: { file: original, timeScale: 1 } }, { durationPs: 30 * MS, pcapDir: b });
-    const ipv4 = (f: string) => {
-      const p = readPcap(readFileSync(f));
+    const routerIpv4 = (f: string) => {
+      const p = readCapture(readFileSync(f));
       if (!p.ok) throw new Error(p.error.message);
-      return p.value.records.filter((x) => x.data[12] === 8 && x.data[13] === 0).map((x) => `${x.timeNs} ${Buffer.from(x.data).toString("hex")}`);
+      return p.value.records.filter((x) => x.iface < 4 && x.dir === 1 && x.data[12] === 8 && x.data[13] === 0).map((x) => `${x.iface} ${x.sec}.${x.nsec} ${Buffer.from(x.data).toString("hex")}`);
     };
-    const want = ipv4(original), got = ipv4(join(b, "5D-port0-in.pcap"));
-    expect(want.length).toBeGreaterThan(30);
+    const want = routerIpv4(original), got = routerIpv4(join(b, "5D.pcapng"));
+    expect(want.length).toBeGreaterThan(100);
     expect(got).toEqual(want);
     expect(r.hosts.replay.sent).toBe(want.length);
     expect(r.hosts.replay.skipped.notIpv4).toBeGreaterThan(0); // the routers' ARP in the capture is not replayed
+    expect(r.hosts.replay.skipped.outbound).toBeGreaterThan(0); // nor what the switch sent
     expect(r.hosts.servers.reduce((s: number, x: any) => s + x.received, 0)).toBeGreaterThan(0);
     expect(r.frames.balanced).toBe(true);
   });
@@ -103,7 +111,7 @@ describe("pcap replay", () => {
     const r = hostsRun("5F", { arrivals: { kind: "none" }, replay: { file, timeScale: 2, startUs: 5000 } }, { durationPs: 10 * MS });
     const rp = r.hosts.replay;
     expect(rp.frames).toBe(6);
-    expect(rp.skipped).toEqual({ notIpv4: 1, malformed: 2, notToCluster: 1, tooLong: 0, notEthernet: 0 });
+    expect(rp.skipped).toEqual({ notIpv4: 1, malformed: 2, notToCluster: 1, tooLong: 0, empty: 0, truncated: 0, outbound: 0, linkType: 0, timeOutOfRange: 0 });
     expect(rp.sent).toBe(2);
     expect(r.frames.balanced).toBe(true);
   });
@@ -112,7 +120,67 @@ describe("pcap replay", () => {
     const dir = mkdtempSync(join(tmpdir(), "flowsim-replay-d-"));
     const file = join(dir, "notes.txt");
     writeFileSync(file, "hello, I am not a capture file at all");
-    expect(() => hostsRun("5F", { arrivals: { kind: "none" }, replay: { file } })).toThrow(/^replay .*notes\.txt: pcap: bad magic number 0x6c6c6568 \(not a classic pcap file; pcapng is not supported\) at byte 0$/);
+    expect(() => hostsRun("5F", { arrivals: { kind: "none" }, replay: { file } })).toThrow(/^replay .*notes\.txt: capture: bad magic number 0x6c6c6568 \(neither a pcap nor a pcapng file\) at byte 0$/);
+  });
+
+  // a UDP datagram to the cluster, as a capture holds it (Ethernet, or raw IP from byte 14)
+  const udpFrame = (dst = 0xc000020a) => {
+    const frame = new Uint8Array(128);
+    return frame.slice(0, writeUdp(frame, 0x0200_5e00_000a, 0x0600_0000_0001, 0xc6120001, dst, 40000, 53, 20));
+  };
+
+  it("real captures: epoch timestamps rebased to the run's start; 0xffffffff s, empty records, jumbo frames, cut records counted by reason", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flowsim-replay-e-"));
+    const w = PcapWriter.inMemory(new CaptureEpoch(1_700_000_000, 250_000_000)); // as tcpdump writes them: seconds since 1970
+    w.write(0, udpFrame());
+    w.write(1 * MS, udpFrame());
+    w.write(2 * MS, new Uint8Array(0)); // zero-length record
+    const jumbo = new Uint8Array(9000);
+    jumbo.set(udpFrame());
+    w.write(3 * MS, jumbo); // a 9,000-byte frame
+    const cutAt = w.bytes().length;
+    w.write(4 * MS, udpFrame(), 30);
+    const bytes = w.bytes();
+    new DataView(bytes.buffer).setUint32(cutAt + 12, udpFrame().length, true); // 30 of its bytes captured: cut by a snapshot length
+    const far = PcapWriter.inMemory(new CaptureEpoch(0xffffffff));
+    far.write(0, udpFrame()); // a record at 0xffffffff s: 2.6e9 s after the first, beyond any run
+    const file = join(dir, "epoch.pcap");
+    writeFileSync(file, Buffer.concat([bytes, far.bytes().subarray(24)]));
+    const r = hostsRun("5A", { arrivals: { kind: "none" }, replay: { file, timeScale: 1, startUs: 500 } }, { durationPs: 5 * MS }); // the routers resolve the virtual MAC first
+    const rp = r.hosts.replay;
+    expect(rp.frames).toBe(6);
+    expect(rp.sent).toBe(2);
+    expect(rp.skipped).toMatchObject({ empty: 1, tooLong: 1, truncated: 1, timeOutOfRange: 1 });
+    expect(r.frames.balanced).toBe(true);
+  });
+
+  it("raw-IP captures (LINKTYPE 101) get an Ethernet header; other link types are counted and skipped", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flowsim-replay-f-"));
+    const w = PcapWriter.inMemory();
+    w.write(0, udpFrame().subarray(14));
+    w.write(MS, udpFrame().subarray(14));
+    const raw = w.bytes();
+    new DataView(raw.buffer).setUint32(20, 101, true);
+    writeFileSync(join(dir, "raw.pcap"), raw);
+    const r = hostsRun("5E", { arrivals: { kind: "none" }, replay: { file: join(dir, "raw.pcap"), timeScale: 1, startUs: 500 } }, { durationPs: 3 * MS });
+    expect(r.hosts.replay.sent).toBe(2);
+    const other = raw.slice();
+    new DataView(other.buffer).setUint32(20, 105, true); // 802.11
+    writeFileSync(join(dir, "wifi.pcap"), other);
+    const o = hostsRun("5E", { arrivals: { kind: "none" }, replay: { file: join(dir, "wifi.pcap"), timeScale: 1 } }, { durationPs: 3 * MS });
+    expect(o.hosts.replay).toMatchObject({ sent: 0, skipped: { linkType: 2 } });
+  });
+
+  it.skipIf(spawnSync("which", ["editcap"]).status !== 0)("a pcapng written by editcap from a tcpdump-style capture replays like the original", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flowsim-replay-g-"));
+    const w = PcapWriter.inMemory(new CaptureEpoch(1_700_000_000));
+    for (let i = 0; i < 20; i++) w.write(i * 0.1 * MS, udpFrame());
+    writeFileSync(join(dir, "t.pcap"), w.bytes());
+    execFileSync("editcap", ["-F", "pcapng", join(dir, "t.pcap"), join(dir, "t.pcapng")]);
+    const runOf = (f: string) => hostsRun("5B", { arrivals: { kind: "none" }, replay: { file: join(dir, f), timeScale: 1, startUs: 500 } }, { durationPs: 4 * MS });
+    const a = runOf("t.pcap"), b = runOf("t.pcapng");
+    expect(b.hosts.replay).toMatchObject({ format: "pcapng", frames: 20, sent: 20 });
+    expect({ ...b.hosts, replay: undefined }).toEqual({ ...a.hosts, replay: undefined });
   });
 });
 

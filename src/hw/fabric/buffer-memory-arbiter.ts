@@ -18,6 +18,7 @@ import { Priority } from "../../sim/priority.ts";
 import { Ring } from "../../sim/ring.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
+import type { VcdSignal, VcdWriter } from "../../sim/trace/vcd.ts";
 import type { Fabric, FabricTransfer } from "./fabric.ts";
 
 export interface BufferMemoryArbiterParams {
@@ -53,7 +54,14 @@ interface Endpoint {
   written: number;
   read: number;
   bytes: number;
+  /** VCD signals (tracing only). */
+  req: VcdSignal | undefined;
+  gnt: VcdSignal | undefined;
+  queued: VcdSignal | undefined;
 }
+
+/** The arbiter's access kinds in a VCD (an enumeration). */
+export const BMA_ACCESS = ["idle", "write", "read"] as const;
 
 export class BufferMemoryArbiter implements Fabric {
   readonly params: BufferMemoryArbiterParams;
@@ -65,6 +73,7 @@ export class BufferMemoryArbiter implements Fabric {
   private readonly done: SimEvent;
   private readonly util: Utilization;
   inFlight = 0;
+  private vcd: { w: VcdWriter; owner: VcdSignal; access: VcdSignal } | undefined;
 
   constructor(private readonly sim: Simulator, readonly name: string, params: Partial<BufferMemoryArbiterParams> = {}) {
     this.params = { ...DEFAULT_BMA, ...params };
@@ -80,7 +89,7 @@ export class BufferMemoryArbiter implements Fabric {
   addEndpoint(name: string, deliver: (t: FabricTransfer) => void, onRetry: () => void = () => {}): number {
     const q = this.params.queueDepth;
     // Reads wait for frames already written for this endpoint: up to every writer's queue (32 endpoints, as GalNet).
-    this.eps.push({ name, deliver, onRetry, writes: new Ring(q), reads: new Ring(32 * q), written: 0, read: 0, bytes: 0 });
+    this.eps.push({ name, deliver, onRetry, writes: new Ring(q), reads: new Ring(32 * q), written: 0, read: 0, bytes: 0, req: undefined, gnt: undefined, queued: undefined });
     return this.eps.length - 1;
   }
 
@@ -96,6 +105,7 @@ export class BufferMemoryArbiter implements Fabric {
     if (!ep.writes.push(t)) return false;
     t.queuedAt = this.sim.now;
     this.inFlight++;
+    if (this.vcd) this.traceQueue(ep);
     if (!this.current) this.grant();
     return true;
   }
@@ -116,6 +126,7 @@ export class BufferMemoryArbiter implements Fabric {
       this.util.busyIn(this.sim, this.clock.delayToCycle(this.sim, c0));
       this.done.when = this.sim.now + this.clock.delayToCycle(this.sim, c0 + this.accessClocks(t.bytes));
       this.sim.scheduleSet(this.done);
+      if (this.vcd) this.traceGrant(q >> 1, c0);
       if (!this.currentIsRead && ring.size === ring.capacity - 1) ep.onRetry();
       return;
     }
@@ -125,6 +136,7 @@ export class BufferMemoryArbiter implements Fabric {
     const t = this.current!;
     this.current = undefined;
     this.util.idleNow(this.sim);
+    if (this.vcd) this.traceDone(this.currentIsRead ? t.dst : t.src);
     if (this.currentIsRead) {
       const ep = this.eps[t.dst]!;
       ep.read++;
@@ -139,7 +151,47 @@ export class BufferMemoryArbiter implements Fabric {
     // Written into the shared buffer: now it waits for the destination's read. The read queue
     // holds at most what was written for it, bounded by the writers' queues: never refused.
     if (!this.eps[t.dst]!.reads.push(t)) throw new Error(`${this.name}: read queue overflow (model bug)`);
+    if (this.vcd) this.traceQueue(this.eps[t.dst]!);
     this.grant();
+  }
+
+  /**
+   * Traces the arbiter to a VCD. No part or pin names are known (the patent names none), so
+   * the signals are the model's own, all derived: in scope `[...scope, name]` the owner (an
+   * endpoint's name, or idle) and the access (idle, write, read); in each endpoint's scope (its
+   * name split at dots, e.g. card1.gt) bma_req (1 while it has a write or read waiting),
+   * bma_gnt (1 while its access holds the buffer memory) and bma_queued (accesses waiting).
+   */
+  traceTo(w: VcdWriter, scope: readonly string[] = []): void {
+    const at = [...scope, ...this.name.split(".")];
+    this.vcd = { w, owner: w.signal(at, "owner", { values: ["idle", ...this.eps.map((e) => e.name)] }), access: w.signal(at, "access", { values: BMA_ACCESS }) };
+    for (const e of this.eps) {
+      const es = [...scope, ...e.name.split(".")];
+      e.req = w.signal(es, "bma_req");
+      e.gnt = w.signal(es, "bma_gnt");
+      e.queued = w.signal(es, "bma_queued", { width: 16 });
+    }
+  }
+
+  private traceQueue(ep: Endpoint): void {
+    const w = this.vcd!.w, now = this.sim.now, n = ep.writes.size + ep.reads.size;
+    w.change(ep.req!, now, n > 0 ? 1 : 0);
+    w.change(ep.queued!, now, n);
+  }
+
+  private traceGrant(i: number, c0: number): void {
+    const v = this.vcd!, ep = this.eps[i]!, start = this.clock.edge(c0);
+    this.traceQueue(ep);
+    v.w.change(ep.gnt!, start, 1);
+    v.w.change(v.owner, start, i + 1);
+    v.w.change(v.access, start, this.currentIsRead ? 2 : 1);
+  }
+
+  private traceDone(i: number): void {
+    const v = this.vcd!, now = this.sim.now;
+    v.w.change(this.eps[i]!.gnt!, now, 0);
+    v.w.change(v.owner, now, 0);
+    v.w.change(v.access, now, 0);
   }
 
   read(now: number) {

@@ -16,6 +16,7 @@ import { Priority } from "../../sim/priority.ts";
 import { Ring } from "../../sim/ring.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
+import type { VcdSignal, VcdWriter } from "../../sim/trace/vcd.ts";
 import type { Fabric, FabricTransfer } from "./fabric.ts";
 
 export interface CrossbarParams {
@@ -45,12 +46,18 @@ interface Port {
   outUtil: Utilization;
   active: FabricTransfer | undefined; // what this input is sending
   done: SimEvent;
+  /** VCD signals (tracing only): the output this input is connected to, the output's state, the input queue. */
+  conn: VcdSignal | undefined;
+  outBusySig: VcdSignal | undefined;
+  queued: VcdSignal | undefined;
 }
 
 export class Crossbar implements Fabric {
   readonly params: CrossbarParams;
   private readonly ports: Port[] = [];
   inFlight = 0;
+  private vcd: { w: VcdWriter; connections: VcdSignal } | undefined;
+  private connected = 0;
 
   constructor(private readonly sim: Simulator, readonly name: string, params: Partial<CrossbarParams> = {}) {
     this.params = { ...DEFAULT_CROSSBAR, ...params };
@@ -70,7 +77,7 @@ export class Crossbar implements Fabric {
     const i = this.ports.length;
     const port: Port = {
       name, deliver, onRetry, queue: new Ring(this.params.queueDepth), inBusy: false, outBusy: false, rr: 0, sent: 0, received: 0,
-      inUtil: new Utilization(this.sim.now), outUtil: new Utilization(this.sim.now), active: undefined,
+      inUtil: new Utilization(this.sim.now), outUtil: new Utilization(this.sim.now), active: undefined, conn: undefined, outBusySig: undefined, queued: undefined,
       done: this.sim.event(`${this.name}.in${i}.done`, () => this.finish(i), Priority.Deliver),
     };
     this.ports.push(port);
@@ -83,6 +90,7 @@ export class Crossbar implements Fabric {
     if (!p.queue.push(t)) return false;
     t.queuedAt = this.sim.now;
     this.inFlight++;
+    if (this.vcd) this.vcd.w.change(p.queued!, this.sim.now, p.queue.size);
     if (!p.inBusy) this.tryStart(t.src);
     return true;
   }
@@ -104,6 +112,7 @@ export class Crossbar implements Fabric {
     out.outUtil.busy(now);
     p.done.when = now + this.holdPs(t.bytes);
     this.sim.scheduleSet(p.done);
+    if (this.vcd) this.traceConnect(p, out, t.dst + 1);
     return true;
   }
 
@@ -117,6 +126,7 @@ export class Crossbar implements Fabric {
     out.outBusy = false;
     p.inUtil.idle(now);
     out.outUtil.idle(now);
+    if (this.vcd) this.traceConnect(p, out, 0);
     p.sent++;
     out.received++;
     this.inFlight--;
@@ -133,6 +143,34 @@ export class Crossbar implements Fabric {
     }
     this.tryStart(i);
     out.deliver(t);
+  }
+
+  /**
+   * Traces the crossbar to a VCD. No part or pin names are known (hw-params.md §9 found none), so
+   * the signals are the model's own, all derived: in scope `[...scope, name]` the number of
+   * connections held; in each endpoint's scope (its name split at dots) xbar_conn (the output
+   * its input is connected to, or idle), xbar_out_busy (1 while its output is held) and
+   * xbar_queued (transfers waiting at its input).
+   */
+  traceTo(w: VcdWriter, scope: readonly string[] = []): void {
+    const names = ["idle", ...this.ports.map((p) => p.name)];
+    this.vcd = { w, connections: w.signal([...scope, ...this.name.split(".")], "connections", { width: 8 }) };
+    for (const p of this.ports) {
+      const ps = [...scope, ...p.name.split(".")];
+      p.conn = w.signal(ps, "xbar_conn", { values: names });
+      p.outBusySig = w.signal(ps, "xbar_out_busy");
+      p.queued = w.signal(ps, "xbar_queued", { width: 16 });
+    }
+  }
+
+  /** An input connected to an output (`to` = output + 1) or released (`to` = 0). */
+  private traceConnect(p: Port, out: Port, to: number): void {
+    const v = this.vcd!, now = this.sim.now;
+    this.connected += to ? 1 : -1;
+    v.w.change(p.conn!, now, to);
+    v.w.change(out.outBusySig!, now, to ? 1 : 0);
+    v.w.change(p.queued!, now, p.queue.size);
+    v.w.change(v.connections, now, this.connected);
   }
 
   read(now: number) {

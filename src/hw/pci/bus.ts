@@ -141,7 +141,7 @@ export class PciBus {
   dataClocks = 0;
   bytes = 0;
   tenures = 0;
-  private vcd: { w: VcdWriter; owner: VcdSignal; phase: VcdSignal } | undefined;
+  private vcd: { w: VcdWriter; owner: VcdSignal; phase: VcdSignal; frame: VcdSignal; irdy: VcdSignal; trdy: VcdSignal; devsel: VcdSignal } | undefined;
   /** A tenure's completion waiting to be run (see "Deferred completions"); `dataDone` holds its reserved time and key. */
   private deferred = false;
   /** While a deferred completion runs: its time, which `now` reports to the owner. */
@@ -211,7 +211,7 @@ export class PciBus {
       this.deferred = false;
       this.sim.enqueueReserved(this.dataDone);
     }
-    if (this.vcd && m.req) this.vcd.w.change(m.req, this.sim.now, 1);
+    if (this.vcd && m.req) this.vcd.w.change(m.req, this.sim.now, 0);
     if (!this.busy) this.grant(true);
   }
 
@@ -289,23 +289,16 @@ export class PciBus {
     this.freeCycle = c0 + total;
     this.free.when = now + this.clock.delayToCycle(this.sim, this.freeCycle);
     this.sim.scheduleSet(this.free);
-    if (this.vcd) {
-      const v = this.vcd;
-      if (m.gnt) v.w.change(m.gnt, start, 1);
-      v.w.change(v.owner, start, m.id + 1);
-      v.w.change(v.phase, start, PHASE.address);
-      v.w.change(v.phase, this.clock.edge(c0 + 1), over > 1 ? PHASE.wait : PHASE.data);
-      if (over > 1) v.w.change(v.phase, this.clock.edge(c0 + over), PHASE.data);
-      v.w.change(v.phase, this.clock.edge(c0 + over + data), PHASE.turnaround);
-    }
+    if (this.vcd) this.traceTenure(m, c0, over, data, tp, start);
   }
 
   private finishData(): void {
     const m = this.owner!, t = this.current!;
     m.queue.shift();
     if (this.vcd) {
-      if (m.gnt) this.vcd.w.change(m.gnt, this.now, 0);
-      if (m.req && m.queue.size === 0 && !this.cut) this.vcd.w.change(m.req, this.now, 0);
+      const w = this.vcd.w, now = this.sim.now;
+      if (m.gnt) w.change(m.gnt, now, 1);
+      if (m.req && m.queue.size === 0 && !this.cut) w.change(m.req, now, 1);
     }
     if (this.cut) {
       m.queue.unshift(t); // continuation first, new address phase on the next grant
@@ -329,17 +322,58 @@ export class PciBus {
     this.grant(false);
   }
 
-  /** Writes bus owner, phase and per-master REQ#/GNT# (active high here) to a VCD. */
-  traceTo(w: VcdWriter): void {
-    w.scope(this.name);
-    const owner = w.signal("owner", 8);
-    const phase = w.signal("phase", 3);
+  /**
+   * Traces the bus to a VCD: in scope `[...scope, name]` the PCI 2.1 signals FRAME#, IRDY#,
+   * TRDY#, DEVSEL# (active low: 0 = asserted), the owner (a master's name, or idle) and the phase
+   * (idle, address, wait, data, turnaround); in each master's own scope (its name split at dots,
+   * e.g. card510.gt) its REQ# and GNT#. All are derived from the tenure timing above, not
+   * modelled pin by pin: REQ# is asserted while the master has transactions queued, GNT# from its
+   * tenure's address phase to its last data phase, FRAME# from the address phase to the start of
+   * the last data phase, IRDY# from the clock after the address phase and DEVSEL# from the
+   * target's decode clock (fast, medium, slow) to the end of data, TRDY# in data phases (off in
+   * wait states). Tracing turns deferred completions off (the same results: see above).
+   */
+  traceTo(w: VcdWriter, scope: readonly string[] = []): void {
+    const at = [...scope, ...this.name.split(".")];
+    const pin = (name: string) => w.signal(at, name, { init: 1 });
+    const v = {
+      w, frame: pin("FRAME#"), irdy: pin("IRDY#"), trdy: pin("TRDY#"), devsel: pin("DEVSEL#"),
+      owner: w.signal(at, "owner", { values: ["idle", ...this.masters.map((m) => m.name)] }),
+      phase: w.signal(at, "phase", { values: PHASE_NAMES }),
+    };
     for (const m of this.masters) {
-      m.req = w.signal(`${m.name}_req`);
-      m.gnt = w.signal(`${m.name}_gnt`);
+      const ms = [...scope, ...m.name.split(".")];
+      m.req = w.signal(ms, "REQ#", { init: 1 });
+      m.gnt = w.signal(ms, "GNT#", { init: 1 });
     }
-    w.upscope();
-    this.vcd = { w, owner, phase };
+    this.vcd = v;
+  }
+
+  /** Records a tenure's signals, ahead of time, from its start cycle c0. */
+  private traceTenure(m: PciMaster, c0: number, over: number, data: number, tp: PciTargetParams, start: number): void {
+    const v = this.vcd!, w = v.w, clk = this.clock;
+    const end = clk.edge(c0 + over + data);
+    if (m.gnt) w.change(m.gnt, start, 0);
+    w.change(v.owner, start, m.id + 1);
+    w.change(v.phase, start, PHASE.address);
+    if (over > 1) w.change(v.phase, clk.edge(c0 + 1), PHASE.wait);
+    w.change(v.phase, clk.edge(c0 + over), PHASE.data);
+    w.change(v.phase, end, PHASE.turnaround);
+    w.change(v.frame, start, 0);
+    w.change(v.frame, clk.edge(c0 + over + data - 1), 1);
+    w.change(v.irdy, clk.edge(c0 + 1), 0);
+    w.change(v.irdy, end, 1);
+    w.change(v.devsel, clk.edge(c0 + 1 + DEVSEL_WAIT[tp.devsel]), 0);
+    w.change(v.devsel, end, 1);
+    w.change(v.trdy, clk.edge(c0 + over), 0);
+    const ws = tp.dataWaitStates;
+    if (ws > 0) {
+      for (let c = c0 + over + 1; c < c0 + over + data; c += 1 + ws) {
+        w.change(v.trdy, clk.edge(c), 1);
+        w.change(v.trdy, clk.edge(c + ws), 0);
+      }
+    }
+    w.change(v.trdy, end, 1);
   }
 
   get inFlight(): number {
@@ -365,5 +399,6 @@ export class PciBus {
   }
 }
 
-/** VCD encoding of the bus phase. */
+/** The bus phase in a VCD (an enumeration: PHASE_NAMES[value]). */
 export const PHASE = { idle: 0, address: 1, wait: 2, data: 3, turnaround: 4 } as const;
+export const PHASE_NAMES = ["idle", "address", "wait", "data", "turnaround"] as const;
