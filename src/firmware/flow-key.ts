@@ -1,15 +1,27 @@
 /**
- * The flow a packet belongs to, from the zero-allocation parse (docs/firmware.md "Flow keys"):
- *   TCP and UDP: the 5-tuple; ESP and AH: source IP + SPI; anything else: source IP.
- *   ICMP errors: the flow named in the quoted header, seen from our side (its destination is the
- *   client, so the key is built with source and destination swapped), so they reach that flow's server.
- *   Fragments: every fragment of a datagram is keyed by source IP alone (a later fragment carries
- *   no ports), so all fragments reach one server; unfragmented datagrams of a source IP still use
- *   their 5-tuple. This is IPVS's and Katran's choice for non-first fragments (lb-anchors.md §3.11).
+ * The flow a packet belongs to, from the zero-allocation parse (docs/firmware.md "Flow keys").
+ * Every key holds the destination (the cluster's virtual IP), so one client's flows to two
+ * clusters never share an entry:
+ *   TCP and UDP: the 5-tuple;
+ *   ESP and AH: by the cluster's IPsec keying (`ipsecByClient`): the client's address (the
+ *     source key below, IPVS's choice: ESP, AH, the IKE exchange on UDP 500/4500 and the
+ *     client's fragments all reach one server), or source IP + SPI;
+ *   anything else, and fragments: the source key (protocol 0, source IP, destination, no ports).
+ *     Every fragment of a datagram, the first included, is keyed so (a later fragment carries no
+ *     ports), so all of them reach one server (IPVS and Katran, lb-anchors.md §3.11);
+ *   ICMP errors: the flow named in the quoted header, seen from our side (the quoted packet went
+ *     server -> client, so source and destination, and ports, are swapped), by the same rules, so
+ *     an error reaches its flow's server. A quoted ESP packet carries the SPI of the server's
+ *     outbound SA, which the switch never sees: only keying IPsec by client maps it exactly.
  * The key is four numbers held in a reusable object; `hash()` mixes them into 32 bits.
  */
 import { IpProto } from "../net/codec/l4.ts";
 import type { ParsedFrame } from "../net/parse.ts";
+
+/** The protocol field of source keys (fragments, other protocols, IPsec keyed by client). */
+export const SOURCE_KEY = 0;
+/** IKE's UDP ports (RFC 7296: 500, and 4500 for NAT traversal, which also carries ESP). */
+const IKE_PORT = 500, IKE_NAT_T_PORT = 4500;
 
 export class FlowKey {
   proto = 0;
@@ -19,52 +31,54 @@ export class FlowKey {
   ports = 0;
 
   /** Fills the key from a parsed inbound frame; returns false for frames with no IPv4 flow. */
-  fromFrame(p: ParsedFrame): boolean {
+  fromFrame(p: ParsedFrame, ipsecByClient: boolean): boolean {
     if (p.ipProto < 0) return false;
-    this.proto = p.ipProto;
-    this.src = p.ipSrc;
-    this.dst = p.ipDst;
-    this.ports = 0;
-    if (p.moreFragments || p.fragOffset !== 0) {
-      this.proto = 0; // fragment policy: source IP only
-      this.dst = 0;
-      return true;
-    }
+    if (p.moreFragments || p.fragOffset !== 0) return this.source(p.ipSrc, p.ipDst);
     switch (p.ipProto) {
       case IpProto.TCP:
       case IpProto.UDP:
-        this.ports = ((p.srcPort << 16) | p.dstPort) >>> 0;
-        return true;
+        if (ipsecByClient && p.ipProto === IpProto.UDP && (p.dstPort === IKE_PORT || p.dstPort === IKE_NAT_T_PORT)) return this.source(p.ipSrc, p.ipDst);
+        return this.set(p.ipProto, p.ipSrc, p.ipDst, ((p.srcPort << 16) | p.dstPort) >>> 0);
       case IpProto.ESP:
       case IpProto.AH:
-        this.ports = p.spi >>> 0;
-        this.dst = 0;
-        return true;
+        if (ipsecByClient || p.spi < 0) return this.source(p.ipSrc, p.ipDst);
+        return this.set(p.ipProto, p.ipSrc, p.ipDst, p.spi >>> 0);
       case IpProto.ICMP:
-        if (p.innerProto >= 0) {
-          // error about a packet we sent (server -> client): the flow is client -> server
-          this.proto = p.innerProto;
-          this.src = p.innerDst;
-          this.dst = p.innerSrc;
-          if (p.innerProto === IpProto.TCP || p.innerProto === IpProto.UDP) {
-            if (p.innerSrcPort < 0) {
-              this.proto = 0;
-              this.dst = 0;
-            } else this.ports = ((p.innerDstPort << 16) | p.innerSrcPort) >>> 0;
-          } else if (p.innerProto !== IpProto.ESP && p.innerProto !== IpProto.AH) {
-            this.proto = 0;
-            this.dst = 0;
-          }
-          return true;
-        }
-        this.proto = 0;
-        this.dst = 0;
-        return true;
+        if (p.innerProto >= 0) return this.quoted(p, ipsecByClient);
+        return this.source(p.ipSrc, p.ipDst);
       default:
-        this.proto = 0;
-        this.dst = 0;
-        return true;
+        return this.source(p.ipSrc, p.ipDst);
     }
+  }
+
+  /** An ICMP error about a packet we sent (server -> client): the key of the flow client -> server. */
+  private quoted(p: ParsedFrame, ipsecByClient: boolean): boolean {
+    const client = p.innerDst, vip = p.innerSrc;
+    switch (p.innerProto) {
+      case IpProto.TCP:
+      case IpProto.UDP:
+        if (p.innerSrcPort < 0) return this.source(client, vip); // a quoted later fragment: no ports
+        if (ipsecByClient && p.innerProto === IpProto.UDP && (p.innerSrcPort === IKE_PORT || p.innerSrcPort === IKE_NAT_T_PORT)) return this.source(client, vip);
+        return this.set(p.innerProto, client, vip, ((p.innerDstPort << 16) | p.innerSrcPort) >>> 0);
+      case IpProto.ESP:
+      case IpProto.AH:
+        if (ipsecByClient || p.innerSpi < 0) return this.source(client, vip);
+        return this.set(p.innerProto, client, vip, p.innerSpi >>> 0);
+      default:
+        return this.source(client, vip);
+    }
+  }
+
+  private source(src: number, dst: number): boolean {
+    return this.set(SOURCE_KEY, src, dst, 0);
+  }
+
+  private set(proto: number, src: number, dst: number, ports: number): boolean {
+    this.proto = proto;
+    this.src = src >>> 0;
+    this.dst = dst >>> 0;
+    this.ports = ports;
+    return true;
   }
 
   hash(): number {

@@ -3,14 +3,11 @@
  * virtual IP, inbound forwarding by rewriting only the destination MAC, a flow table for affinity,
  * load-balancing policies, availability clustering, and router pooling with failed-router
  * redirection. Pure logic: it runs on the board's CPU (`handleFrame`, cost recorded in a
- * CostTrace) or is emulated by Fig 5E/5F's translators (`translate`, no cost). Decisions taken
- * where the patent is open are in docs/firmware.md.
+ * CostTrace) or is emulated by Fig 5E/5F's translators (`translate`, no cost). Who sent a frame is
+ * decided by its ingress port and the configuration, never by addresses in the frame alone.
+ * Decisions taken where the patent is open are in docs/firmware.md.
  */
 import { ArpOp, writeArpFrame } from "../net/codec/arp.ts";
-import { encodeFrame } from "../net/codec/ethernet.ts";
-import type { Ipv4Payload } from "../net/codec/ipv4.ts";
-import type { Ipv4 } from "../net/ipv4-addr.ts";
-import type { Mac } from "../net/mac.ts";
 import { IpProto, TcpFlag } from "../net/codec/l4.ts";
 import type { FramePool } from "../net/frame-pool.ts";
 import { NO_FRAME } from "../net/frame-pool.ts";
@@ -18,60 +15,24 @@ import { BROADCAST_MAC, isMulticast, readMac, writeMac } from "../net/mac.ts";
 import { ParsedFrame, parseFrame, ParseStatus } from "../net/parse.ts";
 import type { CostTrace } from "../hw/cpu/cost-trace.ts";
 import { Verdict } from "../hw/cpu-board.ts";
-import { CPU_PORT, FSRAM_BASE, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
-import { SwitchConfigSchema, type SwitchConfig, type SwitchConfigInput } from "./config.ts";
+import { CPU_PORT, FSRAM_BASE, TRANSLATE_DROP, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
+import { identityProblem, SwitchConfigSchema, type SwitchConfig, type SwitchConfigInput } from "./config.ts";
+import { balanceRound, choose, rebuildMaglev, resizeCluster, type AvailabilityRole, type Cluster, type Server } from "./cluster.ts";
 import { DROP_CAUSES, type DropCause } from "./drop-causes.ts";
-import { FlowKey } from "./flow-key.ts";
-import { FlowTable } from "./flow-table.ts";
+import { FlowKey, SOURCE_KEY } from "./flow-key.ts";
+import { FlowFlag, FlowTable } from "./flow-table.ts";
 import { FW_PATHS, PATH } from "./paths.ts";
-import { maglevTable } from "./maglev.ts";
-import { createActor, type Actor } from "xstate";
-import { availabilityMachine, healthMachine, PROBE_OK, probeOkIsNoOp } from "./machines.ts";
+import { createActor } from "xstate";
+import { availabilityMachine } from "./machines.ts";
+import { ANSWER_PROTO, HealthProbes, PROBE_PORT_BASE, type ProbeTarget } from "./probes.ts";
 import { SimClock } from "./sim-clock.ts";
+import { DRAM_TABLE_BASE, TableCost } from "./table-cost.ts";
 import type { SimEvent } from "../sim/event.ts";
 import { Priority } from "../sim/priority.ts";
 
-const DRAM_TABLE_BASE = 0x0040_0000;
+export type { AvailabilityRole, ServerState } from "./cluster.ts";
+
 const ROLE_OF = { start: "secondary-operational", primary: "primary", secondaryOperational: "secondary-operational", secondaryFailed: "secondary-failed" } as const;
-const FLOW_ENTRY_BYTES = 32;
-
-export type ServerState = "up" | "down";
-export type AvailabilityRole = "primary" | "secondary-operational" | "secondary-failed";
-
-interface Server {
-  name: string;
-  mac: number;
-  port: number;
-  weight: number;
-  state: ServerState;
-  draining: boolean;
-  role: AvailabilityRole;
-  active: number; // flows in the table
-  load: number; // last measured workload (optimal-workload policy)
-  loadReported: boolean; // a load agent has answered (else the workload is the active flow count)
-  changedAt: number; // when its health state last changed (ps)
-  stats: { packets: number; bytes: number; flows: number };
-  health?: Actor<typeof healthMachine>;
-  availability?: Actor<typeof availabilityMachine>;
-  probeTimeout?: SimEvent;
-  probeOutstanding: boolean;
-}
-
-interface Cluster {
-  index: number;
-  name: string;
-  vip: number;
-  vmac: number;
-  mode: "balance" | "availability";
-  policy: SwitchConfig["clusters"][number]["policy"];
-  servers: Server[];
-  maglev: Int16Array;
-  rr: number;
-  wrrCredit: Float64Array;
-  optimal: number; // server chosen by the last load-balancing round
-  stats: { packets: number; bytes: number; flows: number; drops: number };
-  dropsByCause: Partial<Record<DropCause, number>>;
-}
 
 interface Router {
   name: string;
@@ -80,12 +41,12 @@ interface Router {
   port: number;
   up: boolean;
   pool: number;
-  stats: { arpAnswers: number; redirectedFrames: number };
+  stats: { arpAnswers: number; redirectedFrames: number; arpCorrections: number };
   /** Servers currently pointed at this router (by gateway ARP answers and gratuitous ARP). */
   assigned: number;
-  health?: Actor<typeof healthMachine>;
-  probeTimeout?: SimEvent;
-  probeOutstanding: boolean;
+  target?: ProbeTarget;
+  /** When the switch last re-announced a virtual IP to it (ps; -inf never). */
+  correctedAt: number;
 }
 
 export class FlowSwitch implements BoardFirmware {
@@ -97,22 +58,40 @@ export class FlowSwitch implements BoardFirmware {
   private readonly byVip = new Map<number, Cluster>();
   private readonly routerByMac = new Map<number, Router>();
   private readonly routerByIp = new Map<number, Router>();
-  private readonly serverMacs = new Set<number>();
-  /** The router each server was last pointed at (server MAC -> router). */
+  private readonly routerOnPort = new Map<number, Router>();
+  /** The servers (one per cluster they serve, removed ones left out) on each port, and by MAC. */
+  private readonly serversOnPort = new Map<number, Server[]>();
+  private readonly serversByMac = new Map<number, Server[]>();
+  /** Each server's cluster. */
+  private readonly clusterOf = new Map<Server, Cluster>();
+  /** The router each physical server was last pointed at, and the address it asked from (server MAC -> ...). */
   private readonly gatewayOf = new Map<number, Router>();
+  private readonly serverIpOf = new Map<number, number>();
   private readonly parsed = new ParsedFrame();
-  private probeSeq = 1;
   private readonly key = new FlowKey();
   private board: BoardApi | undefined;
   private pool: FramePool | undefined;
-  private tableBase = DRAM_TABLE_BASE;
+  private probes: HealthProbes | undefined;
+  private clock: SimClock | undefined;
+  /** Probe targets' servers, by target id (undefined for routers). */
+  private readonly serverOfTarget: (Server | undefined)[] = [];
+  /** What the flow table costs the CPU, at its addresses (DRAM, or 5C's FSRAM). */
+  private tableCost: TableCost;
+  /** True on boards whose translator sits inline before the address table (5F): server MACs cannot carry the intervention flag there. */
+  private inlineTranslator = false;
   readonly drops: Record<DropCause, number> = Object.fromEntries(DROP_CAUSES.map((c) => [c, 0])) as Record<DropCause, number>;
   /** The cause of the last Drop verdict (the CPU board counts the frame under it when it frees it). */
   lastDropCause: DropCause = "malformed";
   /** The path the last frame took (FW_PATHS), for the CPU's per-path accounting. */
   lastPath = PATH.other;
   readonly pathNames = FW_PATHS;
-  readonly counts = { inbound: 0, outboundRedirected: 0, arpReplies: 0, gratuitousArps: 0, translated: 0, newFlows: 0, maglevFallbacks: 0, cpuInbound: 0, cpuOutbound: 0 };
+  readonly counts = {
+    inbound: 0, outboundRedirected: 0, arpReplies: 0, gratuitousArps: 0, translated: 0, newFlows: 0, maglevFallbacks: 0, cpuInbound: 0, cpuOutbound: 0,
+    /** Inbound frames sent to a server's MAC by a misled router (balanced all the same), and frames between servers. */
+    misdirectedInbound: 0, serverToServer: 0,
+    /** Probe answers matching no waiting probe (late), and SYNs that kept their flow's server (retransmissions). */
+    lateProbeAnswers: 0, synRetransmits: 0,
+  };
   /** State changes declared by health monitoring (or by removeServer): a loaded switch whose probes time out shows them. */
   readonly healthChanges = { serverDowns: 0, serverUps: 0, routerDowns: 0, routerUps: 0 };
   /** Every health change, in order: when (ps), who, and what (control plane: a list, not per frame). */
@@ -123,31 +102,49 @@ export class FlowSwitch implements BoardFirmware {
   constructor(config: SwitchConfigInput) {
     this.config = SwitchConfigSchema.parse(config);
     this.flows = new FlowTable(this.config.flowTableSize);
-    this.flows.onEvict = (c, s) => {
-      const srv = this.clusters[c]?.servers[s];
-      if (srv) srv.active--;
-    };
+    this.flows.onEvict = (slot) => this.evicted(slot);
+    this.tableCost = new TableCost(this.flows, DRAM_TABLE_BASE);
     this.clusters = this.config.clusters.map((c, index) => {
       const servers: Server[] = c.servers.map((s, i) => ({
-        name: s.name, mac: s.mac, port: s.port, weight: s.weight, state: "up", draining: false,
+        name: s.name, mac: s.mac, port: s.port, weight: s.weight, state: "up", removed: false, draining: false,
         role: c.mode === "availability" ? (i === 0 ? "primary" : "secondary-operational") : "secondary-operational",
-        active: 0, load: 0, loadReported: false, changedAt: 0, stats: { packets: 0, bytes: 0, flows: 0 }, probeOutstanding: false,
+        gen: 0, active: 0, inactive: 0, load: 0, loadReported: false, changedAt: 0, stats: { packets: 0, bytes: 0, flows: 0 },
       }));
+      const n = servers.length;
       const cl: Cluster = {
-        index, name: c.name, vip: c.vip, vmac: c.vmac, mode: c.mode, policy: c.policy, servers, maglev: new Int16Array(0), rr: 0,
-        wrrCredit: new Float64Array(servers.length), optimal: 0, stats: { packets: 0, bytes: 0, flows: 0, drops: 0 }, dropsByCause: {},
+        index, name: c.name, vip: c.vip, vmac: c.vmac, mode: c.mode, policy: c.policy, ipsecByClient: c.ipsecKey === "client", servers, maglev: new Int16Array(0), rr: 0,
+        wrrCredit: new Float64Array(n), owBase: new Float64Array(n), owGiven: new Float64Array(n), owUnit: 1,
+        stats: { packets: 0, bytes: 0, flows: 0, drops: 0 }, dropsByCause: {},
       };
       this.byVmac.set(c.vmac, cl);
       this.byVip.set(c.vip, cl);
-      for (const s of servers) this.serverMacs.add(s.mac);
+      for (const s of servers) this.index(cl, s);
       return cl;
     });
     for (const c of this.clusters) this.rebuild(c);
-    this.routers = this.config.routerPools.flatMap((p, pool) => p.routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port, up: true, pool, stats: { arpAnswers: 0, redirectedFrames: 0 }, assigned: 0, probeOutstanding: false })));
+    this.routers = this.config.routerPools.flatMap((p, pool) => p.routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port, up: true, pool, stats: { arpAnswers: 0, redirectedFrames: 0, arpCorrections: 0 }, assigned: 0, correctedAt: -Infinity })));
     for (const r of this.routers) {
       this.routerByMac.set(r.mac, r);
       this.routerByIp.set(r.ip, r);
+      this.routerOnPort.set(r.port, r);
     }
+  }
+
+  private index(cl: Cluster, s: Server): void {
+    this.clusterOf.set(s, cl);
+    const add = (m: Map<number, Server[]>, k: number) => m.set(k, [...(m.get(k) ?? []), s]);
+    add(this.serversOnPort, s.port);
+    add(this.serversByMac, s.mac);
+  }
+
+  private unindex(s: Server): void {
+    const drop = (m: Map<number, Server[]>, k: number) => {
+      const rest = (m.get(k) ?? []).filter((x) => x !== s);
+      if (rest.length) m.set(k, rest);
+      else m.delete(k);
+    };
+    drop(this.serversOnPort, s.port);
+    drop(this.serversByMac, s.mac);
   }
 
   // ---------- board integration ----------
@@ -157,35 +154,43 @@ export class FlowSwitch implements BoardFirmware {
     this.pool = board.pool;
     this.now = () => board.sim.now;
     board.sim.onResetStats(() => this.resetStats());
-    if (board.spec.fsram) this.tableBase = FSRAM_BASE;
+    this.inlineTranslator = board.inlineTranslator === true;
+    if (board.spec.fsram) this.tableCost = new TableCost(this.flows, FSRAM_BASE);
     for (const c of this.clusters) {
       // frames for the virtual MAC are intervened: to the translator where the board has one
       board.setAddressEntry(c.vmac, board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
-      for (const s of c.servers) board.setAddressEntry(s.mac, s.port, false);
+      for (const s of c.servers) this.serverEntry(s);
     }
     for (const r of this.routers) board.setAddressEntry(r.mac, r.port, !r.up);
     this.startControlPlane(board);
   }
 
+  /**
+   * A server's address-table entry. Nothing legitimate is switched to a server's MAC: routers
+   * know only virtual MACs, and the CPU and 5E's CPLD send inbound frames straight to the
+   * server's port. So the entry carries the intervention flag, and a frame addressed to a server
+   * (spoofed ARP, a router misled into using a server's MAC) reaches the firmware. On 5F the
+   * circuit cards' ASICs rewrite inbound frames before the address table, so the flag would turn
+   * every inbound frame back to the CPU: there the ASIC applies the same rule (`translate`).
+   */
+  private serverEntry(s: Server): void {
+    this.board?.setAddressEntry(s.mac, s.port, !this.inlineTranslator);
+  }
+
   // ---------- health monitoring and availability (control plane, xstate on simulation time) ----------
 
   private startControlPlane(board: BoardApi): void {
-    const clock = new SimClock(board.sim);
+    const clock = (this.clock = new SimClock(board.sim));
+    const probes = (this.probes = new HealthProbes(board, clock, this.config.switchIp));
     this.clusters.forEach((c, ci) => {
       const hc = this.config.clusters[ci]!.health;
-      for (const s of c.servers) {
-        if (c.mode === "availability") {
-          s.availability = createActor(availabilityMachine, { clock, input: { name: s.name, primary: s.role === "primary" } });
-          s.availability.start();
-        }
-        this.monitor(board, clock, s, hc, () => this.serverDown(s.name), () => this.serverUp(s.name));
-      }
+      for (const s of c.servers) if (!s.removed) this.startServer(c, s);
       if (c.policy === "optimal-workload") {
         // the patent's periodic load-balancing routine, as a CPU job every balancePeriodPs
         const round: SimEvent = board.sim.event(`fw.${c.name}.balance`, () => {
           board.runOnCpu((trace) => {
             trace.op("balanceRound");
-            this.balanceRound(c);
+            balanceRound(c);
           });
           board.sim.scheduleIn(round, this.config.balancePeriodPs);
         }, Priority.Timer);
@@ -193,22 +198,23 @@ export class FlowSwitch implements BoardFirmware {
       }
       const tick: SimEvent = board.sim.event(`fw.${c.name}.probe`, () => {
         board.runOnCpu((trace) => {
-          for (const s of c.servers) this.probe(trace, s.port, s.mac, c.vmac, c.vip, s, hc.timeoutPs, hc.kind, hc.kind === "load" ? hc.loadPort : hc.tcpPort);
+          for (const s of c.servers) if (!s.removed && s.target) probes.send(s.target, trace);
         });
         board.sim.scheduleIn(tick, hc.intervalPs);
       }, Priority.Timer);
       board.sim.scheduleIn(tick, hc.intervalPs);
     });
+    const probeMac = this.clusters[0]!.vmac;
     this.config.routerPools.forEach((pc, pi) => {
       const hc = pc.health;
       const rs = this.routers.filter((r) => r.pool === pi);
       for (const r of rs) {
-        this.monitor(board, clock, r, hc, () => this.routerDown(r.name), () => this.routerUp(r.name));
+        r.target = probes.add({ name: r.name, port: r.port, mac: r.mac, ip: r.ip, fromMac: probeMac, kind: "arp", l4Port: 0, intervalPs: hc.intervalPs, timeoutPs: hc.timeoutPs, rise: hc.rise, fall: hc.fall }, () => this.routerState(r, false), () => this.routerState(r, true));
+        this.serverOfTarget[r.target.id] = undefined;
       }
-      const probeMac = this.clusters[0]!.vmac;
       const tick: SimEvent = board.sim.event(`fw.${pc.name}.probe`, () => {
         board.runOnCpu((trace) => {
-          for (const r of rs) this.probe(trace, r.port, r.mac, probeMac, r.ip, r, hc.timeoutPs);
+          for (const r of rs) probes.send(r.target!, trace);
         });
         board.sim.scheduleIn(tick, hc.intervalPs);
       }, Priority.Timer);
@@ -216,75 +222,25 @@ export class FlowSwitch implements BoardFirmware {
     });
   }
 
-  /** Gives a server or router its health machine (calling `down`/`up` on its verdicts) and its probe-timeout event. */
-  private monitor(board: BoardApi, clock: SimClock, who: Server | Router, hc: { rise: number; fall: number }, down: () => void, up: () => void): void {
-    const health = createActor(healthMachine, { clock, input: { rise: hc.rise, fall: hc.fall } });
-    let last = "up";
-    health.subscribe((snap) => {
-      if (snap.value === last) return;
-      last = snap.value as string;
-      if (snap.value === "down") down();
-      else up();
-    });
-    health.start();
-    who.health = health;
-    who.probeTimeout = board.sim.event(`fw.${who.name}.probeTimeout`, () => {
-      who.probeOutstanding = false;
-      health.send({ type: "PROBE_FAIL" });
-    }, Priority.Timer);
-  }
-
-  /** Sends one ARP probe ("who has `ip`?", unicast, sender IP 0 as RFC 5227) and arms its timeout. */
-  private probe(trace: CostTrace, port: number, targetMac: number, fromMac: number, ip: number, who: { probeTimeout?: SimEvent; probeOutstanding: boolean }, timeoutPs: number, kind: "arp" | "icmp" | "tcp" | "load" = "arp", tcpPort = 80): void {
-    const b = this.board!;
-    trace.op("healthProbe");
-    if (who.probeOutstanding) return; // the previous probe is still waiting for its answer
-    let h: number;
-    if (kind === "arp") {
-      h = b.pool.alloc();
-      if (h === NO_FRAME) return;
-      b.pool.setLength(h, writeArpFrame(b.pool.bytes(h), ArpOp.Request, targetMac, fromMac, 0, 0, ip));
-    } else {
-      // ICMP echo request, a TCP SYN to the service port, or a load query to the load agent, from the switch's own address
-      const payload: Ipv4Payload = kind === "icmp"
-        ? { kind: "icmp", icmp: { type: 8, code: 0, rest: ((this.probeSeq & 0xffff) << 16) | 1, data: new Uint8Array(8) } }
-        : kind === "load" ? { kind: "udp", udp: { srcPort: 40000 + (this.probeSeq % 20000), dstPort: tcpPort, payload: new Uint8Array(4) } }
-        : { kind: "tcp", tcp: { srcPort: 40000 + (this.probeSeq % 20000), dstPort: tcpPort, seq: this.probeSeq, ack: 0, flags: TcpFlag.SYN, window: 1024, urgent: 0, options: new Uint8Array(0), payload: new Uint8Array(0) } };
-      this.probeSeq++;
-      h = b.pool.allocFrom(encodeFrame({
-        dst: targetMac as Mac, src: fromMac as Mac, etherType: 0x0800,
-        payload: { kind: "ipv4", ipv4: { dscp: 0, ecn: 0, id: this.probeSeq & 0xffff, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: 64, protocol: kind === "icmp" ? IpProto.ICMP : kind === "load" ? IpProto.UDP : IpProto.TCP, src: this.config.switchIp as Ipv4, dst: ip as Ipv4, options: new Uint8Array(0), payload } },
-      }));
-      if (h === NO_FRAME) return;
+  /** Gives a server (in one cluster) its availability machine and its probe target. */
+  private startServer(c: Cluster, s: Server): void {
+    const hc = this.config.clusters[c.index]!.health;
+    if (c.mode === "availability") {
+      s.availability = createActor(availabilityMachine, { clock: this.clock, input: { name: s.name, primary: s.role === "primary" } });
+      s.availability.start();
     }
-    b.transmit(h, port);
-    who.probeOutstanding = true;
-    b.sim.schedule(who.probeTimeout!, b.sim.now + timeoutPs);
-  }
-
-  /** An ARP reply from a monitored server or router answers its probe. */
-  private probeAnswered(senderMac: number): void {
-    for (const c of this.clusters) {
-      for (const s of c.servers) {
-        if (s.mac === senderMac && s.probeOutstanding) {
-          s.probeOutstanding = false;
-          this.board?.sim.cancel(s.probeTimeout!);
-          if (s.health && !probeOkIsNoOp(s.health.getSnapshot())) s.health.send(PROBE_OK);
-        }
-      }
-    }
-    const r = this.routerByMac.get(senderMac);
-    if (r && r.probeOutstanding) {
-      r.probeOutstanding = false;
-      this.board?.sim.cancel(r.probeTimeout!);
-      if (r.health && !probeOkIsNoOp(r.health.getSnapshot())) r.health.send(PROBE_OK);
-    }
+    s.target = this.probes!.add({
+      name: `${c.name}.${s.name}`, port: s.port, mac: s.mac, ip: c.vip, fromMac: c.vmac, kind: hc.kind,
+      l4Port: hc.kind === "load" ? hc.loadPort : hc.tcpPort, intervalPs: hc.intervalPs, timeoutPs: hc.timeoutPs, rise: hc.rise, fall: hc.fall,
+    }, () => this.serverState(c, s, "down"), () => this.serverState(c, s, "up"));
+    this.serverOfTarget[s.target.id] = s;
   }
 
   /** Link state from the controllers: a server's or router's link going down is an immediate failure. */
   linkChanged(port: number, up: boolean): void {
-    for (const c of this.clusters) for (const s of c.servers) if (s.port === port) s.health?.send({ type: up ? "LINK_UP" : "LINK_DOWN" });
-    for (const r of this.routers) if (r.port === port) r.health?.send({ type: up ? "LINK_UP" : "LINK_DOWN" });
+    for (const s of this.serversOnPort.get(port) ?? []) s.target?.health.send({ type: up ? "LINK_UP" : "LINK_DOWN" });
+    const r = this.routerOnPort.get(port);
+    r?.target?.health.send({ type: up ? "LINK_UP" : "LINK_DOWN" });
   }
 
   // ---------- datapath ----------
@@ -303,42 +259,50 @@ export class FlowSwitch implements BoardFirmware {
       return this.handleArp(h, ingressPort, cost);
     }
     const cl = this.byVmac.get(p.dst);
-    if (cl && p.ipDst === this.config.switchIp && this.serverMacs.has(p.src)) {
-      // a server answering an ICMP-echo or TCP-connect probe (echo reply, or SYN+ACK)
+    if (cl && p.ipProto >= 0 && p.ipDst === this.config.switchIp) {
       this.lastPath = PATH.probeAnswer;
-      if ((p.ipProto === IpProto.ICMP && p.icmpType === 0) || (p.ipProto === IpProto.TCP && (p.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK))) this.probeAnswered(p.src);
-      else if (p.ipProto === IpProto.UDP && p.l4Offset + 12 <= len) {
-        // the load agent's answer: the server's load figure in thousandths
-        const o = p.l4Offset + 8, v = ((buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!) >>> 0;
-        for (const s of cl.servers) if (s.mac === p.src) (s.load = v / 1000), (s.loadReported = true);
-        this.probeAnswered(p.src);
-      }
-      return Verdict.Consumed;
+      return this.toSwitch(buf, len, ingressPort);
     }
-    if (cl) return this.inbound(cl, buf, len, cost);
+    if (cl) return this.inbound(cl, buf, len, cost, false);
     const r = this.routerByMac.get(p.dst);
     if (r) {
       this.lastPath = PATH.redirect;
       return this.redirect(r, buf, len, cost);
     }
+    if (this.serversByMac.has(p.dst)) return this.toServerMac(buf, len, ingressPort, cost);
     if (p.dst === BROADCAST_MAC || isMulticast(p.dst)) return this.drop("broadcastIsolated");
     return this.drop("unknownDestination");
   }
 
-  /** The hardware translators' path: the same decision, no cost, nothing originated. */
+  /**
+   * The hardware translators' path: the same decision, no cost, nothing originated. -1 hands the
+   * frame to the CPU (5E) or lets the controller switch it (5F: toward the CPU, the virtual
+   * MACs and failed routers' MACs being flagged); TRANSLATE_DROP has the ASIC discard it.
+   */
   translate(h: number): number {
     const pool = this.pool!;
     const buf = pool.bytes(h);
     const dst = readMac(buf, 0);
     const cl = this.byVmac.get(dst);
     const r = cl ? undefined : this.routerByMac.get(dst);
-    if (!cl && (!r || r.up)) return -1;
-    if (cl && this.serverMacs.has(readMac(buf, 6))) return -1; // a server answering a probe: the CPU's
+    const toServer = this.inlineTranslator && !cl && !r && this.serversByMac.has(dst);
+    if (!cl && (!r || r.up) && !toServer) return -1;
     const len = pool.length(h);
-    if (parseFrame(buf, 0, len, this.parsed) !== ParseStatus.Ok) return -1; // the CPU will count it
-    if (this.parsed.etherType !== 0x0800) return -1;
-    const out = cl ? this.inbound(cl, buf, len, undefined) : this.redirect(r!, buf, len, undefined);
-    if (out >= 0) this.counts.translated++;
+    if (parseFrame(buf, 0, len, this.parsed) !== ParseStatus.Ok) return toServer ? this.asicDrop("malformed") : -1; // else the CPU counts it
+    const p = this.parsed;
+    let out: number;
+    if (toServer) {
+      // 5F's circuit card sees a frame from its port (the router side) addressed to a server's MAC
+      const ingress = pool.port[pool.slotOf(h)]!;
+      if (p.etherType === 0x0806) return this.routerAnswer(ingress) ? -1 : this.asicDrop(this.serverAt(ingress, p.src) ? "arpIsolated" : "arpSpoofRejected");
+      out = this.toServerMac(buf, len, ingress, undefined);
+      if (out < 0) return TRANSLATE_DROP;
+    } else {
+      if (p.etherType !== 0x0800 || p.ipDst === this.config.switchIp) return -1; // ARP, probe answers: the CPU's
+      out = cl ? this.inbound(cl, buf, len, undefined, true) : this.redirect(r!, buf, len, undefined);
+      if (out < 0) return -1; // the CPU decides (and counts) what the tables cannot
+    }
+    this.counts.translated++;
     return out;
   }
 
@@ -348,80 +312,163 @@ export class FlowSwitch implements BoardFirmware {
     return Verdict.Drop;
   }
 
+  private asicDrop(cause: DropCause): number {
+    this.drop(cause);
+    return TRANSLATE_DROP;
+  }
+
   private timeoutFor(proto: number): number {
     const t = this.config.timeouts;
     return proto === IpProto.TCP ? t.tcpPs : proto === IpProto.UDP ? t.udpPs : proto === IpProto.ESP || proto === IpProto.AH ? t.espPs : t.otherPs;
   }
 
-  private inbound(cl: Cluster, buf: Uint8Array, len: number, cost: CostTrace | undefined): number {
-    const p = this.parsed, k = this.key, now = this.now();
-    this.counts.inbound++;
-    if (cost) this.counts.cpuInbound++;
-    cl.stats.packets++;
-    cl.stats.bytes += len;
-    if (!k.fromFrame(p)) return this.clusterDrop(cl, "malformed");
-    const hash = k.hash();
-    let server = -1;
-    this.lastPath = PATH.established;
-    if (cl.mode === "availability") {
-      server = this.primaryOf(cl);
-    } else {
-      cost?.op("flowHash");
-      const cam = this.board?.spec.cam;
-      const isSyn = p.ipProto === IpProto.TCP && (p.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
-      let slot = this.flows.find(k, hash, now);
-      if (cost) {
-        if (cam) (cost.op("camLookup"), cost.deviceWait(cam.lookupPs));
-        else {
-          cost.op("flowLookup");
-          cost.load(this.tableBase + ((hash % this.flows.capacity) * FLOW_ENTRY_BYTES), FLOW_ENTRY_BYTES);
-        }
-      }
-      if (slot >= 0) {
-        const s = cl.servers[this.flows.server[slot]!];
-        // an entry pointing at a failed or removed server is never used; a SYN is scheduled afresh
-        if (this.flows.cluster[slot] !== cl.index || !s || s.state !== "up" || isSyn) {
-          this.flows.remove(slot);
-          slot = -1;
-        } else {
-          server = this.flows.server[slot]!;
-          this.flows.touch(slot, now);
-          cost?.store(this.tableBase + ((hash % this.flows.capacity) * FLOW_ENTRY_BYTES) + 24, 8);
-        }
-      }
-      if (server < 0) {
-        this.lastPath = PATH.newFlow;
-        cost?.op("schedule");
-        server = this.choose(cl, hash);
-        if (server < 0) return this.clusterDrop(cl, "noLiveServer");
-        if (this.flows.insert(k, hash, cl.index, server, now, this.timeoutFor(k.proto)) >= 0) {
-          cl.servers[server]!.active++;
-          cl.servers[server]!.stats.flows++;
-          cl.stats.flows++;
-          this.counts.newFlows++;
-          cost?.op("flowInsert");
-          cost?.store(this.tableBase + ((hash % this.flows.capacity) * FLOW_ENTRY_BYTES), FLOW_ENTRY_BYTES);
-        } else {
-          // table full: the consistent hash decides, deterministically
-          this.counts.maglevFallbacks++;
-          server = cl.maglev[hash % cl.maglev.length]!;
-          if (server < 0) return this.clusterDrop(cl, "noLiveServer");
-        }
-      }
-      // a FIN or RST: the entry stays for the rest of the close (the peer's FIN, last ACKs,
-      // retransmissions) and then expires, as IPVS keeps FIN_WAIT/TIME_WAIT entries
-      if (p.ipProto === IpProto.TCP && p.tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) {
-        const s2 = this.flows.find(k, hash, now);
-        if (s2 >= 0) this.flows.closing(s2, this.config.timeouts.finPs);
-      }
+  /**
+   * An inbound frame for cluster `cl`: its server, by the flow table or the policy, written into
+   * the destination MAC. With `translating`, a frame the tables cannot place is left to the CPU
+   * uncounted (it is counted once, there).
+   */
+  private inbound(cl: Cluster, buf: Uint8Array, len: number, cost: CostTrace | undefined, translating: boolean): number {
+    const server = this.route(cl, cost);
+    if (server < 0) {
+      if (translating) return -1;
+      this.countInbound(cl, len, cost);
+      return this.clusterDrop(cl, this.routeCause);
     }
-    if (server < 0) return this.clusterDrop(cl, "noLiveServer");
+    this.countInbound(cl, len, cost);
     const srv = cl.servers[server]!;
     srv.stats.packets++;
     srv.stats.bytes += len;
     writeMac(buf, 0, srv.mac); // the one rewrite: nothing else in the frame changes
     cost?.op("macRewrite");
     return srv.port;
+  }
+
+  private countInbound(cl: Cluster, len: number, cost: CostTrace | undefined): void {
+    this.counts.inbound++;
+    if (cost) this.counts.cpuInbound++;
+    cl.stats.packets++;
+    cl.stats.bytes += len;
+  }
+
+  /** Why the last `route` returned -1. */
+  private routeCause: DropCause = "malformed";
+
+  /** The server index for the parsed frame in `cl`, or -1 (cause in `routeCause`). */
+  private route(cl: Cluster, cost: CostTrace | undefined): number {
+    const p = this.parsed, k = this.key, now = this.now();
+    this.lastPath = PATH.established;
+    if (!k.fromFrame(p, cl.ipsecByClient)) return this.noRoute("malformed");
+    // the cluster's virtual MAC carries only its virtual IP (docs/firmware.md "Who may send what")
+    if (p.ipDst !== cl.vip) return this.noRoute("notForVip");
+    if (cl.mode === "availability") {
+      const primary = this.primaryOf(cl);
+      return primary >= 0 ? primary : this.noRoute("noLiveServer");
+    }
+    const hash = k.hash();
+    cost?.op("flowHash");
+    const isTcp = p.ipProto === IpProto.TCP;
+    const isSyn = isTcp && (p.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
+    const cam = this.board?.spec.cam;
+    const flows = this.flows;
+    let slot = flows.find(k, hash, now);
+    if (cost) {
+      if (cam) {
+        // the CAM finds the slot; the expiry check and what the lookup wrote are the CPU's
+        cost.op("camLookup");
+        cost.deviceWait(cam.lookupPs);
+        this.tableCost.found(cost, slot);
+      } else {
+        cost.op("flowLookup");
+        this.tableCost.lookup(cost, slot);
+      }
+    }
+    let server = -1;
+    if (slot >= 0) {
+      const s = cl.servers[flows.server[slot]!];
+      const flags = flows.flags[slot]!;
+      // an entry whose server failed since (an older generation) or is gone ends: the flow is re-dispatched
+      const stale = flows.cluster[slot] !== cl.index || !s || s.state !== "up" || flows.gen[slot] !== s.gen;
+      // a SYN on an established or closing entry is a new connection reusing the 5-tuple; on a
+      // SYN-only entry it is a retransmission and keeps its server
+      if (stale || (isSyn && (flags & FlowFlag.SynOnly) === 0)) {
+        flows.remove(slot);
+        if (cost) this.tableCost.stores(cost);
+        slot = -1;
+      } else {
+        server = flows.server[slot]!;
+        flows.touch(slot, now);
+        if (cost) this.tableCost.touch(cost, slot);
+        if (isSyn) this.counts.synRetransmits++;
+        else if (flags & FlowFlag.SynOnly) this.established(slot, s!);
+      }
+    }
+    if (server < 0) {
+      this.lastPath = PATH.newFlow;
+      cost?.op("schedule");
+      server = choose(cl, hash);
+      if (server < 0) return this.noRoute("noLiveServer");
+      // amortised reclaiming: a few slots of the sweep with every new flow
+      const from = flows.sweep(now, this.config.flowTableSweepSlots);
+      if (cost) this.tableCost.sweep(cost, from, this.config.flowTableSweepSlots);
+      const s = cl.servers[server]!;
+      const proto = k.proto !== SOURCE_KEY ? k.proto : p.ipProto === IpProto.ICMP && p.innerProto >= 0 ? p.innerProto : p.ipProto;
+      const t = isSyn ? this.config.timeouts.synPs : this.timeoutFor(proto);
+      slot = flows.insert(k, hash, cl.index, server, s.gen, isSyn ? FlowFlag.SynOnly : 0, now, t);
+      if (slot >= 0) {
+        if (isSyn) s.inactive++;
+        else s.active++;
+        s.stats.flows++;
+        cl.stats.flows++;
+        this.counts.newFlows++;
+        if (cost) {
+          cost.op("flowInsert");
+          this.tableCost.insert(cost);
+        }
+      } else {
+        // table full: the consistent hash decides, deterministically (the policy's choice is not kept)
+        this.counts.maglevFallbacks++;
+        server = cl.maglev[hash % cl.maglev.length]!;
+        if (server < 0) return this.noRoute("noLiveServer");
+      }
+    }
+    // a FIN or RST: the entry stays for the rest of the close (the peer's FIN, last ACKs,
+    // retransmissions) and then expires, as IPVS keeps FIN_WAIT/TIME_WAIT entries
+    if (slot >= 0 && isTcp && p.tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) this.closing(slot);
+    return server;
+  }
+
+  private noRoute(cause: DropCause): number {
+    this.routeCause = cause;
+    return -1;
+  }
+
+  /** A SYN-only entry sees its first other segment: the connection is established. */
+  private established(slot: number, s: Server): void {
+    const flows = this.flows;
+    flows.flags[slot]! &= ~FlowFlag.SynOnly;
+    if (flows.flags[slot]! & FlowFlag.Closing) return;
+    flows.setTimeout(slot, this.config.timeouts.tcpPs);
+    s.inactive--;
+    s.active++;
+  }
+
+  private closing(slot: number): void {
+    const flows = this.flows, f = flows.flags[slot]!;
+    if (!(f & (FlowFlag.Closing | FlowFlag.SynOnly))) {
+      const s = this.clusters[flows.cluster[slot]!]!.servers[flows.server[slot]!]!;
+      s.active--;
+      s.inactive++;
+    }
+    flows.closing(slot, this.config.timeouts.finPs);
+  }
+
+  /** The flow table is about to drop the entry in `slot`: its server counts one flow less (if the entry is of its current generation). */
+  private evicted(slot: number): void {
+    const flows = this.flows;
+    const s = this.clusters[flows.cluster[slot]!]?.servers[flows.server[slot]!];
+    if (!s || flows.gen[slot] !== s.gen) return;
+    if (flows.flags[slot]! & (FlowFlag.SynOnly | FlowFlag.Closing)) s.inactive--;
+    else s.active--;
   }
 
   private clusterDrop(cl: Cluster, cause: DropCause): number {
@@ -437,7 +484,7 @@ export class FlowSwitch implements BoardFirmware {
     // the server's new router (given by gratuitous ARP), else one chosen for it now
     const src = readMac(buf, 6);
     const g = this.gatewayOf.get(src);
-    const live = g && g.up && g.pool === r.pool ? g : this.liveRouter(r.pool, src);
+    const live = g && g.up && g.pool === r.pool ? g : this.liveRouter(r.pool, this.parsed.ipProto >= 0 ? this.parsed.ipSrc : 0);
     if (!live) return this.drop("noLiveRouter");
     this.counts.outboundRedirected++;
     r.stats.redirectedFrames++;
@@ -446,33 +493,172 @@ export class FlowSwitch implements BoardFirmware {
     return live.port;
   }
 
+  /**
+   * A frame addressed to a server's MAC (its entry carries the intervention flag, or 5F's ASIC
+   * caught it). From a server: forwarded unchanged (traffic between servers). From the router
+   * side: a router was told a server's MAC for a virtual IP (a spoofed ARP reply the hardware
+   * switched), or the frame is forged. Traffic for a virtual IP is balanced as inbound, so nothing
+   * bypasses the firmware, and the router gets the virtual MAC re-announced; anything else is
+   * dropped.
+   */
+  private toServerMac(buf: Uint8Array, len: number, ingress: number, cost: CostTrace | undefined): number {
+    const p = this.parsed;
+    if (this.serverAt(ingress, p.src)) {
+      this.counts.serverToServer++;
+      return this.serversByMac.get(p.dst)![0]!.port;
+    }
+    const cl = p.ipProto >= 0 ? this.byVip.get(p.ipDst) : undefined;
+    if (!cl) return this.drop("serverMacFromRouterSide");
+    this.counts.misdirectedInbound++;
+    const r = this.routerOnPort.get(ingress);
+    if (r) this.correctRouter(r, cl, cost);
+    return this.inbound(cl, buf, len, cost, false); // on 5F's ASIC too: no CPU sees this frame after it
+  }
+
+  /**
+   * Re-announces `cl`'s virtual MAC to router `r` (a gratuitous ARP reply, unicast), at most once
+   * per probe interval of its pool: a router that sent a virtual IP's traffic to a server's MAC
+   * was misled, and this undoes it.
+   */
+  private correctRouter(r: Router, cl: Cluster, cost: CostTrace | undefined): void {
+    const b = this.board;
+    if (!b) return;
+    const now = b.sim.now, holdoff = this.config.routerPools[r.pool]!.health.intervalPs;
+    if (now - r.correctedAt < holdoff) return;
+    r.correctedAt = now;
+    const send = (trace: CostTrace) => {
+      trace.op("arpReply");
+      r.stats.arpCorrections++;
+      this.gratuitousArp(r.port, cl.vip, cl.vmac, r.mac);
+    };
+    if (cost) send(cost);
+    else b.runOnCpu(send);
+  }
+
   // ---------- ARP ----------
 
-  private handleArp(h: number, ingressPort: number, cost: CostTrace | undefined): number {
+  /** The server of `mac` attached to `port`, if the configuration has one there. */
+  private serverAt(port: number, mac: number): Server | undefined {
+    const on = this.serversOnPort.get(port);
+    if (on) for (let i = 0; i < on.length; i++) if (on[i]!.mac === mac) return on[i];
+    return undefined;
+  }
+
+  /** The copy of the server (`port`, `mac`) in cluster `cl`, if it serves it. */
+  private memberAt(cl: Cluster, port: number, mac: number): Server | undefined {
+    const on = this.serversOnPort.get(port);
+    if (on) for (let i = 0; i < on.length; i++) if (on[i]!.mac === mac && this.clusterOf.get(on[i]!) === cl) return on[i];
+    return undefined;
+  }
+
+  /** Whether the parsed ARP frame is a reply from the router on `port` about its own address. */
+  private routerAnswer(port: number): boolean {
+    const p = this.parsed, r = this.routerOnPort.get(port);
+    return p.arpOp === ArpOp.Reply && r !== undefined && r.mac === p.arpSenderMac && r.ip === p.arpSenderIp && p.src === r.mac;
+  }
+
+  /**
+   * Whether an ARP frame claims an address that is not its sender's to claim. From the router
+   * side (any port without a server, or a sender MAC that is not the port's server): a virtual
+   * IP (only the switch answers for it), a server's MAC, or a router's IP or MAC from another
+   * port. From a server: a router's IP, or the virtual IP of a cluster it does not serve.
+   */
+  private spoofed(ingress: number, srv: Server | undefined): boolean {
+    const p = this.parsed, ip = p.arpSenderIp, m = p.arpSenderMac;
+    if (srv) {
+      if (this.routerByIp.has(ip)) return true;
+      const cl = this.byVip.get(ip);
+      return cl !== undefined && !this.memberAt(cl, ingress, m);
+    }
+    if (this.byVip.has(ip) || this.serversByMac.has(m)) return true;
+    const r = this.routerByIp.get(ip) ?? this.routerByMac.get(m);
+    return r !== undefined && (r.mac !== m || r.port !== ingress || (ip !== 0 && r.ip !== ip));
+  }
+
+  private handleArp(h: number, ingress: number, cost: CostTrace | undefined): number {
     const p = this.parsed;
     cost?.op("arpProcess");
-    const fromServer = this.serverMacs.has(p.arpSenderMac);
+    const srv = this.serverAt(ingress, p.arpSenderMac);
+    // ARP addressed to a server reaches the CPU only by its entry's intervention flag. It is let
+    // through only from a router, on its own port, answering for its own address (a server
+    // refreshing its gateway by unicast); anything else would teach a server an address the
+    // switch did not give it
+    if (this.serversByMac.has(p.dst)) {
+      if (!srv && this.routerAnswer(ingress)) return this.serversByMac.get(p.dst)![0]!.port;
+      return this.drop(srv ? "arpIsolated" : "arpSpoofRejected");
+    }
+    if (this.spoofed(ingress, srv)) return this.drop("arpSpoofRejected");
     if (p.arpOp === ArpOp.Request) {
       const cl = this.byVip.get(p.arpTargetIp);
       if (cl) {
-        if (fromServer) return this.drop("arpIsolated"); // servers' ARP about the VIP never leaves: no conflicts
-        return this.reply(h, ingressPort, cl.vmac, cl.vip, cost); // proxy ARP: the virtual MAC
+        // a server's ARP about its own cluster's virtual IP never leaves (no conflicts); the
+        // routers, and servers of other clusters, get the virtual MAC (proxy ARP)
+        if (srv && this.memberAt(cl, ingress, p.arpSenderMac)) return this.drop("arpIsolated");
+        return this.reply(h, ingress, cl.vmac, cl.vip, cost);
       }
       const r = this.routerByIp.get(p.arpTargetIp);
-      if (r && fromServer) {
+      if (r && srv) {
         // router pooling: answer with the pool router best able to take this server's load
-        const best = this.liveRouter(r.pool, p.arpSenderMac);
+        this.serverIpOf.set(srv.mac, p.arpSenderIp);
+        const best = this.liveRouter(r.pool, p.arpSenderIp);
         if (!best) return this.drop("noLiveRouter");
         best.stats.arpAnswers++;
-        this.assign(p.arpSenderMac, best);
-        return this.reply(h, ingressPort, best.mac, r.ip, cost);
+        this.assign(srv.mac, best);
+        return this.reply(h, ingress, best.mac, r.ip, cost);
       }
-      if (this.byVip.has(p.arpSenderIp) && !fromServer) return this.drop("arpSpoofRejected");
       return this.drop("arpUnanswered");
     }
-    // replies and gratuitous ARP: from the router side, claiming a VIP or a server's MAC, is spoofing
-    if (!fromServer && (this.byVip.has(p.arpSenderIp) || this.serverMacs.has(p.arpSenderMac))) return this.drop("arpSpoofRejected");
-    if (p.arpOp === ArpOp.Reply) this.probeAnswered(p.arpSenderMac);
+    // replies (also gratuitous ones): the answers to the switch's ARP probes
+    if (p.arpOp === ArpOp.Reply) {
+      let t: ProbeTarget | undefined;
+      if (srv) {
+        const cl = this.byVip.get(p.arpSenderIp);
+        t = cl ? this.memberAt(cl, ingress, p.arpSenderMac)?.target : undefined;
+      } else {
+        const r = this.routerOnPort.get(ingress);
+        if (r && r.mac === p.arpSenderMac && r.ip === p.arpSenderIp) t = r.target;
+      }
+      if (t && t.spec.kind === "arp" && !t.answer(-1)) this.counts.lateProbeAnswers++;
+    }
+    return Verdict.Consumed;
+  }
+
+  /**
+   * A frame to the switch's own address: the answer to an ICMP-echo, TCP-connect or load probe.
+   * It counts only from the port and MAC of the target its token was sent to.
+   */
+  private toSwitch(buf: Uint8Array, len: number, ingress: number): number {
+    const p = this.parsed, l4 = p.l4Offset;
+    let token = -1, load = -1;
+    if (p.ipProto === IpProto.ICMP && p.icmpType === 0 && l4 + 8 <= len) token = (buf[l4 + 4]! << 8) | buf[l4 + 5]!;
+    else if (p.ipProto === IpProto.TCP && (p.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK)) {
+      const ack = ((buf[l4 + 8]! << 24) | (buf[l4 + 9]! << 16) | (buf[l4 + 10]! << 8) | buf[l4 + 11]!) >>> 0;
+      token = p.dstPort - PROBE_PORT_BASE;
+      if (ack !== token + 1) token = -1;
+    } else if (p.ipProto === IpProto.UDP && l4 + 12 <= len) {
+      token = p.dstPort - PROBE_PORT_BASE;
+      const o = l4 + 8;
+      load = ((buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!) >>> 0;
+    } else return Verdict.Consumed; // something else for the switch's address: not a probe answer
+    const t = this.probes?.ownerOf(token);
+    const from = this.serverAt(ingress, p.src);
+    if (t && (t.spec.port !== ingress || t.spec.mac !== p.src)) return this.drop("spoofedProbeAnswer");
+    if (!t) {
+      if (!from) return this.drop("spoofedProbeAnswer");
+      this.counts.lateProbeAnswers++;
+      return Verdict.Consumed;
+    }
+    if (ANSWER_PROTO[t.spec.kind] !== p.ipProto) return this.drop("spoofedProbeAnswer");
+    if (!t.answer(token)) {
+      this.counts.lateProbeAnswers++;
+      return Verdict.Consumed;
+    }
+    const s = this.serverOfTarget[t.id];
+    if (s && load >= 0) {
+      // the load agent's answer: the server's load figure in thousandths
+      s.load = load / 1000;
+      s.loadReported = true;
+    }
     return Verdict.Consumed;
   }
 
@@ -506,83 +692,15 @@ export class FlowSwitch implements BoardFirmware {
 
   // ---------- scheduling ----------
 
-  /** Rebuilds the cluster's Maglev table over its servers that may take new flows. */
   private rebuild(cl: Cluster): void {
-    const backends = cl.servers.map((s) => ({ name: s.name, weight: s.state === "up" && !s.draining ? Math.max(0, s.weight) : 0 }));
-    cl.maglev = maglevTable(backends, this.config.maglevSize, cl.maglev);
-  }
-
-  private eligible(s: Server): boolean {
-    return s.state === "up" && !s.draining && s.weight > 0;
-  }
-
-  /** Picks the server for a new flow by the cluster's policy; -1 when none may take it. */
-  private choose(cl: Cluster, hash: number): number {
-    const ss = cl.servers, n = ss.length;
-    switch (cl.policy) {
-      case "consistent-hash":
-        return cl.maglev[hash % cl.maglev.length]!;
-      case "round-robin":
-        for (let i = 0; i < n; i++) {
-          const k = (cl.rr + i) % n;
-          if (this.eligible(ss[k]!)) {
-            cl.rr = (k + 1) % n;
-            return k;
-          }
-        }
-        return -1;
-      case "weighted-round-robin": {
-        // smooth weighted round robin (nginx): add weights, take the largest credit, subtract the total
-        let total = 0, best = -1;
-        for (let i = 0; i < n; i++) {
-          if (!this.eligible(ss[i]!)) continue;
-          cl.wrrCredit[i]! += ss[i]!.weight;
-          total += ss[i]!.weight;
-          if (best < 0 || cl.wrrCredit[i]! > cl.wrrCredit[best]!) best = i;
-        }
-        if (best >= 0) cl.wrrCredit[best]! -= total;
-        return best;
-      }
-      case "least-connections":
-      case "weighted-least-connections": {
-        const weighted = cl.policy === "weighted-least-connections";
-        let best = -1, bestScore = Infinity;
-        for (let i = 0; i < n; i++) {
-          const s = ss[i]!;
-          if (!this.eligible(s)) continue;
-          const score = weighted ? s.active / s.weight : s.active;
-          if (score < bestScore) (best = i), (bestScore = score);
-        }
-        return best;
-      }
-      case "optimal-workload": {
-        // the patent's periodic routine picked the server with the optimal workload; fall back if it left
-        if (cl.optimal >= 0 && cl.optimal < n && this.eligible(ss[cl.optimal]!)) return cl.optimal;
-        this.balanceRound(cl);
-        return cl.optimal;
-      }
-    }
-  }
-
-  /**
-   * The patent's load-balancing routine (Fig 4B stage 435, the related application "Dynamic load
-   * balancer"): measure each server's workload (here: its reported load figure, else its active
-   * flows over its weight) and direct new flows to the one with the optimal (lowest) workload.
-   */
-  balanceRound(cl: Cluster): void {
-    let best = -1, bestLoad = Infinity, bestActive = Infinity;
-    cl.servers.forEach((s, i) => {
-      if (!this.eligible(s)) return;
-      const active = s.active / s.weight;
-      const load = s.loadReported ? s.load / s.weight : active;
-      // equal workloads (idle servers all report 0): the one with fewer active flows
-      if (load < bestLoad || (load === bestLoad && active < bestActive)) (best = i), (bestLoad = load), (bestActive = active);
-    });
-    cl.optimal = best;
+    rebuildMaglev(cl, this.config.maglevSize);
+    balanceRound(cl); // the server set changed: measure again
   }
 
   private primaryOf(cl: Cluster): number {
-    return cl.servers.findIndex((s) => s.role === "primary");
+    const ss = cl.servers;
+    for (let i = 0; i < ss.length; i++) if (ss[i]!.role === "primary" && !ss[i]!.removed) return i;
+    return -1;
   }
 
   /** Points server `serverMac` at router `r` (for load accounting). */
@@ -594,14 +712,18 @@ export class FlowSwitch implements BoardFirmware {
     this.gatewayOf.set(serverMac, r);
   }
 
-  /** The live router of `pool` for a server (by MAC/IP key): least traffic, or round robin by source. */
-  private liveRouter(pool: number, serverKey: number): Router | undefined {
+  /**
+   * The live router of `pool` for a server whose address is `serverIp`: the patent's "measures of
+   * real time traffic load" (`traffic`), or its "simple round robin scheme based on server source
+   * IP addresses" (`source-ip`: consecutive addresses take consecutive live routers).
+   */
+  private liveRouter(pool: number, serverIp: number): Router | undefined {
     const policy = this.config.routerPools[pool]?.policy ?? "traffic";
     let live = 0;
     for (const r of this.routers) if (r.pool === pool && r.up) live++;
     if (live === 0) return undefined;
     if (policy === "source-ip") {
-      let k = serverKey % live;
+      let k = (serverIp >>> 0) % live;
       for (const r of this.routers) if (r.pool === pool && r.up && k-- === 0) return r;
     }
     // traffic: the live router with the fewest servers pointed at it (each server's load lands on
@@ -617,44 +739,54 @@ export class FlowSwitch implements BoardFirmware {
 
   // ---------- control plane (health, admin) ----------
 
-  private server(name: string): [Cluster, Server, number] {
+  /**
+   * The servers named `name`: its copy in `cluster`, or, without a cluster, every cluster's copy
+   * (a name in several clusters is one physical server). Removed servers are not found.
+   */
+  private copies(name: string, cluster?: string): [Cluster, Server][] {
+    const found: [Cluster, Server][] = [];
     for (const c of this.clusters) {
-      const i = c.servers.findIndex((s) => s.name === name);
-      if (i >= 0) return [c, c.servers[i]!, i];
+      if (cluster !== undefined && c.name !== cluster) continue;
+      for (const s of c.servers) if (s.name === name && !s.removed) found.push([c, s]);
     }
-    throw new Error(`no server named ${name}`);
+    if (!found.length) throw new Error(`no server named ${name}${cluster !== undefined ? ` in cluster ${cluster}` : ""}`);
+    return found;
   }
 
-  /** Health monitoring declared `name` failed: no new packets go to it. */
-  serverDown(name: string): void {
-    const [cl, s] = this.server(name);
-    if (s.state === "down") return;
-    s.state = "down";
-    this.healthChanges.serverDowns++;
-    this.healthLog.push({ atPs: this.now(), name, change: "down" });
+  /** Declares server `name` failed (in `cluster`, or in every cluster it serves): no new packets go to it, its flows are re-dispatched. */
+  serverDown(name: string, cluster?: string): void {
+    for (const [c, s] of this.copies(name, cluster)) this.serverState(c, s, "down");
+  }
+
+  /** Declares server `name` operational again: it rejoins (no pre-emption in availability mode). */
+  serverUp(name: string, cluster?: string): void {
+    for (const [c, s] of this.copies(name, cluster)) this.serverState(c, s, "up");
+  }
+
+  private serverState(cl: Cluster, s: Server, state: "up" | "down"): void {
+    if (s.state === state || (s.removed && state === "up")) return;
+    s.state = state;
     s.changedAt = this.now();
-    if (cl.mode === "availability") {
-      const wasPrimary = s.role === "primary";
-      this.availability(s, "FAIL");
-      if (wasPrimary) {
-        const next = cl.servers.find((x) => x.role === "secondary-operational");
-        if (next) this.availability(next, "PROMOTE");
+    this.healthLog.push({ atPs: s.changedAt, name: s.name, change: state });
+    if (state === "down") {
+      this.healthChanges.serverDowns++;
+      // its flows end: entries of this generation are stale from now on
+      s.gen = (s.gen + 1) >>> 0;
+      s.active = s.inactive = 0;
+      if (cl.mode === "availability") {
+        const wasPrimary = s.role === "primary";
+        this.availability(s, "FAIL");
+        if (wasPrimary) {
+          const next = cl.servers.find((x) => x.role === "secondary-operational" && !x.removed);
+          if (next) this.availability(next, "PROMOTE");
+        }
       }
-    }
-    this.rebuild(cl);
-  }
-
-  /** Health monitoring declared `name` operational again: it rejoins (no pre-emption in availability mode). */
-  serverUp(name: string): void {
-    const [cl, s] = this.server(name);
-    if (s.state === "up") return;
-    s.state = "up";
-    this.healthChanges.serverUps++;
-    this.healthLog.push({ atPs: this.now(), name, change: "up" });
-    s.changedAt = this.now();
-    if (cl.mode === "availability") {
-      this.availability(s, "RESTORE"); // secondary-operational: never pre-empts
-      if (!cl.servers.some((x) => x.role === "primary")) this.availability(s, "PROMOTE");
+    } else {
+      this.healthChanges.serverUps++;
+      if (cl.mode === "availability") {
+        this.availability(s, "RESTORE"); // secondary-operational: never pre-empts
+        if (!cl.servers.some((x) => x.role === "primary" && !x.removed)) this.availability(s, "PROMOTE");
+      }
     }
     this.rebuild(cl);
   }
@@ -673,82 +805,108 @@ export class FlowSwitch implements BoardFirmware {
     else if (type === "PROMOTE" && s.role === "secondary-operational") s.role = "primary";
   }
 
-  /** Adds a server to a cluster at run time: it takes new flows from now on; established flows stay. */
+  /**
+   * Adds a server to a cluster at run time: it is probed from the next round, takes new flows
+   * from now on; established flows stay. Refused (with the reason) if it makes the configuration
+   * ambiguous (config.ts `identityProblem`).
+   */
   addServer(cluster: string, srv: { name: string; mac: number; port: number; weight?: number }): void {
     const cl = this.clusters.find((c) => c.name === cluster);
     if (!cl) throw new Error(`no cluster named ${cluster}`);
-    if (cl.servers.some((s) => s.name === srv.name)) throw new Error(`server ${srv.name} already in ${cluster}`);
+    const live = (c: Cluster) => c.servers.filter((s) => !s.removed);
+    const problem = identityProblem(
+      this.clusters.map((c) => ({ ...c, servers: c === cl ? [...live(c), srv] : live(c) })),
+      this.config.routerPools.map((p, pi) => ({ name: p.name, routers: this.routers.filter((r) => r.pool === pi) })),
+      this.config.switchIp,
+    );
+    if (problem) throw new Error(`cannot add server ${srv.name} to ${cluster}: ${problem.message}`);
     const s: Server = {
-      name: srv.name, mac: srv.mac, port: srv.port, weight: srv.weight ?? 1, state: "up", draining: false,
-      role: cl.mode === "availability" && !cl.servers.some((x) => x.role === "primary") ? "primary" : "secondary-operational",
-      active: 0, load: 0, loadReported: false, changedAt: this.now(), stats: { packets: 0, bytes: 0, flows: 0 }, probeOutstanding: false,
+      name: srv.name, mac: srv.mac, port: srv.port, weight: srv.weight ?? 1, state: "up", removed: false, draining: false,
+      role: cl.mode === "availability" && this.primaryOf(cl) < 0 ? "primary" : "secondary-operational",
+      gen: 0, active: 0, inactive: 0, load: 0, loadReported: false, changedAt: this.now(), stats: { packets: 0, bytes: 0, flows: 0 },
     };
     cl.servers.push(s);
-    cl.wrrCredit = Float64Array.from({ length: cl.servers.length }, (_, i) => cl.wrrCredit[i] ?? 0);
-    this.serverMacs.add(s.mac);
-    this.board?.setAddressEntry(s.mac, s.port, false);
+    resizeCluster(cl);
+    this.index(cl, s);
+    this.serverEntry(s);
+    if (this.board) this.startServer(cl, s);
     this.rebuild(cl);
   }
 
   /**
-   * Removes a server: its flow-table entries go (its flows are rescheduled on their next packet);
-   * it is taken out of the Maglev table. It stays in the list as "removed" so indexes stay stable.
+   * Removes a server (from `cluster`, or from every cluster it serves) for good: it is never
+   * probed, counted or chosen again; a removed primary hands over as a failed one does; its flows
+   * are re-dispatched on their next packet. It stays in the list, renamed `<name>#removed`, so
+   * indexes stay stable and the name can be added again.
    */
-  removeServer(name: string): void {
-    const [cl, s, i] = this.server(name);
-    this.serverDown(name); // a removed primary hands over as a failed one does
-    this.flows.purgeServer(cl.index, i);
-    s.weight = 0;
-    s.name = `${s.name}#removed`;
-    this.serverMacs.delete(s.mac);
-    this.rebuild(cl);
+  removeServer(name: string, cluster?: string): void {
+    for (const [c, s] of this.copies(name, cluster)) {
+      s.target?.retire();
+      this.serverState(c, s, "down");
+      s.removed = true;
+      s.weight = 0;
+      s.active = s.inactive = 0;
+      s.availability?.stop();
+      s.name = `${s.name}#removed`;
+      this.unindex(s);
+      this.rebuild(c);
+    }
   }
 
-  setWeight(name: string, weight: number): void {
-    const [cl, s] = this.server(name);
-    s.weight = weight;
-    this.rebuild(cl);
+  setWeight(name: string, weight: number, cluster?: string): void {
+    for (const [c, s] of this.copies(name, cluster)) {
+      s.weight = weight;
+      this.rebuild(c);
+    }
   }
 
   /** Draining: no new flows; established ones continue. */
-  drain(name: string, on = true): void {
-    const [cl, s] = this.server(name);
-    s.draining = on;
-    this.rebuild(cl);
+  drain(name: string, on = true, cluster?: string): void {
+    for (const [c, s] of this.copies(name, cluster)) {
+      s.draining = on;
+      this.rebuild(c);
+    }
   }
 
-  reportLoad(name: string, load: number): void {
-    this.server(name)[1].load = load;
+  reportLoad(name: string, load: number, cluster?: string): void {
+    for (const [, s] of this.copies(name, cluster)) {
+      s.load = load;
+      s.loadReported = true;
+    }
   }
 
   routerDown(name: string): void {
     const r = this.routers.find((x) => x.name === name);
-    if (!r || !r.up) return;
-    r.up = false;
-    this.healthChanges.routerDowns++;
-    this.healthLog.push({ atPs: this.now(), name, change: "down" });
-    // frames still sent to its MAC are intervened and redirected; gratuitous ARP re-points its
-    // servers, each to the pool's least-assigned live router
-    this.board?.setAddressEntry(r.mac, this.board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
-    for (const c of this.clusters) {
-      for (const s of c.servers) {
-        const g = this.gatewayOf.get(s.mac);
-        if (g !== undefined && g !== r) continue; // pointed elsewhere: nothing to change
-        const live = this.liveRouter(r.pool, s.mac);
-        if (!live) continue;
-        this.assign(s.mac, live);
-        this.gratuitousArp(s.port, r.ip, live.mac, s.mac);
-      }
-    }
+    if (r) this.routerState(r, false);
   }
 
   routerUp(name: string): void {
     const r = this.routers.find((x) => x.name === name);
-    if (!r || r.up) return;
-    r.up = true;
-    this.healthChanges.routerUps++;
-    this.healthLog.push({ atPs: this.now(), name, change: "up" });
-    this.board?.setAddressEntry(r.mac, r.port, false);
+    if (r) this.routerState(r, true);
+  }
+
+  private routerState(r: Router, up: boolean): void {
+    if (r.up === up) return;
+    r.up = up;
+    this.healthLog.push({ atPs: this.now(), name: r.name, change: up ? "up" : "down" });
+    if (up) {
+      this.healthChanges.routerUps++;
+      this.board?.setAddressEntry(r.mac, r.port, false);
+      return;
+    }
+    this.healthChanges.routerDowns++;
+    // frames still sent to its MAC are intervened and redirected; gratuitous ARP re-points its
+    // servers, each to the pool's least-assigned live router
+    this.board?.setAddressEntry(r.mac, this.board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
+    for (const [mac, copies] of this.serversByMac) {
+      const g = this.gatewayOf.get(mac);
+      if (g !== undefined && g !== r) continue; // pointed elsewhere: nothing to change
+      const s = copies[0]!;
+      const live = this.liveRouter(r.pool, this.serverIpOf.get(mac) ?? this.clusterOf.get(s)!.vip);
+      if (!live) continue;
+      this.assign(mac, live);
+      this.gratuitousArp(s.port, r.ip, live.mac, mac);
+    }
   }
 
   /** Restarts the counters (a warm-up's end): counts, drops and health changes; tables, states and flows stay. */
@@ -760,31 +918,36 @@ export class FlowSwitch implements BoardFirmware {
       c.dropsByCause = {};
       for (const s of c.servers) s.stats.packets = s.stats.bytes = s.stats.flows = 0;
     }
-    for (const r of this.routers) r.stats.arpAnswers = r.stats.redirectedFrames = 0;
+    for (const r of this.routers) r.stats.arpAnswers = r.stats.redirectedFrames = r.stats.arpCorrections = 0;
+    this.flows.resetStats();
   }
 
   /** The role of every server of a cluster (availability mode). */
   roles(cluster: string): Record<string, AvailabilityRole> {
     const c = this.clusters.find((x) => x.name === cluster);
     if (!c) throw new Error(`no cluster named ${cluster}`);
-    return Object.fromEntries(c.servers.map((s) => [s.name, s.role]));
+    return Object.fromEntries(c.servers.filter((s) => !s.removed).map((s) => [s.name, s.role]));
   }
 
   read() {
+    const flows = this.flows.read();
     return {
       counts: { ...this.counts },
       healthChanges: { ...this.healthChanges },
       drops: Object.fromEntries(Object.entries(this.drops).filter(([, n]) => n > 0)),
-      flows: this.flows.read(),
+      // the flow table's occupancy and churn; while it is full, new flows are placed by the consistent hash
+      flows: { ...flows, occupancy: flows.flows / flows.capacity, fallbacks: this.counts.maglevFallbacks },
+      ...(flows.fullEpisodes > 0 ? { notes: [`flow table full ${flows.fullEpisodes} time(s)${flows.full ? ` (still full, since ${flows.fullSinceUs} us)` : ""}: ${flows.fullRejects} new flows placed by the consistent hash instead of the policy`] } : {}),
       clusters: Object.fromEntries(this.clusters.map((c) => [c.name, {
         ...c.stats, dropsByCause: { ...c.dropsByCause },
         servers: Object.fromEntries(c.servers.map((s) => [s.name, {
-          state: s.state, changedAtUs: s.changedAt / 1e6, role: s.role, draining: s.draining, activeFlows: s.active, ...(s.loadReported ? { load: s.load } : {}), ...s.stats,
+          state: s.state, changedAtUs: s.changedAt / 1e6, role: s.role, draining: s.draining, activeFlows: s.active, inactiveFlows: s.inactive, ...(s.loadReported ? { load: s.load } : {}), ...s.stats,
+          ...(s.target ? { probes: { ...s.target.stats } } : {}),
           // in: frames the switch sent it (all, from its port); out: frames it sent (outbound never reaches the firmware)
           port: this.board?.portCounters(s.port),
         }])),
       }])),
-      routers: Object.fromEntries(this.routers.map((r) => [r.name, { up: r.up, assignedServers: r.assigned, ...r.stats, trafficVector: this.board?.portCounters(r.port) /* tx = toward the router (out), rx = from it (in) */ }])),
+      routers: Object.fromEntries(this.routers.map((r) => [r.name, { up: r.up, assignedServers: r.assigned, ...r.stats, ...(r.target ? { probes: { ...r.target.stats } } : {}), trafficVector: this.board?.portCounters(r.port) /* tx = toward the router (out), rx = from it (in) */ }])),
     };
   }
 }

@@ -20,9 +20,18 @@ import { TRANSFERS } from "./fabric/fabric.ts";
 import { zeroCounts } from "../sim/stats/reset.ts";
 import { IntRing } from "../sim/ring.ts";
 
+/** `translate`'s answer for a frame the translator discards (5F's ASIC: a frame from its port that no server may receive). */
+export const TRANSLATE_DROP = -2;
+
 export interface Translate {
-  /** Rewrites frame `h` for its server and returns the global egress port, or -1 when the table has no answer. */
+  /**
+   * Rewrites frame `h` for its server and returns the global egress port, -1 when the table has
+   * no answer, or TRANSLATE_DROP (inline translators only) to discard it. The frame's ingress
+   * port is in the pool's `port` field.
+   */
   translate(h: number): number;
+  /** The cause of the last TRANSLATE_DROP, counted by the translator that frees the frame. */
+  readonly lastDropCause?: string;
 }
 
 /** Fig 5E's CPLD + dual-port SRAM: an endpoint on the board's fabric. */
@@ -110,16 +119,27 @@ export class CpldTranslator {
   }
 }
 
-/** Fig 5F's circuit-card ASIC: an inline stage between a port's wire and its controller. */
+/**
+ * Fig 5F's circuit-card ASIC: an inline stage between a port's wire and its controller. It
+ * rewrites frames for virtual MACs, passes the rest to the controller, and discards what the
+ * firmware's tables say no server may receive from this port (counted by cause).
+ */
 export class AsicTranslator {
   translator: Translate = { translate: () => -1 };
   private readonly line: DelayLine;
-  readonly counts = { translated: 0, passed: 0 };
+  readonly counts = { translated: 0, passed: 0, dropped: 0 };
+  readonly droppedBy = new Map<string, number>();
 
-  /** @param lookupPs look-up table access (assumption: a 20 ns SRAM table, docs/boards.md) */
-  constructor(sim: Simulator, readonly name: string, poolSlots: number, lookupPs: number, private readonly next: (h: number) => void) {
-    this.line = new DelayLine(sim, `${name}.lookup`, lookupPs, poolSlots, (h) => this.decide(h), undefined, Priority.Deliver);
-    sim.onResetStats(() => zeroCounts(this.counts));
+  /**
+   * @param port the global port it sits on (the frames' ingress port)
+   * @param lookupPs look-up table access (assumption: a 20 ns SRAM table, docs/boards.md)
+   */
+  constructor(sim: Simulator, readonly name: string, private readonly pool: FramePool, private readonly port: number, lookupPs: number, private readonly next: (h: number) => void) {
+    this.line = new DelayLine(sim, `${name}.lookup`, lookupPs, pool.slots, (h) => this.decide(h), undefined, Priority.Deliver);
+    sim.onResetStats(() => {
+      zeroCounts(this.counts);
+      this.droppedBy.clear();
+    });
   }
 
   get inFlight(): number {
@@ -132,7 +152,16 @@ export class AsicTranslator {
   }
 
   private decide(h: number): void {
-    if (this.translator.translate(h) >= 0) this.counts.translated++;
+    this.pool.port[this.pool.slotOf(h)] = this.port;
+    const out = this.translator.translate(h);
+    if (out === TRANSLATE_DROP) {
+      this.counts.dropped++;
+      const cause = this.translator.lastDropCause ?? "firmware";
+      this.droppedBy.set(cause, (this.droppedBy.get(cause) ?? 0) + 1);
+      this.pool.free(h);
+      return;
+    }
+    if (out >= 0) this.counts.translated++;
     else this.counts.passed++;
     this.next(h); // the controller forwards by the (possibly rewritten) destination MAC
   }

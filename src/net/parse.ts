@@ -42,6 +42,8 @@ export class ParsedFrame {
   innerDst = 0;
   innerSrcPort = -1;
   innerDstPort = -1;
+  /** The quoted packet's SPI (ESP, AH), -1 when absent. */
+  innerSpi = -1;
   // ARP (arpOp 0 when not ARP)
   arpOp = 0;
   arpSenderMac = 0;
@@ -60,7 +62,7 @@ export class ParsedFrame {
     this.moreFragments = false;
     this.srcPort = this.dstPort = this.spi = this.icmpType = this.icmpCode = -1;
     this.tcpFlags = 0;
-    this.innerProto = this.innerSrcPort = this.innerDstPort = -1;
+    this.innerProto = this.innerSrcPort = this.innerDstPort = this.innerSpi = -1;
     this.innerSrc = this.innerDst = 0;
     this.arpOp = this.arpSenderMac = this.arpSenderIp = this.arpTargetMac = this.arpTargetIp = 0;
     this.errorField = "";
@@ -133,7 +135,8 @@ function parseIpv4(buf: Uint8Array, o: number, end: number, out: ParsedFrame, in
     if ((proto === IpProto.TCP || proto === IpProto.UDP) && end - l4 >= 4 && (frag & 0x1fff) === 0) {
       out.innerSrcPort = u16(buf, l4);
       out.innerDstPort = u16(buf, l4 + 2);
-    }
+    } else if (proto === IpProto.ESP && end - l4 >= 4 && (frag & 0x1fff) === 0) out.innerSpi = u32(buf, l4);
+    else if (proto === IpProto.AH && end - l4 >= 8 && (frag & 0x1fff) === 0) out.innerSpi = u32(buf, l4 + 4);
     return ParseStatus.Ok;
   }
   if (total < hl) return fail(out, ParseStatus.Malformed, "ipv4.totalLength", o + 2);

@@ -298,7 +298,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     flows: { open: flows, packetsPerFlow, newFlowsPerSecond: wl.flowsOpened / secs, newFlowShare: wl.injected[0] ? wl.flowsOpened / wl.injected[0] : 0 },
     events: sim.eventsProcessed - eventsAtStart,
     // servers and routers that health monitoring declared down or up in the window (probes unanswered within the timeout)
-    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges, intervalMs: (o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs) / 1e9, timeoutMs: (o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs) / 1e9, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - warmup) / 1e9, name: e.name, change: e.change })) } }),
+    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges, intervalMs: (o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs) / 1e9, timeoutMs: (o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs) / 1e9, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - warmup) / 1e9, name: e.name, change: e.change })) }, ...flowTableRecord(fw) }),
     ...(warm ? { warmup: warm } : {}),
     ...ctx.report,
   };
@@ -314,4 +314,10 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       ...(natFw ? {} : { health: { ...fw.healthChanges, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - from) / 1e9, name: e.name, change: e.change })) } }),
     };
   }
+}
+
+/** The firmware's flow table in a run record: occupancy and churn, and a note when it was full (docs/results-format.md). */
+export function flowTableRecord(fw: FlowSwitch): { flowTable: ReturnType<FlowSwitch["read"]>["flows"]; notes?: string[] } {
+  const r = fw.read();
+  return { flowTable: r.flows, ...(r.notes ? { notes: r.notes } : {}) };
 }

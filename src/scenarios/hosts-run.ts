@@ -12,7 +12,7 @@ import { HostsInputError, parseHostsConfig, type HostsConfig, type HostsInput } 
 import { HostNetwork } from "../hosts/network.ts";
 import { ipv4 } from "../net/ipv4-addr.ts";
 import { SEC } from "../sim/time.ts";
-import { buildSetting, scriptAt, type RunContext, type SettingOptions } from "./board-run.ts";
+import { buildSetting, flowTableRecord, scriptAt, type RunContext, type SettingOptions } from "./board-run.ts";
 import type { RunRecord } from "./registry.ts";
 import { attachTraces, HOSTS_TRAFFIC, type TraceTargets } from "./traces.ts";
 
@@ -84,6 +84,7 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
       outbound: { p50: h.latencyUs.outbound.p50, p99: h.latencyUs.outbound.p99, max: h.latencyUs.outbound.max, cdf: hosts.clients.latencyOut.cdf() },
     },
     hosts: h,
+    ...(natFw ? {} : flowTableRecord(fw)),
     events: sim.eventsProcessed,
     ...ctx.report,
   };

@@ -5,7 +5,9 @@ import { readMac } from "../../src/net/mac.ts";
 import { buildMaglev, maglevCacheStats, maglevHash, maglevTable, movedEntries } from "../../src/firmware/maglev.ts";
 import { Verdict } from "../../src/hw/cpu-board.ts";
 import { ipArb } from "../net/arbitraries.ts";
-import { arpRequest, config, harness, inboundFrame, ROUTER_IP, ROUTER_MAC, SERVER_IP, SERVER_MAC, SERVER_PORT, tcp, VIP, VMAC } from "./harness.ts";
+import { arpRequest, config, esp, gre, harness, inboundFrame, ipFrame, ipPacket, quietConfig, ROUTER_IP, ROUTER_MAC, SERVER_IP, SERVER_MAC, SERVER_PORT, tcp, tcpSeg, twoClusters, udp, VIP, VIP_B, VMAC, VMAC_B } from "./harness.ts";
+
+const US = 1_000_000;
 
 const payloadArb = fc.oneof(
   fc.record({ srcPort: fc.integer({ min: 1, max: 65535 }), dstPort: fc.integer({ min: 1, max: 65535 }), seq: fc.nat(), ack: fc.nat(), flags: fc.integer({ min: 0, max: 255 }), window: fc.integer({ min: 0, max: 65535 }), urgent: fc.constant(0), options: fc.constant(new Uint8Array(0)), payload: fc.uint8Array({ maxLength: 100 }) }).map((tcp) => [{ kind: "tcp" as const, tcp }, IpProto.TCP] as const),
@@ -176,6 +178,37 @@ describe("flow switch properties", () => {
     }));
   });
 
+  // issue 19 item 8: removeServer once left the health machine running and probes going to its port
+  it("property: over any sequence of failures, restores, flaps and removals, a removed server is never primary, never chosen, never probed", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 3 }), fc.boolean()), { minLength: 5, maxLength: 40 }), fc.constantFrom("availability" as const, "balance" as const), (steps, mode) => {
+      const answering = new Set([0, 1, 2, 3, 4]);
+      const interval = 100 * US;
+      const h = harness(config(5, { mode, policy: "round-robin", health: { kind: "arp", intervalPs: interval, timeoutPs: 50 * US, rise: 2, fall: 2 } }), {
+        alive: (port) => answering.has(port - SERVER_PORT(0)),
+        delayPs: () => 3 * US,
+      });
+      const removed = new Map<number, number>(); // server -> when
+      let flow = 0;
+      for (const [i, op, flag] of steps) {
+        if (op === 0 && !removed.has(i)) flag ? h.fw.serverDown(`s${i}`) : h.fw.serverUp(`s${i}`);
+        if (op === 1) flag ? answering.delete(i) : answering.add(i); // the host stops or starts answering
+        if (op === 2 && !removed.has(i) && removed.size < 4) {
+          h.fw.removeServer(`s${i}`);
+          removed.set(i, h.sim.now);
+        }
+        h.sim.run(h.sim.now + interval * (flag ? 3 : 1));
+        const roles = h.fw.roles("web");
+        for (const r of removed.keys()) expect(roles[`s${r}`]).toBeUndefined();
+        expect(Object.values(roles).filter((x) => x === "primary").length).toBeLessThanOrEqual(1);
+        for (let k = 0; k < 4; k++) {
+          const [v, out] = h.run(tcp(0x0a000000 + flow++, 7));
+          if (v >= 0) expect(removed.has(h.serverOf(out))).toBe(false);
+        }
+      }
+      for (const [i, at] of removed) expect(h.sent.filter((x) => x.port === SERVER_PORT(i) && x.at > at)).toHaveLength(0);
+    }), { numRuns: 40 });
+  });
+
   it("every gateway ARP reply names a live router", () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.integer({ min: 0, max: 5 })), { maxLength: 40 }), (events) => {
       const h = harness(config(6, {}, 4));
@@ -244,5 +277,86 @@ describe("ARP", () => {
     const [v, after] = h.run(out, SERVER_PORT(0));
     expect(v).toBe(1);
     expect(readMac(after, 0)).toBe(ROUTER_MAC(1));
+  });
+});
+
+describe("properties of issue 22's fixes", () => {
+  const kinds = ["tcp", "udp", "esp", "gre", "icmp", "fragment"] as const;
+
+  it("keys within clusters (item 3): any interleaving of one client's flows of every protocol to two clusters keeps every flow on its server", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.constantFrom(...kinds), fc.integer({ min: 1, max: 3 })), { minLength: 10, maxLength: 120 }), (steps) => {
+      const h = harness(twoClusters("round-robin"));
+      const where = new Map<string, number>();
+      for (const [client, b, kind, port] of steps) {
+        const src = 0x0a0f0000 + client, vip = b ? VIP_B : VIP, vmac = b ? VMAC_B : VMAC;
+        const pkt = kind === "tcp" ? ipPacket(tcpSeg(1000 + port, 80), IpProto.TCP, src, vip)
+          : kind === "udp" ? ipPacket(udp(2000 + port, 53), IpProto.UDP, src, vip)
+          : kind === "esp" ? ipPacket(esp(0x100 + port), IpProto.ESP, src, vip)
+          : kind === "gre" ? ipPacket(gre(), IpProto.GRE, src, vip)
+          : kind === "icmp" ? ipPacket({ kind: "icmp", icmp: { type: 8, code: 0, rest: port, data: new Uint8Array(8) } }, IpProto.ICMP, src, vip)
+          : ipPacket({ kind: "opaque", bytes: new Uint8Array(24) }, IpProto.UDP, src, vip, { more: true, offset: 8 * port, id: port });
+        const [v, out] = h.run(ipFrame(pkt, vmac));
+        expect(v).toBeGreaterThanOrEqual(0);
+        // the flow as the documented keys define it: TCP/UDP by 5-tuple, the rest by client (IPsec keyed by client)
+        const flow = `${+b}/${client}/${kind === "tcp" || kind === "udp" ? `${kind}/${port}` : "source"}`;
+        const s = readMac(out, 0);
+        if (where.has(flow)) expect(s, flow).toBe(where.get(flow));
+        where.set(flow, s);
+      }
+    }), { numRuns: 150 });
+  });
+
+  it("SYN retransmissions (item 5): for any policy and any interleaving of connections, every SYN, retransmitted SYN and later segment of a connection reaches one server", () => {
+    fc.assert(fc.property(fc.constantFrom("round-robin" as const, "weighted-round-robin" as const, "least-connections" as const, "optimal-workload" as const, "consistent-hash" as const), fc.array(fc.tuple(fc.integer({ min: 0, max: 15 }), fc.constantFrom(TcpFlag.SYN, TcpFlag.SYN, TcpFlag.ACK, TcpFlag.ACK | TcpFlag.PSH)), { minLength: 10, maxLength: 150 }), (policy, steps) => {
+      const h = harness(config(3, { policy }));
+      const where = new Map<number, number>();
+      for (const [c, flags] of steps) {
+        if (flags === TcpFlag.SYN && where.has(c) && where.get(c)! < 0) continue; // established: a SYN now would be a new connection
+        const s = h.serverOf(h.run(tcp(0x0a0e0000 + c, 4000, flags))[1]);
+        const had = where.get(c);
+        if (had !== undefined) expect(s).toBe(Math.abs(had) - 1);
+        where.set(c, flags === TcpFlag.SYN && (had === undefined || had > 0) ? s + 1 : -(s + 1)); // > 0: only SYNs so far
+      }
+    }), { numRuns: 150 });
+  });
+
+  it("connection counts (item 7): per server, established and inactive flows equal a recount of the connections opened, established and closed", () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.constantFrom("syn", "ack", "fin")), { maxLength: 200 }), (steps) => {
+      const h = harness(quietConfig(3, { policy: "least-connections" }));
+      const state = new Map<number, { server: number; st: "syn" | "est" | "closed" }>();
+      for (const [c, op] of steps) {
+        const prev = state.get(c);
+        if (op === "syn" && prev && prev.st !== "syn") state.delete(c); // a new connection on the 5-tuple
+        const flags = op === "syn" ? TcpFlag.SYN : op === "ack" ? TcpFlag.ACK : TcpFlag.FIN | TcpFlag.ACK;
+        const s = h.serverOf(h.run(tcp(0x0a0d0000 + c, 5000, flags))[1]);
+        const cur = state.get(c);
+        const st = op === "fin" || cur?.st === "closed" ? "closed" : op === "syn" ? (cur?.st ?? "syn") : "est";
+        state.set(c, { server: s, st });
+      }
+      const servers = h.fw.read().clusters["web"]!.servers;
+      for (let i = 0; i < 3; i++) {
+        const mine = [...state.values()].filter((x) => x.server === i);
+        expect(servers[`s${i}`]!.activeFlows, `s${i} established`).toBe(mine.filter((x) => x.st === "est").length);
+        expect(servers[`s${i}`]!.inactiveFlows, `s${i} inactive`).toBe(mine.filter((x) => x.st !== "est").length);
+      }
+    }), { numRuns: 200 });
+  });
+
+  it("optimal workload (item 6): for any weights, a period's new flows follow the weights with no long runs", () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 6 }), (weights) => {
+      const cfg = quietConfig(weights.length, { policy: "optimal-workload" });
+      cfg.clusters[0]!.servers.forEach((s, i) => (s.weight = weights[i]!));
+      const h = harness({ ...cfg, balancePeriodPs: 1e9, flowTableSize: 8192 });
+      const to: number[] = [];
+      for (let p = 0; p < 4; p++) {
+        for (let f = 0; f < 500; f++) to.push(h.serverOf(h.run(tcp(0x0a0c0000 + p * 500 + f, 80))[1]));
+        h.sim.run((p + 1) * 1e9);
+      }
+      const total = weights.reduce((a, b) => a + b, 0);
+      weights.forEach((w, i) => expect(Math.abs(to.filter((s) => s === i).length / to.length - w / total), `s${i}`).toBeLessThan(0.01));
+      let run = 1, longest = 1;
+      for (let i = 1; i < to.length; i++) (run = to[i] === to[i - 1] ? run + 1 : 1), (longest = Math.max(longest, run));
+      expect(longest).toBeLessThanOrEqual(Math.ceil(Math.max(...weights) / Math.min(...weights)) + 1);
+    }), { numRuns: 60 });
   });
 });

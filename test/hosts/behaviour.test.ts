@@ -14,7 +14,10 @@ describe("a failed server", () => {
   it("stops answering: it sends nothing, its clients see timeouts or resets (their flows moved to servers that do not know them), new flows go to the others", () => {
     let sentAtFailure = -1, sentAfter = -1, receivedAtFailure = -1;
     const r = hostsRun("5E", { transport: FAST, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 3000 } } }, {
-      durationPs: 60 * MS, drainPs: 40 * MS, healthIntervalPs: 1 * MS, healthTimeoutPs: 0.5 * MS,
+      // probe answers queue behind a server's response bursts (up to ~8 ms here): with each answer
+      // matched to its probe, a timeout shorter than that declares busy healthy servers down;
+      // probes are independent, so a timeout beyond the interval keeps detection within 3 x 1 + 6 ms
+      durationPs: 60 * MS, drainPs: 40 * MS, healthIntervalPs: 1 * MS, healthTimeoutPs: 6 * MS,
       script: (ctx) => {
         ctx.at(20 * MS, () => {
           sentAtFailure = ctx.hosts.servers[1]!.framesSent;

@@ -22,6 +22,9 @@ import { PciBus } from "../pci/bus.ts";
 import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts";
 import type { BoardSpec } from "./schema.ts";
 
+/** `translate`'s answer for a frame an inline translator discards (5F's ASIC). */
+export { TRANSLATE_DROP } from "../translator.ts";
+
 /** Address-table port value of entries whose frames a hardware translator handles (5E, 5F). */
 export const TRANSLATE_PORT = -3;
 /** Address-table port value of entries whose frames go to the CPU. */
@@ -35,6 +38,8 @@ export interface BoardApi {
   readonly portCount: number;
   /** True when inbound frames for virtual MACs are translated in hardware (5E, 5F). */
   readonly hasTranslator: boolean;
+  /** True when the translator sits inline before the address table (5F's circuit-card ASICs): every frame off those ports passes `translate` first. */
+  readonly inlineTranslator?: boolean;
   readonly hasCam: boolean;
   /** Writes a static entry into every controller's address table. */
   setAddressEntry(mac: number, port: number, intervention: boolean): void;
@@ -135,7 +140,7 @@ export class Board implements BoardApi {
           if (card.role !== "circuit") continue;
           const ctrl = this.controllers[k]!;
           for (let port = 0; port < 2; port++) {
-            const asic = new AsicTranslator(sim, `${ctrl.name}.p${port}.asic`, pool.slots, tr.lookupPs, (h) => ctrl.receive(h, port));
+            const asic = new AsicTranslator(sim, `${ctrl.name}.p${port}.asic`, pool, 2 * k + port, tr.lookupPs, (h) => ctrl.receive(h, port));
             ctrl.rx[port]!.receiver = (h) => asic.receive(h);
             this.asics.push(asic);
           }
@@ -146,6 +151,10 @@ export class Board implements BoardApi {
 
   get hasTranslator(): boolean {
     return this.cpld !== undefined || this.asics.length > 0;
+  }
+
+  get inlineTranslator(): boolean {
+    return this.asics.length > 0;
   }
 
   get hasCam(): boolean {
@@ -259,6 +268,7 @@ export class Board implements BoardApi {
       add("switch.firmware", Object.fromEntries(b.droppedBy));
     }
     if (this.cpld) add("switch.cpld", { refused: this.cpld.counts.refused });
+    for (const a of this.asics) add("switch.asic", Object.fromEntries(a.droppedBy));
     return d;
   }
 

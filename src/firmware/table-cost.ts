@@ -1,0 +1,92 @@
+/**
+ * What the flow table costs the CPU (both firmwares, so they are compared fairly). The table the
+ * firmware would keep in memory is laid out as the TypeScript one is, struct-of-arrays in two
+ * parts: an entry of FLOW_ENTRY_BYTES per slot (key 13 bytes, server, cluster, generation,
+ * flags: 24) at `base + slot x 24`, and a packed array of EXPIRY_BYTES per slot after them (when
+ * the entry expires, in the firmware's clock ticks: 4), so that the sweep reads 8 slots per
+ * 32-byte cache line instead of one, and refreshing a flow writes one word. At the default
+ * 65,536 flows (131,072 slots) the table takes 3.5 MiB: the upper half of Fig 5A's 8 MB DRAM
+ * from 4 MiB, or 5C's 4 MB FSRAM.
+ *
+ * A lookup loads every entry it visits and the expiry word of the one it finds; an insert the
+ * entries and expiry words on its way; a sweep step the expiry words it examines; every slot a
+ * call writes (inserted, reclaimed, moved back by a deletion) is a store of its entry and its
+ * expiry word; each entry a deletion reads to recompute its home slot is a load and a
+ * `flowHash`; a refresh a store of the expiry word. The loads and stores go through the R4700's
+ * data-cache model; each counts one instruction (op-costs.ts).
+ */
+import type { CostTrace } from "../hw/cpu/cost-trace.ts";
+import type { FlowTable } from "./flow-table.ts";
+
+export const FLOW_ENTRY_BYTES = 24;
+export const EXPIRY_BYTES = 4;
+/** Where the table lives in the CPU board's DRAM (the upper half of Fig 5A's 8 MB). */
+export const DRAM_TABLE_BASE = 0x0040_0000;
+
+export class TableCost {
+  constructor(private readonly flows: FlowTable, readonly base: number) {}
+
+  private entry(slot: number): number {
+    return this.base + slot * FLOW_ENTRY_BYTES;
+  }
+
+  private expiry(slot: number): number {
+    return this.base + this.flows.slots * FLOW_ENTRY_BYTES + slot * EXPIRY_BYTES;
+  }
+
+  /** The last `find`: the entries it visited, the expiry word of the one it found, what it wrote. */
+  lookup(cost: CostTrace, found: number): void {
+    const f = this.flows, slots = f.slots;
+    for (let i = 0; i < f.probes; i++) cost.load(this.entry((f.probeStart + i) % slots), FLOW_ENTRY_BYTES);
+    this.found(cost, found);
+  }
+
+  /** The last `find` when something else (5C's CAM) located the entry: its expiry word, and what the find wrote. */
+  found(cost: CostTrace, found: number): void {
+    if (found >= 0) cost.load(this.expiry(found), EXPIRY_BYTES);
+    this.stores(cost);
+  }
+
+  /** The last `insert`: the entries and expiry words on its way, what it wrote. */
+  insert(cost: CostTrace): void {
+    const f = this.flows, slots = f.slots;
+    for (let i = 0; i < f.probes; i++) {
+      const s = (f.probeStart + i) % slots;
+      cost.load(this.entry(s), FLOW_ENTRY_BYTES);
+      cost.load(this.expiry(s), EXPIRY_BYTES);
+    }
+    this.stores(cost);
+  }
+
+  /** A sweep step of `n` slots from `start`: their expiry words, and what it reclaimed. */
+  sweep(cost: CostTrace, start: number, n: number): void {
+    const slots = this.flows.slots;
+    for (let i = 0; i < n; i++) cost.load(this.expiry((start + i) % slots), EXPIRY_BYTES);
+    this.stores(cost);
+  }
+
+  /** A flow refreshed: its expiry word. */
+  touch(cost: CostTrace, slot: number): void {
+    cost.store(this.expiry(slot), EXPIRY_BYTES);
+  }
+
+  /**
+   * What the table's last call did beyond its visits: every entry a deletion read and hashed
+   * again (a load and a `flowHash` each), and every slot it wrote (beyond a log's end, charged
+   * to the last slot logged).
+   */
+  stores(cost: CostTrace): void {
+    const f = this.flows;
+    const r = f.rehashed, rl = Math.min(r, f.rehashedSlots.length);
+    for (let i = 0; i < r; i++) {
+      cost.load(this.entry(f.rehashedSlots[Math.min(i, rl - 1)]!), FLOW_ENTRY_BYTES);
+      cost.op("flowHash");
+    }
+    const n = f.stored, logged = Math.min(n, f.storedSlots.length);
+    for (let i = 0; i < n; i++) {
+      const s = f.storedSlots[Math.min(i, logged - 1)]!;
+      cost.store(this.entry(s), FLOW_ENTRY_BYTES);
+      cost.store(this.expiry(s), EXPIRY_BYTES);
+    }
+  }
+}
