@@ -53,6 +53,13 @@ export const StopReason = {
 } as const;
 export type StopReason = (typeof StopReason)[keyof typeof StopReason];
 
+/** What the per-instruction trace (exec-trace.ts) needs from the core's run loop. */
+export interface InstructionTracer {
+  before(core: IsaCore): void;
+  after(core: IsaCore, reason: StopReason): void;
+  stallDone(core: IsaCore, cycles: number, cause: number): void;
+}
+
 export interface IsaCoreOptions {
   memory: PhysicalMemory;
   memoryPort: MemoryPort;
@@ -227,6 +234,12 @@ export class IsaCore {
     if (!this.waiting) throw new Error("R4700: completeStall without a pending stall");
     this.waiting = false;
     this.addStall(cycles, this.waitCause, this.waitReg);
+    this.tracer?.stallDone(this, cycles, this.waitCause);
+  }
+
+  /** The stall cause a PENDING stop waits on. */
+  get pendingCause(): number {
+    return this.waitCause;
   }
 
   private addStall(cycles: number, cause: number, reg: number): void {
@@ -252,17 +265,33 @@ export class IsaCore {
     return out;
   }
 
+  /** When set, every instruction is reported to it (exec-trace.ts): one instruction per inner run. */
+  tracer: InstructionTracer | undefined;
+
   /**
    * Runs until `budget` more cycles are spent (at least one instruction issues unless the core
    * is waiting), a port answers PENDING, the idle loop, or an unimplemented instruction.
    */
   run(budget: number): StopReason {
+    const t = this.tracer;
+    if (t === undefined) return this.runFast(budget);
+    const end = this.cycle + budget;
+    let r: StopReason;
+    do {
+      t.before(this);
+      r = this.runFast(1);
+      t.after(this, r);
+    } while (r === StopReason.Budget && this.cycle < end);
+    return r;
+  }
+
+  private runFast(budget: number): StopReason {
     if (this.waiting) throw new Error("R4700: run() while a stall is pending (call completeStall first)");
     const r = this.r, ready = this.ready, stalls = this.stalls;
     const pd = this.pd, ops = pd.op, fd = pd.d, fs = pd.s, ft = pd.t, fimm = pd.imm;
     const words = this.memory.words, ramBytes = this.memory.bytes;
     const codeBase = this.codeBase, codeWords = this.codeWords;
-    const dShift = this.dShift, iMask = -this.icache.params.lineBytes;
+    const dShift = this.dShift, iMask = -this.icache.params.lineBytes, fMask = iMask | 3;
     const tm = this.timing;
     const loadLat = tm.loadLatencyCycles, takenPen = tm.takenBranchPenaltyCycles, nullCyc = tm.nullifiedSlotCycles;
     const excCyc = tm.exceptionCycles;
@@ -299,7 +328,7 @@ export class IsaCore {
 
       // -- fetch
       let i: number;
-      if ((pc & iMask) === line) {
+      if ((pc & fMask) === line) { // a misaligned pc never matches (line is aligned): fetch faults it
         i = base + ((pc & ~iMask) >>> 2);
       } else {
         this.pc = pc;
@@ -433,7 +462,6 @@ export class IsaCore {
           npc = r[fs[i]!]!;
           bdAt = n + 1;
           cyc += takenPen;
-          if (npc & 3) line = 1; // the misaligned target faults at fetch
           break;
         case Op.Jalr: {
           const target = r[fs[i]!]!;
@@ -441,7 +469,6 @@ export class IsaCore {
           npc = target;
           bdAt = n + 1;
           cyc += takenPen;
-          if (npc & 3) line = 1;
           break;
         }
         case Op.Beq:
@@ -691,7 +718,6 @@ export class IsaCore {
         case Op.Eret:
           pc = cp0.eret();
           npc = (pc + 4) | 0;
-          line = 1; // fetch checks the return address (alignment, segment)
           this.llBit = false;
           cyc += tm.eretCycles;
           stalls[StallCause.Exception]! += tm.eretCycles;
