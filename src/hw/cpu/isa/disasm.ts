@@ -2,7 +2,8 @@
  * A disassembler for the instructions the R4700 model executes, in the style of GNU objdump
  * (`mips-linux-gnu-objdump -d`): ABI register names, objdump's aliases (nop, ssnop, ehb, move,
  * li, b, bal, beqz, bnez, beqzl, bnezl, negu, not), decimal offsets and add immediates,
- * hexadecimal logical immediates, shift amounts and codes, branch targets as absolute addresses.
+ * hexadecimal logical immediates, shift amounts and codes, branch and jump targets as bare
+ * hexadecimal addresses.
  * It reads the instruction fields itself, independently of decode.ts. The test suite checks it
  * against objdump on every word of the committed images, where objdump is installed.
  */
@@ -33,6 +34,8 @@ const BRANCH: Record<number, string> = { 4: "beq", 5: "bne", 6: "blez", 7: "bgtz
 const IMMEDIATE: Record<number, string> = { 8: "addi", 9: "addiu", 10: "slti", 11: "sltiu", 12: "andi", 13: "ori", 14: "xori" };
 
 const hex = (v: number) => `0x${(v >>> 0).toString(16)}`;
+/** Branch and jump targets, as objdump prints them for an ELF: bare hexadecimal. */
+const addr = (v: number) => (v >>> 0).toString(16);
 const R = (k: number) => REG_NAMES[k]!;
 
 /** The assembler text of `word` at virtual address `pc`: mnemonic, a tab, operands. */
@@ -41,7 +44,7 @@ export function disassemble(word: number, pc: number): string {
   if (word === 0) return "nop";
   const opcode = word >>> 26, rs = (word >>> 21) & 31, rt = (word >>> 16) & 31, rd = (word >>> 11) & 31, sa = (word >>> 6) & 31, funct = word & 63;
   const simm = (word << 16) >> 16, uimm = word & 0xffff;
-  const target = hex(pc + 4 + simm * 4);
+  const target = addr(pc + 4 + simm * 4);
   const ins = (m: string, operands?: string) => (operands === undefined ? m : `${m}\t${operands}`);
   const word_ = ins(".word", hex(word));
 
@@ -89,7 +92,7 @@ export function disassemble(word: number, pc: number): string {
     if (m === "bgezal" && rs === 0) return ins("bal", target);
     return ins(m, `${R(rs)},${target}`);
   }
-  if (opcode === 2 || opcode === 3) return ins(opcode === 2 ? "j" : "jal", hex(((pc + 4) & 0xf0000000) | ((word & 0x3ffffff) << 2)));
+  if (opcode === 2 || opcode === 3) return ins(opcode === 2 ? "j" : "jal", addr(((pc + 4) & 0xf0000000) | ((word & 0x3ffffff) << 2)));
   const br = BRANCH[opcode];
   if (br) {
     if (opcode === 4 && rs === 0 && rt === 0) return ins("b", target);
