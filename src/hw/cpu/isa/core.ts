@@ -87,6 +87,12 @@ const SIZE = new Uint8Array(Op.Unimplemented + 1).fill(4);
 SIZE[Op.Lb] = SIZE[Op.Lbu] = SIZE[Op.Sb] = 1;
 SIZE[Op.Lh] = SIZE[Op.Lhu] = SIZE[Op.Sh] = 2;
 
+// Module-level copies of imported constants: the run loop reads these, not the imports (an
+// imported binding can compile to a getter call per use). The op numbers in runFast's switch are
+// literals with their names in comments, so V8 builds a jump table; a test checks every one
+// against opcodes.ts (test/hw/isa/core-literals.test.ts).
+const HI = REG_HI, LO = REG_LO, SINK = REG_SINK, PHYS = PHYS_MASK, WAIT = PENDING;
+
 function log2(x: number): number {
   return 31 - Math.clz32(x);
 }
@@ -302,23 +308,23 @@ export class IsaCore {
     let cseg = cp0.kseg0Cached ? 4 : -1;
     const end = cyc + budget;
     let stopAt = this.attention ? cyc : Math.min(end, cp0.timerAt);
-    this.stop = StopReason.Budget;
+    this.stop = 0 /* StopReason.Budget */;
     this.dFastHits = 0;
 
     for (;;) {
       if (cyc >= stopAt) {
         // -- between instructions: stops, the timer, interrupts
-        if (this.waiting || this.idleStop || this.stop === StopReason.Unimplemented) break;
+        if (this.waiting || this.idleStop || this.stop === 3 /* StopReason.Unimplemented */) break;
         this.attention = false;
         if (cyc >= cp0.timerAt) cp0.timerFired();
         cseg = cp0.kseg0Cached ? 4 : -1;
         if (cp0.interruptPending()) {
           const bd = bdAt === n;
-          pc = cp0.enter(Exc.Int, bd ? (pc - 4) | 0 : pc, bd, 0);
+          pc = cp0.enter(0 /* Exc.Int */, bd ? (pc - 4) | 0 : pc, bd, 0);
           npc = (pc + 4) | 0;
           bdAt = -1;
           cyc += excCyc;
-          stalls[StallCause.Exception]! += excCyc;
+          stalls[7 /* StallCause.Exception */]! += excCyc;
           this.interrupts++;
         }
         if (cyc >= end) break;
@@ -336,9 +342,9 @@ export class IsaCore {
         line = this.fetchLine;
         base = this.fetchBase;
         if (i < 0) {
-          if (i === PENDING) {
-            this.waitCause = StallCause.IFetch;
-            this.waitReg = REG_SINK;
+          if (i === WAIT) {
+            this.waitCause = 2 /* StallCause.IFetch */;
+            this.waitReg = SINK;
             break;
           }
           // fetch exception (address error or bus error)
@@ -347,20 +353,20 @@ export class IsaCore {
           npc = (pc + 4) | 0;
           bdAt = -1;
           cyc += excCyc;
-          stalls[StallCause.Exception]! += excCyc;
+          stalls[7 /* StallCause.Exception */]! += excCyc;
           this.exceptions++;
           continue;
         }
         cyc += this.fetchStall;
       }
-      if (ops[i] === Op.Undecoded) decodeInto(words[(codeBase >>> 2) + i]!, pd, i);
+      if (ops[i] === 0 /* Op.Undecoded */) decodeInto(words[(codeBase >>> 2) + i]!, pd, i);
 
       // -- interlock: wait for the operands
       if (cyc < haz) {
         const a = ready[fs[i]!]!, b = ready[ft[i]!]!;
         const m = a > b ? a : b;
         if (m > cyc) {
-          stalls[fs[i]! >= REG_HI ? StallCause.MulDiv : StallCause.LoadUse]! += m - cyc; // HI/LO are only ever s
+          stalls[fs[i]! >= HI ? 1 /* StallCause.MulDiv */ : 0 /* StallCause.LoadUse */]! += m - cyc; // HI/LO are only ever s
           cyc = m;
         }
       }
@@ -370,37 +376,37 @@ export class IsaCore {
       npc = (npc + 4) | 0;
       const op = ops[i]!;
       switch (op) {
-        case Op.Nop:
-        case Op.Sync:
+        case 1 /* Op.Nop */:
+        case 82 /* Op.Sync */:
           break;
-        case Op.Sll: r[fd[i]!] = r[ft[i]!]! << fimm[i]!; break;
-        case Op.Srl: r[fd[i]!] = r[ft[i]!]! >>> fimm[i]!; break;
-        case Op.Sra: r[fd[i]!] = r[ft[i]!]! >> fimm[i]!; break;
-        case Op.Sllv: r[fd[i]!] = r[ft[i]!]! << (r[fs[i]!]! & 31); break;
-        case Op.Srlv: r[fd[i]!] = r[ft[i]!]! >>> (r[fs[i]!]! & 31); break;
-        case Op.Srav: r[fd[i]!] = r[ft[i]!]! >> (r[fs[i]!]! & 31); break;
-        case Op.Addu: r[fd[i]!] = r[fs[i]!]! + r[ft[i]!]!; break;
-        case Op.Subu: r[fd[i]!] = r[fs[i]!]! - r[ft[i]!]!; break;
-        case Op.And: r[fd[i]!] = r[fs[i]!]! & r[ft[i]!]!; break;
-        case Op.Or: r[fd[i]!] = r[fs[i]!]! | r[ft[i]!]!; break;
-        case Op.Xor: r[fd[i]!] = r[fs[i]!]! ^ r[ft[i]!]!; break;
-        case Op.Nor: r[fd[i]!] = ~(r[fs[i]!]! | r[ft[i]!]!); break;
-        case Op.Slt: r[fd[i]!] = r[fs[i]!]! < r[ft[i]!]! ? 1 : 0; break;
-        case Op.Sltu: r[fd[i]!] = r[fs[i]!]! >>> 0 < r[ft[i]!]! >>> 0 ? 1 : 0; break;
-        case Op.Addiu: r[fd[i]!] = r[fs[i]!]! + fimm[i]!; break;
-        case Op.Slti: r[fd[i]!] = r[fs[i]!]! < fimm[i]! ? 1 : 0; break;
-        case Op.Sltiu: r[fd[i]!] = r[fs[i]!]! >>> 0 < fimm[i]! >>> 0 ? 1 : 0; break;
-        case Op.Andi: r[fd[i]!] = r[fs[i]!]! & fimm[i]!; break;
-        case Op.Ori: r[fd[i]!] = r[fs[i]!]! | fimm[i]!; break;
-        case Op.Xori: r[fd[i]!] = r[fs[i]!]! ^ fimm[i]!; break;
-        case Op.Lui: r[fd[i]!] = fimm[i]!; break;
-        case Op.Add:
-        case Op.Sub:
-        case Op.Addi: {
-          const a = r[fs[i]!]!, b = op === Op.Addi ? fimm[i]! : r[ft[i]!]!;
-          const v = op === Op.Sub ? a - b : a + b;
+        case 2 /* Op.Sll */: r[fd[i]!] = r[ft[i]!]! << fimm[i]!; break;
+        case 3 /* Op.Srl */: r[fd[i]!] = r[ft[i]!]! >>> fimm[i]!; break;
+        case 4 /* Op.Sra */: r[fd[i]!] = r[ft[i]!]! >> fimm[i]!; break;
+        case 5 /* Op.Sllv */: r[fd[i]!] = r[ft[i]!]! << (r[fs[i]!]! & 31); break;
+        case 6 /* Op.Srlv */: r[fd[i]!] = r[ft[i]!]! >>> (r[fs[i]!]! & 31); break;
+        case 7 /* Op.Srav */: r[fd[i]!] = r[ft[i]!]! >> (r[fs[i]!]! & 31); break;
+        case 9 /* Op.Addu */: r[fd[i]!] = r[fs[i]!]! + r[ft[i]!]!; break;
+        case 11 /* Op.Subu */: r[fd[i]!] = r[fs[i]!]! - r[ft[i]!]!; break;
+        case 12 /* Op.And */: r[fd[i]!] = r[fs[i]!]! & r[ft[i]!]!; break;
+        case 13 /* Op.Or */: r[fd[i]!] = r[fs[i]!]! | r[ft[i]!]!; break;
+        case 14 /* Op.Xor */: r[fd[i]!] = r[fs[i]!]! ^ r[ft[i]!]!; break;
+        case 15 /* Op.Nor */: r[fd[i]!] = ~(r[fs[i]!]! | r[ft[i]!]!); break;
+        case 16 /* Op.Slt */: r[fd[i]!] = r[fs[i]!]! < r[ft[i]!]! ? 1 : 0; break;
+        case 17 /* Op.Sltu */: r[fd[i]!] = r[fs[i]!]! >>> 0 < r[ft[i]!]! >>> 0 ? 1 : 0; break;
+        case 19 /* Op.Addiu */: r[fd[i]!] = r[fs[i]!]! + fimm[i]!; break;
+        case 20 /* Op.Slti */: r[fd[i]!] = r[fs[i]!]! < fimm[i]! ? 1 : 0; break;
+        case 21 /* Op.Sltiu */: r[fd[i]!] = r[fs[i]!]! >>> 0 < fimm[i]! >>> 0 ? 1 : 0; break;
+        case 22 /* Op.Andi */: r[fd[i]!] = r[fs[i]!]! & fimm[i]!; break;
+        case 23 /* Op.Ori */: r[fd[i]!] = r[fs[i]!]! | fimm[i]!; break;
+        case 24 /* Op.Xori */: r[fd[i]!] = r[fs[i]!]! ^ fimm[i]!; break;
+        case 25 /* Op.Lui */: r[fd[i]!] = fimm[i]!; break;
+        case 8 /* Op.Add */:
+        case 10 /* Op.Sub */:
+        case 18 /* Op.Addi */: {
+          const a = r[fs[i]!]!, b = op === 18 /* Op.Addi */ ? fimm[i]! : r[ft[i]!]!;
+          const v = op === 10 /* Op.Sub */ ? a - b : a + b;
           if (v > 0x7fffffff || v < -0x80000000) {
-            pc = this.raise(Exc.Ov, cur, bdAt === n, 0);
+            pc = this.raise(12 /* Exc.Ov */, cur, bdAt === n, 0);
             npc = (pc + 4) | 0;
             cyc += excCyc;
             break;
@@ -410,60 +416,60 @@ export class IsaCore {
         }
 
         // -- multiply and divide (HI/LO written at issue; reads interlock on ready[HI/LO])
-        case Op.Mult:
-        case Op.Multu:
-        case Op.Div:
-        case Op.Divu: {
+        case 26 /* Op.Mult */:
+        case 27 /* Op.Multu */:
+        case 28 /* Op.Div */:
+        case 29 /* Op.Divu */: {
           if (this.mdFree > cyc) {
-            stalls[StallCause.MulDiv]! += this.mdFree - cyc;
+            stalls[1 /* StallCause.MulDiv */]! += this.mdFree - cyc;
             cyc = this.mdFree;
           }
           const a = r[fs[i]!]!, b = r[ft[i]!]!;
           let lat: number;
-          if (op === Op.Mult) {
-            r[REG_LO] = Math.imul(a, b);
-            r[REG_HI] = mulhs(a, b);
+          if (op === 26 /* Op.Mult */) {
+            r[LO] = Math.imul(a, b);
+            r[HI] = mulhs(a, b);
             lat = tm.multLatencyCycles;
             this.mdFree = cyc + tm.multRepeatCycles;
-          } else if (op === Op.Multu) {
-            r[REG_LO] = Math.imul(a, b);
-            r[REG_HI] = mulhu(a, b);
+          } else if (op === 27 /* Op.Multu */) {
+            r[LO] = Math.imul(a, b);
+            r[HI] = mulhu(a, b);
             lat = tm.multLatencyCycles;
             this.mdFree = cyc + tm.multRepeatCycles;
           } else {
-            this.divide(a, b, op === Op.Div);
+            this.divide(a, b, op === 28 /* Op.Div */);
             lat = tm.divLatencyCycles;
             this.mdFree = cyc + tm.divRepeatCycles;
           }
           const done = cyc + lat;
-          ready[REG_HI] = done;
-          ready[REG_LO] = done;
+          ready[HI] = done;
+          ready[LO] = done;
           if (done > haz) haz = done;
           break;
         }
-        case Op.Mfhi: r[fd[i]!] = r[REG_HI]!; break;
-        case Op.Mflo: r[fd[i]!] = r[REG_LO]!; break;
-        case Op.Mthi: r[REG_HI] = r[fs[i]!]!; ready[REG_HI] = 0; break;
-        case Op.Mtlo: r[REG_LO] = r[fs[i]!]!; ready[REG_LO] = 0; break;
+        case 30 /* Op.Mfhi */: r[fd[i]!] = r[HI]!; break;
+        case 31 /* Op.Mflo */: r[fd[i]!] = r[LO]!; break;
+        case 32 /* Op.Mthi */: r[HI] = r[fs[i]!]!; ready[HI] = 0; break;
+        case 33 /* Op.Mtlo */: r[LO] = r[fs[i]!]!; ready[LO] = 0; break;
 
         // -- jumps and branches (the delay slot at `pc` runs next; the target is in npc)
-        case Op.J:
+        case 34 /* Op.J */:
           npc = ((cur & 0xf0000000) | fimm[i]!) | 0;
           bdAt = n + 1;
           cyc += takenPen;
           break;
-        case Op.Jal:
+        case 35 /* Op.Jal */:
           r[31] = (cur + 8) | 0;
           npc = ((cur & 0xf0000000) | fimm[i]!) | 0;
           bdAt = n + 1;
           cyc += takenPen;
           break;
-        case Op.Jr:
+        case 36 /* Op.Jr */:
           npc = r[fs[i]!]!;
           bdAt = n + 1;
           cyc += takenPen;
           break;
-        case Op.Jalr: {
+        case 37 /* Op.Jalr */: {
           const target = r[fs[i]!]!;
           r[fd[i]!] = (cur + 8) | 0;
           npc = target;
@@ -471,7 +477,7 @@ export class IsaCore {
           cyc += takenPen;
           break;
         }
-        case Op.Beq:
+        case 38 /* Op.Beq */:
           bdAt = n + 1;
           if (r[fs[i]!] === r[ft[i]!]) {
             if (fimm[i] === -4 && fs[i] === 0 && ft[i] === 0 && this.isIdleLoop(cur)) {
@@ -486,59 +492,59 @@ export class IsaCore {
             cyc += takenPen;
           }
           break;
-        case Op.Bne:
+        case 39 /* Op.Bne */:
           bdAt = n + 1;
           if (r[fs[i]!] !== r[ft[i]!]) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
           break;
-        case Op.Blez:
+        case 40 /* Op.Blez */:
           bdAt = n + 1;
           if (r[fs[i]!]! <= 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
           break;
-        case Op.Bgtz:
+        case 41 /* Op.Bgtz */:
           bdAt = n + 1;
           if (r[fs[i]!]! > 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
           break;
-        case Op.Bltz:
+        case 42 /* Op.Bltz */:
           bdAt = n + 1;
           if (r[fs[i]!]! < 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
           break;
-        case Op.Bgez:
+        case 43 /* Op.Bgez */:
           bdAt = n + 1;
           if (r[fs[i]!]! >= 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
           break;
-        case Op.Bltzal: {
+        case 44 /* Op.Bltzal */: {
           const v = r[fs[i]!]!;
           r[31] = (cur + 8) | 0;
           bdAt = n + 1;
           if (v < 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
           break;
         }
-        case Op.Bgezal: {
+        case 45 /* Op.Bgezal */: {
           const v = r[fs[i]!]!;
           r[31] = (cur + 8) | 0;
           bdAt = n + 1;
           if (v >= 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
           break;
         }
-        case Op.Beql:
-        case Op.Bnel:
-        case Op.Blezl:
-        case Op.Bgtzl:
-        case Op.Bltzl:
-        case Op.Bgezl:
-        case Op.Bltzall:
-        case Op.Bgezall: {
+        case 46 /* Op.Beql */:
+        case 47 /* Op.Bnel */:
+        case 48 /* Op.Blezl */:
+        case 49 /* Op.Bgtzl */:
+        case 50 /* Op.Bltzl */:
+        case 51 /* Op.Bgezl */:
+        case 52 /* Op.Bltzall */:
+        case 53 /* Op.Bgezall */: {
           const a = r[fs[i]!]!;
           let taken: boolean;
           switch (op) {
-            case Op.Beql: taken = a === r[ft[i]!]; break;
-            case Op.Bnel: taken = a !== r[ft[i]!]; break;
-            case Op.Blezl: taken = a <= 0; break;
-            case Op.Bgtzl: taken = a > 0; break;
-            case Op.Bltzl: case Op.Bltzall: taken = a < 0; break;
+            case 46 /* Op.Beql */: taken = a === r[ft[i]!]; break;
+            case 47 /* Op.Bnel */: taken = a !== r[ft[i]!]; break;
+            case 48 /* Op.Blezl */: taken = a <= 0; break;
+            case 49 /* Op.Bgtzl */: taken = a > 0; break;
+            case 50 /* Op.Bltzl */: case 52 /* Op.Bltzall */: taken = a < 0; break;
             default: taken = a >= 0;
           }
-          if (op === Op.Bltzall || op === Op.Bgezall) r[31] = (cur + 8) | 0;
+          if (op === 52 /* Op.Bltzall */ || op === 53 /* Op.Bgezall */) r[31] = (cur + 8) | 0;
           if (taken) {
             npc = (cur + 4 + fimm[i]!) | 0;
             bdAt = n + 1;
@@ -548,36 +554,36 @@ export class IsaCore {
             pc = npc;
             npc = (npc + 4) | 0;
             cyc += nullCyc;
-            stalls[StallCause.Branch]! += nullCyc;
+            stalls[6 /* StallCause.Branch */]! += nullCyc;
           }
           break;
         }
 
         // -- loads
-        case Op.Lb:
-        case Op.Lbu:
-        case Op.Lh:
-        case Op.Lhu:
-        case Op.Lw:
-        case Op.Lwl:
-        case Op.Lwr:
-        case Op.Ll: {
+        case 54 /* Op.Lb */:
+        case 55 /* Op.Lbu */:
+        case 56 /* Op.Lh */:
+        case 57 /* Op.Lhu */:
+        case 58 /* Op.Lw */:
+        case 59 /* Op.Lwl */:
+        case 60 /* Op.Lwr */:
+        case 61 /* Op.Ll */: {
           const va = (r[fs[i]!]! + fimm[i]!) | 0;
           const d = fd[i]!;
           let w: number;
           if ((va & ALIGN[op]!) !== 0) {
-            pc = this.raise(Exc.AdEL, cur, bdAt === n, va);
+            pc = this.raise(4 /* Exc.AdEL */, cur, bdAt === n, va);
             npc = (pc + 4) | 0;
             cyc += excCyc;
             break;
           }
-          const pa = va & PHYS_MASK;
+          const pa = va & PHYS;
           if (va >>> 29 === cseg && pa < ramBytes) {
             if (pa >>> dShift !== this.dLine) {
               const st = this.dAccess(pa, false);
-              if (st === PENDING) {
+              if (st === WAIT) {
                 this.waiting = true;
-                this.waitCause = StallCause.DCache;
+                this.waitCause = 3 /* StallCause.DCache */;
                 this.waitReg = d;
                 stopAt = -1;
               } else cyc += st;
@@ -591,9 +597,9 @@ export class IsaCore {
               cyc += excCyc;
               break;
             }
-            if (st === PENDING) {
+            if (st === WAIT) {
               this.waiting = true;
-              this.waitCause = StallCause.Uncached;
+              this.waitCause = 5 /* StallCause.Uncached */;
               this.waitReg = d;
               stopAt = -1;
             } else cyc += st;
@@ -601,13 +607,13 @@ export class IsaCore {
           }
           const b8 = (va & 3) << 3;
           switch (op) {
-            case Op.Lb: r[d] = (w << b8) >> 24; break;
-            case Op.Lbu: r[d] = (w << b8) >>> 24; break;
-            case Op.Lh: r[d] = (w << b8) >> 16; break;
-            case Op.Lhu: r[d] = (w << b8) >>> 16; break;
-            case Op.Lwl: r[d] = b8 === 0 ? w : (w << b8) | (r[d]! & ((1 << b8) - 1)); break;
-            case Op.Lwr: r[d] = b8 === 24 ? w : (w >>> (24 - b8)) | (r[d]! & ~(-1 >>> (24 - b8))); break;
-            case Op.Ll: r[d] = w; this.llBit = true; cp0.regs[Cp0Reg.LLAddr] = pa >>> 4; break;
+            case 54 /* Op.Lb */: r[d] = (w << b8) >> 24; break;
+            case 55 /* Op.Lbu */: r[d] = (w << b8) >>> 24; break;
+            case 56 /* Op.Lh */: r[d] = (w << b8) >> 16; break;
+            case 57 /* Op.Lhu */: r[d] = (w << b8) >>> 16; break;
+            case 59 /* Op.Lwl */: r[d] = b8 === 0 ? w : (w << b8) | (r[d]! & ((1 << b8) - 1)); break;
+            case 60 /* Op.Lwr */: r[d] = b8 === 24 ? w : (w >>> (24 - b8)) | (r[d]! & ~(-1 >>> (24 - b8))); break;
+            case 61 /* Op.Ll */: r[d] = w; this.llBit = true; cp0.regs[17 /* Cp0Reg.LLAddr */] = pa >>> 4; break;
             default: r[d] = w;
           }
           const at = cyc + loadLat;
@@ -617,32 +623,32 @@ export class IsaCore {
         }
 
         // -- stores
-        case Op.Sb:
-        case Op.Sh:
-        case Op.Sw:
-        case Op.Swl:
-        case Op.Swr:
-        case Op.Sc: {
+        case 62 /* Op.Sb */:
+        case 63 /* Op.Sh */:
+        case 64 /* Op.Sw */:
+        case 65 /* Op.Swl */:
+        case 66 /* Op.Swr */:
+        case 67 /* Op.Sc */: {
           const va = (r[fs[i]!]! + fimm[i]!) | 0;
           const v = r[ft[i]!]!;
           if ((va & ALIGN[op]!) !== 0) {
-            pc = this.raise(Exc.AdES, cur, bdAt === n, va);
+            pc = this.raise(5 /* Exc.AdES */, cur, bdAt === n, va);
             npc = (pc + 4) | 0;
             cyc += excCyc;
             break;
           }
-          if (op === Op.Sc) {
+          if (op === 67 /* Op.Sc */) {
             r[fd[i]!] = this.llBit ? 1 : 0;
             if (!this.llBit) break;
           }
-          const pa = va & PHYS_MASK;
+          const pa = va & PHYS;
           if (va >>> 29 === cseg && pa < ramBytes) {
             if (pa >>> dShift !== this.dLine || !this.dDirty) {
               const st = this.dAccess(pa, true);
-              if (st === PENDING) {
+              if (st === WAIT) {
                 this.waiting = true;
-                this.waitCause = StallCause.DCache;
-                this.waitReg = REG_SINK;
+                this.waitCause = 3 /* StallCause.DCache */;
+                this.waitReg = SINK;
                 stopAt = -1;
               } else cyc += st;
             } else this.dFastHits++;
@@ -654,10 +660,10 @@ export class IsaCore {
               cyc += excCyc;
               break;
             }
-            if (st === PENDING) {
+            if (st === WAIT) {
               this.waiting = true;
-              this.waitCause = StallCause.Uncached;
-              this.waitReg = REG_SINK;
+              this.waitCause = 5 /* StallCause.Uncached */;
+              this.waitReg = SINK;
               stopAt = -1;
             } else cyc += st;
             if (pa >= ramBytes) break; // a device register: nothing in DRAM changes
@@ -665,46 +671,46 @@ export class IsaCore {
           const k = pa >>> 2;
           const b8 = (va & 3) << 3;
           switch (op) {
-            case Op.Sb: { const sh = 24 - b8; words[k] = (words[k]! & ~(0xff << sh)) | ((v & 0xff) << sh); break; }
-            case Op.Sh: { const sh = 16 - b8; words[k] = (words[k]! & ~(0xffff << sh)) | ((v & 0xffff) << sh); break; }
-            case Op.Swl: words[k] = b8 === 0 ? v : (words[k]! & ~(-1 >>> b8)) | (v >>> b8); break;
-            case Op.Swr: words[k] = b8 === 24 ? v : (words[k]! & (-1 >>> (b8 + 8))) | (v << (24 - b8)); break;
+            case 62 /* Op.Sb */: { const sh = 24 - b8; words[k] = (words[k]! & ~(0xff << sh)) | ((v & 0xff) << sh); break; }
+            case 63 /* Op.Sh */: { const sh = 16 - b8; words[k] = (words[k]! & ~(0xffff << sh)) | ((v & 0xffff) << sh); break; }
+            case 65 /* Op.Swl */: words[k] = b8 === 0 ? v : (words[k]! & ~(-1 >>> b8)) | (v >>> b8); break;
+            case 66 /* Op.Swr */: words[k] = b8 === 24 ? v : (words[k]! & (-1 >>> (b8 + 8))) | (v << (24 - b8)); break;
             default: words[k] = v;
           }
           // a store into predecoded code: decode that word again when it runs
           const slot = k - (codeBase >>> 2);
-          if (slot >= 0 && slot < codeWords) ops[slot] = Op.Undecoded;
+          if (slot >= 0 && slot < codeWords) ops[slot] = 0 /* Op.Undecoded */;
           break;
         }
 
         // -- traps
-        case Op.Tge: if (r[fs[i]!]! >= r[ft[i]!]!) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case Op.Tgeu: if (r[fs[i]!]! >>> 0 >= r[ft[i]!]! >>> 0) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case Op.Tlt: if (r[fs[i]!]! < r[ft[i]!]!) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case Op.Tltu: if (r[fs[i]!]! >>> 0 < r[ft[i]!]! >>> 0) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case Op.Teq: if (r[fs[i]!] === r[ft[i]!]) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case Op.Tne: if (r[fs[i]!] !== r[ft[i]!]) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case Op.Tgei: if (r[fs[i]!]! >= fimm[i]!) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case Op.Tgeiu: if (r[fs[i]!]! >>> 0 >= fimm[i]! >>> 0) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case Op.Tlti: if (r[fs[i]!]! < fimm[i]!) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case Op.Tltiu: if (r[fs[i]!]! >>> 0 < fimm[i]! >>> 0) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case Op.Teqi: if (r[fs[i]!] === fimm[i]) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case Op.Tnei: if (r[fs[i]!] !== fimm[i]) { pc = this.raise(Exc.Tr, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 68 /* Op.Tge */: if (r[fs[i]!]! >= r[ft[i]!]!) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 69 /* Op.Tgeu */: if (r[fs[i]!]! >>> 0 >= r[ft[i]!]! >>> 0) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 70 /* Op.Tlt */: if (r[fs[i]!]! < r[ft[i]!]!) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 71 /* Op.Tltu */: if (r[fs[i]!]! >>> 0 < r[ft[i]!]! >>> 0) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 72 /* Op.Teq */: if (r[fs[i]!] === r[ft[i]!]) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 73 /* Op.Tne */: if (r[fs[i]!] !== r[ft[i]!]) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 74 /* Op.Tgei */: if (r[fs[i]!]! >= fimm[i]!) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 75 /* Op.Tgeiu */: if (r[fs[i]!]! >>> 0 >= fimm[i]! >>> 0) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 76 /* Op.Tlti */: if (r[fs[i]!]! < fimm[i]!) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 77 /* Op.Tltiu */: if (r[fs[i]!]! >>> 0 < fimm[i]! >>> 0) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 78 /* Op.Teqi */: if (r[fs[i]!] === fimm[i]) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        case 79 /* Op.Tnei */: if (r[fs[i]!] !== fimm[i]) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
 
         // -- system
-        case Op.Syscall:
-        case Op.Break:
-        case Op.Reserved:
-          pc = this.raise(op === Op.Syscall ? Exc.Sys : op === Op.Break ? Exc.Bp : Exc.RI, cur, bdAt === n, 0);
+        case 80 /* Op.Syscall */:
+        case 81 /* Op.Break */:
+        case 87 /* Op.Reserved */:
+          pc = this.raise(op === 80 /* Op.Syscall */ ? 8 /* Exc.Sys */ : op === 81 /* Op.Break */ ? 9 /* Exc.Bp */ : 10 /* Exc.RI */, cur, bdAt === n, 0);
           npc = (pc + 4) | 0;
           cyc += excCyc;
           break;
-        case Op.CopUnusable:
-          pc = this.raise(Exc.CpU, cur, bdAt === n, 0, fimm[i]!);
+        case 88 /* Op.CopUnusable */:
+          pc = this.raise(11 /* Exc.CpU */, cur, bdAt === n, 0, fimm[i]!);
           npc = (pc + 4) | 0;
           cyc += excCyc;
           break;
-        case Op.Mfc0: {
+        case 84 /* Op.Mfc0 */: {
           const d = fd[i]!;
           r[d] = cp0.read(fimm[i]!, cyc);
           const at = cyc + tm.mfc0LatencyCycles;
@@ -712,30 +718,30 @@ export class IsaCore {
           if (at > haz) haz = at;
           break;
         }
-        case Op.Mtc0:
+        case 85 /* Op.Mtc0 */:
           if (cp0.write(fimm[i]!, r[fs[i]!]!, cyc)) stopAt = cyc + 1;
           break;
-        case Op.Eret:
+        case 86 /* Op.Eret */:
           pc = cp0.eret();
           npc = (pc + 4) | 0;
           this.llBit = false;
           cyc += tm.eretCycles;
-          stalls[StallCause.Exception]! += tm.eretCycles;
+          stalls[7 /* StallCause.Exception */]! += tm.eretCycles;
           stopAt = cyc + 1; // interrupts may be enabled again
           break;
-        case Op.Cache: {
+        case 83 /* Op.Cache */: {
           const st = this.cacheOp(fd[i]!, (r[fs[i]!]! + fimm[i]!) | 0);
           line = 1; // the I-cache may have changed
-          if (st === PENDING) {
+          if (st === WAIT) {
             this.waiting = true;
-            this.waitCause = StallCause.CacheOp;
-            this.waitReg = REG_SINK;
+            this.waitCause = 4 /* StallCause.CacheOp */;
+            this.waitReg = SINK;
             stopAt = -1;
           } else cyc += st;
           break;
         }
-        case Op.Unimplemented:
-          this.stop = StopReason.Unimplemented;
+        case 89 /* Op.Unimplemented */:
+          this.stop = 3 /* StopReason.Unimplemented */;
           this.unimplementedAt = cur >>> 0;
           this.unimplementedWord = this.wordAt(cur);
           pc = cur;
@@ -760,12 +766,12 @@ export class IsaCore {
     this.hazardUntil = haz;
     this.bdAt = bdAt;
     this.dcache.hits += this.dFastHits;
-    if (this.waiting) this.stop = StopReason.Pending;
+    if (this.waiting) this.stop = 1 /* StopReason.Pending */;
     else if (this.idleStop) {
       this.idleStop = false;
       this.attention = true;
-      this.stop = StopReason.Idle;
-    } else if (this.stop !== StopReason.Unimplemented) this.stop = StopReason.Budget;
+      this.stop = 2 /* StopReason.Idle */;
+    } else if (this.stop !== 3 /* StopReason.Unimplemented */) this.stop = 0 /* StopReason.Budget */;
     return this.stop;
   }
 
