@@ -3,8 +3,8 @@
  * 32-bit code uses (opcodes.ts), big-endian, in kernel mode, with the single-issue pipeline's
  * timing (timing.ts: interlocked load-use, branch delay slots, branch-likely nullification,
  * HI/LO multiply and divide latencies and the unit's repeat rate, exception entry and ERET),
- * CP0 (cp0.ts), and the 16 KB 2-way I- and D-caches of cache.ts (hw-params.md §1 rows "I-cache",
- * "D-cache") at the real addresses the code touches. docs/hardware.md, "Instruction-level
+ * CP0 (cp0.ts), and the 16 KB 2-way I- and D-caches of cache.ts (the data sheet's "I-cache" and
+ * "D-cache" rows) at the real addresses the code touches. docs/hardware.md, "Instruction-level
  * R4700", lists every parameter with its source.
  *
  * Time: `cycle` counts CPU cycles. An instruction issues at the first cycle its operands are
@@ -272,7 +272,7 @@ export class IsaCore {
   }
 
   /** When set, every instruction is reported to it (exec-trace.ts): one instruction per inner run. */
-  tracer: InstructionTracer | undefined;
+  tracer: InstructionTracer | undefined = undefined;
 
   /**
    * Runs until `budget` more cycles are spent (at least one instruction issues unless the core
@@ -406,9 +406,7 @@ export class IsaCore {
           const a = r[fs[i]!]!, b = op === 18 /* Op.Addi */ ? fimm[i]! : r[ft[i]!]!;
           const v = op === 10 /* Op.Sub */ ? a - b : a + b;
           if (v > 0x7fffffff || v < -0x80000000) {
-            pc = this.raise(12 /* Exc.Ov */, cur, bdAt === n, 0);
-            npc = (pc + 4) | 0;
-            cyc += excCyc;
+            pc = this.raise(12 /* Exc.Ov */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc;
             break;
           }
           r[fd[i]!] = v;
@@ -572,37 +570,25 @@ export class IsaCore {
           const d = fd[i]!;
           let w: number;
           if ((va & ALIGN[op]!) !== 0) {
-            pc = this.raise(4 /* Exc.AdEL */, cur, bdAt === n, va);
-            npc = (pc + 4) | 0;
-            cyc += excCyc;
+            pc = this.raise(4 /* Exc.AdEL */, cur, bdAt === n, va); npc = (pc + 4) | 0; cyc += excCyc;
             break;
           }
           const pa = va & PHYS;
           if (va >>> 29 === cseg && pa < ramBytes) {
             if (pa >>> dShift !== this.dLine) {
               const st = this.dAccess(pa, false);
-              if (st === WAIT) {
-                this.waiting = true;
-                this.waitCause = 3 /* StallCause.DCache */;
-                this.waitReg = d;
-                stopAt = -1;
-              } else cyc += st;
+              if (st === WAIT) stopAt = this.pend(3 /* StallCause.DCache */, d);
+              else cyc += st;
             } else this.dFastHits++;
             w = words[pa >>> 2]!;
           } else {
             const st = this.loadSlow(va, pa, SIZE[op]!);
             if (st === -2) {
-              pc = this.raise(this.slowExc, cur, bdAt === n, this.slowBad);
-              npc = (pc + 4) | 0;
-              cyc += excCyc;
+              pc = this.raise(this.slowExc, cur, bdAt === n, this.slowBad); npc = (pc + 4) | 0; cyc += excCyc;
               break;
             }
-            if (st === WAIT) {
-              this.waiting = true;
-              this.waitCause = 5 /* StallCause.Uncached */;
-              this.waitReg = d;
-              stopAt = -1;
-            } else cyc += st;
+            if (st === WAIT) stopAt = this.pend(5 /* StallCause.Uncached */, d);
+              else cyc += st;
             w = this.slowWord;
           }
           const b8 = (va & 3) << 3;
@@ -632,9 +618,7 @@ export class IsaCore {
           const va = (r[fs[i]!]! + fimm[i]!) | 0;
           const v = r[ft[i]!]!;
           if ((va & ALIGN[op]!) !== 0) {
-            pc = this.raise(5 /* Exc.AdES */, cur, bdAt === n, va);
-            npc = (pc + 4) | 0;
-            cyc += excCyc;
+            pc = this.raise(5 /* Exc.AdES */, cur, bdAt === n, va); npc = (pc + 4) | 0; cyc += excCyc;
             break;
           }
           if (op === 67 /* Op.Sc */) {
@@ -645,27 +629,17 @@ export class IsaCore {
           if (va >>> 29 === cseg && pa < ramBytes) {
             if (pa >>> dShift !== this.dLine || !this.dDirty) {
               const st = this.dAccess(pa, true);
-              if (st === WAIT) {
-                this.waiting = true;
-                this.waitCause = 3 /* StallCause.DCache */;
-                this.waitReg = SINK;
-                stopAt = -1;
-              } else cyc += st;
+              if (st === WAIT) stopAt = this.pend(3 /* StallCause.DCache */, SINK);
+              else cyc += st;
             } else this.dFastHits++;
           } else {
             const st = this.storeSlow(va, pa, SIZE[op]!, op, v);
             if (st === -2) {
-              pc = this.raise(this.slowExc, cur, bdAt === n, this.slowBad);
-              npc = (pc + 4) | 0;
-              cyc += excCyc;
+              pc = this.raise(this.slowExc, cur, bdAt === n, this.slowBad); npc = (pc + 4) | 0; cyc += excCyc;
               break;
             }
-            if (st === WAIT) {
-              this.waiting = true;
-              this.waitCause = 5 /* StallCause.Uncached */;
-              this.waitReg = SINK;
-              stopAt = -1;
-            } else cyc += st;
+            if (st === WAIT) stopAt = this.pend(5 /* StallCause.Uncached */, SINK);
+              else cyc += st;
             if (pa >= ramBytes) break; // a device register: nothing in DRAM changes
           }
           const k = pa >>> 2;
@@ -683,33 +657,42 @@ export class IsaCore {
           break;
         }
 
-        // -- traps
-        case 68 /* Op.Tge */: if (r[fs[i]!]! >= r[ft[i]!]!) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case 69 /* Op.Tgeu */: if (r[fs[i]!]! >>> 0 >= r[ft[i]!]! >>> 0) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case 70 /* Op.Tlt */: if (r[fs[i]!]! < r[ft[i]!]!) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case 71 /* Op.Tltu */: if (r[fs[i]!]! >>> 0 < r[ft[i]!]! >>> 0) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case 72 /* Op.Teq */: if (r[fs[i]!] === r[ft[i]!]) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case 73 /* Op.Tne */: if (r[fs[i]!] !== r[ft[i]!]) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case 74 /* Op.Tgei */: if (r[fs[i]!]! >= fimm[i]!) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case 75 /* Op.Tgeiu */: if (r[fs[i]!]! >>> 0 >= fimm[i]! >>> 0) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case 76 /* Op.Tlti */: if (r[fs[i]!]! < fimm[i]!) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case 77 /* Op.Tltiu */: if (r[fs[i]!]! >>> 0 < fimm[i]! >>> 0) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case 78 /* Op.Teqi */: if (r[fs[i]!] === fimm[i]) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
-        case 79 /* Op.Tnei */: if (r[fs[i]!] !== fimm[i]) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; } break;
+        // -- traps (register forms compare rs with rt, immediate forms with the immediate)
+        case 68 /* Op.Tge */:
+        case 69 /* Op.Tgeu */:
+        case 70 /* Op.Tlt */:
+        case 71 /* Op.Tltu */:
+        case 72 /* Op.Teq */:
+        case 73 /* Op.Tne */:
+        case 74 /* Op.Tgei */:
+        case 75 /* Op.Tgeiu */:
+        case 76 /* Op.Tlti */:
+        case 77 /* Op.Tltiu */:
+        case 78 /* Op.Teqi */:
+        case 79 /* Op.Tnei */: {
+          const a = r[fs[i]!]!, b = op >= 74 /* Op.Tgei */ ? fimm[i]! : r[ft[i]!]!;
+          let hit: boolean;
+          switch (op) {
+            case 68 /* Op.Tge */: case 74 /* Op.Tgei */: hit = a >= b; break;
+            case 69 /* Op.Tgeu */: case 75 /* Op.Tgeiu */: hit = a >>> 0 >= b >>> 0; break;
+            case 70 /* Op.Tlt */: case 76 /* Op.Tlti */: hit = a < b; break;
+            case 71 /* Op.Tltu */: case 77 /* Op.Tltiu */: hit = a >>> 0 < b >>> 0; break;
+            case 72 /* Op.Teq */: case 78 /* Op.Teqi */: hit = a === b; break;
+            default: hit = a !== b;
+          }
+          if (hit) { pc = this.raise(13 /* Exc.Tr */, cur, bdAt === n, 0); npc = (pc + 4) | 0; cyc += excCyc; }
+          break;
+        }
 
         // -- system
         case 80 /* Op.Syscall */:
         case 81 /* Op.Break */:
         case 87 /* Op.Reserved */:
-          pc = this.raise(op === 80 /* Op.Syscall */ ? 8 /* Exc.Sys */ : op === 81 /* Op.Break */ ? 9 /* Exc.Bp */ : 10 /* Exc.RI */, cur, bdAt === n, 0);
-          npc = (pc + 4) | 0;
-          cyc += excCyc;
+        case 88 /* Op.CopUnusable */: {
+          const code = op === 80 /* Op.Syscall */ ? 8 /* Exc.Sys */ : op === 81 /* Op.Break */ ? 9 /* Exc.Bp */ : op === 87 /* Op.Reserved */ ? 10 /* Exc.RI */ : 11 /* Exc.CpU */;
+          pc = this.raise(code, cur, bdAt === n, 0, fimm[i]!); npc = (pc + 4) | 0; cyc += excCyc;
           break;
-        case 88 /* Op.CopUnusable */:
-          pc = this.raise(11 /* Exc.CpU */, cur, bdAt === n, 0, fimm[i]!);
-          npc = (pc + 4) | 0;
-          cyc += excCyc;
-          break;
+        }
         case 84 /* Op.Mfc0 */: {
           const d = fd[i]!;
           r[d] = cp0.read(fimm[i]!, cyc);
@@ -732,12 +715,8 @@ export class IsaCore {
         case 83 /* Op.Cache */: {
           const st = this.cacheOp(fd[i]!, (r[fs[i]!]! + fimm[i]!) | 0);
           line = 1; // the I-cache may have changed
-          if (st === WAIT) {
-            this.waiting = true;
-            this.waitCause = 4 /* StallCause.CacheOp */;
-            this.waitReg = SINK;
-            stopAt = -1;
-          } else cyc += st;
+          if (st === WAIT) stopAt = this.pend(4 /* StallCause.CacheOp */, SINK);
+              else cyc += st;
           break;
         }
         case 89 /* Op.Unimplemented */:
@@ -901,6 +880,14 @@ export class IsaCore {
     this.slowExc = code;
     this.slowBad = va;
     return -2;
+  }
+
+  /** A port answered PENDING: the core stops after this instruction. Returns the run loop's new stop cycle (-1: now). */
+  private pend(cause: number, reg: number): number {
+    this.waiting = true;
+    this.waitCause = cause;
+    this.waitReg = reg;
+    return -1;
   }
 
   /** Exception entry for the instruction at `cur`; returns the vector. */
