@@ -18,7 +18,7 @@ describe("ALU", () => {
     const r = exec([
       ...A.li32(t0, 0x80000001), ...A.li32(t1, 0x7ffffff0),
       A.addu(a0, t0, t1), A.subu(a1, t0, t1), A.and(a2, t0, t1), A.or(a3, t0, t1),
-      A.xor(v0, t0, t1), A.nor(v1, t0, t1), A.slt(t2, t0, t1), A.sltu(s4, t0, t1),
+      A.xor(v0, t0, t1), A.nor(v1, t0, t1), A.sync(), A.slt(t2, t0, t1), A.sltu(s4, t0, t1),
     ]).core.r;
     expect(u32(r[a0]!)).toBe(0xfffffff1);
     expect(u32(r[a1]!)).toBe(0x00000011);
