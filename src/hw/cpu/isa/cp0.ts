@@ -3,8 +3,8 @@
  * BadVAddr, Count/Compare (the timer interrupt), PRId, Config, ErrorEPC, TagLo/TagHi, LLAddr,
  * and exception entry and return. The register layout and exception rules are the MIPS R4000
  * architecture's, which the R4600/R4700 implement; PRId = 0x2112 (the R4700 as Dynamips
- * emulates it for the Cisco 3620/3640: implementation 0x21, revision 0x12; hw-params addendum
- * §1). No TLB: Index, Random, EntryLo, EntryHi, Context, PageMask and Wired are plain storage.
+ * emulates it for the Cisco 3620/3640: implementation 0x21, revision 0x12; docs/hardware.md,
+ * "Instruction-level R4700"). No TLB: Index, Random, EntryLo, EntryHi, Context, PageMask and Wired are plain storage.
  *
  * Count runs from the core's cycle counter (one increment per `countDivider` cycles), kept
  * lazily: Count = countBase + floor((cycle - countCycle) / divider). `timerAt` is the cycle at

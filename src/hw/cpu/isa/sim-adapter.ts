@@ -29,7 +29,7 @@ import { PENDING, type DevicePort, type DeviceSpace, type MemoryPort } from "./p
 import type { IsaTimingParams } from "./timing.ts";
 
 export interface SimIsaCpuParams {
-  /** Core clock in Hz. Default 133 MHz (hw-params.md §1: 80-200 MHz parts), as the trace model. */
+  /** Core clock in Hz. Default 133 MHz (80-200 MHz parts were offered; docs/hardware.md, "R4700"), as the trace model. */
   clockHz: number;
   /** Most cycles the core runs ahead of simulated time. Default 256 (assumption: about 2 us at 133 MHz, well under a frame's service time). */
   quantumCycles: number;

@@ -20,11 +20,11 @@ export interface IsaTimingParams {
   takenBranchPenaltyCycles: number;
   /** Cycles a nullified branch-likely delay slot occupies. Default 1 (assumption: it is fetched before the branch resolves, then killed). */
   nullifiedSlotCycles: number;
-  /** MULT/MULTU: cycles until HI/LO may be read. Default 8 (hw-params: "Integer mul (R4600 core) 8-cycle latency, 6-cycle repeat"; GCC's 4600.md says 10). */
+  /** MULT/MULTU: cycles until HI/LO may be read. Default 8 (the row "Integer mul (R4600 core): 8-cycle latency, 6-cycle repeat"; GCC's 4600.md says 10: docs/hardware.md on the conflict). */
   multLatencyCycles: number;
   /** MULT/MULTU: cycles until the multiply/divide unit accepts the next MULT or DIV. Default 6 (same row; GCC: 10). */
   multRepeatCycles: number;
-  /** DIV/DIVU: cycles until HI/LO may be read. Default 32 (hw-params: "Integer div (R4600 core) 32 cycles (32-bit)"; GCC's 4600.md says 42). */
+  /** DIV/DIVU: cycles until HI/LO may be read. Default 32 (the row "Integer div (R4600 core): 32 cycles (32-bit)"; GCC's 4600.md says 42). */
   divLatencyCycles: number;
   /** DIV/DIVU: cycles until the unit accepts the next MULT or DIV. Default 32 (the divider is not pipelined: repeat = latency, as in GCC's model). */
   divRepeatCycles: number;
