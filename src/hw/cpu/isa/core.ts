@@ -110,6 +110,8 @@ export class IsaCore {
   instructions = 0;
   exceptions = 0;
   interrupts = 0;
+  /** Branches and jumps taken (each costs `takenBranchPenaltyCycles`). */
+  takenBranches = 0;
   /** Cycles lost, by StallCause. */
   readonly stalls = new Float64Array(STALL_CAUSES.length);
   uncachedReads = 0;
@@ -187,6 +189,7 @@ export class IsaCore {
     this.instructions = 0;
     this.exceptions = 0;
     this.interrupts = 0;
+    this.takenBranches = 0;
     this.stalls.fill(0);
     this.cp0.reset(0);
     this.setPc(entry);
@@ -305,6 +308,7 @@ export class IsaCore {
     let pc = this.pc, npc = this.npc, cyc = this.cycle, n = this.instructions;
     let line = this.fetchLine, base = this.fetchBase;
     let haz = this.hazardUntil, bdAt = this.bdAt;
+    let taken = 0; // taken branches and jumps in this call (their penalty is added to the stalls at the end)
     let cseg = cp0.kseg0Cached ? 4 : -1;
     const end = cyc + budget;
     let stopAt = this.attention ? cyc : Math.min(end, cp0.timerAt);
@@ -454,25 +458,25 @@ export class IsaCore {
         case 34 /* Op.J */:
           npc = ((cur & 0xf0000000) | fimm[i]!) | 0;
           bdAt = n + 1;
-          cyc += takenPen;
+          cyc += takenPen; taken++;
           break;
         case 35 /* Op.Jal */:
           r[31] = (cur + 8) | 0;
           npc = ((cur & 0xf0000000) | fimm[i]!) | 0;
           bdAt = n + 1;
-          cyc += takenPen;
+          cyc += takenPen; taken++;
           break;
         case 36 /* Op.Jr */:
           npc = r[fs[i]!]!;
           bdAt = n + 1;
-          cyc += takenPen;
+          cyc += takenPen; taken++;
           break;
         case 37 /* Op.Jalr */: {
           const target = r[fs[i]!]!;
           r[fd[i]!] = (cur + 8) | 0;
           npc = target;
           bdAt = n + 1;
-          cyc += takenPen;
+          cyc += takenPen; taken++;
           break;
         }
         case 38 /* Op.Beq */:
@@ -487,41 +491,41 @@ export class IsaCore {
               break;
             }
             npc = (cur + 4 + fimm[i]!) | 0;
-            cyc += takenPen;
+            cyc += takenPen; taken++;
           }
           break;
         case 39 /* Op.Bne */:
           bdAt = n + 1;
-          if (r[fs[i]!] !== r[ft[i]!]) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
+          if (r[fs[i]!] !== r[ft[i]!]) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; taken++; }
           break;
         case 40 /* Op.Blez */:
           bdAt = n + 1;
-          if (r[fs[i]!]! <= 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
+          if (r[fs[i]!]! <= 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; taken++; }
           break;
         case 41 /* Op.Bgtz */:
           bdAt = n + 1;
-          if (r[fs[i]!]! > 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
+          if (r[fs[i]!]! > 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; taken++; }
           break;
         case 42 /* Op.Bltz */:
           bdAt = n + 1;
-          if (r[fs[i]!]! < 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
+          if (r[fs[i]!]! < 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; taken++; }
           break;
         case 43 /* Op.Bgez */:
           bdAt = n + 1;
-          if (r[fs[i]!]! >= 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
+          if (r[fs[i]!]! >= 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; taken++; }
           break;
         case 44 /* Op.Bltzal */: {
           const v = r[fs[i]!]!;
           r[31] = (cur + 8) | 0;
           bdAt = n + 1;
-          if (v < 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
+          if (v < 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; taken++; }
           break;
         }
         case 45 /* Op.Bgezal */: {
           const v = r[fs[i]!]!;
           r[31] = (cur + 8) | 0;
           bdAt = n + 1;
-          if (v >= 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; }
+          if (v >= 0) { npc = (cur + 4 + fimm[i]!) | 0; cyc += takenPen; taken++; }
           break;
         }
         case 46 /* Op.Beql */:
@@ -533,20 +537,20 @@ export class IsaCore {
         case 52 /* Op.Bltzall */:
         case 53 /* Op.Bgezall */: {
           const a = r[fs[i]!]!;
-          let taken: boolean;
+          let take: boolean;
           switch (op) {
-            case 46 /* Op.Beql */: taken = a === r[ft[i]!]; break;
-            case 47 /* Op.Bnel */: taken = a !== r[ft[i]!]; break;
-            case 48 /* Op.Blezl */: taken = a <= 0; break;
-            case 49 /* Op.Bgtzl */: taken = a > 0; break;
-            case 50 /* Op.Bltzl */: case 52 /* Op.Bltzall */: taken = a < 0; break;
-            default: taken = a >= 0;
+            case 46 /* Op.Beql */: take = a === r[ft[i]!]; break;
+            case 47 /* Op.Bnel */: take = a !== r[ft[i]!]; break;
+            case 48 /* Op.Blezl */: take = a <= 0; break;
+            case 49 /* Op.Bgtzl */: take = a > 0; break;
+            case 50 /* Op.Bltzl */: case 52 /* Op.Bltzall */: take = a < 0; break;
+            default: take = a >= 0;
           }
           if (op === 52 /* Op.Bltzall */ || op === 53 /* Op.Bgezall */) r[31] = (cur + 8) | 0;
-          if (taken) {
+          if (take) {
             npc = (cur + 4 + fimm[i]!) | 0;
             bdAt = n + 1;
-            cyc += takenPen;
+            cyc += takenPen; taken++;
           } else {
             // not taken: the delay slot is nullified
             pc = npc;
@@ -745,6 +749,8 @@ export class IsaCore {
     this.hazardUntil = haz;
     this.bdAt = bdAt;
     this.dcache.hits += this.dFastHits;
+    this.takenBranches += taken;
+    stalls[6 /* StallCause.Branch */]! += taken * takenPen;
     if (this.waiting) this.stop = 1 /* StopReason.Pending */;
     else if (this.idleStop) {
       this.idleStop = false;
