@@ -9,8 +9,10 @@
  *   garbage        bytes allocated per frame (GC trace) and where (sampling heap profiler)
  *   parallel       a sweep with 1 and N worker threads: speed-up, identical results
  *   instructions   instructions per frame and per event under valgrind (immune to the machine's drift)
+ *   cpu            simulated instructions per second of the instruction-level R4700 (src/hw/cpu/isa)
  */
 import { Command, InvalidArgumentError } from "commander";
+import { cpuBench } from "./cpu.ts";
 import { garbageBench } from "./garbage.ts";
 import { holdModel } from "./hold-model.ts";
 import { instructionsBench } from "./instructions.ts";
@@ -136,6 +138,16 @@ program
     if (!(o.workload in WORKLOADS)) throw new InvalidArgumentError(`unknown workload ${o.workload}`);
     if (o.to <= o.from) throw new InvalidArgumentError(`--to (${o.to}) must be longer than --from (${o.from})`);
     await instructionsBench(o.board, o.workload, o.from, o.to, !!o.json);
+  });
+
+program
+  .command("cpu")
+  .description("simulated instructions per wall second of the instruction-level R4700 on compiled programs (firmware/build), alone and in the simulator")
+  .option("--frames <n>", "frames of the pathbench program per run", positiveInt, 100_000)
+  .option("--reps <n>", "measured runs per case (median reported)", positiveInt, 5)
+  .option("--json", "JSON lines")
+  .action((o: { frames: number; reps: number; json?: boolean }) => {
+    cpuBench(o.frames, o.reps, !!o.json);
   });
 
 program
