@@ -5,7 +5,7 @@
  *   compare [--boards ...]    the compare-boards scenario: one table, a row per board
  * Bad input (flags, names, files) gets one line naming the problem and exit code 2.
  */
-import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -58,11 +58,6 @@ interface RunFlags extends TraceFlags {
   healthInterval?: number;
   healthTimeout?: number;
   capacity?: string;
-}
-
-function fail(message: string): never {
-  process.stderr.write(`flowsim: ${message}\n`);
-  process.exit(2);
 }
 
 function commonOptions(c: Command): Command {
@@ -395,17 +390,31 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function main(argv: string[]): Promise<void> {
+/**
+ * Runs the command line `argv` (as `process.argv`: node, script, then the arguments) and returns its
+ * exit code: 0, 2 for bad input (one line on stderr naming it), 1 for an internal error.
+ */
+export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
+    return 0;
   } catch (e) {
-    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-    if (e instanceof UsageError) fail(e.message);
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      process.stderr.write(`flowsim: ${e.message}\n`);
+      return 2;
+    }
     if (process.env["FLOWSIM_DEBUG"]) throw e;
     process.stderr.write(`flowsim: internal error: ${(e as Error).message} (set FLOWSIM_DEBUG=1 for a stack trace)\n`);
-    process.exit(1);
+    return 1;
   }
 }
 
-await main(process.argv);
+// run when this file is the program (tsx src/cli/main.ts, the bin), not when a test imports it
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  // a closed pipe (`flowsim list | head -1`) ends the program quietly, as Unix tools do
+  for (const s of [process.stdout, process.stderr]) s.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : undefined));
+  const code = await runCli(process.argv);
+  if (code !== 0) process.exit(code);
+}

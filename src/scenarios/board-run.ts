@@ -213,7 +213,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   sim.schedule(sample, warmup + Math.round(o.durationPs / nSamples));
   // the warm-up's end: its summary, then every statistic restarts (counts kept in totals where a window needs them)
   let warm: Record<string, unknown> | undefined;
-  let allocatedAtStart = 0, dataInFlightAtStart = 0, framesInFlightAtStart = 0, eventsAtStart = 0;
+  // the functional warming's frames were allocated and freed before the run: not the run's
+  let allocatedAtStart = pool.allocated, dataInFlightAtStart = 0, framesInFlightAtStart = 0, eventsAtStart = 0;
   // The warm-up's end is a boundary between two runs: every event of that instant has run, deferred
   // completions have settled, and the event count is exact (the run loop adds its count as it returns).
   if (warmup > 0) {

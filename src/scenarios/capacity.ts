@@ -172,8 +172,10 @@ export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<
     }
   }
 
-  const top = round(o.portLimitLoad);
-  const start = round(Math.min(o.boundLoad, top));
+  // loads from the bound and the ports' limit round down: never a load above either
+  const floor6 = (x: number) => Math.floor(x * 1e6) / 1e6;
+  const top = floor6(o.portLimitLoad);
+  const start = floor6(Math.min(o.boundLoad, top));
   // 1. bracket: the bound should fail (or be the ports' limit) and 90 % of it pass
   let hi = start, lo = round(start * 0.9);
   let hiTrial: Trial | undefined = yield* trial(hi, o.windowPs);

@@ -1,9 +1,11 @@
 /**
  * MSER-m warm-up detection (White 1997, Simulation 69(6); MSER-5 per Spratt 1998; docs/methods.md
  * §3): batch the series into means of m, then choose the truncation d* that minimises the squared
- * marginal standard error of the truncated mean, Σ_{i>d}(Z_i − Z̄_d)² / (k − d)². The last
- * `guard` batches are not candidates (MSER "sometimes erroneously reports a truncation point at
- * the end of the data series"); a truncation past half the series means the run is too short.
+ * marginal standard error of the truncated mean, Σ_{i>d}(Z_i − Z̄_d)² / (k − d)². Only the first
+ * half of the series is searched: MSER "sometimes erroneously reports a truncation point at the
+ * end of the data series" (a short, smooth tail of an autocorrelated series has little variance),
+ * and a truncation past half the series is not valid anyway (White & Robinson 2010); a minimum at
+ * the end of that half (within `guard` batches of it) means the run is too short.
  */
 export interface MserResult {
   /** Observations to delete (a multiple of m). */
@@ -30,11 +32,12 @@ export function mser(series: ArrayLike<number>, m = 5, guard = 5): MserResult {
     sq[i] = sq[i + 1]! + z[i]! * z[i]!;
   }
   let best = 0, bestStat = Infinity;
-  for (let d = 0; d < k - guard; d++) {
+  const last = Math.floor(k / 2);
+  for (let d = 0; d <= last; d++) {
     const n = k - d, mean = sum[d]! / n;
     const ss = sq[d]! - n * mean * mean;
     const stat = ss / (n * n);
     if (stat < bestStat) (bestStat = stat), (best = d);
   }
-  return { truncation: best * m, batches: best, tooShort: best > k / 2 };
+  return { truncation: best * m, batches: best, tooShort: best > last - guard };
 }

@@ -24,7 +24,7 @@ describe("detection bound on a full board (5A): interval x fall + timeout, also 
     it(`timeout ${ratio} x the 1 ms interval, server silent at ${failAt} ms`, () => {
       const timeout = ratio * MS;
       const r = runBoard(boardVariant("5A", () => {}), {
-        seed: 1, durationPs: 12 * MS, load: 1, healthKind: "arp", healthIntervalPs: MS, healthTimeoutPs: timeout,
+        seed: 1, durationPs: 12 * MS, warmupPs: 0, load: 1, healthKind: "arp", healthIntervalPs: MS, healthTimeoutPs: timeout, // no warm-up: the firmware's timestamps are the script's
         script: (c) => c.at(failAt * MS, () => (c.workload.serverDown[2] = true)),
         finish: (c) => (c.report["servers"] = c.fw.read().clusters["web"]!.servers),
       }) as Record<string, unknown>;
@@ -42,7 +42,7 @@ describe("run-time changes on a full board (5A)", () => {
   it("a removed server is never probed again: nothing more leaves its port, and it never comes back", () => {
     const sent: number[] = [];
     const r = runBoard(boardVariant("5A", () => {}), {
-      seed: 2, durationPs: 10 * MS, load: 1, healthIntervalPs: MS, healthTimeoutPs: MS,
+      seed: 2, durationPs: 10 * MS, warmupPs: 0, load: 1, healthIntervalPs: MS, healthTimeoutPs: MS,
       script: (c) => {
         const port = c.fw.clusters[0]!.servers[1]!.port;
         c.at(3 * MS, () => {
@@ -62,7 +62,7 @@ describe("run-time changes on a full board (5A)", () => {
 
   it("a server added while running is probed from the next round, takes flows, and is declared down when it falls silent", () => {
     const r = runBoard(boardVariant("5A", () => {}), {
-      seed: 3, durationPs: 14 * MS, load: 1, healthIntervalPs: MS, healthTimeoutPs: MS,
+      seed: 3, durationPs: 14 * MS, warmupPs: 0, load: 1, healthIntervalPs: MS, healthTimeoutPs: MS,
       script: (c) => {
         const s3 = c.fw.clusters[0]!.servers[3]!;
         // s3 leaves the cluster and comes back under a new name: the workload's host on its port answers for it

@@ -28,7 +28,7 @@ type Rec = Record<string, any>;
 function attacked(board: string): { r: Rec; wl: any; fw: any } {
   let wl: any, fw: any;
   const r = runBoard(boardVariant(board, () => {}), {
-    seed: 5, durationPs: 9 * MS, load: 1, ...FAST_HEALTH,
+    seed: 5, durationPs: 9 * MS, warmupPs: 0, load: 1, ...FAST_HEALTH, // the whole run is the window: the attacks' times and counts are the run's
     script: (c) => {
       wl = c.workload;
       fw = c.fw;

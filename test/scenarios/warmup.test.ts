@@ -9,6 +9,9 @@ import { loadBoard } from "../../src/hw/boards/load.ts";
 import { DEFAULT_WARMUP_PS, runBoard } from "../../src/scenarios/board-run.ts";
 import { WORKLOADS } from "../../src/scenarios/workloads.ts";
 import { mser } from "../../src/stats/mser.ts";
+import { analyticBound } from "../../src/scenarios/bound.ts";
+import { calibrate } from "../../src/scenarios/calibrate.ts";
+import { workloadRates } from "../../src/scenarios/saturate.ts";
 import { replicationSeed } from "../../src/stats/replications.ts";
 import { MS } from "../../src/sim/time.ts";
 
@@ -28,10 +31,14 @@ function truncationMs(load: number): { ms: number; tooShort: boolean } {
 }
 
 describe("the default warm-up (20 ms) covers the start-up transient by MSER-5", () => {
-  // 5A's CPU saturates near load 1.7 on the inbound-heavy workload (docs/results.md)
-  for (const load of [0.85, 1.5]) {
-    it(`at load ${load}: 1.5 x the truncation point is within the default warm-up`, () => {
-      const t = truncationMs(load);
+  // half and nine tenths of 5A's analytic bound on the inbound-heavy workload (its CPU)
+  const b = loadBoard("5A");
+  if (!b.ok) throw new Error(b.error);
+  const rates = workloadRates("inbound-heavy");
+  const bound = analyticBound(b.board, rates, calibrate(b.board, rates, { inboundBpsPerRouter: rates.inboundBpsPerRouter, outboundBpsPerServer: rates.outboundBpsPerServer }, 11));
+  for (const share of [0.5, 0.9]) {
+    it(`at ${share * 100} % of the bound: 1.5 x the truncation point is within the default warm-up`, () => {
+      const t = truncationMs(share * bound.load);
       expect(t.tooShort).toBe(false);
       expect(1.5 * t.ms).toBeLessThanOrEqual(DEFAULT_WARMUP_PS / MS);
     });

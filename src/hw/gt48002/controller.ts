@@ -140,7 +140,8 @@ export class Gt48002 {
       const rx = new EthernetChannel(sim, `${name}.p${port}.rx`, pool, { ...p.link, txQueueFrames: p.hostQueueFrames });
       rx.receiver = (h) => this.receive(h, port);
       this.rx.push(rx);
-      this.tx.push(new EthernetChannel(sim, `${name}.p${port}.tx`, pool, p.link));
+      // frames queued for a port wait in buffer memory, each holding a buffer: the buffers bound the queue, not a MAC ring
+      this.tx.push(new EthernetChannel(sim, `${name}.p${port}.tx`, pool, { ...p.link, txQueueFrames: p.link.txQueueFrames ?? this.buffers }));
     }
     sim.onResetStats(() => this.resetStats());
   }
