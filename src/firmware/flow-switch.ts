@@ -15,7 +15,7 @@ import { BROADCAST_MAC, isMulticast, readMac, writeMac } from "../net/mac.ts";
 import { ParsedFrame, parseFrame, ParseStatus } from "../net/parse.ts";
 import type { CostTrace } from "../hw/cpu/cost-trace.ts";
 import { Verdict } from "../hw/cpu-board.ts";
-import { CPU_PORT, FSRAM_BASE, TRANSLATE_DROP, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
+import { CPU_PORT, FSRAM_TABLE_BASE, TRANSLATE_DROP, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
 import { identityProblem, SwitchConfigSchema, type SwitchConfig, type SwitchConfigInput } from "./config.ts";
 import { balanceRound, choose, rebuildMaglev, resizeCluster, type AvailabilityRole, type Cluster, type Server } from "./cluster.ts";
 import { DROP_CAUSES, type DropCause } from "./drop-causes.ts";
@@ -155,7 +155,7 @@ export class FlowSwitch implements BoardFirmware {
     this.now = () => board.sim.now;
     board.sim.onResetStats(() => this.resetStats());
     this.inlineTranslator = board.inlineTranslator === true;
-    if (board.spec.fsram) this.tableCost = new TableCost(this.flows, FSRAM_BASE);
+    if (board.spec.fsram) this.tableCost = new TableCost(this.flows, FSRAM_TABLE_BASE);
     for (const c of this.clusters) {
       // frames for the virtual MAC are intervened: to the translator where the board has one
       board.setAddressEntry(c.vmac, board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);

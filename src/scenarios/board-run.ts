@@ -20,6 +20,7 @@ import { MS, SEC } from "../sim/time.ts";
 import { DEFAULT_PACKETS_PER_FLOW, Workload } from "../traffic/workload.ts";
 import { olsSlope } from "../stats/regression.ts";
 import { settingLayout } from "./setting.ts";
+import { BufferMemoryArbiter } from "../hw/fabric/buffer-memory-arbiter.ts";
 import { Priority } from "../sim/priority.ts";
 import { attachTraces, SYNTHETIC_TRAFFIC, type TraceSettings } from "./traces.ts";
 import type { RunRecord } from "./registry.ts";
@@ -288,6 +289,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       cyclesPerIntervention: cpu.cyclesPerJob,
       // per firmware path (established, newFlow, arp, probeAnswer, redirect, other) and control-plane jobs: jobs, cycles and instructions each
       paths: cpu.paths,
+      // Fig 5D: the CPU's line fills and write-backs through the buffer memory arbiter (its packet buffers are in the shared buffer)
+      ...(board.fabric instanceof BufferMemoryArbiter ? { sharedBufferAccesses: board.fabric.cpuAccesses } : {}),
     },
     resources: r.res.resources,
     bottleneck: r.res.bottleneck,

@@ -42,6 +42,8 @@ export interface PathCosts {
   memoryPsPerIntervention: Record<string, number>;
   /** Memory busy time (ps) per second of control-plane work alone. */
   memoryPsPerSecondControl: Record<string, number>;
+  /** Fig 5D: the CPU's accesses (line fills, write-backs) to the shared buffer per intervention. */
+  sharedBufferAccessesPerIntervention?: number;
   /** How they were measured. */
   source: string;
 }
@@ -189,8 +191,13 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
   } else if (ic.kind === "buffer-memory-arbiter") {
     const p = { ...DEFAULT_BMA, ...ic };
     const access = (l: number) => p.overheadClocks + p.firstAccessClocks + (Math.ceil(l / (p.widthBits / 8)) - 1) * p.burstClocks;
-    const perCrossing = imixMean((l) => 2 * access(l));
-    add("bma", "fabric", (crossings * perCrossing) / p.clockHz, 0, `${fmt(crossings)} crossings/s x ${fmt(perCrossing, 1)} clocks (a write and a read, ${p.widthBits}-bit) / ${fmt(p.clockHz / 1e6, 2)} MHz`);
+    const perAccess = imixMean(access);
+    // a crossing is a write by its source and a read by its destination; the CPU board's packet
+    // buffers are in the shared memory, so a crossing to it is a write alone and one from it a read alone
+    const accesses = flows.reduce((a, [s, d, f]) => a + f * ((s === CPU_EP ? 0 : 1) + (d === CPU_EP ? 0 : 1)), 0);
+    const cpuLines = interventions * (costs.sharedBufferAccessesPerIntervention ?? 0);
+    add("bma", "fabric", (accesses * perAccess + cpuLines * access(32)) / p.clockHz, 0,
+      `(${fmt(accesses)} frame accesses/s x ${fmt(perAccess, 1)} clocks (${p.widthBits}-bit) + ${fmt(cpuLines)} CPU line accesses/s x ${access(32)} clocks) / ${fmt(p.clockHz / 1e6, 2)} MHz`);
   } else {
     const p = { ...DEFAULT_CROSSBAR, ...ic };
     const cellPs = Math.round((p.cellBytes * 8 * 1e6) / p.portMbps);

@@ -100,7 +100,8 @@ export class Board implements BoardApi {
     }
     if (spec.fsram) {
       this.fsram = new DramController(sim, "fsram", { firstAccessClocks: spec.fsram.firstAccessClocks, burstClocks: spec.fsram.burstClocks, requestOverheadClocks: 0 });
-      this.cpus[0]!.cpu.attachFastMemory(this.fsram, FSRAM_BASE, spec.fsram.sizeBytes);
+      this.cpus[0]!.cpu.mapMemory(this.fsram, FSRAM_BASE, spec.fsram.sizeBytes);
+      this.cpus[0]!.placePacketBuffers(this.fsram, FSRAM_BASE);
     }
     const cpu = this.cpus[0]!;
     const tr = spec.translator;
@@ -233,6 +234,10 @@ export class Board implements BoardApi {
       const x = b.read(now);
       r[`${b.name}.cpu`] = { utilization: x.cpu.utilization, queueHighWater: x.cpu.jobQueueHighWater, drops: x.cpu.jobsRefused };
       r[`${b.name}.dram`] = { utilization: x.dram.utilization, queueHighWater: x.dram.queueHighWater, drops: 0 };
+      if (b.localBus) {
+        const l = b.localBus.read(now);
+        r[b.localBus.name] = { utilization: l.utilization, queueHighWater: highWaterOf(l), drops: 0 };
+      }
     }
     if (this.fsram) {
       const x = this.fsram.read(now);
@@ -313,5 +318,11 @@ function highWaterOf(x: unknown): number {
   return m;
 }
 
-/** Where Fig 5C's FSRAM sits in the CPU's address space: tables placed here get its timing. */
+/**
+ * Where Fig 5C's FSRAM sits in the CPU's address space (what is placed there gets its timing): the
+ * CPU's packet buffers first (256 x 2 KB), then the flow table. The table (65,536 flows in 131,072
+ * slots of 24 + 4 bytes: 3.67 MB) does not all fit beside the buffers in 4 MB; its last 0.17 MB
+ * (expiry words) lies past the FSRAM's end, in DRAM.
+ */
 export const FSRAM_BASE = 0x1000_0000;
+export const FSRAM_TABLE_BASE = FSRAM_BASE + 0x8_0000;

@@ -64,7 +64,20 @@ export class MemRequest {
   ) {}
 }
 
-export class DramController {
+/**
+ * What a memory looks like to a requester (the R4700's line fills, the GT-64010's PCI target): a
+ * clock, requesters by index, and a bounded queue of requests (`submit` false when full; the
+ * requester's retry fires when there is room). The DRAM controller and the buffer memory arbiter's
+ * CPU port implement it.
+ */
+export interface MemoryPort {
+  readonly name: string;
+  readonly clock: ClockDomain;
+  addRequester(name: string, onRetry?: () => void): number;
+  submit(req: MemRequest): boolean;
+}
+
+export class DramController implements MemoryPort {
   readonly params: DramParams;
   readonly clock: ClockDomain;
   private readonly queue: Ring<MemRequest>;

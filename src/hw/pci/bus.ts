@@ -60,13 +60,18 @@ export const DEFAULT_PCI: PciBusParams = { clockHz: 33_333_333, widthBits: 32, a
 export interface PciTargetParams {
   /** DEVSEL decode speed. Default medium (the GT-48001A's, §3 "DEVSEL timing"). */
   devsel: Devsel;
-  /** Clocks from the address phase to the first read data. Default 8 (§10.1: "expect ~8-12 clk"; PCI 2.1 caps it at 16). */
+  /**
+   * Clocks from the address phase to the first read data. Default 16: PCI 2.1's ceiling for a
+   * target's initial latency (docs/hardware.md, PCI "Target initial latency"). The targets the CPU
+   * reads are GT-48002 registers, whose own figure is not published; the slowest legal target is
+   * the one sourced value (hw-params §10.5 estimates 1-2 us for a register read round trip).
+   */
   initialLatencyClocks: number;
   /** Wait states per data phase. Default 0 (§10.1). */
   dataWaitStates: number;
 }
 
-export const DEFAULT_TARGET: PciTargetParams = { devsel: "medium", initialLatencyClocks: 8, dataWaitStates: 0 };
+export const DEFAULT_TARGET: PciTargetParams = { devsel: "medium", initialLatencyClocks: 16, dataWaitStates: 0 };
 
 export interface PciMasterParams {
   /** Latency timer in bus clocks. Default 32 (assumption: a common BIOS setting for bus masters). */
