@@ -37,6 +37,9 @@ export interface FrameHandler {
   readonly pathNames?: readonly string[];
 }
 
+/** The outbox's marker of a message (then its port and bytes) rather than a frame. */
+const MESSAGE = -2;
+
 /** Control-plane jobs (timer interrupts) that may wait beside the frame jobs of every CPU buffer. */
 export const CONTROL_JOB_SLOTS = 16;
 
@@ -172,6 +175,7 @@ export class CpuBoard {
     this.droppedBy.clear();
     this.unnamedDrops = 0;
     this.controlJobs = 0;
+    this.messagesSent = this.messagesRefused = 0;
   }
 
   private readonly bridgeParams: Partial<Gt64010BridgeParams>;
@@ -320,9 +324,28 @@ export class CpuBoard {
   private flushOutbox(): void {
     while (this.outbox.length > 0) {
       const hh = this.outbox.shift()!, port = this.outbox.shift()!;
-      this.sendNow(hh, port);
+      if (hh === MESSAGE) this.sendMessageNow(port, this.outbox.shift()!);
+      else this.sendNow(hh, port);
     }
   }
+
+  /**
+   * Sends a message of `bytes` (no frame: a table update) over the fabric to the controller of
+   * global `port`; from inside a job it leaves when the job ends. A message the fabric refuses is
+   * counted (`messagesRefused`), not retried.
+   */
+  sendMessage(port: number, bytes: number): void {
+    if (this.inJob) this.outbox.push(MESSAGE, port, bytes);
+    else this.sendMessageNow(port, bytes);
+  }
+
+  private sendMessageNow(port: number, bytes: number): void {
+    if (this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), -1, bytes)) this.messagesSent++;
+    else this.messagesRefused++;
+  }
+
+  messagesSent = 0;
+  messagesRefused = 0;
 
   /**
    * Sends a frame the CPU built (ARP reply, gratuitous ARP, probe) out of global `port`: over the

@@ -179,7 +179,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   });
   // the switch has seen the flows open at the start (functional warming; the NAT baseline learns its own)
   if (!natFw) {
-    wl.prewarm(vips.map((_, k) => VMAC + k), (h) => fw.translate(h));
+    wl.prewarm(vips.map((_, k) => VMAC + k), (h, ingress) => fw.warm(h, ingress));
     fw.resetStats();
   }
   const ctx: ScriptContext = {
@@ -238,7 +238,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   /** What the run's statistics say now, over the phase that began at `from`. */
   function readout(now: number, allocatedBase: number, from: number) {
     const secs = (now - from) / SEC;
-    const cpu = board.cpus[0]!.read(now).cpu;
+    const cpu = board.readCpu(now);
     const res = board.resources(now);
     // Every frame is counted once, where it ends: the switch's drops by place and cause (the
     // firmware's causes counted by the CPU board as it frees the frame), frames the switch consumed,
@@ -289,6 +289,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       cyclesPerIntervention: cpu.cyclesPerJob,
       // per firmware path (established, newFlow, arp, probeAnswer, redirect, other) and control-plane jobs: jobs, cycles and instructions each
       paths: cpu.paths,
+      // 5F: each management card's utilisation and jobs (the figures above are over both)
+      ...("perCpu" in cpu ? { perCpu: cpu.perCpu } : {}),
       // Fig 5D: the CPU's line fills and write-backs through the buffer memory arbiter (its packet buffers are in the shared buffer)
       ...(board.fabric instanceof BufferMemoryArbiter ? { sharedBufferAccesses: board.fabric.cpuAccesses } : {}),
     },
@@ -303,6 +305,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     events: sim.eventsProcessed - eventsAtStart,
     // servers and routers that health monitoring declared down or up in the window (probes unanswered within the timeout)
     ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges, intervalMs: (o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs) / 1e9, timeoutMs: (o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs) / 1e9, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - warmup) / 1e9, name: e.name, change: e.change })) }, ...flowTableRecord(fw) }),
+    // 5E, 5F: the translators' flow tables (look-ups, hits, the CPU's installs, evictions)
+    ...(board.readTranslatorTables() ? { translatorTables: board.readTranslatorTables() } : {}),
     ...(warm ? { warmup: warm } : {}),
     ...ctx.report,
   };

@@ -20,7 +20,9 @@ import { DramController } from "../gt64010/dram.ts";
 import { Gt48002 } from "../gt48002/controller.ts";
 import { PciBus } from "../pci/bus.ts";
 import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts";
+import { ENTRY_BYTES, LookupTable } from "../lookup-table.ts";
 import type { BoardSpec } from "./schema.ts";
+import { cpuBoardName, cpuOfControllers } from "./management.ts";
 
 /** `translate`'s answer for a frame an inline translator discards (5F's ASIC). */
 export { TRANSLATE_DROP } from "../translator.ts";
@@ -49,6 +51,16 @@ export interface BoardApi {
   runOnCpu(task: (trace: CostTrace) => void): boolean;
   /** The controllers' counters of a port: frames and bytes sent out of it (to its host) and received. */
   portCounters(port: number): { txFrames: number; txBytes: number; rxFrames: number; rxBytes: number };
+  /** The hardware translator's look-up table a frame from `port` is looked up in (5E: the CPLD's; 5F: its circuit card's), if any. */
+  translatorTable?(port: number): LookupTable | undefined;
+  /** Every hardware look-up table on the board. */
+  translatorTables?(): LookupTable[];
+  /**
+   * Charges the CPU, in `trace`, for writing `entries` entries into the table of `port` (every
+   * table when port < 0): dual-port SRAM writes on 5E; on 5F a message over the crossbar to each
+   * circuit card concerned, sent when the job ends.
+   */
+  recordTableWrites?(trace: CostTrace, port: number, entries: number): void;
 }
 
 export interface BoardFirmware extends FrameHandler, Translate {
@@ -67,6 +79,10 @@ export class Board implements BoardApi {
   readonly fsram: DramController | undefined;
   readonly portCount: number;
   private readonly portCtrl: Int16Array;
+  /** The CPU (management card) that serves each controller's frames. */
+  private readonly cpuOfCtrl: Uint8Array;
+  /** The next CPU a control-plane job goes to (round robin over the management cards). */
+  private nextControlCpu = 0;
   private firmware: BoardFirmware | undefined;
 
   constructor(readonly sim: Simulator, readonly pool: FramePool, readonly spec: BoardSpec) {
@@ -91,12 +107,13 @@ export class Board implements BoardApi {
     }
     this.portCount = 2 * this.controllers.length;
     this.portCtrl = Int16Array.from({ length: this.portCount }, (_, p) => p >> 1);
+    this.cpuOfCtrl = cpuOfControllers(spec);
     // CPU board(s)
     for (let i = 0; i < spec.cpus; i++) {
       const { model: _m, dcache, icache, ...rest } = spec.cpu;
       const cpu: Partial<R4700Params> = { ...rest, dcache: { ...DEFAULT_R4700.dcache, ...dcache }, icache: { ...DEFAULT_R4700.icache, ...icache } };
       const { sizeBytes: _s, ...dram } = spec.dram;
-      this.cpus.push(new CpuBoard(sim, spec.cpus > 1 ? `mgmt${i}` : "cpuboard", pool, { cpu, dram }));
+      this.cpus.push(new CpuBoard(sim, cpuBoardName(spec, i), pool, { cpu, dram }));
     }
     if (spec.fsram) {
       this.fsram = new DramController(sim, "fsram", { firstAccessClocks: spec.fsram.firstAccessClocks, burstClocks: spec.fsram.burstClocks, requestOverheadClocks: 0 });
@@ -106,7 +123,10 @@ export class Board implements BoardApi {
     const cpu = this.cpus[0]!;
     const tr = spec.translator;
     if (tr?.kind === "cpld") {
-      this.cpld = new CpldTranslator(sim, "cpld", pool, tr.clockHz, tr.lookupClocks, tr.dpsramAccessPs);
+      const width = tr.dpsramWidthBytes ?? 4;
+      this.cpld = new CpldTranslator(sim, "cpld", pool, tr.clockHz, tr.lookupClocks, tr.dpsramAccessPs, Math.ceil(ENTRY_BYTES / width));
+      this.cpldTable = this.table(sim, Math.floor((tr.dpsramBytes ?? 262_144) / ENTRY_BYTES));
+      this.tableWritePs = Math.ceil(ENTRY_BYTES / width) * tr.dpsramAccessPs;
     }
     // wiring
     const endpointOf = (k: number) => this.controllers[k]!.endpoint;
@@ -117,7 +137,7 @@ export class Board implements BoardApi {
         portOwner: (p) => this.portCtrl[p]!,
         endpointOf,
         toCpu: (h, ingress, _ctrl, entryPort) =>
-          entryPort === TRANSLATE_PORT && this.cpld ? this.cpld.fromController(h, ingress, c.endpoint) : cpu.fromController(h, ingress, c.endpoint),
+          entryPort === TRANSLATE_PORT && this.cpld ? this.cpld.fromController(h, ingress, c.endpoint) : this.cpus[this.cpuOfCtrl[i]!]!.fromController(h, ingress, c.endpoint),
         peers: () => this.controllers,
       });
     });
@@ -140,6 +160,7 @@ export class Board implements BoardApi {
         for (let j = 0; j < card.controllers; j++, k++) {
           if (card.role !== "circuit") continue;
           const ctrl = this.controllers[k]!;
+          this.asicTables.set(k, this.table(sim, tr.tableEntries ?? 16_384));
           for (let port = 0; port < 2; port++) {
             const asic = new AsicTranslator(sim, `${ctrl.name}.p${port}.asic`, pool, 2 * k + port, tr.lookupPs, (h) => ctrl.receive(h, port));
             ctrl.rx[port]!.receiver = (h) => asic.receive(h);
@@ -148,6 +169,51 @@ export class Board implements BoardApi {
         }
       }
     }
+  }
+
+  /** The hardware look-up tables: 5E's (one, beside the CPLD), 5F's (one per circuit card, by controller). */
+  private cpldTable: LookupTable | undefined;
+  private readonly asicTables = new Map<number, LookupTable>();
+  /** Time to write one entry into 5E's dual-port SRAM (the CPU's port). */
+  private tableWritePs = 0;
+
+  private table(sim: Simulator, entries: number): LookupTable {
+    const t = new LookupTable(entries);
+    sim.onResetStats(() => t.resetStats());
+    return t;
+  }
+
+  /** The hardware tables' counters, summed over the tables (undefined without a translator). */
+  readTranslatorTables(): (ReturnType<LookupTable["read"]> & { tables: number }) | undefined {
+    const ts = this.translatorTables();
+    if (ts.length === 0) return undefined;
+    const sum = { lookups: 0, hits: 0, installs: 0, evictions: 0, invalidations: 0, entries: 0, ways: ts[0]!.ways, valid: 0, hitRate: 0, tables: ts.length };
+    for (const t of ts) {
+      const x = t.read();
+      for (const k of ["lookups", "hits", "installs", "evictions", "invalidations", "entries", "valid"] as const) sum[k] += x[k];
+    }
+    sum.hitRate = sum.lookups ? sum.hits / sum.lookups : 0;
+    return sum;
+  }
+
+  translatorTable(port: number): LookupTable | undefined {
+    return this.cpldTable ?? this.asicTables.get(this.portCtrl[port]!);
+  }
+
+  translatorTables(): LookupTable[] {
+    return this.cpldTable ? [this.cpldTable] : [...this.asicTables.values()];
+  }
+
+  recordTableWrites(trace: CostTrace, port: number, entries: number): void {
+    if (entries <= 0) return;
+    if (this.cpldTable) {
+      trace.deviceWait(entries * this.tableWritePs); // the CPU's port of the dual-port SRAM, through the GT-64010's device bus
+      return;
+    }
+    // 5F: the management card sends each circuit card concerned a message with the entries (built like a GalNet message)
+    trace.op("handBack");
+    const cpu = this.activeCpu(port);
+    for (const [k] of this.asicTables) if (port < 0 || this.portCtrl[port] === k) cpu.sendMessage(2 * k, entries * ENTRY_BYTES);
   }
 
   get hasTranslator(): boolean {
@@ -195,7 +261,14 @@ export class Board implements BoardApi {
   }
 
   runOnCpu(task: (trace: CostTrace) => void): boolean {
-    return this.cpus[0]!.runControl(task);
+    // control-plane jobs go round robin over the management cards; a full queue passes to the next
+    const n = this.cpus.length;
+    for (let k = 0; k < n; k++) {
+      const b = this.cpus[this.nextControlCpu]!;
+      this.nextControlCpu = (this.nextControlCpu + 1) % n;
+      if (b.runControl(task)) return true;
+    }
+    return false;
   }
 
   portCounters(port: number): { txFrames: number; txBytes: number; rxFrames: number; rxBytes: number } {
@@ -208,7 +281,58 @@ export class Board implements BoardApi {
   }
 
   transmit(h: number, port: number): void {
-    this.cpus[0]!.send(h, port);
+    this.activeCpu(port).send(h, port);
+  }
+
+  /** The CPU whose job is running (its frames leave when the job ends), else the one serving `port`'s controller. */
+  private activeCpu(port: number): CpuBoard {
+    const cpus = this.cpus;
+    if (cpus.length === 1) return cpus[0]!;
+    for (let i = 0; i < cpus.length; i++) if (cpus[i]!.inJob) return cpus[i]!;
+    return cpus[port >= 0 ? this.cpuOfCtrl[this.portCtrl[port]!]! : 0]!;
+  }
+
+  /**
+   * The CPUs' statistics as one (5F's two management cards): jobs, cycles, instructions and cache
+   * counts summed, utilisation the mean, queue high water the larger; `perCpu` gives each.
+   */
+  readCpu(now: number) {
+    const xs = this.cpus.map((b) => b.read(now).cpu);
+    if (xs.length === 1) return xs[0]!;
+    const sum = (f: (x: (typeof xs)[number]) => number) => xs.reduce((a, x) => a + f(x), 0);
+    const jobs = sum((x) => x.jobs);
+    const cache = (k: "dcache" | "icache") => {
+      const hits = sum((x) => x[k].hits), misses = sum((x) => x[k].misses);
+      return { hits, misses, writebacks: sum((x) => x[k].writebacks), invalidations: sum((x) => x[k].invalidations), missRate: hits + misses ? misses / (hits + misses) : 0 };
+    };
+    const paths: Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number }> = {};
+    for (const x of xs) {
+      for (const [k, v] of Object.entries(x.paths)) {
+        const p = (paths[k] ??= { jobs: 0, cyclesPerJob: 0, instructionsPerJob: 0 });
+        p.cyclesPerJob += v.cyclesPerJob * v.jobs;
+        p.instructionsPerJob += v.instructionsPerJob * v.jobs;
+        p.jobs += v.jobs;
+      }
+    }
+    for (const p of Object.values(paths)) {
+      p.cyclesPerJob /= p.jobs;
+      p.instructionsPerJob /= p.jobs;
+    }
+    return {
+      ...xs[0]!,
+      utilization: sum((x) => x.utilization) / xs.length,
+      jobs,
+      jobsRefused: sum((x) => x.jobsRefused),
+      jobQueueHighWater: Math.max(...xs.map((x) => x.jobQueueHighWater)),
+      instructions: sum((x) => x.instructions),
+      busyCycles: sum((x) => x.busyCycles),
+      stallCycles: sum((x) => x.stallCycles),
+      cyclesPerJob: jobs ? sum((x) => x.cyclesPerJob * x.jobs) / jobs : 0,
+      dcache: cache("dcache"),
+      icache: cache("icache"),
+      paths,
+      perCpu: this.cpus.map((b, i) => ({ name: b.name, utilization: xs[i]!.utilization, jobs: xs[i]!.jobs })),
+    };
   }
 
   /** Frames inside the board: controllers, fabric, CPU path, translators. */
@@ -242,6 +366,14 @@ export class Board implements BoardApi {
     if (this.fsram) {
       const x = this.fsram.read(now);
       r["fsram"] = { utilization: x.utilization, queueHighWater: x.queueHighWater, drops: 0 };
+    }
+    if (this.cpld) {
+      const e = this.cpld.engine.read(now);
+      r["cpld"] = { utilization: e.utilization, queueHighWater: e.queueHighWater, drops: 0 };
+    }
+    for (const a of this.asics) {
+      const e = a.engine.read(now);
+      r[a.name] = { utilization: e.utilization, queueHighWater: e.queueHighWater, drops: 0 };
     }
     for (const c of this.controllers) {
       const m = c.memory.read(now);
