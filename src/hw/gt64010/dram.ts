@@ -157,6 +157,11 @@ export class DramController {
     for (const r of this.retry) r();
   }
 
+  /** Busy time (ps) since the statistics last restarted (time series). */
+  busyPs(now: number): number {
+    return this.util.busyPs(now);
+  }
+
   get busy(): boolean {
     return this.current !== undefined;
   }
