@@ -76,7 +76,7 @@ function resultsCommand(files: string[], o: ResultsFlags): void {
     output({ columns: ["field", "runs"], rows: [...count].map(([f, n]) => [{ value: f }, { value: n }]) }, o);
     return;
   }
-  const t = resultsTable(runs, { fields: listFlag(o.fields) });
+  const t = resultsTable(runs, { fields: listFlag(o.fields), fileColumn: new Set(files).size > 1 });
   output(t, o, [], [`${runs.length} run${runs.length === 1 ? "" : "s"}${t.rows.some((r) => r.some((c) => c.ci95 !== undefined)) ? "; ± 95 % half-widths over replications" : ""}`]);
 }
 
@@ -107,14 +107,14 @@ function diffTable(d: DiffResult, show: (f: FieldDiff) => boolean): Table {
 
 function diffCommand(fileA: string, fileB: string, o: DiffFlags): void {
   const d = diffResults(usage(() => loadResults([fileA])), usage(() => loadResults([fileB])), { fields: listFlag(o.fields), alpha: o.alpha });
-  if (d.pairs.length === 0) throw new UsageError(`diff: no run of ${fileB} matches a run of ${fileA} by ${"scenario, board, workload and load"}`);
+  if (d.pairs.length === 0) throw new UsageError(`diff: no run of ${fileB} matches a run of ${fileA} by scenario, board, workload and load`);
   const show = (f: FieldDiff) => (o.significant ? f.verdict === "significant" : o.all || f.verdict !== "same");
   const reps = (r: LoadedRun) => (r.run["replications"] as { n?: number } | undefined)?.n ?? 1;
-  const heading = d.pairs.map((p) => `${p.key}: A ${fileA} run ${p.a.index + 1} (${reps(p.a)} replication${reps(p.a) > 1 ? "s" : ""}), B ${fileB} run ${p.b.index + 1} (${reps(p.b)})`);
+  const heading = [...d.varied.map((v) => `A and B differ in ${v.key}: ${v.a} against ${v.b}; runs paired by the rest`), ...d.pairs.map((p) => `${p.key}: A ${fileA} run ${p.a.index + 1} (${reps(p.a)} replication${reps(p.a) > 1 ? "s" : ""}), B ${fileB} run ${p.b.index + 1} (${reps(p.b)})`)];
   const all = d.pairs.flatMap((p) => p.fields);
   const n = (v: FieldDiff["verdict"]) => all.filter((f) => f.verdict === v).length;
   const footer = [
-    `${all.length} fields compared: ${all.length - n("same")} differ, ${n("significant")} significantly at ${formatNumber(100 * d.alpha)} % (Welch's t test on the replications' means and 95 % half-widths), ${n("not significant")} not, ${n("no test")} without a test (single runs: no interval), ${n("differs")} text fields differ, ${n("only in A") + n("only in B")} in one file only`,
+    `${all.length} fields compared: ${all.length - n("same")} differ, ${n("significant")} significantly at ${formatNumber(100 * d.alpha)} % (Welch's t test on the replications' means and 95 % half-widths), ${n("not significant")} not, ${n("no test")} without a test (no interval: single runs, or settings such as load), ${n("differs")} text fields differ, ${n("only in A") + n("only in B")} in one file only`,
     ...d.onlyA.map((r) => `only in A: run ${r.index + 1} (${r.run.scenario} ${String(r.run["board"] ?? "")})`),
     ...d.onlyB.map((r) => `only in B: run ${r.index + 1} (${r.run.scenario} ${String(r.run["board"] ?? "")})`),
   ];

@@ -1,6 +1,8 @@
 /**
  * `flowsim diff A B`: two result files compared field by field. Runs are paired by what ran
- * (scenario, board, workload, load and the study's own keys), each field of a pair is compared,
+ * (scenario, board, workload, load and the study's own keys), leaving out a key that is one value
+ * throughout A and another throughout B (what the comparison varies: load 1 against load 1.3,
+ * or one workload against another); each field of a pair is compared,
  * and a difference of two means with 95 % half-widths from replications is tested with Welch's t
  * test (welch.ts): significant when p < alpha (default 0.05). A field without replications on
  * both sides (single runs) has no test: its difference is shown, not judged. Text fields compare
@@ -40,18 +42,33 @@ export interface RunPair {
 
 export interface DiffResult {
   pairs: RunPair[];
+  /** Keys that are one value in A and another in B, left out of the pairing. */
+  varied: { key: string; a: string; b: string }[];
   onlyA: LoadedRun[];
   onlyB: LoadedRun[];
   alpha: number;
 }
 
-export function runKey(r: RunRecord): string {
-  return RUN_KEYS.filter((k) => r[k] !== undefined).map((k) => `${k}=${String(r[k])}`).join(" ");
+export function runKey(r: RunRecord, keys: readonly string[] = RUN_KEYS): string {
+  return keys.filter((k) => r[k] !== undefined).map((k) => `${k}=${String(r[k])}`).join(" ");
 }
 
-/** Pairs runs of A and B with the same key, in A's order; a single run on each side pairs whatever its key. */
-export function pairRuns(a: LoadedRun[], b: LoadedRun[]): { pairs: [LoadedRun, LoadedRun][]; onlyA: LoadedRun[]; onlyB: LoadedRun[] } {
+/** The keys that take one value in every run of A and another in every run of B. */
+export function variedKeys(a: LoadedRun[], b: LoadedRun[]): { key: string; a: string; b: string }[] {
+  const only = (runs: LoadedRun[], k: string) => {
+    const vs = new Set(runs.map((r) => String(r.run[k])));
+    return vs.size === 1 ? [...vs][0]! : undefined;
+  };
+  return RUN_KEYS.flatMap((key) => {
+    const va = only(a, key), vb = only(b, key);
+    return va !== undefined && vb !== undefined && va !== vb ? [{ key, a: va, b: vb }] : [];
+  });
+}
+
+/** Pairs runs of A and B with the same key (less the varied keys), in A's order; a single run on each side pairs whatever its key. */
+export function pairRuns(a: LoadedRun[], b: LoadedRun[], keys: readonly string[] = RUN_KEYS): { pairs: [LoadedRun, LoadedRun][]; onlyA: LoadedRun[]; onlyB: LoadedRun[] } {
   if (a.length === 1 && b.length === 1) return { pairs: [[a[0]!, b[0]!]], onlyA: [], onlyB: [] };
+  const runKey = (r: RunRecord) => keys.filter((k) => r[k] !== undefined).map((k) => `${k}=${String(r[k])}`).join(" ");
   const free = [...b];
   const pairs: [LoadedRun, LoadedRun][] = [];
   const onlyA: LoadedRun[] = [];
@@ -87,13 +104,15 @@ export function diffResults(a: LoadedRun[], b: LoadedRun[], o: DiffOptions = {})
   const alpha = o.alpha ?? 0.05;
   const skip = NOT_COMPARED.map(glob), want = o.fields?.length ? o.fields.map(glob) : undefined;
   const chosen = (f: string) => (want ? want.some((re) => re.test(f)) : !skip.some((re) => re.test(f)));
-  const { pairs, onlyA, onlyB } = pairRuns(a, b);
+  const varied = variedKeys(a, b);
+  const keys = RUN_KEYS.filter((k) => !varied.some((v) => v.key === k));
+  const { pairs, onlyA, onlyB } = pairRuns(a, b, keys);
   return {
-    alpha, onlyA, onlyB,
+    alpha, onlyA, onlyB, varied,
     pairs: pairs.map(([x, y]) => {
       const fa = fields(x.run), fb = fields(y.run);
       const names = [...fa.keys(), ...[...fb.keys()].filter((k) => !fa.has(k))].filter(chosen);
-      return { key: runKey(x.run), a: x, b: y, fields: names.map((f) => compareField(f, x.run, y.run, fa.get(f), fb.get(f), alpha)) };
+      return { key: runKey(x.run, keys), a: x, b: y, fields: names.map((f) => compareField(f, x.run, y.run, fa.get(f), fb.get(f), alpha)) };
     }),
   };
 }

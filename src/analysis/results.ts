@@ -58,6 +58,8 @@ export interface ResultsQuery {
   scenarios?: string[];
   boards?: string[];
   where?: Where[];
+  /** A first column naming each run's file (default: when the runs come from several files). */
+  fileColumn?: boolean;
 }
 
 export interface ResultsTable {
@@ -76,7 +78,7 @@ export function selectRuns(runs: LoadedRun[], q: ResultsQuery): LoadedRun[] {
 export function resultsTable(runs: LoadedRun[], q: ResultsQuery): ResultsTable {
   const records = runs.map((r) => r.run);
   const chosen = q.fields?.length ? chooseFields(q.fields, records) : DEFAULT_RESULT_FIELDS.filter((f) => records.some((r) => valueAt(r, f) !== undefined));
-  const files = new Set(runs.map((r) => r.file)).size > 1;
+  const files = q.fileColumn ?? new Set(runs.map((r) => r.file)).size > 1;
   const columns = [...(files ? ["file"] : []), ...chosen];
   const rows = runs.map(({ file, run }) => [
     ...(files ? [{ value: file }] : []),
