@@ -113,9 +113,10 @@ describe("flowsim results and flowsim diff", () => {
     expect(csvParse(r.out).map((x) => [x["field"], x["B - A"], x["verdict"]])).toEqual([["delivered.inboundMbps", "20", "no test"]]);
   });
 
-  it("bad input is one line and exit 2: a missing file, a document that is not results, a filter that does not parse, an alpha out of range", async () => {
+  it("bad input is one line and exit 2: a missing file, a document that is not results, a filter that does not parse, an alpha out of range; --series-csv without --series, a series interval under 1 us or of more than a million samples", async () => {
     const notResults = file("x.json", [1, 2]);
-    for (const args of [["results", join(dir, "missing.json")], ["results", notResults], ["results", a, "--where", "load"], ["diff", a, b, "--alpha", "2"]]) {
+    const series = [["run", "router-pool", "--series-csv", dir], ["run", "router-pool", "--series", "100ns"], ["sweep", "--board", "5A", "--loads", "1:1:1", "--series", "1us", "--duration", "2s"]];
+    for (const args of [["results", join(dir, "missing.json")], ["results", notResults], ["results", a, "--where", "load"], ["diff", a, b, "--alpha", "2"], ...series]) {
       const r = await cli(...args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.err.trim().split("\n"), args.join(" ")).toHaveLength(1);

@@ -4,6 +4,8 @@ import { loadBoard } from "../../src/hw/boards/load.ts";
 import { runBoard } from "../../src/scenarios/board-run.ts";
 import { serverFailover } from "../../src/scenarios/claims.ts";
 import { aggregate } from "../../src/stats/replications.ts";
+import { csvParse } from "d3-dsv";
+import { seriesCsv, type SeriesSection } from "../../src/analysis/series-csv.ts";
 import { sampleInstants } from "../../src/sim/stats/series.ts";
 import { MS, US } from "../../src/sim/time.ts";
 
@@ -75,6 +77,16 @@ describe("time series (--series)", () => {
         expect(x, `${name} at ${s.tMs[i]} ms`).toBe(last?.change === "down" ? 0 : 1);
       });
     }
+  });
+
+  it("writes a CSV per run: a row per sample with its time and phase, a column per series named <group>.<name>", () => {
+    const s = runs[0]!.sampled["series"] as SeriesSection & Series;
+    const rows = csvParse(seriesCsv(s));
+    expect(rows).toHaveLength(s.samples);
+    expect(rows.columns.slice(0, 4)).toEqual(["tMs", "phase", "delivered.inboundMbps", "delivered.outboundMbps"]);
+    expect(rows.columns).toEqual(expect.arrayContaining(["queues.cpuboard.cpu", "utilization.pci", "health.s0", "flows.live", "backlog.dataFrames"]));
+    expect(rows.filter((r) => r["phase"] === "warmup")).toHaveLength(s.warmupSamples);
+    expect(rows.map((r) => Number(r["utilization.pci"]))).toEqual(s["utilization"]!["pci"]);
   });
 
   it("replications average each sample; a drop cause absent from a replication counts 0 there", () => {
