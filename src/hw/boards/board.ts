@@ -23,6 +23,7 @@ import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts
 import { ENTRY_BYTES, LookupTable } from "../lookup-table.ts";
 import type { BoardSpec } from "./schema.ts";
 import { cpuBoardName, cpuOfControllers } from "./management.ts";
+import type { BusyProbe, DepthProbe, Probes } from "../../sim/stats/probes.ts";
 
 /** `translate`'s answer for a frame an inline translator discards (5F's ASIC). */
 export { TRANSLATE_DROP } from "../translator.ts";
@@ -387,6 +388,37 @@ export class Board implements BoardApi {
     let best = { resource: "", utilization: -1, limiting: false };
     for (const [k, v] of Object.entries(r)) if (v.utilization > best.utilization) best = { resource: k, utilization: v.utilization, limiting: isLimiting(v) };
     return { resources: r, bottleneck: best };
+  }
+
+  /**
+   * Live read-outs for time series (docs/results-format.md "Series"), named as in `resources()`:
+   * the busy time of every resource (the crossbar's per port and direction), and every queue's
+   * depth: each port's host queue into the switch (`.in`, frames) and transmit queue to its host
+   * (`.out`, frames, the one on the wire included), each controller's buffers in use (`.buffer`),
+   * the fabric's queues, each CPU's job queue (`.cpu`, jobs), the frames holding its CPU buffers
+   * (`.buffers`: the CPU path's backlog, from crossing into memory to leaving it) and the CPLD's.
+   */
+  probes(): Probes {
+    const f = this.fabric.probes();
+    const busy: BusyProbe[] = [...f.busy], queues: DepthProbe[] = [...f.queues];
+    for (const b of this.cpus) {
+      busy.push({ name: `${b.name}.cpu`, busyPs: (now) => b.cpu.busyPs(now) }, { name: `${b.name}.dram`, busyPs: (now) => b.dram.busyPs(now) });
+      queues.push({ name: `${b.name}.cpu`, depth: () => b.cpu.queuedJobs }, { name: `${b.name}.buffers`, depth: () => b.inFlight });
+    }
+    const fsram = this.fsram;
+    if (fsram) busy.push({ name: "fsram", busyPs: (now) => fsram.busyPs(now) });
+    for (const c of this.controllers) {
+      busy.push({ name: `${c.name}.buffer`, busyPs: (now) => c.memory.busyPs(now) });
+      queues.push({ name: `${c.name}.buffer`, depth: () => c.buffersInUse });
+      for (let p = 0; p < 2; p++) {
+        const i = c.rx[p]!, o = c.tx[p]!;
+        busy.push({ name: `${c.name}.p${p}.in`, busyPs: (now) => i.busyPs(now) }, { name: `${c.name}.p${p}.out`, busyPs: (now) => o.busyPs(now) });
+        queues.push({ name: `${c.name}.p${p}.in`, depth: () => i.queued }, { name: `${c.name}.p${p}.out`, depth: () => o.queued });
+      }
+    }
+    const cpld = this.cpld;
+    if (cpld) queues.push({ name: "cpld", depth: () => cpld.inFlight });
+    return { busy, queues };
   }
 
   /** Drops inside the switch, by place and cause (non-zero only). */

@@ -196,6 +196,11 @@ export class R4700 {
     this.active.bytes = bytes;
   }
 
+  /** Busy time (ps) since the statistics last restarted (time series: docs/results-format.md "Series"). */
+  busyPs(now: number): number {
+    return this.util.busyPs(now);
+  }
+
   get queuedJobs(): number {
     return this.jobs.size;
   }

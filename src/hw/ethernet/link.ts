@@ -117,6 +117,11 @@ export class EthernetChannel {
     return this.up;
   }
 
+  /** Wire busy time (ps) since the statistics last restarted (time series). */
+  busyPs(now: number): number {
+    return this.wire.busyPs(now);
+  }
+
   get queued(): number {
     return this.txq.size + (this.transmitting >= 0 ? 1 : 0);
   }

@@ -27,6 +27,7 @@ import { Utilization } from "../../sim/stats/time-weighted.ts";
 import type { VcdSignal, VcdWriter } from "../../sim/trace/vcd.ts";
 import type { Fabric, FabricTransfer } from "./fabric.ts";
 import type { MemoryPort, MemRequest } from "../gt64010/dram.ts";
+import type { Probes } from "../../sim/stats/probes.ts";
 
 export interface BufferMemoryArbiterParams {
   /** Arbiter and buffer clock in Hz. Default 66 MHz (assumption, docs/boards.md). */
@@ -294,6 +295,17 @@ export class BufferMemoryArbiter implements Fabric {
     v.w.change(this.eps[i]!.gnt!, now, 0);
     v.w.change(v.owner, now, 0);
     v.w.change(v.access, now, 0);
+  }
+
+  /** Time-series read-outs: the buffer memory's busy time, and each endpoint's write queue (frames to write into the shared buffer) and read queue (frames written for it, to read out). */
+  probes(): Probes {
+    return {
+      busy: [{ name: this.name, busyPs: (now) => this.util.busyPs(now) }],
+      queues: this.eps.flatMap((e) => [
+        { name: `${this.name}.${e.name}.write`, depth: () => e.writes.size },
+        { name: `${this.name}.${e.name}.read`, depth: () => e.reads.size },
+      ]),
+    };
   }
 
   read(now: number) {

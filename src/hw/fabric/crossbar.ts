@@ -18,6 +18,7 @@ import type { Simulator } from "../../sim/simulator.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
 import type { VcdSignal, VcdWriter } from "../../sim/trace/vcd.ts";
 import type { Fabric, FabricTransfer } from "./fabric.ts";
+import type { Probes } from "../../sim/stats/probes.ts";
 
 export interface CrossbarParams {
   /** Per-port rate into and out of the crossbar, Mb/s. Default 1,000 (assumption). */
@@ -182,6 +183,17 @@ export class Crossbar implements Fabric {
     v.w.change(out.outBusySig!, now, to ? 1 : 0);
     v.w.change(p.queued!, now, p.queue.size);
     v.w.change(v.connections, now, this.connected);
+  }
+
+  /** Time-series read-outs: each port's input and output busy time, and each input's queue (transfers waiting, as the VCD's xbar_queued). */
+  probes(): Probes {
+    return {
+      busy: this.ports.flatMap((p) => [
+        { name: `${this.name}.${p.name}.in`, busyPs: (now: number) => p.inUtil.busyPs(now) },
+        { name: `${this.name}.${p.name}.out`, busyPs: (now: number) => p.outUtil.busyPs(now) },
+      ]),
+      queues: this.ports.map((p) => ({ name: `${this.name}.${p.name}`, depth: () => p.queue.size })),
+    };
   }
 
   read(now: number) {

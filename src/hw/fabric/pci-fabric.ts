@@ -21,6 +21,7 @@ import type { Simulator } from "../../sim/simulator.ts";
 import { PciTransaction } from "../pci/transaction.ts";
 import type { PciBus, PciMaster, PciMasterParams, PciTargetParams } from "../pci/bus.ts";
 import type { Fabric, FabricTransfer } from "./fabric.ts";
+import type { Probes } from "../../sim/stats/probes.ts";
 
 export const GALNET_MESSAGE_BYTES = 4;
 export const GALNET_BURST_BYTES = 32;
@@ -202,6 +203,10 @@ export class PciFabric implements Fabric {
     t.doneAt = this.sim.now;
     this.eps[t.dst]!.transfers++;
     this.eps[t.dst]!.deliver(t);
+  }
+
+  probes(): Probes {
+    return this.bus.probes();
   }
 
   read(now: number) {

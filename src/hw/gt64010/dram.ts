@@ -170,6 +170,11 @@ export class DramController implements MemoryPort {
     for (const r of this.retry) r();
   }
 
+  /** Busy time (ps) since the statistics last restarted (time series). */
+  busyPs(now: number): number {
+    return this.util.busyPs(now);
+  }
+
   get busy(): boolean {
     return this.current !== undefined;
   }

@@ -37,6 +37,7 @@ import type { Simulator } from "../../sim/simulator.ts";
 import { LatencyHistogram } from "../../sim/stats/latency-histogram.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
 import type { VcdSignal, VcdWriter } from "../../sim/trace/vcd.ts";
+import type { Probes } from "../../sim/stats/probes.ts";
 import { PciTransaction } from "./transaction.ts";
 
 export type Devsel = "fast" | "medium" | "slow";
@@ -392,6 +393,21 @@ export class PciBus {
       }
     }
     w.change(v.trdy, end, 1);
+  }
+
+  /**
+   * Time-series read-outs: the bus's busy time, and each master's queued transactions, the one on
+   * the bus included. Read without settling: a deferred completion (its data ended, its turnaround
+   * not yet) still counts its transaction, for at most the turnaround's clocks.
+   */
+  probes(): Probes {
+    return {
+      busy: [{ name: this.name, busyPs: (now) => this.util.busyPs(now) }],
+      queues: this.masters.map((m) => ({
+        name: `${this.name}.${m.name}`,
+        depth: () => m.queue.size,
+      })),
+    };
   }
 
   get inFlight(): number {
