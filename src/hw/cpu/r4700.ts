@@ -1,5 +1,5 @@
 /**
- * IDT R4700 CPU running the switch firmware (hw-params.md §1). Scalar, in order, one instruction
+ * IDT R4700 CPU running the switch firmware (docs/hardware.md §1). Scalar, in order, one instruction
  * per cycle at best: a job's cost is its instructions x (baseCpi + stallCpi) plus the stalls its
  * memory accesses cause. Instruction fetches go through a 16 KB 2-way I-cache and loads and stores
  * through a 16 KB 2-way write-back D-cache (§1 rows "I-cache", "D-cache"); a miss fills one

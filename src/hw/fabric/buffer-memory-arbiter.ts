@@ -13,7 +13,7 @@
  *
  * Timing, on the arbiter's clock: an access of `bytes` takes
  *   overheadClocks + firstAccessClocks + (ceil(bytes / (widthBits / 8)) - 1) * burstClocks.
- * The patent names no part and no width (hw-params.md §10.7: a 64-bit EDO buffer at 50 MHz moves
+ * The patent names no part and no width (docs/hardware.md §10.7: a 64-bit EDO buffer at 50 MHz moves
  * only ~1.16 Gb/s shared between reads and writes, short of the ">1 Gb/s" the patent claims), so
  * the defaults are assumptions documented in docs/boards.md: a 128-bit synchronous buffer at
  * 66 MHz, 3 clocks to the first beat, 1 per further beat, 1 clock of arbitration per access.

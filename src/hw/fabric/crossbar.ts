@@ -1,7 +1,7 @@
 /**
  * The crossbar switch of Fig 5F, connecting management processor cards, Ethernet cards and the
  * circuit cards that translate inbound frames. Non-blocking: any input may send to any free
- * output at once (hw-params.md §9: "treat as N x line rate (non-blocking crossbar); model
+ * output at once (docs/hardware.md §9: "treat as N x line rate (non-blocking crossbar); model
  * arbitration per cell or packet"). Arbitration is per packet: a transfer holds its input and
  * its output for `connectPs + ceil(bytes / cellBytes) * cellTime`, where the cell time is
  * cellBytes x 8 / portMbps. Each input serves its queue in order (head-of-line blocking is
@@ -158,7 +158,7 @@ export class Crossbar implements Fabric {
   }
 
   /**
-   * Traces the crossbar to a VCD. No part or pin names are known (hw-params.md §9 found none), so
+   * Traces the crossbar to a VCD. No part or pin names are known (docs/hardware.md §9 found none), so
    * the signals are the model's own, all derived: in scope `[...scope, name]` the number of
    * connections held; in each endpoint's scope (its name split at dots) xbar_conn (the output
    * its input is connected to, or idle), xbar_out_busy (1 while its output is held) and

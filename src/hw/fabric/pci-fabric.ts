@@ -1,5 +1,5 @@
 /**
- * Cards joined by a PCI bus, moving frames with the GalNet messaging protocol (hw-params.md §3
+ * Cards joined by a PCI bus, moving frames with the GalNet messaging protocol (docs/hardware.md §3
  * "Inter-card forwarding", "PCI burst size"; §10.2): write-only messages carried in single-dword
  * writes, and packet data in 32-byte (8-dword) bursts:
  *   1. BUFFER_REQUEST   source -> destination (1 dword)

@@ -1,5 +1,5 @@
 /**
- * The GT-64010 as the CPU board's bridge to PCI (hw-params.md §2): the R4700's uncached reads and
+ * The GT-64010 as the CPU board's bridge to PCI (docs/hardware.md §2): the R4700's uncached reads and
  * writes of device registers become PCI transactions issued by the GT-64010's PCI master. Reads
  * stall the CPU for the bus round trip plus the bridge's clock-domain synchronisation; writes are
  * posted into a small buffer (§2 "CPU write posting (GT-64111)": 4 address entries) and stall only

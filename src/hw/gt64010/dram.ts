@@ -6,7 +6,7 @@
  * Timing, on the TClk clock: an access of `bytes` takes
  *   requestOverheadClocks + firstAccessClocks + (ceil(bytes / widthBytes) - 1) * burstClocks
  * TClk cycles: 2 + 5-2-2-2 = 13 TClk = 260 ns for a 32-byte line at 50 MHz. Sources
- * (hw-params.md): TClk <= 50 MHz (§2 "TClk", estimate); EDO 5-2-2-2 system burst timing (§6 "EDO
+ * (docs/hardware.md, Sources): TClk <= 50 MHz (§2 "TClk", estimate); EDO 5-2-2-2 system burst timing (§6 "EDO
  * system burst timing", secondary); 64-bit memory path and ~2 TClk request overhead (§10.5, estimate;
  * the GT-64010's DRAM timing is §12's biggest unknown). Read and write cost the same (assumption).
  *

@@ -1,5 +1,5 @@
 /**
- * A conventional PCI bus (PCI 2.1; hw-params.md §4): 32 or 64 bits wide, 33.33 MHz by default,
+ * A conventional PCI bus (PCI 2.1; docs/hardware.md §4): 32 or 64 bits wide, 33.33 MHz by default,
  * one central arbiter (round robin by default, or fixed priority) with hidden arbitration, and
  * transactions timed clock by clock on the bus clock:
  *
@@ -65,7 +65,7 @@ export interface PciTargetParams {
    * Clocks from the address phase to the first read data. Default 16: PCI 2.1's ceiling for a
    * target's initial latency (docs/hardware.md, PCI "Target initial latency"). The targets the CPU
    * reads are GT-48002 registers, whose own figure is not published; the slowest legal target is
-   * the one sourced value (hw-params §10.5 estimates 1-2 us for a register read round trip).
+   * the one sourced value (docs/hardware.md §10.5 estimates 1-2 us for a register read round trip).
    */
   initialLatencyClocks: number;
   /** Wait states per data phase. Default 0 (§10.1). */
