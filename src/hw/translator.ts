@@ -34,6 +34,15 @@ export interface Translate {
   readonly lastDropCause?: string;
 }
 
+/**
+ * Frames Fig 5E's CPLD holds at once (assumption: the frames it rewrites sit in the dual-port
+ * SRAM beside the table, an IDT7008's 64 KB holding 32 buffers of 2 KB; hw-params.md §6). Before,
+ * its queue was unbounded: under overload the controllers kept moving frames across PCI into it
+ * faster than it could move them on, and that first crossing took bus time from every other
+ * frame (5E delivered 84 % of its bound at 1.5 times it).
+ */
+export const CPLD_BUFFER_FRAMES = 32;
+
 /** Fig 5E's CPLD + dual-port SRAM: an endpoint on the board's fabric. */
 export class CpldTranslator {
   readonly clock: ClockDomain;
@@ -47,17 +56,23 @@ export class CpldTranslator {
   private readonly transfers = TRANSFERS;
   readonly counts = { translated: 0, toCpu: 0, refused: 0 };
   inFlight = 0;
+  /** Frames taken from the controllers and not yet sent on (on their way in, in the look-up, waiting for the fabric). */
+  private held = 0;
+  /** Called when a frame leaves its buffer: controllers holding frames for this path retry. Set by the board. */
+  onBufferFree: () => void = () => {};
 
   /**
    * @param clockHz CPLD clock (hw-params.md §7: 33-66 MHz realistic)
    * @param lookupClocks CPLD clocks per look-up (§7: "one MAC compare/translate per few clocks")
    * @param dpsramAccessPs dual-port SRAM access (§6: IDT7008 15-55 ns)
+   * @param bufferFrames frames it holds at once (taken, in the look-up, or waiting for the fabric);
+   *   when all are taken the controllers hold theirs (backpressure). Default CPLD_BUFFER_FRAMES.
    */
-  constructor(sim: Simulator, readonly name: string, private readonly pool: FramePool, clockHz: number, lookupClocks: number, dpsramAccessPs: number) {
+  constructor(sim: Simulator, readonly name: string, private readonly pool: FramePool, clockHz: number, lookupClocks: number, dpsramAccessPs: number, private readonly bufferFrames = CPLD_BUFFER_FRAMES) {
     this.clock = new ClockDomain(`${name}.clk`, clockHz);
     const delay = this.clock.cyclesToTicks(lookupClocks) + dpsramAccessPs;
     this.line = new DelayLine(sim, `${name}.lookup`, delay, pool.slots, (h) => this.decide(h), this.clock, Priority.Default);
-    this.waiting = new IntRing(pool.slots);
+    this.waiting = new IntRing(bufferFrames);
     sim.onResetStats(() => zeroCounts(this.counts));
   }
 
@@ -75,7 +90,14 @@ export class CpldTranslator {
       if (!this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(this.pool.egressPort[this.pool.slotOf(h)]!), h, this.pool.length(h))) return;
       this.waiting.shift();
       this.inFlight--;
+      this.left();
     }
+  }
+
+  /** A frame left the CPLD's buffer. */
+  private left(): void {
+    this.held--;
+    this.onBufferFree();
   }
 
   /**
@@ -83,8 +105,11 @@ export class CpldTranslator {
    * is the controller's drop (`cpuRefused`: it frees the frame), not counted here as well.
    */
   fromController(h: number, ingress: number, srcEndpoint: number): boolean {
+    if (this.held >= this.bufferFrames) return false;
     this.pool.port[this.pool.slotOf(h)] = ingress;
-    return this.transfers.send(this.fabric, srcEndpoint, this.endpoint, h, this.pool.length(h));
+    if (!this.transfers.send(this.fabric, srcEndpoint, this.endpoint, h, this.pool.length(h))) return false;
+    this.held++;
+    return true;
   }
 
   private arrived(t: FabricTransfer): void {
@@ -101,15 +126,15 @@ export class CpldTranslator {
     if (port < 0) {
       this.counts.toCpu++;
       if (!this.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.endpoint)) this.pool.free(h);
-      return;
+      return this.left();
     }
     this.counts.translated++;
     this.pool.egressPort[this.pool.slotOf(h)] = port;
-    if (this.waiting.size === 0 && this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) return;
+    if (this.waiting.size === 0 && this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) return this.left();
     if (!this.waiting.push(h)) {
       this.counts.refused++;
       this.pool.free(h);
-      return;
+      return this.left();
     }
     this.inFlight++;
   }

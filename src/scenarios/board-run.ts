@@ -299,7 +299,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     flows: { open: flows, packetsPerFlow, newFlowsPerSecond: wl.flowsOpened / secs, newFlowShare: wl.injected[0] ? wl.flowsOpened / wl.injected[0] : 0 },
     events: sim.eventsProcessed - eventsAtStart,
     // servers and routers that health monitoring declared down or up in the window (probes unanswered within the timeout)
-    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges, intervalMs: (o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs) / 1e9, timeoutMs: (o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs) / 1e9, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - warmup) / 1e9, name: e.name, change: e.change })) }, ...flowTableRecord(fw) }),
+    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges, intervalMs: (o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs) / 1e9, timeoutMs: (o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs) / 1e9, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - warmup) / 1e9, name: e.name, change: e.change, cause: e.cause })), probes: fw.probeTotals() }, ...flowTableRecord(fw) }),
     ...(warm ? { warmup: warm } : {}),
     ...ctx.report,
   };
@@ -312,7 +312,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       cpu: { utilization: x.cpu.utilization, cyclesPerIntervention: x.cpu.cyclesPerJob },
       newFlowShare: wl.injected[0] ? wl.flowsOpened / wl.injected[0] : 0,
       frames: { injected: x.injected, delivered: x.delivered, dropped: x.dropped },
-      ...(natFw ? {} : { health: { ...fw.healthChanges, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - from) / 1e9, name: e.name, change: e.change })) } }),
+      ...(natFw ? {} : { health: { ...fw.healthChanges, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - from) / 1e9, name: e.name, change: e.change, cause: e.cause })), probes: fw.probeTotals() } }),
     };
   }
 }

@@ -106,7 +106,7 @@ describe("spoofed load reports from the router side (hosts, optimal workload, lo
           for (let i = 0; i < ss.length; i++) for (let port = 49152; port < 49152 + 64; port += 8) inject(c, rt.port, (b) => {
             b.fill(0, 42, 46);
             b[42] = i === 0 ? 0 : 0x0f;
-            return writeUdp(b, c.fw.clusters[0]!.vmac, ss[i]!.mac, VIP, sw, 7011, port, 4);
+            return writeUdp(b, c.fw.config.switchMac, ss[i]!.mac, VIP, sw, 7011, port, 4); // to the switch's own MAC, where the answers go
           });
         });
       },
@@ -114,7 +114,11 @@ describe("spoofed load reports from the router side (hosts, optimal workload, lo
     const served = (r.hosts.servers as { service: { served: number } }[]).map((s) => s.service.served);
     const total = served.reduce((a, b) => a + b, 0);
     for (const n of served) expect(n / total).toBeGreaterThan(0.15);
-    expect(r.frames.dropped["switch.firmware.spoofedProbeAnswer"]).toBeGreaterThan(1000);
+    // the flood (160,000 frames/s to the switch's own MAC from one port) is mostly dropped by the
+    // control-plane policer before it reaches the CPU; what gets through is rejected as spoofed
+    const d = r.frames.dropped;
+    expect(d["switch.firmware.spoofedProbeAnswer"]).toBeGreaterThan(100);
+    expect(d["switch.firmware.spoofedProbeAnswer"] + d["switch.cpu.controlPoliced"]).toBeGreaterThan(1000);
     expect(r.frames.balanced).toBe(true);
   });
 });

@@ -17,7 +17,7 @@ import { Crossbar } from "../fabric/crossbar.ts";
 import type { Fabric } from "../fabric/fabric.ts";
 import { PciFabric } from "../fabric/pci-fabric.ts";
 import { DramController } from "../gt64010/dram.ts";
-import { Gt48002 } from "../gt48002/controller.ts";
+import { CONTROL_PORT, Gt48002 } from "../gt48002/controller.ts";
 import { PciBus } from "../pci/bus.ts";
 import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts";
 import type { BoardSpec } from "./schema.ts";
@@ -29,6 +29,8 @@ export { TRANSLATE_DROP } from "../translator.ts";
 export const TRANSLATE_PORT = -3;
 /** Address-table port value of entries whose frames go to the CPU. */
 export const CPU_PORT = -1;
+/** Address-table port value of entries whose frames go to the CPU's control ring (the switch's own MAC). */
+export { CONTROL_PORT };
 
 /** What the firmware sees of the board. */
 export interface BoardApi {
@@ -49,6 +51,15 @@ export interface BoardApi {
   runOnCpu(task: (trace: CostTrace) => void): boolean;
   /** The controllers' counters of a port: frames and bytes sent out of it (to its host) and received. */
   portCounters(port: number): { txFrames: number; txBytes: number; rxFrames: number; rxBytes: number };
+  /**
+   * Running counts of a port (never reset; no allocation): frames its host has sent into it, and
+   * frames of that port the switch itself lost (dropped after reception, or refused on the way
+   * out to the host). The firmware reads them to tell a silent target from one the switch failed.
+   */
+  portReceived(port: number): number;
+  portLost(port: number): number;
+  /** Control-class frames in the CPU's control ring not yet processed (an answer may be among them). */
+  controlFramesWaiting(): number;
 }
 
 export interface BoardFirmware extends FrameHandler, Translate {
@@ -115,8 +126,8 @@ export class Board implements BoardApi {
         portBase: 2 * i,
         portOwner: (p) => this.portCtrl[p]!,
         endpointOf,
-        toCpu: (h, ingress, _ctrl, entryPort) =>
-          entryPort === TRANSLATE_PORT && this.cpld ? this.cpld.fromController(h, ingress, c.endpoint) : cpu.fromController(h, ingress, c.endpoint),
+        toCpu: (h, ingress, _ctrl, entryPort, control) =>
+          entryPort === TRANSLATE_PORT && this.cpld ? this.cpld.fromController(h, ingress, c.endpoint) : cpu.fromController(h, ingress, c.endpoint, control),
         peers: () => this.controllers,
       });
     });
@@ -129,6 +140,9 @@ export class Board implements BoardApi {
     }
     if (this.cpld) {
       this.cpld.wire(this.fabric);
+      this.cpld.onBufferFree = () => {
+        for (const c of this.controllers) if (c.waitingForCpu) c.retry();
+      };
       this.cpld.endpointOfPort = (p) => endpointOf(this.portCtrl[p]!);
       this.cpld.toCpu = (h, ingress) => cpu.acceptLocal(h, ingress);
     }
@@ -202,6 +216,18 @@ export class Board implements BoardApi {
     return { txFrames: out.txFrames, txBytes: out.txBytes, rxFrames: inn.rxFrames, rxBytes: inn.rxBytes };
   }
 
+  controlFramesWaiting(): number {
+    return this.cpus[0]!.controlFramesWaiting;
+  }
+
+  portReceived(port: number): number {
+    return this.portIn(port).rxFramesTotal;
+  }
+
+  portLost(port: number): number {
+    return this.controllers[this.portCtrl[port]!]!.portDrops[port & 1]! + this.portOut(port).dropsTotal + this.cpus[0]!.policedOn(port);
+  }
+
   setAddressEntry(mac: number, port: number, intervention: boolean): void {
     for (const c of this.controllers) c.table.setStatic(mac, port, intervention, this.sim.now);
   }
@@ -264,7 +290,7 @@ export class Board implements BoardApi {
       for (const ch of c.tx) add("link.out", ch.drops);
     }
     for (const b of this.cpus) {
-      add("switch.cpu", { refused: b.counts.refused, firmware: b.unnamedDrops });
+      add("switch.cpu", { refused: b.counts.refused, firmware: b.unnamedDrops, controlPoliced: b.counts.policed });
       add("switch.firmware", Object.fromEntries(b.droppedBy));
     }
     if (this.cpld) add("switch.cpld", { refused: this.cpld.counts.refused });

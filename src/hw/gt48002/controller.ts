@@ -50,6 +50,17 @@ export interface Gt48002Params {
    * the switch's own transmit queues keep the MAC's `link.txQueueFrames`.
    */
   hostQueueFrames: number;
+  /**
+   * Data frames held in buffer memory for the CPU path at once, as a share of the buffers. Default
+   * 1/8 (64 of 512; assumption: a shared-memory switch bounds each queue so one cannot take every
+   * buffer, Choudhury & Hahne, IEEE/ACM ToN 6(2) 1998). Past it a data frame for the CPU path is
+   * dropped at the forwarding decision (`cpuBacklog`): an overloaded CPU path then keeps buffers
+   * free for the ports' transmit queues and for control frames, and a deeper backlog before a busy
+   * CPU would only add delay (the CPU's own ring keeps it busy).
+   */
+  cpuBacklogShare: number;
+  /** Control-class frames held for the CPU's control ring at once. Default 16 (assumption: a few probe rounds' answers); past it they are dropped (`controlQueueFull`). */
+  controlQueueFrames: number;
   addressTable: Partial<AddressTableParams>;
 }
 
@@ -61,6 +72,8 @@ export const DEFAULT_GT48002: Gt48002Params = {
   memory: { tclkHz: 50_000_000, widthBytes: 4, firstAccessClocks: 5, burstClocks: 2, requestOverheadClocks: 1, queueDepth: 64 },
   link: {},
   hostQueueFrames: 1000,
+  cpuBacklogShare: 1 / 8,
+  controlQueueFrames: 16,
   addressTable: {},
 };
 
@@ -74,16 +87,25 @@ export interface ControllerWiring {
   /** Fabric endpoint of each controller index. */
   endpointOf: (controller: number) => number;
   /**
-   * Hands a frame to the CPU path; false if refused (the controller drops it, cause cpuRefused).
+   * Hands a frame to the CPU path; false if refused (the controller holds it and retries).
    * `entryPort` is the port field of the flagged address-table entry (-1 for broadcast, multicast
    * and unknown destinations): boards use it to send frames for a translator (Fig 5E) elsewhere.
+   * `control`: the frame is of the control class (`CONTROL_PORT` entries, multicast), for the CPU's control ring.
    */
-  toCpu: (h: number, ingressPort: number, controller: number, entryPort: number) => boolean;
+  toCpu: (h: number, ingressPort: number, controller: number, entryPort: number, control: boolean) => boolean;
   /** All controllers, for NEW_ADDRESS learning propagation. */
   peers: () => Gt48002[];
 }
 
 export const STAGE_RX_WRITE = 1, STAGE_LOCAL_READ = 2, STAGE_IN_WRITE = 3, STAGE_OUT_READ = 4;
+
+/**
+ * Address-table port value of entries whose frames go to the CPU's control ring (the switch's own
+ * MAC: its probes' answers). With multicast (the datasheet's to-CPU classes, §3: "unicast DA
+ * tagged for CPU; multicast; unknown"), these frames are the control class: they wait for the CPU
+ * apart from data frames and take CPU buffers of their own (docs/hardware.md "Control traffic").
+ */
+export const CONTROL_PORT = -4;
 
 /** How a held frame leaves: over the fabric to another controller, or to the CPU path (offset by the address-table port that sent it there). */
 const WAIT_FABRIC = -1_000_000;
@@ -115,13 +137,21 @@ export class Gt48002 {
    */
   private readonly waitFrame: IntRing;
   private readonly waitHow: IntRing;
-  /** True while the head of the wait queue is a frame for the CPU path (the CPU board's freed buffers retry it). */
+  /** True while the head of the wait queue, or the control queue, holds a frame for the CPU path (the CPU board's freed buffers retry it). */
   waitingForCpu = false;
+  /** Data frames in the wait queue that wait for the CPU path (bounded by `cpuBacklogShare`), and the bound. */
+  private heldForCpu = 0;
+  private readonly cpuBacklog: number;
+  /** Control-class frames waiting for the CPU path: apart from the data, tried first, in order (their handles and entry ports). */
+  private readonly controlFrame: IntRing;
+  private readonly controlEntry: IntRing;
+  /** Per port: frames received on it that the controller dropped (any cause; the GT-48002's per-port statistics, §1.6 "Management"). */
+  readonly portDrops = new Float64Array(2);
   /** Frames that waited for the fabric or the CPU path at least once. */
   heldBack = 0;
 
   readonly counts = { received: 0, local: 0, fabricOut: 0, fabricIn: 0, toCpu: 0, fromCpu: 0, learned: 0 };
-  readonly drops = { bufferFull: 0, fabricFull: 0, cpuRefused: 0, memoryBusy: 0 };
+  readonly drops = { bufferFull: 0, fabricFull: 0, cpuRefused: 0, memoryBusy: 0, cpuBacklog: 0, controlQueueFull: 0 };
 
   constructor(private readonly sim: Simulator, readonly name: string, readonly index: number, private readonly pool: FramePool, params: Partial<Gt48002Params> = {}) {
     this.params = { ...DEFAULT_GT48002, ...params, memory: { ...DEFAULT_GT48002.memory, ...params.memory } };
@@ -136,6 +166,9 @@ export class Gt48002 {
     this.decide = new DelayLine(sim, `${name}.decide`, decisionPs, this.buffers + 8, (h) => this.forward(h), this.clock);
     this.waitFrame = new IntRing(this.buffers + 8);
     this.waitHow = new IntRing(this.buffers + 8);
+    this.cpuBacklog = Math.max(1, Math.floor(this.buffers * p.cpuBacklogShare));
+    this.controlFrame = new IntRing(p.controlQueueFrames);
+    this.controlEntry = new IntRing(p.controlQueueFrames);
     for (let port = 0; port < 2; port++) {
       const rx = new EthernetChannel(sim, `${name}.p${port}.rx`, pool, { ...p.link, txQueueFrames: p.hostQueueFrames });
       rx.receiver = (h) => this.receive(h, port);
@@ -187,6 +220,7 @@ export class Gt48002 {
       // the buffer memory's request FIFO is full: the frame cannot be stored
       this.freeReqs.push(r);
       this.drops.memoryBusy++;
+      if (stage === STAGE_RX_WRITE) this.portDrops[this.pool.port[this.pool.slotOf(h)]! - this.wiring.portBase]!++;
       this.resident--;
       this.pool.free(h);
     }
@@ -198,6 +232,7 @@ export class Gt48002 {
     this.pool.port[this.pool.slotOf(h)] = this.wiring.portBase + port;
     if (!this.takeBuffer()) {
       this.drops.bufferFull++;
+      this.portDrops[port]!++;
       this.pool.free(h);
       return;
     }
@@ -235,7 +270,9 @@ export class Gt48002 {
     if (e < 0 || this.table.intervention(e) || isMulticastAt(buf, 0)) {
       // unknown unicast, broadcast/multicast, or flagged for intervention: to the CPU
       this.counts.toCpu++;
-      this.toCpuOrWait(h, e >= 0 ? this.table.port[e]! : -1);
+      const entryPort = e >= 0 ? this.table.port[e]! : -1;
+      if (entryPort === CONTROL_PORT || isMulticastAt(buf, 0)) this.toControl(h, entryPort);
+      else this.toCpuOrWait(h, entryPort);
       return;
     }
     const out = this.table.port[e]!;
@@ -263,10 +300,35 @@ export class Gt48002 {
     this.hold(h, WAIT_FABRIC);
   }
 
-  /** Hands a frame to the CPU path (the CPU board, or 5E's CPLD), or holds it until that path can take it. */
+  /**
+   * Hands a data frame to the CPU path (the CPU board, or 5E's CPLD), or holds it until that path
+   * can take it; past the CPU backlog's bound it is dropped here (`cpuBacklog`), not at reception.
+   */
   private toCpuOrWait(h: number, entryPort: number): void {
     if (this.waitFrame.size === 0 && this.trySend(h, WAIT_CPU_BASE + entryPort)) return;
+    if (this.heldForCpu >= this.cpuBacklog) return this.dropHere(h, "cpuBacklog");
     this.hold(h, WAIT_CPU_BASE + entryPort);
+  }
+
+  /** Hands a control-class frame to the CPU's control ring, or holds it apart from the data frames. */
+  private toControl(h: number, entryPort: number): void {
+    if (this.controlFrame.size === 0 && this.wiring.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.index, entryPort, true)) {
+      this.resident--;
+      return;
+    }
+    if (this.controlFrame.full) return this.dropHere(h, "controlQueueFull");
+    this.heldBack++;
+    this.controlFrame.push(h);
+    this.controlEntry.push(entryPort);
+    this.waitingForCpu = true;
+  }
+
+  /** Drops a frame received on one of this controller's ports after its decision, counting it against that port. */
+  private dropHere(h: number, cause: "cpuBacklog" | "controlQueueFull"): void {
+    this.drops[cause]++;
+    this.portDrops[this.pool.port[this.pool.slotOf(h)]! - this.wiring.portBase]!++;
+    this.resident--;
+    this.pool.free(h);
   }
 
   /** One attempt: over the fabric to the egress port's controller (WAIT_FABRIC), or to the CPU path (the entry's port + WAIT_CPU_BASE). */
@@ -275,7 +337,7 @@ export class Gt48002 {
       const out = this.pool.egressPort[this.pool.slotOf(h)]!;
       if (!this.transfers.send(this.wiring.fabric, this.endpoint, this.wiring.endpointOf(this.wiring.portOwner(out)), h, this.pool.length(h))) return false;
       this.counts.fabricOut++;
-    } else if (!this.wiring.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.index, how - WAIT_CPU_BASE)) return false;
+    } else if (!this.wiring.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.index, how - WAIT_CPU_BASE, false)) return false;
     this.resident--;
     return true;
   }
@@ -290,19 +352,29 @@ export class Gt48002 {
       return;
     }
     this.heldBack++;
+    if (how !== WAIT_FABRIC) this.heldForCpu++;
     this.waitFrame.push(h);
     this.waitHow.push(how);
-    this.waitingForCpu = this.waitHow.peek() !== WAIT_FABRIC;
+    this.waitingForCpu = this.controlFrame.size > 0 || this.waitHow.peek() !== WAIT_FABRIC;
   }
 
-  /** The fabric has room, or the CPU a free buffer: held frames leave, in order. */
+  /** The fabric has room, or the CPU a free buffer: held control frames leave first, then the rest, each in order. */
   retry(): void {
+    while (this.controlFrame.size > 0) {
+      const h = this.controlFrame.peek();
+      if (!this.wiring.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.index, this.controlEntry.peek(), true)) break;
+      this.controlFrame.shift();
+      this.controlEntry.shift();
+      this.resident--;
+    }
     while (this.waitFrame.size > 0) {
-      if (!this.trySend(this.waitFrame.peek(), this.waitHow.peek())) break;
+      const how = this.waitHow.peek();
+      if (!this.trySend(this.waitFrame.peek(), how)) break;
       this.waitFrame.shift();
       this.waitHow.shift();
+      if (how !== WAIT_FABRIC) this.heldForCpu--;
     }
-    this.waitingForCpu = this.waitFrame.size > 0 && this.waitHow.peek() !== WAIT_FABRIC;
+    this.waitingForCpu = this.controlFrame.size > 0 || (this.waitFrame.size > 0 && this.waitHow.peek() !== WAIT_FABRIC);
   }
 
   /** A frame (or message) arriving over the fabric for one of this controller's ports. */
