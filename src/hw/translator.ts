@@ -35,11 +35,11 @@ export interface Translate {
 }
 
 /**
- * Frames Fig 5E's CPLD holds at once (assumption: the frames it rewrites sit in the dual-port
- * SRAM beside the table, an IDT7008's 64 KB holding 32 buffers of 2 KB; hw-params.md §6). Before,
- * its queue was unbounded: under overload the controllers kept moving frames across PCI into it
- * faster than it could move them on, and that first crossing took bus time from every other
- * frame (5E delivered 84 % of its bound at 1.5 times it).
+ * Frames Fig 5E's CPLD holds at once (assumption, docs/boards.md "5E CPLD frame buffers": the
+ * frames it rewrites sit in the dual-port SRAM beside the table, an IDT7008's 64 KB holding 32
+ * buffers of 2 KB). Before, its queue was unbounded: under overload the controllers kept moving
+ * frames across PCI into it faster than it could move them on, and that first crossing took bus
+ * time from every other frame (5E delivered 84 % of its bound at 1.5 times it).
  */
 export const CPLD_BUFFER_FRAMES = 32;
 

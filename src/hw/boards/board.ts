@@ -134,15 +134,11 @@ export class Board implements BoardApi {
     for (const b of this.cpus) {
       b.wire(this.fabric, this.controllers[0]!.endpoint);
       b.endpointOfPort = (p) => endpointOf(this.portCtrl[p]!);
-      b.onBufferFree = () => {
-        for (const c of this.controllers) if (c.waitingForCpu) c.retry();
-      };
+      b.onBufferFree = () => this.retryForCpu();
     }
     if (this.cpld) {
       this.cpld.wire(this.fabric);
-      this.cpld.onBufferFree = () => {
-        for (const c of this.controllers) if (c.waitingForCpu) c.retry();
-      };
+      this.cpld.onBufferFree = () => this.retryForCpu();
       this.cpld.endpointOfPort = (p) => endpointOf(this.portCtrl[p]!);
       this.cpld.toCpu = (h, ingress) => cpu.acceptLocal(h, ingress);
     }
@@ -161,6 +157,24 @@ export class Board implements BoardApi {
         }
       }
     }
+  }
+
+  /** The controller that tries first for the next freed buffer of the CPU path. */
+  private nextToRetry = 0;
+
+  /**
+   * A buffer of the CPU path (CPU board or CPLD) freed: controllers holding frames for it retry,
+   * each in turn first (round robin), so the controllers nearest the front cannot take every
+   * buffer while another's frames wait (a failed router's outbound frames, redirected, behind the
+   * router side's inbound flood).
+   */
+  private retryForCpu(): void {
+    const cs = this.controllers, n = cs.length;
+    for (let k = 0; k < n; k++) {
+      const c = cs[(this.nextToRetry + k) % n]!;
+      if (c.waitingForCpu) c.retry();
+    }
+    this.nextToRetry = (this.nextToRetry + 1) % n;
   }
 
   get hasTranslator(): boolean {

@@ -101,15 +101,32 @@ export const STAGE_RX_WRITE = 1, STAGE_LOCAL_READ = 2, STAGE_IN_WRITE = 3, STAGE
 
 /**
  * Address-table port value of entries whose frames go to the CPU's control ring (the switch's own
- * MAC: its probes' answers). With multicast (the datasheet's to-CPU classes, §3: "unicast DA
- * tagged for CPU; multicast; unknown"), these frames are the control class: they wait for the CPU
- * apart from data frames and take CPU buffers of their own (docs/hardware.md "Control traffic").
+ * MAC: its probes' answers). With multicast (the datasheet's to-CPU classes), these frames are the
+ * control class: they wait for the CPU apart from data frames and take CPU buffers of their own
+ * (docs/hardware.md, GT-48002 "Queues bounded apart", and "Control traffic").
  */
 export const CONTROL_PORT = -4;
 
-/** How a held frame leaves: over the fabric to another controller, or to the CPU path (offset by the address-table port that sent it there). */
-const WAIT_FABRIC = -1_000_000;
-const WAIT_CPU_BASE = 1_000_000;
+/** Frames held in buffer memory for one way out, in order: handles, and the address-table port that sent each there (CPU path). */
+class Held {
+  readonly frame: IntRing;
+  readonly entry: IntRing;
+  constructor(capacity: number) {
+    this.frame = new IntRing(capacity);
+    this.entry = new IntRing(capacity);
+  }
+  get size(): number {
+    return this.frame.size;
+  }
+  push(h: number, entryPort: number): void {
+    this.frame.push(h);
+    this.entry.push(entryPort);
+  }
+  shift(): void {
+    this.frame.shift();
+    this.entry.shift();
+  }
+}
 
 export class Gt48002 {
   readonly params: Gt48002Params;
@@ -129,23 +146,19 @@ export class Gt48002 {
   private resident = 0; // frames holding a buffer outside the tx channels
   bufferHighWater = 0;
   /**
-   * Frames read out for the fabric (to another controller, or to the CPU path) that the fabric or
-   * the CPU could not take yet: they stay in buffer memory, holding their buffers, and leave in
-   * order when there is room (backpressure; a frame is dropped only when buffer memory is full, at
-   * reception: `bufferFull`). Frame handles, where each goes (WAIT_FABRIC or the address-table
-   * port of a CPU-bound frame, offset by WAIT_CPU_BASE).
+   * Frames that the fabric (to another controller) or the CPU path could not take yet: they stay
+   * in buffer memory, holding their buffers, and leave in order when there is room (backpressure).
+   * One queue per way out, so that none waits behind another's: frames for the fabric; data
+   * frames for the CPU path (at most `cpuBacklog`: past it a frame is dropped, `cpuBacklog`);
+   * control-class frames for the CPU's control ring (at most `controlQueueFrames`).
    */
-  private readonly waitFrame: IntRing;
-  private readonly waitHow: IntRing;
-  /** True while the head of the wait queue, or the control queue, holds a frame for the CPU path (the CPU board's freed buffers retry it). */
-  waitingForCpu = false;
-  /** Data frames in the wait queue that wait for the CPU path (bounded by `cpuBacklogShare`), and the bound. */
-  private heldForCpu = 0;
+  private readonly waitFabric: Held;
+  private readonly waitCpu: Held;
+  private readonly waitControl: Held;
   private readonly cpuBacklog: number;
-  /** Control-class frames waiting for the CPU path: apart from the data, tried first, in order (their handles and entry ports). */
-  private readonly controlFrame: IntRing;
-  private readonly controlEntry: IntRing;
-  /** Per port: frames received on it that the controller dropped (any cause; the GT-48002's per-port statistics, §1.6 "Management"). */
+  /** True while frames wait for the CPU path (the CPU board's freed buffers retry them). */
+  waitingForCpu = false;
+  /** Per port: frames received on it that the controller dropped, for any cause (a running count; the GT-48002's per-port statistics, docs/hardware.md). */
   readonly portDrops = new Float64Array(2);
   /** Frames that waited for the fabric or the CPU path at least once. */
   heldBack = 0;
@@ -164,11 +177,10 @@ export class Gt48002 {
     for (let i = 0; i < 2 * this.buffers + 8; i++) this.freeReqs.push(new MemRequest(this.requester, (r) => this.memDone(r)));
     const decisionPs = this.clock.cyclesToTicks(p.forwardingClocks);
     this.decide = new DelayLine(sim, `${name}.decide`, decisionPs, this.buffers + 8, (h) => this.forward(h), this.clock);
-    this.waitFrame = new IntRing(this.buffers + 8);
-    this.waitHow = new IntRing(this.buffers + 8);
     this.cpuBacklog = Math.max(1, Math.floor(this.buffers * p.cpuBacklogShare));
-    this.controlFrame = new IntRing(p.controlQueueFrames);
-    this.controlEntry = new IntRing(p.controlQueueFrames);
+    this.waitFabric = new Held(this.buffers + 8);
+    this.waitCpu = new Held(this.cpuBacklog);
+    this.waitControl = new Held(p.controlQueueFrames);
     for (let port = 0; port < 2; port++) {
       const rx = new EthernetChannel(sim, `${name}.p${port}.rx`, pool, { ...p.link, txQueueFrames: p.hostQueueFrames });
       rx.receiver = (h) => this.receive(h, port);
@@ -296,8 +308,25 @@ export class Gt48002 {
   }
 
   private sendOverFabric(h: number): void {
-    if (this.waitFrame.size === 0 && this.trySend(h, WAIT_FABRIC)) return;
-    this.hold(h, WAIT_FABRIC);
+    if (this.waitFabric.size === 0 && this.toFabric(h)) return;
+    if (this.waitFabric.frame.full) {
+      // cannot happen: every waiting frame holds one of `buffers` buffers
+      this.drops.fabricFull++;
+      this.resident--;
+      this.pool.free(h);
+      return;
+    }
+    this.heldBack++;
+    this.waitFabric.push(h, -1);
+  }
+
+  /** One attempt to send `h` over the fabric to its egress port's controller. */
+  private toFabric(h: number): boolean {
+    const out = this.pool.egressPort[this.pool.slotOf(h)]!;
+    if (!this.transfers.send(this.wiring.fabric, this.endpoint, this.wiring.endpointOf(this.wiring.portOwner(out)), h, this.pool.length(h))) return false;
+    this.counts.fabricOut++;
+    this.resident--;
+    return true;
   }
 
   /**
@@ -305,21 +334,28 @@ export class Gt48002 {
    * can take it; past the CPU backlog's bound it is dropped here (`cpuBacklog`), not at reception.
    */
   private toCpuOrWait(h: number, entryPort: number): void {
-    if (this.waitFrame.size === 0 && this.trySend(h, WAIT_CPU_BASE + entryPort)) return;
-    if (this.heldForCpu >= this.cpuBacklog) return this.dropHere(h, "cpuBacklog");
-    this.hold(h, WAIT_CPU_BASE + entryPort);
+    if (this.waitCpu.size === 0 && this.toCpu(h, entryPort, false)) return;
+    if (this.waitCpu.frame.full) return this.dropHere(h, "cpuBacklog");
+    this.hold(this.waitCpu, h, entryPort);
   }
 
   /** Hands a control-class frame to the CPU's control ring, or holds it apart from the data frames. */
   private toControl(h: number, entryPort: number): void {
-    if (this.controlFrame.size === 0 && this.wiring.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.index, entryPort, true)) {
-      this.resident--;
-      return;
-    }
-    if (this.controlFrame.full) return this.dropHere(h, "controlQueueFull");
+    if (this.waitControl.size === 0 && this.toCpu(h, entryPort, true)) return;
+    if (this.waitControl.frame.full) return this.dropHere(h, "controlQueueFull");
+    this.hold(this.waitControl, h, entryPort);
+  }
+
+  /** One attempt to hand `h` to the CPU path. */
+  private toCpu(h: number, entryPort: number, control: boolean): boolean {
+    if (!this.wiring.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.index, entryPort, control)) return false;
+    this.resident--;
+    return true;
+  }
+
+  private hold(q: Held, h: number, entryPort: number): void {
     this.heldBack++;
-    this.controlFrame.push(h);
-    this.controlEntry.push(entryPort);
+    q.push(h, entryPort);
     this.waitingForCpu = true;
   }
 
@@ -331,50 +367,13 @@ export class Gt48002 {
     this.pool.free(h);
   }
 
-  /** One attempt: over the fabric to the egress port's controller (WAIT_FABRIC), or to the CPU path (the entry's port + WAIT_CPU_BASE). */
-  private trySend(h: number, how: number): boolean {
-    if (how === WAIT_FABRIC) {
-      const out = this.pool.egressPort[this.pool.slotOf(h)]!;
-      if (!this.transfers.send(this.wiring.fabric, this.endpoint, this.wiring.endpointOf(this.wiring.portOwner(out)), h, this.pool.length(h))) return false;
-      this.counts.fabricOut++;
-    } else if (!this.wiring.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.index, how - WAIT_CPU_BASE, false)) return false;
-    this.resident--;
-    return true;
-  }
-
-  private hold(h: number, how: number): void {
-    if (this.waitFrame.full) {
-      // cannot happen: every waiting frame holds one of `buffers` buffers
-      if (how === WAIT_FABRIC) this.drops.fabricFull++;
-      else this.drops.cpuRefused++;
-      this.resident--;
-      this.pool.free(h);
-      return;
-    }
-    this.heldBack++;
-    if (how !== WAIT_FABRIC) this.heldForCpu++;
-    this.waitFrame.push(h);
-    this.waitHow.push(how);
-    this.waitingForCpu = this.controlFrame.size > 0 || this.waitHow.peek() !== WAIT_FABRIC;
-  }
-
-  /** The fabric has room, or the CPU a free buffer: held control frames leave first, then the rest, each in order. */
+  /** The fabric has room, or the CPU path a free buffer: held frames leave, control frames first, each queue in order. */
   retry(): void {
-    while (this.controlFrame.size > 0) {
-      const h = this.controlFrame.peek();
-      if (!this.wiring.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.index, this.controlEntry.peek(), true)) break;
-      this.controlFrame.shift();
-      this.controlEntry.shift();
-      this.resident--;
-    }
-    while (this.waitFrame.size > 0) {
-      const how = this.waitHow.peek();
-      if (!this.trySend(this.waitFrame.peek(), how)) break;
-      this.waitFrame.shift();
-      this.waitHow.shift();
-      if (how !== WAIT_FABRIC) this.heldForCpu--;
-    }
-    this.waitingForCpu = this.controlFrame.size > 0 || (this.waitFrame.size > 0 && this.waitHow.peek() !== WAIT_FABRIC);
+    const c = this.waitControl, d = this.waitCpu, f = this.waitFabric;
+    while (c.size > 0 && this.toCpu(c.frame.peek(), c.entry.peek(), true)) c.shift();
+    while (d.size > 0 && this.toCpu(d.frame.peek(), d.entry.peek(), false)) d.shift();
+    this.waitingForCpu = c.size > 0 || d.size > 0;
+    while (f.size > 0 && this.toFabric(f.frame.peek())) f.shift();
   }
 
   /** A frame (or message) arriving over the fabric for one of this controller's ports. */
