@@ -7,7 +7,7 @@ import { describe, it } from "vitest";
 import { boardProperty, FUZZ_BOARDS } from "./board-fuzz.ts";
 
 /** Cases per board and the time after which no new case starts (a few seconds in all). */
-const FUZZ_CI_RUNS = 8;
+const FUZZ_CI_RUNS = 20;
 const FUZZ_CI_MS = 2_500;
 
 describe("fuzzed frames at router and server ports of a running board", () => {
