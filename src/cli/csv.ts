@@ -1,4 +1,4 @@
-/** Flattens run records into CSV: one row per run, one column per leaf field (dotted names). */
+/** Flattens run records into CSV: one row per run, one column per leaf field (dotted names); time series have CSVs of their own (--series-csv). */
 import type { RunRecord } from "../scenarios/registry.ts";
 
 function flatten(o: unknown, prefix: string, out: Map<string, string>): void {
@@ -16,7 +16,8 @@ const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : 
 export function toCsv(runs: RunRecord[]): string {
   const rows = runs.map((r) => {
     const m = new Map<string, string>();
-    flatten(r, "", m);
+    const { series: _series, ...rest } = r;
+    flatten(rest, "", m);
     return m;
   });
   const cols: string[] = [];

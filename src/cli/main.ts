@@ -33,8 +33,11 @@ import { DEFAULT_CONTROLLER_COUNTS, withControllers } from "../scenarios/control
 import { WORKLOADS, type WorkloadName } from "../scenarios/workloads.ts";
 import { MS } from "../sim/time.ts";
 import { traceFlags, traceNotes, traceTargets, type TraceFlags } from "./trace-flags.ts";
+import { emitSeries, seriesFlags, seriesOptions, type SeriesFlags } from "./series-flags.ts";
+import { DEFAULT_WARMUP_PS } from "../scenarios/board-run.ts";
+import { analysisCommands } from "../analysis/commands.ts";
 
-interface RunFlags extends TraceFlags {
+interface RunFlags extends TraceFlags, SeriesFlags {
   seed: number;
   duration?: number;
   load: number;
@@ -89,6 +92,7 @@ function runOptionsOf(o: RunFlags, w: WorkloadName, scenario: string): PlainRunO
     ...(o.warmup !== undefined ? { warmupPs: o.warmup } : {}),
     ...(o.healthInterval !== undefined ? { healthIntervalPs: o.healthInterval } : {}),
     ...(o.healthTimeout !== undefined ? { healthTimeoutPs: o.healthTimeout } : {}),
+    ...seriesOptions(o, (o.warmup ?? DEFAULT_WARMUP_PS) + (o.duration ?? 20 * MS)),
   };
 }
 
@@ -168,7 +172,7 @@ async function runScenario(name: string, o: RunFlags): Promise<void> {
   const boards = parseBoards(o.boards ?? o.board);
   const opts: RunOptions = {
     seed: o.seed, durationPs: o.duration ?? scenario.defaultDurationPs, load: o.load,
-    ...traceTargets(o), ...(boards ? { boards } : {}), ...(o.workload !== undefined ? { workload: o.workload } : {}),
+    ...traceTargets(o), ...seriesOptions(o, DEFAULT_WARMUP_PS + (o.duration ?? scenario.defaultDurationPs)), ...(boards ? { boards } : {}), ...(o.workload !== undefined ? { workload: o.workload } : {}),
     ...(o.hosts !== undefined ? { hostsFile: o.hosts } : {}), ...(o.replay !== undefined ? { replay: o.replay } : {}), ...(o.flows !== undefined ? { flowsCsv: o.flows } : {}),
   };
   let records: RunRecord[];
@@ -197,6 +201,7 @@ function writeOut(file: string, text: string, flag: string): void {
 async function emit(records: RunRecord[], o: RunFlags): Promise<void> {
   if (o.json) writeOut(o.json, JSON.stringify({ schema: 1, runs: records }, null, 2) + "\n", "--json");
   if (o.csv) writeOut(o.csv, toCsv(records), "--csv");
+  emitSeries(records, o);
   if (o.report) {
     try {
       const { writeReport } = await import("../report/html-report.ts"); // vega and vega-lite load only when asked for (about 0.2 s)
@@ -280,7 +285,7 @@ export function buildProgram(): Command {
       for (const [name, b] of Object.entries(PRESETS)) console.log(`  ${name.padEnd(20)} ${b.description}`);
     });
 
-  traceFlags(commonOptions(program.command("run").description("run a scenario").argument("<scenario>", "a built-in scenario name (see list) or the path of a scenario file")))
+  seriesFlags(traceFlags(commonOptions(program.command("run").description("run a scenario").argument("<scenario>", "a built-in scenario name (see list) or the path of a scenario file"))))
     .option("--board <b>", "a board preset or board file (same as --boards with one)")
     .option("--boards <list>", "comma-separated board presets or board files, for scenarios that run boards")
     .option("--workload <w>", "named workload for board scenarios: mixed, inbound-heavy, outbound-heavy")
@@ -289,7 +294,7 @@ export function buildProgram(): Command {
     .option("--flows <csv>", "hosts scenario: write one line per flow (with several boards, the board's name is inserted before .csv)")
     .action((name: string, o: RunFlags) => runScenario(name, o));
 
-  traceFlags(measureOptions(commonOptions(program.command("compare").description("the main job: each board's capacity (what limits it, beside its analytic bound) and what it pays at a common reference load (--load)"))))
+  seriesFlags(traceFlags(measureOptions(commonOptions(program.command("compare").description("the main job: each board's capacity (what limits it, beside its analytic bound) and what it pays at a common reference load (--load)")))))
     .option("--boards <list>", "comma-separated board presets or board files (default: 5A,5B,5C,5D,5E,5F)")
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
     .option("--capacity <mode>", "the capacity search: quick (default: a 4 % bracket), full (saturate's), or none", "quick")
@@ -347,7 +352,7 @@ export function buildProgram(): Command {
       return runPointsCommand(points, o);
     });
 
-  measureOptions(commonOptions(program.command("sweep").description("throughput, loss, backlog and latency against offered load, for one board or several")))
+  seriesFlags(measureOptions(commonOptions(program.command("sweep").description("throughput, loss, backlog and latency against offered load, for one board or several"))))
     .option("--board <b>", "a board preset or board file")
     .option("--boards <list>", "comma-separated board presets or board files (a line per board in the report)")
     .requiredOption("--loads <a:b:step>", "load factors from a to b by step, e.g. 0.5:3:0.5")
@@ -387,6 +392,7 @@ export function buildProgram(): Command {
       await emit(runs, { ...o, json: o.json ?? "-" });
     });
 
+  analysisCommands(program);
   return program;
 }
 

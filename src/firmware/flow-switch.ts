@@ -15,7 +15,7 @@ import { BROADCAST_MAC, isMulticast, readMac, writeMac } from "../net/mac.ts";
 import { ParsedFrame, parseFrame, ParseStatus } from "../net/parse.ts";
 import type { CostTrace } from "../hw/cpu/cost-trace.ts";
 import { Verdict } from "../hw/cpu-board.ts";
-import { CONTROL_PORT, CPU_PORT, FSRAM_BASE, TRANSLATE_DROP, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
+import { CONTROL_PORT, CPU_PORT, FSRAM_TABLE_BASE, TRANSLATE_DROP, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
 import { identityProblem, SwitchConfigSchema, type SwitchConfig, type SwitchConfigInput } from "./config.ts";
 import { balanceRound, choose, rebuildMaglev, resizeCluster, type AvailabilityRole, type Cluster, type Server } from "./cluster.ts";
 import { DROP_CAUSES, type DropCause } from "./drop-causes.ts";
@@ -31,6 +31,10 @@ import type { SimEvent } from "../sim/event.ts";
 import { Priority } from "../sim/priority.ts";
 
 export type { AvailabilityRole, ServerState } from "./cluster.ts";
+
+/** A hardware table's server number: the cluster's index above SERVER_BITS, the server's below. */
+const SERVER_BITS = 10;
+const SERVER_MASK = (1 << SERVER_BITS) - 1;
 
 const ROLE_OF = { start: "secondary-operational", primary: "primary", secondaryOperational: "secondary-operational", secondaryFailed: "secondary-failed" } as const;
 
@@ -84,6 +88,8 @@ export class FlowSwitch implements BoardFirmware {
   lastDropCause: DropCause = "malformed";
   /** The path the last frame took (FW_PATHS), for the CPU's per-path accounting. */
   lastPath = PATH.other;
+  /** Look-up table entries the last `translate` read (the hardware translator's time follows from it). */
+  lastProbes = 0;
   readonly pathNames = FW_PATHS;
   readonly counts = {
     inbound: 0, outboundRedirected: 0, arpReplies: 0, gratuitousArps: 0, translated: 0, newFlows: 0, maglevFallbacks: 0, cpuInbound: 0, cpuOutbound: 0,
@@ -155,7 +161,7 @@ export class FlowSwitch implements BoardFirmware {
     this.now = () => board.sim.now;
     board.sim.onResetStats(() => this.resetStats());
     this.inlineTranslator = board.inlineTranslator === true;
-    if (board.spec.fsram) this.tableCost = new TableCost(this.flows, FSRAM_BASE);
+    if (board.spec.fsram) this.tableCost = new TableCost(this.flows, FSRAM_TABLE_BASE);
     for (const c of this.clusters) {
       // frames for the virtual MAC are intervened: to the translator where the board has one
       board.setAddressEntry(c.vmac, board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
@@ -267,7 +273,7 @@ export class FlowSwitch implements BoardFirmware {
       return this.toSwitch(buf, len, ingressPort);
     }
     if (own) return this.drop("unknownDestination");
-    if (cl) return this.inbound(cl, buf, len, cost, false);
+    if (cl) return this.inbound(cl, buf, len, cost, false, ingressPort);
     const r = this.routerByMac.get(p.dst);
     if (r) {
       this.lastPath = PATH.redirect;
@@ -284,6 +290,7 @@ export class FlowSwitch implements BoardFirmware {
    * MACs and failed routers' MACs being flagged); TRANSLATE_DROP has the ASIC discard it.
    */
   translate(h: number): number {
+    this.lastProbes = 0;
     const pool = this.pool!;
     const buf = pool.bytes(h);
     const dst = readMac(buf, 0);
@@ -303,7 +310,7 @@ export class FlowSwitch implements BoardFirmware {
       if (out < 0) return TRANSLATE_DROP;
     } else {
       if (p.etherType !== 0x0800 || p.ipDst === this.config.switchIp) return -1; // ARP, probe answers: the CPU's
-      out = cl ? this.inbound(cl, buf, len, undefined, true) : this.redirect(r!, buf, len, undefined);
+      out = cl ? this.fromTable(cl, buf, len, pool.port[pool.slotOf(h)]!) : this.redirect(r!, buf, len, undefined);
       if (out < 0) return -1; // the CPU decides (and counts) what the tables cannot
     }
     this.counts.translated++;
@@ -331,7 +338,43 @@ export class FlowSwitch implements BoardFirmware {
    * the destination MAC. With `translating`, a frame the tables cannot place is left to the CPU
    * uncounted (it is counted once, there).
    */
-  private inbound(cl: Cluster, buf: Uint8Array, len: number, cost: CostTrace | undefined, translating: boolean): number {
+  /**
+   * Functional warming (board-run.ts): decides frame `h`, arrived on `ingress`, as the CPU would,
+   * at no simulated cost, so the flow tables (the CPU's, and a translator's) hold what a switch that
+   * had been running would hold.
+   */
+  warm(h: number, ingress: number): void {
+    const pool = this.pool!, buf = pool.bytes(h), len = pool.length(h);
+    if (parseFrame(buf, 0, len, this.parsed) !== ParseStatus.Ok || this.parsed.etherType !== 0x0800) return;
+    const cl = this.byVmac.get(this.parsed.dst);
+    if (cl) this.inbound(cl, buf, len, undefined, false, ingress);
+  }
+
+  /**
+   * A translator's look-up (5E, 5F): the flow's entry in the hardware table, filled by the CPU;
+   * a miss (a new flow, or one the table evicted) is the CPU's (-1). The CPU's own table keeps the
+   * flow's state: a hit refreshes it (the CPU reads the table's hit bits as it ages its flows).
+   */
+  private fromTable(cl: Cluster, buf: Uint8Array, len: number, ingress: number): number {
+    const table = this.board?.translatorTable?.(ingress);
+    if (!table) return this.inbound(cl, buf, len, undefined, true, ingress);
+    const p = this.parsed, k = this.key;
+    if (!k.fromFrame(p, cl.ipsecByClient) || p.ipDst !== cl.vip) return -1;
+    const id = table.lookup(k.hash2(), k.hash());
+    this.lastProbes = table.lastProbes;
+    if (id < 0 || id >>> SERVER_BITS !== cl.index) return -1;
+    const srv = cl.servers[id & SERVER_MASK];
+    if (!srv || srv.state !== "up" || srv.removed) return -1;
+    const slot = this.flows.find(k, k.hash(), this.now());
+    if (slot >= 0) this.flows.touch(slot, this.now());
+    this.countInbound(cl, len, undefined);
+    srv.stats.packets++;
+    srv.stats.bytes += len;
+    writeMac(buf, 0, srv.mac);
+    return srv.port;
+  }
+
+  private inbound(cl: Cluster, buf: Uint8Array, len: number, cost: CostTrace | undefined, translating: boolean, ingress = -1): number {
     const server = this.route(cl, cost);
     if (server < 0) {
       if (translating) return -1;
@@ -339,6 +382,14 @@ export class FlowSwitch implements BoardFirmware {
       return this.clusterDrop(cl, this.routeCause);
     }
     this.countInbound(cl, len, cost);
+    if (!translating && ingress >= 0) {
+      // a translator board's CPU path: the frame missed the hardware table; its entry goes there
+      const table = this.board?.translatorTable?.(ingress);
+      if (table) {
+        table.install(this.key.hash2(), this.key.hash(), (cl.index << SERVER_BITS) | server);
+        if (cost) this.board!.recordTableWrites!(cost, ingress, 1);
+      }
+    }
     const srv = cl.servers[server]!;
     srv.stats.packets++;
     srv.stats.bytes += len;
@@ -772,6 +823,7 @@ export class FlowSwitch implements BoardFirmware {
     s.state = state;
     s.changedAt = this.now();
     this.healthLog.push({ atPs: s.changedAt, name: s.name, change: state, cause });
+    if (state === "down") this.dropHardwareEntries(cl, s);
     if (state === "down") {
       this.healthChanges.serverDowns++;
       // its flows end: entries of this generation are stale from now on
@@ -930,6 +982,17 @@ export class FlowSwitch implements BoardFirmware {
       const redirect = !r.up && live;
       b.setAddressEntry(r.mac, redirect ? (b.hasTranslator ? TRANSLATE_PORT : CPU_PORT) : r.port, redirect);
     }
+  }
+
+  /** A failed server's entries leave the hardware tables (the CPU writes each one empty). */
+  private dropHardwareEntries(cl: Cluster, s: Server): void {
+    const b = this.board;
+    const tables = b?.translatorTables?.();
+    if (!b || !tables || tables.length === 0) return;
+    const id = (cl.index << SERVER_BITS) | cl.servers.indexOf(s);
+    let n = 0;
+    for (const t of tables) n += t.invalidateServer(id);
+    if (n > 0) b.runOnCpu((trace) => b.recordTableWrites!(trace, -1, n));
   }
 
   /** Restarts the counters (a warm-up's end): counts, drops and health changes; tables, states and flows stay. */

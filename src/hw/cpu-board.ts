@@ -23,8 +23,10 @@ import { MAX_PATHS, R4700, type CpuJob, type R4700Params } from "./cpu/r4700.ts"
 import type { Fabric, FabricTransfer } from "./fabric/fabric.ts";
 import { TRANSFERS } from "./fabric/fabric.ts";
 import { Gt64010Bridge, type Gt64010BridgeParams } from "./gt64010/bridge.ts";
-import { DramController, type DramParams } from "./gt64010/dram.ts";
+import { DramController, type DramParams, type MemoryPort } from "./gt64010/dram.ts";
 import { PciFabric } from "./fabric/pci-fabric.ts";
+import { BufferMemoryArbiter } from "./fabric/buffer-memory-arbiter.ts";
+import { PciBus } from "./pci/bus.ts";
 import { zeroCounts } from "../sim/stats/reset.ts";
 import { IntRing } from "../sim/ring.ts";
 
@@ -40,6 +42,9 @@ export interface FrameHandler {
   readonly lastPath?: number;
   readonly pathNames?: readonly string[];
 }
+
+/** The outbox's marker of a message (then its port and bytes) rather than a frame. */
+const MESSAGE = -2;
 
 /** Control-plane jobs (timer interrupts) that may wait beside the frame jobs of every CPU buffer. */
 export const CONTROL_JOB_SLOTS = 16;
@@ -72,6 +77,8 @@ export interface CpuBoardParams {
 }
 
 export const CPU_BUFFER_BASE = 0x0010_0000;
+/** Where Fig 5D's shared buffer memory sits in the CPU's address space (its packet buffers there). */
+export const SHARED_BUFFER_BASE = 0x2000_0000;
 export const CPU_BUFFER_BYTES = 2048;
 
 class FrameJob implements CpuJob {
@@ -206,6 +213,7 @@ export class CpuBoard {
     this.droppedBy.clear();
     this.unnamedDrops = 0;
     this.controlJobs = 0;
+    this.messagesSent = this.messagesRefused = 0;
   }
 
   private readonly bridgeParams: Partial<Gt64010BridgeParams>;
@@ -218,15 +226,38 @@ export class CpuBoard {
    */
   wire(fabric: Fabric, registersOf?: number): void {
     this.fabric = fabric;
+    if (fabric instanceof BufferMemoryArbiter) return this.wireSharedBuffer(fabric);
     this.endpoint = fabric.addEndpoint(this.name, (t) => this.arrived(t), () => this.drainWaiting());
     if (fabric instanceof PciFabric) {
-      const b = new Gt64010Bridge(this.sim, `${this.name}.gt64010`, fabric.bus.addMaster(`${this.name}.cpu`, { queueDepth: 8 }), this.dram, this.bridgeParams);
+      const b = new Gt64010Bridge(this.sim, `${this.name}.gt64010`, fabric.bus.addMaster(`${this.name}.cpu`, { queueDepth: 8 }), this.packetMemory ?? this.dram, this.bridgeParams);
       b.deviceTarget = fabric.targetOf(registersOf ?? 0);
       b.onAbsorbed = (h) => this.interrupt(h);
       fabric.sinkDataAt(this.endpoint, (bytes) => b.absorbBurst(bytes));
+      fabric.sourceDataAt(this.endpoint, (bytes, ready) => b.readBurst(bytes, ready));
       this.cpu.uncached = b;
       this.bridgeRef = b;
     }
+  }
+
+  /**
+   * Fig 5D (assumption, docs/boards.md "5D"): the board keeps 5C's CPU board, GT-64010 included; the
+   * CPU's packet buffers are in the shared buffer memory, so a frame for the CPU is written there
+   * once by its controller and stays (the CPU's header loads and the rewritten line's write-back
+   * reach it through the arbiter's CPU port), and leaves by its egress controller's read. The
+   * GT-64010's PCI interface still reaches the controllers' registers (the GT-48002's host
+   * interface is PCI) on a bus of its own that carries nothing else.
+   */
+  private wireSharedBuffer(bma: BufferMemoryArbiter): void {
+    this.endpoint = bma.addEndpoint(this.name, (t) => this.arrived(t), () => this.drainWaiting(), { inMemory: true });
+    const port = bma.cpuPort();
+    this.cpu.mapMemory(port, SHARED_BUFFER_BASE, this.cpuBuffers * CPU_BUFFER_BYTES);
+    this.packetMemory = port;
+    this.packetBase = SHARED_BUFFER_BASE;
+    const local = new PciBus(this.sim, `${this.name}.pci.local`, {});
+    const b = new Gt64010Bridge(this.sim, `${this.name}.gt64010`, local.addMaster(`${this.name}.cpu`, { queueDepth: 8 }), this.dram, this.bridgeParams);
+    b.deviceTarget = local.addTarget("gt48002.registers");
+    this.cpu.uncached = b;
+    this.localBus = local;
   }
 
   get gt64010(): Gt64010Bridge | undefined {
@@ -290,7 +321,19 @@ export class CpuBoard {
 
   /** Byte address of the CPU buffer holding frame `h` (for the cost model's loads and stores). */
   bufferAddress(h: number): number {
-    return CPU_BUFFER_BASE + this.bufferSlot[this.pool.slotOf(h)]! * CPU_BUFFER_BYTES;
+    return this.packetBase + this.bufferSlot[this.pool.slotOf(h)]! * CPU_BUFFER_BYTES;
+  }
+
+  /** Where the CPU's packet buffers are: their base address and the memory holding them (main DRAM by default). */
+  private packetBase = CPU_BUFFER_BASE;
+  private packetMemory: MemoryPort | undefined;
+  /** Fig 5D: the GT-64010's PCI bus, carrying only the CPU's register accesses to the controllers (frames go through the arbiter). */
+  localBus: PciBus | undefined;
+
+  /** Puts the packet buffers in another memory (Fig 5C's FSRAM) at `base`: frames arriving over PCI are written there. Before `wire`. */
+  placePacketBuffers(mem: MemoryPort, base: number): void {
+    this.packetMemory = mem;
+    this.packetBase = base;
   }
 
   /** A frame already on the CPU board (from Fig 5E's CPLD) enters the CPU path without crossing the fabric. */
@@ -321,7 +364,7 @@ export class CpuBoard {
   /** The frame is in memory: invalidate its lines and raise the interrupt (post the CPU job). */
   private interrupt(h: number): void {
     const buf = this.bufferSlot[this.pool.slotOf(h)]!;
-    this.cpu.dcache.invalidate(CPU_BUFFER_BASE + buf * CPU_BUFFER_BYTES, CPU_BUFFER_BYTES);
+    this.cpu.dcache.invalidate(this.packetBase + buf * CPU_BUFFER_BYTES, CPU_BUFFER_BYTES);
     const slot = this.pool.slotOf(h);
     const job = this.jobOfSlot[slot]!;
     this.jobOfSlot[slot] = undefined;
@@ -353,9 +396,28 @@ export class CpuBoard {
   private flushOutbox(): void {
     while (this.outbox.length > 0) {
       const hh = this.outbox.shift()!, port = this.outbox.shift()!;
-      this.sendNow(hh, port, undefined, true);
+      if (hh === MESSAGE) this.sendMessageNow(port, this.outbox.shift()!);
+      else this.sendNow(hh, port, undefined, true);
     }
   }
+
+  /**
+   * Sends a message of `bytes` (no frame: a table update) over the fabric to the controller of
+   * global `port`; from inside a job it leaves when the job ends. A message the fabric refuses is
+   * counted (`messagesRefused`), not retried.
+   */
+  sendMessage(port: number, bytes: number): void {
+    if (this.inJob) this.outbox.push(MESSAGE, port, bytes);
+    else this.sendMessageNow(port, bytes);
+  }
+
+  private sendMessageNow(port: number, bytes: number): void {
+    if (this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), -1, bytes)) this.messagesSent++;
+    else this.messagesRefused++;
+  }
+
+  messagesSent = 0;
+  messagesRefused = 0;
 
   /**
    * Sends a frame the CPU built (ARP reply, gratuitous ARP, probe) out of global `port`: over the

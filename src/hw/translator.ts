@@ -12,12 +12,12 @@
  */
 import type { FramePool } from "../net/frame-pool.ts";
 import { ClockDomain } from "../sim/clock.ts";
-import { DelayLine } from "../sim/delay-line.ts";
 import { Priority } from "../sim/priority.ts";
 import type { Simulator } from "../sim/simulator.ts";
 import type { Fabric, FabricTransfer } from "./fabric/fabric.ts";
 import { TRANSFERS } from "./fabric/fabric.ts";
 import { zeroCounts } from "../sim/stats/reset.ts";
+import { LookupEngine } from "./lookup-engine.ts";
 import { IntRing } from "../sim/ring.ts";
 
 /** `translate`'s answer for a frame the translator discards (5F's ASIC: a frame from its port that no server may receive). */
@@ -32,12 +32,14 @@ export interface Translate {
   translate(h: number): number;
   /** The cause of the last TRANSLATE_DROP, counted by the translator that frees the frame. */
   readonly lastDropCause?: string;
+  /** Look-up table entries the last `translate` read (0: it decided from the destination MAC alone). */
+  readonly lastProbes?: number;
 }
 
 /**
  * Frames Fig 5E's CPLD holds at once (assumption, docs/boards.md "5E CPLD frame buffers": the
- * frames it rewrites sit in the dual-port SRAM beside the table, an IDT7008's 64 KB holding 32
- * buffers of 2 KB). Before, its queue was unbounded: under overload the controllers kept moving
+ * frames it rewrites sit in a buffer beside the table's dual-port SRAM, one more IDT7008's 64 KB
+ * holding 32 buffers of 2 KB). Before, its queue was unbounded: under overload the controllers kept moving
  * frames across PCI into it faster than it could move them on, and that first crossing took bus
  * time from every other frame (5E delivered 84 % of its bound at 1.5 times it).
  */
@@ -52,26 +54,31 @@ export class CpldTranslator {
   toCpu: (h: number, ingress: number, fromEndpoint: number) => boolean = () => false;
   endpointOfPort: (port: number) => number = () => 0;
   private fabric!: Fabric;
-  private readonly line: DelayLine;
+  readonly engine: LookupEngine;
   private readonly transfers = TRANSFERS;
   readonly counts = { translated: 0, toCpu: 0, refused: 0 };
   inFlight = 0;
+  private readonly fixedPs: number;
+  private readonly entryPs: number;
+  private decided = -1;
   /** Frames taken from the controllers and not yet sent on (on their way in, in the look-up, waiting for the fabric). */
   private held = 0;
   /** Called when a frame leaves its buffer: controllers holding frames for this path retry. Set by the board. */
   onBufferFree: () => void = () => {};
 
   /**
-   * @param clockHz CPLD clock (hw-params.md §7: 33-66 MHz realistic)
-   * @param lookupClocks CPLD clocks per look-up (§7: "one MAC compare/translate per few clocks")
-   * @param dpsramAccessPs dual-port SRAM access (§6: IDT7008 15-55 ns)
+   * @param clockHz CPLD clock (docs/hardware.md, CPLD: 33-66 MHz realistic)
+   * @param lookupClocks CPLD clocks to extract the flow key, hash it and rewrite ("one MAC compare/translate per few clocks")
+   * @param dpsramAccessPs dual-port SRAM access (IDT7008: 15-55 ns)
+   * @param entryAccesses DPSRAM accesses to read one table entry (its bytes over the SRAM's width)
    * @param bufferFrames frames it holds at once (taken, in the look-up, or waiting for the fabric);
    *   when all are taken the controllers hold theirs (backpressure). Default CPLD_BUFFER_FRAMES.
    */
-  constructor(sim: Simulator, readonly name: string, private readonly pool: FramePool, clockHz: number, lookupClocks: number, dpsramAccessPs: number, private readonly bufferFrames = CPLD_BUFFER_FRAMES) {
+  constructor(sim: Simulator, readonly name: string, private readonly pool: FramePool, clockHz: number, lookupClocks: number, dpsramAccessPs: number, entryAccesses = 4, private readonly bufferFrames = CPLD_BUFFER_FRAMES) {
     this.clock = new ClockDomain(`${name}.clk`, clockHz);
-    const delay = this.clock.cyclesToTicks(lookupClocks) + dpsramAccessPs;
-    this.line = new DelayLine(sim, `${name}.lookup`, delay, pool.slots, (h) => this.decide(h), this.clock, Priority.Default);
+    this.fixedPs = this.clock.cyclesToTicks(lookupClocks);
+    this.entryPs = entryAccesses * dpsramAccessPs;
+    this.engine = new LookupEngine(sim, `${name}.lookup`, pool.slots, (h) => this.serve(h), (h) => this.decide(h));
     this.waiting = new IntRing(bufferFrames);
     sim.onResetStats(() => zeroCounts(this.counts));
   }
@@ -117,12 +124,18 @@ export class CpldTranslator {
     this.transfers.put(t);
     if (h < 0) return;
     this.inFlight++;
-    this.line.push(h);
+    this.engine.push(h);
+  }
+
+  /** The look-up: the firmware's table decides; it takes the fixed steps and one DPSRAM read per entry compared. */
+  private serve(h: number): number {
+    this.decided = this.translator.translate(h);
+    return this.fixedPs + (this.translator.lastProbes ?? 1) * this.entryPs;
   }
 
   private decide(h: number): void {
     this.inFlight--;
-    const port = this.translator.translate(h);
+    const port = this.decided;
     if (port < 0) {
       this.counts.toCpu++;
       if (!this.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.endpoint)) this.pool.free(h);
@@ -139,8 +152,8 @@ export class CpldTranslator {
     this.inFlight++;
   }
 
-  read() {
-    return { counts: { ...this.counts }, lookupQueueHighWater: this.line.highWater };
+  read(now: number) {
+    return { counts: { ...this.counts }, engine: this.engine.read(now) };
   }
 }
 
@@ -151,16 +164,17 @@ export class CpldTranslator {
  */
 export class AsicTranslator {
   translator: Translate = { translate: () => -1 };
-  private readonly line: DelayLine;
+  readonly engine: LookupEngine;
   readonly counts = { translated: 0, passed: 0, dropped: 0 };
   readonly droppedBy = new Map<string, number>();
+  private decided = -1;
 
   /**
    * @param port the global port it sits on (the frames' ingress port)
-   * @param lookupPs look-up table access (assumption: a 20 ns SRAM table, docs/boards.md)
+   * @param lookupPs one look-up table access (assumption: a 20 ns SRAM table returning an entry per access, docs/boards.md); the destination MAC's check takes one
    */
-  constructor(sim: Simulator, readonly name: string, private readonly pool: FramePool, private readonly port: number, lookupPs: number, private readonly next: (h: number) => void) {
-    this.line = new DelayLine(sim, `${name}.lookup`, lookupPs, pool.slots, (h) => this.decide(h), undefined, Priority.Deliver);
+  constructor(sim: Simulator, readonly name: string, private readonly pool: FramePool, private readonly port: number, private readonly lookupPs: number, private readonly next: (h: number) => void) {
+    this.engine = new LookupEngine(sim, `${name}.lookup`, pool.slots, (h) => this.serve(h), (h) => this.decide(h), Priority.Deliver);
     sim.onResetStats(() => {
       zeroCounts(this.counts);
       this.droppedBy.clear();
@@ -168,17 +182,22 @@ export class AsicTranslator {
   }
 
   get inFlight(): number {
-    return this.line.size;
+    return this.engine.size;
   }
 
   /** A frame off the wire. */
   receive(h: number): void {
-    this.line.push(h);
+    this.engine.push(h);
+  }
+
+  private serve(h: number): number {
+    this.pool.port[this.pool.slotOf(h)] = this.port;
+    this.decided = this.translator.translate(h);
+    return (1 + (this.translator.lastProbes ?? 0)) * this.lookupPs;
   }
 
   private decide(h: number): void {
-    this.pool.port[this.pool.slotOf(h)] = this.port;
-    const out = this.translator.translate(h);
+    const out = this.decided;
     if (out === TRANSLATE_DROP) {
       this.counts.dropped++;
       const cause = this.translator.lastDropCause ?? "firmware";
@@ -191,7 +210,7 @@ export class AsicTranslator {
     this.next(h); // the controller forwards by the (possibly rewritten) destination MAC
   }
 
-  read() {
-    return { counts: { ...this.counts }, lookupQueueHighWater: this.line.highWater };
+  read(now: number) {
+    return { counts: { ...this.counts }, engine: this.engine.read(now) };
   }
 }

@@ -20,9 +20,11 @@ import { MS, SEC } from "../sim/time.ts";
 import { DEFAULT_PACKETS_PER_FLOW, Workload } from "../traffic/workload.ts";
 import { olsSlope } from "../stats/regression.ts";
 import { settingLayout } from "./setting.ts";
+import { BufferMemoryArbiter } from "../hw/fabric/buffer-memory-arbiter.ts";
 import { Priority } from "../sim/priority.ts";
 import { attachTraces, SYNTHETIC_TRAFFIC, type TraceSettings } from "./traces.ts";
 import type { RunRecord } from "./registry.ts";
+import { boardSeries, seriesRecord } from "./board-series.ts";
 
 /** What every run's script sees: the running simulation, to schedule failures and read state. */
 export interface RunContext {
@@ -79,6 +81,8 @@ export interface BoardRunOptions {
   flows?: number;
   /** Mean inbound data frames per client flow (default 10: the workload's DEFAULT_PACKETS_PER_FLOW). */
   packetsPerFlow?: number;
+  /** Time series (`--series`): a sample every this many ps over the warm-up and the window, into the record's `series` (src/scenarios/board-series.ts). */
+  seriesIntervalPs?: number;
   /** Backlog samples over the window (default BACKLOG_SAMPLES): the series is in the record. */
   backlogSamples?: number;
   /** Warm-up before the measurement window, ps (default DEFAULT_WARMUP_PS). 0: none. */
@@ -178,7 +182,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   });
   // the switch has seen the flows open at the start (functional warming; the NAT baseline learns its own)
   if (!natFw) {
-    wl.prewarm(vips.map((_, k) => VMAC + k), (h) => fw.translate(h));
+    wl.prewarm(vips.map((_, k) => VMAC + k), (h, ingress) => fw.warm(h, ingress));
     fw.resetStats();
   }
   const ctx: ScriptContext = {
@@ -211,6 +215,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     if (samples < nSamples) sim.schedule(sample, warmup + Math.round((o.durationPs * (samples + 1)) / nSamples));
   }, Priority.Stats);
   sim.schedule(sample, warmup + Math.round(o.durationPs / nSamples));
+  const series = o.seriesIntervalPs ? boardSeries({ sim, board, workload: wl, fw: natFw ? undefined : fw, dropped: droppedNow, dataInFlight }, o.seriesIntervalPs, warmup, end) : undefined;
+  let seriesAtStart = 0;
   // the warm-up's end: its summary, then every statistic restarts (counts kept in totals where a window needs them)
   let warm: Record<string, unknown> | undefined;
   // the functional warming's frames were allocated and freed before the run: not the run's
@@ -225,6 +231,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     framesInFlightAtStart = pool.inUse;
     eventsAtStart = sim.eventsProcessed;
     sim.resetStats();
+    series?.restart();
+    seriesAtStart = series?.samples ?? 0;
   }
   // run the window in 50 slices to report progress; slicing does not change what happens (run(until) is resumable)
   for (let k = 1; k <= 50; k++) {
@@ -234,19 +242,26 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   o.finish?.(ctx);
   traces.close(sim.now);
 
-  /** What the run's statistics say now, over the phase that began at `from`. */
-  function readout(now: number, allocatedBase: number, from: number) {
-    const secs = (now - from) / SEC;
-    const cpu = board.cpus[0]!.read(now).cpu;
-    const res = board.resources(now);
-    // Every frame is counted once, where it ends: the switch's drops by place and cause (the
-    // firmware's causes counted by the CPU board as it frees the frame), frames the switch consumed,
-    // hosts' drops, and deliveries counted by the receiving hosts; `test/scenarios/boards.test.ts`
-    // checks that they add up with what is still in flight.
+  /**
+   * Every frame is counted once, where it ends: the switch's drops by place and cause (the
+   * firmware's causes counted by the CPU board as it frees the frame), frames the switch consumed,
+   * hosts' drops, and deliveries counted by the receiving hosts; `test/scenarios/boards.test.ts`
+   * checks that they add up with what is still in flight.
+   */
+  function droppedNow(): Record<string, number> {
     const dropped: Record<string, number> = { ...board.drops() };
     const consumed = board.cpus.reduce((s, b) => s + b.counts.consumed, 0);
     if (consumed) dropped["switch.consumed"] = consumed; // frames addressed to the switch itself (ARP, probe answers)
     for (const [k, v] of Object.entries(wl.hostDrops)) if (v) dropped[`host.${k}`] = v;
+    return dropped;
+  }
+
+  /** What the run's statistics say now, over the phase that began at `from`. */
+  function readout(now: number, allocatedBase: number, from: number) {
+    const secs = (now - from) / SEC;
+    const cpu = board.readCpu(now);
+    const res = board.resources(now);
+    const dropped = droppedNow();
     const h = wl.hostDrops;
     const delivered = wl.received - h.misdelivered - h.serverFailed - h.routerFailed; // kept by the receiving host
     return { secs, cpu, res, dropped, delivered, injected: pool.allocated - allocatedBase + h.poolExhausted };
@@ -288,6 +303,10 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       cyclesPerIntervention: cpu.cyclesPerJob,
       // per firmware path (established, newFlow, arp, probeAnswer, redirect, other) and control-plane jobs: jobs, cycles and instructions each
       paths: cpu.paths,
+      // 5F: each management card's utilisation and jobs (the figures above are over both)
+      ...("perCpu" in cpu ? { perCpu: cpu.perCpu } : {}),
+      // Fig 5D: the CPU's line fills and write-backs through the buffer memory arbiter (its packet buffers are in the shared buffer)
+      ...(board.fabric instanceof BufferMemoryArbiter ? { sharedBufferAccesses: board.fabric.cpuAccesses } : {}),
     },
     resources: r.res.resources,
     bottleneck: r.res.bottleneck,
@@ -297,10 +316,14 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     // data frames inside at BACKLOG_SAMPLES instants of the window: their mean and least-squares trend (frames gained over the window)
     backlog: { samples, mean: samples ? backlog.subarray(0, samples).reduce((a, b) => a + b, 0) / samples : 0, slopePerMs: fit.slope, growth: fit.slope * (o.durationPs / 1e9), series: Array.from(backlog.subarray(0, samples)) },
     flows: { open: flows, packetsPerFlow, newFlowsPerSecond: wl.flowsOpened / secs, newFlowShare: wl.injected[0] ? wl.flowsOpened / wl.injected[0] : 0 },
-    events: sim.eventsProcessed - eventsAtStart,
+    // the model's events: the series sampler's are not (a run with --series counts the same)
+    events: sim.eventsProcessed - eventsAtStart - ((series?.samples ?? 0) - seriesAtStart),
     // servers and routers that health monitoring declared down or up in the window (probes unanswered within the timeout)
     ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges, intervalMs: (o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs) / 1e9, timeoutMs: (o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs) / 1e9, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - warmup) / 1e9, name: e.name, change: e.change, cause: e.cause })), probes: fw.probeTotals() }, ...flowTableRecord(fw) }),
+    // 5E, 5F: the translators' flow tables (look-ups, hits, the CPU's installs, evictions)
+    ...(board.readTranslatorTables() ? { translatorTables: board.readTranslatorTables() } : {}),
     ...(warm ? { warmup: warm } : {}),
+    ...(series ? { series: seriesRecord(series, o.seriesIntervalPs!, warmup) } : {}),
     ...ctx.report,
   };
 

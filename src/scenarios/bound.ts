@@ -13,8 +13,14 @@
  *     posted writes per intervention; the buffer memory arbiter (`bma`): a write and a read per
  *     crossing; the crossbar (`crossbar`): each endpoint's input and output held
  *     `connect + ⌈L/cell⌉ × cell time` per transfer;
- *   - the CPU (`<board>.cpu`): interventions per second × the cycles of their path (new flow or
- *     established, measured), plus control-plane jobs per second × their cycles;
+ *   - the translators (5E `cpld`, 5F `<controller>.p<k>.asic`): look-ups per second × (fixed steps +
+ *     table entries read: the first way on a hit, every way on a miss);
+ *   - the CPU (`<board>.cpu`, on 5F each management card `mgmt<i>.cpu`): interventions per second ×
+ *     the cycles of their path (new flow or established, measured), plus control-plane jobs per
+ *     second × their cycles (round robin over the CPUs). On 5A-5D every inbound frame is an
+ *     intervention; behind 5E's and 5F's translators only the table's misses are: a new flow's
+ *     first frame, and the frames of flows the table has no room for (`tableMissShare`); 5F's card
+ *     j interrupts management card j mod 2;
  *   - the CPU board's memories (`<board>.dram`, `fsram`): busy time per intervention, measured.
  * Frame crossings follow the setting: inbound frames go router controller → CPU (or 5E's CPLD) →
  * server controller, or straight across on 5F's circuit cards; outbound frames server controller
@@ -31,6 +37,8 @@ import { DEFAULT_DRAM } from "../hw/gt64010/dram.ts";
 import { DEFAULT_TARGET } from "../hw/pci/bus.ts";
 import { IMIX } from "../traffic/imix.ts";
 import { settingLayout, type SettingLayout } from "./setting.ts";
+import { cpuBoardName, cpuOfControllers } from "../hw/boards/management.ts";
+import { ENTRY_BYTES, LookupTable } from "../hw/lookup-table.ts";
 
 /** What the CPU board pays, measured by the model in isolation (calibrate.ts). */
 export interface PathCosts {
@@ -42,6 +50,8 @@ export interface PathCosts {
   memoryPsPerIntervention: Record<string, number>;
   /** Memory busy time (ps) per second of control-plane work alone. */
   memoryPsPerSecondControl: Record<string, number>;
+  /** Fig 5D: the CPU's accesses (line fills, write-backs) to the shared buffer per intervention. */
+  sharedBufferAccessesPerIntervention?: number;
   /** How they were measured. */
   source: string;
 }
@@ -73,7 +83,7 @@ export function expectedMaxNormal(n: number): number {
   return sum;
 }
 
-export type ResourceKind = "router port in" | "router port out" | "server port in" | "server port out" | "controller buffer" | "fabric" | "cpu" | "cpu memory";
+export type ResourceKind = "router port in" | "router port out" | "server port in" | "server port out" | "controller buffer" | "fabric" | "cpu" | "cpu memory" | "translator";
 
 export interface BoundTerm {
   /** The simulator's name of the resource. */
@@ -112,8 +122,31 @@ const FCS = 4, WIRE_OVERHEAD = 8 + 12; // preamble + SFD, inter-frame gap
 const IMIX_MEAN_WITH_FCS = imixMean((l) => l + FCS);
 const fmt = (x: number, d = 0) => x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 
-/** Endpoints of the fabric in the setting: controllers by index, and the CPU board or CPLD. */
+/** Endpoints of the fabric in the setting: controllers by index, and the CPU boards (CPU_EP - i for CPU i; 5E's CPLD is CPU_EP). */
 const CPU_EP = -1;
+
+/**
+ * 5E, 5F: the share of router port `r`'s inbound frames its translator's table misses. A frame
+ * opens a flow with probability 1 / packetsPerFlow (a miss); the others find their flow's entry
+ * when the table holds it, and under uniform access to the open flows it holds the share
+ * entries / flows of the flows looked up in it (all flows on 5E; on 5F those of its card's routers).
+ */
+export function tableMissShare(spec: BoardSpec, w: WorkloadRates, L: SettingLayout, r: number): number {
+  const tr = spec.translator;
+  if (!tr) return 1;
+  const pNew = 1 / w.packetsPerFlow;
+  let entries: number, flows: number;
+  if (tr.kind === "cpld") {
+    entries = new LookupTable(Math.floor((tr.dpsramBytes ?? 262_144) / ENTRY_BYTES)).entries;
+    flows = w.flows;
+  } else {
+    entries = new LookupTable(tr.tableEntries ?? 16_384).entries;
+    const rc = L.controllerOf(r);
+    flows = (w.flows * L.routerPorts.filter((p) => L.controllerOf(p) === rc).length) / L.routerPorts.length;
+  }
+  const held = Math.min(1, entries / Math.max(1, flows));
+  return pNew + (1 - pNew) * (1 - held);
+}
 
 export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCosts): Bound {
   const L = settingLayout(spec);
@@ -146,12 +179,20 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
   // frame flows between fabric endpoints at load 1: [src, dst, frames/s]
   const cpuPath = !spec.translator; // every inbound frame intervened to the CPU board (5A-5D)
   const straight = spec.translator?.kind === "asic"; // 5F: translated at the port, straight across
+  const cpuOf = cpuOfControllers(spec);
+  // 5E, 5F: the share of a router's inbound frames the translator's table misses (they go to the CPU)
+  const missShare = (r: number) => (cpuPath ? 1 : tableMissShare(spec, w, L, r));
   const flows: [number, number, number][] = [];
+  const interventionsOf = new Float64Array(spec.cpus);
   for (const r of L.routerPorts) {
+    const rc = L.controllerOf(r), miss = missShare(r), cpuEp = CPU_EP - cpuOf[rc]!;
+    interventionsOf[cpuOf[rc]!] += inFps * miss;
     for (const s of L.serverPorts) {
-      const f = inFps / nS, rc = L.controllerOf(r), sc = L.controllerOf(s);
+      const f = inFps / nS, sc = L.controllerOf(s);
       if (straight) {
-        if (rc !== sc) flows.push([rc, sc, f]);
+        // hits cross straight to the server's card; misses go to the management card, which sends them on
+        if (rc !== sc) flows.push([rc, sc, f * (1 - miss)]);
+        flows.push([rc, cpuEp, f * miss], [cpuEp, sc, f * miss]);
       } else flows.push([rc, CPU_EP, f], [CPU_EP, sc, f]);
     }
   }
@@ -162,7 +203,7 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
     }
   }
   const crossings = flows.reduce((a, [, , f]) => a + f, 0);
-  const interventions = cpuPath ? nR * inFps : 0;
+  const interventions = interventionsOf.reduce((a, b) => a + b, 0);
 
   // each controller's buffer memory: frames entering it from its hosts or the fabric, one write and one read each
   const mem = { ...DEFAULT_DRAM, ...DEFAULT_GT48002.memory };
@@ -184,13 +225,20 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
     const readClocks = 1 + devsel + 1 + DEFAULT_TARGET.initialLatencyClocks + Math.max(1, Math.ceil(4 / width)) + 1;
     const perIntervention = readClocks + 2 * tenure(4); // the cause register read, then hand-back and buffer-return posted writes
     const name = ic.placement === "external" ? "pci" : "pci.onboard";
-    add(name, "fabric", (crossings * perCrossing + interventions * perIntervention) / ic.clockHz, 0,
-      `(${fmt(crossings)} crossings/s x ${fmt(perCrossing, 1)} clocks (GalNet, ${ic.widthBits}-bit) + ${fmt(interventions)} interventions/s x ${perIntervention} clocks (register read ${readClocks}, 2 posted writes)) / ${fmt(ic.clockHz / 1e6, 2)} MHz`);
+    // 5E's CPLD hands its misses to the CPU on the CPU board: no controller register is read for them
+    const interrupted = cpuPath ? interventions : 0;
+    add(name, "fabric", (crossings * perCrossing + interrupted * perIntervention) / ic.clockHz, 0,
+      `(${fmt(crossings)} crossings/s x ${fmt(perCrossing, 1)} clocks (GalNet, ${ic.widthBits}-bit) + ${fmt(interrupted)} interventions/s x ${perIntervention} clocks (register read ${readClocks}, 2 posted writes)) / ${fmt(ic.clockHz / 1e6, 2)} MHz`);
   } else if (ic.kind === "buffer-memory-arbiter") {
     const p = { ...DEFAULT_BMA, ...ic };
     const access = (l: number) => p.overheadClocks + p.firstAccessClocks + (Math.ceil(l / (p.widthBits / 8)) - 1) * p.burstClocks;
-    const perCrossing = imixMean((l) => 2 * access(l));
-    add("bma", "fabric", (crossings * perCrossing) / p.clockHz, 0, `${fmt(crossings)} crossings/s x ${fmt(perCrossing, 1)} clocks (a write and a read, ${p.widthBits}-bit) / ${fmt(p.clockHz / 1e6, 2)} MHz`);
+    const perAccess = imixMean(access);
+    // a crossing is a write by its source and a read by its destination; the CPU board's packet
+    // buffers are in the shared memory, so a crossing to it is a write alone and one from it a read alone
+    const accesses = flows.reduce((a, [s, d, f]) => a + f * ((s < 0 ? 0 : 1) + (d < 0 ? 0 : 1)), 0);
+    const cpuLines = interventions * (costs.sharedBufferAccessesPerIntervention ?? 0);
+    add("bma", "fabric", (accesses * perAccess + cpuLines * access(32)) / p.clockHz, 0,
+      `(${fmt(accesses)} frame accesses/s x ${fmt(perAccess, 1)} clocks (${p.widthBits}-bit) + ${fmt(cpuLines)} CPU line accesses/s x ${access(32)} clocks) / ${fmt(p.clockHz / 1e6, 2)} MHz`);
   } else {
     const p = { ...DEFAULT_CROSSBAR, ...ic };
     const cellPs = Math.round((p.cellBytes * 8 * 1e6) / p.portMbps);
@@ -204,21 +252,46 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
     let worst = 0, where = "";
     for (const [ep, x] of perEp) {
       const m = Math.max(x.in, x.out);
-      if (m > worst) (worst = m), (where = ep === CPU_EP ? "the CPU's port" : `${L.controllers[ep]!.name}'s port`);
+      if (m > worst) (worst = m), (where = ep < 0 ? `${cpuBoardName(spec, CPU_EP - ep)}'s port` : `${L.controllers[ep]!.name}'s port`);
     }
     add("crossbar", "fabric", (worst * holdPs) / 1e12, 0, `${fmt(worst)} frames/s at ${where} x ${fmt(holdPs / 1000)} ns held (${p.connectPs / 1000} ns set-up + ${p.cellBytes}-byte cells at ${p.portMbps} Mb/s)`);
   }
 
+  // the translators' look-up engines: a hit reads the first way (a set mostly holds one flow: the tables
+  // are sized well above the open flows), a miss reads every way
+  const tr = spec.translator;
+  if (tr) {
+    const ways = 4;
+    const probes = (miss: number) => miss * ways + (1 - miss);
+    if (tr.kind === "cpld") {
+      const fixedPs = Math.round((tr.lookupClocks * 1e12) / tr.clockHz), entryPs = Math.ceil(ENTRY_BYTES / (tr.dpsramWidthBytes ?? 4)) * tr.dpsramAccessPs;
+      const miss = tableMissShare(spec, w, L, L.routerPorts[0]!), per = fixedPs + probes(miss) * entryPs;
+      add("cpld", "translator", (nR * inFps * per) / 1e12, 0,
+        `${fmt(nR * inFps)} look-ups/s x (${fmt(fixedPs / 1000)} ns fixed + ${fmt(probes(miss), 2)} ways x ${fmt(entryPs / 1000)} ns per entry read)`);
+    } else {
+      for (const r of L.routerPorts) {
+        const miss = tableMissShare(spec, w, L, r), per = (1 + probes(miss)) * tr.lookupPs;
+        add(`${L.controllers[L.controllerOf(r)]!.name}.p${r & 1}.asic`, "translator", (inFps * per) / 1e12, 0,
+          `${fmt(inFps)} look-ups/s x (1 + ${fmt(probes(miss), 2)} ways) x ${fmt(tr.lookupPs / 1000)} ns`);
+      }
+    }
+  }
+
   // the CPU and its memories
-  const cpuName = spec.cpus > 1 ? "mgmt0" : "cpuboard";
   const clock = spec.cpu.clockHz ?? 133_000_000;
   const c = costs.cyclesPerPath;
   const est = c["established"] ?? c["newFlow"] ?? 0, fresh = c["newFlow"] ?? est;
-  const pNew = 1 / w.packetsPerFlow;
+  // of the frames reaching the CPU, the share that open a flow: all of them behind a translator whose table holds the open flows
+  const pNew = Math.min(1, (1 / w.packetsPerFlow) * (interventions > 0 ? (nR * inFps) / interventions : 1));
   const perFrame = (1 - pNew) * est + pNew * fresh;
-  const control = costs.controlJobsPerSecond * (c["control"] ?? 0);
-  add(`${cpuName}.cpu`, "cpu", (interventions * perFrame) / clock, control / clock,
-    `${fmt(interventions)} interventions/s x ${fmt(perFrame)} cycles (established ${fmt(est)} x ${fmt(1 - pNew, 2)} + new flow ${fmt(fresh)} x ${fmt(pNew, 2)}) + ${fmt(costs.controlJobsPerSecond)} control jobs/s x ${fmt(c["control"] ?? 0)} cycles, at ${clock / 1e6} MHz`);
+  // control-plane jobs go round robin over the CPUs (Board.runOnCpu)
+  const controlJobs = costs.controlJobsPerSecond / spec.cpus;
+  const control = controlJobs * (c["control"] ?? 0);
+  for (let i = 0; i < spec.cpus; i++) {
+    const x = interventionsOf[i]!;
+    add(`${cpuBoardName(spec, i)}.cpu`, "cpu", (x * perFrame) / clock, control / clock,
+      `${fmt(x)} interventions/s x ${fmt(perFrame)} cycles (established ${fmt(est)} x ${fmt(1 - pNew, 2)} + new flow ${fmt(fresh)} x ${fmt(pNew, 2)}) + ${fmt(controlJobs)} control jobs/s x ${fmt(c["control"] ?? 0)} cycles, at ${clock / 1e6} MHz`);
+  }
   for (const [m, ps] of Object.entries(costs.memoryPsPerIntervention)) {
     const fixed = (costs.memoryPsPerSecondControl[m] ?? 0) / 1e12;
     add(m, "cpu memory", (interventions * ps) / 1e12, fixed, `${fmt(interventions)} interventions/s x ${fmt(ps / 1000)} ns busy each (measured)`);
@@ -253,5 +326,6 @@ export function resourceKind(L: SettingLayout, resource: string): ResourceKind |
   if (resource === "pci" || resource === "pci.onboard" || resource === "bma" || resource === "crossbar") return "fabric";
   if (resource.endsWith(".cpu")) return "cpu";
   if (resource.endsWith(".dram") || resource === "fsram") return "cpu memory";
+  if (resource === "cpld" || resource.endsWith(".asic")) return "translator";
   return undefined;
 }

@@ -21,7 +21,7 @@ type Run = Omit<BoardRunOptions, "seed" | "load" | "durationPs">;
 export function calibrate(spec: BoardSpec, w: WorkloadRates, run: Run, seed: number): PathCosts {
   const load = CALIBRATION_SHARE * portLimitLoad(spec, w);
   const r = runBoard(spec, { ...run, seed, load, durationPs: CALIBRATION_WINDOW_PS, inboundBpsPerRouter: w.inboundBpsPerRouter, outboundBpsPerServer: w.outboundBpsPerServer, packetsPerFlow: w.packetsPerFlow, scenario: "calibrate" });
-  const cpu = r["cpu"] as { paths: Record<string, { jobs: number; cyclesPerJob: number }> };
+  const cpu = r["cpu"] as { paths: Record<string, { jobs: number; cyclesPerJob: number }>; sharedBufferAccesses?: number };
   const cyclesPerPath: Record<string, number> = {};
   let interventions = 0;
   for (const [path, x] of Object.entries(cpu.paths)) {
@@ -41,6 +41,7 @@ export function calibrate(spec: BoardSpec, w: WorkloadRates, run: Run, seed: num
   }
   return {
     cyclesPerPath, controlJobsPerSecond, memoryPsPerIntervention, memoryPsPerSecondControl,
+    sharedBufferAccessesPerIntervention: interventions > 0 ? (cpu.sharedBufferAccesses ?? 0) / interventions : 0,
     source: `a ${CALIBRATION_WINDOW_PS / MS} ms run at load ${load.toFixed(3)} (${CALIBRATION_SHARE * 100} % of the ports' limit) after warm-up, seed ${seed}: ${interventions} interventions`,
   };
 }

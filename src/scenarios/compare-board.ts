@@ -42,6 +42,8 @@ export function compareBoard(spec: BoardSpec, workload: WorkloadName, o: Compare
   const recs: RunRecord[] = [];
   for (let j = 0; j < o.replications; j++) recs.push(runBoard(spec, { ...o.run, seed: replicationSeed(o.seed, j), load: o.load, durationPs: o.durationPs }));
   const ref = (o.replications > 1 ? aggregate(recs as Record<string, unknown>[]) : recs[0]!) as RunRecord;
-  const cap = o.capacity ? saturate(spec, workload, { ...o.capacity, run: { ...o.capacity.run, ...o.run } }) : undefined;
+  // the search's many runs keep no time series: the record's series is the reference load's
+  const { seriesIntervalPs: _series, ...run } = o.run;
+  const cap = o.capacity ? saturate(spec, workload, { ...o.capacity, run: { ...o.capacity.run, ...run } }) : undefined;
   return { ...ref, workload, ...(cap ? { capacity: capacityOf(cap) } : {}) };
 }

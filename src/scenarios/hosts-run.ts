@@ -55,7 +55,7 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
   traces.close(sim.now);
   if (o.flowsCsv) writeFileSync(o.flowsCsv, hosts.log.csv());
   const now = sim.now, secs = now / SEC;
-  const cpu = board.cpus[0]!.read(now).cpu;
+  const cpu = board.readCpu(now);
   const res = board.resources(now);
   const h = hosts.read(now);
   const dropped: Record<string, number> = { ...board.drops(), ...h.drops };

@@ -18,6 +18,8 @@ export interface RunOptions {
   vcdPath?: string;
   /** How traces are written: format, ports, windows, signals, start time. */
   trace?: TraceSettings;
+  /** Board runs' time series: a sample every this many ps (`--series`; src/scenarios/board-series.ts). */
+  seriesIntervalPs?: Tick;
   /** Board presets or files to run on (scenarios that use boards). */
   boards?: string[];
   /** Named workload (src/scenarios/workloads.ts) for board scenarios. */
@@ -54,9 +56,10 @@ export function listScenarios(): ScenarioInfo[] {
   return [...registry.values()];
 }
 
-/** Trace options for one board of a multi-board run: pcap files are per board already; the VCD gets the board's name. */
-export function traceOptions(o: RunOptions, board: string, boards: number): { pcapDir?: string; vcdPath?: string; trace?: TraceSettings } {
-  const out: { pcapDir?: string; vcdPath?: string; trace?: TraceSettings } = {};
+/** Trace options for one board of a multi-board run: pcap files are per board already; the VCD gets the board's name; time series as asked. */
+export function traceOptions(o: RunOptions, board: string, boards: number): { pcapDir?: string; vcdPath?: string; trace?: TraceSettings; seriesIntervalPs?: Tick } {
+  const out: { pcapDir?: string; vcdPath?: string; trace?: TraceSettings; seriesIntervalPs?: Tick } = {};
+  if (o.seriesIntervalPs) out.seriesIntervalPs = o.seriesIntervalPs;
   if (o.pcapDir) out.pcapDir = o.pcapDir;
   if (o.trace) out.trace = o.trace;
   if (o.vcdPath) out.vcdPath = boards > 1 ? o.vcdPath.replace(/(\.vcd)?$/, `.${board}.vcd`) : o.vcdPath;

@@ -15,7 +15,7 @@ export function replicationSeed(master: number, j: number): number {
 }
 
 /** Fields that say what ran, not what was measured: copied, not averaged. */
-const IDENTITY = new Set(["seed", "load", "point", "clockMHz", "simulatedSeconds", "warmupSeconds", "intervalMs", "timeoutMs", "flows", "packetsPerFlow", "samples", "atMs", "bucketUs"]);
+const IDENTITY = new Set(["seed", "load", "point", "clockMHz", "simulatedSeconds", "warmupSeconds", "intervalMs", "timeoutMs", "flows", "packetsPerFlow", "samples", "atMs", "bucketUs", "warmupSamples", "warmupEndMs"]);
 
 /** Suffix of the half-width field beside each averaged number. */
 export const CI_SUFFIX = "Ci95";
@@ -78,7 +78,10 @@ function merge(values: Json[], key: string, level: number, seeds: number[]): Jso
         if (values.length > 1) out[k + CI_SUFFIX] = i.halfWidth;
         continue;
       }
-      out[k] = merge(present, k, level, seeds);
+      // a list of numbers absent from some replications (a drop cause's series where it never occurred) counts zeros there
+      const numbers = present.every((v) => Array.isArray(v) && v.every((x) => typeof x === "number"));
+      const filled = numbers && present.length < vs.length ? vs.map((v) => v ?? new Array((present[0] as number[]).length).fill(0)) : present;
+      out[k] = merge(filled, k, level, seeds);
       if (typeof present[0] === "string" && !present.every((v) => v === present[0])) out[k + "Votes"] = votes(present as string[]);
     }
     return out;

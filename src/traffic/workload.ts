@@ -6,7 +6,8 @@
  * UDP 15 %, ESP 5 %). Flows come and go as traffic users know them: each inbound frame opens a new
  * flow with probability 1 / `packetsPerFlow` (so new flows per second = inbound frames per second /
  * packetsPerFlow), joining the `flows` flows open at once in place of the oldest; every other frame
- * belongs to one of the open flows, chosen uniformly. The run starts with `flows` flows open (traffic
+ * belongs to one of the open flows, chosen uniformly. A client's flow comes through one router (its
+ * path): each router carries its share of the open flows. The run starts with `flows` flows open (traffic
  * under way), which `prewarm` shows the switch's firmware as a checkpoint of a running switch would
  * hold them, so the share of inbound frames that open a flow is 1 / packetsPerFlow from the first
  * frame, whatever the run's length. Servers answer the switch's health probes. Every frame
@@ -94,11 +95,15 @@ export class Workload {
   readonly hostDrops = { poolExhausted: 0, unresolved: 0, misdelivered: 0, serverFailed: 0, routerFailed: 0 };
   /** Inbound data frames that opened a new client flow. */
   flowsOpened = 0;
-  /** The open flows: flow numbers in a ring, oldest at `oldest` once it is full. */
+  /**
+   * The open flows, router by router: router i's are slots [i x perRouter, (i + 1) x perRouter), a
+   * ring whose oldest is at `oldest[i]`. Flow numbers are seq x routers + router: a flow's router is
+   * its number modulo the routers, its cluster and protocol follow from its sequence number.
+   */
   private readonly open: Int32Array;
-  private openCount = 0;
-  private oldest = 0;
-  private nextFlow = 0;
+  private readonly flowsPerRouter: number;
+  private readonly oldest: Int32Array;
+  private readonly nextSeq: Int32Array;
   /** The open-flow slot of the flow last chosen (its ESP sequence numbers live there). */
   private slot = 0;
   private readonly newFlowP: number;
@@ -146,10 +151,12 @@ export class Workload {
     if (!(ppf >= 1) || ppf === Infinity) throw new RangeError(`workload packetsPerFlow must be a finite number >= 1 (got ${ppf})`);
     this.newFlowP = 1 / ppf;
     // the flows open when the run starts: the clients' traffic was under way before it (see prewarm)
-    this.open = new Int32Array(p.flows);
-    for (let f = 0; f < p.flows; f++) this.open[f] = f;
-    this.openCount = p.flows;
-    this.nextFlow = p.flows;
+    const nR = Math.max(1, p.routers.length);
+    this.flowsPerRouter = Math.max(1, Math.floor(p.flows / nR));
+    this.open = new Int32Array(this.flowsPerRouter * nR);
+    for (let r = 0; r < nR; r++) for (let j = 0; j < this.flowsPerRouter; j++) this.open[r * this.flowsPerRouter + j] = j * nR + r;
+    this.oldest = new Int32Array(nR);
+    this.nextSeq = new Int32Array(nR).fill(this.flowsPerRouter);
     this.espSeq = new Uint32Array(2 * p.flows);
     let k = 0;
     for (const [proto, n] of [[IpProto.TCP, mix.tcp], [IpProto.UDP, mix.udp], [IpProto.ESP, mix.esp], [IpProto.IPIP, mix.ipip]] as const) for (let i = 0; i < n; i++) this.protoOf[k++] = proto;
@@ -175,46 +182,53 @@ export class Workload {
    * decision, at no simulated time or cost), so the switch's flow table holds what a switch that had
    * been running would hold. `vmacs` are the clusters' virtual MACs (the routers learn them by ARP).
    */
-  prewarm(vmacs: number[], decide: (h: number) => void): void {
+  prewarm(vmacs: number[], decide: (h: number, ingressPort: number) => void): void {
     const saved = this.slot;
     this.vips.forEach((_, cl) => this.setMacSlot(this.routerVmacSlot(0, cl), vmacs[cl]!));
-    for (let s = 0; s < this.openCount; s++) {
-      const flow = this.open[s]!, cl = flow % this.vips.length;
+    for (let s = 0; s < this.open.length; s++) {
+      const flow = this.open[s]!, cl = this.clusterOf(flow);
+      const router = flow % this.p.routers.length; // its path
       const h = this.frame(64 - 4);
       if (h === NO_FRAME) break;
       this.slot = s;
-      this.ip(h, this.routerVmacSlot(0, cl), this.routerMacSlot(0), clientIp(flow), this.vipsI32[cl]!, flow, true);
-      decide(h);
+      this.ip(h, this.routerVmacSlot(0, cl), this.routerMacSlot(router), clientIp(flow), this.vipsI32[cl]!, flow, true);
+      decide(h, this.p.routers[router]!.port);
       this.pool.free(h);
     }
     this.espSeq.fill(0);
     this.slot = saved;
   }
 
-  /** The flow of the next inbound frame: a new one (probability 1 / packetsPerFlow) or an open one. */
-  private inboundFlow(): number {
-    const p = this.p;
+  /** The flow of router `r`'s next inbound frame: a new one (probability 1 / packetsPerFlow) or one of its open ones. */
+  private inboundFlow(r: number): number {
+    const per = this.flowsPerRouter, base = r * per;
     if (this.rng.bernoulli(this.newFlowP)) {
-      const f = this.nextFlow++;
+      const f = this.nextSeq[r]!++ * this.p.routers.length + r;
       this.flowsOpened++;
-      if (this.openCount < p.flows) this.slot = this.openCount++;
-      else {
-        this.slot = this.oldest;
-        this.oldest = this.oldest + 1 === p.flows ? 0 : this.oldest + 1;
-      }
+      this.slot = base + this.oldest[r]!;
+      this.oldest[r] = this.oldest[r]! + 1 === per ? 0 : this.oldest[r]! + 1;
       this.open[this.slot] = f;
       this.espSeq[2 * this.slot] = 0;
       this.espSeq[2 * this.slot + 1] = 0;
       return f;
     }
-    return this.openFlow();
+    this.slot = base + this.rng.uniformInt(0, per - 1);
+    return this.open[this.slot]!;
   }
 
-  /** One of the open flows, chosen uniformly (an outbound frame's, or an inbound frame of an open flow). */
+  /** One of the open flows, chosen uniformly (an outbound frame's). */
   private openFlow(): number {
-    if (this.openCount === 0) return (this.slot = 0);
-    this.slot = this.rng.uniformInt(0, this.openCount - 1);
+    this.slot = this.rng.uniformInt(0, this.open.length - 1);
     return this.open[this.slot]!;
+  }
+
+  /** A flow's sequence number among its router's flows: its cluster and protocol follow from it. */
+  private seqOf(flow: number): number {
+    return Math.floor(flow / this.p.routers.length);
+  }
+
+  private clusterOf(flow: number): number {
+    return this.seqOf(flow) % this.vips.length;
   }
 
   /** Restarts the counters and latency histograms (a warm-up's end); open flows and failures carry on. */
@@ -280,7 +294,8 @@ export class Workload {
     b[12] = 8;
     b[13] = 0;
     const total = len - 14;
-    const proto = this.protoOf[flow % 20]!;
+    // 7 is prime to 20: any 20 consecutive flows of a router take the mix exactly, and a few flows take several protocols
+    const proto = this.protoOf[(this.seqOf(flow) * 7) % 20]!;
     if (proto === IpProto.IPIP && len < 70) {
       this.pool.setLength(h, 70); // outer and inner IPv4 headers and a UDP header need room
       return this.ip(h, dstMac, srcMac, src, dst, flow, inbound);
@@ -355,12 +370,12 @@ export class Workload {
       if (sim.now > p.stopPs) return;
       if (this.routerDown[i]) return sim.scheduleIn(send, Math.max(1, arrivals.exponentialRound(meanGap))); // its clients' traffic is lost upstream
       const len = imixLength(sizes);
-      const flow = this.inboundFlow();
+      const flow = this.inboundFlow(i);
       this.injected[DIR_IN]!++;
       const h = this.frame(len);
       if (h !== NO_FRAME) {
         this.pool.flowId[pool.slotOf(h)] = DIR_IN;
-        const cl = flow % this.vips.length;
+        const cl = this.clusterOf(flow);
         this.ip(h, this.routerVmacSlot(i, cl), this.routerMacSlot(i), clientIp(flow), this.vipsI32[cl]!, flow, true);
         this.offeredBytes[DIR_IN]! += pool.length(h) + 4;
         board.portIn(r.port).send(h);

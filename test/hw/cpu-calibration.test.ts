@@ -33,7 +33,7 @@ export function forwardingRun(clockHz: number, dram: Partial<DramParams> = {}, f
   return { cyclesPerFrame: r.cyclesPerJob, fps: frames / (sim.now / SEC), cpu: r };
 }
 
-describe("R4700 calibration against the Cisco 3640 (hw-params.md §10.4)", () => {
+describe("R4700 calibration against the Cisco 3640 (docs/hardware.md §10.4)", () => {
   it("the fast path at 100 MHz costs the 3640's 1,400-2,000 cycles per frame within 10 % (docs/hardware.md)", () => {
     // §10.4: 3640 (100 MHz) fast switching at 50-70 kpps = 1,400-2,000 cycles per packet. The flow
     // switch's path does a little less than IOS fast switching (no output queueing or encapsulation),

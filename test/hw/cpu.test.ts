@@ -162,7 +162,7 @@ describe("Fig 5C fast SRAM", () => {
   it("misses to addresses mapped to the FSRAM cost less than DRAM misses", () => {
     const run = (fast: boolean) => {
       const r = rig();
-      if (fast) r.cpu.attachFastMemory(new DramController(r.sim, "fsram", { firstAccessClocks: 2, burstClocks: 1, requestOverheadClocks: 0 }), 0x400000, 4 << 20);
+      if (fast) r.cpu.mapMemory(new DramController(r.sim, "fsram", { firstAccessClocks: 2, burstClocks: 1, requestOverheadClocks: 0 }), 0x400000, 4 << 20);
       let a = 0x400000;
       const job = new TraceJob((t) => {
         for (let i = 0; i < 8; i++) t.load((a += 32));

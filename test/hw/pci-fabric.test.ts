@@ -6,7 +6,7 @@ import { FramePool } from "../../src/net/frame-pool.ts";
 import { writeMac } from "../../src/net/mac.ts";
 import { Simulator } from "../../src/sim/simulator.ts";
 
-/** PCI clocks a GalNet transfer needs on a medium-DEVSEL bus (hw-params.md §10.1-10.2): each write of N dwords is N + 3. */
+/** PCI clocks a GalNet transfer needs on a medium-DEVSEL bus (docs/hardware.md §10.1-10.2): each write of N dwords is N + 3. */
 const expectedClocks = (len: number) => 3 * (1 + 3) + Array.from({ length: Math.ceil(len / 32) }, (_, i) => Math.ceil(Math.min(32, len - 32 * i) / 4) + 3).reduce((a, b) => a + b, 0);
 
 describe("GalNet frame transfer over PCI", () => {

@@ -26,7 +26,7 @@ function single(command: "write" | "read", bytes: number, target: Parameters<Pci
   return { clocks: Math.round((t.doneAt - t.grantedAt) / period), busyClocks: pci.occupiedClocks, ps: t.doneAt - t.grantedAt, pci, sim };
 }
 
-describe("PCI transaction timing (hw-params.md §4, §10.1)", () => {
+describe("PCI transaction timing (docs/hardware.md §4, §10.1)", () => {
   for (const n of [1, 8, 16]) {
     it(`an ${n}-dword write to a medium-DEVSEL, zero-wait target holds the bus N + 3 = ${n + 3} clocks`, () => {
       const r = single("write", 4 * n, { devsel: "medium" });

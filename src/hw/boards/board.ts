@@ -20,7 +20,10 @@ import { DramController } from "../gt64010/dram.ts";
 import { CONTROL_PORT, Gt48002 } from "../gt48002/controller.ts";
 import { PciBus } from "../pci/bus.ts";
 import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts";
+import { ENTRY_BYTES, LookupTable } from "../lookup-table.ts";
 import type { BoardSpec } from "./schema.ts";
+import { cpuBoardName, cpuOfControllers } from "./management.ts";
+import type { BusyProbe, DepthProbe, Probes } from "../../sim/stats/probes.ts";
 
 /** `translate`'s answer for a frame an inline translator discards (5F's ASIC). */
 export { TRANSLATE_DROP } from "../translator.ts";
@@ -60,6 +63,16 @@ export interface BoardApi {
   portLost(port: number): number;
   /** Control-class frames in the CPU's control ring not yet processed (an answer may be among them). */
   controlFramesWaiting(): number;
+  /** The hardware translator's look-up table a frame from `port` is looked up in (5E: the CPLD's; 5F: its circuit card's), if any. */
+  translatorTable?(port: number): LookupTable | undefined;
+  /** Every hardware look-up table on the board. */
+  translatorTables?(): LookupTable[];
+  /**
+   * Charges the CPU, in `trace`, for writing `entries` entries into the table of `port` (every
+   * table when port < 0): dual-port SRAM writes on 5E; on 5F a message over the crossbar to each
+   * circuit card concerned, sent when the job ends.
+   */
+  recordTableWrites?(trace: CostTrace, port: number, entries: number): void;
 }
 
 export interface BoardFirmware extends FrameHandler, Translate {
@@ -78,6 +91,10 @@ export class Board implements BoardApi {
   readonly fsram: DramController | undefined;
   readonly portCount: number;
   private readonly portCtrl: Int16Array;
+  /** The CPU (management card) that serves each controller's frames. */
+  private readonly cpuOfCtrl: Uint8Array;
+  /** The next CPU a control-plane job goes to (round robin over the management cards). */
+  private nextControlCpu = 0;
   private firmware: BoardFirmware | undefined;
 
   constructor(readonly sim: Simulator, readonly pool: FramePool, readonly spec: BoardSpec) {
@@ -102,21 +119,26 @@ export class Board implements BoardApi {
     }
     this.portCount = 2 * this.controllers.length;
     this.portCtrl = Int16Array.from({ length: this.portCount }, (_, p) => p >> 1);
+    this.cpuOfCtrl = cpuOfControllers(spec);
     // CPU board(s)
     for (let i = 0; i < spec.cpus; i++) {
       const { model: _m, dcache, icache, ...rest } = spec.cpu;
       const cpu: Partial<R4700Params> = { ...rest, dcache: { ...DEFAULT_R4700.dcache, ...dcache }, icache: { ...DEFAULT_R4700.icache, ...icache } };
       const { sizeBytes: _s, ...dram } = spec.dram;
-      this.cpus.push(new CpuBoard(sim, spec.cpus > 1 ? `mgmt${i}` : "cpuboard", pool, { cpu, dram }));
+      this.cpus.push(new CpuBoard(sim, cpuBoardName(spec, i), pool, { cpu, dram }));
     }
     if (spec.fsram) {
       this.fsram = new DramController(sim, "fsram", { firstAccessClocks: spec.fsram.firstAccessClocks, burstClocks: spec.fsram.burstClocks, requestOverheadClocks: 0 });
-      this.cpus[0]!.cpu.attachFastMemory(this.fsram, FSRAM_BASE, spec.fsram.sizeBytes);
+      this.cpus[0]!.cpu.mapMemory(this.fsram, FSRAM_BASE, spec.fsram.sizeBytes);
+      this.cpus[0]!.placePacketBuffers(this.fsram, FSRAM_BASE);
     }
     const cpu = this.cpus[0]!;
     const tr = spec.translator;
     if (tr?.kind === "cpld") {
-      this.cpld = new CpldTranslator(sim, "cpld", pool, tr.clockHz, tr.lookupClocks, tr.dpsramAccessPs);
+      const width = tr.dpsramWidthBytes ?? 4;
+      this.cpld = new CpldTranslator(sim, "cpld", pool, tr.clockHz, tr.lookupClocks, tr.dpsramAccessPs, Math.ceil(ENTRY_BYTES / width));
+      this.cpldTable = this.table(sim, Math.floor((tr.dpsramBytes ?? 262_144) / ENTRY_BYTES));
+      this.tableWritePs = Math.ceil(ENTRY_BYTES / width) * tr.dpsramAccessPs;
     }
     // wiring
     const endpointOf = (k: number) => this.controllers[k]!.endpoint;
@@ -127,7 +149,7 @@ export class Board implements BoardApi {
         portOwner: (p) => this.portCtrl[p]!,
         endpointOf,
         toCpu: (h, ingress, _ctrl, entryPort, control) =>
-          entryPort === TRANSLATE_PORT && this.cpld ? this.cpld.fromController(h, ingress, c.endpoint) : cpu.fromController(h, ingress, c.endpoint, control),
+          entryPort === TRANSLATE_PORT && this.cpld ? this.cpld.fromController(h, ingress, c.endpoint) : this.cpus[this.cpuOfCtrl[i]!]!.fromController(h, ingress, c.endpoint, control),
         peers: () => this.controllers,
       });
     });
@@ -149,6 +171,7 @@ export class Board implements BoardApi {
         for (let j = 0; j < card.controllers; j++, k++) {
           if (card.role !== "circuit") continue;
           const ctrl = this.controllers[k]!;
+          this.asicTables.set(k, this.table(sim, tr.tableEntries ?? 16_384));
           for (let port = 0; port < 2; port++) {
             const asic = new AsicTranslator(sim, `${ctrl.name}.p${port}.asic`, pool, 2 * k + port, tr.lookupPs, (h) => ctrl.receive(h, port));
             ctrl.rx[port]!.receiver = (h) => asic.receive(h);
@@ -175,6 +198,51 @@ export class Board implements BoardApi {
       if (c.waitingForCpu) c.retry();
     }
     this.nextToRetry = (this.nextToRetry + 1) % n;
+  }
+
+  /** The hardware look-up tables: 5E's (one, beside the CPLD), 5F's (one per circuit card, by controller). */
+  private cpldTable: LookupTable | undefined;
+  private readonly asicTables = new Map<number, LookupTable>();
+  /** Time to write one entry into 5E's dual-port SRAM (the CPU's port). */
+  private tableWritePs = 0;
+
+  private table(sim: Simulator, entries: number): LookupTable {
+    const t = new LookupTable(entries);
+    sim.onResetStats(() => t.resetStats());
+    return t;
+  }
+
+  /** The hardware tables' counters, summed over the tables (undefined without a translator). */
+  readTranslatorTables(): (ReturnType<LookupTable["read"]> & { tables: number }) | undefined {
+    const ts = this.translatorTables();
+    if (ts.length === 0) return undefined;
+    const sum = { lookups: 0, hits: 0, installs: 0, evictions: 0, invalidations: 0, entries: 0, ways: ts[0]!.ways, valid: 0, hitRate: 0, tables: ts.length };
+    for (const t of ts) {
+      const x = t.read();
+      for (const k of ["lookups", "hits", "installs", "evictions", "invalidations", "entries", "valid"] as const) sum[k] += x[k];
+    }
+    sum.hitRate = sum.lookups ? sum.hits / sum.lookups : 0;
+    return sum;
+  }
+
+  translatorTable(port: number): LookupTable | undefined {
+    return this.cpldTable ?? this.asicTables.get(this.portCtrl[port]!);
+  }
+
+  translatorTables(): LookupTable[] {
+    return this.cpldTable ? [this.cpldTable] : [...this.asicTables.values()];
+  }
+
+  recordTableWrites(trace: CostTrace, port: number, entries: number): void {
+    if (entries <= 0) return;
+    if (this.cpldTable) {
+      trace.deviceWait(entries * this.tableWritePs); // the CPU's port of the dual-port SRAM, through the GT-64010's device bus
+      return;
+    }
+    // 5F: the management card sends each circuit card concerned a message with the entries (built like a GalNet message)
+    trace.op("handBack");
+    const cpu = this.activeCpu(port);
+    for (const [k] of this.asicTables) if (port < 0 || this.portCtrl[port] === k) cpu.sendMessage(2 * k, entries * ENTRY_BYTES);
   }
 
   get hasTranslator(): boolean {
@@ -222,7 +290,14 @@ export class Board implements BoardApi {
   }
 
   runOnCpu(task: (trace: CostTrace) => void): boolean {
-    return this.cpus[0]!.runControl(task);
+    // control-plane jobs go round robin over the management cards; a full queue passes to the next
+    const n = this.cpus.length;
+    for (let k = 0; k < n; k++) {
+      const b = this.cpus[this.nextControlCpu]!;
+      this.nextControlCpu = (this.nextControlCpu + 1) % n;
+      if (b.runControl(task)) return true;
+    }
+    return false;
   }
 
   portCounters(port: number): { txFrames: number; txBytes: number; rxFrames: number; rxBytes: number } {
@@ -231,7 +306,9 @@ export class Board implements BoardApi {
   }
 
   controlFramesWaiting(): number {
-    return this.cpus[0]!.controlFramesWaiting;
+    let n = 0;
+    for (const b of this.cpus) n += b.controlFramesWaiting;
+    return n;
   }
 
   portReceived(port: number): number {
@@ -239,7 +316,9 @@ export class Board implements BoardApi {
   }
 
   portLost(port: number): number {
-    return this.controllers[this.portCtrl[port]!]!.portDrops[port & 1]! + this.portOut(port).dropsTotal + this.cpus[0]!.policedOn(port);
+    let policed = 0;
+    for (const b of this.cpus) policed += b.policedOn(port);
+    return this.controllers[this.portCtrl[port]!]!.portDrops[port & 1]! + this.portOut(port).dropsTotal + policed;
   }
 
   setAddressEntry(mac: number, port: number, intervention: boolean): void {
@@ -247,7 +326,58 @@ export class Board implements BoardApi {
   }
 
   transmit(h: number, port: number): void {
-    this.cpus[0]!.send(h, port);
+    this.activeCpu(port).send(h, port);
+  }
+
+  /** The CPU whose job is running (its frames leave when the job ends), else the one serving `port`'s controller. */
+  private activeCpu(port: number): CpuBoard {
+    const cpus = this.cpus;
+    if (cpus.length === 1) return cpus[0]!;
+    for (let i = 0; i < cpus.length; i++) if (cpus[i]!.inJob) return cpus[i]!;
+    return cpus[port >= 0 ? this.cpuOfCtrl[this.portCtrl[port]!]! : 0]!;
+  }
+
+  /**
+   * The CPUs' statistics as one (5F's two management cards): jobs, cycles, instructions and cache
+   * counts summed, utilisation the mean, queue high water the larger; `perCpu` gives each.
+   */
+  readCpu(now: number) {
+    const xs = this.cpus.map((b) => b.read(now).cpu);
+    if (xs.length === 1) return xs[0]!;
+    const sum = (f: (x: (typeof xs)[number]) => number) => xs.reduce((a, x) => a + f(x), 0);
+    const jobs = sum((x) => x.jobs);
+    const cache = (k: "dcache" | "icache") => {
+      const hits = sum((x) => x[k].hits), misses = sum((x) => x[k].misses);
+      return { hits, misses, writebacks: sum((x) => x[k].writebacks), invalidations: sum((x) => x[k].invalidations), missRate: hits + misses ? misses / (hits + misses) : 0 };
+    };
+    const paths: Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number }> = {};
+    for (const x of xs) {
+      for (const [k, v] of Object.entries(x.paths)) {
+        const p = (paths[k] ??= { jobs: 0, cyclesPerJob: 0, instructionsPerJob: 0 });
+        p.cyclesPerJob += v.cyclesPerJob * v.jobs;
+        p.instructionsPerJob += v.instructionsPerJob * v.jobs;
+        p.jobs += v.jobs;
+      }
+    }
+    for (const p of Object.values(paths)) {
+      p.cyclesPerJob /= p.jobs;
+      p.instructionsPerJob /= p.jobs;
+    }
+    return {
+      ...xs[0]!,
+      utilization: sum((x) => x.utilization) / xs.length,
+      jobs,
+      jobsRefused: sum((x) => x.jobsRefused),
+      jobQueueHighWater: Math.max(...xs.map((x) => x.jobQueueHighWater)),
+      instructions: sum((x) => x.instructions),
+      busyCycles: sum((x) => x.busyCycles),
+      stallCycles: sum((x) => x.stallCycles),
+      cyclesPerJob: jobs ? sum((x) => x.cyclesPerJob * x.jobs) / jobs : 0,
+      dcache: cache("dcache"),
+      icache: cache("icache"),
+      paths,
+      perCpu: this.cpus.map((b, i) => ({ name: b.name, utilization: xs[i]!.utilization, jobs: xs[i]!.jobs })),
+    };
   }
 
   /** Frames inside the board: controllers, fabric, CPU path, translators. */
@@ -273,10 +403,22 @@ export class Board implements BoardApi {
       const x = b.read(now);
       r[`${b.name}.cpu`] = { utilization: x.cpu.utilization, queueHighWater: x.cpu.jobQueueHighWater, drops: x.cpu.jobsRefused };
       r[`${b.name}.dram`] = { utilization: x.dram.utilization, queueHighWater: x.dram.queueHighWater, drops: 0 };
+      if (b.localBus) {
+        const l = b.localBus.read(now);
+        r[b.localBus.name] = { utilization: l.utilization, queueHighWater: highWaterOf(l), drops: 0 };
+      }
     }
     if (this.fsram) {
       const x = this.fsram.read(now);
       r["fsram"] = { utilization: x.utilization, queueHighWater: x.queueHighWater, drops: 0 };
+    }
+    if (this.cpld) {
+      const e = this.cpld.engine.read(now);
+      r["cpld"] = { utilization: e.utilization, queueHighWater: e.queueHighWater, drops: 0 };
+    }
+    for (const a of this.asics) {
+      const e = a.engine.read(now);
+      r[a.name] = { utilization: e.utilization, queueHighWater: e.queueHighWater, drops: 0 };
     }
     for (const c of this.controllers) {
       const m = c.memory.read(now);
@@ -290,6 +432,37 @@ export class Board implements BoardApi {
     let best = { resource: "", utilization: -1, limiting: false };
     for (const [k, v] of Object.entries(r)) if (v.utilization > best.utilization) best = { resource: k, utilization: v.utilization, limiting: isLimiting(v) };
     return { resources: r, bottleneck: best };
+  }
+
+  /**
+   * Live read-outs for time series (docs/results-format.md "Series"), named as in `resources()`:
+   * the busy time of every resource (the crossbar's per port and direction), and every queue's
+   * depth: each port's host queue into the switch (`.in`, frames) and transmit queue to its host
+   * (`.out`, frames, the one on the wire included), each controller's buffers in use (`.buffer`),
+   * the fabric's queues, each CPU's job queue (`.cpu`, jobs), the frames holding its CPU buffers
+   * (`.buffers`: the CPU path's backlog, from crossing into memory to leaving it) and the CPLD's.
+   */
+  probes(): Probes {
+    const f = this.fabric.probes();
+    const busy: BusyProbe[] = [...f.busy], queues: DepthProbe[] = [...f.queues];
+    for (const b of this.cpus) {
+      busy.push({ name: `${b.name}.cpu`, busyPs: (now) => b.cpu.busyPs(now) }, { name: `${b.name}.dram`, busyPs: (now) => b.dram.busyPs(now) });
+      queues.push({ name: `${b.name}.cpu`, depth: () => b.cpu.queuedJobs }, { name: `${b.name}.buffers`, depth: () => b.inFlight });
+    }
+    const fsram = this.fsram;
+    if (fsram) busy.push({ name: "fsram", busyPs: (now) => fsram.busyPs(now) });
+    for (const c of this.controllers) {
+      busy.push({ name: `${c.name}.buffer`, busyPs: (now) => c.memory.busyPs(now) });
+      queues.push({ name: `${c.name}.buffer`, depth: () => c.buffersInUse });
+      for (let p = 0; p < 2; p++) {
+        const i = c.rx[p]!, o = c.tx[p]!;
+        busy.push({ name: `${c.name}.p${p}.in`, busyPs: (now) => i.busyPs(now) }, { name: `${c.name}.p${p}.out`, busyPs: (now) => o.busyPs(now) });
+        queues.push({ name: `${c.name}.p${p}.in`, depth: () => i.queued }, { name: `${c.name}.p${p}.out`, depth: () => o.queued });
+      }
+    }
+    const cpld = this.cpld;
+    if (cpld) queues.push({ name: "cpld", depth: () => cpld.inFlight });
+    return { busy, queues };
   }
 
   /** Drops inside the switch, by place and cause (non-zero only). */
@@ -353,5 +526,11 @@ function highWaterOf(x: unknown): number {
   return m;
 }
 
-/** Where Fig 5C's FSRAM sits in the CPU's address space: tables placed here get its timing. */
+/**
+ * Where Fig 5C's FSRAM sits in the CPU's address space (what is placed there gets its timing): the
+ * CPU's packet buffers first (256 x 2 KB), then the flow table. The table (65,536 flows in 131,072
+ * slots of 24 + 4 bytes: 3.67 MB) does not all fit beside the buffers in 4 MB; its last 0.17 MB
+ * (expiry words) lies past the FSRAM's end, in DRAM.
+ */
 export const FSRAM_BASE = 0x1000_0000;
+export const FSRAM_TABLE_BASE = FSRAM_BASE + 0x8_0000;

@@ -21,22 +21,21 @@ export const PRESETS: Record<string, BoardInput> = {
   "5B": {
     name: "5B",
     figure: "Fig. 5B",
-    description: "the four cards replaced by one network card whose four GT-48002s share an on-board PCI bus (66 MHz: short traces)",
+    description: "the four cards replaced by one network card whose four GT-48002s share an on-board PCI bus (32-bit, 33 MHz: the GT-64010's PCI)",
     cpu: cpuBoard,
     dram: { sizeBytes: 8 * 1024 * 1024 },
     cards: [{ name: "card560", controllers: 4 }],
-    interconnect: { kind: "pci", placement: "onboard", clockHz: 66_666_667, widthBits: 32 },
+    interconnect: { kind: "pci", placement: "onboard", clockHz: 33_333_333, widthBits: 32 },
   },
   "5C": {
     name: "5C",
     figure: "Fig. 5C",
-    description: "5B with a CPU board that adds 4 MB fast SRAM for tables and CPU packet buffers, and a CAM for the flow look-up",
+    description: "5B with a CPU board that adds 4 MB fast SRAM, holding the flow tables and the CPU's packet buffers (the CAM and fast PLDs the patent says could be added: variant 5C-CAM)",
     cpu: cpuBoard,
     dram: { sizeBytes: 8 * 1024 * 1024 },
     fsram: { sizeBytes: 4 * 1024 * 1024, firstAccessClocks: 2, burstClocks: 1 },
-    cam: { entries: 16_384, lookupPs: 70_000 },
     cards: [{ name: "card560", controllers: 4 }],
-    interconnect: { kind: "pci", placement: "onboard", clockHz: 66_666_667, widthBits: 32 },
+    interconnect: { kind: "pci", placement: "onboard", clockHz: 33_333_333, widthBits: 32 },
   },
   "5D": {
     name: "5D",
@@ -45,7 +44,6 @@ export const PRESETS: Record<string, BoardInput> = {
     cpu: cpuBoard,
     dram: { sizeBytes: 8 * 1024 * 1024 },
     fsram: { sizeBytes: 4 * 1024 * 1024, firstAccessClocks: 2, burstClocks: 1 },
-    cam: { entries: 16_384, lookupPs: 70_000 },
     cards: [{ name: "board570", controllers: 4 }],
     interconnect: { kind: "buffer-memory-arbiter", clockHz: 66_000_000, widthBits: 128 },
   },
@@ -77,4 +75,28 @@ export const PRESETS: Record<string, BoardInput> = {
   },
 };
 
-export const PRESET_NAMES = Object.keys(PRESETS);
+/** The six figures (the main comparison's boards); PRESETS also holds labelled variants. */
+export const PRESET_NAMES = ["5A", "5B", "5C", "5D", "5E", "5F"];
+
+/**
+ * Variants, not in the patent, that show what a part the patent leaves open would buy: each says
+ * so in its description. `compare --boards 5B,5B-66` runs a figure beside its variant.
+ */
+export const VARIANTS: Record<string, BoardInput> = {
+  "5B-66": {
+    ...PRESETS["5B"]!, name: "5B-66", figure: "Fig. 5B, variant",
+    description: "variant (assumption, not in the patent): 5B with its on-board PCI bus at 66 MHz (PCI 2.1's 66 MHz mode; the GT-64010 is a 33 MHz part)",
+    interconnect: { kind: "pci", placement: "onboard", clockHz: 66_666_667, widthBits: 32 },
+  },
+  "5C-66": {
+    ...PRESETS["5C"]!, name: "5C-66", figure: "Fig. 5C, variant",
+    description: "variant (assumption, not in the patent): 5C with its on-board PCI bus at 66 MHz",
+    interconnect: { kind: "pci", placement: "onboard", clockHz: 66_666_667, widthBits: 32 },
+  },
+  "5C-CAM": {
+    ...PRESETS["5C"]!, name: "5C-CAM", figure: "Fig. 5C, option",
+    description: "5C with the content-addressable memory the patent says could be added: flow look-ups in the CAM (16,384 entries, 70 ns)",
+    cam: { entries: 16_384, lookupPs: 70_000 },
+  },
+};
+Object.assign(PRESETS, VARIANTS);

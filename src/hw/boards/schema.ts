@@ -82,10 +82,14 @@ export const InterconnectSchema = z.discriminatedUnion("kind", [
 ]);
 
 export const TranslatorSchema = z.discriminatedUnion("kind", [
-  /** Fig 5E: a CPLD on the CPU board rewrites inbound destination MACs from a table in dual-port SRAM. */
-  z.strictObject({ kind: z.literal("cpld"), clockHz: int(1_000_000), lookupClocks: int(1), dpsramAccessPs: int(1) }),
-  /** Fig 5F: each circuit card's ASIC looks the destination MAC up in its look-up table. */
-  z.strictObject({ kind: z.literal("asic"), lookupPs: int(1) }),
+  /** Fig 5E: a CPLD on the CPU board rewrites inbound destination MACs from a flow table in dual-port SRAM (the CPU fills it). */
+  z.strictObject({
+    kind: z.literal("cpld"), clockHz: int(1_000_000), lookupClocks: int(1), dpsramAccessPs: int(1),
+    /** The dual-port SRAM's size and data width (default 256 KB, 4 bytes: four IDT7008 64K x 8 side by side). */
+    dpsramBytes: int(64).optional(), dpsramWidthBytes: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)]).optional(),
+  }),
+  /** Fig 5F: each circuit card's ASIC looks frames up in its card's look-up table (the management CPUs fill it over the crossbar). */
+  z.strictObject({ kind: z.literal("asic"), lookupPs: int(1), tableEntries: int(4).optional() }),
 ]);
 
 export const BoardSchema = z.strictObject({

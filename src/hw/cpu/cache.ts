@@ -1,6 +1,6 @@
 /**
  * A set-associative, write-back, write-allocate cache with LRU replacement: the R4700's 16 KB
- * 2-way data cache with 32-byte lines by default (hw-params.md §1, rows "D-cache" and "Cache
+ * 2-way data cache with 32-byte lines by default (docs/hardware.md §1, rows "D-cache" and "Cache
  * access / refill width"). State lives in typed arrays; an access allocates nothing.
  *
  * `access(addr, write)` returns what the memory system must do: nothing (hit), fill one line

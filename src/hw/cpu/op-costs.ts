@@ -3,7 +3,7 @@
  * loads and stores the firmware records explicitly (each of those counts one instruction and goes
  * through the data-cache model). Recalibrate by editing this table; docs/hardware.md ("R4700
  * calibration") shows the forwarding path's total against the Cisco 3640 fast-switching budget of
- * hw-params.md §10.4 (1,400-2,000 cycles per packet at 100 MHz).
+ * docs/hardware.md §10.4 (1,400-2,000 cycles per packet at 100 MHz).
  *
  * All counts are assumptions (no instruction-level source exists for this firmware); the
  * reasoning for each is in `why`.

@@ -1,5 +1,5 @@
 /**
- * IDT R4700 CPU running the switch firmware (hw-params.md §1). Scalar, in order, one instruction
+ * IDT R4700 CPU running the switch firmware (docs/hardware.md §1). Scalar, in order, one instruction
  * per cycle at best: a job's cost is its instructions x (baseCpi + stallCpi) plus the stalls its
  * memory accesses cause. Instruction fetches go through a 16 KB 2-way I-cache and loads and stores
  * through a 16 KB 2-way write-back D-cache (§1 rows "I-cache", "D-cache"); a miss fills one
@@ -22,7 +22,7 @@ import { Priority } from "../../sim/priority.ts";
 import { Ring } from "../../sim/ring.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
-import { DramController, MemRequest } from "../gt64010/dram.ts";
+import { DramController, MemRequest, type MemoryPort } from "../gt64010/dram.ts";
 import { Cache, CacheOutcome, R4700_DCACHE, type CacheParams } from "./cache.ts";
 import { CostTrace, TraceKind } from "./cost-trace.ts";
 import { OP_INSTRUCTIONS, OP_NAMES } from "./op-costs.ts";
@@ -99,9 +99,10 @@ export class R4700 {
   private pending = 0; // cycles (fractional) accumulated since the last flush
   private jobCycles = 0;
   private readonly memReq: MemRequest;
-  private fast: { mem: DramController; base: number; end: number; req: MemRequest } | undefined;
+  /** Address ranges mapped to memories other than main DRAM (Fig 5C's FSRAM, 5D's shared buffer), tried in order. */
+  private readonly regions: { mem: MemoryPort; base: number; end: number; req: MemRequest }[] = [];
   private active!: MemRequest; // the request in flight (DRAM or fast SRAM)
-  private activeMem!: DramController;
+  private activeMem!: MemoryPort;
   private writebackPending = -1; // line address still to fill after a write-back
   private readonly resume: SimEvent;
   private readonly finish: SimEvent;
@@ -182,25 +183,32 @@ export class R4700 {
     return this.job !== undefined;
   }
 
-  /** Maps [base, base + bytes) to a faster memory (Fig 5C's 4 MB FSRAM): misses there go to it. */
-  attachFastMemory(mem: DramController, base: number, bytes: number): void {
+  /** Maps [base, base + bytes) to another memory (Fig 5C's 4 MB FSRAM, 5D's shared buffer): misses there go to it. */
+  mapMemory(mem: MemoryPort, base: number, bytes: number): void {
     const req = new MemRequest(mem.addRequester(this.name), this.onMemDone);
-    this.fast = { mem, base, end: base + bytes, req };
+    this.regions.push({ mem, base, end: base + bytes, req });
   }
 
   /** Points `active`/`activeMem` at the memory holding `addr`, with the access's fields. */
   private target(addr: number, write: boolean, bytes: number): void {
-    const f = this.fast;
-    if (f && addr >= f.base && addr < f.end) {
-      this.active = f.req;
-      this.activeMem = f.mem;
-    } else {
-      this.active = this.memReq;
-      this.activeMem = this.dram;
+    this.active = this.memReq;
+    this.activeMem = this.dram;
+    for (let i = 0; i < this.regions.length; i++) {
+      const f = this.regions[i]!;
+      if (addr >= f.base && addr < f.end) {
+        this.active = f.req;
+        this.activeMem = f.mem;
+        break;
+      }
     }
     this.active.addr = addr;
     this.active.write = write;
     this.active.bytes = bytes;
+  }
+
+  /** Busy time (ps) since the statistics last restarted (time series: docs/results-format.md "Series"). */
+  busyPs(now: number): number {
+    return this.util.busyPs(now);
   }
 
   get queuedJobs(): number {

@@ -3,7 +3,7 @@
  * 1000 Mb/s. The transmitting MAC appends the FCS in hardware; the receiving MAC drops runts,
  * giants and frames with a bad FCS, counting each by cause.
  *
- * Models (hw-params.md §5): wire time = preamble + SFD (8 B) + frame + FCS (4 B), then a 12-byte
+ * Models (docs/hardware.md §5): wire time = preamble + SFD (8 B) + frame + FCS (4 B), then a 12-byte
  * inter-frame gap before the next frame may start, so 64-byte frames at 100 Mb/s run at exactly
  * 148,809.5 frames/s. Each direction is independent (802.3x full duplex). Every transmission
  * starts on an edge of the bit clock (rate in Hz). Parameters beyond the standard (propagation
@@ -118,6 +118,11 @@ export class EthernetChannel {
 
   get isUp(): boolean {
     return this.up;
+  }
+
+  /** Wire busy time (ps) since the statistics last restarted (time series). */
+  busyPs(now: number): number {
+    return this.wire.busyPs(now);
   }
 
   get queued(): number {

@@ -1,5 +1,5 @@
 /**
- * Ethernet wire arithmetic (IEEE 802.3; hw-params.md §5 rows "Preamble + SFD", "Inter-frame gap",
+ * Ethernet wire arithmetic (IEEE 802.3; docs/hardware.md §5 rows "Preamble + SFD", "Inter-frame gap",
  * "Frame size (incl. FCS)", "Wire bytes per frame"). Frame lengths here exclude the 4-byte FCS,
  * which the MAC appends on transmit.
  */

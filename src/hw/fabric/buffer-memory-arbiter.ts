@@ -5,9 +5,15 @@
  * costs one write and one read of its bytes in that memory; traffic between the two ports of one
  * controller never comes here (it stays in the controller, as on the other boards).
  *
+ * An endpoint may live in the shared memory itself (`addEndpoint(..., { inMemory: true })`: the CPU
+ * board of Fig 5D, whose packet buffers are in the shared buffer): a frame sent to it is written
+ * once and delivered (it stays where it is); a frame it sends is only read out by its destination.
+ * The CPU reaches that memory through `cpuPort()`, a memory port whose line fills and write-backs
+ * take their turn in the round robin with the endpoints' writes and reads (docs/boards.md, "5D").
+ *
  * Timing, on the arbiter's clock: an access of `bytes` takes
  *   overheadClocks + firstAccessClocks + (ceil(bytes / (widthBits / 8)) - 1) * burstClocks.
- * The patent names no part and no width (hw-params.md §10.7: a 64-bit EDO buffer at 50 MHz moves
+ * The patent names no part and no width (docs/hardware.md §10.7: a 64-bit EDO buffer at 50 MHz moves
  * only ~1.16 Gb/s shared between reads and writes, short of the ">1 Gb/s" the patent claims), so
  * the defaults are assumptions documented in docs/boards.md: a 128-bit synchronous buffer at
  * 66 MHz, 3 clocks to the first beat, 1 per further beat, 1 clock of arbitration per access.
@@ -20,6 +26,8 @@ import type { Simulator } from "../../sim/simulator.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
 import type { VcdSignal, VcdWriter } from "../../sim/trace/vcd.ts";
 import type { Fabric, FabricTransfer } from "./fabric.ts";
+import type { MemoryPort, MemRequest } from "../gt64010/dram.ts";
+import type { Probes } from "../../sim/stats/probes.ts";
 
 export interface BufferMemoryArbiterParams {
   /** Arbiter and buffer clock in Hz. Default 66 MHz (assumption, docs/boards.md). */
@@ -54,6 +62,8 @@ interface Endpoint {
   written: number;
   read: number;
   bytes: number;
+  /** The endpoint's buffers are in the shared memory: frames to it are not read out, frames from it not written in. */
+  inMemory: boolean;
   /** VCD signals (tracing only). */
   req: VcdSignal | undefined;
   gnt: VcdSignal | undefined;
@@ -63,6 +73,28 @@ interface Endpoint {
 /** The arbiter's access kinds in a VCD (an enumeration). */
 export const BMA_ACCESS = ["idle", "write", "read"] as const;
 
+/** The arbiter as a memory for the CPU (its line fills and write-backs), one queue taking its turn in the round robin. */
+class CpuMemoryPort implements MemoryPort {
+  readonly queue: Ring<MemRequest>;
+  private readonly retries: (() => void)[] = [];
+  accesses = 0;
+  constructor(readonly name: string, readonly clock: ClockDomain, depth: number, private readonly kick: () => void) {
+    this.queue = new Ring(depth);
+  }
+  addRequester(_name: string, onRetry: () => void = () => {}): number {
+    this.retries.push(onRetry);
+    return this.retries.length - 1;
+  }
+  submit(req: MemRequest): boolean {
+    if (!this.queue.push(req)) return false;
+    this.kick();
+    return true;
+  }
+  retry(): void {
+    for (const r of this.retries) r();
+  }
+}
+
 export class BufferMemoryArbiter implements Fabric {
   readonly params: BufferMemoryArbiterParams;
   readonly clock: ClockDomain;
@@ -70,6 +102,9 @@ export class BufferMemoryArbiter implements Fabric {
   private rr = 0; // next queue to consider: 2 * endpoint + (0 write, 1 read)
   private current: FabricTransfer | undefined;
   private currentIsRead = false;
+  /** The CPU's access being served, if the current access is the CPU port's. */
+  private currentMem: MemRequest | undefined;
+  private port: CpuMemoryPort | undefined;
   private readonly done: SimEvent;
   private readonly util: Utilization;
   inFlight = 0;
@@ -95,13 +130,30 @@ export class BufferMemoryArbiter implements Fabric {
       e.writes.resetStats();
       e.reads.resetStats();
     }
+    if (this.port) {
+      this.port.accesses = 0;
+      this.port.queue.resetStats();
+    }
   }
 
-  addEndpoint(name: string, deliver: (t: FabricTransfer) => void, onRetry: () => void = () => {}): number {
+  addEndpoint(name: string, deliver: (t: FabricTransfer) => void, onRetry: () => void = () => {}, opts: { inMemory?: boolean } = {}): number {
     const q = this.params.queueDepth;
     // Reads wait for frames already written for this endpoint: up to every writer's queue (32 endpoints, as GalNet).
-    this.eps.push({ name, deliver, onRetry, writes: new Ring(q), reads: new Ring(32 * q), written: 0, read: 0, bytes: 0, req: undefined, gnt: undefined, queued: undefined });
+    this.eps.push({ name, deliver, onRetry, writes: new Ring(q), reads: new Ring(32 * q), written: 0, read: 0, bytes: 0, inMemory: opts.inMemory === true, req: undefined, gnt: undefined, queued: undefined });
     return this.eps.length - 1;
+  }
+
+  /** The shared memory as the CPU sees it (Fig 5D: its packet buffers live here). One port, made on first use. */
+  cpuPort(): MemoryPort {
+    this.port ??= new CpuMemoryPort(`${this.name}.cpu`, this.clock, 16, () => {
+      if (!this.current && !this.currentMem) this.grant();
+    });
+    return this.port;
+  }
+
+  /** Accesses the CPU port made (line fills and write-backs). */
+  get cpuAccesses(): number {
+    return this.port?.accesses ?? 0;
   }
 
   /** Clocks one access of `bytes` holds the buffer memory. */
@@ -111,20 +163,42 @@ export class BufferMemoryArbiter implements Fabric {
   }
 
   transfer(t: FabricTransfer): boolean {
-    const ep = this.eps[t.src];
-    if (!ep || !this.eps[t.dst]) throw new RangeError(`${this.name}: no endpoint ${ep ? t.dst : t.src}`);
-    if (!ep.writes.push(t)) return false;
-    t.queuedAt = this.sim.now;
-    this.inFlight++;
-    if (this.vcd) this.traceQueue(ep);
-    if (!this.current) this.grant();
+    const ep = this.eps[t.src], dst = this.eps[t.dst];
+    if (!ep || !dst) throw new RangeError(`${this.name}: no endpoint ${ep ? t.dst : t.src}`);
+    if (ep.inMemory) {
+      // already in the shared memory: only the destination's read remains
+      if (dst.reads.full) return false;
+      dst.reads.push(t);
+      t.queuedAt = this.sim.now;
+      this.inFlight++;
+      if (this.vcd) this.traceQueue(dst);
+    } else {
+      if (!ep.writes.push(t)) return false;
+      t.queuedAt = this.sim.now;
+      this.inFlight++;
+      if (this.vcd) this.traceQueue(ep);
+    }
+    if (!this.current && !this.currentMem) this.grant();
     return true;
   }
 
   private grant(): void {
-    const n = 2 * this.eps.length;
+    const n = 2 * this.eps.length + (this.port ? 1 : 0);
     for (let i = 0; i < n; i++) {
       const q = (this.rr + i) % n;
+      if (q === 2 * this.eps.length) {
+        // the CPU's port: a line fill or write-back
+        const req = this.port!.queue.shift();
+        if (!req) continue;
+        this.rr = (q + 1) % n;
+        this.currentMem = req;
+        const c0 = this.clock.cycleNow(this.sim);
+        this.util.busyIn(this.sim, this.clock.delayToCycle(this.sim, c0));
+        this.done.when = this.sim.now + this.clock.delayToCycle(this.sim, c0 + this.accessClocks(req.bytes));
+        this.sim.scheduleSet(this.done);
+        if (this.port!.queue.size === this.port!.queue.capacity - 1) this.port!.retry();
+        return;
+      }
       const ep = this.eps[q >> 1]!;
       const ring = q & 1 ? ep.reads : ep.writes;
       const t = ring.shift();
@@ -144,6 +218,15 @@ export class BufferMemoryArbiter implements Fabric {
   }
 
   private finish(): void {
+    const mem = this.currentMem;
+    if (mem) {
+      this.currentMem = undefined;
+      this.util.idleNow(this.sim);
+      this.port!.accesses++;
+      this.grant();
+      mem.onDone(mem);
+      return;
+    }
     const t = this.current!;
     this.current = undefined;
     this.util.idleNow(this.sim);
@@ -159,9 +242,18 @@ export class BufferMemoryArbiter implements Fabric {
       return;
     }
     this.eps[t.src]!.written++;
+    const dst = this.eps[t.dst]!;
+    if (dst.inMemory) {
+      // its buffers are in this memory: the frame is there now
+      this.inFlight--;
+      t.doneAt = this.sim.now;
+      this.grant();
+      dst.deliver(t);
+      return;
+    }
     // Written into the shared buffer: now it waits for the destination's read. The read queue
     // holds at most what was written for it, bounded by the writers' queues: never refused.
-    if (!this.eps[t.dst]!.reads.push(t)) throw new Error(`${this.name}: read queue overflow (model bug)`);
+    if (!dst.reads.push(t)) throw new Error(`${this.name}: read queue overflow (model bug)`);
     if (this.vcd) this.traceQueue(this.eps[t.dst]!);
     this.grant();
   }
@@ -205,9 +297,20 @@ export class BufferMemoryArbiter implements Fabric {
     v.w.change(v.access, now, 0);
   }
 
+  /** Time-series read-outs: the buffer memory's busy time, and each endpoint's write queue (frames to write into the shared buffer) and read queue (frames written for it, to read out). */
+  probes(): Probes {
+    return {
+      busy: [{ name: this.name, busyPs: (now) => this.util.busyPs(now) }],
+      queues: this.eps.flatMap((e) => [
+        { name: `${this.name}.${e.name}.write`, depth: () => e.writes.size },
+        { name: `${this.name}.${e.name}.read`, depth: () => e.reads.size },
+      ]),
+    };
+  }
+
   read(now: number) {
     const endpoints: Record<string, { written: number; read: number; bytes: number; writeQueueHighWater: number }> = {};
     for (const e of this.eps) endpoints[e.name] = { written: e.written, read: e.read, bytes: e.bytes, writeQueueHighWater: e.writes.highWater };
-    return { utilization: this.util.read(now).utilization, inFlight: this.inFlight, endpoints };
+    return { utilization: this.util.read(now).utilization, inFlight: this.inFlight, endpoints, cpuAccesses: this.cpuAccesses, cpuQueueHighWater: this.port?.queue.highWater ?? 0 };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The crossbar switch of Fig 5F, connecting management processor cards, Ethernet cards and the
  * circuit cards that translate inbound frames. Non-blocking: any input may send to any free
- * output at once (hw-params.md §9: "treat as N x line rate (non-blocking crossbar); model
+ * output at once (docs/hardware.md §9: "treat as N x line rate (non-blocking crossbar); model
  * arbitration per cell or packet"). Arbitration is per packet: a transfer holds its input and
  * its output for `connectPs + ceil(bytes / cellBytes) * cellTime`, where the cell time is
  * cellBytes x 8 / portMbps. Each input serves its queue in order (head-of-line blocking is
@@ -18,6 +18,7 @@ import type { Simulator } from "../../sim/simulator.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
 import type { VcdSignal, VcdWriter } from "../../sim/trace/vcd.ts";
 import type { Fabric, FabricTransfer } from "./fabric.ts";
+import type { Probes } from "../../sim/stats/probes.ts";
 
 export interface CrossbarParams {
   /** Per-port rate into and out of the crossbar, Mb/s. Default 1,000 (assumption). */
@@ -157,7 +158,7 @@ export class Crossbar implements Fabric {
   }
 
   /**
-   * Traces the crossbar to a VCD. No part or pin names are known (hw-params.md §9 found none), so
+   * Traces the crossbar to a VCD. No part or pin names are known (docs/hardware.md §9 found none), so
    * the signals are the model's own, all derived: in scope `[...scope, name]` the number of
    * connections held; in each endpoint's scope (its name split at dots) xbar_conn (the output
    * its input is connected to, or idle), xbar_out_busy (1 while its output is held) and
@@ -182,6 +183,17 @@ export class Crossbar implements Fabric {
     v.w.change(out.outBusySig!, now, to ? 1 : 0);
     v.w.change(p.queued!, now, p.queue.size);
     v.w.change(v.connections, now, this.connected);
+  }
+
+  /** Time-series read-outs: each port's input and output busy time, and each input's queue (transfers waiting, as the VCD's xbar_queued). */
+  probes(): Probes {
+    return {
+      busy: this.ports.flatMap((p) => [
+        { name: `${this.name}.${p.name}.in`, busyPs: (now: number) => p.inUtil.busyPs(now) },
+        { name: `${this.name}.${p.name}.out`, busyPs: (now: number) => p.outUtil.busyPs(now) },
+      ]),
+      queues: this.ports.map((p) => ({ name: `${this.name}.${p.name}`, depth: () => p.queue.size })),
+    };
   }
 
   read(now: number) {

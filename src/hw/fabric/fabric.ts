@@ -5,6 +5,8 @@
  * GT-64010) to another and says when it has arrived. Each implementation models its own timing
  * and utilisation; the GT-48002 and the boards see only this interface.
  */
+import type { Probes } from "../../sim/stats/probes.ts";
+
 export interface FabricTransfer {
   /** Source and destination endpoint ids (from `addEndpoint`). */
   src: number;
@@ -26,6 +28,8 @@ export interface Fabric {
   transfer(t: FabricTransfer): boolean;
   /** Transfers accepted but not yet delivered. */
   readonly inFlight: number;
+  /** Live read-outs for time series: busy time of its buses, ports or memory, and its queues' depths (masters, write and read queues, inputs). */
+  probes(): Probes;
   /** Plain-data statistics: utilisation and per-endpoint counts. */
   read(now: number): { utilization: number } & Record<string, unknown>;
 }

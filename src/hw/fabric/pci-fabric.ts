@@ -1,5 +1,5 @@
 /**
- * Cards joined by a PCI bus, moving frames with the GalNet messaging protocol (hw-params.md §3
+ * Cards joined by a PCI bus, moving frames with the GalNet messaging protocol (docs/hardware.md §3
  * "Inter-card forwarding", "PCI burst size"; §10.2): write-only messages carried in single-dword
  * writes, and packet data in 32-byte (8-dword) bursts:
  *   1. BUFFER_REQUEST   source -> destination (1 dword)
@@ -21,6 +21,7 @@ import type { Simulator } from "../../sim/simulator.ts";
 import { PciTransaction } from "../pci/transaction.ts";
 import type { PciBus, PciMaster, PciMasterParams, PciTargetParams } from "../pci/bus.ts";
 import type { Fabric, FabricTransfer } from "./fabric.ts";
+import type { Probes } from "../../sim/stats/probes.ts";
 
 export const GALNET_MESSAGE_BYTES = 4;
 export const GALNET_BURST_BYTES = 32;
@@ -45,6 +46,8 @@ interface Endpoint {
   transfers: number;
   /** Called with each data burst's bytes as it lands at this endpoint (a memory behind a PCI target), if set. */
   dataSink: ((bytes: number) => void) | undefined;
+  /** If set, each data burst this endpoint sends is first fetched (`ready` when the bytes are in hand): a DMA engine reading memory. */
+  dataSource: ((bytes: number, ready: () => void) => void) | undefined;
 }
 
 class Xfer {
@@ -54,8 +57,11 @@ class Xfer {
   seq = 0;
   left = 0;
   readonly txn: PciTransaction;
-  constructor(done: (x: Xfer) => void) {
+  /** Queues this step's transaction once its data is fetched (made once per record: nothing allocated per burst). */
+  readonly ready: () => void;
+  constructor(done: (x: Xfer) => void, submit: (x: Xfer) => void) {
     this.txn = new PciTransaction(() => done(this));
+    this.ready = () => submit(this);
   }
 }
 
@@ -63,6 +69,7 @@ export class PciFabric implements Fabric {
   private readonly eps: Endpoint[] = [];
   private readonly free: Xfer[] = [];
   private readonly onStepDone = (x: Xfer) => this.stepDone(x);
+  private readonly onSubmit = (x: Xfer) => this.submit(x);
   inFlight = 0;
   /** Per (source, destination): transfers issued and delivered; those completed early, waiting. */
   private issued = new Int32Array(0);
@@ -75,7 +82,7 @@ export class PciFabric implements Fabric {
 
   addEndpoint(name: string, deliver: (t: FabricTransfer) => void, onRetry: () => void = () => {}, target: Partial<PciTargetParams> = {}, master: Partial<PciMasterParams> = {}): number {
     const m = this.bus.addMaster(name, master);
-    const ep: Endpoint = { name, master: m, target: this.bus.addTarget(name, { devsel: "medium", ...target }), deliver, onRetry, backlog: [], transfers: 0, dataSink: undefined };
+    const ep: Endpoint = { name, master: m, target: this.bus.addTarget(name, { devsel: "medium", ...target }), deliver, onRetry, backlog: [], transfers: 0, dataSink: undefined, dataSource: undefined };
     const i = this.eps.length;
     this.eps.push(ep);
     const n = this.eps.length;
@@ -92,6 +99,11 @@ export class PciFabric implements Fabric {
     this.eps[endpoint]!.dataSink = sink;
   }
 
+  /** Has each data burst that `endpoint` sends fetched by `source` first (the GT-64010's DMA reading DRAM, then writing PCI). */
+  sourceDataAt(endpoint: number, source: (bytes: number, ready: () => void) => void): void {
+    this.eps[endpoint]!.dataSource = source;
+  }
+
   /** The endpoint's PCI master (the board wires the CPU's uncached accesses through the GT-64010's). */
   masterOf(endpoint: number): PciMaster {
     return this.eps[endpoint]!.master;
@@ -106,7 +118,7 @@ export class PciFabric implements Fabric {
     const src = this.eps[t.src], dst = this.eps[t.dst];
     if (!src || !dst) throw new RangeError(`${this.name}: no endpoint ${src ? t.dst : t.src}`);
     if (src.master.queue.full || src.backlog.length > 0) return false;
-    const x = this.free.pop() ?? new Xfer(this.onStepDone);
+    const x = this.free.pop() ?? new Xfer(this.onStepDone, this.onSubmit);
     x.t = t;
     x.seq = this.issued[t.src * this.eps.length + t.dst]!++;
     x.step = STEP_BUFFER_REQUEST;
@@ -120,15 +132,22 @@ export class PciFabric implements Fabric {
   private issue(x: Xfer): void {
     const t = x.t;
     const fromDst = x.step === STEP_START_OF_PACKET;
-    const issuer = fromDst ? t.dst : t.src;
     const txn = x.txn;
     txn.command = "write";
     txn.target = this.eps[fromDst ? t.src : t.dst]!.target;
     txn.bytes = x.step === STEP_DATA ? Math.min(GALNET_BURST_BYTES, x.left) : GALNET_MESSAGE_BYTES;
-    // its completion queues the next burst or END_OF_PACKET on the same master, unless the destination takes each burst as it lands
-    txn.deferrable = x.step === STEP_DATA && this.eps[t.dst]!.dataSink === undefined;
-    const ep = this.eps[issuer]!;
-    if (ep.backlog.length > 0 || !ep.master.trySubmit(txn)) ep.backlog.push(x);
+    const src = this.eps[t.src]!;
+    // its completion queues the next burst or END_OF_PACKET on the same master, unless the destination
+    // takes each burst as it lands or the source must fetch the next one first (memory sees it at its time)
+    txn.deferrable = x.step === STEP_DATA && this.eps[t.dst]!.dataSink === undefined && src.dataSource === undefined;
+    if (x.step === STEP_DATA && src.dataSource) src.dataSource(txn.bytes, x.ready);
+    else this.submit(x);
+  }
+
+  /** Queues a step's transaction on its issuer's master (after any held back). */
+  private submit(x: Xfer): void {
+    const ep = this.eps[x.step === STEP_START_OF_PACKET ? x.t.dst : x.t.src]!;
+    if (ep.backlog.length > 0 || !ep.master.trySubmit(x.txn)) ep.backlog.push(x);
   }
 
   private drain(i: number): void {
@@ -184,6 +203,10 @@ export class PciFabric implements Fabric {
     t.doneAt = this.sim.now;
     this.eps[t.dst]!.transfers++;
     this.eps[t.dst]!.deliver(t);
+  }
+
+  probes(): Probes {
+    return this.bus.probes();
   }
 
   read(now: number) {

@@ -1,5 +1,5 @@
 /**
- * The GalNet address table of one GT-48002 (hw-params.md §3 rows "Address table" and "Address
+ * The GalNet address table of one GT-48002 (docs/hardware.md §3 rows "Address table" and "Address
  * table entry"): 8K unicast MAC entries, learned from source addresses, aged by hardware, and
  * static entries written by the CPU. Each entry names a target port and carries a flag that
  * forces CPU intervention: frames to that destination MAC go to the CPU instead of being

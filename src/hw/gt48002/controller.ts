@@ -1,13 +1,13 @@
 /**
  * Galileo GT-48002 two-port Fast Ethernet switch controller with its 1 MB EDO buffer memory
- * (hw-params.md §3; the patent's Figs 5A-5D). Store-and-forward: a frame is received whole
+ * (docs/hardware.md §3; the patent's Figs 5A-5D). Store-and-forward: a frame is received whole
  * (the MAC drops runts, giants and bad FCS), written into the buffer memory, its source MAC
  * learned, and its destination MAC looked up in the 8K-entry address table, after a forwarding
  * decision of `forwardingClocks`:
  *   - a port of this controller: read from the buffer memory and transmitted; such frames never
  *     touch the board's interconnect (PCI);
  *   - a port of another controller: sent over the board's fabric (on PCI, GalNet write-only
- *     messages: hw-params.md §3 "Inter-card forwarding"), written into that controller's buffer
+ *     messages: docs/hardware.md §3 "Inter-card forwarding"), written into that controller's buffer
  *     memory, read and transmitted;
  *   - a destination whose entry carries the CPU-intervention flag, a broadcast or multicast, or an
  *     unknown unicast: handed to the CPU path (§3 "To-CPU classes", "Intervention mode").

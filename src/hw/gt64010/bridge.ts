@@ -1,5 +1,5 @@
 /**
- * The GT-64010 as the CPU board's bridge to PCI (hw-params.md §2): the R4700's uncached reads and
+ * The GT-64010 as the CPU board's bridge to PCI (docs/hardware.md §2): the R4700's uncached reads and
  * writes of device registers become PCI transactions issued by the GT-64010's PCI master. Reads
  * stall the CPU for the bus round trip plus the bridge's clock-domain synchronisation; writes are
  * posted into a small buffer (§2 "CPU write posting (GT-64111)": 4 address entries) and stall only
@@ -16,7 +16,7 @@ import type { Simulator } from "../../sim/simulator.ts";
 import type { UncachedPort } from "../cpu/r4700.ts";
 import type { PciMaster } from "../pci/bus.ts";
 import { PciTransaction } from "../pci/transaction.ts";
-import { DramController, MemRequest } from "./dram.ts";
+import { MemRequest, type MemoryPort } from "./dram.ts";
 
 export interface Gt64010BridgeParams {
   /** Posted-write entries. Default 4 (§2, GT-64111 sister part). */
@@ -47,6 +47,10 @@ export class Gt64010Bridge implements UncachedPort {
   /** Bursts handed to DRAM and written, and the frames waiting for theirs (burst count, frame tag), in order. */
   private burstsIn = 0;
   private burstsDone = 0;
+  /** Read requests of bursts going out (their waiting `ready` by request number), and how many were read. */
+  private readonly readFree: MemRequest[] = [];
+  private readonly readWaiting: ((() => void) | undefined)[] = [];
+  burstsOut = 0;
   private readonly waitSeq: number[] = [];
   private readonly waitTag: number[] = [];
   uncachedReads = 0;
@@ -54,7 +58,11 @@ export class Gt64010Bridge implements UncachedPort {
   postStalls = 0;
   absorbedBytes = 0;
 
-  constructor(private readonly sim: Simulator, readonly name: string, private readonly master: PciMaster, private readonly dram: DramController, params: Partial<Gt64010BridgeParams> = {}) {
+  /**
+   * @param dram the memory frames written through the PCI target go to: the CPU's packet buffers'
+   * memory (main DRAM, or Fig 5C's FSRAM)
+   */
+  constructor(private readonly sim: Simulator, readonly name: string, private readonly master: PciMaster, private readonly dram: MemoryPort, params: Partial<Gt64010BridgeParams> = {}) {
     this.params = { ...DEFAULT_BRIDGE, ...params };
     this.syncEv = sim.event(`${name}.readSync`, () => this.readDone(), Priority.Deliver);
     this.readTxn = new PciTransaction(() => this.sim.scheduleIn(this.syncEv, this.params.readSyncPs));
@@ -67,7 +75,7 @@ export class Gt64010Bridge implements UncachedPort {
     this.memRequester = dram.addRequester(`${name}.pciTarget`, () => this.sim.schedule(this.memRetry, this.sim.now));
     this.memRetry = sim.event(`${name}.memRetry`, () => this.drainMem(), Priority.Default);
     sim.onResetStats(() => {
-      this.uncachedReads = this.uncachedWrites = this.postStalls = this.absorbedBytes = 0;
+      this.uncachedReads = this.uncachedWrites = this.postStalls = this.absorbedBytes = this.burstsOut = 0;
     });
   }
 
@@ -118,6 +126,32 @@ export class Gt64010Bridge implements UncachedPort {
     r.write = true;
     r.bytes = bytes;
     if (this.memBacklog.length > 0 || !this.dram.submit(r)) this.memBacklog.push(r);
+  }
+
+  /**
+   * A DMA channel's read of a burst the CPU board sends (Fig 4B stage 445: a frame leaves CPU
+   * memory): `ready` once the bytes are read from memory, then the burst goes out on PCI (§2 DMA:
+   * "each burst is a DRAM access then a PCI transaction").
+   */
+  readBurst(bytes: number, ready: () => void): void {
+    this.burstsOut++;
+    let r = this.readFree.pop();
+    if (!r) {
+      r = new MemRequest(this.memRequester, (x) => this.burstRead(x));
+      r.tag = this.readWaiting.length;
+      this.readWaiting.push(undefined);
+    }
+    r.write = false;
+    r.bytes = bytes;
+    this.readWaiting[r.tag] = ready;
+    if (this.memBacklog.length > 0 || !this.dram.submit(r)) this.memBacklog.push(r);
+  }
+
+  private burstRead(r: MemRequest): void {
+    const ready = this.readWaiting[r.tag]!;
+    this.readWaiting[r.tag] = undefined;
+    this.readFree.push(r);
+    ready();
   }
 
   /** A frame's END_OF_PACKET arrived: `onAbsorbed(tag)` once every burst written so far is in DRAM. */

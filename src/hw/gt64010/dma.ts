@@ -1,5 +1,5 @@
 /**
- * The GT-64010's DMA channels (hw-params.md §2 "DMA engines": 4 channels with chained
+ * The GT-64010's DMA channels (docs/hardware.md §2 "DMA engines": 4 channels with chained
  * descriptors; "DMA burst: configurable between 8-32 words"; "DMA byte count: 16-bit, max 64 KB
  * per descriptor"). A channel moves a descriptor's bytes between DRAM and a PCI target in bursts:
  * for each burst, a DRAM access then a PCI transaction (DRAM -> PCI), or the reverse, one burst at

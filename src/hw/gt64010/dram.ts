@@ -6,7 +6,7 @@
  * Timing, on the TClk clock: an access of `bytes` takes
  *   requestOverheadClocks + firstAccessClocks + (ceil(bytes / widthBytes) - 1) * burstClocks
  * TClk cycles: 2 + 5-2-2-2 = 13 TClk = 260 ns for a 32-byte line at 50 MHz. Sources
- * (hw-params.md): TClk <= 50 MHz (§2 "TClk", estimate); EDO 5-2-2-2 system burst timing (§6 "EDO
+ * (docs/hardware.md, Sources): TClk <= 50 MHz (§2 "TClk", estimate); EDO 5-2-2-2 system burst timing (§6 "EDO
  * system burst timing", secondary); 64-bit memory path and ~2 TClk request overhead (§10.5, estimate;
  * the GT-64010's DRAM timing is §12's biggest unknown). Read and write cost the same (assumption).
  *
@@ -64,7 +64,20 @@ export class MemRequest {
   ) {}
 }
 
-export class DramController {
+/**
+ * What a memory looks like to a requester (the R4700's line fills, the GT-64010's PCI target): a
+ * clock, requesters by index, and a bounded queue of requests (`submit` false when full; the
+ * requester's retry fires when there is room). The DRAM controller and the buffer memory arbiter's
+ * CPU port implement it.
+ */
+export interface MemoryPort {
+  readonly name: string;
+  readonly clock: ClockDomain;
+  addRequester(name: string, onRetry?: () => void): number;
+  submit(req: MemRequest): boolean;
+}
+
+export class DramController implements MemoryPort {
   readonly params: DramParams;
   readonly clock: ClockDomain;
   private readonly queue: Ring<MemRequest>;
@@ -155,6 +168,11 @@ export class DramController {
 
   private notifyRetry(): void {
     for (const r of this.retry) r();
+  }
+
+  /** Busy time (ps) since the statistics last restarted (time series). */
+  busyPs(now: number): number {
+    return this.util.busyPs(now);
   }
 
   get busy(): boolean {

@@ -1,5 +1,5 @@
 /**
- * A conventional PCI bus (PCI 2.1; hw-params.md §4): 32 or 64 bits wide, 33.33 MHz by default,
+ * A conventional PCI bus (PCI 2.1; docs/hardware.md §4): 32 or 64 bits wide, 33.33 MHz by default,
  * one central arbiter (round robin by default, or fixed priority) with hidden arbitration, and
  * transactions timed clock by clock on the bus clock:
  *
@@ -37,6 +37,7 @@ import type { Simulator } from "../../sim/simulator.ts";
 import { LatencyHistogram } from "../../sim/stats/latency-histogram.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
 import type { VcdSignal, VcdWriter } from "../../sim/trace/vcd.ts";
+import type { Probes } from "../../sim/stats/probes.ts";
 import { PciTransaction } from "./transaction.ts";
 
 export type Devsel = "fast" | "medium" | "slow";
@@ -60,13 +61,18 @@ export const DEFAULT_PCI: PciBusParams = { clockHz: 33_333_333, widthBits: 32, a
 export interface PciTargetParams {
   /** DEVSEL decode speed. Default medium (the GT-48001A's, §3 "DEVSEL timing"). */
   devsel: Devsel;
-  /** Clocks from the address phase to the first read data. Default 8 (§10.1: "expect ~8-12 clk"; PCI 2.1 caps it at 16). */
+  /**
+   * Clocks from the address phase to the first read data. Default 16: PCI 2.1's ceiling for a
+   * target's initial latency (docs/hardware.md, PCI "Target initial latency"). The targets the CPU
+   * reads are GT-48002 registers, whose own figure is not published; the slowest legal target is
+   * the one sourced value (docs/hardware.md §10.5 estimates 1-2 us for a register read round trip).
+   */
   initialLatencyClocks: number;
   /** Wait states per data phase. Default 0 (§10.1). */
   dataWaitStates: number;
 }
 
-export const DEFAULT_TARGET: PciTargetParams = { devsel: "medium", initialLatencyClocks: 8, dataWaitStates: 0 };
+export const DEFAULT_TARGET: PciTargetParams = { devsel: "medium", initialLatencyClocks: 16, dataWaitStates: 0 };
 
 export interface PciMasterParams {
   /** Latency timer in bus clocks. Default 32 (assumption: a common BIOS setting for bus masters). */
@@ -387,6 +393,21 @@ export class PciBus {
       }
     }
     w.change(v.trdy, end, 1);
+  }
+
+  /**
+   * Time-series read-outs: the bus's busy time, and each master's queued transactions, the one on
+   * the bus included. Read without settling: a deferred completion (its data ended, its turnaround
+   * not yet) still counts its transaction, for at most the turnaround's clocks.
+   */
+  probes(): Probes {
+    return {
+      busy: [{ name: this.name, busyPs: (now) => this.util.busyPs(now) }],
+      queues: this.masters.map((m) => ({
+        name: `${this.name}.${m.name}`,
+        depth: () => m.queue.size,
+      })),
+    };
   }
 
   get inFlight(): number {

@@ -1,0 +1,41 @@
+/**
+ * Where a report's results came from: flowsim's version, the commit it was built from, and the
+ * command. Records that carry a `provenance` section (written by the run) are shown as they say;
+ * otherwise the version is read from package.json and the commit from git, when this is a git
+ * checkout (a copy without .git shows "unknown").
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RunRecord } from "../scenarios/registry.ts";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** flowsim's version from its package.json. */
+export function packageVersion(): string {
+  try {
+    return String((JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string }).version ?? "unknown");
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The commit of this checkout, with "+ local changes" when tracked files differ from it; undefined outside git. */
+export function gitCommit(): string | undefined {
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: HERE, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).trim();
+  try {
+    const head = git("rev-parse", "HEAD");
+    return git("status", "--porcelain", "--untracked-files=no") === "" ? head : `${head} + local changes`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The provenance lines of a report: the records' own `provenance` (each distinct one) or what this installation says. */
+export function provenanceOf(runs: RunRecord[], command: string): Record<string, string>[] {
+  const own = runs.map((r) => r["provenance"]).filter((p): p is Record<string, unknown> => typeof p === "object" && p !== null);
+  const distinct = [...new Map(own.map((p) => [JSON.stringify(p), p])).values()];
+  if (distinct.length > 0) return distinct.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
+  return [{ version: packageVersion(), commit: gitCommit() ?? "unknown (not a git checkout)", command }];
+}
