@@ -95,6 +95,34 @@ for (const board of ["5A", "5E", "5F"]) {
   });
 }
 
+/**
+ * Cluster B's VIP sent to cluster A's virtual MAC from the router side (docs/firmware.md "Who may
+ * send what": dropped, `notForVip`): routers resolve each VIP to its own virtual MAC, so such a
+ * frame is forged or misrouted, and an A server must not receive B's traffic. Two clusters: s0
+ * and s2 serve "web" (VIP, VMAC), s1 and s3 "cluster1" (VIP + 1, VMAC + 1).
+ */
+for (const board of ["5A", "5E", "5F"]) {
+  it(`${board}: cluster B's VIP to cluster A's virtual MAC, from a router's port, reaches no server`, () => {
+    let fw: any, wl: any;
+    const r = runBoard(boardVariant(board, () => {}), {
+      seed: 5, durationPs: 4 * MS, warmupPs: 0, load: 1, clusters: 2, ...FAST_HEALTH,
+      script: (c) => {
+        fw = c.fw;
+        wl = c.workload;
+        const rt = c.fw.routers[1]!;
+        for (let k = 0; k < 7; k++) c.at(1 * MS + k * 10e6, () => inject(c, rt.port, (b) => writeTcp(b, VMAC, rt.mac, 0xc6336401, VIP + 1, 4000 + k, 80, 1, 0, 2, 1000, 0)));
+      },
+    }) as Rec;
+    const drops = r["frames"]["dropped"] as Record<string, number>;
+    expect((drops["switch.firmware.notForVip"] ?? 0) + (drops["switch.asic.notForVip"] ?? 0)).toBe(7);
+    expect(drops["host.misdelivered"] ?? 0).toBe(0);
+    expect(fw.read().clusters["cluster1"]).toBeDefined();
+    expect(wl.delivered[0]).toBeGreaterThan(0);
+    const total = Object.values(drops).reduce((a, b) => a + b, 0);
+    expect(r["frames"]["injected"]).toBe(r["frames"]["delivered"] + total + r["frames"]["inFlight"]);
+  });
+}
+
 describe("spoofed load reports from the router side (hosts, optimal workload, load probes)", () => {
   it("forged answers claiming s0 idle and the others saturated do not steer new flows", () => {
     const r = hostsRun("5A", { transport: { rtoUs: 20_000, responseTimeoutUs: 50_000, datagramTimeoutUs: 2000, maxRetries: 4 }, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 4000 } } }, {
