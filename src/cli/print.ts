@@ -89,6 +89,7 @@ export function printBoardTable(runs: RunRecord[]): void {
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered: ${field(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${field(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
   printSpeed(runs, (r) => String(r["board"]));
+  printFlowTables(runs, (r) => String(r["board"]));
   noteHealthChanges(runs, (r) => String(r["board"]));
 }
 
@@ -106,6 +107,30 @@ export function printSpeed(runs: RunRecord[], label: (r: RunRecord) => string): 
   console.log(chalk.dim(t.head));
   for (const l of t.rows) console.log(chalk.dim(l));
   console.log(chalk.dim("(wall time includes building each board, and the first run warms the JIT; npm run bench -- system measures 100 ms after a warm-up)"));
+}
+
+/**
+ * The firmware's flow table per run, under a table: occupancy at the end and its high water, new
+ * entries, entries reclaimed on expiry, new flows refused because the table was full, and new flows
+ * placed by the consistent hash instead of the policy (runs without a flow table are left out).
+ * Then a line naming the runs in which the table was full.
+ */
+export function printFlowTables(runs: RunRecord[], label: (r: RunRecord) => string): void {
+  type Ft = { occupancy: number; highWater: number; capacity: number; inserts: number; expired: number; fullRejects: number; fullEpisodes: number; fallbacks: number };
+  const withTable = runs.filter((r) => typeof (r["flowTable"] as Ft | undefined)?.capacity === "number");
+  if (withTable.length === 0) return;
+  const n = (x: number) => Math.round(x).toLocaleString("en-US");
+  const rows = withTable.map((r) => {
+    const f = r["flowTable"] as Ft;
+    return [label(r), `${(100 * f.occupancy).toFixed(1)} %`, `${n(f.highWater)} of ${n(f.capacity)}`, n(f.inserts), n(f.expired), n(f.fullRejects), n(f.fallbacks)];
+  });
+  const t = aligned(["flow table", "occupancy", "high water", "inserts", "expired", "full rejects", "hash fallbacks"], rows, (i) => i === 0);
+  console.log(chalk.dim(t.head));
+  for (const l of t.rows) console.log(chalk.dim(l));
+  const full = withTable.filter((r) => (r["flowTable"] as Ft).fullEpisodes > 0);
+  if (full.length === 0) return;
+  const what = full.map((r) => `${label(r)} (${n((r["flowTable"] as Ft).fullRejects)} new flows refused)`);
+  console.log(chalk.yellow(`the flow table was full in: ${what.join(", ")}; those flows were placed by the consistent hash instead of the policy (flowTable.* and notes in the JSON)`));
 }
 
 /** A line naming the runs in which health monitoring declared servers or routers down (their results include failovers). */
@@ -152,6 +177,7 @@ export function printHostsTable(runs: RunRecord[]): void {
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered: ${field(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${field(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
   printSpeed(runs, (r) => String(r["board"]));
+  printFlowTables(runs, (r) => String(r["board"]));
   noteHealthChanges(runs, (r) => String(r["board"]));
 }
 
@@ -209,6 +235,7 @@ export function printCompareTable(runs: RunRecord[]): void {
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered at the reference load: ${field(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${field(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 1)} s of runs at the reference load`));
   printSpeed(runs, (r) => String(r["board"]));
+  printFlowTables(runs, (r) => String(r["board"]));
   noteHealthChanges(runs, (r) => String(r["board"]));
 }
 
@@ -234,6 +261,7 @@ export function printSweepTable(runs: RunRecord[]): void {
   console.log(chalk.bold(t.head));
   for (const l of t.rows) console.log(l);
   printSpeed(runs, (r) => `${String(r["board"])} load ${String(r["load"])}`);
+  printFlowTables(runs, (r) => `${String(r["board"])} load ${String(r["load"])}`);
   noteHealthChanges(runs, (r) => `${String(r["board"])} load ${String(r["load"])}`);
 }
 

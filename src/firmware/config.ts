@@ -87,10 +87,16 @@ export const SwitchConfigSchema = z.strictObject({
   flowTableSweepSlots: z.number().int().min(1).max(64).default(4),
   /** The switch's own address, the source of ICMP-echo and TCP-connect health probes. */
   switchIp: ip.default(0xc00002fe), // 192.0.2.254
+  /**
+   * The switch's own MAC, the source of every health probe: the answers come to it, and its
+   * address-table entry sends them to the CPU's control ring, apart from data (docs/firmware.md
+   * "Health checks under overload"). Default 02:00:5e:00:00:fe (locally administered).
+   */
+  switchMac: mac.default(0x02005e0000fe),
   /** Period of the patent's load-balancing routine (optimal-workload), ps. */
   balancePeriodPs: z.number().int().positive().default(1_000_000_000), // 1 ms
 }).superRefine((c, ctx) => {
-  const problem = identityProblem(c.clusters, c.routerPools, c.switchIp);
+  const problem = identityProblem(c.clusters, c.routerPools, c.switchIp, c.switchMac);
   if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
 });
 
@@ -107,10 +113,10 @@ type Identity = { name: string; mac: number; port: number };
  *     MAC belongs to one name;
  *   - routers have distinct names, MACs and IPs, none of them a server's or a virtual one, and a
  *     port has routers or servers, never both;
- *   - the switch's own address is no virtual IP and no router's.
+ *   - the switch's own address is no virtual IP and no router's, and its own MAC nobody else's.
  * Returns the first problem found, or undefined.
  */
-export function identityProblem(clusters: readonly { name: string; vip: number; vmac: number; servers: readonly Identity[] }[], pools: readonly { name: string; routers: readonly (Identity & { ip: number })[] }[], switchIp: number): { message: string; path: (string | number)[] } | undefined {
+export function identityProblem(clusters: readonly { name: string; vip: number; vmac: number; servers: readonly Identity[] }[], pools: readonly { name: string; routers: readonly (Identity & { ip: number })[] }[], switchIp: number, switchMac = -1): { message: string; path: (string | number)[] } | undefined {
   const seen = <K>(m: Map<K, number>, k: K, i: number) => {
     const had = m.get(k);
     if (had === undefined) m.set(k, i);
@@ -151,6 +157,7 @@ export function identityProblem(clusters: readonly { name: string; vip: number; 
     }
   }
   if (vip.has(switchIp) || rip.has(switchIp)) return { message: "switchIp is a virtual IP or a router's", path: ["switchIp"] };
+  if (vmac.has(switchMac) || byMac.has(switchMac) || rmac.has(switchMac)) return { message: "switchMac is a virtual MAC, a server's or a router's", path: ["switchMac"] };
   return undefined;
 }
 

@@ -15,7 +15,7 @@ import { BROADCAST_MAC, isMulticast, readMac, writeMac } from "../net/mac.ts";
 import { ParsedFrame, parseFrame, ParseStatus } from "../net/parse.ts";
 import type { CostTrace } from "../hw/cpu/cost-trace.ts";
 import { Verdict } from "../hw/cpu-board.ts";
-import { CPU_PORT, FSRAM_TABLE_BASE, TRANSLATE_DROP, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
+import { CONTROL_PORT, CPU_PORT, FSRAM_TABLE_BASE, TRANSLATE_DROP, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
 import { identityProblem, SwitchConfigSchema, type SwitchConfig, type SwitchConfigInput } from "./config.ts";
 import { balanceRound, choose, rebuildMaglev, resizeCluster, type AvailabilityRole, type Cluster, type Server } from "./cluster.ts";
 import { DROP_CAUSES, type DropCause } from "./drop-causes.ts";
@@ -24,7 +24,7 @@ import { FlowFlag, FlowTable } from "./flow-table.ts";
 import { FW_PATHS, PATH } from "./paths.ts";
 import { createActor } from "xstate";
 import { availabilityMachine } from "./machines.ts";
-import { ANSWER_PROTO, HealthProbes, PROBE_PORT_BASE, type ProbeTarget } from "./probes.ts";
+import { ANSWER_PROTO, HealthProbes, PROBE_PORT_BASE, type HealthCause, type ProbeTarget } from "./probes.ts";
 import { SimClock } from "./sim-clock.ts";
 import { DRAM_TABLE_BASE, TableCost } from "./table-cost.ts";
 import type { SimEvent } from "../sim/event.ts";
@@ -101,7 +101,7 @@ export class FlowSwitch implements BoardFirmware {
   /** State changes declared by health monitoring (or by removeServer): a loaded switch whose probes time out shows them. */
   readonly healthChanges = { serverDowns: 0, serverUps: 0, routerDowns: 0, routerUps: 0 };
   /** Every health change, in order: when (ps), who, and what (control plane: a list, not per frame). */
-  readonly healthLog: { atPs: number; name: string; change: "down" | "up" }[] = [];
+  readonly healthLog: { atPs: number; name: string; change: "down" | "up"; cause: HealthCause }[] = [];
   /** Time source (ps); the board's simulator once attached. */
   now: () => number = () => 0;
 
@@ -167,7 +167,9 @@ export class FlowSwitch implements BoardFirmware {
       board.setAddressEntry(c.vmac, board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
       for (const s of c.servers) this.serverEntry(s);
     }
-    for (const r of this.routers) board.setAddressEntry(r.mac, r.port, !r.up);
+    this.config.routerPools.forEach((_, pi) => this.poolEntries(pi));
+    // the switch's own MAC (its probes' source): their answers go to the CPU's control ring
+    board.setAddressEntry(this.config.switchMac, CONTROL_PORT, true);
     this.startControlPlane(board);
   }
 
@@ -210,12 +212,12 @@ export class FlowSwitch implements BoardFirmware {
       }, Priority.Timer);
       board.sim.scheduleIn(tick, hc.intervalPs);
     });
-    const probeMac = this.clusters[0]!.vmac;
+    const probeMac = this.config.switchMac;
     this.config.routerPools.forEach((pc, pi) => {
       const hc = pc.health;
       const rs = this.routers.filter((r) => r.pool === pi);
       for (const r of rs) {
-        r.target = probes.add({ name: r.name, port: r.port, mac: r.mac, ip: r.ip, fromMac: probeMac, kind: "arp", l4Port: 0, intervalPs: hc.intervalPs, timeoutPs: hc.timeoutPs, rise: hc.rise, fall: hc.fall }, () => this.routerState(r, false), () => this.routerState(r, true));
+        r.target = probes.add({ name: r.name, port: r.port, mac: r.mac, ip: r.ip, fromMac: probeMac, kind: "arp", l4Port: 0, intervalPs: hc.intervalPs, timeoutPs: hc.timeoutPs, rise: hc.rise, fall: hc.fall }, (cause) => this.routerState(r, false, cause), (cause) => this.routerState(r, true, cause));
         this.serverOfTarget[r.target.id] = undefined;
       }
       const tick: SimEvent = board.sim.event(`fw.${pc.name}.probe`, () => {
@@ -236,17 +238,16 @@ export class FlowSwitch implements BoardFirmware {
       s.availability.start();
     }
     s.target = this.probes!.add({
-      name: `${c.name}.${s.name}`, port: s.port, mac: s.mac, ip: c.vip, fromMac: c.vmac, kind: hc.kind,
+      name: `${c.name}.${s.name}`, port: s.port, mac: s.mac, ip: c.vip, fromMac: this.config.switchMac, kind: hc.kind,
       l4Port: hc.kind === "load" ? hc.loadPort : hc.tcpPort, intervalPs: hc.intervalPs, timeoutPs: hc.timeoutPs, rise: hc.rise, fall: hc.fall,
-    }, () => this.serverState(c, s, "down"), () => this.serverState(c, s, "up"));
+    }, (cause) => this.serverState(c, s, "down", cause), (cause) => this.serverState(c, s, "up", cause));
     this.serverOfTarget[s.target.id] = s;
   }
 
   /** Link state from the controllers: a server's or router's link going down is an immediate failure. */
   linkChanged(port: number, up: boolean): void {
-    for (const s of this.serversOnPort.get(port) ?? []) s.target?.health.send({ type: up ? "LINK_UP" : "LINK_DOWN" });
-    const r = this.routerOnPort.get(port);
-    r?.target?.health.send({ type: up ? "LINK_UP" : "LINK_DOWN" });
+    for (const s of this.serversOnPort.get(port) ?? []) s.target?.link(up);
+    this.routerOnPort.get(port)?.target?.link(up);
   }
 
   // ---------- datapath ----------
@@ -264,11 +265,14 @@ export class FlowSwitch implements BoardFirmware {
       this.lastPath = PATH.arp;
       return this.handleArp(h, ingressPort, cost);
     }
-    const cl = this.byVmac.get(p.dst);
-    if (cl && p.ipProto >= 0 && p.ipDst === this.config.switchIp) {
+    // to the switch itself: its probes' answers come to its own MAC (the control ring); IP for its
+    // address sent to a virtual MAC is checked as such too (and dropped: no answer comes that way)
+    const cl = this.byVmac.get(p.dst), own = p.dst === this.config.switchMac;
+    if ((own || cl) && p.ipProto >= 0 && p.ipDst === this.config.switchIp) {
       this.lastPath = PATH.probeAnswer;
       return this.toSwitch(buf, len, ingressPort);
     }
+    if (own) return this.drop("unknownDestination");
     if (cl) return this.inbound(cl, buf, len, cost, false, ingressPort);
     const r = this.routerByMac.get(p.dst);
     if (r) {
@@ -806,19 +810,19 @@ export class FlowSwitch implements BoardFirmware {
 
   /** Declares server `name` failed (in `cluster`, or in every cluster it serves): no new packets go to it, its flows are re-dispatched. */
   serverDown(name: string, cluster?: string): void {
-    for (const [c, s] of this.copies(name, cluster)) this.serverState(c, s, "down");
+    for (const [c, s] of this.copies(name, cluster)) this.serverState(c, s, "down", "admin");
   }
 
   /** Declares server `name` operational again: it rejoins (no pre-emption in availability mode). */
   serverUp(name: string, cluster?: string): void {
-    for (const [c, s] of this.copies(name, cluster)) this.serverState(c, s, "up");
+    for (const [c, s] of this.copies(name, cluster)) this.serverState(c, s, "up", "admin");
   }
 
-  private serverState(cl: Cluster, s: Server, state: "up" | "down"): void {
+  private serverState(cl: Cluster, s: Server, state: "up" | "down", cause: HealthCause): void {
     if (s.state === state || (s.removed && state === "up")) return;
     s.state = state;
     s.changedAt = this.now();
-    this.healthLog.push({ atPs: s.changedAt, name: s.name, change: state });
+    this.healthLog.push({ atPs: s.changedAt, name: s.name, change: state, cause });
     if (state === "down") this.dropHardwareEntries(cl, s);
     if (state === "down") {
       this.healthChanges.serverDowns++;
@@ -870,6 +874,7 @@ export class FlowSwitch implements BoardFirmware {
       this.clusters.map((c) => ({ ...c, servers: c === cl ? [...live(c), srv] : live(c) })),
       this.config.routerPools.map((p, pi) => ({ name: p.name, routers: this.routers.filter((r) => r.pool === pi) })),
       this.config.switchIp,
+      this.config.switchMac,
     );
     if (problem) throw new Error(`cannot add server ${srv.name} to ${cluster}: ${problem.message}`);
     const s: Server = {
@@ -894,7 +899,7 @@ export class FlowSwitch implements BoardFirmware {
   removeServer(name: string, cluster?: string): void {
     for (const [c, s] of this.copies(name, cluster)) {
       s.target?.retire();
-      this.serverState(c, s, "down");
+      this.serverState(c, s, "down", "admin");
       s.removed = true;
       s.weight = 0;
       s.active = s.inactive = 0;
@@ -929,27 +934,26 @@ export class FlowSwitch implements BoardFirmware {
 
   routerDown(name: string): void {
     const r = this.routers.find((x) => x.name === name);
-    if (r) this.routerState(r, false);
+    if (r) this.routerState(r, false, "admin");
   }
 
   routerUp(name: string): void {
     const r = this.routers.find((x) => x.name === name);
-    if (r) this.routerState(r, true);
+    if (r) this.routerState(r, true, "admin");
   }
 
-  private routerState(r: Router, up: boolean): void {
+  private routerState(r: Router, up: boolean, cause: HealthCause): void {
     if (r.up === up) return;
     r.up = up;
-    this.healthLog.push({ atPs: this.now(), name: r.name, change: up ? "up" : "down" });
+    this.healthLog.push({ atPs: this.now(), name: r.name, change: up ? "up" : "down", cause });
+    this.poolEntries(r.pool);
     if (up) {
       this.healthChanges.routerUps++;
-      this.board?.setAddressEntry(r.mac, r.port, false);
       return;
     }
     this.healthChanges.routerDowns++;
-    // frames still sent to its MAC are intervened and redirected; gratuitous ARP re-points its
-    // servers, each to the pool's least-assigned live router
-    this.board?.setAddressEntry(r.mac, this.board.hasTranslator ? TRANSLATE_PORT : CPU_PORT, true);
+    // frames still sent to its MAC are intervened and redirected (poolEntries); gratuitous ARP
+    // re-points its servers, each to the pool's least-assigned live router
     for (const [mac, copies] of this.serversByMac) {
       const g = this.gatewayOf.get(mac);
       if (g !== undefined && g !== r) continue; // pointed elsewhere: nothing to change
@@ -958,6 +962,25 @@ export class FlowSwitch implements BoardFirmware {
       if (!live) continue;
       this.assign(mac, live);
       this.gratuitousArp(s.port, r.ip, live.mac, mac);
+    }
+  }
+
+  /**
+   * The address-table entries of a pool's routers: a live router's is a plain entry; a failed
+   * one's carries the intervention flag, so frames still sent to it are redirected (Fig 4C stage
+   * 460), but only while the pool has a live router to redirect them to. With none, the CPU could
+   * only drop them (`noLiveRouter`), at its full cost per frame, on top of whatever else it carries:
+   * the frames go to the router they are addressed to instead, as if no router had failed.
+   */
+  private poolEntries(pool: number): void {
+    const b = this.board;
+    if (!b) return;
+    let live = false;
+    for (const r of this.routers) if (r.pool === pool && r.up) live = true;
+    for (const r of this.routers) {
+      if (r.pool !== pool) continue;
+      const redirect = !r.up && live;
+      b.setAddressEntry(r.mac, redirect ? (b.hasTranslator ? TRANSLATE_PORT : CPU_PORT) : r.port, redirect);
     }
   }
 
@@ -982,7 +1005,19 @@ export class FlowSwitch implements BoardFirmware {
       for (const s of c.servers) s.stats.packets = s.stats.bytes = s.stats.flows = 0;
     }
     for (const r of this.routers) r.stats.arpAnswers = r.stats.redirectedFrames = r.stats.arpCorrections = 0;
+    for (const t of this.probes?.targets ?? []) for (const k of Object.keys(t.stats) as (keyof ProbeTarget["stats"])[]) t.stats[k] = 0;
     this.flows.resetStats();
+  }
+
+  /**
+   * Every target's probes added up: sent, answered, failed (counted against their targets), late
+   * answers, voided (the switch lost frames of the target's port: its own overload) and excused
+   * (the host kept sending: its own congestion, not a failure).
+   */
+  probeTotals(): ProbeTarget["stats"] {
+    const sum = { sent: 0, answered: 0, failed: 0, late: 0, voided: 0, excused: 0 };
+    for (const t of this.probes?.targets ?? []) for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += t.stats[k];
+    return sum;
   }
 
   /** The role of every server of a cluster (availability mode). */

@@ -15,6 +15,18 @@
  * Which target an answer is for is decided by the caller from the ingress port, the source MAC and
  * the address answered for, never from the frame alone.
  *
+ * Under overload (docs/firmware.md "Health checks under overload") a probe fails only on the
+ * target's silence, never on the switch's own queues:
+ *   - a deadline is judged when it passes, unless control frames wait in the CPU's control ring:
+ *     then by a timer job on the CPU's control queue after them (an answer already in the ring
+ *     counts);
+ *   - an unanswered probe is void (`voided`: neither success nor failure) when the switch itself
+ *     lost frames of the target's port in the probe's life (dropped after reception, or refused
+ *     on the way out to it: the probe or its answer may be among them);
+ *   - a probe of the host (ARP, ICMP echo; routers are probed by ARP) is excused (`excused`) when
+ *     frames kept arriving from the target's port in its life: a host that sends is up, and its
+ *     answer is queued behind its own traffic. TCP-connect and load probes check a service, which
+ *     frames from the host do not show: they fail.
  * Tokens are 14 bits, owned by a target from the probe's send until it is answered or fails.
  * Nothing here runs per data frame; the state is typed arrays all the same.
  */
@@ -55,33 +67,63 @@ export interface ProbeTargetSpec {
   fall: number;
 }
 
+/** What made a target's health change: its probes, its link, or the operator (API). */
+export type HealthCause = "probes" | "link" | "admin";
+
 export class ProbeTarget {
   readonly health: Actor<typeof healthMachine>;
   /** Waiting probes, oldest first: deadline, token (-1 for ARP), answered. */
   private readonly deadline: Float64Array;
   readonly token: Int32Array;
   private readonly answered: Uint8Array;
+  /** The port's running counts when each probe was sent: frames received from it, frames of it the switch lost. */
+  private readonly received0: Float64Array;
+  private readonly lost0: Float64Array;
   private head = 0;
   private count = 0;
   readonly timer: SimEvent;
   retired = false;
-  readonly stats = { sent: 0, answered: 0, failed: 0, late: 0 };
+  /** answered; failed (counted against the target); late answers; voided (the switch lost frames of its port); excused (the host kept sending). */
+  readonly stats = { sent: 0, answered: 0, failed: 0, late: 0, voided: 0, excused: 0 };
+  /** Whether frames from the target's port show it is up (host-level probes: ARP, ICMP echo). */
+  private readonly hostCheck: boolean;
+  /** The cause of the health machine's next change. */
+  private cause: HealthCause = "probes";
+  /** A deadline's judgement as a timer job on the CPU (its control queue). */
+  private readonly judge: (trace: CostTrace) => void;
 
-  constructor(readonly id: number, readonly spec: ProbeTargetSpec, private readonly probes: HealthProbes, clock: SimClock, onDown: () => void, onUp: () => void) {
+  constructor(readonly id: number, readonly spec: ProbeTargetSpec, private readonly probes: HealthProbes, clock: SimClock, onDown: (cause: HealthCause) => void, onUp: (cause: HealthCause) => void) {
     const ring = Math.ceil(spec.timeoutPs / spec.intervalPs) + 1 + RING_SLACK;
     this.deadline = new Float64Array(ring);
     this.token = new Int32Array(ring);
     this.answered = new Uint8Array(ring);
+    this.received0 = new Float64Array(ring);
+    this.lost0 = new Float64Array(ring);
+    this.hostCheck = spec.kind === "arp" || spec.kind === "icmp";
     this.health = createActor(healthMachine, { clock, input: { rise: spec.rise, fall: spec.fall } });
     let last = "up";
     this.health.subscribe((snap) => {
       if (snap.value === last) return;
       last = snap.value as string;
-      if (snap.value === "down") onDown();
-      else onUp();
+      if (snap.value === "down") onDown(this.cause);
+      else onUp(this.cause);
     });
     this.health.start();
-    this.timer = probes.board.sim.event(`fw.${spec.name}.probeTimeout`, () => this.expire(), Priority.Timer);
+    this.judge = (trace) => {
+      trace.op("timerTick");
+      this.expire();
+    };
+    const b = probes.board;
+    // the deadline is a timer interrupt: judged at once, or, while control frames wait in the CPU's
+    // control ring (the answer may be among them), by a job on the control queue after them
+    this.timer = b.sim.event(`fw.${spec.name}.probeTimeout`, () => void ((b.controlFramesWaiting() > 0 && b.runOnCpu(this.judge)) || this.expire()), Priority.Timer);
+  }
+
+  /** The target's link went down or up (the controllers' link-state interrupt): at once. */
+  link(up: boolean): void {
+    this.cause = "link";
+    this.health.send({ type: up ? "LINK_UP" : "LINK_DOWN" });
+    this.cause = "probes";
   }
 
   get waiting(): number {
@@ -96,6 +138,8 @@ export class ProbeTarget {
     this.deadline[i] = now + this.spec.timeoutPs;
     this.token[i] = token;
     this.answered[i] = 0;
+    this.received0[i] = this.probes.board.portReceived(this.spec.port);
+    this.lost0[i] = this.probes.board.portLost(this.spec.port);
     this.count++;
     this.stats.sent++;
     if (this.count === 1) this.probes.board.sim.schedule(this.timer, this.deadline[i]!);
@@ -128,10 +172,18 @@ export class ProbeTarget {
     this.settle();
   }
 
+  /** The oldest probe went unanswered: a failure, unless the switch lost frames of the target's port or the host kept sending (header). */
   private fail(): void {
-    this.stats.failed++;
+    const b = this.probes.board, port = this.spec.port, i = this.head;
+    const lost = b.portLost(port) > this.lost0[i]!;
+    const sending = this.hostCheck && b.portReceived(port) > this.received0[i]!;
     this.pop();
-    this.health.send({ type: "PROBE_FAIL" });
+    if (lost) this.stats.voided++;
+    else if (sending) this.stats.excused++;
+    else {
+      this.stats.failed++;
+      this.health.send({ type: "PROBE_FAIL" });
+    }
   }
 
   private pop(): void {
@@ -165,8 +217,8 @@ export class HealthProbes {
 
   constructor(readonly board: BoardApi, private readonly clock: SimClock, private readonly switchIp: number) {}
 
-  /** A new monitored target; `onDown`/`onUp` run when its health machine changes state. */
-  add(spec: ProbeTargetSpec, onDown: () => void, onUp: () => void): ProbeTarget {
+  /** A new monitored target; `onDown`/`onUp` run when its health machine changes state, with the cause. */
+  add(spec: ProbeTargetSpec, onDown: (cause: HealthCause) => void, onUp: (cause: HealthCause) => void): ProbeTarget {
     const t = new ProbeTarget(this.targets.length, spec, this, this.clock, onDown, onUp);
     this.targets.push(t);
     return t;

@@ -8,6 +8,12 @@
  *   stage 445: the frame crosses the fabric again, from main memory to the egress controller; when
  *              the fabric cannot take it yet (the GT-64010's PCI master queue is full) it waits in
  *              memory, holding its CPU buffer, and leaves in order when the fabric has room.
+ * Control traffic (docs/hardware.md "Control traffic") has a path of its own: frames of the
+ * controllers' control class (the switch's own MAC, multicast) land in a small ring of CPU buffers
+ * of their own, so data frames can never leave them without one; their jobs and the timers' are
+ * urgent (the CPU runs them before data frames' jobs); and frames the CPU sends for the control
+ * plane (probes, ARP answers, gratuitous ARP) leave memory before forwarded data frames waiting
+ * for the fabric.
  * The firmware is anything implementing `FrameHandler`; the board does not know what it decides.
  */
 import type { FramePool } from "../net/frame-pool.ts";
@@ -52,6 +58,22 @@ export interface CpuBoardParams {
   bridge: Partial<Gt64010BridgeParams>;
   /** CPU buffers for frames in main memory. Default 256 (assumption: the GT-48002's CPU-buffer ring). */
   cpuBuffers: number;
+  /**
+   * CPU buffers for control-class frames only (a second ring). Default 16 (assumption: a few probe
+   * rounds' answers and ARP requests; the CPU takes them first, so they never stay long).
+   */
+  controlBuffers: number;
+  /**
+   * Control-plane policing (as Cisco's CoPP or IOS XR's LPTS policers): control-class frames each
+   * port may have taken per second, and in a burst. Past its budget a port's control frame is
+   * dropped (`controlPoliced`, the switch's loss on that port), so a port flooding the switch's
+   * own MAC or broadcasts cannot take the CPU from data and from the other ports' control frames.
+   * Defaults 10,000/s and 16 (assumption: the fastest default probe interval, 100 us, answered
+   * from one port, ten times the 1 ms probes of the failover scenarios; a burst the size of the
+   * control ring).
+   */
+  controlRate: number;
+  controlBurst: number;
 }
 
 export const CPU_BUFFER_BASE = 0x0010_0000;
@@ -61,6 +83,8 @@ export const CPU_BUFFER_BYTES = 2048;
 
 class FrameJob implements CpuJob {
   h = -1;
+  /** A control-class frame's job (in a control buffer): urgent. */
+  urgent = false;
   /** Its place in the board's job table (the send queue refers to jobs by number). */
   index = 0;
   ingress = 0;
@@ -100,6 +124,7 @@ class FrameJob implements CpuJob {
 /** Control-plane work (health probes, load-balancing rounds) run as CPU jobs. */
 class ControlJob implements CpuJob {
   readonly path = CONTROL_PATH;
+  readonly urgent = true;
   task: (trace: CostTrace) => void = () => {};
   constructor(private readonly board: CpuBoard) {}
   execute(trace: CostTrace): void {
@@ -124,19 +149,28 @@ export class CpuBoard {
   endpointOfPort: (port: number) => number = () => 0;
   private fabric!: Fabric;
   private readonly freeJobs: FrameJob[] = [];
+  private readonly freeControlJobs: FrameJob[] = [];
   private readonly jobTable: FrameJob[] = [];
-  /** Frames waiting in memory for the fabric (stage 445 held back): frame, egress port, its job's number or -1 (a frame the CPU built). */
-  private readonly waitFrame: IntRing;
-  private readonly waitPort: IntRing;
-  private readonly waitJob: IntRing;
+  /**
+   * Frames waiting in memory for the fabric (stage 445 held back), in order: the control plane's
+   * (frames the CPU built, answers to control frames), which leave first, and forwarded data.
+   */
+  private readonly waitUrgent: SendQueue;
+  private readonly waitData: SendQueue;
   /** Frames the CPU built that wait for the fabric (their buffers are not CPU buffers). */
   private waitingOwn = 0;
   private readonly transfers = TRANSFERS;
   private readonly bufferSlot: Int32Array; // pool slot -> CPU buffer index
   private readonly jobOfSlot: (FrameJob | undefined)[]; // pool slot -> its CPU job
   private readonly cpuBuffers: number;
+  private readonly controlBuffers: number;
   private nextBuffer = 0;
-  readonly counts = { framesIn: 0, forwarded: 0, dropped: 0, consumed: 0, refused: 0, originated: 0 };
+  private nextControlBuffer = 0;
+  readonly counts = { framesIn: 0, forwarded: 0, dropped: 0, consumed: 0, refused: 0, originated: 0, policed: 0 };
+  /** Control-plane policing: each port's tokens and when they were last topped up; control frames it dropped per port (running, never reset). */
+  private readonly policer = new Map<number, { tokens: number; at: number; dropped: number }>();
+  private readonly controlPsPerToken: number;
+  private readonly controlBurst: number;
   /** Frames the firmware dropped, by the cause it named, counted as they are freed (Drop verdicts without a cause: `unnamedDrops`). */
   readonly droppedBy = new Map<string, number>();
   unnamedDrops = 0;
@@ -149,22 +183,26 @@ export class CpuBoard {
 
   constructor(private readonly sim: Simulator, readonly name: string, private readonly pool: FramePool, params: Partial<CpuBoardParams> = {}) {
     this.dram = new DramController(sim, `${name}.dram`, params.dram ?? {});
-    const buffers = params.cpuBuffers ?? 256;
-    // The CPU's pending work is its CPU-buffer ring (a frame job per buffer) and a few timer interrupts: its queue holds them all.
-    this.cpu = new R4700(sim, `${name}.cpu`, this.dram, { jobQueue: buffers + CONTROL_JOB_SLOTS, ...params.cpu });
-    for (let i = 0; i < buffers; i++) {
+    const buffers = params.cpuBuffers ?? 256, control = params.controlBuffers ?? 16;
+    // The CPU's pending work is its CPU-buffer ring (a frame job per buffer), and, urgent, its
+    // control ring and a few timer interrupts: its queues hold them all.
+    this.cpu = new R4700(sim, `${name}.cpu`, this.dram, { jobQueue: buffers, urgentQueue: control + CONTROL_JOB_SLOTS, ...params.cpu });
+    for (let i = 0; i < buffers + control; i++) {
       const j = new FrameJob(this);
       j.index = i;
+      j.urgent = i >= buffers;
       this.jobTable.push(j);
-      this.freeJobs.push(j);
+      (j.urgent ? this.freeControlJobs : this.freeJobs).push(j);
     }
     // frames waiting for the fabric: every CPU buffer's, and as many the CPU built itself
-    this.waitFrame = new IntRing(2 * buffers);
-    this.waitPort = new IntRing(2 * buffers);
-    this.waitJob = new IntRing(2 * buffers);
+    this.waitData = new SendQueue(2 * buffers);
+    this.waitUrgent = new SendQueue(2 * (control + CONTROL_JOB_SLOTS) + 2 * buffers);
     this.bufferSlot = new Int32Array(pool.slots);
     this.jobOfSlot = new Array(pool.slots).fill(undefined);
     this.cpuBuffers = buffers;
+    this.controlBuffers = control;
+    this.controlPsPerToken = 1e12 / (params.controlRate ?? 10_000);
+    this.controlBurst = params.controlBurst ?? 16;
     this.bridgeParams = params.bridge ?? {};
     sim.onResetStats(() => this.resetStats());
   }
@@ -230,17 +268,50 @@ export class CpuBoard {
    * A controller hands an intervened frame to the CPU path (Fig 4B stage 430). A refusal is the
    * controller's drop (`cpuRefused`: it frees the frame), not counted here as well.
    */
-  fromController(h: number, ingressPort: number, controllerEndpoint: number): boolean {
-    if (this.freeJobs.length === 0) return false; // no free CPU buffer: the controller drops the frame
+  fromController(h: number, ingressPort: number, controllerEndpoint: number, control = false): boolean {
+    if ((control ? this.freeControlJobs : this.freeJobs).length === 0) return false; // no free CPU buffer: the controller holds the frame
+    if (control && !this.admitControl(ingressPort)) {
+      // over its port's budget: dropped before it crosses (the controller lets it go)
+      this.counts.policed++;
+      this.pool.free(h);
+      return true;
+    }
     this.pool.port[this.pool.slotOf(h)] = ingressPort;
     if (!this.transfers.send(this.fabric, controllerEndpoint, this.endpoint, h, this.pool.length(h))) return false;
-    this.takeJob(h, ingressPort);
+    this.takeJob(h, ingressPort, control);
     return true;
   }
 
-  /** Binds a free job (a CPU buffer) to frame `h`. */
-  private takeJob(h: number, ingressPort: number): void {
-    const job = this.freeJobs.pop()!;
+  /** Control-plane policing: takes a token of `port`'s bucket, if it has one. */
+  private admitControl(port: number): boolean {
+    const now = this.sim.now;
+    let b = this.policer.get(port);
+    if (!b) this.policer.set(port, (b = { tokens: this.controlBurst, at: now, dropped: 0 }));
+    b.tokens = Math.min(this.controlBurst, b.tokens + (now - b.at) / this.controlPsPerToken);
+    b.at = now;
+    if (b.tokens < 1) {
+      b.dropped++;
+      return false;
+    }
+    b.tokens -= 1;
+    return true;
+  }
+
+  /** Control-class frames taken into the control ring and not yet processed (on their way in, or waiting for the CPU). */
+  get controlFramesWaiting(): number {
+    return this.controlUnprocessed;
+  }
+  private controlUnprocessed = 0;
+
+  /** Control frames of `port` the policer dropped, since the start (running count). */
+  policedOn(port: number): number {
+    return this.policer.get(port)?.dropped ?? 0;
+  }
+
+  /** Binds a free job (a CPU buffer, of the control ring for control-class frames) to frame `h`. */
+  private takeJob(h: number, ingressPort: number, control = false): void {
+    const job = (control ? this.freeControlJobs : this.freeJobs).pop()!;
+    if (control) this.controlUnprocessed++;
     job.h = h;
     job.ingress = ingressPort;
     this.jobOfSlot[this.pool.slotOf(h)] = job;
@@ -272,7 +343,7 @@ export class CpuBoard {
       return false;
     }
     this.takeJob(h, ingressPort);
-    this.bufferSlot[this.pool.slotOf(h)] = this.nextBuffer++ % this.cpuBuffers;
+    this.bufferSlot[this.pool.slotOf(h)] = this.nextBuffer++ % this.cpuBuffers; // a data buffer: the CPLD passes on data frames only
     this.counts.framesIn++;
     this.interrupt(h);
     return true;
@@ -283,8 +354,8 @@ export class CpuBoard {
     this.transfers.put(t);
     if (h < 0) return;
     this.counts.framesIn++;
-    // the frame lands in a CPU buffer in DRAM (posted through the GT-64010's PCI target)
-    const buf = this.nextBuffer++ % this.cpuBuffers;
+    // the frame lands in a CPU buffer in DRAM (posted through the GT-64010's PCI target): the control ring's follow the data ring's
+    const buf = this.jobOfSlot[this.pool.slotOf(h)]!.urgent ? this.cpuBuffers + (this.nextControlBuffer++ % this.controlBuffers) : this.nextBuffer++ % this.cpuBuffers;
     this.bufferSlot[this.pool.slotOf(h)] = buf;
     if (this.bridgeRef) this.bridgeRef.frameInMemory(h);
     else this.interrupt(h);
@@ -299,6 +370,7 @@ export class CpuBoard {
     this.jobOfSlot[slot] = undefined;
     if (!this.cpu.post(job)) {
       this.counts.refused++;
+      if (job.urgent) this.controlUnprocessed--;
       this.release(job);
       this.pool.free(h);
     }
@@ -325,7 +397,7 @@ export class CpuBoard {
     while (this.outbox.length > 0) {
       const hh = this.outbox.shift()!, port = this.outbox.shift()!;
       if (hh === MESSAGE) this.sendMessageNow(port, this.outbox.shift()!);
-      else this.sendNow(hh, port);
+      else this.sendNow(hh, port, undefined, true);
     }
   }
 
@@ -354,48 +426,56 @@ export class CpuBoard {
   send(h: number, port: number): void {
     this.counts.originated++;
     if (this.inJob) this.outbox.push(h, port);
-    else this.sendNow(h, port);
+    else this.sendNow(h, port, undefined, true);
   }
 
-  /** Sends `h` out of `port` over the fabric, or queues it in memory (after any already waiting) until the fabric has room. */
-  private sendNow(h: number, port: number, job: FrameJob | undefined = undefined): void {
+  /**
+   * Sends `h` out of `port` over the fabric, or queues it in memory until the fabric has room:
+   * after any of its kind already waiting, and a data frame after every urgent one too.
+   */
+  private sendNow(h: number, port: number, job: FrameJob | undefined, urgent: boolean): void {
     this.pool.egressPort[this.pool.slotOf(h)] = port;
-    if (this.waitFrame.size === 0 && this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) {
+    const q = urgent ? this.waitUrgent : this.waitData;
+    if (q.size === 0 && (urgent || this.waitUrgent.size === 0) && this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) {
       if (job) this.release(job);
       return;
     }
-    if (this.waitFrame.full) {
-      // nowhere to hold it (cannot happen with a job: the queue holds every CPU buffer's frame and as many of the CPU's own)
+    if (!q.push(h, port, job ? job.index : -1)) {
+      // nowhere to hold it (cannot happen with a job: the queues hold every CPU buffer's frame and as many of the CPU's own)
       this.counts.refused++;
       if (job) this.release(job);
       this.pool.free(h);
       return;
     }
-    this.waitFrame.push(h);
-    this.waitPort.push(port);
-    this.waitJob.push(job ? job.index : -1);
     if (!job) (this.waitingOwn++, this.inFlight++);
   }
 
-  /** The fabric has room again: frames waiting in memory leave, in order. */
+  /** The fabric has room again: frames waiting in memory leave, the control plane's first, each kind in order. */
   private drainWaiting(): void {
-    while (this.waitFrame.size > 0) {
-      const h = this.waitFrame.peek(), port = this.waitPort.peek();
-      if (!this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) return;
-      this.waitFrame.shift();
-      this.waitPort.shift();
-      const j = this.waitJob.shift();
+    if (this.drain(this.waitUrgent)) this.drain(this.waitData);
+  }
+
+  /** Sends what `q` holds while the fabric takes it; true when `q` is empty. */
+  private drain(q: SendQueue): boolean {
+    while (q.size > 0) {
+      const h = q.frame.peek(), port = q.port.peek();
+      if (!this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) return false;
+      q.frame.shift();
+      q.port.shift();
+      const j = q.job.shift();
       if (j >= 0) this.release(this.jobTable[j]!);
       else (this.waitingOwn--, this.inFlight--);
     }
+    return true;
   }
 
   jobDone(job: FrameJob): void {
     const h = job.h, v = job.verdict;
+    if (job.urgent) this.controlUnprocessed--;
     this.flushOutbox();
     if (v >= 0) {
       this.counts.forwarded++;
-      this.sendNow(h, v, job); // its CPU buffer is free once the frame has left memory
+      this.sendNow(h, v, job, job.urgent); // its CPU buffer is free once the frame has left memory
       return;
     }
     this.release(job);
@@ -411,7 +491,7 @@ export class CpuBoard {
 
   private release(job: FrameJob): void {
     job.h = -1;
-    this.freeJobs.push(job);
+    (job.urgent ? this.freeControlJobs : this.freeJobs).push(job);
     this.inFlight--;
     this.onBufferFree();
   }
@@ -428,5 +508,27 @@ export class CpuBoard {
 
   read(now: number) {
     return { counts: { ...this.counts }, cpu: { ...this.cpu.read(now), paths: this.cpu.readPaths(this.pathNames()) }, dram: this.dram.read(now), bridge: this.bridgeRef?.stats() };
+  }
+}
+
+/** Frames waiting in the CPU's memory for the fabric: handle, egress port, and the job (CPU buffer) holding it or -1. */
+class SendQueue {
+  readonly frame: IntRing;
+  readonly port: IntRing;
+  readonly job: IntRing;
+  constructor(capacity: number) {
+    this.frame = new IntRing(capacity);
+    this.port = new IntRing(capacity);
+    this.job = new IntRing(capacity);
+  }
+  get size(): number {
+    return this.frame.size;
+  }
+  push(h: number, port: number, job: number): boolean {
+    if (this.frame.full) return false;
+    this.frame.push(h);
+    this.port.push(port);
+    this.job.push(job);
+    return true;
   }
 }

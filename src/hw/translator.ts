@@ -36,6 +36,15 @@ export interface Translate {
   readonly lastProbes?: number;
 }
 
+/**
+ * Frames Fig 5E's CPLD holds at once (assumption, docs/boards.md "5E CPLD frame buffers": the
+ * frames it rewrites sit in a buffer beside the table's dual-port SRAM, one more IDT7008's 64 KB
+ * holding 32 buffers of 2 KB). Before, its queue was unbounded: under overload the controllers kept moving
+ * frames across PCI into it faster than it could move them on, and that first crossing took bus
+ * time from every other frame (5E delivered 84 % of its bound at 1.5 times it).
+ */
+export const CPLD_BUFFER_FRAMES = 32;
+
 /** Fig 5E's CPLD + dual-port SRAM: an endpoint on the board's fabric. */
 export class CpldTranslator {
   readonly clock: ClockDomain;
@@ -52,19 +61,25 @@ export class CpldTranslator {
   private readonly fixedPs: number;
   private readonly entryPs: number;
   private decided = -1;
+  /** Frames taken from the controllers and not yet sent on (on their way in, in the look-up, waiting for the fabric). */
+  private held = 0;
+  /** Called when a frame leaves its buffer: controllers holding frames for this path retry. Set by the board. */
+  onBufferFree: () => void = () => {};
 
   /**
    * @param clockHz CPLD clock (docs/hardware.md, CPLD: 33-66 MHz realistic)
    * @param lookupClocks CPLD clocks to extract the flow key, hash it and rewrite ("one MAC compare/translate per few clocks")
    * @param dpsramAccessPs dual-port SRAM access (IDT7008: 15-55 ns)
    * @param entryAccesses DPSRAM accesses to read one table entry (its bytes over the SRAM's width)
+   * @param bufferFrames frames it holds at once (taken, in the look-up, or waiting for the fabric);
+   *   when all are taken the controllers hold theirs (backpressure). Default CPLD_BUFFER_FRAMES.
    */
-  constructor(sim: Simulator, readonly name: string, private readonly pool: FramePool, clockHz: number, lookupClocks: number, dpsramAccessPs: number, entryAccesses = 4) {
+  constructor(sim: Simulator, readonly name: string, private readonly pool: FramePool, clockHz: number, lookupClocks: number, dpsramAccessPs: number, entryAccesses = 4, private readonly bufferFrames = CPLD_BUFFER_FRAMES) {
     this.clock = new ClockDomain(`${name}.clk`, clockHz);
     this.fixedPs = this.clock.cyclesToTicks(lookupClocks);
     this.entryPs = entryAccesses * dpsramAccessPs;
     this.engine = new LookupEngine(sim, `${name}.lookup`, pool.slots, (h) => this.serve(h), (h) => this.decide(h));
-    this.waiting = new IntRing(pool.slots);
+    this.waiting = new IntRing(bufferFrames);
     sim.onResetStats(() => zeroCounts(this.counts));
   }
 
@@ -82,7 +97,14 @@ export class CpldTranslator {
       if (!this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(this.pool.egressPort[this.pool.slotOf(h)]!), h, this.pool.length(h))) return;
       this.waiting.shift();
       this.inFlight--;
+      this.left();
     }
+  }
+
+  /** A frame left the CPLD's buffer. */
+  private left(): void {
+    this.held--;
+    this.onBufferFree();
   }
 
   /**
@@ -90,8 +112,11 @@ export class CpldTranslator {
    * is the controller's drop (`cpuRefused`: it frees the frame), not counted here as well.
    */
   fromController(h: number, ingress: number, srcEndpoint: number): boolean {
+    if (this.held >= this.bufferFrames) return false;
     this.pool.port[this.pool.slotOf(h)] = ingress;
-    return this.transfers.send(this.fabric, srcEndpoint, this.endpoint, h, this.pool.length(h));
+    if (!this.transfers.send(this.fabric, srcEndpoint, this.endpoint, h, this.pool.length(h))) return false;
+    this.held++;
+    return true;
   }
 
   private arrived(t: FabricTransfer): void {
@@ -114,15 +139,15 @@ export class CpldTranslator {
     if (port < 0) {
       this.counts.toCpu++;
       if (!this.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.endpoint)) this.pool.free(h);
-      return;
+      return this.left();
     }
     this.counts.translated++;
     this.pool.egressPort[this.pool.slotOf(h)] = port;
-    if (this.waiting.size === 0 && this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) return;
+    if (this.waiting.size === 0 && this.transfers.send(this.fabric, this.endpoint, this.endpointOfPort(port), h, this.pool.length(h))) return this.left();
     if (!this.waiting.push(h)) {
       this.counts.refused++;
       this.pool.free(h);
-      return;
+      return this.left();
     }
     this.inFlight++;
   }

@@ -12,6 +12,7 @@ import { Board } from "../hw/boards/board.ts";
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { FlowSwitch } from "../firmware/flow-switch.ts";
 import { NatBalancer } from "../firmware/nat.ts";
+import { DEFAULT_TIMEOUTS } from "../firmware/config.ts";
 import { FramePool } from "../net/frame-pool.ts";
 import { ipv4 } from "../net/ipv4-addr.ts";
 import { mac } from "../net/mac.ts";
@@ -91,6 +92,8 @@ export interface BoardRunOptions {
   firmware?: "flow-switch" | "nat";
   /** Health probe kind for the cluster's servers (routers are always probed by ARP). */
   healthKind?: "arp" | "icmp" | "tcp" | "load";
+  /** The firmware's flow table: capacity in flows, idle timeouts, sweep slots per new flow (defaults: SwitchConfigSchema's). */
+  flowTable?: { size?: number; timeouts?: Partial<typeof DEFAULT_TIMEOUTS>; sweepSlots?: number };
   seed: number;
   /** The measurement window, ps (after the warm-up). */
   durationPs: number;
@@ -136,7 +139,7 @@ export const BACKLOG_SAMPLES = 30;
 export const DEFAULT_WARMUP_PS = 20 * MS;
 
 /** What the standard setting needs of a run's options. */
-export type SettingOptions = Pick<BoardRunOptions, "seed" | "mode" | "policy" | "healthKind" | "healthIntervalPs" | "healthTimeoutPs" | "clusters" | "firmware">;
+export type SettingOptions = Pick<BoardRunOptions, "seed" | "mode" | "policy" | "healthKind" | "healthIntervalPs" | "healthTimeoutPs" | "clusters" | "firmware" | "flowTable">;
 
 /**
  * The standard setting of every board run: four routers and four servers on the board's ports (half and half on larger boards)
@@ -162,6 +165,9 @@ export function buildSetting(spec: BoardSpec, o: SettingOptions) {
       health: { kind: o.healthKind ?? "arp", intervalPs: o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs, timeoutPs: o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs },
     })),
     routerPools: [{ name: "gateways", routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })), health: { intervalPs: o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs, timeoutPs: o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs } }],
+    ...(o.flowTable?.size !== undefined ? { flowTableSize: o.flowTable.size } : {}),
+    ...(o.flowTable?.timeouts ? { timeouts: { ...DEFAULT_TIMEOUTS, ...o.flowTable.timeouts } } : {}),
+    ...(o.flowTable?.sweepSlots !== undefined ? { flowTableSweepSlots: o.flowTable.sweepSlots } : {}),
   });
   const natFw = nat ? new NatBalancer({ vip: VIP, mac: VMAC, servers: servers.map((s) => ({ name: s.name, ip: s.ip, mac: s.mac, port: s.port })), routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })) }) : undefined;
   if (natFw) board.install(natFw);
@@ -319,7 +325,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     // the model's events: the series sampler's are not (a run with --series counts the same)
     events: sim.eventsProcessed - eventsAtStart - ((series?.samples ?? 0) - seriesAtStart),
     // servers and routers that health monitoring declared down or up in the window (probes unanswered within the timeout)
-    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges, intervalMs: (o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs) / 1e9, timeoutMs: (o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs) / 1e9, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - warmup) / 1e9, name: e.name, change: e.change })) }, ...flowTableRecord(fw) }),
+    ...(natFw ? { nat: natFw.read().counts } : { health: { ...fw.healthChanges, intervalMs: (o.healthIntervalPs ?? HEALTH_DEFAULTS.intervalPs) / 1e9, timeoutMs: (o.healthTimeoutPs ?? HEALTH_DEFAULTS.timeoutPs) / 1e9, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - warmup) / 1e9, name: e.name, change: e.change, cause: e.cause })), probes: fw.probeTotals() }, ...flowTableRecord(fw) }),
     // 5E, 5F: the translators' flow tables (look-ups, hits, the CPU's installs, evictions)
     ...(board.readTranslatorTables() ? { translatorTables: board.readTranslatorTables() } : {}),
     ...(warm ? { warmup: warm } : {}),
@@ -335,7 +341,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       cpu: { utilization: x.cpu.utilization, cyclesPerIntervention: x.cpu.cyclesPerJob },
       newFlowShare: wl.injected[0] ? wl.flowsOpened / wl.injected[0] : 0,
       frames: { injected: x.injected, delivered: x.delivered, dropped: x.dropped },
-      ...(natFw ? {} : { health: { ...fw.healthChanges, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - from) / 1e9, name: e.name, change: e.change })) } }),
+      ...(natFw ? {} : { health: { ...fw.healthChanges, events: fw.healthLog.map((e) => ({ atMs: (e.atPs - from) / 1e9, name: e.name, change: e.change, cause: e.cause })), probes: fw.probeTotals() } }),
     };
   }
 }

@@ -12,7 +12,8 @@ const count = num.min(0);
 const frac = z.number().min(0).max(1.0000001);
 const latency = z.looseObject({ p50: num, p99: num, max: num, cdf: z.array(z.tuple([num, frac])) });
 const healthChanges = { serverDowns: count, serverUps: count, routerDowns: count, routerUps: count };
-const event = z.looseObject({ atMs: num, name: z.string(), change: z.enum(["down", "up"]) });
+const event = z.looseObject({ atMs: num, name: z.string(), change: z.enum(["down", "up"]), cause: z.enum(["probes", "link", "admin"]) });
+const probes = z.looseObject({ sent: count, answered: count, failed: count, late: count, voided: count, excused: count });
 
 export const BoardRunSchema = z.looseObject({
   scenario: z.string(),
@@ -36,7 +37,7 @@ export const BoardRunSchema = z.looseObject({
   bottleneck: z.looseObject({ resource: z.string(), utilization: frac, limiting: z.boolean() }),
   latencyUs: z.looseObject({ inbound: latency, outbound: latency }),
   events: count,
-  health: z.looseObject({ ...healthChanges, intervalMs: num.positive(), timeoutMs: num.positive(), events: z.array(event) }).optional(),
+  health: z.looseObject({ ...healthChanges, intervalMs: num.positive(), timeoutMs: num.positive(), events: z.array(event), probes }).optional(),
   warmup: z.looseObject({ seconds: num.positive(), frames: z.looseObject({ injected: count, delivered: count }) }).optional(),
   replications: z.looseObject({ n: z.number().int().min(1), seeds: z.array(z.number().int()), level: frac }).optional(),
 });

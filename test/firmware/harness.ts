@@ -85,6 +85,10 @@ export function harness(cfg: SwitchConfigInput, answering?: Answering) {
     sim, pool, spec: BoardSchema.parse(PRESETS["5A"]), portCount: 16, hasTranslator: false, hasCam: false,
     setAddressEntry: (m, port, intervention) => entries.set(m, { port, intervention }),
     portCounters: () => ({ txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 }),
+    // nothing but the answers arrives from the hosts here, and the switch loses nothing of theirs
+    portReceived: () => 0,
+    portLost: () => 0,
+    controlFramesWaiting: () => 0,
     runOnCpu: (task) => {
       task(new CostTrace());
       return true;

@@ -19,7 +19,7 @@ function nat() {
   const pool = new FramePool({ slots: 16 });
   const sim = new Simulator();
   const fw = new NatBalancer({ vip: VIP, mac: LB, servers: [0, 1, 2].map((i) => ({ name: `s${i}`, ip: SERVER_IP(i), mac: (0x0200_0000_0200 + i) as Mac, port: 4 + i })), routers: [{ name: "r0", ip: ipv4("192.0.2.1"), mac: mac("02:00:00:00:01:00"), port: 0 }] });
-  fw.attach({ sim, pool, spec: BoardSchema.parse(PRESETS["5A"]), portCount: 8, hasTranslator: false, hasCam: false, setAddressEntry: () => {}, transmit: () => {}, runOnCpu: () => true, portCounters: () => ({ txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 }) });
+  fw.attach({ sim, pool, spec: BoardSchema.parse(PRESETS["5A"]), portCount: 8, hasTranslator: false, hasCam: false, setAddressEntry: () => {}, transmit: () => {}, runOnCpu: () => true, portCounters: () => ({ txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 }), portReceived: () => 0, portLost: () => 0, controlFramesWaiting: () => 0 });
   const run = (f: Uint8Array, cost?: CostTrace) => {
     const h = pool.allocFrom(f);
     const v = fw.handleFrame(h, 0, cost);

@@ -103,7 +103,7 @@ describe("5D's claim: transfer rates in excess of 1 Gb/s", () => {
 });
 
 describe("health checks under overload", () => {
-  type H = { health: { serverDowns: number; serverUps: number; routerDowns: number; routerUps: number; events: { name: string; change: string }[] } };
+  type H = { health: { serverDowns: number; serverUps: number; routerDowns: number; routerUps: number; events: { name: string; change: string }[]; probes: { sent: number; answered: number; failed: number; voided: number; excused: number } } };
   const at = (load: number, fast: boolean) =>
     runBoard(boardVariant("5A", () => {}), { seed: 1, durationPs: 50 * MS, load, ...WORKLOADS.mixed, ...(fast ? { healthIntervalPs: 1e9, healthTimeoutPs: 0.5e9 } : {}) }) as unknown as H;
 
@@ -111,12 +111,16 @@ describe("health checks under overload", () => {
     expect(at(3, false).health).toMatchObject({ serverDowns: 0, serverUps: 0, routerDowns: 0, routerUps: 0 });
   });
 
-  it("with 1 ms probes and a 0.5 ms timeout, overload declares healthy servers or routers down, and the record names each change", () => {
+  it("with 1 ms probes and a 0.5 ms timeout, overload declares no healthy server or router down: the unanswered probes show as the switch's own losses (voided) or the hosts' own congestion (excused), never as failures", () => {
     const light = at(1, true).health, heavy = at(3, true).health;
-    expect(light).toMatchObject({ serverDowns: 0, serverUps: 0, routerDowns: 0, routerUps: 0 });
-    expect(heavy.serverDowns + heavy.routerDowns).toBeGreaterThan(0);
-    expect(heavy.events.length).toBe(heavy.serverDowns + heavy.serverUps + heavy.routerDowns + heavy.routerUps);
-    expect(heavy.events.every((e) => e.change === "down" || e.change === "up")).toBe(true);
+    for (const h of [light, heavy]) {
+      expect(h).toMatchObject({ serverDowns: 0, serverUps: 0, routerDowns: 0, routerUps: 0 });
+      expect(h.events).toEqual([]);
+      expect(h.probes.failed).toBe(0);
+      expect(h.probes.answered + h.probes.voided + h.probes.excused).toBeGreaterThan(0);
+    }
+    // at load 3 the servers' uplinks are saturated by their own replies: their answers queue behind them
+    expect(heavy.probes.excused).toBeGreaterThan(0);
   });
 });
 
@@ -129,13 +133,13 @@ describe("workload rates", () => {
   });
 });
 
-describe("nothing is lost under overload (load 3: full queues and buffers, servers and routers failing over on 1 ms probes)", () => {
+describe("nothing is lost under overload (load 3: full queues and buffers, 1 ms probes)", () => {
   it("every board's counts add up, every drop named once", () => {
     const runs = ["5A", "5B", "5C", "5D", "5E", "5F"].map((b) => ({ ...runBoard(boardVariant(b, () => {}), { seed: 2, durationPs: 30 * MS, load: 3, ...WORKLOADS.mixed, healthIntervalPs: 1e9, healthTimeoutPs: 0.5e9 }), board: b }) as unknown as Rec);
     for (const r of runs) expectConservation(r);
     const causes = new Set(runs.flatMap((r) => Object.keys(r.frames.dropped)));
-    // the overload reaches the firmware's failover causes and full buffers and queues
-    expect([...causes].some((c) => c.startsWith("switch.firmware.noLive"))).toBe(true);
+    // the overload reaches the bounded backlog for the CPU path and the hosts' full queues
+    expect(causes.has("switch.controller.cpuBacklog")).toBe(true);
     expect([...causes].some((c) => c.endsWith("bufferFull") || c.endsWith("txQueueFull") || c.endsWith("memoryBusy") || c.endsWith("cpuRefused"))).toBe(true);
   });
 });

@@ -40,8 +40,10 @@ describe("scenario claims", () => {
   });
 
   it("router-failover: the failed router's servers are re-pointed (gratuitous ARP) and the other routers stay up", () => {
-    // at load 0.6: at load 1, two servers' outbound (120 Mb/s) on one surviving 100 Mb/s router link delays its probes past the 1 ms timeout (probe starvation under overload: issue #21)
-    const [r] = routerFailover.run({ ...opts(20), load: 0.6 }) as Record<string, unknown>[];
+    // at load 1 two servers' outbound (120 Mb/s) share one surviving 100 Mb/s router link: the
+    // switch's queue to it delays its probes past the 1 ms timeout, but a router that keeps
+    // sending is not failed (its unanswered probes are excused; at load 0.6 only, before issue #21)
+    const [r] = routerFailover.run(opts(20)) as Record<string, unknown>[];
     const x = r!["routerFailover"] as { routers: Record<string, { up: boolean }>; gratuitousArps: number; redirectedFrames: number };
     expect(x.routers["r0"]!.up).toBe(false);
     for (const k of ["r1", "r2", "r3"]) expect(x.routers[k]!.up).toBe(true);

@@ -17,7 +17,7 @@ import { Crossbar } from "../fabric/crossbar.ts";
 import type { Fabric } from "../fabric/fabric.ts";
 import { PciFabric } from "../fabric/pci-fabric.ts";
 import { DramController } from "../gt64010/dram.ts";
-import { Gt48002 } from "../gt48002/controller.ts";
+import { CONTROL_PORT, Gt48002 } from "../gt48002/controller.ts";
 import { PciBus } from "../pci/bus.ts";
 import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts";
 import { ENTRY_BYTES, LookupTable } from "../lookup-table.ts";
@@ -32,6 +32,8 @@ export { TRANSLATE_DROP } from "../translator.ts";
 export const TRANSLATE_PORT = -3;
 /** Address-table port value of entries whose frames go to the CPU. */
 export const CPU_PORT = -1;
+/** Address-table port value of entries whose frames go to the CPU's control ring (the switch's own MAC). */
+export { CONTROL_PORT };
 
 /** What the firmware sees of the board. */
 export interface BoardApi {
@@ -52,6 +54,15 @@ export interface BoardApi {
   runOnCpu(task: (trace: CostTrace) => void): boolean;
   /** The controllers' counters of a port: frames and bytes sent out of it (to its host) and received. */
   portCounters(port: number): { txFrames: number; txBytes: number; rxFrames: number; rxBytes: number };
+  /**
+   * Running counts of a port (never reset; no allocation): frames its host has sent into it, and
+   * frames of that port the switch itself lost (dropped after reception, or refused on the way
+   * out to the host). The firmware reads them to tell a silent target from one the switch failed.
+   */
+  portReceived(port: number): number;
+  portLost(port: number): number;
+  /** Control-class frames in the CPU's control ring not yet processed (an answer may be among them). */
+  controlFramesWaiting(): number;
   /** The hardware translator's look-up table a frame from `port` is looked up in (5E: the CPLD's; 5F: its circuit card's), if any. */
   translatorTable?(port: number): LookupTable | undefined;
   /** Every hardware look-up table on the board. */
@@ -137,20 +148,19 @@ export class Board implements BoardApi {
         portBase: 2 * i,
         portOwner: (p) => this.portCtrl[p]!,
         endpointOf,
-        toCpu: (h, ingress, _ctrl, entryPort) =>
-          entryPort === TRANSLATE_PORT && this.cpld ? this.cpld.fromController(h, ingress, c.endpoint) : this.cpus[this.cpuOfCtrl[i]!]!.fromController(h, ingress, c.endpoint),
+        toCpu: (h, ingress, _ctrl, entryPort, control) =>
+          entryPort === TRANSLATE_PORT && this.cpld ? this.cpld.fromController(h, ingress, c.endpoint) : this.cpus[this.cpuOfCtrl[i]!]!.fromController(h, ingress, c.endpoint, control),
         peers: () => this.controllers,
       });
     });
     for (const b of this.cpus) {
       b.wire(this.fabric, this.controllers[0]!.endpoint);
       b.endpointOfPort = (p) => endpointOf(this.portCtrl[p]!);
-      b.onBufferFree = () => {
-        for (const c of this.controllers) if (c.waitingForCpu) c.retry();
-      };
+      b.onBufferFree = () => this.retryForCpu();
     }
     if (this.cpld) {
       this.cpld.wire(this.fabric);
+      this.cpld.onBufferFree = () => this.retryForCpu();
       this.cpld.endpointOfPort = (p) => endpointOf(this.portCtrl[p]!);
       this.cpld.toCpu = (h, ingress) => cpu.acceptLocal(h, ingress);
     }
@@ -170,6 +180,24 @@ export class Board implements BoardApi {
         }
       }
     }
+  }
+
+  /** The controller that tries first for the next freed buffer of the CPU path. */
+  private nextToRetry = 0;
+
+  /**
+   * A buffer of the CPU path (CPU board or CPLD) freed: controllers holding frames for it retry,
+   * each in turn first (round robin), so the controllers nearest the front cannot take every
+   * buffer while another's frames wait (a failed router's outbound frames, redirected, behind the
+   * router side's inbound flood).
+   */
+  private retryForCpu(): void {
+    const cs = this.controllers, n = cs.length;
+    for (let k = 0; k < n; k++) {
+      const c = cs[(this.nextToRetry + k) % n]!;
+      if (c.waitingForCpu) c.retry();
+    }
+    this.nextToRetry = (this.nextToRetry + 1) % n;
   }
 
   /** The hardware look-up tables: 5E's (one, beside the CPLD), 5F's (one per circuit card, by controller). */
@@ -275,6 +303,22 @@ export class Board implements BoardApi {
   portCounters(port: number): { txFrames: number; txBytes: number; rxFrames: number; rxBytes: number } {
     const out = this.portOut(port), inn = this.portIn(port);
     return { txFrames: out.txFrames, txBytes: out.txBytes, rxFrames: inn.rxFrames, rxBytes: inn.rxBytes };
+  }
+
+  controlFramesWaiting(): number {
+    let n = 0;
+    for (const b of this.cpus) n += b.controlFramesWaiting;
+    return n;
+  }
+
+  portReceived(port: number): number {
+    return this.portIn(port).rxFramesTotal;
+  }
+
+  portLost(port: number): number {
+    let policed = 0;
+    for (const b of this.cpus) policed += b.policedOn(port);
+    return this.controllers[this.portCtrl[port]!]!.portDrops[port & 1]! + this.portOut(port).dropsTotal + policed;
   }
 
   setAddressEntry(mac: number, port: number, intervention: boolean): void {
@@ -433,7 +477,7 @@ export class Board implements BoardApi {
       for (const ch of c.tx) add("link.out", ch.drops);
     }
     for (const b of this.cpus) {
-      add("switch.cpu", { refused: b.counts.refused, firmware: b.unnamedDrops });
+      add("switch.cpu", { refused: b.counts.refused, firmware: b.unnamedDrops, controlPoliced: b.counts.policed });
       add("switch.firmware", Object.fromEntries(b.droppedBy));
     }
     if (this.cpld) add("switch.cpld", { refused: this.cpld.counts.refused });

@@ -10,7 +10,9 @@
  * takes a job it charges interrupt entry, runs the job's logic once (`execute`), which records its
  * operations and accesses in a CostTrace, then replays the trace in simulated time, and calls
  * `complete()` when the last cycle is spent: effects (hand the frame back, transmit) happen then.
- * Jobs run one at a time, in arrival order. An idle CPU schedules nothing.
+ * Jobs run one at a time, urgent ones (`CpuJob.urgent`: the control plane) before the others,
+ * each kind in arrival order, none pre-empted: the interrupt handler serves the control ring and
+ * timers first whenever it picks its next job. An idle CPU schedules nothing.
  *
  * Counters: jobs, cycles busy and stalled, utilisation, cycles per job (histogram), cache stats.
  */
@@ -31,6 +33,8 @@ export const MAX_PATHS = 16;
 export interface CpuJob {
   /** The path the job took (0..MAX_PATHS-1), read when it ends: the CPU's per-path accounts. */
   readonly path?: number;
+  /** Control-plane work (timers, the control ring's frames): runs before every job that is not. */
+  readonly urgent?: boolean;
   /** Runs the firmware's logic for this job, recording what it does into `trace`. */
   execute(trace: CostTrace): void;
   /** Called when the job's last cycle is spent. */
@@ -58,6 +62,8 @@ export interface R4700Params {
   icache: CacheParams;
   /** Jobs that may wait (pending interrupts). Default 64 (assumption: the controller's CPU-buffer ring). */
   jobQueue: number;
+  /** Urgent jobs that may wait (the control ring and timers). Default 32 (assumption, as `jobQueue`). */
+  urgentQueue: number;
   /** Base address of the firmware's code (for I-cache placement). */
   codeBase: number;
 }
@@ -69,6 +75,7 @@ export const DEFAULT_R4700: R4700Params = {
   dcache: R4700_DCACHE,
   icache: { sizeBytes: 16_384, ways: 2, lineBytes: 32 },
   jobQueue: 64,
+  urgentQueue: 32,
   codeBase: 0x1fc0_0000,
 };
 
@@ -83,6 +90,7 @@ export class R4700 {
   uncached: UncachedPort | undefined;
 
   private readonly jobs: Ring<CpuJob>;
+  private readonly urgentJobs: Ring<CpuJob>;
   private job: CpuJob | undefined;
   private readonly trace: CostTrace;
   private readonly opAddr: Float64Array; // code address of each op
@@ -131,6 +139,7 @@ export class R4700 {
     this.icache = new Cache(p.icache);
     this.trace = new CostTrace(8192, p.dcache.lineBytes);
     this.jobs = new Ring(p.jobQueue);
+    this.urgentJobs = new Ring(p.urgentQueue);
     // Lay the ops' code out one after another from codeBase, each aligned to an I-cache line.
     this.opAddr = new Float64Array(OP_NAMES.length);
     let a = p.codeBase;
@@ -167,6 +176,7 @@ export class R4700 {
     this.dcache.resetStats();
     this.icache.resetStats();
     this.jobs.resetStats();
+    this.urgentJobs.resetStats();
   }
 
   get busy(): boolean {
@@ -202,12 +212,12 @@ export class R4700 {
   }
 
   get queuedJobs(): number {
-    return this.jobs.size;
+    return this.jobs.size + this.urgentJobs.size;
   }
 
-  /** Posts a job (an interrupt). False when the pending-job queue is full. */
+  /** Posts a job (an interrupt). False when its pending-job queue is full. */
   post(job: CpuJob): boolean {
-    if (!this.jobs.push(job)) {
+    if (!(job.urgent ? this.urgentJobs : this.jobs).push(job)) {
       this.jobsRefused++;
       return false;
     }
@@ -216,7 +226,7 @@ export class R4700 {
   }
 
   private startJob(): void {
-    const job = this.jobs.shift();
+    const job = this.urgentJobs.shift() ?? this.jobs.shift();
     if (!job) return;
     this.job = job;
     this.jobStart = this.sim.now;
@@ -353,7 +363,7 @@ export class R4700 {
     this.pathInstructions[path]! += this.instructions - this.jobInstr0;
     this.util.idleNow(this.sim);
     job.complete();
-    if (!this.job && this.jobs.size > 0) this.startJob();
+    if (!this.job && this.queuedJobs > 0) this.startJob();
   }
 
   /** Per-path accounts under the given names (paths with no job left out). */
@@ -373,6 +383,7 @@ export class R4700 {
       jobs: this.jobsDone,
       jobsRefused: this.jobsRefused,
       jobQueueHighWater: this.jobs.highWater,
+      urgentQueueHighWater: this.urgentJobs.highWater,
       instructions: this.instructions,
       busyCycles: this.busyCycles,
       stallCycles: Math.round((this.stallPs * this.params.clockHz) / 1e12),

@@ -66,6 +66,9 @@ export class EthernetChannel {
   rxFrames = 0;
   rxBytes = 0;
   readonly drops: Record<EthernetDropCause, number> = { txQueueFull: 0, linkDown: 0, runt: 0, giant: 0, badFcs: 0 };
+  /** Running totals, never reset (the firmware compares them over a probe's life): frames delivered to the far MAC, frames dropped. */
+  rxFramesTotal = 0;
+  dropsTotal = 0;
 
   private txq: IntRing;
   private readonly inFlight: IntRing;
@@ -172,6 +175,7 @@ export class EthernetChannel {
 
   private drop(h: number, cause: EthernetDropCause): false {
     this.drops[cause]++;
+    this.dropsTotal++;
     this.frames.free(h);
     return false;
   }
@@ -225,6 +229,7 @@ export class EthernetChannel {
     if (len > this.maxLen(h)) return void this.drop(h, "giant");
     if (bad) return void this.drop(h, "badFcs");
     this.rxFrames++;
+    this.rxFramesTotal++;
     this.rxBytes += len;
     this.receiver(h);
   }

@@ -50,6 +50,17 @@ export interface Gt48002Params {
    * the switch's own transmit queues keep the MAC's `link.txQueueFrames`.
    */
   hostQueueFrames: number;
+  /**
+   * Data frames held in buffer memory for the CPU path at once, as a share of the buffers. Default
+   * 1/8 (64 of 512; assumption: a shared-memory switch bounds each queue so one cannot take every
+   * buffer, Choudhury & Hahne, IEEE/ACM ToN 6(2) 1998). Past it a data frame for the CPU path is
+   * dropped at the forwarding decision (`cpuBacklog`): an overloaded CPU path then keeps buffers
+   * free for the ports' transmit queues and for control frames, and a deeper backlog before a busy
+   * CPU would only add delay (the CPU's own ring keeps it busy).
+   */
+  cpuBacklogShare: number;
+  /** Control-class frames held for the CPU's control ring at once. Default 16 (assumption: a few probe rounds' answers); past it they are dropped (`controlQueueFull`). */
+  controlQueueFrames: number;
   addressTable: Partial<AddressTableParams>;
 }
 
@@ -61,6 +72,8 @@ export const DEFAULT_GT48002: Gt48002Params = {
   memory: { tclkHz: 50_000_000, widthBytes: 4, firstAccessClocks: 5, burstClocks: 2, requestOverheadClocks: 1, queueDepth: 64 },
   link: {},
   hostQueueFrames: 1000,
+  cpuBacklogShare: 1 / 8,
+  controlQueueFrames: 16,
   addressTable: {},
 };
 
@@ -74,20 +87,46 @@ export interface ControllerWiring {
   /** Fabric endpoint of each controller index. */
   endpointOf: (controller: number) => number;
   /**
-   * Hands a frame to the CPU path; false if refused (the controller drops it, cause cpuRefused).
+   * Hands a frame to the CPU path; false if refused (the controller holds it and retries).
    * `entryPort` is the port field of the flagged address-table entry (-1 for broadcast, multicast
    * and unknown destinations): boards use it to send frames for a translator (Fig 5E) elsewhere.
+   * `control`: the frame is of the control class (`CONTROL_PORT` entries, multicast), for the CPU's control ring.
    */
-  toCpu: (h: number, ingressPort: number, controller: number, entryPort: number) => boolean;
+  toCpu: (h: number, ingressPort: number, controller: number, entryPort: number, control: boolean) => boolean;
   /** All controllers, for NEW_ADDRESS learning propagation. */
   peers: () => Gt48002[];
 }
 
 export const STAGE_RX_WRITE = 1, STAGE_LOCAL_READ = 2, STAGE_IN_WRITE = 3, STAGE_OUT_READ = 4;
 
-/** How a held frame leaves: over the fabric to another controller, or to the CPU path (offset by the address-table port that sent it there). */
-const WAIT_FABRIC = -1_000_000;
-const WAIT_CPU_BASE = 1_000_000;
+/**
+ * Address-table port value of entries whose frames go to the CPU's control ring (the switch's own
+ * MAC: its probes' answers). With multicast (the datasheet's to-CPU classes), these frames are the
+ * control class: they wait for the CPU apart from data frames and take CPU buffers of their own
+ * (docs/hardware.md, GT-48002 "Queues bounded apart", and "Control traffic").
+ */
+export const CONTROL_PORT = -4;
+
+/** Frames held in buffer memory for one way out, in order: handles, and the address-table port that sent each there (CPU path). */
+class Held {
+  readonly frame: IntRing;
+  readonly entry: IntRing;
+  constructor(capacity: number) {
+    this.frame = new IntRing(capacity);
+    this.entry = new IntRing(capacity);
+  }
+  get size(): number {
+    return this.frame.size;
+  }
+  push(h: number, entryPort: number): void {
+    this.frame.push(h);
+    this.entry.push(entryPort);
+  }
+  shift(): void {
+    this.frame.shift();
+    this.entry.shift();
+  }
+}
 
 export class Gt48002 {
   readonly params: Gt48002Params;
@@ -107,21 +146,25 @@ export class Gt48002 {
   private resident = 0; // frames holding a buffer outside the tx channels
   bufferHighWater = 0;
   /**
-   * Frames read out for the fabric (to another controller, or to the CPU path) that the fabric or
-   * the CPU could not take yet: they stay in buffer memory, holding their buffers, and leave in
-   * order when there is room (backpressure; a frame is dropped only when buffer memory is full, at
-   * reception: `bufferFull`). Frame handles, where each goes (WAIT_FABRIC or the address-table
-   * port of a CPU-bound frame, offset by WAIT_CPU_BASE).
+   * Frames that the fabric (to another controller) or the CPU path could not take yet: they stay
+   * in buffer memory, holding their buffers, and leave in order when there is room (backpressure).
+   * One queue per way out, so that none waits behind another's: frames for the fabric; data
+   * frames for the CPU path (at most `cpuBacklog`: past it a frame is dropped, `cpuBacklog`);
+   * control-class frames for the CPU's control ring (at most `controlQueueFrames`).
    */
-  private readonly waitFrame: IntRing;
-  private readonly waitHow: IntRing;
-  /** True while the head of the wait queue is a frame for the CPU path (the CPU board's freed buffers retry it). */
+  private readonly waitFabric: Held;
+  private readonly waitCpu: Held;
+  private readonly waitControl: Held;
+  private readonly cpuBacklog: number;
+  /** True while frames wait for the CPU path (the CPU board's freed buffers retry them). */
   waitingForCpu = false;
+  /** Per port: frames received on it that the controller dropped, for any cause (a running count; the GT-48002's per-port statistics, docs/hardware.md). */
+  readonly portDrops = new Float64Array(2);
   /** Frames that waited for the fabric or the CPU path at least once. */
   heldBack = 0;
 
   readonly counts = { received: 0, local: 0, fabricOut: 0, fabricIn: 0, toCpu: 0, fromCpu: 0, learned: 0 };
-  readonly drops = { bufferFull: 0, fabricFull: 0, cpuRefused: 0, memoryBusy: 0 };
+  readonly drops = { bufferFull: 0, fabricFull: 0, cpuRefused: 0, memoryBusy: 0, cpuBacklog: 0, controlQueueFull: 0 };
 
   constructor(private readonly sim: Simulator, readonly name: string, readonly index: number, private readonly pool: FramePool, params: Partial<Gt48002Params> = {}) {
     this.params = { ...DEFAULT_GT48002, ...params, memory: { ...DEFAULT_GT48002.memory, ...params.memory } };
@@ -134,8 +177,10 @@ export class Gt48002 {
     for (let i = 0; i < 2 * this.buffers + 8; i++) this.freeReqs.push(new MemRequest(this.requester, (r) => this.memDone(r)));
     const decisionPs = this.clock.cyclesToTicks(p.forwardingClocks);
     this.decide = new DelayLine(sim, `${name}.decide`, decisionPs, this.buffers + 8, (h) => this.forward(h), this.clock);
-    this.waitFrame = new IntRing(this.buffers + 8);
-    this.waitHow = new IntRing(this.buffers + 8);
+    this.cpuBacklog = Math.max(1, Math.floor(this.buffers * p.cpuBacklogShare));
+    this.waitFabric = new Held(this.buffers + 8);
+    this.waitCpu = new Held(this.cpuBacklog);
+    this.waitControl = new Held(p.controlQueueFrames);
     for (let port = 0; port < 2; port++) {
       const rx = new EthernetChannel(sim, `${name}.p${port}.rx`, pool, { ...p.link, txQueueFrames: p.hostQueueFrames });
       rx.receiver = (h) => this.receive(h, port);
@@ -187,6 +232,7 @@ export class Gt48002 {
       // the buffer memory's request FIFO is full: the frame cannot be stored
       this.freeReqs.push(r);
       this.drops.memoryBusy++;
+      if (stage === STAGE_RX_WRITE) this.portDrops[this.pool.port[this.pool.slotOf(h)]! - this.wiring.portBase]!++;
       this.resident--;
       this.pool.free(h);
     }
@@ -198,6 +244,7 @@ export class Gt48002 {
     this.pool.port[this.pool.slotOf(h)] = this.wiring.portBase + port;
     if (!this.takeBuffer()) {
       this.drops.bufferFull++;
+      this.portDrops[port]!++;
       this.pool.free(h);
       return;
     }
@@ -235,7 +282,9 @@ export class Gt48002 {
     if (e < 0 || this.table.intervention(e) || isMulticastAt(buf, 0)) {
       // unknown unicast, broadcast/multicast, or flagged for intervention: to the CPU
       this.counts.toCpu++;
-      this.toCpuOrWait(h, e >= 0 ? this.table.port[e]! : -1);
+      const entryPort = e >= 0 ? this.table.port[e]! : -1;
+      if (entryPort === CONTROL_PORT || isMulticastAt(buf, 0)) this.toControl(h, entryPort);
+      else this.toCpuOrWait(h, entryPort);
       return;
     }
     const out = this.table.port[e]!;
@@ -259,50 +308,72 @@ export class Gt48002 {
   }
 
   private sendOverFabric(h: number): void {
-    if (this.waitFrame.size === 0 && this.trySend(h, WAIT_FABRIC)) return;
-    this.hold(h, WAIT_FABRIC);
-  }
-
-  /** Hands a frame to the CPU path (the CPU board, or 5E's CPLD), or holds it until that path can take it. */
-  private toCpuOrWait(h: number, entryPort: number): void {
-    if (this.waitFrame.size === 0 && this.trySend(h, WAIT_CPU_BASE + entryPort)) return;
-    this.hold(h, WAIT_CPU_BASE + entryPort);
-  }
-
-  /** One attempt: over the fabric to the egress port's controller (WAIT_FABRIC), or to the CPU path (the entry's port + WAIT_CPU_BASE). */
-  private trySend(h: number, how: number): boolean {
-    if (how === WAIT_FABRIC) {
-      const out = this.pool.egressPort[this.pool.slotOf(h)]!;
-      if (!this.transfers.send(this.wiring.fabric, this.endpoint, this.wiring.endpointOf(this.wiring.portOwner(out)), h, this.pool.length(h))) return false;
-      this.counts.fabricOut++;
-    } else if (!this.wiring.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.index, how - WAIT_CPU_BASE)) return false;
-    this.resident--;
-    return true;
-  }
-
-  private hold(h: number, how: number): void {
-    if (this.waitFrame.full) {
+    if (this.waitFabric.size === 0 && this.toFabric(h)) return;
+    if (this.waitFabric.frame.full) {
       // cannot happen: every waiting frame holds one of `buffers` buffers
-      if (how === WAIT_FABRIC) this.drops.fabricFull++;
-      else this.drops.cpuRefused++;
+      this.drops.fabricFull++;
       this.resident--;
       this.pool.free(h);
       return;
     }
     this.heldBack++;
-    this.waitFrame.push(h);
-    this.waitHow.push(how);
-    this.waitingForCpu = this.waitHow.peek() !== WAIT_FABRIC;
+    this.waitFabric.push(h, -1);
   }
 
-  /** The fabric has room, or the CPU a free buffer: held frames leave, in order. */
+  /** One attempt to send `h` over the fabric to its egress port's controller. */
+  private toFabric(h: number): boolean {
+    const out = this.pool.egressPort[this.pool.slotOf(h)]!;
+    if (!this.transfers.send(this.wiring.fabric, this.endpoint, this.wiring.endpointOf(this.wiring.portOwner(out)), h, this.pool.length(h))) return false;
+    this.counts.fabricOut++;
+    this.resident--;
+    return true;
+  }
+
+  /**
+   * Hands a data frame to the CPU path (the CPU board, or 5E's CPLD), or holds it until that path
+   * can take it; past the CPU backlog's bound it is dropped here (`cpuBacklog`), not at reception.
+   */
+  private toCpuOrWait(h: number, entryPort: number): void {
+    if (this.waitCpu.size === 0 && this.toCpu(h, entryPort, false)) return;
+    if (this.waitCpu.frame.full) return this.dropHere(h, "cpuBacklog");
+    this.hold(this.waitCpu, h, entryPort);
+  }
+
+  /** Hands a control-class frame to the CPU's control ring, or holds it apart from the data frames. */
+  private toControl(h: number, entryPort: number): void {
+    if (this.waitControl.size === 0 && this.toCpu(h, entryPort, true)) return;
+    if (this.waitControl.frame.full) return this.dropHere(h, "controlQueueFull");
+    this.hold(this.waitControl, h, entryPort);
+  }
+
+  /** One attempt to hand `h` to the CPU path. */
+  private toCpu(h: number, entryPort: number, control: boolean): boolean {
+    if (!this.wiring.toCpu(h, this.pool.port[this.pool.slotOf(h)]!, this.index, entryPort, control)) return false;
+    this.resident--;
+    return true;
+  }
+
+  private hold(q: Held, h: number, entryPort: number): void {
+    this.heldBack++;
+    q.push(h, entryPort);
+    this.waitingForCpu = true;
+  }
+
+  /** Drops a frame received on one of this controller's ports after its decision, counting it against that port. */
+  private dropHere(h: number, cause: "cpuBacklog" | "controlQueueFull"): void {
+    this.drops[cause]++;
+    this.portDrops[this.pool.port[this.pool.slotOf(h)]! - this.wiring.portBase]!++;
+    this.resident--;
+    this.pool.free(h);
+  }
+
+  /** The fabric has room, or the CPU path a free buffer: held frames leave, control frames first, each queue in order. */
   retry(): void {
-    while (this.waitFrame.size > 0) {
-      if (!this.trySend(this.waitFrame.peek(), this.waitHow.peek())) break;
-      this.waitFrame.shift();
-      this.waitHow.shift();
-    }
-    this.waitingForCpu = this.waitFrame.size > 0 && this.waitHow.peek() !== WAIT_FABRIC;
+    const c = this.waitControl, d = this.waitCpu, f = this.waitFabric;
+    while (c.size > 0 && this.toCpu(c.frame.peek(), c.entry.peek(), true)) c.shift();
+    while (d.size > 0 && this.toCpu(d.frame.peek(), d.entry.peek(), false)) d.shift();
+    this.waitingForCpu = c.size > 0 || d.size > 0;
+    while (f.size > 0 && this.toFabric(f.frame.peek())) f.shift();
   }
 
   /** A frame (or message) arriving over the fabric for one of this controller's ports. */
