@@ -12,13 +12,13 @@ const CHROMIUM = "/usr/bin/chromium";
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 describe("HTML report", () => {
-  const runs = [...compareBoards({ seed: 1, durationPs: 3 * MS, load: 1, boards: ["5A", "5F"] }), ...(serverFailover.run({ seed: 1, durationPs: 8 * MS, load: 1, seriesIntervalPs: 500 * US }) as RunRecord[])];
+  const runs = [...compareBoards({ seed: 1, durationPs: 3 * MS, load: 1, boards: ["5A", "5F"] }), ...(serverFailover.run({ seed: 1, durationPs: 20 * MS, load: 1, seriesIntervalPs: 500 * US }) as RunRecord[])];
 
   it("has a throughput chart, a latency distribution, utilisation, a failover timeline and the run's time series, each titled with its units, written as inline SVG with no external resources", async () => {
     const titles = chartsFor(runs).map((c) => c.title);
     expect(titles).toEqual([
       "Throughput per board (Mb/s)", "Latency distribution (µs; fraction of frames)", "Utilisation per resource (% of time busy)",
-      "Failover timeline (server-failover, 5A; inbound frames per 200 µs)", "Over time: server-failover, 5A, load 1 (ms from the window's start)",
+      "Failover timeline (server-failover, 5A; inbound frames per 500 µs)", "Over time: server-failover, 5A, load 1 (ms from the window's start)",
     ]);
     const dir = mkdtempSync(join(tmpdir(), "flowsim-report-"));
     const r = await writeReport(dir, runs, "test");

@@ -67,7 +67,7 @@ describe("time series (--series)", () => {
   });
 
   it("a failover shows in the health series exactly when the health log says: each host's state at a sample is its last change at or before it", async () => {
-    const [r] = (await serverFailover.run({ seed: 1, durationPs: 8 * MS, load: 1, seriesIntervalPs: 250 * US })) as Record<string, unknown>[];
+    const [r] = (await serverFailover.run({ seed: 1, durationPs: 20 * MS, load: 1, seriesIntervalPs: 250 * US })) as Record<string, unknown>[];
     const s = r!["series"] as Series;
     const events = [...(((r!["warmup"] as { health?: { events: { atMs: number; name: string; change: string }[] } }).health?.events) ?? []), ...(r!["health"] as { events: { atMs: number; name: string; change: string }[] }).events];
     expect(events.some((e) => e.change === "down")).toBe(true);
