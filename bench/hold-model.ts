@@ -1,5 +1,5 @@
 /**
- * The classic hold model (Vaucher & Duval 1975; the ns-3 peer in shared/bench-peers): P events
+ * The classic hold model (Vaucher & Duval 1975; its ns-3 peer is bench/ns3/hold.cc): P events
  * pending; each, when run, schedules one more at now + Exp(mean 1 us), in integer ps. What is
  * measured is the kernel itself: Simulator.run, its EventQueue and preallocated SimEvents, with
  * one handler function for all of them, as the ns-3 program schedules one function.

@@ -1,32 +1,29 @@
 /**
- * Kernel against ns-3, side by side in one run: builds shared/bench-peers/ns3-hold.cc against
- * Debian's libns3-dev (apt-get install -y libns3-dev) and runs both on the same P and event
+ * Kernel against ns-3, side by side in one run: builds the project's own ns-3 hold program
+ * (bench/ns3/hold.cc) against Debian's libns3-dev (apt-get install -y libns3-dev) and runs both on the same P and event
  * counts, alternately, several times. Prints each engine's median events/s and flowsim's ratio. Skips ns-3 with a message where
  * its headers are not installed.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { holdModel, type HoldResult } from "./hold-model.ts";
 import type { QueueKind } from "../src/sim/simulator.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-function findPeers(): string | undefined {
-  for (const c of [resolve(here, "../../shared/bench-peers"), resolve(here, "../../../shared/bench-peers")]) {
-    if (existsSync(join(c, "build-ns3-hold.sh"))) return c;
-  }
-  return undefined;
-}
+/** The project's own ns-3 program (bench/ns3/hold.cc), built with g++ against Debian's libns3-dev. */
+const NS3_SOURCE = join(here, "ns3", "hold.cc");
+export const NS3_BUILD = (out: string) => ["g++", "-O2", "-std=c++17", NS3_SOURCE, "-o", out, "-lns3-core"];
 
 function buildNs3(): string | string[] {
-  const peers = findPeers();
-  if (!peers) return "shared/bench-peers not found beside the repository";
   if (!existsSync("/usr/include/ns3/core-module.h")) return "ns-3 not installed (apt-get install -y libns3-dev)";
   const bin = join(mkdtempSync(join(tmpdir(), "flowsim-ns3-")), "ns3-hold");
-  const r = spawnSync("bash", [join(peers, "build-ns3-hold.sh"), bin], { encoding: "utf8" });
+  const [cc, ...args] = NS3_BUILD(bin);
+  const r = spawnSync(cc!, args, { encoding: "utf8" });
+  if (r.error) return `ns-3 peer failed to build: ${r.error.message}`;
   if (r.status !== 0) return `ns-3 peer failed to build: ${(r.stderr || r.stdout).trim().split("\n")[0]}`;
   return [bin];
 }

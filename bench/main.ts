@@ -2,7 +2,7 @@
  * `npm run bench -- <name> [--json]`: the benchmarks. Speed targets live here, never in timed tests.
  *   targets        (the default) every target of the performance issue in one table
  *   kernel         hold model at P = 100, 10,000 and 1,000,000 (JSON lines with --json)
- *   kernel-vs-ns3  the same beside ns-3's scheduler (shared/bench-peers), with ratios
+ *   kernel-vs-ns3  the same beside ns-3's scheduler (the project's bench/ns3/hold.cc), with ratios
  *   event-queue    micro-benchmarks of queue operations (@thi.ng/bench)
  *   system         each board's frames/s and OMNeT++'s P, E, R figures
  *   memory         peak RSS and GC counts of a 1 s and a 10 s run
@@ -62,7 +62,7 @@ program
 
 program
   .command("kernel-vs-ns3")
-  .description("hold model beside ns-3's default (map) scheduler, built from shared/bench-peers")
+  .description("hold model beside ns-3's default (map) scheduler, built from bench/ns3/hold.cc")
   .option("--json", "JSON lines")
   .option("--events <n>", "events per P", positiveInt, 5_000_000)
   .option("--scheduler <s>", "ns-3 scheduler: map|heap|list|calendar|priorityqueue", "map")
