@@ -15,7 +15,7 @@ import { BROADCAST_MAC, isMulticast, readMac, writeMac } from "../net/mac.ts";
 import { ParsedFrame, parseFrame, ParseStatus } from "../net/parse.ts";
 import type { CostTrace } from "../hw/cpu/cost-trace.ts";
 import { Verdict } from "../hw/cpu-board.ts";
-import { CONTROL_PORT, CPU_PORT, FSRAM_TABLE_BASE, TRANSLATE_DROP, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
+import { CONTROL_PORT, CPU_PORT, ENTRY_SYN_ONLY, FSRAM_TABLE_BASE, TRANSLATE_DROP, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
 import { identityProblem, SwitchConfigSchema, type SwitchConfig, type SwitchConfigInput } from "./config.ts";
 import { balanceRound, choose, rebuildMaglev, resizeCluster, type AvailabilityRole, type Cluster, type Server } from "./cluster.ts";
 import { DROP_CAUSES, type DropCause } from "./drop-causes.ts";
@@ -179,10 +179,11 @@ export class FlowSwitch implements BoardFirmware {
    * server's port. So the entry carries the intervention flag, and a frame addressed to a server
    * (spoofed ARP, a router misled into using a server's MAC) reaches the firmware. On 5F the
    * circuit cards' ASICs rewrite inbound frames before the address table, so the flag would turn
-   * every inbound frame back to the CPU: there the ASIC applies the same rule (`translate`).
+   * every inbound frame back to the CPU: there the ASIC applies the same rule (`translate`) and the
+   * circuit cards' entries are plain; the Ethernet cards' keep the flag (no ASIC before them).
    */
   private serverEntry(s: Server): void {
-    this.board?.setAddressEntry(s.mac, s.port, !this.inlineTranslator);
+    this.board?.setAddressEntry(s.mac, s.port, true, true);
   }
 
   // ---------- health monitoring and availability (control plane, xstate on simulation time) ----------
@@ -359,10 +360,15 @@ export class FlowSwitch implements BoardFirmware {
     const table = this.board?.translatorTable?.(ingress);
     if (!table) return this.inbound(cl, buf, len, undefined, true, ingress);
     const p = this.parsed, k = this.key;
+    // what changes a flow's state goes to the CPU, which keeps the state: TCP's SYN, FIN and RST
+    // segments, and fragments (a datagram's entry)
+    if (p.moreFragments || p.fragOffset !== 0 || (p.ipProto === IpProto.TCP && p.tcpFlags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST))) return -1;
     if (!k.fromFrame(p, cl.ipsecByClient) || p.ipDst !== cl.vip) return -1;
     const id = table.lookup(k.hash2(), k.hash());
     this.lastProbes = table.lastProbes;
     if (id < 0 || id >>> SERVER_BITS !== cl.index) return -1;
+    // a connection's first segment after its SYN: the CPU records it established (and rewrites the entry)
+    if (table.lastState & ENTRY_SYN_ONLY) return -1;
     const srv = cl.servers[id & SERVER_MASK];
     if (!srv || srv.state !== "up" || srv.removed) return -1;
     const slot = this.flows.find(k, k.hash(), this.now());
@@ -386,7 +392,8 @@ export class FlowSwitch implements BoardFirmware {
       // a translator board's CPU path: the frame missed the hardware table; its entry goes there
       const table = this.board?.translatorTable?.(ingress);
       if (table) {
-        table.install(this.key.hash2(), this.key.hash(), (cl.index << SERVER_BITS) | server);
+        const slot = this.routeSlot, synOnly = slot >= 0 && this.flows.flags[slot]! & FlowFlag.SynOnly ? ENTRY_SYN_ONLY : 0;
+        table.install(this.key.hash2(), this.key.hash(), (cl.index << SERVER_BITS) | server, synOnly);
         if (cost) this.board!.recordTableWrites!(cost, ingress, 1);
       }
     }
@@ -405,6 +412,8 @@ export class FlowSwitch implements BoardFirmware {
     cl.stats.bytes += len;
   }
 
+  /** The flow-table slot of the last `route`'s flow (-1: none; availability mode, or the table full). */
+  private routeSlot = -1;
   /** Why the last `route` returned -1. */
   private routeCause: DropCause = "malformed";
 
@@ -412,6 +421,7 @@ export class FlowSwitch implements BoardFirmware {
   private route(cl: Cluster, cost: CostTrace | undefined): number {
     const p = this.parsed, k = this.key, now = this.now();
     this.lastPath = PATH.established;
+    this.routeSlot = -1;
     if (!k.fromFrame(p, cl.ipsecByClient)) return this.noRoute("malformed");
     // the cluster's virtual MAC carries only its virtual IP (docs/firmware.md "Who may send what")
     if (p.ipDst !== cl.vip) return this.noRoute("notForVip");
@@ -489,6 +499,7 @@ export class FlowSwitch implements BoardFirmware {
     // a FIN or RST: the entry stays for the rest of the close (the peer's FIN, last ACKs,
     // retransmissions) and then expires, as IPVS keeps FIN_WAIT/TIME_WAIT entries
     if (slot >= 0 && isTcp && p.tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) this.closing(slot);
+    this.routeSlot = slot;
     return server;
   }
 
