@@ -41,6 +41,8 @@ function attacked(board: string): { r: Rec; wl: any; fw: any } {
       c.at(1.5 * MS, () => inject(c, r[2]!.port, (b) => writeArpFrame(b, ArpOp.Request, 0xffff_ffff_ffff, ATTACKER, VIP, 0, VIP)));
       // 4. from router r1's port, IP to the virtual MAC for another address
       for (let k = 0; k < 5; k++) c.at(1.5 * MS + k * 10e6, () => inject(c, r[1]!.port, (b) => writeTcp(b, VMAC, r[1]!.mac, 0xc6336401, 0x0a0909fe, 4000 + k, 22, 1, 0, 2, 1000, 0)));
+      // 6. from server s3's port (on 5F an Ethernet card's, with no ASIC before it), unicast to s1: "the gateway (r0) is at s3"
+      c.at(1.2 * MS, () => inject(c, s[3]!.port, (b) => writeArpFrame(b, ArpOp.Reply, s[1]!.mac, s[3]!.mac, r[0]!.ip, s[1]!.mac, VIP)));
       // 5. s2 dies at 1 ms; from router r3's port an attacker answers its probes for it every 0.1 ms
       c.at(1 * MS, () => (c.workload.serverDown[2] = true));
       for (let t = 1.05 * MS; t < 9 * MS; t += 0.1 * MS) c.at(Math.round(t), () => inject(c, r[3]!.port, (b) => writeArpFrame(b, ArpOp.Reply, VMAC, s[2]!.mac, VIP, VMAC, 0)));
@@ -59,6 +61,11 @@ for (const board of ["5A", "5E", "5F"]) {
       expect(wl.serverGw[0]).not.toBe(ATTACKER);
       expect(dropped("arpSpoofRejected")).toBeGreaterThanOrEqual(1);
       expect(drops["switch.firmware.unknownDestination"] ?? 0).toBe(0); // nothing sent to the attacker's MAC
+    });
+
+    it("a server's ARP reply to another server ('the gateway is at s3') never reaches it (5F: from an Ethernet card's port, whose address table keeps the server entries' intervention flag)", () => {
+      expect(wl.serverGw[1]).not.toBe(fw.clusters[0].servers[3].mac);
+      expect(dropped("arpIsolated")).toBeGreaterThanOrEqual(1);
     });
 
     it("a server's ARP reply to a router ('the VIP is at s3') diverts nothing: the router's traffic is balanced and it is re-told the virtual MAC", () => {
