@@ -97,6 +97,8 @@ export class FlowSwitch implements BoardFirmware {
     misdirectedInbound: 0, serverToServer: 0,
     /** Probe answers matching no waiting probe (late), and SYNs that kept their flow's server (retransmissions). */
     lateProbeAnswers: 0, synRetransmits: 0,
+    /** ICMP errors quoting no flow the table holds: placed by the consistent hash, no entry made. */
+    icmpErrorsUnmatched: 0,
   };
   /** State changes declared by health monitoring (or by removeServer): a loaded switch whose probes time out shows them. */
   readonly healthChanges = { serverDowns: 0, serverUps: 0, routerDowns: 0, routerUps: 0 };
@@ -391,7 +393,8 @@ export class FlowSwitch implements BoardFirmware {
     if (!translating && ingress >= 0) {
       // a translator board's CPU path: the frame missed the hardware table; its entry goes there
       const table = this.board?.translatorTable?.(ingress);
-      if (table) {
+      if (table && (this.routeSlot >= 0 || this.parsed.innerProto < 0)) {
+        // (an ICMP error quoting no known flow gets no entry here either)
         const slot = this.routeSlot, synOnly = slot >= 0 && this.flows.flags[slot]! & FlowFlag.SynOnly ? ENTRY_SYN_ONLY : 0;
         table.install(this.key.hash2(), this.key.hash(), (cl.index << SERVER_BITS) | server, synOnly);
         if (cost) this.board!.recordTableWrites!(cost, ingress, 1);
@@ -466,6 +469,14 @@ export class FlowSwitch implements BoardFirmware {
         if (isSyn) this.counts.synRetransmits++;
         else if (flags & FlowFlag.SynOnly) this.established(slot, s!);
       }
+    }
+    if (server < 0 && p.ipProto === IpProto.ICMP && p.innerProto >= 0) {
+      // an ICMP error quoting no flow the table holds (forged, or about a flow gone or placed when
+      // the table was full): no entry is made for it, so forged errors cannot fill the table; the
+      // consistent hash places it, where such a flow is placed when the table is full
+      this.counts.icmpErrorsUnmatched++;
+      server = cl.maglev[hash % cl.maglev.length]!;
+      return server >= 0 ? server : this.noRoute("noLiveServer");
     }
     if (server < 0) {
       this.lastPath = PATH.newFlow;

@@ -77,6 +77,30 @@ describe("ICMP errors follow the flow they quote (item 4)", () => {
     }), { numRuns: 200 });
   });
 
+  it("an error quoting no known flow creates no entry and is counted (icmpErrorsUnmatched); 1,000 forged errors leave the table as it was", () => {
+    const h = harness(config(4, { policy: "round-robin" }));
+    const [, out] = h.run(tcp(0x0a0b0001, 4000));
+    const before = h.fw.read().flows;
+    for (let c = 0; c < 1000; c++) {
+      const [v, err] = h.run(icmpError(ipPacket(tcpSeg(80, 5000 + c), IpProto.TCP, VIP, 0x0a0c0000 + c), ROUTER_SIDE_HOST, VIP));
+      expect(v).toBeGreaterThanOrEqual(0); // delivered by the consistent hash (where the flow would be had the table been full)
+      expect(h.serverOf(err)).toBeGreaterThanOrEqual(0);
+    }
+    const after = h.fw.read().flows;
+    expect(after.flows).toBe(before.flows);
+    expect(after.inserts).toBe(before.inserts);
+    expect(h.fw.counts.icmpErrorsUnmatched).toBe(1000);
+    // the known flow's error still reaches its server, and counts as matched
+    const [, err] = h.run(icmpError(ipPacket(tcpSeg(80, 4000), IpProto.TCP, VIP, 0x0a0b0001), ROUTER_SIDE_HOST, VIP));
+    expect(readMac(err, 0)).toBe(readMac(out, 0));
+    expect(h.fw.counts.icmpErrorsUnmatched).toBe(1000);
+    // an error about a flow whose server failed creates no entry either
+    h.fw.serverDown(`s${h.serverOf(out)}`);
+    h.run(icmpError(ipPacket(tcpSeg(80, 4000), IpProto.TCP, VIP, 0x0a0b0001), ROUTER_SIDE_HOST, VIP));
+    expect(h.fw.read().flows.inserts).toBe(before.inserts);
+    expect(h.fw.counts.icmpErrorsUnmatched).toBe(1001);
+  });
+
   it("IPsec keyed by client: ESP and AH reach the server of the client's IKE exchange (UDP 500 and 4500): 400 of 400 under round robin", () => {
     const h = harness(config(4, { policy: "round-robin" }));
     let together = 0;
