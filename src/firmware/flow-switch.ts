@@ -393,8 +393,9 @@ export class FlowSwitch implements BoardFirmware {
     if (!translating && ingress >= 0) {
       // a translator board's CPU path: the frame missed the hardware table; its entry goes there
       const table = this.board?.translatorTable?.(ingress);
-      if (table && (this.routeSlot >= 0 || this.parsed.innerProto < 0)) {
-        // (an ICMP error quoting no known flow gets no entry here either)
+      if (table && (this.routeSlot >= 0 || this.parsed.innerProto < 0) && this.parsed.fragOffset === 0) {
+        // (an ICMP error quoting no known flow gets no entry here either; later fragments, which
+        // the translator always hands to the CPU, none)
         const slot = this.routeSlot, synOnly = slot >= 0 && this.flows.flags[slot]! & FlowFlag.SynOnly ? ENTRY_SYN_ONLY : 0;
         table.install(this.key.hash2(), this.key.hash(), (cl.index << SERVER_BITS) | server, synOnly);
         if (cost) this.board!.recordTableWrites!(cost, ingress, 1);
@@ -425,7 +426,7 @@ export class FlowSwitch implements BoardFirmware {
     const p = this.parsed, k = this.key, now = this.now();
     this.lastPath = PATH.established;
     this.routeSlot = -1;
-    if (!k.fromFrame(p, cl.ipsecByClient)) return this.noRoute("malformed");
+    if (!k.fromFrame(p, cl.ipsecByClient)) return this.noRoute(p.moreFragments ? "fragmentUnmatched" : "malformed");
     // the cluster's virtual MAC carries only its virtual IP (docs/firmware.md "Who may send what")
     if (p.ipDst !== cl.vip) return this.noRoute("notForVip");
     if (cl.mode === "availability") {
@@ -434,6 +435,7 @@ export class FlowSwitch implements BoardFirmware {
     }
     const hash = k.hash();
     cost?.op("flowHash");
+    if (p.fragOffset !== 0) return this.laterFragment(cl, hash, cost);
     const isTcp = p.ipProto === IpProto.TCP;
     const isSyn = isTcp && (p.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
     const cam = this.board?.spec.cam;
@@ -511,7 +513,52 @@ export class FlowSwitch implements BoardFirmware {
     // retransmissions) and then expires, as IPVS keeps FIN_WAIT/TIME_WAIT entries
     if (slot >= 0 && isTcp && p.tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) this.closing(slot);
     this.routeSlot = slot;
+    if (p.moreFragments) this.firstFragment(cl, server, cost);
     return server;
+  }
+
+  /** The datagram key (a second key: the flow's stays in `key` for the hardware table). */
+  private readonly dgKey = new FlowKey();
+
+  /**
+   * A datagram's first fragment went to `server` (its flow's): the datagram's entry, keyed by
+   * (client, VIP, IP id, protocol), sends its later fragments there. Not a connection: no server
+   * counts it. It lasts `fragmentPs` (a reassembly timeout); with the table full it is not made,
+   * and the later fragments are dropped (never sent elsewhere).
+   */
+  private firstFragment(cl: Cluster, server: number, cost: CostTrace | undefined): void {
+    const k = this.dgKey, flows = this.flows, now = this.now();
+    k.datagram(this.parsed);
+    const hash = k.hash();
+    cost?.op("flowHash");
+    const slot = flows.find(k, hash, now);
+    if (cost) this.tableCost.lookup(cost, slot);
+    if (slot >= 0) {
+      // a retransmitted datagram reusing its IP id
+      flows.server[slot] = server;
+      flows.gen[slot] = cl.servers[server]!.gen;
+      flows.cluster[slot] = cl.index;
+      flows.touch(slot, now);
+      if (cost) this.tableCost.touch(cost, slot);
+      return;
+    }
+    if (flows.insert(k, hash, cl.index, server, cl.servers[server]!.gen, FlowFlag.Datagram, now, this.config.timeouts.fragmentPs) >= 0 && cost) {
+      cost.op("flowInsert");
+      this.tableCost.insert(cost);
+    }
+  }
+
+  /** A later fragment: its datagram's server, from the entry its first fragment made; else dropped. */
+  private laterFragment(cl: Cluster, hash: number, cost: CostTrace | undefined): number {
+    const flows = this.flows, slot = flows.find(this.key, hash, this.now());
+    if (cost) {
+      cost.op("flowLookup");
+      this.tableCost.lookup(cost, slot);
+    }
+    if (slot < 0) return this.noRoute("fragmentUnmatched");
+    const s = cl.servers[flows.server[slot]!];
+    if (flows.cluster[slot] !== cl.index || !s || s.state !== "up" || flows.gen[slot] !== s.gen) return this.noRoute("fragmentUnmatched");
+    return flows.server[slot]!;
   }
 
   private noRoute(cause: DropCause): number {
@@ -542,6 +589,7 @@ export class FlowSwitch implements BoardFirmware {
   /** The flow table is about to drop the entry in `slot`: its server counts one flow less (if the entry is of its current generation). */
   private evicted(slot: number): void {
     const flows = this.flows;
+    if (flows.flags[slot]! & FlowFlag.Datagram) return; // not a connection: counted nowhere
     const s = this.clusters[flows.cluster[slot]!]?.servers[flows.server[slot]!];
     if (!s || flows.gen[slot] !== s.gen) return;
     if (flows.flags[slot]! & (FlowFlag.SynOnly | FlowFlag.Closing)) s.inactive--;
