@@ -127,3 +127,69 @@ describe("a SYN flood on a full board (5A) degrades gracefully and says so", () 
     expect(wl.delivered[1]).toBeGreaterThan(0.9 * wl.injected[1]!);
   });
 });
+
+/**
+ * Issue 21 "A SYN flood must degrade gracefully and say so", with "the flow table must recover",
+ * on full boards (the CPU path, the CPLD, the ASICs: SYNs go to the CPU on every board). 200
+ * long-lived flows hold entries of a 512-flow table; from 2 to 10 ms, 50,000 SYNs a second from
+ * spoofed sources on router r3's port fill it (the table's policy: a live entry is never evicted,
+ * a new flow that finds the table full is placed by the consistent hash and not stored). From
+ * 20 ms, after the flood's embryonic entries have expired (5 ms), 200 short connections (SYN,
+ * ACK, FIN; an entry lasts 1 ms after its FIN) come from router r0's port: the sweep, 4 slots
+ * with every new flow, passes the table's 1,024 slots within 256 new flows and reclaims the
+ * flood's entries, after which every connection is stored (placed by the policy) again: the
+ * steady state holds the flows alive (about 220) plus at most capacity / 2 expired ones not yet
+ * swept (docs/firmware.md "The flow table"), under 512.
+ */
+describe("a SYN flood on full boards: established flows keep their servers, counts add up, the table recovers", () => {
+  for (const b of ["5A", "5E", "5F"]) {
+    it(b, () => {
+      let fw!: FlowSwitch, wl!: Workload;
+      const during: { fullEpisodes: number; fallbacks: number; notes?: string[] }[] = [];
+      let fallbacksAt20 = 0, fallbacksAfterPass = 0;
+      const send = (c: { board: Board }, port: number, srcMac: number, src: number, sport: number, flags: number) => {
+        const pool = c.board.pool, h = pool.alloc();
+        if (h === NO_FRAME) return;
+        pool.setLength(h, writeTcp(pool.bytes(h), VMAC, srcMac, src >>> 0, VIP, sport, 80, 1, 0, flags, 1000, 0));
+        c.board.portIn(port).send(h);
+      };
+      const r = runBoard(boardVariant(b, () => {}), {
+        seed: 4, durationPs: 40 * MS, warmupPs: 0, load: 1, flows: 200, packetsPerFlow: 1e7, checkAffinity: true, policy: "round-robin",
+        healthIntervalPs: MS, healthTimeoutPs: MS, flowTable: { size: 512, timeouts: { synPs: 5 * MS, finPs: 1 * MS } },
+        script: (c) => {
+          fw = c.fw;
+          wl = c.workload;
+          const r3 = c.fw.routers[3]!, r0 = c.fw.routers[0]!;
+          for (let n = 0; n < 400; n++) c.at(2 * MS + n * 20e6, () => send(c, r3.port, r3.mac, 0xc0000000 + n * 7919, 1024 + (n & 0x3ff), TcpFlag.SYN));
+          c.at(10.5 * MS, () => {
+            const x = c.fw.read();
+            during.push({ fullEpisodes: x.flows.fullEpisodes, fallbacks: x.flows.fallbacks, ...(x.notes ? { notes: x.notes } : {}) });
+          });
+          c.at(20 * MS, () => (fallbacksAt20 = c.fw.counts.maglevFallbacks));
+          for (let n = 0; n < 200; n++) {
+            c.at(20 * MS + n * 50e6, () => send(c, r0.port, r0.mac, 0x0a990000 + n, 2000 + n, TcpFlag.SYN));
+            c.at(20 * MS + n * 50e6 + 10e6, () => send(c, r0.port, r0.mac, 0x0a990000 + n, 2000 + n, TcpFlag.ACK));
+            c.at(20 * MS + n * 50e6 + 20e6, () => send(c, r0.port, r0.mac, 0x0a990000 + n, 2000 + n, TcpFlag.FIN | TcpFlag.ACK));
+          }
+          c.at(20 * MS + 140 * 50e6, () => (fallbacksAfterPass = c.fw.counts.maglevFallbacks));
+        },
+      }) as Record<string, any>;
+      // the flood filled the table, the policy was bypassed, and the read-out said so
+      expect(during[0]!.fullEpisodes).toBeGreaterThanOrEqual(1);
+      expect(during[0]!.fallbacks).toBeGreaterThan(0);
+      expect(during[0]!.notes?.[0]).toMatch(/flow table full/);
+      // no established flow lost its entry or changed server; nothing was declared down
+      expect(wl.affinityViolations).toBe(0);
+      expect(r["health"].serverDowns + r["health"].routerDowns).toBe(0);
+      expect(wl.delivered[0]).toBeGreaterThan(0.95 * wl.injected[0]!);
+      // recovery: the flood's expired entries are reclaimed within one pass of the sweep, after
+      // which every new connection is stored (placed by the policy) again
+      expect(fallbacksAfterPass - fallbacksAt20).toBeLessThanOrEqual(256);
+      expect(fw.counts.maglevFallbacks).toBe(fallbacksAfterPass);
+      expect(fw.read().flows.full).toBe(false);
+      // every frame, the flood's included, is delivered, dropped with a cause, or still inside
+      const f = r["frames"], dropped = Object.values(f.dropped as Record<string, number>).reduce((a, x) => a + x, 0);
+      expect(f.injected).toBe(f.delivered + dropped + f.inFlight);
+    });
+  }
+});
