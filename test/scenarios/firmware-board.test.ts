@@ -193,3 +193,52 @@ describe("a SYN flood on full boards: established flows keep their servers, coun
     });
   }
 });
+
+/**
+ * Issue 22 item 1 on a full board (5A): one physical server in two clusters. s0 and s1 serve both
+ * "web" (VIP) and "b" (VIP + 1, its own virtual MAC) from one port and MAC each; s2 and s3 serve
+ * web only; the workload's flows alternate between the two VIPs; ICMP-echo probes every 1 ms
+ * (timeout 1 ms, fall 3), each cluster probing its own copy. s0 falls silent at 2 ms: both of its
+ * copies are declared down within interval x fall + timeout (4 ms), and from then on neither
+ * cluster sends it a frame (b used to keep its copy up and send it 15 of 30 new flows).
+ */
+describe("one physical server in two clusters on a full board (5A)", () => {
+  it("it dies: both clusters' copies go down within the bound, and neither sends it anything after", () => {
+    const spec = boardVariant("5A", () => {});
+    const sim = new Simulator({ seed: 6 });
+    const pool = new FramePool({ slots: 16_384 });
+    const board = new Board(sim, pool, spec);
+    const VIP_B = VIP + 1, VMAC_B = VMAC + 1;
+    const routers = [0, 1, 2, 3].map((i) => ({ name: `r${i}`, port: i, mac: 0x0200_0000_0100 + i, ip: 0xc0000201 + i }));
+    const servers = [0, 1, 2, 3].map((i) => ({ name: `s${i}`, port: 4 + i, mac: 0x0200_0000_0200 + i, ip: VIP, gatewayIp: routers[0]!.ip }));
+    const health = { kind: "icmp" as const, intervalPs: MS, timeoutPs: MS };
+    const srv = (i: number) => ({ name: servers[i]!.name, mac: servers[i]!.mac, port: servers[i]!.port });
+    const fw = new FlowSwitch({
+      clusters: [
+        { name: "web", vip: VIP, vmac: VMAC, policy: "round-robin", servers: [0, 1, 2, 3].map(srv), health },
+        { name: "b", vip: VIP_B, vmac: VMAC_B, policy: "round-robin", servers: [0, 1].map(srv), health },
+      ],
+      routerPools: [{ name: "gateways", routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })), health: { intervalPs: MS, timeoutPs: MS } }],
+    });
+    board.install(fw);
+    const wl = new Workload(sim, pool, board, { vip: VIP, vips: [VIP, VIP_B], routers, servers, load: 1, flows: 400, packetsPerFlow: 4, stopPs: 12 * MS, inboundBpsPerRouter: 15e6, outboundBpsPerServer: 60e6 });
+    const packets = () => ({ web: fw.read().clusters["web"]!.servers["s0"]!.packets, b: fw.read().clusters["b"]!.servers["s0"]!.packets });
+    const at: { web: number; b: number }[] = [];
+    sim.schedule(sim.event("die", () => (wl.serverDown[0] = true)), 2 * MS);
+    sim.schedule(sim.event("look", () => at.push(packets())), 6.1 * MS);
+    sim.run(12 * MS);
+    const r = fw.read();
+    const web = r.clusters["web"]!.servers["s0"]!, b = r.clusters["b"]!.servers["s0"]!;
+    expect(web.state).toBe("down");
+    expect(b.state).toBe("down");
+    for (const s of [web, b]) expect(s.changedAtUs * 1e6 - 2 * MS).toBeLessThanOrEqual(3 * MS + MS + 0.1 * MS);
+    // both clusters carried traffic to it before, and nothing after both copies went down
+    expect(at[0]!.b).toBeGreaterThan(0);
+    expect(at[0]!.web).toBeGreaterThan(0);
+    expect(packets()).toEqual(at[0]);
+    // b's other server took b's flows; nothing else was declared down
+    expect(r.clusters["b"]!.servers["s1"]!.state).toBe("up");
+    expect(r.healthChanges.serverDowns).toBe(2);
+    expect(r.healthChanges.routerDowns).toBe(0);
+  });
+});
