@@ -72,6 +72,7 @@ export const DEFAULT_TIMEOUTS = {
   otherPs: 30e12,
   finPs: 10e12, // 10 s after a FIN or RST (IPVS keeps FIN_WAIT and TIME_WAIT 2 min; shorter suits simulated runs)
   synPs: 60e12, // 60 s while only SYNs were seen (IPVS SYN_RECV; Linux retransmits a SYN for 63 s)
+  fragmentPs: 30e12, // 30 s from a datagram's first fragment (Linux's reassembly timeout, ipfrag_time)
 };
 
 export const SwitchConfigSchema = z.strictObject({
@@ -82,7 +83,7 @@ export const SwitchConfigSchema = z.strictObject({
   /** Maglev table size, a prime. */
   maglevSize: z.number().int().positive().default(65_537),
   /** Idle timeouts per protocol, ps. */
-  timeouts: z.strictObject({ tcpPs: z.number().positive(), udpPs: z.number().positive(), espPs: z.number().positive(), otherPs: z.number().positive(), finPs: z.number().positive().default(10e12), synPs: z.number().positive().default(60e12) }).default(DEFAULT_TIMEOUTS),
+  timeouts: z.strictObject({ tcpPs: z.number().positive(), udpPs: z.number().positive(), espPs: z.number().positive(), otherPs: z.number().positive(), finPs: z.number().positive().default(10e12), synPs: z.number().positive().default(60e12), fragmentPs: z.number().positive().default(30e12) }).default(DEFAULT_TIMEOUTS),
   /** Flow-table slots the amortised sweep examines with every new flow (the whole table once per 2 x flowTableSize / this many new flows). */
   flowTableSweepSlots: z.number().int().min(1).max(64).default(4),
   /** The switch's own address, the source of ICMP-echo and TCP-connect health probes. */

@@ -11,5 +11,6 @@ export const DROP_CAUSES = [
   "notForVip", // a frame for a cluster's virtual MAC whose IP destination is not that cluster's virtual IP
   "serverMacFromRouterSide", // from the router side to a server's MAC, not for a virtual IP (forged, or ARP poisoning)
   "spoofedProbeAnswer", // a probe answer from a port or MAC other than the probed target's, or of the wrong kind
+  "fragmentUnmatched", // a later fragment of a datagram whose first fragment the switch has not seen (or whose server failed since), or a first fragment too short to hold its ports
 ] as const;
 export type DropCause = (typeof DROP_CAUSES)[number];

@@ -6,9 +6,11 @@
  *   ESP and AH: by the cluster's IPsec keying (`ipsecByClient`): the client's address (the
  *     source key below, IPVS's choice: ESP, AH, the IKE exchange on UDP 500/4500 and the
  *     client's fragments all reach one server), or source IP + SPI;
- *   anything else, and fragments: the source key (protocol 0, source IP, destination, no ports).
- *     Every fragment of a datagram, the first included, is keyed so (a later fragment carries no
- *     ports), so all of them reach one server (IPVS and Katran, lb-anchors.md §3.11);
+ *   anything else: the source key (protocol 0, source IP, destination, no ports);
+ *   fragments: a datagram's first fragment (offset 0) by the rules above, as its unfragmented
+ *     form; a later fragment carries no ports: the datagram key (DATAGRAM_KEY, source,
+ *     destination, IP id and protocol), whose entry the first fragment made, so every fragment of
+ *     a datagram reaches the server its unfragmented form reaches (lb-anchors.md §3.11);
  *   ICMP errors: the flow named in the quoted header, seen from our side (the quoted packet went
  *     server -> client, so source and destination, and ports, are swapped), by the same rules, so
  *     an error reaches its flow's server. A quoted ESP packet carries the SPI of the server's
@@ -18,8 +20,10 @@
 import { IpProto } from "../net/codec/l4.ts";
 import type { ParsedFrame } from "../net/parse.ts";
 
-/** The protocol field of source keys (fragments, other protocols, IPsec keyed by client). */
+/** The protocol field of source keys (other protocols, IPsec keyed by client). */
 export const SOURCE_KEY = 0;
+/** The protocol field of datagram keys (a fragmented datagram: IP id and protocol in `ports`); 255 is IANA's reserved number. */
+export const DATAGRAM_KEY = 255;
 /** IKE's UDP ports (RFC 7296: 500, and 4500 for NAT traversal, which also carries ESP). */
 const IKE_PORT = 500, IKE_NAT_T_PORT = 4500;
 
@@ -33,10 +37,11 @@ export class FlowKey {
   /** Fills the key from a parsed inbound frame; returns false for frames with no IPv4 flow. */
   fromFrame(p: ParsedFrame, ipsecByClient: boolean): boolean {
     if (p.ipProto < 0) return false;
-    if (p.moreFragments || p.fragOffset !== 0) return this.source(p.ipSrc, p.ipDst);
+    if (p.fragOffset !== 0) return this.datagram(p);
     switch (p.ipProto) {
       case IpProto.TCP:
       case IpProto.UDP:
+        if (p.srcPort < 0) return false; // a first fragment too short to hold its ports (RFC 1858's tiny fragments)
         if (ipsecByClient && p.ipProto === IpProto.UDP && (p.dstPort === IKE_PORT || p.dstPort === IKE_NAT_T_PORT)) return this.source(p.ipSrc, p.ipDst);
         return this.set(p.ipProto, p.ipSrc, p.ipDst, ((p.srcPort << 16) | p.dstPort) >>> 0);
       case IpProto.ESP:
@@ -67,6 +72,16 @@ export class FlowKey {
       default:
         return this.source(client, vip);
     }
+  }
+
+  /** The key of the datagram `p` is a fragment of: source, destination, IP id and protocol. */
+  datagram(p: ParsedFrame): boolean {
+    return this.set(DATAGRAM_KEY, p.ipSrc, p.ipDst, ((p.ipId << 8) | p.ipProto) >>> 0);
+  }
+
+  /** The source key of `p` (protocol 0, source, destination): the NAT baseline keys every fragment so. */
+  fromSource(p: ParsedFrame): boolean {
+    return this.source(p.ipSrc, p.ipDst);
   }
 
   private source(src: number, dst: number): boolean {

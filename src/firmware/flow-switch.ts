@@ -15,7 +15,7 @@ import { BROADCAST_MAC, isMulticast, readMac, writeMac } from "../net/mac.ts";
 import { ParsedFrame, parseFrame, ParseStatus } from "../net/parse.ts";
 import type { CostTrace } from "../hw/cpu/cost-trace.ts";
 import { Verdict } from "../hw/cpu-board.ts";
-import { CONTROL_PORT, CPU_PORT, FSRAM_TABLE_BASE, TRANSLATE_DROP, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
+import { CONTROL_PORT, CPU_PORT, ENTRY_SYN_ONLY, FSRAM_TABLE_BASE, TRANSLATE_DROP, TRANSLATE_PORT, type BoardApi, type BoardFirmware } from "../hw/boards/board.ts";
 import { identityProblem, SwitchConfigSchema, type SwitchConfig, type SwitchConfigInput } from "./config.ts";
 import { balanceRound, choose, rebuildMaglev, resizeCluster, type AvailabilityRole, type Cluster, type Server } from "./cluster.ts";
 import { DROP_CAUSES, type DropCause } from "./drop-causes.ts";
@@ -97,6 +97,8 @@ export class FlowSwitch implements BoardFirmware {
     misdirectedInbound: 0, serverToServer: 0,
     /** Probe answers matching no waiting probe (late), and SYNs that kept their flow's server (retransmissions). */
     lateProbeAnswers: 0, synRetransmits: 0,
+    /** ICMP errors quoting no flow the table holds: placed by the consistent hash, no entry made. */
+    icmpErrorsUnmatched: 0,
   };
   /** State changes declared by health monitoring (or by removeServer): a loaded switch whose probes time out shows them. */
   readonly healthChanges = { serverDowns: 0, serverUps: 0, routerDowns: 0, routerUps: 0 };
@@ -179,10 +181,11 @@ export class FlowSwitch implements BoardFirmware {
    * server's port. So the entry carries the intervention flag, and a frame addressed to a server
    * (spoofed ARP, a router misled into using a server's MAC) reaches the firmware. On 5F the
    * circuit cards' ASICs rewrite inbound frames before the address table, so the flag would turn
-   * every inbound frame back to the CPU: there the ASIC applies the same rule (`translate`).
+   * every inbound frame back to the CPU: there the ASIC applies the same rule (`translate`) and the
+   * circuit cards' entries are plain; the Ethernet cards' keep the flag (no ASIC before them).
    */
   private serverEntry(s: Server): void {
-    this.board?.setAddressEntry(s.mac, s.port, !this.inlineTranslator);
+    this.board?.setAddressEntry(s.mac, s.port, true, true);
   }
 
   // ---------- health monitoring and availability (control plane, xstate on simulation time) ----------
@@ -359,10 +362,15 @@ export class FlowSwitch implements BoardFirmware {
     const table = this.board?.translatorTable?.(ingress);
     if (!table) return this.inbound(cl, buf, len, undefined, true, ingress);
     const p = this.parsed, k = this.key;
+    // what changes a flow's state goes to the CPU, which keeps the state: TCP's SYN, FIN and RST
+    // segments, and fragments (a datagram's entry)
+    if (p.moreFragments || p.fragOffset !== 0 || (p.ipProto === IpProto.TCP && p.tcpFlags & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST))) return -1;
     if (!k.fromFrame(p, cl.ipsecByClient) || p.ipDst !== cl.vip) return -1;
     const id = table.lookup(k.hash2(), k.hash());
     this.lastProbes = table.lastProbes;
     if (id < 0 || id >>> SERVER_BITS !== cl.index) return -1;
+    // a connection's first segment after its SYN: the CPU records it established (and rewrites the entry)
+    if (table.lastState & ENTRY_SYN_ONLY) return -1;
     const srv = cl.servers[id & SERVER_MASK];
     if (!srv || srv.state !== "up" || srv.removed) return -1;
     const slot = this.flows.find(k, k.hash(), this.now());
@@ -385,8 +393,11 @@ export class FlowSwitch implements BoardFirmware {
     if (!translating && ingress >= 0) {
       // a translator board's CPU path: the frame missed the hardware table; its entry goes there
       const table = this.board?.translatorTable?.(ingress);
-      if (table) {
-        table.install(this.key.hash2(), this.key.hash(), (cl.index << SERVER_BITS) | server);
+      if (table && (this.routeSlot >= 0 || this.parsed.innerProto < 0) && this.parsed.fragOffset === 0) {
+        // (an ICMP error quoting no known flow gets no entry here either; later fragments, which
+        // the translator always hands to the CPU, none)
+        const slot = this.routeSlot, synOnly = slot >= 0 && this.flows.flags[slot]! & FlowFlag.SynOnly ? ENTRY_SYN_ONLY : 0;
+        table.install(this.key.hash2(), this.key.hash(), (cl.index << SERVER_BITS) | server, synOnly);
         if (cost) this.board!.recordTableWrites!(cost, ingress, 1);
       }
     }
@@ -405,6 +416,8 @@ export class FlowSwitch implements BoardFirmware {
     cl.stats.bytes += len;
   }
 
+  /** The flow-table slot of the last `route`'s flow (-1: none; availability mode, or the table full). */
+  private routeSlot = -1;
   /** Why the last `route` returned -1. */
   private routeCause: DropCause = "malformed";
 
@@ -412,7 +425,8 @@ export class FlowSwitch implements BoardFirmware {
   private route(cl: Cluster, cost: CostTrace | undefined): number {
     const p = this.parsed, k = this.key, now = this.now();
     this.lastPath = PATH.established;
-    if (!k.fromFrame(p, cl.ipsecByClient)) return this.noRoute("malformed");
+    this.routeSlot = -1;
+    if (!k.fromFrame(p, cl.ipsecByClient)) return this.noRoute(p.moreFragments ? "fragmentUnmatched" : "malformed");
     // the cluster's virtual MAC carries only its virtual IP (docs/firmware.md "Who may send what")
     if (p.ipDst !== cl.vip) return this.noRoute("notForVip");
     if (cl.mode === "availability") {
@@ -421,6 +435,7 @@ export class FlowSwitch implements BoardFirmware {
     }
     const hash = k.hash();
     cost?.op("flowHash");
+    if (p.fragOffset !== 0) return this.laterFragment(cl, hash, cost);
     const isTcp = p.ipProto === IpProto.TCP;
     const isSyn = isTcp && (p.tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
     const cam = this.board?.spec.cam;
@@ -457,6 +472,14 @@ export class FlowSwitch implements BoardFirmware {
         else if (flags & FlowFlag.SynOnly) this.established(slot, s!);
       }
     }
+    if (server < 0 && p.ipProto === IpProto.ICMP && p.innerProto >= 0) {
+      // an ICMP error quoting no flow the table holds (forged, or about a flow gone or placed when
+      // the table was full): no entry is made for it, so forged errors cannot fill the table; the
+      // consistent hash places it, where such a flow is placed when the table is full
+      this.counts.icmpErrorsUnmatched++;
+      server = cl.maglev[hash % cl.maglev.length]!;
+      return server >= 0 ? server : this.noRoute("noLiveServer");
+    }
     if (server < 0) {
       this.lastPath = PATH.newFlow;
       cost?.op("schedule");
@@ -489,7 +512,53 @@ export class FlowSwitch implements BoardFirmware {
     // a FIN or RST: the entry stays for the rest of the close (the peer's FIN, last ACKs,
     // retransmissions) and then expires, as IPVS keeps FIN_WAIT/TIME_WAIT entries
     if (slot >= 0 && isTcp && p.tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) this.closing(slot);
+    this.routeSlot = slot;
+    if (p.moreFragments) this.firstFragment(cl, server, cost);
     return server;
+  }
+
+  /** The datagram key (a second key: the flow's stays in `key` for the hardware table). */
+  private readonly dgKey = new FlowKey();
+
+  /**
+   * A datagram's first fragment went to `server` (its flow's): the datagram's entry, keyed by
+   * (client, VIP, IP id, protocol), sends its later fragments there. Not a connection: no server
+   * counts it. It lasts `fragmentPs` (a reassembly timeout); with the table full it is not made,
+   * and the later fragments are dropped (never sent elsewhere).
+   */
+  private firstFragment(cl: Cluster, server: number, cost: CostTrace | undefined): void {
+    const k = this.dgKey, flows = this.flows, now = this.now();
+    k.datagram(this.parsed);
+    const hash = k.hash();
+    cost?.op("flowHash");
+    const slot = flows.find(k, hash, now);
+    if (cost) this.tableCost.lookup(cost, slot);
+    if (slot >= 0) {
+      // a retransmitted datagram reusing its IP id
+      flows.server[slot] = server;
+      flows.gen[slot] = cl.servers[server]!.gen;
+      flows.cluster[slot] = cl.index;
+      flows.touch(slot, now);
+      if (cost) this.tableCost.touch(cost, slot);
+      return;
+    }
+    if (flows.insert(k, hash, cl.index, server, cl.servers[server]!.gen, FlowFlag.Datagram, now, this.config.timeouts.fragmentPs) >= 0 && cost) {
+      cost.op("flowInsert");
+      this.tableCost.insert(cost);
+    }
+  }
+
+  /** A later fragment: its datagram's server, from the entry its first fragment made; else dropped. */
+  private laterFragment(cl: Cluster, hash: number, cost: CostTrace | undefined): number {
+    const flows = this.flows, slot = flows.find(this.key, hash, this.now());
+    if (cost) {
+      cost.op("flowLookup");
+      this.tableCost.lookup(cost, slot);
+    }
+    if (slot < 0) return this.noRoute("fragmentUnmatched");
+    const s = cl.servers[flows.server[slot]!];
+    if (flows.cluster[slot] !== cl.index || !s || s.state !== "up" || flows.gen[slot] !== s.gen) return this.noRoute("fragmentUnmatched");
+    return flows.server[slot]!;
   }
 
   private noRoute(cause: DropCause): number {
@@ -520,6 +589,7 @@ export class FlowSwitch implements BoardFirmware {
   /** The flow table is about to drop the entry in `slot`: its server counts one flow less (if the entry is of its current generation). */
   private evicted(slot: number): void {
     const flows = this.flows;
+    if (flows.flags[slot]! & FlowFlag.Datagram) return; // not a connection: counted nowhere
     const s = this.clusters[flows.cluster[slot]!]?.servers[flows.server[slot]!];
     if (!s || flows.gen[slot] !== s.gen) return;
     if (flows.flags[slot]! & (FlowFlag.SynOnly | FlowFlag.Closing)) s.inactive--;

@@ -24,7 +24,7 @@ import { FlowKey } from "./flow-key.ts";
 
 const EMPTY = 0, LIVE = 1;
 /** Entry flags. */
-export const FlowFlag = { SynOnly: 1, Closing: 2 } as const;
+export const FlowFlag = { SynOnly: 1, Closing: 2, /** A fragmented datagram's entry (not a connection: counted nowhere). */ Datagram: 4 } as const;
 /** Slots a single call records as written (more are charged to the last one recorded). */
 const STORE_LOG = 64;
 

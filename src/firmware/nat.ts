@@ -149,7 +149,9 @@ export class NatBalancer implements BoardFirmware {
     const p = this.parsed, k = this.key, now = this.board!.sim.now, flows = this.flows;
     this.counts.inbound++;
     // prior-art NAT balancers key on ports: ESP has none, so only the source IP balances it
-    k.fromFrame(p, p.ipProto === IpProto.ESP);
+    // (fragments, first included, by source: one server per client's fragmented datagrams)
+    if (p.moreFragments || p.fragOffset !== 0) k.fromSource(p);
+    else k.fromFrame(p, p.ipProto === IpProto.ESP);
     if (p.ipProto === IpProto.ESP) this.counts.espBySourceOnly++;
     const hash = k.hash();
     cost?.op("flowHash");

@@ -8,11 +8,16 @@
  * port. A miss (a new flow, or one evicted) goes to the CPU, which decides as on Fig 5A and installs
  * the entry (docs/firmware.md, "Hardware translators").
  *
- * Geometry: `sets` x `ways` entries of ENTRY_BYTES (fingerprint 8, server MAC 6, port and valid 2).
+ * Geometry: `sets` x `ways` entries of ENTRY_BYTES (fingerprint 8, server MAC 6, port, valid and
+ * a state bit 2). The state bit marks a TCP flow the CPU has seen only SYNs of: a hit on such an
+ * entry by any other segment goes to the CPU, which records the connection as established and
+ * writes the entry again without it (docs/firmware.md "Hardware translators").
  * Replacement: round robin within a set (the CPU keeps a cursor per set). Typed arrays; nothing
  * allocated per look-up.
  */
 export const ENTRY_BYTES = 16;
+/** The state bit of a TCP flow's entry while the CPU has seen only its SYNs. */
+export const ENTRY_SYN_ONLY = 1;
 
 export interface HwTableStats {
   lookups: number;
@@ -30,8 +35,12 @@ export class LookupTable {
   /** The entry's server (an index the firmware gives), -1 when empty. */
   private readonly server: Int32Array;
   private readonly cursor: Uint8Array;
+  /** Each entry's state bit (ENTRY_SYN_ONLY or 0). */
+  private readonly state: Uint8Array;
   /** Ways read by the last look-up (the hardware compares them one after another). */
   lastProbes = 0;
+  /** The state bit of the entry the last look-up hit. */
+  lastState = 0;
   readonly stats: HwTableStats = { lookups: 0, hits: 0, installs: 0, evictions: 0, invalidations: 0 };
 
   /** @param entries the table's capacity (rounded down to whole sets of `ways`) */
@@ -45,6 +54,7 @@ export class LookupTable {
     this.fpHi = new Int32Array(n);
     this.fpLo = new Int32Array(n);
     this.server = new Int32Array(n).fill(-1);
+    this.state = new Uint8Array(n);
     this.cursor = new Uint8Array(sets);
   }
 
@@ -62,6 +72,7 @@ export class LookupTable {
       const i = base + w;
       if (this.server[i]! >= 0 && this.fpLo[i] === lo && this.fpHi[i] === hi) {
         this.lastProbes = w + 1;
+        this.lastState = this.state[i]!;
         this.stats.hits++;
         return this.server[i]!;
       }
@@ -70,8 +81,8 @@ export class LookupTable {
     return -1;
   }
 
-  /** Installs (or refreshes) the flow's entry; returns the slot written. */
-  install(hi: number, lo: number, server: number): number {
+  /** Installs (or refreshes) the flow's entry, with its state bit; returns the slot written. */
+  install(hi: number, lo: number, server: number, state = 0): number {
     hi |= 0;
     lo |= 0;
     const set = lo & (this.sets - 1), base = set * this.ways;
@@ -80,23 +91,25 @@ export class LookupTable {
       const i = base + w;
       if (this.server[i]! >= 0 && this.fpLo[i] === lo && this.fpHi[i] === hi) {
         this.server[i] = server;
+        this.state[i] = state;
         return i;
       }
     }
     for (let w = 0; w < this.ways; w++) {
       const i = base + w;
-      if (this.server[i]! < 0) return this.write(i, hi, lo, server);
+      if (this.server[i]! < 0) return this.write(i, hi, lo, server, state);
     }
     const w = this.cursor[set]!;
     this.cursor[set] = (w + 1) % this.ways;
     this.stats.evictions++;
-    return this.write(base + w, hi, lo, server);
+    return this.write(base + w, hi, lo, server, state);
   }
 
-  private write(i: number, hi: number, lo: number, server: number): number {
+  private write(i: number, hi: number, lo: number, server: number, state: number): number {
     this.fpHi[i] = hi;
     this.fpLo[i] = lo;
     this.server[i] = server;
+    this.state[i] = state;
     return i;
   }
 

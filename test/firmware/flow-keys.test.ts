@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { IpProto, TcpFlag } from "../../src/net/codec/l4.ts";
 import { readMac } from "../../src/net/mac.ts";
+import { Verdict } from "../../src/hw/cpu-board.ts";
 import { config, esp, gre, harness, icmpError, ipFrame, ipPacket, tcp, tcpSeg, tcpTo, twoClusters, udp, VIP, VIP_B, VMAC, VMAC_B } from "./harness.ts";
 
 const ROUTER_SIDE_HOST = 0xc6336401; // 198.51.100.1: a router on the path, reporting an error
@@ -44,6 +45,60 @@ describe("keys within their cluster (item 3)", () => {
   });
 });
 
+describe("fragments follow their datagram's first fragment (lb-anchors §3.11)", () => {
+  const frag = (client: number, id: number, first: boolean, more: boolean, offset = 0) =>
+    ipFrame(ipPacket(first ? udp(5000, 53, 40) : { kind: "opaque", bytes: new Uint8Array(40) }, IpProto.UDP, client, VIP, { more, offset, id }));
+
+  it("every fragment of a datagram reaches the server its unfragmented form would reach: 200 of 200 under round robin", () => {
+    const h = harness(config(4, { policy: "round-robin" }));
+    let same = 0;
+    for (let c = 0; c < 200; c++) {
+      const client = 0x0a0d0000 + c;
+      const [, whole] = h.run(ipFrame(ipPacket(udp(5000, 53, 40), IpProto.UDP, client, VIP))); // the flow, unfragmented
+      const s = readMac(whole, 0);
+      h.run(tcp(0x0b0d0000 + c, 80)); // another flow in between moves round robin along
+      const outs = [frag(client, 300 + c, true, true), frag(client, 300 + c, false, true, 6), frag(client, 300 + c, false, false, 12)].map((f) => readMac(h.run(f)[1], 0));
+      if (outs.every((o) => o === s)) same++;
+    }
+    expect(same).toBe(200);
+  });
+
+  it("a datagram entry per (client, VIP, protocol, IP id): two datagrams of one client in flight at once each follow their own first fragment", () => {
+    const h = harness(config(4, { policy: "round-robin" }));
+    const client = 0x0a0d1000;
+    const a = h.serverOf(h.run(ipFrame(ipPacket(udp(5000, 53, 40), IpProto.UDP, client, VIP, { more: true, id: 1 })))[1]);
+    const b = h.serverOf(h.run(ipFrame(ipPacket(udp(5001, 53, 40), IpProto.UDP, client, VIP, { more: true, id: 2 })))[1]);
+    expect(a).not.toBe(b); // two flows, round robin
+    for (let k = 1; k <= 3; k++) {
+      expect(h.serverOf(h.run(frag(client, 2, false, k < 3, 6 * k))[1])).toBe(b);
+      expect(h.serverOf(h.run(frag(client, 1, false, k < 3, 6 * k))[1])).toBe(a);
+    }
+    // a datagram entry is not a connection: least connections and the flow counts do not see it
+    const srv = h.fw.read().clusters["web"]!.servers;
+    expect(Object.values(srv).reduce((n, x) => n + x.activeFlows + x.inactiveFlows, 0)).toBe(2);
+  });
+
+  it("a later fragment whose first fragment has not been seen is dropped and counted (fragmentUnmatched), and creates nothing", () => {
+    const h = harness(config(4, { policy: "round-robin" }));
+    const inserts = h.fw.read().flows.inserts;
+    for (let c = 0; c < 50; c++) expect(h.run(frag(0x0a0d2000 + c, 7, false, c % 2 === 0, 6))[0]).toBe(Verdict.Drop);
+    expect(h.fw.drops.fragmentUnmatched).toBe(50);
+    expect(h.fw.read().flows.inserts).toBe(inserts);
+    expect(h.fw.read().clusters["web"]!.dropsByCause["fragmentUnmatched"]).toBe(50);
+    // once its first fragment has come, a datagram's later fragments pass
+    h.run(frag(0x0a0d2000, 7, true, true));
+    expect(h.run(frag(0x0a0d2000, 7, false, false, 6))[0]).toBeGreaterThanOrEqual(0);
+  });
+
+  it("a datagram whose server failed after its first fragment is not split: its later fragments are dropped (fragmentUnmatched)", () => {
+    const h = harness(config(4, { policy: "round-robin" }));
+    const s = h.serverOf(h.run(frag(0x0a0d3000, 9, true, true))[1]);
+    h.fw.serverDown(`s${s}`);
+    expect(h.run(frag(0x0a0d3000, 9, false, false, 6))[0]).toBe(Verdict.Drop);
+    expect(h.fw.drops.fragmentUnmatched).toBe(1);
+  });
+});
+
 describe("ICMP errors follow the flow they quote (item 4)", () => {
   it("an error about a server's ESP packet reaches the ESP flow's server: 300 of 300 (consistent hash, IPsec keyed by client)", () => {
     const h = harness(config(5));
@@ -75,6 +130,30 @@ describe("ICMP errors follow the flow they quote (item 4)", () => {
       const [, err] = h.run(icmpError(ipPacket(reply as never, proto as number, VIP, client), ROUTER_SIDE_HOST, VIP));
       expect(readMac(err, 0)).toBe(readMac(out, 0));
     }), { numRuns: 200 });
+  });
+
+  it("an error quoting no known flow creates no entry and is counted (icmpErrorsUnmatched); 1,000 forged errors leave the table as it was", () => {
+    const h = harness(config(4, { policy: "round-robin" }));
+    const [, out] = h.run(tcp(0x0a0b0001, 4000));
+    const before = h.fw.read().flows;
+    for (let c = 0; c < 1000; c++) {
+      const [v, err] = h.run(icmpError(ipPacket(tcpSeg(80, 5000 + c), IpProto.TCP, VIP, 0x0a0c0000 + c), ROUTER_SIDE_HOST, VIP));
+      expect(v).toBeGreaterThanOrEqual(0); // delivered by the consistent hash (where the flow would be had the table been full)
+      expect(h.serverOf(err)).toBeGreaterThanOrEqual(0);
+    }
+    const after = h.fw.read().flows;
+    expect(after.flows).toBe(before.flows);
+    expect(after.inserts).toBe(before.inserts);
+    expect(h.fw.counts.icmpErrorsUnmatched).toBe(1000);
+    // the known flow's error still reaches its server, and counts as matched
+    const [, err] = h.run(icmpError(ipPacket(tcpSeg(80, 4000), IpProto.TCP, VIP, 0x0a0b0001), ROUTER_SIDE_HOST, VIP));
+    expect(readMac(err, 0)).toBe(readMac(out, 0));
+    expect(h.fw.counts.icmpErrorsUnmatched).toBe(1000);
+    // an error about a flow whose server failed creates no entry either
+    h.fw.serverDown(`s${h.serverOf(out)}`);
+    h.run(icmpError(ipPacket(tcpSeg(80, 4000), IpProto.TCP, VIP, 0x0a0b0001), ROUTER_SIDE_HOST, VIP));
+    expect(h.fw.read().flows.inserts).toBe(before.inserts);
+    expect(h.fw.counts.icmpErrorsUnmatched).toBe(1001);
   });
 
   it("IPsec keyed by client: ESP and AH reach the server of the client's IKE exchange (UDP 500 and 4500): 400 of 400 under round robin", () => {

@@ -13,6 +13,9 @@ import { BROADCAST_MAC, mac, readMac, type Mac } from "../../src/net/mac.ts";
 import { Simulator } from "../../src/sim/simulator.ts";
 import { Priority } from "../../src/sim/priority.ts";
 import { FlowSwitch } from "../../src/firmware/flow-switch.ts";
+import { LookupTable } from "../../src/hw/lookup-table.ts";
+import { TRANSLATE_DROP } from "../../src/hw/translator.ts";
+import { Verdict } from "../../src/hw/cpu-board.ts";
 import type { SwitchConfigInput } from "../../src/firmware/config.ts";
 
 export const VIP = ipv4("192.0.2.10");
@@ -72,8 +75,17 @@ export function quietConfig(servers: number, extra: Partial<SwitchConfigInput["c
   return c;
 }
 
-export function harness(cfg: SwitchConfigInput, answering?: Answering) {
+/**
+ * A hardware translator in front of the firmware: `cpld` (Fig 5E: every virtual-MAC frame is
+ * looked up in one table, a miss goes to the CPU) or `asic` (Fig 5F: an inline look-up per port,
+ * server MACs' entries plain). `run` then takes the board's path: `translate` first, the CPU's
+ * `handleFrame` when the table has no answer.
+ */
+export type HarnessTranslator = "cpld" | "asic";
+
+export function harness(cfg: SwitchConfigInput, answering?: Answering, translator?: HarnessTranslator) {
   const sim = new Simulator();
+  const table = translator ? new LookupTable(1024) : undefined;
   const pool = new FramePool({ slots: 256 });
   const entries = new Map<number, { port: number; intervention: boolean }>();
   const sent: { port: number; bytes: Uint8Array; at: number }[] = [];
@@ -82,8 +94,9 @@ export function harness(cfg: SwitchConfigInput, answering?: Answering) {
   for (const c of cfg.clusters) for (const s of c.servers) macOnPort.set(s.port, s.mac);
   for (const p of cfg.routerPools ?? []) for (const r of p.routers) macOnPort.set(r.port, r.mac);
   const board: BoardApi = {
-    sim, pool, spec: BoardSchema.parse(PRESETS["5A"]), portCount: 16, hasTranslator: false, hasCam: false,
-    setAddressEntry: (m, port, intervention) => entries.set(m, { port, intervention }),
+    sim, pool, spec: BoardSchema.parse(PRESETS[translator === "asic" ? "5F" : translator === "cpld" ? "5E" : "5A"]), portCount: 16, hasTranslator: translator !== undefined, inlineTranslator: translator === "asic", hasCam: false,
+    setAddressEntry: (m, port, intervention, plainBehindTranslator) => entries.set(m, { port, intervention: intervention && !(plainBehindTranslator && translator === "asic") }),
+    ...(table ? { translatorTable: () => table, translatorTables: () => [table], recordTableWrites: () => {} } : {}),
     portCounters: () => ({ txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0 }),
     // nothing but the answers arrives from the hosts here, and the switch loses nothing of theirs
     portReceived: () => 0,
@@ -105,15 +118,24 @@ export function harness(cfg: SwitchConfigInput, answering?: Answering) {
   };
   const fw = new FlowSwitch(cfg);
   fw.attach(board);
+  /** Frames the translator placed itself (the rest went to the CPU). */
+  const hw = { translated: 0 };
   /** Runs a frame through the CPU path; returns [verdict, the frame's bytes after]. */
   const run = (bytes: Uint8Array, ingress = 0): [number, Uint8Array] => {
     const h = pool.allocFrom(bytes);
-    const v = fw.handleFrame(h, ingress, undefined);
+    let v = -1;
+    if (translator) {
+      pool.port[pool.slotOf(h)] = ingress;
+      v = fw.translate(h);
+      if (v >= 0) hw.translated++;
+    }
+    if (v === TRANSLATE_DROP) v = Verdict.Drop;
+    else if (v < 0) v = fw.handleFrame(h, ingress, undefined);
     const after = pool.bytes(h).slice(0, pool.length(h));
     pool.free(h);
     return [v, after];
   };
-  return { sim, pool, fw, entries, sent, run, serverOf: (out: Uint8Array) => readMac(out, 0) - 0x0200_0000_0200 };
+  return { sim, pool, fw, entries, sent, run, table, hw, serverOf: (out: Uint8Array) => readMac(out, 0) - 0x0200_0000_0200 };
 }
 
 export function inboundFrame(payload: Ipv4Payload, protocol: number, src: number, opts: { more?: boolean; offset?: number } = {}): Uint8Array {

@@ -50,6 +50,22 @@ describe("each answer is matched to its probe", () => {
     });
   }
 
+  it("ARP (documented limit): an answer carries no token, so it is taken by the oldest probe still waiting; answers later than the timeout but after the next probe went out keep the target up", () => {
+    // the same timing as above: every answer 1.1 intervals after its probe, the timeout 0.6
+    const interval = 100 * US, timeout = 60 * US;
+    const run = (delayPs: number) => {
+      const h = harness(config(1, { health: { kind: "arp", intervalPs: interval, timeoutPs: timeout, rise: 2, fall: 3 } }), { alive: (port) => port === SERVER_PORT(0), delayPs: () => delayPs });
+      h.sim.run(interval * 8);
+      return { state: h.fw.read().clusters["web"]!.servers["s0"]!.state, late: h.fw.counts.lateProbeAnswers };
+    };
+    // 110 us: each answer comes after its probe failed, while the next probe waits: taken by it
+    expect(run(110 * US)).toEqual({ state: "up", late: 0 });
+    // 70 us: after its probe failed and before the next went out: no probe waits, it counts for nothing
+    const r = run(70 * US);
+    expect(r.state).toBe("down");
+    expect(r.late).toBeGreaterThanOrEqual(3);
+  });
+
   it("an answer with another probe's token, or to a probe never sent, is not taken", () => {
     const interval = 100 * US;
     const h = harness(config(1, { health: { kind: "icmp", intervalPs: interval, timeoutPs: 50 * US, fall: 3 } }));

@@ -289,16 +289,19 @@ describe("properties of issue 22's fixes", () => {
       const where = new Map<string, number>();
       for (const [client, b, kind, port] of steps) {
         const src = 0x0a0f0000 + client, vip = b ? VIP_B : VIP, vmac = b ? VMAC_B : VMAC;
+        // a datagram (IP id = port) starts with its first fragment, which carries its ports
+        const firstFrag = kind === "fragment" && !where.has(`${+b}/${client}/frag/${port}`);
         const pkt = kind === "tcp" ? ipPacket(tcpSeg(1000 + port, 80), IpProto.TCP, src, vip)
           : kind === "udp" ? ipPacket(udp(2000 + port, 53), IpProto.UDP, src, vip)
           : kind === "esp" ? ipPacket(esp(0x100 + port), IpProto.ESP, src, vip)
           : kind === "gre" ? ipPacket(gre(), IpProto.GRE, src, vip)
           : kind === "icmp" ? ipPacket({ kind: "icmp", icmp: { type: 8, code: 0, rest: port, data: new Uint8Array(8) } }, IpProto.ICMP, src, vip)
+          : firstFrag ? ipPacket(udp(3000 + port, 53, 24), IpProto.UDP, src, vip, { more: true, id: port })
           : ipPacket({ kind: "opaque", bytes: new Uint8Array(24) }, IpProto.UDP, src, vip, { more: true, offset: 8 * port, id: port });
         const [v, out] = h.run(ipFrame(pkt, vmac));
         expect(v).toBeGreaterThanOrEqual(0);
-        // the flow as the documented keys define it: TCP/UDP by 5-tuple, the rest by client (IPsec keyed by client)
-        const flow = `${+b}/${client}/${kind === "tcp" || kind === "udp" ? `${kind}/${port}` : "source"}`;
+        // the flow as the documented keys define it: TCP/UDP by 5-tuple, a datagram's fragments by its first, the rest by client (IPsec keyed by client)
+        const flow = `${+b}/${client}/${kind === "tcp" || kind === "udp" ? `${kind}/${port}` : kind === "fragment" ? `frag/${port}` : "source"}`;
         const s = readMac(out, 0);
         if (where.has(flow)) expect(s, flow).toBe(where.get(flow));
         where.set(flow, s);

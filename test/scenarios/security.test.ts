@@ -41,6 +41,8 @@ function attacked(board: string): { r: Rec; wl: any; fw: any } {
       c.at(1.5 * MS, () => inject(c, r[2]!.port, (b) => writeArpFrame(b, ArpOp.Request, 0xffff_ffff_ffff, ATTACKER, VIP, 0, VIP)));
       // 4. from router r1's port, IP to the virtual MAC for another address
       for (let k = 0; k < 5; k++) c.at(1.5 * MS + k * 10e6, () => inject(c, r[1]!.port, (b) => writeTcp(b, VMAC, r[1]!.mac, 0xc6336401, 0x0a0909fe, 4000 + k, 22, 1, 0, 2, 1000, 0)));
+      // 6. from server s3's port (on 5F an Ethernet card's, with no ASIC before it), unicast to s1: "the gateway (r0) is at s3"
+      c.at(1.2 * MS, () => inject(c, s[3]!.port, (b) => writeArpFrame(b, ArpOp.Reply, s[1]!.mac, s[3]!.mac, r[0]!.ip, s[1]!.mac, VIP)));
       // 5. s2 dies at 1 ms; from router r3's port an attacker answers its probes for it every 0.1 ms
       c.at(1 * MS, () => (c.workload.serverDown[2] = true));
       for (let t = 1.05 * MS; t < 9 * MS; t += 0.1 * MS) c.at(Math.round(t), () => inject(c, r[3]!.port, (b) => writeArpFrame(b, ArpOp.Reply, VMAC, s[2]!.mac, VIP, VMAC, 0)));
@@ -59,6 +61,11 @@ for (const board of ["5A", "5E", "5F"]) {
       expect(wl.serverGw[0]).not.toBe(ATTACKER);
       expect(dropped("arpSpoofRejected")).toBeGreaterThanOrEqual(1);
       expect(drops["switch.firmware.unknownDestination"] ?? 0).toBe(0); // nothing sent to the attacker's MAC
+    });
+
+    it("a server's ARP reply to another server ('the gateway is at s3') never reaches it (5F: from an Ethernet card's port, whose address table keeps the server entries' intervention flag)", () => {
+      expect(wl.serverGw[1]).not.toBe(fw.clusters[0].servers[3].mac);
+      expect(dropped("arpIsolated")).toBeGreaterThanOrEqual(1);
     });
 
     it("a server's ARP reply to a router ('the VIP is at s3') diverts nothing: the router's traffic is balanced and it is re-told the virtual MAC", () => {
@@ -102,7 +109,7 @@ for (const board of ["5A", "5E", "5F"]) {
  * and s2 serve "web" (VIP, VMAC), s1 and s3 "cluster1" (VIP + 1, VMAC + 1).
  */
 for (const board of ["5A", "5E", "5F"]) {
-  it(`${board}: cluster B's VIP to cluster A's virtual MAC, from a router's port, reaches no server`, () => {
+  it(`${board}: cluster B's VIP to cluster A's virtual MAC, from a router's port, reaches no server; from a server of A, B's VIP through B's virtual MAC reaches a B server`, () => {
     let fw: any, wl: any;
     const r = runBoard(boardVariant(board, () => {}), {
       seed: 5, durationPs: 4 * MS, warmupPs: 0, load: 1, clusters: 2, ...FAST_HEALTH,
@@ -111,11 +118,18 @@ for (const board of ["5A", "5E", "5F"]) {
         wl = c.workload;
         const rt = c.fw.routers[1]!;
         for (let k = 0; k < 7; k++) c.at(1 * MS + k * 10e6, () => inject(c, rt.port, (b) => writeTcp(b, VMAC, rt.mac, 0xc6336401, VIP + 1, 4000 + k, 80, 1, 0, 2, 1000, 0)));
+        // a server of cluster A (s0) reaches cluster B's VIP through B's virtual MAC (issue 22 item 9): balanced over B's servers
+        const s0 = c.fw.clusters[0]!.servers[0]!;
+        for (let k = 0; k < 5; k++) c.at(2 * MS + 1 + k * 10e6, () => inject(c, s0.port, (b) => writeTcp(b, VMAC + 1, s0.mac, VIP, VIP + 1, 6000 + k, 80, 1, 0, 0x10, 1000, 0)));
       },
     }) as Rec;
+    // nothing from s0 was dropped (the drops are the router's 7, below); cluster B's traffic goes only to B's servers (firmware tests)
+    expect(fw.read().clusters["cluster1"].drops).toBe(0);
     const drops = r["frames"]["dropped"] as Record<string, number>;
     expect((drops["switch.firmware.notForVip"] ?? 0) + (drops["switch.asic.notForVip"] ?? 0)).toBe(7);
-    expect(drops["host.misdelivered"] ?? 0).toBe(0);
+    // the workload's hosts count every frame not of its own flows as misdelivered: here exactly s0's
+    // five, which reached servers; none of the router's seven reached one
+    expect(drops["host.misdelivered"] ?? 0).toBe(5);
     expect(fw.read().clusters["cluster1"]).toBeDefined();
     expect(wl.delivered[0]).toBeGreaterThan(0);
     const total = Object.values(drops).reduce((a, b) => a + b, 0);

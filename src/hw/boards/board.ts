@@ -21,6 +21,7 @@ import { CONTROL_PORT, Gt48002 } from "../gt48002/controller.ts";
 import { PciBus } from "../pci/bus.ts";
 import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts";
 import { ENTRY_BYTES, LookupTable } from "../lookup-table.ts";
+export { ENTRY_SYN_ONLY } from "../lookup-table.ts";
 import type { BoardSpec } from "./schema.ts";
 import { cpuBoardName, cpuOfControllers } from "./management.ts";
 import type { BusyProbe, DepthProbe, Probes } from "../../sim/stats/probes.ts";
@@ -46,8 +47,12 @@ export interface BoardApi {
   /** True when the translator sits inline before the address table (5F's circuit-card ASICs): every frame off those ports passes `translate` first. */
   readonly inlineTranslator?: boolean;
   readonly hasCam: boolean;
-  /** Writes a static entry into every controller's address table. */
-  setAddressEntry(mac: number, port: number, intervention: boolean): void;
+  /**
+   * Writes a static entry into every controller's address table. With `plainBehindTranslator`,
+   * the controllers behind an inline translator (5F's circuit cards, whose ASICs apply the
+   * firmware's rules to every frame first) get it without the intervention flag; the others keep it.
+   */
+  setAddressEntry(mac: number, port: number, intervention: boolean, plainBehindTranslator?: boolean): void;
   /** Sends a frame the CPU built out of global `port` (from a job: when the job ends). */
   transmit(h: number, port: number): void;
   /** Runs control-plane work on the (first) CPU as a job; its cost is charged. */
@@ -321,8 +326,8 @@ export class Board implements BoardApi {
     return this.controllers[this.portCtrl[port]!]!.portDrops[port & 1]! + this.portOut(port).dropsTotal + policed;
   }
 
-  setAddressEntry(mac: number, port: number, intervention: boolean): void {
-    for (const c of this.controllers) c.table.setStatic(mac, port, intervention, this.sim.now);
+  setAddressEntry(mac: number, port: number, intervention: boolean, plainBehindTranslator = false): void {
+    this.controllers.forEach((c, k) => c.table.setStatic(mac, port, intervention && !(plainBehindTranslator && this.asicTables.has(k)), this.sim.now));
   }
 
   transmit(h: number, port: number): void {

@@ -1,0 +1,57 @@
+/**
+ * Least-connections counts follow the connections (issue 22 item 7, and item 5's state) on full
+ * boards, through the hardware translators too. Web flows only (real TCP: SYN, ACK, data, the
+ * server's FIN, the client's FIN+ACK), least connections, on 5A (every inbound frame through the
+ * CPU), 5E (the CPLD) and 5F (the circuit cards' ASICs). At several instants each server's
+ * established-flow count in the firmware must equal the connections its host holds open past the
+ * handshake (the host's own TCP state), up to the frames on their way between the switch and the
+ * server. A translator that placed the first ACK and the FIN itself left every connection counted
+ * as SYN-only forever (0 established against hundreds open).
+ */
+import { describe, expect, it } from "vitest";
+import { FAST, hostsRun, MS } from "./harness.ts";
+
+/** Server host TCP states (src/hosts/server.ts): past the handshake, until the client's FIN arrives. */
+const RECEIVING = 2, FIN_WAIT = 5;
+
+for (const board of ["5A", "5E", "5F"]) {
+  describe(`connection counts on ${board}`, () => {
+    it("each server's established flows equal the connections its host holds open, every ms from 3 to 15; and equal them exactly once the traffic has stopped", { timeout: 120_000 }, () => {
+      const samples: { fw: number; host: number }[][] = [];
+      let fw: any, hosts: any;
+      const sample = () =>
+        samples.push(hosts.servers.map((s: any, i: number) => {
+          const t = s.t;
+          let open = 0;
+          for (let c = 0; c < t.capacity; c++) if (t.state[c] >= RECEIVING && t.state[c] <= FIN_WAIT && t.kind[c] === 0) open++;
+          return { fw: fw.clusters[0].servers[i].active, host: open };
+        }));
+      const r = hostsRun(board, { transport: FAST, mix: { web: 1, dns: 0, radius: 0, esp: 0 }, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 10_000 } } }, {
+        durationPs: 16 * MS, drainPs: 30 * MS, policy: "least-connections",
+        script: (c) => {
+          fw = c.fw;
+          hosts = c.hosts;
+          for (let t = 3; t <= 15; t++) c.at(t * MS, sample);
+        },
+        finish: () => sample(),
+      });
+      const end = samples.pop()!;
+      let open = 0, off = 0;
+      for (const sm of samples) {
+        for (const { fw: f, host: h } of sm) {
+          open += h;
+          off += Math.abs(f - h);
+          // the frames on their way between the switch and the host: a few connections either way
+          expect(Math.abs(f - h)).toBeLessThanOrEqual(Math.max(4, 0.2 * h));
+        }
+      }
+      expect(open).toBeGreaterThan(100); // connections were open at the samples
+      expect(off).toBeLessThanOrEqual(0.05 * open);
+      // after the drain, with nothing on its way, the counts are the hosts' exactly: the connections
+      // that closed no longer count (what stays open is what the clients have not given up yet)
+      for (const { fw: f, host: h } of end) expect(f).toBe(h);
+      expect(end.reduce((a, x) => a + x.host, 0)).toBeLessThan(open / samples.length / 2);
+      expect((r as any).hosts.flows.byKind.web.completed).toBeGreaterThan(100);
+    });
+  });
+}
