@@ -1,6 +1,6 @@
 /**
  * A calendar queue (R. Brown, CACM 31(10), 1988) with the same contract as the binary-heap
- * EventQueue: total order on (time, priority, insertion sequence), O(1) expected schedule and pop
+ * EventQueue: total order on (time, priority, rank), O(1) expected schedule and pop
  * for the stationary distributions of a running simulation, where a heap pays O(log n) cache
  * misses per operation (it matters at 10^5-10^6 pending events).
  *
@@ -13,9 +13,10 @@
  *
  * An event whose bucket is full goes to an overflow binary heap with the same keys; pop takes the
  * smaller of the scan's minimum and the heap's top. Cancelling and moving are lazy: a slot keeps
- * the order key (priority x 2^45 + sequence) it was scheduled with, the event keeps the key of its
- * live schedule, and a slot whose event no longer carries its key is stale and is dropped where
- * the scan meets it. The bucket count doubles or halves with the number of live events; a resize
+ * the (time, order key) it was scheduled with, and a slot whose event is no longer pending at that
+ * time is stale and is dropped where the scan meets it. An event's key (priority x 2^45 + rank) is
+ * the same at every schedule, so an event moved away and back may hold two identical slots: they
+ * are interchangeable, the first popped runs it and the other is then stale. The bucket count doubles or halves with the number of live events; a resize
  * (also run when stale slots pile up, when the overflow heap passes 1/16 of the events, or when
  * scans run long) re-buckets the live events with a width re-estimated from the earliest ones.
  */
@@ -43,6 +44,13 @@ function perBucket(nb: number): number {
   return nb >= 4096 ? 4 : 2;
 }
 const HEAP = -2;
+/** `ev.pos` (the heap queue's field, unused here) marks an event already collected by a resize. */
+const COLLECTED = -7;
+
+/** A slot (t, its event) is stale when the event is no longer pending at t: cancelled, run, or moved. */
+function stale(ev: SimEvent, t: number): boolean {
+  return !ev.pending || ev.when !== t;
+}
 const UNKNOWN = -1;
 
 export class CalendarQueue extends KeyedQueue {
@@ -103,9 +111,8 @@ export class CalendarQueue extends KeyedQueue {
   }
 
   cancel(ev: SimEvent): boolean {
-    if (!ev.pending || ev.order < 0) return false;
-    ev.pending = false;
-    ev.order = -1;
+    if (!ev.pending) return false;
+    ev.pending = false; // its slot goes stale
     this.n--;
     this.cached = UNKNOWN;
     if (this.n < this.shrinkAt) this.resize(this.nb / 2);
@@ -157,7 +164,7 @@ export class CalendarQueue extends KeyedQueue {
   /** Where the earliest live event is (a bucket index, or HEAP), dropping stale slots met on the way. */
   private findMin(): number {
     const cal = this.cal, calEv = this.calEv, w = this.width, mask = this.mask;
-    while (this.hN > 0 && this.hEv[0]!.order !== this.hO[0]) {
+    while (this.hN > 0 && stale(this.hEv[0]!, this.hT[0]!)) {
       this.heapPop();
       this.entries--;
     }
@@ -171,7 +178,7 @@ export class CalendarQueue extends KeyedQueue {
         const t = cal[base + 2 * c - 1]!;
         if (t < (k + 1) * w) {
           const ev = calEv[EV_STRIDE * b + c - 1]!;
-          if (ev.order !== cal[base + 2 * c]) {
+          if (stale(ev, t)) {
             // stale: drop it and look at this bucket again
             cal[base] = c - 1;
             calEv[EV_STRIDE * b + c - 1] = null;
@@ -206,7 +213,7 @@ export class CalendarQueue extends KeyedQueue {
       const base = STRIDE * b;
       for (let c = cal[base]!; c > 0; c--) {
         const t = cal[base + 2 * c - 1]!, o = cal[base + 2 * c]!;
-        if (calEv[EV_STRIDE * b + c - 1]!.order !== o) continue; // stale
+        if (stale(calEv[EV_STRIDE * b + c - 1]!, t)) continue;
         if (t < bt || (t === bt && o < bo)) {
           bt = t;
           bo = o;
@@ -313,15 +320,17 @@ export class CalendarQueue extends KeyedQueue {
     for (let b = 0; b < this.nb; b++) {
       const base = STRIDE * b;
       for (let c = cal[base]!; c >= 1; c--) {
-        const ev = calEv[EV_STRIDE * b + c - 1]!;
-        if (ev.order !== cal[base + 2 * c]) continue; // stale
+        const ev = calEv[EV_STRIDE * b + c - 1]!, t = cal[base + 2 * c - 1]!;
+        if (stale(ev, t) || ev.pos === COLLECTED) continue; // (a second identical slot of one event counts once)
+        ev.pos = COLLECTED;
         evs.push(ev);
-        times.push(cal[base + 2 * c - 1]!);
+        times.push(t);
       }
     }
     for (let i = 0; i < this.hN; i++) {
       const ev = this.hEv[i]!;
-      if (ev.order !== this.hO[i]) continue;
+      if (stale(ev, this.hT[i]!) || ev.pos === COLLECTED) continue;
+      ev.pos = COLLECTED;
       evs.push(ev);
       times.push(this.hT[i]!);
     }
@@ -337,7 +346,10 @@ export class CalendarQueue extends KeyedQueue {
     this.curK = Infinity;
     this.longScans = 0;
     this.opsSinceResize = 0;
-    for (let i = 0; i < evs.length; i++) this.insert(evs[i]!); // a live slot's (time, order) is its event's (when, order)
+    for (let i = 0; i < evs.length; i++) {
+      evs[i]!.pos = -1;
+      this.insert(evs[i]!); // a live slot's (time, order) is its event's (when, order)
+    }
     if (evs.length === 0) this.curK = 0;
     this.cached = UNKNOWN;
   }

@@ -1,9 +1,9 @@
 /**
- * The pending-event set: a binary min-heap keyed on (time, priority, insertion sequence), which
+ * The pending-event set: a binary min-heap keyed on (time, priority, rank), which
  * makes the order of events total and reproducible (SimPy's `(time, priority, eid)` triple).
  *
  * Keys live in two Float64Arrays beside an array of event references, so sifting compares plain
- * doubles: `times[i]`, and `order[i] = priority * 2^45 + seq` (exact: both fit in 53 bits). Each
+ * doubles: `times[i]`, and `order[i] = priority * 2^45 + rank` (exact: both fit in 53 bits). Each
  * event records its heap slot, so cancel and reschedule are O(log n) with no search. Storage
  * grows by doubling and is never shrunk, so a steady-state run allocates nothing.
  */

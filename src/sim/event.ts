@@ -6,10 +6,20 @@
 import { MAX_PRIORITY, Priority } from "./priority.ts";
 import type { Tick } from "./time.ts";
 
+/** Creation counter: every event's rank, in the order events are made (the same-instant tie-break). */
+let created = 0;
+
 export class SimEvent {
+  /**
+   * Canonical same-instant rank: the event's creation index. Events at the same time and priority
+   * run in ascending rank, whenever and however often they were scheduled (docs/architecture.md):
+   * an event's place among its peers is fixed, so its outcome may be computed at any moment before
+   * its time without changing the order.
+   */
+  readonly rank: number = created++;
   /** Heap slot while scheduled, -1 otherwise. Owned by the heap EventQueue. */
   pos = -1;
-  /** Order key (priority x 2^45 + sequence) of its last schedule; -1 after a cancel. Owned by the queue. */
+  /** Order key (priority x 2^45 + rank), set on schedule; constant for the event's life. Owned by the queue. */
   order = -1;
   /** True while scheduled (either queue). */
   pending = false;

@@ -21,14 +21,14 @@ export interface RunResult {
   events: number;
 }
 
-/** What the simulator needs of a pending-event set; both queues keep the (time, priority, seq) order. */
+/** What the simulator needs of a pending-event set; both queues keep the (time, priority, rank) order. */
 export interface PendingEvents {
   readonly size: number;
   peekTime(): number;
   schedule(ev: SimEvent, when: Tick): void;
   cancel(ev: SimEvent): boolean;
   pop(): SimEvent | undefined;
-  /** Sets `ev.order` to the next key at its priority. */
+  /** Sets `ev.order` to its key: priority x 2^45 + rank. */
   takeKey(ev: SimEvent): void;
   /** Queues `ev` at `ev.when` with key `ev.order`, set by the caller. */
   enqueue(ev: SimEvent): void;
@@ -183,7 +183,7 @@ export class Simulator {
   }
 
   /**
-   * Runs events in (time, priority, sequence) order. Events at exactly `until` are run. With an
+   * Runs events in (time, priority, rank) order (rank: the event's creation index). Events at exactly `until` are run. With an
    * explicit `until`, `now` is `until` on return unless a stop came first (reason "idle" tells
    * that no events remain); without one, the run ends at the last event. Resumable.
    */

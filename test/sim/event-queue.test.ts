@@ -23,16 +23,38 @@ describe("event order", () => {
     expect(log).toEqual(["earlier", "state", "deliver", "default-1", "default-2", "default-3", "stats"]);
   });
 
-  it("a rescheduled event takes a new sequence number: it runs after same-time peers scheduled before the move", () => {
+  it("same-instant peers run in creation order (rank), whenever and however often they were scheduled", () => {
     const sim = new Simulator();
     const log: string[] = [];
     const a = sim.event("a", () => log.push("a"));
     const b = sim.event("b", () => log.push("b"));
-    sim.schedule(a, 10);
+    const c = sim.event("c", () => log.push("c"));
+    sim.schedule(c, 10);
     sim.schedule(b, 10);
-    sim.schedule(a, 10); // moved: now after b
+    sim.schedule(a, 20);
+    sim.schedule(a, 10); // moved: keeps its rank, so still first
+    sim.schedule(b, 30);
+    sim.schedule(b, 10); // moved away and back: its old slot at 10 and the new one are the same key
     sim.run();
-    expect(log).toEqual(["b", "a"]);
+    expect(log).toEqual(["a", "b", "c"]);
+  });
+
+  it("an event that reschedules itself at the same instant runs again before later-created peers still waiting", () => {
+    const sim = new Simulator();
+    const log: string[] = [];
+    let again = true;
+    const a = sim.event("a", () => {
+      log.push("a");
+      if (again) {
+        again = false;
+        sim.schedule(a, sim.now);
+      }
+    });
+    const b = sim.event("b", () => log.push("b"));
+    sim.schedule(b, 10);
+    sim.schedule(a, 10);
+    sim.run();
+    expect(log).toEqual(["a", "a", "b"]);
   });
 
   it("priorities are ordered as documented", () => {

@@ -90,15 +90,18 @@ describe("Simulator", () => {
 
 describe("deferred events: reserve, isDue, enqueueReserved", () => {
   for (const queue of ["calendar", "heap"] as const) {
-    it(`${queue}: a reserved event is due exactly when the scheduled one would have run (same instant, by key)`, () => {
+    it(`${queue}: a reserved event is due exactly when the scheduled one would have run (same instant, by rank)`, () => {
       const sim = new Simulator({ queue });
       const seen: string[] = [];
+      // created in this order, so at the same time and priority they run in this order
+      const before = sim.event("before", () => seen.push(`before due=${sim.isDue(deferred)}`), 20);
       const deferred = sim.event("deferred", () => {}, 20);
-      // at t = 10: a deferred event of priority 20 reserved at t = 0 between two real ones
-      sim.schedule(sim.event("before", () => seen.push(`before due=${sim.isDue(deferred)}`), 20), 10);
+      const after = sim.event("after", () => seen.push(`after due=${sim.isDue(deferred)}`), 20);
+      // at t = 10: a deferred event of priority 20, reserved at t = 0, between two real ones (scheduled in any order)
+      sim.schedule(after, 10);
       deferred.when = 10;
       sim.reserve(deferred);
-      sim.schedule(sim.event("after", () => seen.push(`after due=${sim.isDue(deferred)}`), 20), 10);
+      sim.schedule(before, 10);
       sim.schedule(sim.event("lower-priority", () => seen.push(`p10 due=${sim.isDue(deferred)}`), 10), 10);
       sim.schedule(sim.event("earlier", () => seen.push(`t5 due=${sim.isDue(deferred)}`), 90), 5);
       sim.run();
@@ -110,17 +113,18 @@ describe("deferred events: reserve, isDue, enqueueReserved", () => {
       const sim = new Simulator({ queue });
       const log: string[] = [];
       const first = sim.event("first", () => {}, 50);
+      const stopper = sim.event("stopper", () => sim.stop(), 50);
       const second = sim.event("reserved", () => log.push("reserved"), 50);
-      first.when = 10;
-      sim.reserve(first);
-      sim.schedule(sim.event("stopper", () => sim.stop(), 50), 10);
       second.when = 10;
       sim.reserve(second);
+      sim.schedule(stopper, 10);
+      first.when = 10;
+      sim.reserve(first);
       sim.run();
       expect(sim.now).toBe(10);
       expect(sim.isDue(first)).toBe(true);
       expect(sim.isDue(second)).toBe(false);
-      // queue the second after all, with its key: it runs before an ordinary event scheduled now
+      // queue the second after all, with its key: it runs before an event created (and scheduled) later
       sim.schedule(sim.event("ordinary", () => log.push("ordinary"), 50), 10);
       sim.enqueueReserved(second);
       sim.run();
