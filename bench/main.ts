@@ -10,8 +10,10 @@
  *   parallel       a sweep with 1 and N worker threads: speed-up, identical results
  *   instructions   instructions per frame and per event under valgrind (immune to the machine's drift)
  *   cpu            simulated instructions per second of the instruction-level R4700 (src/hw/cpu/isa)
+ *   answer         time to an answer: saturate's capacity of every preset (and the controllers study) on the workers
  */
 import { Command, InvalidArgumentError } from "commander";
+import { answerBench } from "./answer.ts";
 import { cpuBench } from "./cpu.ts";
 import { garbageBench } from "./garbage.ts";
 import { holdModel } from "./hold-model.ts";
@@ -148,6 +150,16 @@ program
   .option("--json", "JSON lines")
   .action((o: { frames: number; reps: number; json?: boolean }) => {
     cpuBench(o.frames, o.reps, !!o.json);
+  });
+
+program
+  .command("answer")
+  .description("time to an answer: wall time for saturate to find every preset's capacity (target 60 s) and, with --study, the controllers study (target 120 s)")
+  .option("--study", "also the capacity-against-controllers study")
+  .option("--workers <n>", "worker threads (default: one per core)", positiveInt)
+  .option("--json", "JSON lines")
+  .action(async (o: { study?: boolean; workers?: number; json?: boolean }) => {
+    await answerBench(!!o.json, !!o.study, o.workers);
   });
 
 program

@@ -1,0 +1,72 @@
+/**
+ * Time to an answer (issue 18, part 2): the wall time for `saturate` to find every preset's
+ * capacity, as the measurement issue defines it (src/scenarios/capacity.ts: loss <= 0.1 % by the
+ * upper end of its 95 % interval, no growing backlog, no health change; a bracket of at most
+ * `goalWidth` of the load, confirmed with longer runs and several seeds), on this machine's
+ * worker threads; and the same for the capacity-against-controllers study. Targets: 60 s for the
+ * six presets, 120 s for the study. Also each board's frames per wall second and OMNeT++'s R
+ * (simulated seconds per wall second), for continuity with `bench system`.
+ */
+import { availableParallelism } from "node:os";
+import { loadBoard } from "../src/hw/boards/load.ts";
+import { PRESET_NAMES } from "../src/hw/boards/presets.ts";
+import type { Point } from "../src/parallel/points.ts";
+import { runPoints } from "../src/parallel/pool.ts";
+import { DEFAULT_CONTROLLER_COUNTS, withControllers } from "../src/scenarios/controllers-study.ts";
+import type { RunRecord } from "../src/scenarios/registry.ts";
+import { QUICK_SEARCH, SATURATE_DEFAULTS } from "../src/scenarios/saturate.ts";
+import { WORKLOADS, type WorkloadName } from "../src/scenarios/workloads.ts";
+
+export const ANSWER_TARGET_S = 60;
+export const STUDY_TARGET_S = 120;
+
+interface Saturation {
+  load: number;
+  loadInterval: [number, number];
+  runs: number;
+  confirmed: boolean;
+  criterion: { goalWidth: number; windowMs: number; confirmWindowMs: number };
+}
+
+const runOptions = (w: WorkloadName, scenario: string) => ({ inboundBpsPerRouter: WORKLOADS[w].inboundBpsPerRouter, outboundBpsPerServer: WORKLOADS[w].outboundBpsPerServer, scenario });
+
+function spec(name: string) {
+  const b = loadBoard(name);
+  if (!b.ok) throw new Error(b.error);
+  return b.board;
+}
+
+/** Capacity of every preset by `saturate`'s full search (inbound-heavy, as `flowsim saturate`), timed. */
+export async function answerBench(json: boolean, study: boolean, workers = availableParallelism()): Promise<void> {
+  const t0 = performance.now();
+  const sat = await runPoints(PRESET_NAMES.map((name, index) => ({ kind: "saturate", index, spec: spec(name), workload: "inbound-heavy", options: { ...SATURATE_DEFAULTS, seed: 1, run: runOptions("inbound-heavy", "saturate") } })) as Point[], workers);
+  const wall = (performance.now() - t0) / 1000;
+  for (const r of sat) {
+    const s = r["saturation"] as Saturation;
+    const [lo, hi] = s.loadInterval;
+    const halfWidth = (hi - lo) / 2 / ((hi + lo) / 2);
+    const row = { board: r["board"], load: s.load, loadInterval: s.loadInterval, halfWidthShare: +halfWidth.toFixed(4), confirmed: s.confirmed, runs: s.runs, wallSeconds: r["wallSeconds"] ?? null };
+    if (json) console.log(JSON.stringify(row));
+    else console.log(`${String(r["board"]).padEnd(4)} capacity load ${lo.toFixed(3)}-${hi.toFixed(3)} (± ${(100 * halfWidth).toFixed(1)} %), ${s.runs} runs, ${s.confirmed ? "confirmed" : "NOT confirmed"}`);
+  }
+  const within = sat.every((r) => {
+    const [lo, hi] = (r["saturation"] as Saturation).loadInterval;
+    return (hi - lo) / (hi + lo) <= 0.02;
+  });
+  const summary = { measure: "saturate, six presets", workers, wallSeconds: +wall.toFixed(1), targetSeconds: ANSWER_TARGET_S, met: wall <= ANSWER_TARGET_S && within, everyCapacityWithin2Percent: within };
+  if (json) console.log(JSON.stringify(summary));
+  else console.log(`time to an answer: ${wall.toFixed(1)} s on ${workers} workers for the six presets (target ${ANSWER_TARGET_S} s; every capacity within ± 2 %: ${within ? "yes" : "no"}) ${summary.met ? "met" : "not met"}`);
+  if (!study) return;
+
+  const points: Point[] = [];
+  for (const p of PRESET_NAMES) for (const n of DEFAULT_CONTROLLER_COUNTS) {
+    if (p === "5F" && n < 2) continue; // 5F needs a card per side of its crossbar
+    points.push({ kind: "saturate", index: points.length, spec: withControllers(p, n), workload: "mixed", options: { ...QUICK_SEARCH, seed: 1, run: runOptions("mixed", "controllers") }, extra: { topology: p, controllers: n } });
+  }
+  const t1 = performance.now();
+  const scale: RunRecord[] = await runPoints(points, workers);
+  const studyWall = (performance.now() - t1) / 1000;
+  const met = studyWall <= STUDY_TARGET_S;
+  if (json) console.log(JSON.stringify({ measure: "controllers study", points: scale.length, workers, wallSeconds: +studyWall.toFixed(1), targetSeconds: STUDY_TARGET_S, met }));
+  else console.log(`capacity against controllers: ${scale.length} points in ${studyWall.toFixed(1)} s on ${workers} workers (target ${STUDY_TARGET_S} s) ${met ? "met" : "not met"}`);
+}
