@@ -21,7 +21,9 @@
  *     intervention; behind 5E's and 5F's translators only the table's misses are: a new flow's
  *     first frame, and the frames of flows the table has no room for (`tableMissShare`); 5F's card
  *     j interrupts management card j mod 2;
- *   - the CPU board's memories (`<board>.dram`, `fsram`): busy time per intervention, measured.
+ *   - the CPU board's memories (`<board>.dram`, `fsram`): busy time per intervention, measured (page
+ *     hits, misses and conflicts as they fall), plus the DRAM's
+ *     refresh as a fixed share (refreshClocks / refreshIntervalClocks).
  * Frame crossings follow the setting: inbound frames go router controller → CPU (or 5E's CPLD) →
  * server controller, or straight across on 5F's circuit cards; outbound frames server controller
  * → router controller; frames between ports of one controller never cross the fabric. Inbound
@@ -33,7 +35,7 @@ import { DEFAULT_BMA } from "../hw/fabric/buffer-memory-arbiter.ts";
 import { DEFAULT_CROSSBAR } from "../hw/fabric/crossbar.ts";
 import { galnetTransactions } from "../hw/fabric/pci-fabric.ts";
 import { DEFAULT_GT48002 } from "../hw/gt48002/controller.ts";
-import { DEFAULT_DRAM } from "../hw/gt64010/dram.ts";
+import { DEFAULT_DRAM, GT64010_DRAM, refreshShare } from "../hw/gt64010/dram.ts";
 import { DEFAULT_TARGET } from "../hw/pci/bus.ts";
 import { IMIX } from "../traffic/imix.ts";
 import { settingLayout, type SettingLayout } from "./setting.ts";
@@ -292,9 +294,12 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
     add(`${cpuBoardName(spec, i)}.cpu`, "cpu", (x * perFrame) / clock, control / clock,
       `${fmt(x)} interventions/s x ${fmt(perFrame)} cycles (established ${fmt(est)} x ${fmt(1 - pNew, 2)} + new flow ${fmt(fresh)} x ${fmt(pNew, 2)}) + ${fmt(controlJobs)} control jobs/s x ${fmt(c["control"] ?? 0)} cycles, at ${clock / 1e6} MHz`);
   }
+  // the DRAM's refresh holds it a fixed share of the time at any load (GT-64010: 5 TClk every 780)
+  const refresh = refreshShare({ ...GT64010_DRAM, ...spec.dram });
   for (const [m, ps] of Object.entries(costs.memoryPsPerIntervention)) {
-    const fixed = (costs.memoryPsPerSecondControl[m] ?? 0) / 1e12;
-    add(m, "cpu memory", (interventions * ps) / 1e12, fixed, `${fmt(interventions)} interventions/s x ${fmt(ps / 1000)} ns busy each (measured)`);
+    const r = m.endsWith(".dram") ? refresh : 0;
+    const fixed = (costs.memoryPsPerSecondControl[m] ?? 0) / 1e12 + r;
+    add(m, "cpu memory", (interventions * ps) / 1e12, fixed, `${fmt(interventions)} interventions/s x ${fmt(ps / 1000)} ns busy each (measured)${r > 0 ? ` + refresh ${fmt(r * 100, 2)} % of the time` : ""}`);
   }
 
   terms.sort((a, b) => a.load - b.load || a.resource.localeCompare(b.resource));

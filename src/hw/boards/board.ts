@@ -16,7 +16,7 @@ import { BufferMemoryArbiter } from "../fabric/buffer-memory-arbiter.ts";
 import { Crossbar } from "../fabric/crossbar.ts";
 import type { Fabric } from "../fabric/fabric.ts";
 import { PciFabric } from "../fabric/pci-fabric.ts";
-import { DramController } from "../gt64010/dram.ts";
+import { DramController, GT64010_DRAM } from "../gt64010/dram.ts";
 import { CONTROL_PORT, Gt48002 } from "../gt48002/controller.ts";
 import { PciBus } from "../pci/bus.ts";
 import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts";
@@ -128,7 +128,9 @@ export class Board implements BoardApi {
       this.cpus.push(new CpuBoard(sim, cpuBoardName(spec, i), pool, { cpu, dram }));
     }
     if (spec.fsram) {
-      this.fsram = new DramController(sim, "fsram", { firstAccessClocks: spec.fsram.firstAccessClocks, burstClocks: spec.fsram.burstClocks, requestOverheadClocks: 0 });
+      // an SRAM: no rows, no refresh; behind the same GT-64010 as the DRAM, so arbitrated as the DRAM is (assumption)
+      const arbitration = spec.dram.arbitration ?? GT64010_DRAM.arbitration;
+      this.fsram = new DramController(sim, "fsram", { firstAccessClocks: spec.fsram.firstAccessClocks, burstClocks: spec.fsram.burstClocks, requestOverheadClocks: 0, arbitration });
       this.cpus[0]!.cpu.mapMemory(this.fsram, FSRAM_BASE, spec.fsram.sizeBytes);
       this.cpus[0]!.placePacketBuffers(this.fsram, FSRAM_BASE);
     }
