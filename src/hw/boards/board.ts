@@ -425,6 +425,8 @@ export class Board implements BoardApi {
     for (const c of this.controllers) {
       const m = c.memory.read(now);
       r[`${c.name}.buffer`] = { utilization: m.utilization, queueHighWater: m.queueHighWater, drops: c.drops.memoryBusy + c.drops.bufferFull };
+      const d = c.engine.read(now);
+      r[`${c.name}.decide`] = { utilization: d.utilization, queueHighWater: d.queueHighWater, drops: 0 };
       for (let p = 0; p < 2; p++) {
         const i = c.rx[p]!.read(now), o = c.tx[p]!.read(now);
         r[`${c.name}.p${p}.in`] = { utilization: i.utilization, queueHighWater: i.txQueue.highWater, drops: i.drops.txQueueFull };

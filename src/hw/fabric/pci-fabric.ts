@@ -9,7 +9,9 @@
  * With medium DEVSEL and hidden arbitration that is 3 x 4 + 11 x ceil(L/32) clocks for a frame
  * whose length is a multiple of 32 bytes (64 B: 34 clocks). Each step is queued on the issuing
  * endpoint's PCI master when the previous one completes, so frames interleave on the bus as
- * GalNet messages do. The CPU board (GT-64010) is an endpoint like a card.
+ * GalNet messages do. The CPU board (GT-64010) is an endpoint like a card. A message alone (a
+ * transfer with no frame of at most one dword: a controller's NEW_ADDRESS) is one single-dword
+ * write to its destination, 4 clocks.
  *
  * Interleaving lets a short frame's END_OF_PACKET overtake a long one's; a bridge must not
  * reorder frames between a pair of stations (IEEE 802.1D §6.3.3, assumption in
@@ -121,8 +123,10 @@ export class PciFabric implements Fabric {
     const x = this.free.pop() ?? new Xfer(this.onStepDone, this.onSubmit);
     x.t = t;
     x.seq = this.issued[t.src * this.eps.length + t.dst]!++;
-    x.step = STEP_BUFFER_REQUEST;
-    x.left = t.bytes;
+    // a message alone (no frame, one dword: NEW_ADDRESS) is one single-dword write to its destination (§10.1)
+    const single = t.frame < 0 && t.bytes <= GALNET_MESSAGE_BYTES;
+    x.step = single ? STEP_END_OF_PACKET : STEP_BUFFER_REQUEST;
+    x.left = single ? 0 : t.bytes;
     t.queuedAt = this.sim.now;
     this.inFlight++;
     this.issue(x);
