@@ -462,7 +462,10 @@ export class FlowSwitch implements BoardFirmware {
       // SYN-only entry it is a retransmission and keeps its server
       if (stale || (isSyn && (flags & FlowFlag.SynOnly) === 0)) {
         flows.remove(slot);
-        if (cost) this.tableCost.stores(cost);
+        if (cost) {
+          this.tableCost.stores(cost);
+          if (cam) this.camWrite(cost, cam.lookupPs); // the entry's word cleared in the CAM
+        }
         slot = -1;
       } else {
         server = flows.server[slot]!;
@@ -501,6 +504,7 @@ export class FlowSwitch implements BoardFirmware {
         if (cost) {
           cost.op("flowInsert");
           this.tableCost.insert(cost);
+          if (cam) this.camWrite(cost, cam.lookupPs); // the new flow's key written into the CAM
         }
       } else {
         // table full: the consistent hash decides, deterministically (the policy's choice is not kept)
@@ -559,6 +563,16 @@ export class FlowSwitch implements BoardFirmware {
     const s = cl.servers[flows.server[slot]!];
     if (flows.cluster[slot] !== cl.index || !s || s.state !== "up" || flows.gen[slot] !== s.gen) return this.noRoute("fragmentUnmatched");
     return flows.server[slot]!;
+  }
+
+  /**
+   * A CAM write (or clear) cycle: the CPU writes the key and the entry's address to the CAM's
+   * registers and waits for the cycle, as for a look-up (docs/hardware.md "GT-48002", item 10:
+   * the CAM serves one CPU, one operation at a time, so its throughput is the CPU's).
+   */
+  private camWrite(cost: CostTrace, cyclePs: number): void {
+    cost.op("camWrite");
+    cost.deviceWait(cyclePs);
   }
 
   private noRoute(cause: DropCause): number {

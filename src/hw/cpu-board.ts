@@ -23,7 +23,7 @@ import { MAX_PATHS, R4700, type CpuJob, type R4700Params } from "./cpu/r4700.ts"
 import type { Fabric, FabricTransfer } from "./fabric/fabric.ts";
 import { TRANSFERS } from "./fabric/fabric.ts";
 import { Gt64010Bridge, type Gt64010BridgeParams } from "./gt64010/bridge.ts";
-import { DramController, type DramParams, type MemoryPort } from "./gt64010/dram.ts";
+import { DramController, GT64010_DRAM, type DramParams, type MemoryPort } from "./gt64010/dram.ts";
 import { PciFabric } from "./fabric/pci-fabric.ts";
 import { BufferMemoryArbiter } from "./fabric/buffer-memory-arbiter.ts";
 import { PciBus } from "./pci/bus.ts";
@@ -182,7 +182,7 @@ export class CpuBoard {
   inFlight = 0;
 
   constructor(private readonly sim: Simulator, readonly name: string, private readonly pool: FramePool, params: Partial<CpuBoardParams> = {}) {
-    this.dram = new DramController(sim, `${name}.dram`, params.dram ?? {});
+    this.dram = new DramController(sim, `${name}.dram`, { ...GT64010_DRAM, ...params.dram });
     const buffers = params.cpuBuffers ?? 256, control = params.controlBuffers ?? 16;
     // The CPU's pending work is its CPU-buffer ring (a frame job per buffer), and, urgent, its
     // control ring and a few timer interrupts: its queues hold them all.
@@ -232,8 +232,9 @@ export class CpuBoard {
       const b = new Gt64010Bridge(this.sim, `${this.name}.gt64010`, fabric.bus.addMaster(`${this.name}.cpu`, { queueDepth: 8 }), this.packetMemory ?? this.dram, this.bridgeParams);
       b.deviceTarget = fabric.targetOf(registersOf ?? 0);
       b.onAbsorbed = (h) => this.interrupt(h);
-      fabric.sinkDataAt(this.endpoint, (bytes) => b.absorbBurst(bytes));
-      fabric.sourceDataAt(this.endpoint, (bytes, ready) => b.readBurst(bytes, ready));
+      // each burst at its place in the frame's CPU buffer (the DRAM's pages see where it goes)
+      fabric.sinkDataAt(this.endpoint, (bytes, h, offset) => b.absorbBurst(bytes, this.frameAddress(h, offset)));
+      fabric.sourceDataAt(this.endpoint, (bytes, ready, h, offset) => b.readBurst(bytes, ready, this.frameAddress(h, offset)));
       this.cpu.uncached = b;
       this.bridgeRef = b;
     }
@@ -308,9 +309,14 @@ export class CpuBoard {
     return this.policer.get(port)?.dropped ?? 0;
   }
 
-  /** Binds a free job (a CPU buffer, of the control ring for control-class frames) to frame `h`. */
+  /**
+   * Binds a free job (a CPU buffer, of the control ring for control-class frames) to frame `h`: its
+   * buffer is chosen now, before the frame crosses (the CPU's START_OF_PACKET names it, §3).
+   */
   private takeJob(h: number, ingressPort: number, control = false): void {
     const job = (control ? this.freeControlJobs : this.freeJobs).pop()!;
+    // the control ring's buffers follow the data ring's
+    this.bufferSlot[this.pool.slotOf(h)] = control ? this.cpuBuffers + (this.nextControlBuffer++ % this.controlBuffers) : this.nextBuffer++ % this.cpuBuffers;
     if (control) this.controlUnprocessed++;
     job.h = h;
     job.ingress = ingressPort;
@@ -322,6 +328,11 @@ export class CpuBoard {
   /** Byte address of the CPU buffer holding frame `h` (for the cost model's loads and stores). */
   bufferAddress(h: number): number {
     return this.packetBase + this.bufferSlot[this.pool.slotOf(h)]! * CPU_BUFFER_BYTES;
+  }
+
+  /** Byte address of byte `offset` of frame `h` in its CPU buffer (its data from the buffer's third word, as the job reads it). */
+  private frameAddress(h: number, offset: number): number {
+    return h < 0 ? this.packetBase : this.bufferAddress(h) + 8 + offset;
   }
 
   /** Where the CPU's packet buffers are: their base address and the memory holding them (main DRAM by default). */
@@ -342,8 +353,7 @@ export class CpuBoard {
       this.counts.refused++;
       return false;
     }
-    this.takeJob(h, ingressPort);
-    this.bufferSlot[this.pool.slotOf(h)] = this.nextBuffer++ % this.cpuBuffers; // a data buffer: the CPLD passes on data frames only
+    this.takeJob(h, ingressPort); // a data buffer: the CPLD passes on data frames only
     this.counts.framesIn++;
     this.interrupt(h);
     return true;
@@ -354,9 +364,7 @@ export class CpuBoard {
     this.transfers.put(t);
     if (h < 0) return;
     this.counts.framesIn++;
-    // the frame lands in a CPU buffer in DRAM (posted through the GT-64010's PCI target): the control ring's follow the data ring's
-    const buf = this.jobOfSlot[this.pool.slotOf(h)]!.urgent ? this.cpuBuffers + (this.nextControlBuffer++ % this.controlBuffers) : this.nextBuffer++ % this.cpuBuffers;
-    this.bufferSlot[this.pool.slotOf(h)] = buf;
+    // the frame is in its CPU buffer in DRAM once the GT-64010's PCI target has drained its bursts
     if (this.bridgeRef) this.bridgeRef.frameInMemory(h);
     else this.interrupt(h);
   }
@@ -425,6 +433,7 @@ export class CpuBoard {
    */
   send(h: number, port: number): void {
     this.counts.originated++;
+    this.bufferSlot[this.pool.slotOf(h)] = this.cpuBuffers + this.controlBuffers; // the CPU's own frames: a buffer past the rings
     if (this.inJob) this.outbox.push(h, port);
     else this.sendNow(h, port, undefined, true);
   }

@@ -9,6 +9,7 @@ export function resourceClass(name: string): string {
   if (/\.p\d\.in$/.test(name)) return "ports, host to switch";
   if (/\.p\d\.out$/.test(name)) return "ports, switch to host";
   if (/\.buffer$/.test(name)) return "controller buffer memory";
+  if (/\.decide$/.test(name)) return "controller forwarding engines";
   if (/\.cpu$/.test(name)) return "CPU";
   if (/\.dram$/.test(name)) return "CPU DRAM";
   if (name === "fsram") return "fast SRAM";

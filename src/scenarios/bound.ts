@@ -7,7 +7,11 @@
  *   - ports, both directions (`<controller>.p<k>.in|out`): wire time of preamble + frame + FCS + IFG,
  *     over the IMIX (7:4:1 at 64, 594, 1518 bytes), at the port's line rate;
  *   - each GT-48002's buffer memory (`<controller>.buffer`): every frame entering a controller is
- *     written once and read once, each access `overhead + first + (⌈L/width⌉ − 1) × burst` clocks;
+ *     written once and read once, each access `overhead + first + (⌈L/width⌉ − 1) × burst` clocks,
+ *     and every frame received on its ports costs two address-table entry reads (the table is in
+ *     the buffer memory);
+ *   - each GT-48002's forwarding engine (`<controller>.decide`): frames received on its ports x
+ *     (two entry reads + the fixed clocks of a decision), one at a time;
  *   - the fabric: PCI (`pci`, `pci.onboard`): per frame crossing, the GalNet messages and bursts,
  *     each tenure `1 + DEVSEL wait + ⌈bytes/width⌉ + 1` clocks, plus the CPU's register reads and
  *     posted writes per intervention; the buffer memory arbiter (`bma`): a write and a read per
@@ -21,7 +25,9 @@
  *     intervention; behind 5E's and 5F's translators only the table's misses are: a new flow's
  *     first frame, and the frames of flows the table has no room for (`tableMissShare`); 5F's card
  *     j interrupts management card j mod 2;
- *   - the CPU board's memories (`<board>.dram`, `fsram`): busy time per intervention, measured.
+ *   - the CPU board's memories (`<board>.dram`, `fsram`): busy time per intervention, measured (page
+ *     hits, misses and conflicts as they fall), plus the DRAM's
+ *     refresh as a fixed share (refreshClocks / refreshIntervalClocks).
  * Frame crossings follow the setting: inbound frames go router controller → CPU (or 5E's CPLD) →
  * server controller, or straight across on 5F's circuit cards; outbound frames server controller
  * → router controller; frames between ports of one controller never cross the fabric. Inbound
@@ -33,7 +39,8 @@ import { DEFAULT_BMA } from "../hw/fabric/buffer-memory-arbiter.ts";
 import { DEFAULT_CROSSBAR } from "../hw/fabric/crossbar.ts";
 import { galnetTransactions } from "../hw/fabric/pci-fabric.ts";
 import { DEFAULT_GT48002 } from "../hw/gt48002/controller.ts";
-import { DEFAULT_DRAM } from "../hw/gt64010/dram.ts";
+import { TABLE_READS_PER_DECISION } from "../hw/gt48002/forwarding-engine.ts";
+import { DEFAULT_DRAM, GT64010_DRAM, refreshShare } from "../hw/gt64010/dram.ts";
 import { DEFAULT_TARGET } from "../hw/pci/bus.ts";
 import { IMIX } from "../traffic/imix.ts";
 import { settingLayout, type SettingLayout } from "./setting.ts";
@@ -83,7 +90,7 @@ export function expectedMaxNormal(n: number): number {
   return sum;
 }
 
-export type ResourceKind = "router port in" | "router port out" | "server port in" | "server port out" | "controller buffer" | "fabric" | "cpu" | "cpu memory" | "translator";
+export type ResourceKind = "router port in" | "router port out" | "server port in" | "server port out" | "controller buffer" | "forwarding engine" | "fabric" | "cpu" | "cpu memory" | "translator";
 
 export interface BoundTerm {
   /** The simulator's name of the resource. */
@@ -205,15 +212,25 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
   const crossings = flows.reduce((a, [, , f]) => a + f, 0);
   const interventions = interventionsOf.reduce((a, b) => a + b, 0);
 
-  // each controller's buffer memory: frames entering it from its hosts or the fabric, one write and one read each
+  // each controller's buffer memory: frames entering it from its hosts or the fabric, one write and one read each;
+  // and, for each frame received on its ports, its forwarding engine's two address-table entry reads
+  // (the table lives in the buffer memory). New source addresses (an entry write here, and a
+  // NEW_ADDRESS message to every other device) do not occur in the standard setting: the firmware
+  // writes every host's MAC as a static entry (docs/hardware.md, item 10), so no term
   const mem = { ...DEFAULT_DRAM, ...DEFAULT_GT48002.memory };
-  const memAccessPs = imixMean((l) => ((mem.requestOverheadClocks + mem.firstAccessClocks + (Math.ceil(l / mem.widthBytes) - 1) * mem.burstClocks) * 1e12) / mem.tclkHz);
+  const accessPs = (l: number) => ((mem.requestOverheadClocks + mem.firstAccessClocks + (Math.ceil(l / mem.widthBytes) - 1) * mem.burstClocks) * 1e12) / mem.tclkHz;
+  const memAccessPs = imixMean(accessPs), entryPs = accessPs(DEFAULT_GT48002.tableEntryBytes);
+  const decisionPs = TABLE_READS_PER_DECISION * entryPs + (DEFAULT_GT48002.forwardingClocks * 1e12) / DEFAULT_GT48002.coreClockHz;
   L.controllers.forEach((c, i) => {
-    let entering = 0;
-    for (const p of L.routerPorts) if (L.controllerOf(p) === i) entering += inFps;
-    for (const p of L.serverPorts) if (L.controllerOf(p) === i) entering += outFps;
+    let entering = 0, received = 0;
+    for (const p of L.routerPorts) if (L.controllerOf(p) === i) received += inFps;
+    for (const p of L.serverPorts) if (L.controllerOf(p) === i) received += outFps;
+    entering = received;
     for (const [, dst, f] of flows) if (dst === i) entering += f;
-    add(`${c.name}.buffer`, "controller buffer", (2 * entering * memAccessPs) / 1e12, 0, `${fmt(entering)} frames/s x 2 accesses x ${fmt(memAccessPs / 1000)} ns (${mem.widthBytes * 8}-bit, ${mem.requestOverheadClocks}+${mem.firstAccessClocks}+${mem.burstClocks}/beat at ${mem.tclkHz / 1e6} MHz)`);
+    add(`${c.name}.buffer`, "controller buffer", (2 * entering * memAccessPs + TABLE_READS_PER_DECISION * received * entryPs) / 1e12, 0,
+      `(${fmt(entering)} frames/s x 2 accesses x ${fmt(memAccessPs / 1000)} ns + ${fmt(received)} decisions/s x ${TABLE_READS_PER_DECISION} table entry reads x ${fmt(entryPs / 1000)} ns) (${mem.widthBytes * 8}-bit, ${mem.requestOverheadClocks}+${mem.firstAccessClocks}+${mem.burstClocks}/beat at ${mem.tclkHz / 1e6} MHz)`);
+    add(`${c.name}.decide`, "forwarding engine", (received * decisionPs) / 1e12, 0,
+      `${fmt(received)} decisions/s x ${fmt(decisionPs / 1000)} ns (${TABLE_READS_PER_DECISION} entry reads + ${DEFAULT_GT48002.forwardingClocks} clocks at ${DEFAULT_GT48002.coreClockHz / 1e6} MHz), one engine per device`);
   });
 
   // the fabric
@@ -292,9 +309,12 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
     add(`${cpuBoardName(spec, i)}.cpu`, "cpu", (x * perFrame) / clock, control / clock,
       `${fmt(x)} interventions/s x ${fmt(perFrame)} cycles (established ${fmt(est)} x ${fmt(1 - pNew, 2)} + new flow ${fmt(fresh)} x ${fmt(pNew, 2)}) + ${fmt(controlJobs)} control jobs/s x ${fmt(c["control"] ?? 0)} cycles, at ${clock / 1e6} MHz`);
   }
+  // the DRAM's refresh holds it a fixed share of the time at any load (GT-64010: 5 TClk every 780)
+  const refresh = refreshShare({ ...GT64010_DRAM, ...spec.dram });
   for (const [m, ps] of Object.entries(costs.memoryPsPerIntervention)) {
-    const fixed = (costs.memoryPsPerSecondControl[m] ?? 0) / 1e12;
-    add(m, "cpu memory", (interventions * ps) / 1e12, fixed, `${fmt(interventions)} interventions/s x ${fmt(ps / 1000)} ns busy each (measured)`);
+    const r = m.endsWith(".dram") ? refresh : 0;
+    const fixed = (costs.memoryPsPerSecondControl[m] ?? 0) / 1e12 + r;
+    add(m, "cpu memory", (interventions * ps) / 1e12, fixed, `${fmt(interventions)} interventions/s x ${fmt(ps / 1000)} ns busy each (measured)${r > 0 ? ` + refresh ${fmt(r * 100, 2)} % of the time` : ""}`);
   }
 
   terms.sort((a, b) => a.load - b.load || a.resource.localeCompare(b.resource));
@@ -323,6 +343,7 @@ export function resourceKind(L: SettingLayout, resource: string): ResourceKind |
     if (resource === L.portResource(p, "out")) return "server port out";
   }
   if (resource.endsWith(".buffer")) return "controller buffer";
+  if (resource.endsWith(".decide")) return "forwarding engine";
   if (resource === "pci" || resource === "pci.onboard" || resource === "bma" || resource === "crossbar") return "fabric";
   if (resource.endsWith(".cpu")) return "cpu";
   if (resource.endsWith(".dram") || resource === "fsram") return "cpu memory";

@@ -4,9 +4,10 @@
  * memory and the bus are lightly used and contention is small), after warm-up, reading the CPU's
  * per-path accounts (cycles per job of established-flow frames, new flows, ARP, probe answers,
  * redirects and control-plane jobs) and the busy time of the CPU board's memories per
- * intervention. The analytic bound (bound.ts) weighs these by the workload's mix.
+ * intervention (less the DRAM's refresh, a share of its time at any load). The analytic bound (bound.ts) weighs these by the workload's mix.
  */
 import type { BoardSpec } from "../hw/boards/schema.ts";
+import { GT64010_DRAM, refreshShare } from "../hw/gt64010/dram.ts";
 import { MS } from "../sim/time.ts";
 import { runBoard, type BoardRunOptions } from "./board-run.ts";
 import { portLimitLoad, type PathCosts, type WorkloadRates } from "./bound.ts";
@@ -34,7 +35,9 @@ export function calibrate(spec: BoardSpec, w: WorkloadRates, run: Run, seed: num
   const memoryPsPerIntervention: Record<string, number> = {}, memoryPsPerSecondControl: Record<string, number> = {};
   for (const [name, x] of Object.entries(res)) {
     if (!(name.endsWith(".dram") || name === "fsram")) continue;
-    const busyPs = x.utilization * secs * 1e12;
+    // the DRAM's refresh is load-independent: the bound adds it as a fixed share (refreshShare)
+    const refresh = name.endsWith(".dram") ? refreshShare({ ...GT64010_DRAM, ...spec.dram }) : 0;
+    const busyPs = Math.max(0, x.utilization - refresh) * secs * 1e12;
     // a memory's busy time goes to the interventions when there are any (control-plane jobs are few), else to the control plane
     if (interventions > 0) memoryPsPerIntervention[name] = busyPs / interventions;
     else memoryPsPerSecondControl[name] = busyPs / secs;

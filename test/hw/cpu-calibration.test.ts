@@ -3,7 +3,7 @@ import type { CostTrace } from "../../src/hw/cpu/cost-trace.ts";
 import { R4700 } from "../../src/hw/cpu/r4700.ts";
 import { PACKET_BUFFER_BASE, PACKET_BUFFER_BYTES, PACKET_BUFFERS, recordForwardPath } from "../../src/hw/cpu/reference-jobs.ts";
 import { Gt64010Bridge } from "../../src/hw/gt64010/bridge.ts";
-import { DramController, type DramParams } from "../../src/hw/gt64010/dram.ts";
+import { DramController, GT64010_DRAM, type DramParams } from "../../src/hw/gt64010/dram.ts";
 import { PciBus } from "../../src/hw/pci/bus.ts";
 import { Simulator } from "../../src/sim/simulator.ts";
 import { SEC } from "../../src/sim/time.ts";
@@ -11,7 +11,7 @@ import { SEC } from "../../src/sim/time.ts";
 /** The CPU board forwarding `frames` intervened frames back to back; returns cycles per frame and frames/s. */
 export function forwardingRun(clockHz: number, dram: Partial<DramParams> = {}, frames = 3000, flows = 5000) {
   const sim = new Simulator();
-  const mem = new DramController(sim, "dram", dram);
+  const mem = new DramController(sim, "dram", { ...GT64010_DRAM, ...dram }); // the CPU board's DRAM: page mode, refresh, round robin
   const cpu = new R4700(sim, "cpu", mem, { clockHz, jobQueue: frames + 1 });
   const pci = new PciBus(sim, "pci");
   const bridge = new Gt64010Bridge(sim, "gt64010", pci.addMaster("gt64010"), mem);

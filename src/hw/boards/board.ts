@@ -16,7 +16,7 @@ import { BufferMemoryArbiter } from "../fabric/buffer-memory-arbiter.ts";
 import { Crossbar } from "../fabric/crossbar.ts";
 import type { Fabric } from "../fabric/fabric.ts";
 import { PciFabric } from "../fabric/pci-fabric.ts";
-import { DramController } from "../gt64010/dram.ts";
+import { DramController, GT64010_DRAM } from "../gt64010/dram.ts";
 import { CONTROL_PORT, Gt48002 } from "../gt48002/controller.ts";
 import { PciBus } from "../pci/bus.ts";
 import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts";
@@ -133,7 +133,9 @@ export class Board implements BoardApi {
       this.cpus.push(new CpuBoard(sim, cpuBoardName(spec, i), pool, { cpu, dram }));
     }
     if (spec.fsram) {
-      this.fsram = new DramController(sim, "fsram", { firstAccessClocks: spec.fsram.firstAccessClocks, burstClocks: spec.fsram.burstClocks, requestOverheadClocks: 0 });
+      // an SRAM: no rows, no refresh; behind the same GT-64010 as the DRAM, so arbitrated as the DRAM is (assumption)
+      const arbitration = spec.dram.arbitration ?? GT64010_DRAM.arbitration;
+      this.fsram = new DramController(sim, "fsram", { firstAccessClocks: spec.fsram.firstAccessClocks, burstClocks: spec.fsram.burstClocks, requestOverheadClocks: 0, arbitration });
       this.cpus[0]!.cpu.mapMemory(this.fsram, FSRAM_BASE, spec.fsram.sizeBytes);
       this.cpus[0]!.placePacketBuffers(this.fsram, FSRAM_BASE);
     }
@@ -428,6 +430,8 @@ export class Board implements BoardApi {
     for (const c of this.controllers) {
       const m = c.memory.read(now);
       r[`${c.name}.buffer`] = { utilization: m.utilization, queueHighWater: m.queueHighWater, drops: c.drops.memoryBusy + c.drops.bufferFull };
+      const d = c.engine.read(now);
+      r[`${c.name}.decide`] = { utilization: d.utilization, queueHighWater: d.queueHighWater, drops: 0 };
       for (let p = 0; p < 2; p++) {
         const i = c.rx[p]!.read(now), o = c.tx[p]!.read(now);
         r[`${c.name}.p${p}.in`] = { utilization: i.utilization, queueHighWater: i.txQueue.highWater, drops: i.drops.txQueueFull };

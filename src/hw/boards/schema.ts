@@ -33,6 +33,15 @@ export const DramSchema = z
     burstClocks: int(1),
     requestOverheadClocks: int(0),
     queueDepth: int(1),
+    arbitration: z.enum(["fcfs", "round-robin"]),
+    maxBurstBytes: int(4),
+    pagePolicy: z.enum(["closed", "open"]),
+    pageBytes: int(32),
+    banks: int(1),
+    pageHitClocks: int(1),
+    prechargeClocks: int(0),
+    refreshIntervalClocks: int(0),
+    refreshClocks: int(1),
   })
   .partial();
 

@@ -35,6 +35,8 @@ export const OP_COSTS = {
   camLookup: { instructions: 12, why: "write the key to the CAM's registers and read the match address (Fig 5C)" },
   arpProcess: { instructions: 140, why: "ARP checks: opcode, target IP against the virtual IPs and router pools, spoof rules" },
   cacheFlush: { instructions: 16, why: "CACHE Hit_Writeback for the rewritten header lines before the frame is sent from memory" },
+  // last, so that the code of the ops before it keeps its place in the I-cache
+  camWrite: { instructions: 12, why: "write the key and the entry's address to the CAM's registers and issue a write (or clear) cycle (Fig 5C): the CAM is kept in step with the flow table" },
 } as const satisfies Record<string, OpCost>;
 
 export type OpName = keyof typeof OP_COSTS;

@@ -9,7 +9,9 @@
  * With medium DEVSEL and hidden arbitration that is 3 x 4 + 11 x ceil(L/32) clocks for a frame
  * whose length is a multiple of 32 bytes (64 B: 34 clocks). Each step is queued on the issuing
  * endpoint's PCI master when the previous one completes, so frames interleave on the bus as
- * GalNet messages do. The CPU board (GT-64010) is an endpoint like a card.
+ * GalNet messages do. The CPU board (GT-64010) is an endpoint like a card. A message alone (a
+ * transfer with no frame of at most one dword: a controller's NEW_ADDRESS) is one single-dword
+ * write to its destination, 4 clocks.
  *
  * Interleaving lets a short frame's END_OF_PACKET overtake a long one's; a bridge must not
  * reorder frames between a pair of stations (IEEE 802.1D §6.3.3, assumption in
@@ -44,10 +46,10 @@ interface Endpoint {
   onRetry: () => void;
   backlog: Xfer[];
   transfers: number;
-  /** Called with each data burst's bytes as it lands at this endpoint (a memory behind a PCI target), if set. */
-  dataSink: ((bytes: number) => void) | undefined;
+  /** Called with each data burst's bytes, frame and offset in it as it lands at this endpoint (a memory behind a PCI target), if set. */
+  dataSink: ((bytes: number, frame: number, offset: number) => void) | undefined;
   /** If set, each data burst this endpoint sends is first fetched (`ready` when the bytes are in hand): a DMA engine reading memory. */
-  dataSource: ((bytes: number, ready: () => void) => void) | undefined;
+  dataSource: ((bytes: number, ready: () => void, frame: number, offset: number) => void) | undefined;
 }
 
 class Xfer {
@@ -95,12 +97,12 @@ export class PciFabric implements Fabric {
   }
 
   /** Has each data burst that lands at `endpoint` reported to `sink` as it completes (the GT-64010 writes it into DRAM). */
-  sinkDataAt(endpoint: number, sink: (bytes: number) => void): void {
+  sinkDataAt(endpoint: number, sink: (bytes: number, frame: number, offset: number) => void): void {
     this.eps[endpoint]!.dataSink = sink;
   }
 
   /** Has each data burst that `endpoint` sends fetched by `source` first (the GT-64010's DMA reading DRAM, then writing PCI). */
-  sourceDataAt(endpoint: number, source: (bytes: number, ready: () => void) => void): void {
+  sourceDataAt(endpoint: number, source: (bytes: number, ready: () => void, frame: number, offset: number) => void): void {
     this.eps[endpoint]!.dataSource = source;
   }
 
@@ -121,8 +123,10 @@ export class PciFabric implements Fabric {
     const x = this.free.pop() ?? new Xfer(this.onStepDone, this.onSubmit);
     x.t = t;
     x.seq = this.issued[t.src * this.eps.length + t.dst]!++;
-    x.step = STEP_BUFFER_REQUEST;
-    x.left = t.bytes;
+    // a message alone (no frame, one dword: NEW_ADDRESS) is one single-dword write to its destination (§10.1)
+    const single = t.frame < 0 && t.bytes <= GALNET_MESSAGE_BYTES;
+    x.step = single ? STEP_END_OF_PACKET : STEP_BUFFER_REQUEST;
+    x.left = single ? 0 : t.bytes;
     t.queuedAt = this.sim.now;
     this.inFlight++;
     this.issue(x);
@@ -140,7 +144,7 @@ export class PciFabric implements Fabric {
     // its completion queues the next burst or END_OF_PACKET on the same master, unless the destination
     // takes each burst as it lands or the source must fetch the next one first (memory sees it at its time)
     txn.deferrable = x.step === STEP_DATA && this.eps[t.dst]!.dataSink === undefined && src.dataSource === undefined;
-    if (x.step === STEP_DATA && src.dataSource) src.dataSource(txn.bytes, x.ready);
+    if (x.step === STEP_DATA && src.dataSource) src.dataSource(txn.bytes, x.ready, t.frame, t.bytes - x.left);
     else this.submit(x);
   }
 
@@ -166,7 +170,7 @@ export class PciFabric implements Fabric {
         break;
       case STEP_DATA: {
         const bytes = Math.min(GALNET_BURST_BYTES, x.left);
-        this.eps[x.t.dst]!.dataSink?.(bytes);
+        this.eps[x.t.dst]!.dataSink?.(bytes, x.t.frame, x.t.bytes - x.left);
         x.left -= bytes;
         if (x.left === 0) x.step = STEP_END_OF_PACKET;
         break;

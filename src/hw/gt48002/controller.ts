@@ -2,8 +2,9 @@
  * Galileo GT-48002 two-port Fast Ethernet switch controller with its 1 MB EDO buffer memory
  * (docs/hardware.md §3; the patent's Figs 5A-5D). Store-and-forward: a frame is received whole
  * (the MAC drops runts, giants and bad FCS), written into the buffer memory, its source MAC
- * learned, and its destination MAC looked up in the 8K-entry address table, after a forwarding
- * decision of `forwardingClocks`:
+ * learned, and its destination MAC looked up in the 8K-entry address table by the device's
+ * forwarding engine (forwarding-engine.ts: one frame at a time, the source's and the destination's
+ * entries read from the buffer memory, where the table lives, then `forwardingClocks`):
  *   - a port of this controller: read from the buffer memory and transmitted; such frames never
  *     touch the board's interconnect (PCI);
  *   - a port of another controller: sent over the board's fabric (on PCI, GalNet write-only
@@ -18,23 +19,25 @@
  * (bufferFull, fabricFull, cpuRefused, plus the MACs'), address table, buffer high water.
  */
 import { ClockDomain } from "../../sim/clock.ts";
-import { DelayLine } from "../../sim/delay-line.ts";
 import type { Simulator } from "../../sim/simulator.ts";
-import { isMulticastAt } from "../../net/mac.ts";
+import { isMulticastAt, readMac } from "../../net/mac.ts";
 import type { FramePool } from "../../net/frame-pool.ts";
 import { EthernetChannel, type EthernetChannelParams } from "../ethernet/link.ts";
 import { DramController, MemRequest, type DramParams } from "../gt64010/dram.ts";
 import type { Fabric, FabricTransfer } from "../fabric/fabric.ts";
 import { TRANSFERS } from "../fabric/fabric.ts";
 import { AddressTable, type AddressTableParams } from "./address-table.ts";
+import { ForwardingEngine } from "./forwarding-engine.ts";
 import { zeroCounts } from "../../sim/stats/reset.ts";
 import { IntRing } from "../../sim/ring.ts";
 
 export interface Gt48002Params {
   /** Core clock in Hz. Default 50 MHz (assumption: twice the 25 MHz MII clock of §3's sister part). */
   coreClockHz: number;
-  /** Core clocks from the end of the buffer write to the forwarding decision. Default 16 (assumption: address hash, one DRAM table read, compare; §3 "forwarding latency: not found"). */
+  /** Core clocks of a decision besides its two table reads: hashing the addresses, comparing, choosing the way out. Default 8 (assumption; §3 "forwarding latency: not found"). */
   forwardingClocks: number;
+  /** Bytes of an address-table entry, read and written in the buffer memory. Default 8 (assumption: a 48-bit MAC with the port, aging, static and intervention fields of §3 "Address table entry" in 64 bits). */
+  tableEntryBytes: number;
   /** Buffer memory in bytes. Default 1 MiB (patent, Fig 5A: "1MB EDO RAM"). */
   bufferBytes: number;
   /** Bytes per frame buffer. Default 2,048 (assumption: one maximum frame per buffer, 512 buffers). */
@@ -66,7 +69,8 @@ export interface Gt48002Params {
 
 export const DEFAULT_GT48002: Gt48002Params = {
   coreClockHz: 50_000_000,
-  forwardingClocks: 16,
+  forwardingClocks: 8,
+  tableEntryBytes: 8,
   bufferBytes: 1_048_576,
   bufferSlotBytes: 2048,
   memory: { tclkHz: 50_000_000, widthBytes: 4, firstAccessClocks: 5, burstClocks: 2, requestOverheadClocks: 1, queueDepth: 64 },
@@ -140,7 +144,10 @@ export class Gt48002 {
   private wiring!: ControllerWiring;
   private readonly requester: number;
   private readonly freeReqs: MemRequest[] = [];
-  private readonly decide: DelayLine;
+  readonly engine: ForwardingEngine;
+  /** NEW_ADDRESS messages the fabric could not take yet: the peer's endpoint and the record's slot, in order. */
+  private readonly learnOut = new IntRing(256);
+  private readonly learnOutSlot = new IntRing(256);
   private readonly transfers = TRANSFERS;
   private readonly buffers: number;
   private resident = 0; // frames holding a buffer outside the tx channels
@@ -175,8 +182,7 @@ export class Gt48002 {
     this.buffers = Math.floor(p.bufferBytes / p.bufferSlotBytes);
     this.table = new AddressTable(p.addressTable);
     for (let i = 0; i < 2 * this.buffers + 8; i++) this.freeReqs.push(new MemRequest(this.requester, (r) => this.memDone(r)));
-    const decisionPs = this.clock.cyclesToTicks(p.forwardingClocks);
-    this.decide = new DelayLine(sim, `${name}.decide`, decisionPs, this.buffers + 8, (h) => this.forward(h), this.clock);
+    this.engine = new ForwardingEngine(sim, `${name}.decide`, this.clock, p.forwardingClocks, this.buffers + 8, this.memory, p.tableEntryBytes, (h) => this.forward(h));
     this.cpuBacklog = Math.max(1, Math.floor(this.buffers * p.cpuBacklogShare));
     this.waitFabric = new Held(this.buffers + 8);
     this.waitCpu = new Held(this.cpuBacklog);
@@ -256,7 +262,7 @@ export class Gt48002 {
     this.freeReqs.push(r);
     switch (stage) {
       case STAGE_RX_WRITE:
-        this.decide.push(h);
+        this.engine.push(h);
         return;
       case STAGE_LOCAL_READ:
         this.resident--;
@@ -303,9 +309,28 @@ export class Gt48002 {
     this.table.learnAt(buf, 6, port, this.sim);
     if (had) return;
     this.counts.learned++;
-    // NEW_ADDRESS to the other GalNet devices (§3 "Learning propagation")
-    for (const peer of this.wiring.peers()) if (peer !== this) peer.table.learnAt(buf, 6, port, this.sim);
+    this.engine.writeEntry();
+    // NEW_ADDRESS to the other GalNet devices over the fabric (§3 "Learning propagation"): on PCI a
+    // single-dword GalNet message write each; they learn it when it arrives
+    const mac = readMac(buf, 6);
+    for (const peer of this.wiring.peers()) {
+      if (peer === this) continue;
+      const slot = NEW_ADDRESSES.put(mac, port);
+      if (this.learnOut.size > 0 || !this.sendNewAddress(peer.endpoint, slot)) {
+        if (!this.learnOut.push(peer.endpoint)) NEW_ADDRESSES.free(slot); // cannot happen before 256 new addresses wait
+        else this.learnOutSlot.push(slot);
+      }
+    }
   }
+
+  private sendNewAddress(dst: number, slot: number): boolean {
+    if (!this.transfers.send(this.wiring.fabric, this.endpoint, dst, NEW_ADDRESS_FRAME - slot, NEW_ADDRESS_BYTES)) return false;
+    this.newAddressesSent++;
+    return true;
+  }
+
+  /** NEW_ADDRESS messages sent to other devices. */
+  newAddressesSent = 0;
 
   private sendOverFabric(h: number): void {
     if (this.waitFabric.size === 0 && this.toFabric(h)) return;
@@ -374,12 +399,21 @@ export class Gt48002 {
     while (d.size > 0 && this.toCpu(d.frame.peek(), d.entry.peek(), false)) d.shift();
     this.waitingForCpu = c.size > 0 || d.size > 0;
     while (f.size > 0 && this.toFabric(f.frame.peek())) f.shift();
+    while (this.learnOut.size > 0 && this.sendNewAddress(this.learnOut.peek(), this.learnOutSlot.peek())) (this.learnOut.shift(), this.learnOutSlot.shift());
   }
 
   /** A frame (or message) arriving over the fabric for one of this controller's ports. */
   private fromFabric(t: FabricTransfer): void {
     const h = t.frame;
     this.transfers.put(t);
+    if (h <= NEW_ADDRESS_FRAME) {
+      // a NEW_ADDRESS from another device: its entry is written into this device's table
+      const slot = NEW_ADDRESS_FRAME - h;
+      this.table.learn(NEW_ADDRESSES.mac[slot]!, NEW_ADDRESSES.port[slot]!, this.sim.now);
+      NEW_ADDRESSES.free(slot);
+      this.engine.writeEntry();
+      return;
+    }
     if (h < 0) return; // a message without a frame
     this.counts.fabricIn++;
     if (!this.takeBuffer()) {
@@ -422,3 +456,38 @@ export class Gt48002 {
     };
   }
 }
+
+/** A NEW_ADDRESS message's bytes: one GalNet message (a single-dword write on PCI, §10.1). */
+export const NEW_ADDRESS_BYTES = 4;
+/** Transfers whose frame is NEW_ADDRESS_FRAME - slot carry the NEW_ADDRESS record in `slot`. */
+const NEW_ADDRESS_FRAME = -2;
+
+/** NEW_ADDRESS records in flight (the MAC and port the message carries in its address and data phases): reused slots, grown only as more are in flight at once. */
+class NewAddressRecords {
+  mac = new Float64Array(64);
+  port = new Int16Array(64);
+  private readonly freeSlots: number[] = [];
+  private next = 0;
+  put(mac: number, port: number): number {
+    let s = this.freeSlots.pop();
+    if (s === undefined) {
+      s = this.next++;
+      if (s === this.mac.length) {
+        const m = new Float64Array(2 * s), p = new Int16Array(2 * s);
+        m.set(this.mac);
+        p.set(this.port);
+        this.mac = m;
+        this.port = p;
+      }
+    }
+    this.mac[s] = mac;
+    this.port[s] = port;
+    return s;
+  }
+  free(s: number): void {
+    this.freeSlots.push(s);
+  }
+}
+
+/** One pool for every controller (records carry no simulation state between uses, as TRANSFERS). */
+const NEW_ADDRESSES = new NewAddressRecords();

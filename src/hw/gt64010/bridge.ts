@@ -118,13 +118,14 @@ export class Gt64010Bridge implements UncachedPort {
     }
   }
 
-  /** A burst of `bytes` that arrived through the PCI target goes into DRAM (in arrival order). */
-  absorbBurst(bytes: number): void {
+  /** A burst of `bytes` that arrived through the PCI target goes into DRAM at `addr` (in arrival order). */
+  absorbBurst(bytes: number, addr = 0): void {
     this.absorbedBytes += bytes;
     this.burstsIn++;
     const r = this.memFree.pop() ?? new MemRequest(this.memRequester, (x) => this.absorbed(x));
     r.write = true;
     r.bytes = bytes;
+    r.addr = addr;
     if (this.memBacklog.length > 0 || !this.dram.submit(r)) this.memBacklog.push(r);
   }
 
@@ -133,7 +134,7 @@ export class Gt64010Bridge implements UncachedPort {
    * memory): `ready` once the bytes are read from memory, then the burst goes out on PCI (§2 DMA:
    * "each burst is a DRAM access then a PCI transaction").
    */
-  readBurst(bytes: number, ready: () => void): void {
+  readBurst(bytes: number, ready: () => void, addr = 0): void {
     this.burstsOut++;
     let r = this.readFree.pop();
     if (!r) {
@@ -143,6 +144,7 @@ export class Gt64010Bridge implements UncachedPort {
     }
     r.write = false;
     r.bytes = bytes;
+    r.addr = addr;
     this.readWaiting[r.tag] = ready;
     if (this.memBacklog.length > 0 || !this.dram.submit(r)) this.memBacklog.push(r);
   }
