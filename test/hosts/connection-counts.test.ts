@@ -13,6 +13,7 @@ import { FAST, hostsRun, MS } from "./harness.ts";
 
 /** Server host TCP states (src/hosts/server.ts): past the handshake, until the client's FIN arrives. */
 const RECEIVING = 2, FIN_WAIT = 5;
+const FLOWS_PER_SEC = 10_000;
 
 for (const board of ["5A", "5E", "5F"]) {
   describe(`connection counts on ${board}`, () => {
@@ -26,7 +27,7 @@ for (const board of ["5A", "5E", "5F"]) {
           for (let c = 0; c < t.capacity; c++) if (t.state[c] >= RECEIVING && t.state[c] <= FIN_WAIT && t.kind[c] === 0) open++;
           return { fw: fw.clusters[0].servers[i].active, host: open };
         }));
-      const r = hostsRun(board, { transport: FAST, mix: { web: 1, dns: 0, radius: 0, esp: 0 }, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: 10_000 } } }, {
+      const r = hostsRun(board, { transport: FAST, mix: { web: 1, dns: 0, radius: 0, esp: 0 }, arrivals: { kind: "open", process: "poisson", rate: { flowsPerSec: FLOWS_PER_SEC } } }, {
         durationPs: 16 * MS, drainPs: 30 * MS, policy: "least-connections",
         script: (c) => {
           fw = c.fw;
@@ -46,7 +47,14 @@ for (const board of ["5A", "5E", "5F"]) {
         }
       }
       expect(open).toBeGreaterThan(100); // connections were open at the samples
-      expect(off).toBeLessThanOrEqual(0.05 * open);
+      // Little's law: the connections counted differently at a sample are those whose count-changing
+      // segment (the first ACK, the FIN) has passed the switch and not yet reached the host: two such
+      // segments per connection at FLOWS_PER_SEC, each in transit for at most its inbound latency
+      // (its 90th percentile taken as a generous mean), per sample. The translator bug this test
+      // catches is off by about every open connection.
+      const w = ((r as any).latencyUs.inbound.cdf as [number, number][]).find(([, q]) => q >= 0.9)![0] * 1e-6;
+      const inTransit = 2 * FLOWS_PER_SEC * w;
+      expect(off).toBeLessThanOrEqual(samples.length * inTransit);
       // after the drain, with nothing on its way, the counts are the hosts' exactly: the connections
       // that closed no longer count (what stays open is what the clients have not given up yet)
       for (const { fw: f, host: h } of end) expect(f).toBe(h);
