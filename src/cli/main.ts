@@ -9,6 +9,7 @@ import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync
 import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import chalk from "chalk";
 import { Command, CommanderError } from "commander";
 import { PRESETS } from "../hw/boards/presets.ts";
 import { loadBoard } from "../hw/boards/load.ts";
@@ -16,6 +17,7 @@ import { BoardLoadError } from "../scenarios/compare-boards.ts";
 import { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "../scenarios/index.ts";
 import { formatTick } from "../sim/time.ts";
 import { UsageError } from "./errors.ts";
+import { refuseFlags, refuseRunFlags } from "./applies.ts";
 import { parseDurationFlag, parseLoad, parsePositiveInt, parseSeed, parseShare, parseWarmupFlag } from "./options.ts";
 import { printBoardTable, printCompareTable, printControllersTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { HostsInputError } from "../hosts/config.ts";
@@ -36,6 +38,7 @@ import { traceFlags, traceNotes, traceTargets, type TraceFlags } from "./trace-f
 import { emitSeries, seriesFlags, seriesOptions, type SeriesFlags } from "./series-flags.ts";
 import { DEFAULT_WARMUP_PS } from "../scenarios/board-run.ts";
 import { analysisCommands } from "../analysis/commands.ts";
+import { packageVersion } from "../report/provenance.ts";
 
 interface RunFlags extends TraceFlags, SeriesFlags {
   seed: number;
@@ -126,17 +129,37 @@ async function findScenario(name: string): Promise<ScenarioInfo> {
   if (!/[./\\]/.test(name)) throw new UsageError(`unknown scenario "${name}" (try: flowsim list, or give a scenario file's path)`);
   const path = resolve(name);
   if (!existsSync(path)) throw new UsageError(`scenario file ${name} not found`);
+  if (!statSync(path).isFile()) throw new UsageError(`scenario file ${name} is not a regular file`);
+  if (/\.[mc]?ts$/.test(path) && !import.meta.url.endsWith(".ts")) await registerTypeScript(name);
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (e) {
-    throw new UsageError(`scenario file ${name} failed to load: ${(e as Error).message.split("\n")[0]}`);
+    throw new UsageError(`scenario file ${name} failed to load: ${loadErrorLine(e)}`);
   }
   const s = mod.default as Partial<ScenarioInfo> | undefined;
   if (!s || typeof s.run !== "function" || typeof s.name !== "string" || typeof s.defaultDurationPs !== "number") {
     throw new UsageError(`scenario file ${name} must default-export { name, description, defaultDurationPs, run(options) }`);
   }
   return s as ScenarioInfo;
+}
+
+/** The compiled CLI (the installed package) loads a TypeScript scenario file through tsx, when it is installed. */
+async function registerTypeScript(name: string): Promise<void> {
+  try {
+    const api = "tsx/esm/api"; // not a static import: tsx is optional at run time
+    const { register } = (await import(api)) as { register: () => void };
+    register();
+  } catch {
+    throw new UsageError(`scenario file ${name} is TypeScript: install tsx beside flowsim (npm install tsx) or write the scenario as .js`);
+  }
+}
+
+/** One line saying why a module failed to load: esbuild's "file:line:col: ERROR: what" rather than its "Transform failed with 1 error:". */
+export function loadErrorLine(e: unknown): string {
+  const lines = String((e as Error)?.message ?? e).split("\n").map((l) => l.trim()).filter(Boolean);
+  const located = lines.find((l) => /:\d+:\d+: ERROR: /.test(l));
+  return located ?? lines[0] ?? "unknown error";
 }
 
 /** A results file (`--json`, `--csv`) that cannot be written is refused before anything runs: an existing directory, a missing or unwritable folder. */
@@ -166,9 +189,10 @@ function checkOutputs(o: RunFlags): void {
   }
 }
 
-async function runScenario(name: string, o: RunFlags): Promise<void> {
+async function runScenario(name: string, o: RunFlags, cmd?: Command): Promise<void> {
   checkOutputs(o);
   const scenario = await findScenario(name);
+  if (cmd) refuseRunFlags(cmd, getScenario(name) ? name : "");
   const boards = parseBoards(o.boards ?? o.board);
   const opts: RunOptions = {
     seed: o.seed, durationPs: o.duration ?? scenario.defaultDurationPs, load: o.load,
@@ -271,6 +295,8 @@ function workloadFlag(o: RunFlags, dflt: WorkloadName): WorkloadName {
 export function buildProgram(): Command {
   const program = new Command("flowsim")
     .description("cycle-level simulator of the WO 99/33227 network flow switch")
+    .version(packageVersion(), "-V, --version", "print flowsim's version")
+    .option("--no-color", "no colours (also when the environment sets NO_COLOR)")
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(`flowsim: ${(s.split("\n").find((l) => l.trim() !== "") ?? "").replace(/^error: /, "")}\n`) });
@@ -292,7 +318,7 @@ export function buildProgram(): Command {
     .option("--hosts <file>", "hosts scenario: a hosts configuration (JSON, see docs/hosts.md)")
     .option("--replay <pcap>", "hosts scenario: replay this capture on the clients' side instead of generated flows")
     .option("--flows <csv>", "hosts scenario: write one line per flow (with several boards, the board's name is inserted before .csv)")
-    .action((name: string, o: RunFlags) => runScenario(name, o));
+    .action((name: string, o: RunFlags, cmd: Command) => runScenario(name, o, cmd));
 
   seriesFlags(traceFlags(measureOptions(commonOptions(program.command("compare").description("the main job: each board's capacity (what limits it, beside its analytic bound) and what it pays at a common reference load (--load)")))))
     .option("--boards <list>", "comma-separated board presets or board files (default: 5A,5B,5C,5D,5E,5F)")
@@ -319,7 +345,8 @@ export function buildProgram(): Command {
     .option("--workload <w>", "inbound-heavy (default), mixed or outbound-heavy")
     .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the boards; combine with merge")
-    .action((o: RunFlags) => {
+    .action((o: RunFlags, cmd: Command) => {
+      refuseFlags(cmd, ["load"], "saturate (it searches the load)");
       const w = workloadFlag(o, "inbound-heavy");
       const run = runOptionsOf(o, w, "saturate");
       const points: Point[] = boardsOrPresets(o).map((b, index) => ({ kind: "saturate", index, spec: b.spec, workload: w, options: searchOptions(o, "full", run) }));
@@ -333,7 +360,8 @@ export function buildProgram(): Command {
     .option("--capacity <mode>", "the capacity search: quick (default) or full", "quick")
     .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the points; combine with merge")
-    .action((o: RunFlags & { counts?: string }) => {
+    .action((o: RunFlags & { counts?: string }, cmd: Command) => {
+      refuseFlags(cmd, ["load"], "controllers (it searches the load)");
       const w = workloadFlag(o, "mixed");
       const counts = o.counts === undefined ? DEFAULT_CONTROLLER_COUNTS : o.counts.split(",").map((x) => Number(x.trim()));
       if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 32)) throw new UsageError(`--counts: expected a comma-separated list of integers from 1 to 32, got "${o.counts}"`);
@@ -359,7 +387,8 @@ export function buildProgram(): Command {
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
     .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the loads; combine with merge")
-    .action((o: RunFlags) => {
+    .action((o: RunFlags, cmd: Command) => {
+      refuseFlags(cmd, ["load"], "sweep (--loads gives its loads)");
       const loads = parseLoads(o.loads!);
       if (typeof loads === "string") throw new UsageError(`--loads: ${loads}`);
       if (o.board === undefined && o.boards === undefined) throw new UsageError("sweep: give --board or --boards");
@@ -402,6 +431,8 @@ export function buildProgram(): Command {
  */
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // chalk 5 reads FORCE_COLOR and the terminal, not NO_COLOR (no-color.org: set and not empty)
+  if ((process.env["NO_COLOR"] ?? "") !== "" || argv.slice(2).includes("--no-color")) chalk.level = 0;
   try {
     await program.parseAsync(argv);
     return 0;
@@ -417,10 +448,12 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-// run when this file is the program (tsx src/cli/main.ts, the bin), not when a test imports it
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
-  // a closed pipe (`flowsim list | head -1`) ends the program quietly, as Unix tools do
+/** The program: runs `process.argv` and exits with its code; a closed pipe (`flowsim list | head -1`) ends it quietly with 0, as Unix tools do. */
+export async function main(): Promise<void> {
   for (const s of [process.stdout, process.stderr]) s.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : undefined));
   const code = await runCli(process.argv);
   if (code !== 0) process.exit(code);
 }
+
+// run when this file is the program (tsx src/cli/main.ts), not when a test or the bin imports it
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) await main();

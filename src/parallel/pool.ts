@@ -1,6 +1,6 @@
 /**
  * Runs independent points on `workers` threads: this thread and workers - 1 worker threads (each
- * a Node isolate with tsx's loader), all taking the next point from one shared atomic counter,
+ * a Node isolate; from source, with tsx's loader), all taking the next point from one shared atomic counter,
  * longest expected first (LPT scheduling: a long point started last would leave the other threads
  * idle). Returns the records in point order, so the output is identical to a serial run (apart from
  * wall time).
@@ -15,7 +15,8 @@ export async function runPoints(points: Point[], workers: number): Promise<RunRe
   const counter = new SharedArrayBuffer(4);
   const next = new Int32Array(counter);
   const order = costOrder(points);
-  const url = new URL("./worker-boot.mjs", import.meta.url); // registers tsx in the thread, then loads worker.ts
+  // compiled (dist/, the installed package): the worker's JavaScript; from source: a boot file that registers tsx in the thread, then loads worker.ts
+  const url = import.meta.url.endsWith(".ts") ? new URL("./worker-boot.mjs", import.meta.url) : new URL("./worker.js", import.meta.url);
   let failure: Error | undefined;
   const threads = Array.from({ length: Math.min(workers, points.length) - 1 }, () => {
     const w = new Worker(url, { workerData: { points, counter, order } });

@@ -5,8 +5,8 @@
  * checkout (a copy without .git shows "unknown").
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunRecord } from "../scenarios/registry.ts";
 
@@ -25,6 +25,8 @@ export function packageVersion(): string {
 export function gitCommit(): string | undefined {
   const git = (...args: string[]) => execFileSync("git", args, { cwd: HERE, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).trim();
   try {
+    // flowsim's own checkout only: an installed package (node_modules inside a user's repository) has no commit of its own
+    if (realpathSync(git("rev-parse", "--show-toplevel")) !== realpathSync(join(HERE, "..", ".."))) return undefined;
     const head = git("rev-parse", "HEAD");
     return git("status", "--porcelain", "--untracked-files=no") === "" ? head : `${head} + local changes`;
   } catch {
