@@ -9,9 +9,23 @@ import { Worker } from "node:worker_threads";
 import { costOrder, runPoint, type Point } from "./points.ts";
 import type { RunRecord } from "../scenarios/registry.ts";
 
+/** Points planned and finished across runPoints calls (the CLI's progress); `notify` is called as each finishes. */
+export const pointProgress: { planned: number; done: number; notify: () => void } = { planned: 0, done: 0, notify: () => {} };
+function finished(): void {
+  pointProgress.done++;
+  pointProgress.notify();
+}
+
 export async function runPoints(points: Point[], workers: number): Promise<RunRecord[]> {
   const results: (RunRecord | undefined)[] = new Array(points.length);
-  if (workers <= 1 || points.length <= 1) return points.map((p) => runPoint(p));
+  pointProgress.planned += points.length;
+  if (workers <= 1 || points.length <= 1) {
+    return points.map((p) => {
+      const r = runPoint(p);
+      finished();
+      return r;
+    });
+  }
   const counter = new SharedArrayBuffer(4);
   const next = new Int32Array(counter);
   const order = costOrder(points);
@@ -25,6 +39,7 @@ export async function runPoints(points: Point[], workers: number): Promise<RunRe
         if (m.finished) return resolve();
         if (!m.ok) failure = new Error(m.error);
         else results[m.k!] = m.record;
+        finished();
       });
       w.on("error", reject);
     }).finally(() => void w.terminate());
@@ -33,6 +48,7 @@ export async function runPoints(points: Point[], workers: number): Promise<RunRe
   for (let i = Atomics.add(next, 0, 1); i < points.length; i = Atomics.add(next, 0, 1)) {
     const k = order[i]!;
     results[k] = runPoint(points[k]!);
+    finished();
     await new Promise((r) => setImmediate(r));
   }
   await Promise.all(threads);

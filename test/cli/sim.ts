@@ -9,12 +9,17 @@ export interface SimResult { code: number | null; out: string; err: string }
 
 /** The CLI as a child process, without blocking the test worker (long checks of many runs). */
 export async function simAsync(...args: string[]): Promise<SimResult> {
+  return simEnv({}, ...args);
+}
+
+/** simAsync with variables added to the environment (NO_COLOR, FORCE_COLOR...). */
+export async function simEnv(env: Record<string, string>, ...args: string[]): Promise<SimResult> {
   return new Promise((done) => {
-    execFile(process.execPath, [...cli, ...args], { encoding: "utf8", cwd: root }, (e, out, err) => done({ code: e ? (typeof e.code === "number" ? e.code : 1) : 0, out, err }));
+    execFile(process.execPath, [...cli, ...args], { encoding: "utf8", cwd: root, env: { ...process.env, ...env } }, (e, out, err) => done({ code: e ? (typeof e.code === "number" ? e.code : 1) : 0, out, err }));
   });
 }
 
-/** The CLI as a child process, waited for. `env` adds to the environment. */
+/** The CLI as a child process, waited for. */
 export function sim(...args: string[]): SimResult {
   const r = spawnSync(process.execPath, [...cli, ...args], { encoding: "utf8", cwd: root });
   return { code: r.status, out: r.stdout, err: r.stderr };
