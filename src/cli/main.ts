@@ -18,6 +18,7 @@ import { getScenario, listScenarios, type RunOptions, type RunRecord, type Scena
 import { formatTick } from "../sim/time.ts";
 import { UsageError } from "./errors.ts";
 import { refuseFlags, refuseRunFlags } from "./applies.ts";
+import { boardsCommand } from "./boards.ts";
 import { parseDurationFlag, parseLoad, parsePositiveInt, parseSeed, parseShare, parseWarmupFlag } from "./options.ts";
 import { printBoardTable, printCompareTable, printControllersTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { HostsInputError } from "../hosts/config.ts";
@@ -421,6 +422,7 @@ export function buildProgram(): Command {
       await emit(runs, { ...o, json: o.json ?? "-" });
     });
 
+  boardsCommand(program);
   analysisCommands(program);
   return program;
 }

@@ -109,7 +109,7 @@ export type HostsResult = { ok: true; value: HostsConfig } | { ok: false; error:
 
 export function parseHostsConfig(input: unknown, source = "hosts config"): HostsResult {
   const r = HostsSchema.safeParse(input);
-  return r.success ? { ok: true, value: r.data } : { ok: false, error: formatBoardError(r.error, source) };
+  return r.success ? { ok: true, value: r.data } : { ok: false, error: formatBoardError(r.error, source, input) };
 }
 
 export function loadHostsConfig(file: string): HostsResult {

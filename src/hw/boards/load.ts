@@ -9,8 +9,18 @@ import { BoardSchema, formatBoardError, type BoardSpec } from "./schema.ts";
 export type BoardLoad = { ok: true; board: BoardSpec } | { ok: false; error: string };
 
 export function parseBoard(input: unknown, source: string): BoardLoad {
-  const r = BoardSchema.safeParse(input);
-  return r.success ? { ok: true, board: r.data } : { ok: false, error: formatBoardError(r.error, source) };
+  // a board file may name its JSON Schema for editors ("$schema": ".../board.schema.json")
+  const { $schema: _, ...rest } = input !== null && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : { $schema: undefined };
+  const r = BoardSchema.safeParse(input !== null && typeof input === "object" && !Array.isArray(input) ? rest : input);
+  if (!r.success) return { ok: false, error: formatBoardError(r.error, source, input) };
+  // cards are told apart by name (statistics, traces): two of one name would merge
+  const seen = new Map<string, number>();
+  for (const [i, c] of r.data.cards.entries()) {
+    const first = seen.get(c.name);
+    if (first !== undefined) return { ok: false, error: `${source}: cards[${i}].name: "${c.name}" is also cards[${first}]'s name; card names must differ` };
+    seen.set(c.name, i);
+  }
+  return { ok: true, board: r.data };
 }
 
 /** A preset by name, or a board file by path. */
@@ -32,5 +42,12 @@ export function loadBoard(nameOrPath: string): BoardLoad {
   } catch (e) {
     return { ok: false, error: `${nameOrPath}: not valid JSON: ${(e as Error).message}` };
   }
-  return parseBoard(json, nameOrPath);
+  const r = parseBoard(json, nameOrPath);
+  // a user board named like a preset would write over the preset's pcap and VCD files and pass for it in results
+  const shadowed = r.ok ? PRESETS[r.board.name.toUpperCase()] : undefined;
+  if (r.ok && shadowed) {
+    const p = parseBoard(shadowed, nameOrPath);
+    if (!p.ok || JSON.stringify(p.board) !== JSON.stringify(r.board)) return { ok: false, error: `${nameOrPath}: name: "${r.board.name}" is a preset's name and the board differs from it; give the board a name of its own` };
+  }
+  return r;
 }

@@ -5,6 +5,7 @@
  * Bytes, Ps, Clocks). Omitted parameters take the component's documented default.
  */
 import { z } from "zod";
+import { issueLine } from "./issue-line.ts";
 
 const int = (min = 0) => z.number().int().min(min);
 const pow2 = z.number().int().positive().refine((x) => (x & (x - 1)) === 0, "expected a power of two");
@@ -110,12 +111,7 @@ export const BoardSchema = z.strictObject({
 export type BoardSpec = z.infer<typeof BoardSchema>;
 export type BoardInput = z.input<typeof BoardSchema>;
 
-/** One line for the first problem: `cards[2].portMbps: expected 10, 100 or 1000 (got 25)`. */
-export function formatBoardError(err: z.ZodError, source: string): string {
-  const issue = err.issues[0]!;
-  const path = issue.path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
-  let msg = issue.message;
-  if (issue.code === "unrecognized_keys") msg = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  const more = err.issues.length > 1 ? ` (and ${err.issues.length - 1} more)` : "";
-  return `${source}: ${path || "(top level)"}: ${msg}${more}`;
+/** One line for the first problem: `cards[2].portMbps: expected 10, 100 or 1000 (got 25)` (issue-line.ts). */
+export function formatBoardError(err: z.ZodError, source: string, input?: unknown): string {
+  return issueLine(err.issues, source, input);
 }
