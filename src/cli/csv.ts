@@ -1,4 +1,4 @@
-/** Flattens run records into CSV: one row per run, one column per leaf field (dotted names); time series have CSVs of their own (--series-csv). */
+/** Flattens run records into CSV: one row per run, one column per leaf field (dotted names); time series have CSVs of their own (--series-csv), provenance gives its scalars. */
 import type { RunRecord } from "../scenarios/registry.ts";
 
 function flatten(o: unknown, prefix: string, out: Map<string, string>): void {
@@ -16,8 +16,11 @@ const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : 
 export function toCsv(runs: RunRecord[]): string {
   const rows = runs.map((r) => {
     const m = new Map<string, string>();
-    const { series: _series, ...rest } = r;
+    const { series: _series, provenance, ...rest } = r;
     flatten(rest, "", m);
+    // provenance: its scalars (the resolved board and workload are in the JSON)
+    const p = provenance as Record<string, unknown> | undefined;
+    if (p) for (const [k, v] of Object.entries(p)) if (typeof v !== "object" || Array.isArray(v)) m.set(`provenance.${k}`, Array.isArray(v) ? v.join(" ") : String(v));
     return m;
   });
   const cols: string[] = [];

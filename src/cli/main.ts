@@ -19,6 +19,7 @@ import { formatTick } from "../sim/time.ts";
 import { UsageError } from "./errors.ts";
 import { refuseFlags, refuseRunFlags } from "./applies.ts";
 import { boardsCommand } from "./boards.ts";
+import { checkMergeable, withProvenance } from "./provenance.ts";
 import { parseDurationFlag, parseLoad, parsePositiveInt, parseSeed, parseShare, parseWarmupFlag } from "./options.ts";
 import { printBoardTable, printCompareTable, printControllersTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { HostsInputError } from "../hosts/config.ts";
@@ -40,6 +41,18 @@ import { emitSeries, seriesFlags, seriesOptions, type SeriesFlags } from "./seri
 import { DEFAULT_WARMUP_PS } from "../scenarios/board-run.ts";
 import { analysisCommands } from "../analysis/commands.ts";
 import { packageVersion } from "../report/provenance.ts";
+
+/** The command line being run (after `flowsim`), for the records' provenance. */
+let commandLine: string[] = [];
+
+/** A preset's or board file's resolved spec by board name, for provenance. */
+function specOf(name: unknown, known: Map<string, BoardSpec>): BoardSpec | undefined {
+  if (typeof name !== "string") return undefined;
+  const k = known.get(name);
+  if (k) return k;
+  const b = PRESETS[name.toUpperCase()] ? loadBoard(name) : undefined;
+  return b?.ok ? b.board : undefined;
+}
 
 interface RunFlags extends TraceFlags, SeriesFlags {
   seed: number;
@@ -210,6 +223,9 @@ async function runScenario(name: string, o: RunFlags, cmd?: Command): Promise<vo
   } finally {
     stop();
   }
+  const known = new Map((boards ?? []).map((n) => loadBoard(n)).flatMap((b) => (b.ok ? [[b.board.name, b.board] as const] : [])));
+  const settings = { durationPs: opts.durationPs, load: opts.load, ...(o.hosts !== undefined ? { hostsFile: o.hosts } : {}), ...(o.replay !== undefined ? { replay: o.replay } : {}) };
+  records = withProvenance(records, commandLine, undefined, (r) => ({ board: specOf(r["board"], known), workload: { name: o.workload ?? (typeof r["workload"] === "string" ? r["workload"] : `${scenario.name}'s`), settings } }));
   await emit(records, o);
   if (!o.quiet) for (const l of traceNotes(records)) process.stderr.write(`${l}\n`);
 }
@@ -276,7 +292,17 @@ async function runPointsCommand(points: Point[], o: RunFlags, replicate = false)
   } finally {
     stop();
   }
+  records = withProvenance(records, commandLine, o.shard, (_, k) => pointProvenance(mine[k]!));
   await emit(records, o);
+}
+
+/** A point's resolved board and workload: the workload's name and rates and every setting the point ran with. */
+function pointProvenance(p: Point): { board: BoardSpec; workload: Record<string, unknown> } {
+  if (p.kind === "board") {
+    const name = p.extra?.["workload"];
+    return { board: p.spec, workload: { ...(typeof name === "string" ? { name } : {}), settings: { ...p.options, seed: p.seed, durationPs: p.durationPs, load: p.load } } };
+  }
+  return { board: p.spec, workload: { name: p.workload, ...WORKLOADS[p.workload], settings: p.options } };
 }
 
 function boardsOrPresets(o: RunFlags): { name: string; spec: BoardSpec }[] {
@@ -407,7 +433,7 @@ export function buildProgram(): Command {
     .option("--json <file>", "write the merged JSON to a file, or - for stdout (default -)")
     .option("--csv <file>", "also write CSV")
     .action(async (files: string[], o: RunFlags) => {
-      const runs: RunRecord[] = [];
+      const docs: { file: string; runs: RunRecord[] }[] = [];
       for (const f of files) {
         let doc: { schema?: unknown; runs?: unknown };
         try {
@@ -416,8 +442,10 @@ export function buildProgram(): Command {
           throw new UsageError(`merge: cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split("\n")[0]}`);
         }
         if (doc.schema !== 1 || !Array.isArray(doc.runs)) throw new UsageError(`merge: ${f} is not a flowsim results document (schema 1)`);
-        runs.push(...(doc.runs as RunRecord[]));
+        docs.push({ file: f, runs: doc.runs as RunRecord[] });
       }
+      checkMergeable(docs);
+      const runs = docs.flatMap((d) => d.runs);
       runs.sort((a, b) => ((a["point"] as number) ?? 0) - ((b["point"] as number) ?? 0));
       await emit(runs, { ...o, json: o.json ?? "-" });
     });
@@ -433,6 +461,7 @@ export function buildProgram(): Command {
  */
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
+  commandLine = argv.slice(2);
   // chalk 5 reads FORCE_COLOR and the terminal, not NO_COLOR (no-color.org: set and not empty)
   if ((process.env["NO_COLOR"] ?? "") !== "" || argv.slice(2).includes("--no-color")) chalk.level = 0;
   try {
