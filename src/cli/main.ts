@@ -5,17 +5,21 @@
  *   compare [--boards ...]    the compare-boards scenario: one table, a row per board
  * Bad input (flags, names, files) gets one line naming the problem and exit code 2.
  */
-import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, openSync, realpathSync, statSync, unlinkSync } from "node:fs";
+import { writeFileAtomic } from "../sim/output-file.ts";
+import { readRegularFile } from "../sim/input-file.ts";
 import { availableParallelism } from "node:os";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import chalk from "chalk";
+import { ZodError } from "zod";
+import { issueLine } from "../hw/boards/issue-line.ts";
 import { Command, CommanderError } from "commander";
 import { PRESETS } from "../hw/boards/presets.ts";
 import { loadBoard } from "../hw/boards/load.ts";
 import { BoardLoadError } from "../scenarios/compare-boards.ts";
 import { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "../scenarios/index.ts";
-import { formatTick } from "../sim/time.ts";
+import { formatTick, SimTimeError } from "../sim/time.ts";
 import { UsageError } from "./errors.ts";
 import { refuseFlags, refuseRunFlags } from "./applies.ts";
 import { boardsCommand } from "./boards.ts";
@@ -176,16 +180,34 @@ export function loadErrorLine(e: unknown): string {
   return located ?? lines[0] ?? "unknown error";
 }
 
-/** A results file (`--json`, `--csv`) that cannot be written is refused before anything runs: an existing directory, a missing or unwritable folder. */
+/**
+ * A results file (`--json`, `--csv`, `--flows`) that cannot be written is refused before anything runs:
+ * a directory, a missing or unwritable folder (files are written to a temporary name there, then
+ * renamed). An existing device or FIFO (/dev/null, /dev/stdout) is written directly: it must be writable.
+ */
 function checkOutputFile(flag: string, file: string | undefined): void {
   if (file === undefined || file === "-") return;
   const abs = resolve(file), dir = dirname(abs);
-  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`cannot write ${flag} file ${file}: is a directory`);
+  if (existsSync(abs)) {
+    const st = statSync(abs);
+    if (st.isDirectory()) throw new UsageError(`cannot write ${flag} file ${file}: is a directory`);
+    if (!st.isFile()) {
+      try {
+        accessSync(abs, constants.W_OK);
+        return;
+      } catch {
+        throw new UsageError(`cannot write ${flag} file ${file}: not writable`);
+      }
+    }
+  }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write ${flag} file ${file}: no such directory ${dir}`);
+  // a probe file, written and removed: permissions alone do not tell (root, /proc, read-only mounts)
+  const probe = join(dir, `.flowsim-probe-${process.pid}`);
   try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new UsageError(`cannot write ${flag} file ${file}: ${dir} is not writable`);
+    closeSync(openSync(probe, "wx"));
+    unlinkSync(probe);
+  } catch (e) {
+    throw new UsageError(`cannot write ${flag} file ${file}: cannot create files in ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 }
 
@@ -193,6 +215,7 @@ function checkOutputFile(flag: string, file: string | undefined): void {
 function checkOutputs(o: RunFlags): void {
   checkOutputFile("--json", o.json);
   checkOutputFile("--csv", o.csv);
+  checkOutputFile("--flows", o.flows);
   if (o.json === "-" && o.csv === "-") throw new UsageError("--json - and --csv - cannot both write to stdout");
   if (o.report !== undefined) {
     try {
@@ -233,7 +256,7 @@ async function runScenario(name: string, o: RunFlags, cmd?: Command): Promise<vo
 function writeOut(file: string, text: string, flag: string): void {
   if (file === "-") return void process.stdout.write(text);
   try {
-    writeFileSync(file, text);
+    writeFileAtomic(file, text);
   } catch (e) {
     throw new UsageError(`cannot write ${flag} file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -437,7 +460,7 @@ export function buildProgram(): Command {
       for (const f of files) {
         let doc: { schema?: unknown; runs?: unknown };
         try {
-          doc = JSON.parse(readFileSync(f, "utf8"));
+          doc = JSON.parse(readRegularFile(f, "utf8"));
         } catch (e) {
           throw new UsageError(`merge: cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split("\n")[0]}`);
         }
@@ -453,6 +476,13 @@ export function buildProgram(): Command {
   boardsCommand(program);
   analysisCommands(program);
   return program;
+}
+
+/** One line for an error a configuration caused (a model's zod validation, a time past the simulator's range), or undefined. */
+function configError(e: unknown): string | undefined {
+  if (e instanceof ZodError) return `the configuration was refused: ${issueLine(e.issues, "run")}`;
+  if (e instanceof SimTimeError) return `the configuration asks for a time the simulator cannot hold: ${e.message.split("\n")[0]}`;
+  return undefined;
 }
 
 /**
@@ -471,6 +501,12 @@ export async function runCli(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof UsageError) {
       process.stderr.write(`flowsim: ${e.message}\n`);
+      return 2;
+    }
+    // a configuration the schemas let through but a model refuses (the builder's own validation, a time beyond 2^53 ps): the input's fault, one line
+    const configProblem = configError(e);
+    if (configProblem !== undefined && !process.env["FLOWSIM_DEBUG"]) {
+      process.stderr.write(`flowsim: ${configProblem}\n`);
       return 2;
     }
     if (process.env["FLOWSIM_DEBUG"]) throw e;

@@ -4,7 +4,7 @@
  * server and ARP parameters, the access network, and an optional pcap to replay. Plain JSON,
  * validated by zod; a mistake gets one line naming the field. Times are in µs.
  */
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../sim/input-file.ts";
 import { z } from "zod";
 import { formatBoardError } from "../hw/boards/schema.ts";
 
@@ -115,7 +115,7 @@ export function parseHostsConfig(input: unknown, source = "hosts config"): Hosts
 export function loadHostsConfig(file: string): HostsResult {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readRegularFile(file, "utf8");
   } catch (err) {
     return { ok: false, error: `${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
   }

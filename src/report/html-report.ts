@@ -8,7 +8,8 @@
  * commit, command). The page is one self-contained file (`DIR/index.html`), the raw results
  * beside it (`DIR/results.json`).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeFileAtomic } from "../sim/output-file.ts";
 import { join } from "node:path";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
@@ -206,7 +207,7 @@ export async function writeReport(dir: string, runs: RunRecord[], command: strin
   let n = 0;
   for (const c of charts) {
     const s = await svg(c.spec);
-    writeFileSync(join(dir, `chart${++n}.svg`), s); // each chart also on its own, for docs
+    writeFileAtomic(join(dir, `chart${++n}.svg`), s); // each chart also on its own, for docs
     figures.push(`<figure class="chart" aria-label="${esc(c.title)}">${s}<figcaption>${esc(c.caption)}</figcaption></figure>`);
   }
   const rows = runs.map((r) => `<tr><td>${esc(r.scenario)}</td><td>${esc(label(r))}</td><td>${r.seed}</td><td>${(r.simulatedSeconds * 1000).toFixed(2)} ms</td></tr>`).join("");
@@ -224,7 +225,7 @@ ${figures.join("\n")}
 </body></html>
 `;
   const path = join(dir, "index.html");
-  writeFileSync(path, html);
-  writeFileSync(join(dir, "results.json"), JSON.stringify({ schema: 1, runs }, null, 2) + "\n");
+  writeFileAtomic(join(dir, "results.json"), JSON.stringify({ schema: 1, runs }, null, 2) + "\n");
+  writeFileAtomic(path, html); // the page last: it links results.json and the charts
   return { path, charts: charts.length };
 }

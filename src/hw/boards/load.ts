@@ -2,7 +2,7 @@
  * Loading a board: a preset name ("5A") or a JSON file path, validated against the schema. Errors
  * come back as one line naming the file (or preset), the field and what was expected.
  */
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../../sim/input-file.ts";
 import { PRESETS } from "./presets.ts";
 import { BoardSchema, formatBoardError, type BoardSpec } from "./schema.ts";
 
@@ -32,7 +32,7 @@ export function loadBoard(nameOrPath: string): BoardLoad {
   }
   let text: string;
   try {
-    text = readFileSync(nameOrPath, "utf8");
+    text = readRegularFile(nameOrPath, "utf8");
   } catch (e) {
     return { ok: false, error: `cannot read board file ${nameOrPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
