@@ -159,6 +159,7 @@ async function findScenario(name: string): Promise<ScenarioInfo> {
   if (!s || typeof s.run !== "function" || typeof s.name !== "string" || typeof s.defaultDurationPs !== "number") {
     throw new UsageError(`scenario file ${name} must default-export { name, description, defaultDurationPs, run(options) }`);
   }
+  if (!Number.isSafeInteger(s.defaultDurationPs) || s.defaultDurationPs <= 0) throw new UsageError(`scenario file ${name}: defaultDurationPs must be a positive whole number of ps, got ${s.defaultDurationPs}`);
   return s as ScenarioInfo;
 }
 
@@ -242,12 +243,16 @@ async function runScenario(name: string, o: RunFlags, cmd?: Command): Promise<vo
     records = await scenario.run(opts);
   } catch (e) {
     if (e instanceof BoardLoadError || e instanceof HostsInputError || e instanceof TraceOutputError) throw new UsageError(e.message);
+    if (!getScenario(name) && e instanceof Error && !(e instanceof UsageError) && configError(e) === undefined) throw new ScenarioFailure(name, e);
     throw e;
   } finally {
     stop();
   }
   const known = new Map((boards ?? []).map((n) => loadBoard(n)).flatMap((b) => (b.ok ? [[b.board.name, b.board] as const] : [])));
   const settings = { durationPs: opts.durationPs, load: opts.load, ...(o.hosts !== undefined ? { hostsFile: o.hosts } : {}), ...(o.replay !== undefined ? { replay: o.replay } : {}) };
+  if (!Array.isArray(records) || records.some((r) => typeof r !== "object" || r === null)) {
+    throw new UsageError(`scenario file ${name}: run() must return an array of run records (objects), got ${Array.isArray(records) ? "an array holding something else" : typeof records}`);
+  }
   records = withProvenance(records, commandLine, undefined, (r) => ({ board: specOf(r["board"], known), workload: { name: o.workload ?? (typeof r["workload"] === "string" ? r["workload"] : `${scenario.name}'s`), settings } }));
   await emit(records, o);
   if (!o.quiet) for (const l of traceNotes(records)) process.stderr.write(`${l}\n`);
@@ -478,6 +483,21 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** A user's scenario file threw: reported as one line with the file and line where it threw, exit 1. */
+class ScenarioFailure extends Error {
+  constructor(file: string, cause: Error) {
+    super(`scenario file ${file} failed: ${cause.message.split("\n")[0]}${whereIn(cause, resolve(file))}`, { cause });
+  }
+}
+
+/** " (at file:line:col)": the first stack frame outside flowsim itself (the user's scenario or a module it imports). */
+function whereIn(e: Error, file: string): string {
+  const frames = (e.stack ?? "").split("\n").slice(1).map((l) => /\(?((?:file:\/\/)?\/[^()]*?):(\d+):(\d+)\)?$/.exec(l.trim())).filter((m): m is RegExpExecArray => m !== null);
+  const own = (f: string) => /\/(src|dist)\/(sim|hw|firmware|net|scenarios|parallel|hosts|traffic|stats|report|analysis|cli)\//.test(f) || f.includes("/node_modules/") || f.startsWith("node:");
+  const m = frames.find((x) => x[1]!.replace(/^file:\/\//, "") === file) ?? frames.find((x) => !own(x[1]!));
+  return m ? ` (at ${m[1]!.replace(/^file:\/\//, "")}:${m[2]}:${m[3]})` : "";
+}
+
 /** One line for an error a configuration caused (a model's zod validation, a time past the simulator's range), or undefined. */
 function configError(e: unknown): string | undefined {
   if (e instanceof ZodError) return `the configuration was refused: ${issueLine(e.issues, "run")}`;
@@ -509,7 +529,11 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`flowsim: ${configProblem}\n`);
       return 2;
     }
-    if (process.env["FLOWSIM_DEBUG"]) throw e;
+    if (e instanceof ScenarioFailure && !process.env["FLOWSIM_DEBUG"]) {
+      process.stderr.write(`flowsim: ${e.message}\n`);
+      return 1;
+    }
+    if (process.env["FLOWSIM_DEBUG"]) throw (e instanceof ScenarioFailure ? e.cause ?? e : e);
     process.stderr.write(`flowsim: internal error: ${(e as Error).message} (set FLOWSIM_DEBUG=1 for a stack trace)\n`);
     return 1;
   }
