@@ -24,6 +24,7 @@ import { UsageError } from "./errors.ts";
 import { refuseFlags, refuseRunFlags } from "./applies.ts";
 import { boardsCommand } from "./boards.ts";
 import { checkMergeable, withProvenance } from "./provenance.ts";
+import { parseVary, studyGrid, type Vary } from "./study.ts";
 import { parseDurationFlag, parseLoad, parsePositiveInt, parseSeed, parseShare, parseWarmupFlag } from "./options.ts";
 import { printBoardTable, printCompareTable, printControllersTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { HostsInputError } from "../hosts/config.ts";
@@ -452,6 +453,33 @@ export function buildProgram(): Command {
         kind: "board" as const, index: bi * loads.length + li, spec: b.spec, seed: o.seed, durationPs: o.duration ?? 20 * MS, load, options: runOptionsOf(o, w, "sweep"), extra: { workload: w },
       })));
       return runPointsCommand(points, o, true);
+    });
+
+  measureOptions(commonOptions(program.command("study").description("a parameter study: the full grid of --vary values over any board or workload field, a run (or a capacity search) per point")))
+    .option("--vary <field=v1,v2,...>", "a board field (cpu.clockHz, interconnect.widthBits, cards[0].controllers, ...) or load, workload.inboundBpsPerRouter, workload.outboundBpsPerServer, workload.flows, workload.packetsPerFlow, and its values; repeat for a grid", (v: string, prev: Vary[] | undefined) => parseVary(v, prev))
+    .option("--board <b>", "a board preset or board file (default 5A)")
+    .option("--boards <list>", "comma-separated board presets or board files: the grid on each")
+    .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy: the rates the workload.* fields start from")
+    .option("--measure <what>", "run: one board run per point at --load (default); capacity: a capacity search per point (quick bracket)", "run")
+    .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
+    .option("--shard <i/N>", "run only shard i of N of the points; combine with merge")
+    .action((o: RunFlags & { vary?: Vary[]; measure?: string }, cmd: Command) => {
+      if (!o.vary || o.vary.length === 0) throw new UsageError("study: give at least one --vary FIELD=V1,V2,...");
+      if (o.measure !== "run" && o.measure !== "capacity") throw new UsageError(`--measure: expected run or capacity, got "${o.measure}"`);
+      if (o.measure === "capacity") refuseFlags(cmd, ["load"], "study --measure capacity (it searches the load)");
+      const searched = o.vary.find((v) => ["load", "workload.inboundBpsPerRouter", "workload.outboundBpsPerServer"].includes(v.path));
+      if (o.measure === "capacity" && searched) throw new UsageError(`--vary ${searched.path} does not apply to study --measure capacity (the search scales the workload's rates: choose them with --workload)`);
+      const w = workloadFlag(o, "mixed");
+      const boards = parseBoards(o.boards ?? o.board) ?? ["5A"];
+      const grid = studyGrid(boards, o.vary, o.load);
+      const points: Point[] = grid.map((g, index) => {
+        const run = { ...runOptionsOf(o, w, "study"), ...g.workload };
+        const extra = { workload: w, study: g.values };
+        return o.measure === "capacity"
+          ? { kind: "saturate" as const, index, spec: g.spec, workload: w, options: { ...searchOptions(o, "quick", run), run }, extra }
+          : { kind: "board" as const, index, spec: g.spec, seed: o.seed, durationPs: o.duration ?? 20 * MS, load: g.load, options: run, extra };
+      });
+      return runPointsCommand(points, o, o.measure === "run");
     });
 
   program
