@@ -56,6 +56,7 @@ export function setProgressSink(fn: (label: string, fraction: number) => void): 
   progressSink = fn;
 }
 
+/** How a board run is set up: seed, window, load, warm-up, workload rates, firmware policy and health timers, traces, and a script with its `finish`. */
 export interface BoardRunOptions {
   /** A scenario script: schedules events (failures, restores) and fills `report`. */
   script?: (ctx: ScriptContext) => void;
@@ -175,6 +176,7 @@ export function buildSetting(spec: BoardSpec, o: SettingOptions) {
   return { sim, pool, board, routers, servers, vips, fw, natFw, nat };
 }
 
+/** Runs one board under the standard setting (four routers, four servers, one cluster, the Fig 2 workload) for a warm-up and a measurement window, and returns its run record (docs/results-format.md). */
 export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Record<string, unknown> {
   const wall0 = performance.now();
   const { sim, pool, board, routers, servers, vips, fw, natFw } = buildSetting(spec, o);

@@ -56,7 +56,7 @@ describe("the package", () => {
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it("a user script imports from \"flowsim\", runs a board and type-checks", () => {
+  it("a user script imports from \"flowsim\" and \"flowsim/testing\", runs a board and the firmware-only board, and type-checks", () => {
     const script = join(dir, "study.ts");
     writeFileSync(script, [
       'import { boardVariant, loadBoard, runBoard, MS, type RunRecord } from "flowsim";',
@@ -65,6 +65,10 @@ describe("the package", () => {
       'if (!base.ok) throw new Error(base.error);',
       'const runs: RunRecord[] = [base.board, fast].map((spec) => runBoard(spec, { seed: 1, durationPs: 1 * MS, warmupPs: 1 * MS, load: 0.5 }));',
       'console.log(JSON.stringify(runs.map((r) => r.simulatedSeconds)));',
+      'import { config, harness, tcp, Verdict } from "flowsim/testing";',
+      'const h = harness(config(2));',
+      'const [verdict]: [number, Uint8Array] = h.run(tcp(0x0a000001, 6000));',
+      'if (verdict === Verdict.Drop) throw new Error("dropped");',
       "",
     ].join("\n"));
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ["study.ts"] }));
@@ -76,6 +80,9 @@ const fast = boardVariant("5A", (b) => { b.cpu.clockHz = 200_000_000; });
 const base = loadBoard("5A");
 if (!base.ok) throw new Error(base.error);
 console.log(JSON.stringify([base.board, fast].map((spec) => runBoard(spec, { seed: 1, durationPs: 1 * MS, warmupPs: 1 * MS, load: 0.5 }).simulatedSeconds)));
+import { config, harness, tcp, Verdict } from "flowsim/testing";
+const h = harness(config(2));
+if (h.run(tcp(0x0a000001, 6000))[0] === Verdict.Drop) throw new Error("dropped");
 `);
     const r = spawnSync(process.execPath, ["study.mjs"], { cwd: dir, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);

@@ -6,8 +6,10 @@ import { readRegularFile } from "../../sim/input-file.ts";
 import { PRESETS } from "./presets.ts";
 import { BoardSchema, formatBoardError, type BoardSpec } from "./schema.ts";
 
+/** A board, or one line saying what is wrong with it. */
 export type BoardLoad = { ok: true; board: BoardSpec } | { ok: false; error: string };
 
+/** Validates board-file input (`source` names it in errors): the schema, then unique card names. */
 export function parseBoard(input: unknown, source: string): BoardLoad {
   // a board file may name its JSON Schema for editors ("$schema": ".../board.schema.json")
   const { $schema: _, ...rest } = input !== null && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : { $schema: undefined };

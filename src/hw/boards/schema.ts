@@ -93,6 +93,7 @@ export const TranslatorSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("asic"), lookupPs: int(1), tableEntries: int(4).optional() }),
 ]);
 
+/** The board file's schema (zod): presets and users' files are validated against it; its JSON Schema is schema/board.schema.json. */
 export const BoardSchema = z.strictObject({
   name: z.string().min(1),
   figure: z.string().optional(),
@@ -108,7 +109,9 @@ export const BoardSchema = z.strictObject({
   translator: TranslatorSchema.optional(),
 });
 
+/** A validated board, every default filled in: what the models build from. */
 export type BoardSpec = z.infer<typeof BoardSchema>;
+/** A board as written in a file or a preset: defaults may be left out. */
 export type BoardInput = z.input<typeof BoardSchema>;
 
 /** One line for the first problem: `cards[2].portMbps: expected 10, 100 or 1000 (got 25)` (issue-line.ts). */
