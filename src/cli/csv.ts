@@ -1,4 +1,5 @@
-/** Flattens run records into CSV: one row per run, one column per leaf field (dotted names); time series have CSVs of their own (--series-csv), provenance gives its scalars. */
+/** Flattens run records into CSV: one row per run, one column per leaf field (dotted names); time series have CSVs of their own (--series-csv), provenance gives its scalars. Quoting by d3-dsv (RFC 4180). */
+import { csvFormatRows } from "d3-dsv";
 import type { RunRecord } from "../scenarios/registry.ts";
 
 function flatten(o: unknown, prefix: string, out: Map<string, string>): void {
@@ -11,7 +12,6 @@ function flatten(o: unknown, prefix: string, out: Map<string, string>): void {
   out.set(prefix, String(o));
 }
 
-const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 export function toCsv(runs: RunRecord[]): string {
   const rows = runs.map((r) => {
@@ -25,5 +25,5 @@ export function toCsv(runs: RunRecord[]): string {
   });
   const cols: string[] = [];
   for (const r of rows) for (const k of r.keys()) if (!cols.includes(k)) cols.push(k);
-  return [cols.map(quote).join(","), ...rows.map((r) => cols.map((c) => quote(r.get(c) ?? "")).join(","))].join("\n") + "\n";
+  return csvFormatRows([cols, ...rows.map((r) => cols.map((c) => r.get(c) ?? ""))]) + "\n";
 }
