@@ -83,6 +83,9 @@ interface RunFlags extends TraceFlags, SeriesFlags {
   healthInterval?: number;
   healthTimeout?: number;
   capacity?: string;
+  /** study --report: the result plotted, and the parameter it is plotted against. */
+  plot?: string;
+  against?: string;
 }
 
 function commonOptions(c: Command): Command {
@@ -275,7 +278,8 @@ async function emit(records: RunRecord[], o: RunFlags): Promise<void> {
   if (o.report) {
     try {
       const { writeReport } = await import("../report/html-report.ts"); // vega and vega-lite load only when asked for (about 0.2 s)
-      const r = await writeReport(o.report, records, `flowsim ${process.argv.slice(2).join(" ")}`);
+      const r = await writeReport(o.report, records, `flowsim ${commandLine.join(" ")}`, { ...(o.plot !== undefined ? { y: o.plot } : {}), ...(o.against !== undefined ? { x: o.against } : {}) });
+      if (!o.quiet) for (const n of r.notes) process.stderr.write(`${n}\n`);
       if (!o.quiet) process.stderr.write(`report: ${r.path} (${r.charts} charts)\n`);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code) throw new UsageError(`cannot write --report into ${o.report}: ${(e as NodeJS.ErrnoException).code}`);
@@ -463,8 +467,12 @@ export function buildProgram(): Command {
     .option("--measure <what>", "run: one board run per point at --load (default); capacity: a capacity search per point (quick bracket)", "run")
     .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the points; combine with merge")
+    .option("--plot <field>", "with --report: the result to chart, a dotted field (default cpu.utilization; with --measure capacity saturation.deliveredMbps)")
+    .option("--against <field>", "with --report: the varied parameter on the x axis (default the first numeric one); a line per combination of the others")
     .action((o: RunFlags & { vary?: Vary[]; measure?: string }, cmd: Command) => {
       if (!o.vary || o.vary.length === 0) throw new UsageError("study: give at least one --vary FIELD=V1,V2,...");
+      if (o.against !== undefined && !o.vary.some((v) => v.path === o.against)) throw new UsageError(`--against ${o.against}: not a --vary field (${o.vary.map((v) => v.path).join(", ")})`);
+      if ((o.plot !== undefined || o.against !== undefined) && o.report === undefined) throw new UsageError("--plot and --against apply only with --report");
       if (o.measure !== "run" && o.measure !== "capacity") throw new UsageError(`--measure: expected run or capacity, got "${o.measure}"`);
       if (o.measure === "capacity") refuseFlags(cmd, ["load"], "study --measure capacity (it searches the load)");
       const searched = o.vary.find((v) => ["load", "workload.inboundBpsPerRouter", "workload.outboundBpsPerServer"].includes(v.path));

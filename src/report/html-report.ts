@@ -17,6 +17,7 @@ import type { RunRecord } from "../scenarios/registry.ts";
 import { DIRECTION_LABEL, resourceClass } from "./labels.ts";
 import { provenanceOf } from "./provenance.ts";
 import { seriesSpec } from "./series-chart.ts";
+import { studyChart, type StudyPlot } from "./study-chart.ts";
 
 type Row = Record<string, string | number>;
 
@@ -36,8 +37,11 @@ export interface Chart {
 }
 
 /** The charts a set of runs supports. */
-export function chartsFor(runs: RunRecord[]): Chart[] {
+export function chartsFor(runs: RunRecord[], plot?: StudyPlot, notes: string[] = []): Chart[] {
   const charts: Chart[] = [];
+  const study = studyChart(runs, plot);
+  if (typeof study === "string") notes.push(study);
+  else if (study) charts.push(study);
   const boardRuns = runs.filter((r) => get(r, "delivered.inboundMbps") !== undefined);
   if (boardRuns.length === 0) return charts;
   const isSweep = boardRuns.some((r) => r.scenario === "sweep");
@@ -200,9 +204,10 @@ function scaleChart(runs: RunRecord[]): Chart {
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** Writes DIR/index.html and DIR/results.json; returns the page's path and the number of charts. */
-export async function writeReport(dir: string, runs: RunRecord[], command: string): Promise<{ path: string; charts: number }> {
+export async function writeReport(dir: string, runs: RunRecord[], command: string, plot?: StudyPlot): Promise<{ path: string; charts: number; notes: string[] }> {
   mkdirSync(dir, { recursive: true });
-  const charts = chartsFor(runs);
+  const notes: string[] = [];
+  const charts = chartsFor(runs, plot, notes);
   const figures: string[] = [];
   let n = 0;
   for (const c of charts) {
@@ -227,5 +232,5 @@ ${figures.join("\n")}
   const path = join(dir, "index.html");
   writeFileAtomic(join(dir, "results.json"), JSON.stringify({ schema: 1, runs }, null, 2) + "\n");
   writeFileAtomic(path, html); // the page last: it links results.json and the charts
-  return { path, charts: charts.length };
+  return { path, charts: charts.length, notes };
 }

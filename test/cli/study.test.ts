@@ -9,7 +9,7 @@ describe("flowsim study", () => {
   it("runs the full grid, one record per point carrying its values and its resolved board; a slower CPU is busier by at most the clock ratio", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flowsim-study-"));
     const args = ["study", "--board", "5A", "--vary", "cpu.clockHz=80e6,133e6", "--vary", "interconnect.widthBits=32,64", "--duration", "2ms", "--warmup", "2ms", "--quiet"];
-    const [all, shard] = await Promise.all([simAsync(...args, "--json", join(dir, "all.json")), simAsync(...args, "--shard", "2/2", "--json", join(dir, "s2.json"))]);
+    const [all, shard] = await Promise.all([simAsync(...args, "--json", join(dir, "all.json"), "--report", join(dir, "report"), "--against", "cpu.clockHz"), simAsync(...args, "--shard", "2/2", "--json", join(dir, "s2.json"))]);
     expect(all.code, all.err).toBe(0);
     expect(shard.code, shard.err).toBe(0);
     const runs = JSON.parse(readFileSync(join(dir, "all.json"), "utf8")).runs as Record<string, any>[];
@@ -29,6 +29,11 @@ describe("flowsim study", () => {
       expect(ratio).toBeGreaterThan(1);
       expect(ratio).toBeLessThan((133 / 80) * 1.05);
     }
+    // the report charts the CPU's utilisation against the clock, a line per bus width
+    const page = readFileSync(join(dir, "report", "index.html"), "utf8");
+    expect(page).toContain("Study: cpu.utilization against cpu.clockHz");
+    expect(page).toContain("5A interconnect.widthBits=32");
+    expect(page).toContain("5A interconnect.widthBits=64");
     const s2 = JSON.parse(readFileSync(join(dir, "s2.json"), "utf8")).runs as Record<string, any>[];
     expect(s2.map((r) => r["point"])).toEqual([1, 3]);
   }, 60_000);
@@ -42,6 +47,8 @@ describe("flowsim study", () => {
       [["study"], /study: give at least one --vary/],
       [["study", "--vary", "load=1,2", "--measure", "capacity"], /--vary load does not apply to study --measure capacity/],
       [["study", "--vary", "load=0x2"], /--vary load: expected numbers from/],
+      [["study", "--vary", "load=1,2", "--against", "cpu.clockHz", "--report", "/tmp/x"], /--against cpu.clockHz: not a --vary field \(load\)/],
+      [["study", "--vary", "load=1,2", "--plot", "cpu.utilization"], /--plot and --against apply only with --report/],
     ];
     for (const [args, line] of cases) {
       const r = await simIn(...args);
