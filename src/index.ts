@@ -8,7 +8,7 @@ export { PRESETS } from "./hw/boards/presets.ts";
 export { loadBoard, parseBoard, type BoardLoad } from "./hw/boards/load.ts";
 export { boardVariant } from "./hw/boards/variant.ts";
 export { BoardSchema, type BoardInput, type BoardSpec } from "./hw/boards/schema.ts";
-export { runBoard, type BoardRunOptions, type RunContext, type ScriptContext } from "./scenarios/board-run.ts";
+export { runBoard, type BoardRunOptions, type HealthChange, type RunContext, type ScriptContext } from "./scenarios/board-run.ts";
 export { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "./scenarios/index.ts";
 export { registerScenario } from "./scenarios/registry.ts";
 export { WORKLOADS, type WorkloadName } from "./scenarios/workloads.ts";
