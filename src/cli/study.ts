@@ -48,7 +48,9 @@ function segments(path: string): (string | number)[] {
 function setPath(target: Record<string, unknown>, path: string, v: unknown): void {
   const segs = segments(path);
   let o: Record<string | number, unknown> = target;
-  for (const [i, s] of segs.slice(0, -1).entries()) {
+  for (const [i, s] of segs.entries()) {
+    if (typeof s === "number" && Array.isArray(o) && s >= o.length) throw new UsageError(`--vary ${path}: ${segs.slice(0, i).join(".")} has ${o.length} entr${o.length === 1 ? "y" : "ies"} (indexes from 0)`);
+    if (i === segs.length - 1) break;
     const next = o[s];
     if (next === undefined) o[s] = typeof segs[i + 1] === "number" ? [] : {};
     else if (typeof next !== "object" || next === null) throw new UsageError(`--vary ${path}: ${segs.slice(0, i + 1).join(".")} is not an object`);

@@ -42,6 +42,7 @@ describe("flowsim study", () => {
     const cases: [string[], RegExp][] = [
       [["study", "--vary", "cpu.clockHz=80e6,1e12"], /^flowsim: study point 5A cpu.clockHz=1000000000000: cpu.clockHz: expected at most 2e8 \(got 1e12\)$/],
       [["study", "--vary", "cpu.turbo=1"], /cpu: unknown field "turbo"/],
+      [["study", "--vary", "cards[9].controllers=2"], /^flowsim: --vary cards\[9\]\.controllers: cards has 4 entries \(indexes from 0\)$/],
       [["study", "--vary", "workload.speed=2"], /--vary workload.speed: expected one of load, workload.inboundBpsPerRouter/],
       [["study", "--vary", "cpu.clockHz"], /--vary: expected FIELD=V1,V2/],
       [["study"], /study: give at least one --vary/],
