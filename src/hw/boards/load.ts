@@ -4,7 +4,7 @@
  */
 import { readRegularFile } from "../../sim/input-file.ts";
 import { PRESETS } from "./presets.ts";
-import { BoardSchema, formatBoardError, type BoardSpec } from "./schema.ts";
+import { BoardSchema, formatBoardError, MAX_CONTROLLERS, type BoardSpec } from "./schema.ts";
 
 /** A board, or one line saying what is wrong with it. */
 export type BoardLoad = { ok: true; board: BoardSpec } | { ok: false; error: string };
@@ -15,6 +15,8 @@ export function parseBoard(input: unknown, source: string): BoardLoad {
   const { $schema: _, ...rest } = input !== null && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : { $schema: undefined };
   const r = BoardSchema.safeParse(input !== null && typeof input === "object" && !Array.isArray(input) ? rest : input);
   if (!r.success) return { ok: false, error: formatBoardError(r.error, source, input) };
+  const controllers = r.data.cards.reduce((n, c) => n + c.controllers, 0);
+  if (controllers > MAX_CONTROLLERS) return { ok: false, error: `${source}: cards: ${controllers} GT-48002 controllers in all, more than ${MAX_CONTROLLERS} (${2 * MAX_CONTROLLERS} ports), the most a board may have` };
   // cards are told apart by name (statistics, traces): two of one name would merge
   const seen = new Map<string, number>();
   for (const [i, c] of r.data.cards.entries()) {

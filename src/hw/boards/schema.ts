@@ -47,10 +47,13 @@ export const FsramSchema = z.strictObject({
 /** The optional content-addressable memory of Fig 5C for the flow-table look-up. */
 export const CamSchema = z.strictObject({ entries: int(1), lookupPs: int(1) });
 
+/** The most GT-48002 controllers a board may have in all (64 ports; the controllers study goes to 32): a board of 50,000 never finished building. parseBoard checks the total. */
+export const MAX_CONTROLLERS = 32;
+
 export const CardSchema = z.strictObject({
   name: z.string().min(1),
   /** GT-48002 controllers on the card (1 on a general-purpose card, several on 5B/5C's network card). */
-  controllers: int(1),
+  controllers: int(1).max(MAX_CONTROLLERS),
   portsPerController: z.literal(2).default(2),
   portMbps: z.union([z.literal(10), z.literal(100), z.literal(1000)]).default(100),
   bufferBytes: int(1).default(1_048_576),
@@ -104,7 +107,7 @@ export const BoardSchema = z.strictObject({
   dram: DramSchema.default({}),
   fsram: FsramSchema.optional(),
   cam: CamSchema.optional(),
-  cards: z.array(CardSchema).min(1),
+  cards: z.array(CardSchema).min(1).max(MAX_CONTROLLERS),
   interconnect: InterconnectSchema,
   translator: TranslatorSchema.optional(),
 });
