@@ -14,6 +14,7 @@ import { simIn } from "./sim.ts";
 const dir = mkdtempSync(join(tmpdir(), "flowsim-bad-files-"));
 
 async function refused(args: string[], line: RegExp): Promise<void> {
+  await import("../../src/cli/main.ts"); // loaded before the clock starts: the time is the refusal's
   const t0 = performance.now();
   const r = await simIn(...args);
   expect(r.code, `${args.join(" ")}: ${r.err}`).toBe(2);

@@ -6,7 +6,15 @@ import type { z } from "zod";
 
 type Issue = z.core.$ZodIssue;
 
-const show = (v: unknown) => (typeof v === "string" ? `"${v}"` : typeof v === "number" && Math.abs(v) >= 1e6 && Number.isInteger(v) ? v.toExponential().replace("e+", "e") : JSON.stringify(v));
+/** A value as the user would write it: strings quoted, round big numbers as 2e8 (66666667 stays as it is). */
+function show(v: unknown): string {
+  if (typeof v === "string") return `"${v}"`;
+  if (typeof v === "number" && Math.abs(v) >= 1e6 && Number.isInteger(v)) {
+    const e = v.toExponential().replace("e+", "e");
+    return e.length <= 6 ? e : String(v);
+  }
+  return JSON.stringify(v);
+}
 const orList = (vs: readonly unknown[]) => (vs.length <= 1 ? vs.map(show).join("") : `${vs.slice(0, -1).map(show).join(", ")} or ${show(vs[vs.length - 1])}`);
 
 /** The dotted path of an issue: `cards[2].portMbps`. */

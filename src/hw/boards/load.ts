@@ -17,6 +17,8 @@ export function parseBoard(input: unknown, source: string): BoardLoad {
   if (!r.success) return { ok: false, error: formatBoardError(r.error, source, input) };
   const controllers = r.data.cards.reduce((n, c) => n + c.controllers, 0);
   if (controllers > MAX_CONTROLLERS) return { ok: false, error: `${source}: cards: ${controllers} GT-48002 controllers in all, more than ${MAX_CONTROLLERS} (${2 * MAX_CONTROLLERS} ports), the most a board may have` };
+  // Fig 5F's ASICs sit on circuit cards behind the crossbar; a PCI or arbiter board has no place for them
+  if (r.data.translator?.kind === "asic" && r.data.interconnect.kind !== "crossbar") return { ok: false, error: `${source}: translator: an ASIC translator needs the crossbar interconnect of Fig 5F (got ${r.data.interconnect.kind})` };
   // cards are told apart by name (statistics, traces): two of one name would merge
   const seen = new Map<string, number>();
   for (const [i, c] of r.data.cards.entries()) {

@@ -66,7 +66,8 @@ export const InterconnectSchema = z.discriminatedUnion("kind", [
     kind: z.literal("pci"),
     /** "external" backplane bus (5A, 5E) or the network card's "onboard" bus (5B, 5C). */
     placement: z.enum(["external", "onboard"]),
-    clockHz: int(1_000_000),
+    /** PCI 2.1 defines 33 and 66 MHz operation (docs/hardware.md §4): a faster bus is not PCI. */
+    clockHz: int(1_000_000).max(66_666_667),
     widthBits: z.union([z.literal(32), z.literal(64)]),
   }),
   z.strictObject({
