@@ -23,10 +23,10 @@ function median(xs: number[]): number {
   return s[(s.length - 1) >> 1]!;
 }
 
-/** The sweep's records without their wall-clock fields. */
+/** The sweep's records without their wall-clock fields and the command line in their provenance (--workers and --json differ). */
 function results(file: string): string {
   const d = JSON.parse(readFileSync(file, "utf8")) as { runs: Record<string, unknown>[] };
-  return JSON.stringify(d.runs.map(({ wallSeconds: _w, ...rest }) => rest));
+  return JSON.stringify(d.runs.map(({ wallSeconds: _w, provenance: p, ...rest }) => ({ ...rest, provenance: { ...(p as object), command: [] } })));
 }
 
 export interface ParallelResult {

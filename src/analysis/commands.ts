@@ -5,7 +5,7 @@
  * Bad input (a file that is not a results document, a filter that does not parse, an alpha out
  * of range) is one line and exit 2, as everywhere in the CLI.
  */
-import { writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../sim/output-file.ts";
 import chalk from "chalk";
 import { type Command, InvalidArgumentError } from "commander";
 import { UsageError } from "../cli/errors.ts";
@@ -32,7 +32,7 @@ function usage<T>(fn: () => T): T {
 function save(file: string, text: string, flag: string): void {
   if (file === "-") return void process.stdout.write(text);
   try {
-    writeFileSync(file, text);
+    writeFileAtomic(file, text);
   } catch (e) {
     throw new UsageError(`cannot write ${flag} file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -7,7 +7,7 @@
  * differed between replications has `<field>Votes`: twins travel with their field, they are not
  * fields of their own.
  */
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../sim/input-file.ts";
 import type { RunRecord } from "../scenarios/registry.ts";
 import { CI_SUFFIX } from "../stats/replications.ts";
 
@@ -26,7 +26,7 @@ export function loadResults(files: string[]): LoadedRun[] {
   for (const file of files) {
     let doc: { schema?: unknown; runs?: unknown };
     try {
-      doc = JSON.parse(readFileSync(file, "utf8"));
+      doc = JSON.parse(readRegularFile(file, "utf8"));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new ResultsInputError(`cannot read ${file}: ${code ?? `not JSON (${(e as Error).message.split("\n")[0]})`}`);

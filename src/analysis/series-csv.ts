@@ -4,7 +4,8 @@
  * then a column per series, named `<group>.<name>` as in the JSON (`delivered.inboundMbps`,
  * `queues.card510.gt.p0.out`, `dropped.switch.controller.bufferFull`). Written with d3-dsv.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeFileAtomic } from "../sim/output-file.ts";
 import { join } from "node:path";
 import { csvFormatRows } from "d3-dsv";
 import type { RunRecord } from "../scenarios/registry.ts";
@@ -53,7 +54,7 @@ export function writeSeriesCsvs(dir: string, runs: RunRecord[]): string[] {
     const s = seriesOf(r);
     if (!s) return;
     const path = join(dir, seriesFileName(r, i));
-    writeFileSync(path, seriesCsv(s));
+    writeFileAtomic(path, seriesCsv(s));
     paths.push(path);
   });
   return paths;

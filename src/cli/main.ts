@@ -5,17 +5,26 @@
  *   compare [--boards ...]    the compare-boards scenario: one table, a row per board
  * Bad input (flags, names, files) gets one line naming the problem and exit code 2.
  */
-import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, openSync, realpathSync, statSync, unlinkSync } from "node:fs";
+import { writeFileAtomic } from "../sim/output-file.ts";
+import { readRegularFile } from "../sim/input-file.ts";
 import { availableParallelism } from "node:os";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import chalk from "chalk";
+import { ZodError } from "zod";
+import { issueLine } from "../hw/boards/issue-line.ts";
 import { Command, CommanderError } from "commander";
 import { PRESETS } from "../hw/boards/presets.ts";
 import { loadBoard } from "../hw/boards/load.ts";
 import { BoardLoadError } from "../scenarios/compare-boards.ts";
 import { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "../scenarios/index.ts";
-import { formatTick } from "../sim/time.ts";
+import { formatTick, SimTimeError } from "../sim/time.ts";
 import { UsageError } from "./errors.ts";
+import { refuseFlags, refuseRunFlags } from "./applies.ts";
+import { boardsCommand } from "./boards.ts";
+import { checkMergeable, withProvenance } from "./provenance.ts";
+import { parseVary, studyGrid, type Vary } from "./study.ts";
 import { parseDurationFlag, parseLoad, parsePositiveInt, parseSeed, parseShare, parseWarmupFlag } from "./options.ts";
 import { printBoardTable, printCompareTable, printControllersTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { HostsInputError } from "../hosts/config.ts";
@@ -36,6 +45,19 @@ import { traceFlags, traceNotes, traceTargets, type TraceFlags } from "./trace-f
 import { emitSeries, seriesFlags, seriesOptions, type SeriesFlags } from "./series-flags.ts";
 import { DEFAULT_WARMUP_PS } from "../scenarios/board-run.ts";
 import { analysisCommands } from "../analysis/commands.ts";
+import { packageVersion } from "../report/provenance.ts";
+
+/** The command line being run (after `flowsim`), for the records' provenance. */
+let commandLine: string[] = [];
+
+/** A preset's or board file's resolved spec by board name, for provenance. */
+function specOf(name: unknown, known: Map<string, BoardSpec>): BoardSpec | undefined {
+  if (typeof name !== "string") return undefined;
+  const k = known.get(name);
+  if (k) return k;
+  const b = PRESETS[name.toUpperCase()] ? loadBoard(name) : undefined;
+  return b?.ok ? b.board : undefined;
+}
 
 interface RunFlags extends TraceFlags, SeriesFlags {
   seed: number;
@@ -61,6 +83,9 @@ interface RunFlags extends TraceFlags, SeriesFlags {
   healthInterval?: number;
   healthTimeout?: number;
   capacity?: string;
+  /** study --report: the result plotted, and the parameter it is plotted against. */
+  plot?: string;
+  against?: string;
 }
 
 function commonOptions(c: Command): Command {
@@ -126,29 +151,68 @@ async function findScenario(name: string): Promise<ScenarioInfo> {
   if (!/[./\\]/.test(name)) throw new UsageError(`unknown scenario "${name}" (try: flowsim list, or give a scenario file's path)`);
   const path = resolve(name);
   if (!existsSync(path)) throw new UsageError(`scenario file ${name} not found`);
+  if (!statSync(path).isFile()) throw new UsageError(`scenario file ${name} is not a regular file`);
+  if (/\.[mc]?ts$/.test(path) && !import.meta.url.endsWith(".ts")) await registerTypeScript(name);
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (e) {
-    throw new UsageError(`scenario file ${name} failed to load: ${(e as Error).message.split("\n")[0]}`);
+    throw new UsageError(`scenario file ${name} failed to load: ${loadErrorLine(e)}`);
   }
   const s = mod.default as Partial<ScenarioInfo> | undefined;
   if (!s || typeof s.run !== "function" || typeof s.name !== "string" || typeof s.defaultDurationPs !== "number") {
     throw new UsageError(`scenario file ${name} must default-export { name, description, defaultDurationPs, run(options) }`);
   }
+  if (!Number.isSafeInteger(s.defaultDurationPs) || s.defaultDurationPs <= 0) throw new UsageError(`scenario file ${name}: defaultDurationPs must be a positive whole number of ps, got ${s.defaultDurationPs}`);
   return s as ScenarioInfo;
 }
 
-/** A results file (`--json`, `--csv`) that cannot be written is refused before anything runs: an existing directory, a missing or unwritable folder. */
+/** The compiled CLI (the installed package) loads a TypeScript scenario file through tsx, when it is installed. */
+async function registerTypeScript(name: string): Promise<void> {
+  try {
+    const api = "tsx/esm/api"; // not a static import: tsx is optional at run time
+    const { register } = (await import(api)) as { register: () => void };
+    register();
+  } catch {
+    throw new UsageError(`scenario file ${name} is TypeScript: install tsx beside flowsim (npm install tsx) or write the scenario as .js`);
+  }
+}
+
+/** One line saying why a module failed to load: esbuild's "file:line:col: ERROR: what" rather than its "Transform failed with 1 error:". */
+export function loadErrorLine(e: unknown): string {
+  const lines = String((e as Error)?.message ?? e).split("\n").map((l) => l.trim()).filter(Boolean);
+  const located = lines.find((l) => /:\d+:\d+: ERROR: /.test(l));
+  return located ?? lines[0] ?? "unknown error";
+}
+
+/**
+ * A results file (`--json`, `--csv`, `--flows`) that cannot be written is refused before anything runs:
+ * a directory, a missing or unwritable folder (files are written to a temporary name there, then
+ * renamed). An existing device or FIFO (/dev/null, /dev/stdout) is written directly: it must be writable.
+ */
 function checkOutputFile(flag: string, file: string | undefined): void {
   if (file === undefined || file === "-") return;
   const abs = resolve(file), dir = dirname(abs);
-  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`cannot write ${flag} file ${file}: is a directory`);
+  if (existsSync(abs)) {
+    const st = statSync(abs);
+    if (st.isDirectory()) throw new UsageError(`cannot write ${flag} file ${file}: is a directory`);
+    if (!st.isFile()) {
+      try {
+        accessSync(abs, constants.W_OK);
+        return;
+      } catch {
+        throw new UsageError(`cannot write ${flag} file ${file}: not writable`);
+      }
+    }
+  }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`cannot write ${flag} file ${file}: no such directory ${dir}`);
+  // a probe file, written and removed: permissions alone do not tell (root, /proc, read-only mounts)
+  const probe = join(dir, `.flowsim-probe-${process.pid}`);
   try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new UsageError(`cannot write ${flag} file ${file}: ${dir} is not writable`);
+    closeSync(openSync(probe, "wx"));
+    unlinkSync(probe);
+  } catch (e) {
+    throw new UsageError(`cannot write ${flag} file ${file}: cannot create files in ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
 }
 
@@ -156,6 +220,7 @@ function checkOutputFile(flag: string, file: string | undefined): void {
 function checkOutputs(o: RunFlags): void {
   checkOutputFile("--json", o.json);
   checkOutputFile("--csv", o.csv);
+  checkOutputFile("--flows", o.flows);
   if (o.json === "-" && o.csv === "-") throw new UsageError("--json - and --csv - cannot both write to stdout");
   if (o.report !== undefined) {
     try {
@@ -166,9 +231,10 @@ function checkOutputs(o: RunFlags): void {
   }
 }
 
-async function runScenario(name: string, o: RunFlags): Promise<void> {
+async function runScenario(name: string, o: RunFlags, cmd?: Command): Promise<void> {
   checkOutputs(o);
   const scenario = await findScenario(name);
+  if (cmd) refuseRunFlags(cmd, getScenario(name) ? name : "");
   const boards = parseBoards(o.boards ?? o.board);
   const opts: RunOptions = {
     seed: o.seed, durationPs: o.duration ?? scenario.defaultDurationPs, load: o.load,
@@ -181,10 +247,17 @@ async function runScenario(name: string, o: RunFlags): Promise<void> {
     records = await scenario.run(opts);
   } catch (e) {
     if (e instanceof BoardLoadError || e instanceof HostsInputError || e instanceof TraceOutputError) throw new UsageError(e.message);
+    if (!getScenario(name) && e instanceof Error && !(e instanceof UsageError) && configError(e) === undefined) throw new ScenarioFailure(name, e);
     throw e;
   } finally {
     stop();
   }
+  const known = new Map((boards ?? []).map((n) => loadBoard(n)).flatMap((b) => (b.ok ? [[b.board.name, b.board] as const] : [])));
+  const settings = { durationPs: opts.durationPs, load: opts.load, ...(o.hosts !== undefined ? { hostsFile: o.hosts } : {}), ...(o.replay !== undefined ? { replay: o.replay } : {}) };
+  if (!Array.isArray(records) || records.some((r) => typeof r !== "object" || r === null)) {
+    throw new UsageError(`scenario file ${name}: run() must return an array of run records (objects), got ${Array.isArray(records) ? "an array holding something else" : typeof records}`);
+  }
+  records = withProvenance(records, commandLine, undefined, (r) => ({ board: specOf(r["board"], known), workload: { name: o.workload ?? (typeof r["workload"] === "string" ? r["workload"] : `${scenario.name}'s`), settings } }));
   await emit(records, o);
   if (!o.quiet) for (const l of traceNotes(records)) process.stderr.write(`${l}\n`);
 }
@@ -192,7 +265,7 @@ async function runScenario(name: string, o: RunFlags): Promise<void> {
 function writeOut(file: string, text: string, flag: string): void {
   if (file === "-") return void process.stdout.write(text);
   try {
-    writeFileSync(file, text);
+    writeFileAtomic(file, text);
   } catch (e) {
     throw new UsageError(`cannot write ${flag} file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -205,7 +278,8 @@ async function emit(records: RunRecord[], o: RunFlags): Promise<void> {
   if (o.report) {
     try {
       const { writeReport } = await import("../report/html-report.ts"); // vega and vega-lite load only when asked for (about 0.2 s)
-      const r = await writeReport(o.report, records, `flowsim ${process.argv.slice(2).join(" ")}`);
+      const r = await writeReport(o.report, records, `flowsim ${commandLine.join(" ")}`, { ...(o.plot !== undefined ? { y: o.plot } : {}), ...(o.against !== undefined ? { x: o.against } : {}) });
+      if (!o.quiet) for (const n of r.notes) process.stderr.write(`${n}\n`);
       if (!o.quiet) process.stderr.write(`report: ${r.path} (${r.charts} charts)\n`);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code) throw new UsageError(`cannot write --report into ${o.report}: ${(e as NodeJS.ErrnoException).code}`);
@@ -251,7 +325,17 @@ async function runPointsCommand(points: Point[], o: RunFlags, replicate = false)
   } finally {
     stop();
   }
+  records = withProvenance(records, commandLine, o.shard, (_, k) => pointProvenance(mine[k]!));
   await emit(records, o);
+}
+
+/** A point's resolved board and workload: the workload's name and rates and every setting the point ran with. */
+function pointProvenance(p: Point): { board: BoardSpec; workload: Record<string, unknown> } {
+  if (p.kind === "board") {
+    const name = p.extra?.["workload"];
+    return { board: p.spec, workload: { ...(typeof name === "string" ? { name } : {}), settings: { ...p.options, seed: p.seed, durationPs: p.durationPs, load: p.load } } };
+  }
+  return { board: p.spec, workload: { name: p.workload, ...WORKLOADS[p.workload], settings: p.options } };
 }
 
 function boardsOrPresets(o: RunFlags): { name: string; spec: BoardSpec }[] {
@@ -271,6 +355,8 @@ function workloadFlag(o: RunFlags, dflt: WorkloadName): WorkloadName {
 export function buildProgram(): Command {
   const program = new Command("flowsim")
     .description("cycle-level simulator of the WO 99/33227 network flow switch")
+    .version(packageVersion(), "-V, --version", "print flowsim's version")
+    .option("--no-color", "no colours (also when the environment sets NO_COLOR)")
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(`flowsim: ${(s.split("\n").find((l) => l.trim() !== "") ?? "").replace(/^error: /, "")}\n`) });
@@ -292,7 +378,7 @@ export function buildProgram(): Command {
     .option("--hosts <file>", "hosts scenario: a hosts configuration (JSON, see docs/hosts.md)")
     .option("--replay <pcap>", "hosts scenario: replay this capture on the clients' side instead of generated flows")
     .option("--flows <csv>", "hosts scenario: write one line per flow (with several boards, the board's name is inserted before .csv)")
-    .action((name: string, o: RunFlags) => runScenario(name, o));
+    .action((name: string, o: RunFlags, cmd: Command) => runScenario(name, o, cmd));
 
   seriesFlags(traceFlags(measureOptions(commonOptions(program.command("compare").description("the main job: each board's capacity (what limits it, beside its analytic bound) and what it pays at a common reference load (--load)")))))
     .option("--boards <list>", "comma-separated board presets or board files (default: 5A,5B,5C,5D,5E,5F)")
@@ -319,7 +405,8 @@ export function buildProgram(): Command {
     .option("--workload <w>", "inbound-heavy (default), mixed or outbound-heavy")
     .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the boards; combine with merge")
-    .action((o: RunFlags) => {
+    .action((o: RunFlags, cmd: Command) => {
+      refuseFlags(cmd, ["load"], "saturate (it searches the load)");
       const w = workloadFlag(o, "inbound-heavy");
       const run = runOptionsOf(o, w, "saturate");
       const points: Point[] = boardsOrPresets(o).map((b, index) => ({ kind: "saturate", index, spec: b.spec, workload: w, options: searchOptions(o, "full", run) }));
@@ -333,7 +420,8 @@ export function buildProgram(): Command {
     .option("--capacity <mode>", "the capacity search: quick (default) or full", "quick")
     .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the points; combine with merge")
-    .action((o: RunFlags & { counts?: string }) => {
+    .action((o: RunFlags & { counts?: string }, cmd: Command) => {
+      refuseFlags(cmd, ["load"], "controllers (it searches the load)");
       const w = workloadFlag(o, "mixed");
       const counts = o.counts === undefined ? DEFAULT_CONTROLLER_COUNTS : o.counts.split(",").map((x) => Number(x.trim()));
       if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 32)) throw new UsageError(`--counts: expected a comma-separated list of integers from 1 to 32, got "${o.counts}"`);
@@ -359,7 +447,8 @@ export function buildProgram(): Command {
     .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy")
     .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the loads; combine with merge")
-    .action((o: RunFlags) => {
+    .action((o: RunFlags, cmd: Command) => {
+      refuseFlags(cmd, ["load"], "sweep (--loads gives its loads)");
       const loads = parseLoads(o.loads!);
       if (typeof loads === "string") throw new UsageError(`--loads: ${loads}`);
       if (o.board === undefined && o.boards === undefined) throw new UsageError("sweep: give --board or --boards");
@@ -370,6 +459,37 @@ export function buildProgram(): Command {
       return runPointsCommand(points, o, true);
     });
 
+  measureOptions(commonOptions(program.command("study").description("a parameter study: the full grid of --vary values over any board or workload field, a run (or a capacity search) per point")))
+    .option("--vary <field=v1,v2,...>", "a board field (cpu.clockHz, interconnect.widthBits, cards[0].controllers, ...) or load, workload.inboundBpsPerRouter, workload.outboundBpsPerServer, workload.flows, workload.packetsPerFlow, and its values; repeat for a grid", (v: string, prev: Vary[] | undefined) => parseVary(v, prev))
+    .option("--board <b>", "a board preset or board file (default 5A)")
+    .option("--boards <list>", "comma-separated board presets or board files: the grid on each")
+    .option("--workload <w>", "mixed (default), inbound-heavy or outbound-heavy: the rates the workload.* fields start from")
+    .option("--measure <what>", "run: one board run per point at --load (default); capacity: a capacity search per point (quick bracket)", "run")
+    .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
+    .option("--shard <i/N>", "run only shard i of N of the points; combine with merge")
+    .option("--plot <field>", "with --report: the result to chart, a dotted field (default cpu.utilization; with --measure capacity saturation.deliveredMbps)")
+    .option("--against <field>", "with --report: the varied parameter on the x axis (default the first numeric one); a line per combination of the others")
+    .action((o: RunFlags & { vary?: Vary[]; measure?: string }, cmd: Command) => {
+      if (!o.vary || o.vary.length === 0) throw new UsageError("study: give at least one --vary FIELD=V1,V2,...");
+      if (o.against !== undefined && !o.vary.some((v) => v.path === o.against)) throw new UsageError(`--against ${o.against}: not a --vary field (${o.vary.map((v) => v.path).join(", ")})`);
+      if ((o.plot !== undefined || o.against !== undefined) && o.report === undefined) throw new UsageError("--plot and --against apply only with --report");
+      if (o.measure !== "run" && o.measure !== "capacity") throw new UsageError(`--measure: expected run or capacity, got "${o.measure}"`);
+      if (o.measure === "capacity") refuseFlags(cmd, ["load"], "study --measure capacity (it searches the load)");
+      const searched = o.vary.find((v) => ["load", "workload.inboundBpsPerRouter", "workload.outboundBpsPerServer"].includes(v.path));
+      if (o.measure === "capacity" && searched) throw new UsageError(`--vary ${searched.path} does not apply to study --measure capacity (the search scales the workload's rates: choose them with --workload)`);
+      const w = workloadFlag(o, "mixed");
+      const boards = parseBoards(o.boards ?? o.board) ?? ["5A"];
+      const grid = studyGrid(boards, o.vary, o.load);
+      const points: Point[] = grid.map((g, index) => {
+        const run = { ...runOptionsOf(o, w, "study"), ...g.workload };
+        const extra = { workload: w, study: g.values };
+        return o.measure === "capacity"
+          ? { kind: "saturate" as const, index, spec: g.spec, workload: w, options: { ...searchOptions(o, "quick", run), run }, extra }
+          : { kind: "board" as const, index, spec: g.spec, seed: o.seed, durationPs: o.duration ?? 20 * MS, load: g.load, options: run, extra };
+      });
+      return runPointsCommand(points, o, o.measure === "run");
+    });
+
   program
     .command("merge")
     .description("combine the JSON results of shards (in point order) into one document")
@@ -377,23 +497,48 @@ export function buildProgram(): Command {
     .option("--json <file>", "write the merged JSON to a file, or - for stdout (default -)")
     .option("--csv <file>", "also write CSV")
     .action(async (files: string[], o: RunFlags) => {
-      const runs: RunRecord[] = [];
+      const docs: { file: string; runs: RunRecord[] }[] = [];
       for (const f of files) {
         let doc: { schema?: unknown; runs?: unknown };
         try {
-          doc = JSON.parse(readFileSync(f, "utf8"));
+          doc = JSON.parse(readRegularFile(f, "utf8"));
         } catch (e) {
           throw new UsageError(`merge: cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split("\n")[0]}`);
         }
         if (doc.schema !== 1 || !Array.isArray(doc.runs)) throw new UsageError(`merge: ${f} is not a flowsim results document (schema 1)`);
-        runs.push(...(doc.runs as RunRecord[]));
+        docs.push({ file: f, runs: doc.runs as RunRecord[] });
       }
+      checkMergeable(docs);
+      const runs = docs.flatMap((d) => d.runs);
       runs.sort((a, b) => ((a["point"] as number) ?? 0) - ((b["point"] as number) ?? 0));
       await emit(runs, { ...o, json: o.json ?? "-" });
     });
 
+  boardsCommand(program);
   analysisCommands(program);
   return program;
+}
+
+/** A user's scenario file threw: reported as one line with the file and line where it threw, exit 1. */
+class ScenarioFailure extends Error {
+  constructor(file: string, cause: Error) {
+    super(`scenario file ${file} failed: ${cause.message.split("\n")[0]}${whereIn(cause, resolve(file))}`, { cause });
+  }
+}
+
+/** " (at file:line:col)": the first stack frame outside flowsim itself (the user's scenario or a module it imports). */
+function whereIn(e: Error, file: string): string {
+  const frames = (e.stack ?? "").split("\n").slice(1).map((l) => /\(?((?:file:\/\/)?\/[^()]*?):(\d+):(\d+)\)?$/.exec(l.trim())).filter((m): m is RegExpExecArray => m !== null);
+  const own = (f: string) => /\/(src|dist)\/(sim|hw|firmware|net|scenarios|parallel|hosts|traffic|stats|report|analysis|cli)\//.test(f) || f.includes("/node_modules/") || f.startsWith("node:");
+  const m = frames.find((x) => x[1]!.replace(/^file:\/\//, "") === file) ?? frames.find((x) => !own(x[1]!));
+  return m ? ` (at ${m[1]!.replace(/^file:\/\//, "")}:${m[2]}:${m[3]})` : "";
+}
+
+/** One line for an error a configuration caused (a model's zod validation, a time past the simulator's range), or undefined. */
+function configError(e: unknown): string | undefined {
+  if (e instanceof ZodError) return `the configuration was refused: ${issueLine(e.issues, "run")}`;
+  if (e instanceof SimTimeError) return `the configuration asks for a time the simulator cannot hold: ${e.message.split("\n")[0]}`;
+  return undefined;
 }
 
 /**
@@ -402,6 +547,9 @@ export function buildProgram(): Command {
  */
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
+  commandLine = argv.slice(2);
+  // chalk 5 reads FORCE_COLOR and the terminal, not NO_COLOR (no-color.org: set and not empty)
+  if ((process.env["NO_COLOR"] ?? "") !== "" || argv.slice(2).includes("--no-color")) chalk.level = 0;
   try {
     await program.parseAsync(argv);
     return 0;
@@ -411,16 +559,28 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`flowsim: ${e.message}\n`);
       return 2;
     }
-    if (process.env["FLOWSIM_DEBUG"]) throw e;
+    // a configuration the schemas let through but a model refuses (the builder's own validation, a time beyond 2^53 ps): the input's fault, one line
+    const configProblem = configError(e);
+    if (configProblem !== undefined && !process.env["FLOWSIM_DEBUG"]) {
+      process.stderr.write(`flowsim: ${configProblem}\n`);
+      return 2;
+    }
+    if (e instanceof ScenarioFailure && !process.env["FLOWSIM_DEBUG"]) {
+      process.stderr.write(`flowsim: ${e.message}\n`);
+      return 1;
+    }
+    if (process.env["FLOWSIM_DEBUG"]) throw (e instanceof ScenarioFailure ? e.cause ?? e : e);
     process.stderr.write(`flowsim: internal error: ${(e as Error).message} (set FLOWSIM_DEBUG=1 for a stack trace)\n`);
     return 1;
   }
 }
 
-// run when this file is the program (tsx src/cli/main.ts, the bin), not when a test imports it
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
-  // a closed pipe (`flowsim list | head -1`) ends the program quietly, as Unix tools do
+/** The program: runs `process.argv` and exits with its code; a closed pipe (`flowsim list | head -1`) ends it quietly with 0, as Unix tools do. */
+export async function main(): Promise<void> {
   for (const s of [process.stdout, process.stderr]) s.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : undefined));
   const code = await runCli(process.argv);
   if (code !== 0) process.exit(code);
 }
+
+// run when this file is the program (tsx src/cli/main.ts), not when a test or the bin imports it
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) await main();

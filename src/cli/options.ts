@@ -17,10 +17,14 @@ export function parseDurationFlag(v: string): Tick {
   return d;
 }
 
+/** Loads from a millionth of nominal (below it a router's frames are further apart than the longest simulation, 2^53 ps) to 1000 times. */
+export const MIN_LOAD = 1e-6, MAX_LOAD = 1000;
+
 export function parseLoad(v: string): number {
   const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 1000) {
-    throw new InvalidArgumentError(`expected a positive load factor (1.0 = the workload's nominal rate), got "${v}"`);
+  // decimal only: Number() would also take "0x2", "0b1", " 2 "
+  if (!/^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(v) || !Number.isFinite(n) || n < MIN_LOAD || n > MAX_LOAD) {
+    throw new InvalidArgumentError(`expected a load factor from ${MIN_LOAD} to ${MAX_LOAD} (1.0 = the workload's nominal rate), got "${v}"`);
   }
   return n;
 }

@@ -8,7 +8,9 @@ import { z } from "zod";
 /** The servers' load agent's UDP port (assumption: there is no standard one; LVS feedback agents pick their own). */
 export const LOAD_AGENT_PORT = 7011;
 
+/** The load-balancing policies a cluster may use. */
 export const POLICIES = ["optimal-workload", "round-robin", "weighted-round-robin", "least-connections", "weighted-least-connections", "consistent-hash"] as const;
+/** A load-balancing policy. */
 export type Policy = (typeof POLICIES)[number];
 
 const mac = z.number().int().min(0).max(2 ** 48 - 1);
@@ -75,6 +77,7 @@ export const DEFAULT_TIMEOUTS = {
   fragmentPs: 30e12, // 30 s from a datagram's first fragment (Linux's reassembly timeout, ipfrag_time)
 };
 
+/** The firmware's configuration (zod): clusters, router pools, flow table, timeouts. */
 export const SwitchConfigSchema = z.strictObject({
   clusters: z.array(ClusterSchema).min(1),
   routerPools: z.array(RouterPoolSchema).default([]),
@@ -162,6 +165,9 @@ export function identityProblem(clusters: readonly { name: string; vip: number; 
   return undefined;
 }
 
+/** A validated firmware configuration. */
 export type SwitchConfig = z.infer<typeof SwitchConfigSchema>;
+/** A firmware configuration as written: defaults may be left out. */
 export type SwitchConfigInput = z.input<typeof SwitchConfigSchema>;
+/** One cluster's validated configuration. */
 export type ClusterConfig = z.infer<typeof ClusterSchema>;

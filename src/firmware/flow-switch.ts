@@ -53,6 +53,7 @@ interface Router {
   correctedAt: number;
 }
 
+/** The flow switch firmware of WO 99/33227 (docs/firmware.md): clusters behind one virtual IP and MAC, router pooling, proxy ARP, health monitoring and failover, on any board through the board interface. */
 export class FlowSwitch implements BoardFirmware {
   readonly config: SwitchConfig;
   readonly clusters: Cluster[];
@@ -157,6 +158,7 @@ export class FlowSwitch implements BoardFirmware {
 
   // ---------- board integration ----------
 
+  /** Installs the firmware on a board: address entries, probe timers, the CPU path. */
   attach(board: BoardApi): void {
     this.board = board;
     this.pool = board.pool;
@@ -994,6 +996,7 @@ export class FlowSwitch implements BoardFirmware {
     }
   }
 
+  /** Sets a server's weight (the weighted policies) and rebuilds its cluster's table. */
   setWeight(name: string, weight: number, cluster?: string): void {
     for (const [c, s] of this.copies(name, cluster)) {
       s.weight = weight;
@@ -1009,6 +1012,7 @@ export class FlowSwitch implements BoardFirmware {
     }
   }
 
+  /** Records a server's load report, which the optimal-workload policy reads. */
   reportLoad(name: string, load: number, cluster?: string): void {
     for (const [, s] of this.copies(name, cluster)) {
       s.load = load;
@@ -1016,11 +1020,13 @@ export class FlowSwitch implements BoardFirmware {
     }
   }
 
+  /** Declares a router down (administratively): its traffic moves to the pool's live routers. */
   routerDown(name: string): void {
     const r = this.routers.find((x) => x.name === name);
     if (r) this.routerState(r, false, "admin");
   }
 
+  /** Declares a router up again. */
   routerUp(name: string): void {
     const r = this.routers.find((x) => x.name === name);
     if (r) this.routerState(r, true, "admin");
@@ -1111,6 +1117,7 @@ export class FlowSwitch implements BoardFirmware {
     return Object.fromEntries(c.servers.filter((s) => !s.removed).map((s) => [s.name, s.role]));
   }
 
+  /** A snapshot of the firmware's state and counters: clusters, servers, routers, drops. */
   read() {
     const flows = this.flows.read();
     return {

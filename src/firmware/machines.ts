@@ -11,8 +11,10 @@
  */
 import { assign, setup } from "xstate";
 
+/** Events of the availability machine. */
 export type AvailabilityEvent = { type: "FAIL" } | { type: "RESTORE" } | { type: "PROMOTE" };
 
+/** A server's role in an availability cluster (xstate): primary, secondary-operational or secondary-failed; a restored server never pre-empts the primary. */
 export const availabilityMachine = setup({
   types: { context: {} as { name: string; startPrimary: boolean }, events: {} as AvailabilityEvent, input: {} as { name: string; primary: boolean } },
 }).createMachine({
@@ -27,8 +29,10 @@ export const availabilityMachine = setup({
   },
 });
 
+/** Events of the health machine: probe answered or failed, link down or up. */
 export type HealthEvent = { type: "PROBE_OK" } | { type: "PROBE_FAIL" } | { type: "LINK_DOWN" } | { type: "LINK_UP" };
 
+/** A server's or router's health from its probes and link (xstate): up or down, after `fall` consecutive failed probes or `rise` answered ones; down at once on link loss. */
 export const healthMachine = setup({
   types: { context: {} as { rise: number; fall: number; ok: number; failed: number }, events: {} as HealthEvent, input: {} as { rise: number; fall: number } },
   guards: {

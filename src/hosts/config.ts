@@ -4,7 +4,7 @@
  * server and ARP parameters, the access network, and an optional pcap to replay. Plain JSON,
  * validated by zod; a mistake gets one line naming the field. Times are in µs.
  */
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../sim/input-file.ts";
 import { z } from "zod";
 import { formatBoardError } from "../hw/boards/schema.ts";
 
@@ -15,14 +15,17 @@ const size = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("table"), sizes: z.array(z.number().int().min(0).max(0xff_ffff)).min(1), weights: z.array(z.number().positive()).optional() }),
 ]);
 
+/** The highest open-loop rates a hosts file may ask for (1e12 flows/s made arrivals a fraction of a picosecond apart and the run never ended). */
+export const MAX_FLOWS_PER_SEC = 1e8, MAX_PPS = 1e9, MAX_MBPS = 1e6;
 const serviceTime = z.strictObject({ dist: z.enum(["exponential", "fixed"]).default("exponential"), meanUs: z.number().positive() });
 
 const rate = z.union([
-  z.strictObject({ flowsPerSec: z.number().positive() }),
-  z.strictObject({ inboundMbps: z.number().positive() }),
-  z.strictObject({ outboundMbps: z.number().positive() }),
-  z.strictObject({ inboundPps: z.number().positive() }),
-  z.strictObject({ outboundPps: z.number().positive() }),
+  // limits (docs/hosts.md): far above what a board's ports carry (about 1.2 M frames/s on eight 100 Mb/s ports), and below where arrivals a picosecond apart would stall the run
+  z.strictObject({ flowsPerSec: z.number().positive().max(MAX_FLOWS_PER_SEC) }),
+  z.strictObject({ inboundMbps: z.number().positive().max(MAX_MBPS) }),
+  z.strictObject({ outboundMbps: z.number().positive().max(MAX_MBPS) }),
+  z.strictObject({ inboundPps: z.number().positive().max(MAX_PPS) }),
+  z.strictObject({ outboundPps: z.number().positive().max(MAX_PPS) }),
 ]);
 
 const arrivals = z.discriminatedUnion("kind", [
@@ -109,13 +112,13 @@ export type HostsResult = { ok: true; value: HostsConfig } | { ok: false; error:
 
 export function parseHostsConfig(input: unknown, source = "hosts config"): HostsResult {
   const r = HostsSchema.safeParse(input);
-  return r.success ? { ok: true, value: r.data } : { ok: false, error: formatBoardError(r.error, source) };
+  return r.success ? { ok: true, value: r.data } : { ok: false, error: formatBoardError(r.error, source, input) };
 }
 
 export function loadHostsConfig(file: string): HostsResult {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readRegularFile(file, "utf8");
   } catch (err) {
     return { ok: false, error: `${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
   }

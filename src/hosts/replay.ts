@@ -16,7 +16,7 @@
  * outside what a run can reach (2^53 ps after the origin). A file that is not a capture is one
  * error line. Frames are copied into the pool at send time only.
  */
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../sim/input-file.ts";
 import { MAX_FRAME_BYTES, FCS_BYTES, VLAN_TAG_BYTES } from "../hw/ethernet/wire.ts";
 import { readCapture, type CaptureFile, type CaptureRecord } from "../net/capture-read.ts";
 import { NO_FRAME, type FramePool } from "../net/frame-pool.ts";
@@ -95,7 +95,7 @@ export class PcapReplay {
   constructor(private readonly sim: Simulator, private readonly pool: FramePool, p: ReplayParams, vips: readonly number[], private readonly routers: RouterHost[], routerMacs: number[], private readonly ledger: DropLedger) {
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(p.file);
+      bytes = readRegularFile(p.file);
     } catch (err) {
       throw new ReplayError(`replay ${p.file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }

@@ -7,7 +7,7 @@
  * Empirical file format: one size per line, optionally followed by a weight ("1460 3" or
  * "1460,3"); blank lines and lines starting with # are ignored. Errors name the file and line.
  */
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../sim/input-file.ts";
 import type { RandomStream } from "../sim/random.ts";
 
 export type SizeSpec = { kind: "fixed"; bytes: number } | { kind: "imix" } | { kind: "empirical"; file: string } | { kind: "table"; sizes: number[]; weights?: number[] };
@@ -100,7 +100,7 @@ export function sizeDistribution(spec: SizeSpec, label: string): SizeResult {
     case "empirical": {
       let text: string;
       try {
-        text = readFileSync(spec.file, "utf8");
+        text = readRegularFile(spec.file, "utf8");
       } catch (err) {
         return { ok: false, error: `${label}: cannot read size file ${spec.file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
       }

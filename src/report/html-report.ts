@@ -8,7 +8,8 @@
  * commit, command). The page is one self-contained file (`DIR/index.html`), the raw results
  * beside it (`DIR/results.json`).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeFileAtomic } from "../sim/output-file.ts";
 import { join } from "node:path";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
@@ -16,6 +17,7 @@ import type { RunRecord } from "../scenarios/registry.ts";
 import { DIRECTION_LABEL, resourceClass } from "./labels.ts";
 import { provenanceOf } from "./provenance.ts";
 import { seriesSpec } from "./series-chart.ts";
+import { studyChart, type StudyPlot } from "./study-chart.ts";
 
 type Row = Record<string, string | number>;
 
@@ -35,8 +37,11 @@ export interface Chart {
 }
 
 /** The charts a set of runs supports. */
-export function chartsFor(runs: RunRecord[]): Chart[] {
+export function chartsFor(runs: RunRecord[], plot?: StudyPlot, notes: string[] = []): Chart[] {
   const charts: Chart[] = [];
+  const study = studyChart(runs, plot);
+  if (typeof study === "string") notes.push(study);
+  else if (study) charts.push(study);
   const boardRuns = runs.filter((r) => get(r, "delivered.inboundMbps") !== undefined);
   if (boardRuns.length === 0) return charts;
   const isSweep = boardRuns.some((r) => r.scenario === "sweep");
@@ -199,14 +204,15 @@ function scaleChart(runs: RunRecord[]): Chart {
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** Writes DIR/index.html and DIR/results.json; returns the page's path and the number of charts. */
-export async function writeReport(dir: string, runs: RunRecord[], command: string): Promise<{ path: string; charts: number }> {
+export async function writeReport(dir: string, runs: RunRecord[], command: string, plot?: StudyPlot): Promise<{ path: string; charts: number; notes: string[] }> {
   mkdirSync(dir, { recursive: true });
-  const charts = chartsFor(runs);
+  const notes: string[] = [];
+  const charts = chartsFor(runs, plot, notes);
   const figures: string[] = [];
   let n = 0;
   for (const c of charts) {
     const s = await svg(c.spec);
-    writeFileSync(join(dir, `chart${++n}.svg`), s); // each chart also on its own, for docs
+    writeFileAtomic(join(dir, `chart${++n}.svg`), s); // each chart also on its own, for docs
     figures.push(`<figure class="chart" aria-label="${esc(c.title)}">${s}<figcaption>${esc(c.caption)}</figcaption></figure>`);
   }
   const rows = runs.map((r) => `<tr><td>${esc(r.scenario)}</td><td>${esc(label(r))}</td><td>${r.seed}</td><td>${(r.simulatedSeconds * 1000).toFixed(2)} ms</td></tr>`).join("");
@@ -224,7 +230,7 @@ ${figures.join("\n")}
 </body></html>
 `;
   const path = join(dir, "index.html");
-  writeFileSync(path, html);
-  writeFileSync(join(dir, "results.json"), JSON.stringify({ schema: 1, runs }, null, 2) + "\n");
-  return { path, charts: charts.length };
+  writeFileAtomic(join(dir, "results.json"), JSON.stringify({ schema: 1, runs }, null, 2) + "\n");
+  writeFileAtomic(path, html); // the page last: it links results.json and the charts
+  return { path, charts: charts.length, notes };
 }

@@ -5,8 +5,8 @@
  * checkout (a copy without .git shows "unknown").
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunRecord } from "../scenarios/registry.ts";
 
@@ -25,6 +25,8 @@ export function packageVersion(): string {
 export function gitCommit(): string | undefined {
   const git = (...args: string[]) => execFileSync("git", args, { cwd: HERE, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).trim();
   try {
+    // flowsim's own checkout only: an installed package (node_modules inside a user's repository) has no commit of its own
+    if (realpathSync(git("rev-parse", "--show-toplevel")) !== realpathSync(join(HERE, "..", ".."))) return undefined;
     const head = git("rev-parse", "HEAD");
     return git("status", "--porcelain", "--untracked-files=no") === "" ? head : `${head} + local changes`;
   } catch {
@@ -34,7 +36,9 @@ export function gitCommit(): string | undefined {
 
 /** The provenance lines of a report: the records' own `provenance` (each distinct one) or what this installation says. */
 export function provenanceOf(runs: RunRecord[], command: string): Record<string, string>[] {
-  const own = runs.map((r) => r["provenance"]).filter((p): p is Record<string, unknown> => typeof p === "object" && p !== null);
+  // per run: which flowsim and command (each run's own seed, shard, board and workload are in results.json)
+  const own = runs.map((r) => r["provenance"]).filter((p): p is Record<string, unknown> => typeof p === "object" && p !== null)
+    .map((p) => Object.fromEntries(Object.entries(p).filter(([k]) => !["seed", "shard", "board", "workload"].includes(k)).map(([k, v]) => [k, k === "command" && Array.isArray(v) ? `flowsim ${v.join(" ")}` : v])));
   const distinct = [...new Map(own.map((p) => [JSON.stringify(p), p])).values()];
   if (distinct.length > 0) return distinct.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
   return [{ version: packageVersion(), commit: gitCommit() ?? "unknown (not a git checkout)", command }];

@@ -45,9 +45,42 @@ export function scriptAt(sim: Simulator, from = 0): RunContext["at"] {
   return (t, fn) => sim.schedule(sim.event("script", fn, Priority.State), from + Math.round(t));
 }
 
-/** A board run's script context: the run's context and its workload. */
+/** A health change as a script's `onHealth` sees it: when (ps from the window's start; negative in the warm-up), who, which way, why. */
+export interface HealthChange {
+  atPs: number;
+  name: string;
+  kind: "server" | "router";
+  change: "down" | "up";
+  cause: string;
+}
+
+/** A board run's script context: the run's context, its workload, and hooks on what happens during the run. */
 export interface ScriptContext extends RunContext {
   workload: Workload;
+  /** Calls `fn(t)` every `periodPs` through the window (t: ps from its start, from `periodPs` to the window's end): periodic samples. */
+  every(periodPs: number, fn: (t: number) => void): void;
+  /** Calls `fn` as the firmware declares each server or router down or up (probes, link or admin), when it does. */
+  onHealth(fn: (e: HealthChange) => void): void;
+}
+
+/** The script context's hooks: `every` schedules at the window's multiples of the period; `onHealth` follows the firmware's health log as it grows. */
+function scriptHooks(sim: Simulator, fw: FlowSwitch, warmup: number, windowPs: number): Pick<ScriptContext, "every" | "onHealth"> {
+  const listeners: ((e: HealthChange) => void)[] = [];
+  const log = fw.healthLog, push = log.push.bind(log);
+  const routers = new Set(fw.routers.map((r) => r.name));
+  log.push = (...items) => {
+    const n = push(...items);
+    for (const e of items) for (const fn of listeners) fn({ atPs: e.atPs - warmup, name: e.name, kind: routers.has(e.name) ? "router" : "server", change: e.change, cause: e.cause });
+    return n;
+  };
+  return {
+    every(periodPs, fn) {
+      const p = Math.round(periodPs);
+      if (!(p > 0)) throw new RangeError(`every: the period must be a positive number of ps, got ${periodPs}`);
+      for (let t = p; t <= windowPs; t += p) sim.schedule(sim.event("script.every", () => fn(t), Priority.State), warmup + t);
+    },
+    onHealth: (fn) => void listeners.push(fn),
+  };
 }
 
 /** Where board runs report their progress (the CLI's progress bar); silent by default. */
@@ -56,6 +89,7 @@ export function setProgressSink(fn: (label: string, fraction: number) => void): 
   progressSink = fn;
 }
 
+/** How a board run is set up: seed, window, load, warm-up, workload rates, firmware policy and health timers, traces, and a script with its `finish`. */
 export interface BoardRunOptions {
   /** A scenario script: schedules events (failures, restores) and fills `report`. */
   script?: (ctx: ScriptContext) => void;
@@ -175,6 +209,7 @@ export function buildSetting(spec: BoardSpec, o: SettingOptions) {
   return { sim, pool, board, routers, servers, vips, fw, natFw, nat };
 }
 
+/** Runs one board under the standard setting (four routers, four servers, one cluster, the Fig 2 workload) for a warm-up and a measurement window, and returns its run record (docs/results-format.md). */
 export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Record<string, unknown> {
   const wall0 = performance.now();
   const { sim, pool, board, routers, servers, vips, fw, natFw } = buildSetting(spec, o);
@@ -193,7 +228,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   }
   const ctx: ScriptContext = {
     sim, board, fw, workload: wl, report: {},
-    at: scriptAt(sim, warmup), windowStartPs: warmup,
+    at: scriptAt(sim, warmup), windowStartPs: warmup, ...scriptHooks(sim, fw, warmup, o.durationPs),
   };
   o.script?.(ctx);
   const traces = attachTraces(sim, pool, board, { routers, servers }, { scenario: o.scenario ?? "board-run", seed: o.seed, load: o.load, traffic: SYNTHETIC_TRAFFIC }, o);

@@ -6,7 +6,7 @@
  * latency, drops by place, per-server and per-router counts), and the frame accounting over all
  * hosts: injected = received + consumed by the switch + dropped + in flight, exactly.
  */
-import { writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../sim/output-file.ts";
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { HostsInputError, parseHostsConfig, type HostsConfig, type HostsInput } from "../hosts/config.ts";
 import { HostNetwork } from "../hosts/network.ts";
@@ -53,7 +53,7 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
   sim.run(end);
   o.finish?.(ctx);
   traces.close(sim.now);
-  if (o.flowsCsv) writeFileSync(o.flowsCsv, hosts.log.csv());
+  if (o.flowsCsv) writeFileAtomic(o.flowsCsv, hosts.log.csv());
   const now = sim.now, secs = now / SEC;
   const cpu = board.readCpu(now);
   const res = board.resources(now);

@@ -6,6 +6,7 @@
 import type { Tick } from "../sim/time.ts";
 import type { TraceSettings } from "./traces.ts";
 
+/** The options every scenario's `run` receives (the `run` command's flags). */
 export interface RunOptions {
   seed: number;
   /** Simulated duration in ps. */
@@ -30,11 +31,13 @@ export interface RunOptions {
   flowsCsv?: string;
 }
 
+/** A scenario: what `flowsim run NAME` runs, and what a scenario file default-exports. */
 export interface ScenarioInfo {
   name: string;
   description: string;
   /** Default simulated duration in ps when --duration is not given. */
   defaultDurationPs: Tick;
+  /** Runs the scenario and returns its run records. */
   run(opts: RunOptions): Promise<RunRecord[]> | RunRecord[];
 }
 
@@ -43,15 +46,18 @@ export type RunRecord = Record<string, unknown> & { scenario: string; seed: numb
 
 const registry = new Map<string, ScenarioInfo>();
 
+/** Adds a scenario to those `getScenario` and `listScenarios` know (names are unique). */
 export function registerScenario(s: ScenarioInfo): void {
   if (registry.has(s.name)) throw new Error(`scenario ${s.name} registered twice`);
   registry.set(s.name, s);
 }
 
+/** A registered scenario by name. */
 export function getScenario(name: string): ScenarioInfo | undefined {
   return registry.get(name);
 }
 
+/** Every registered scenario, in registration order. */
 export function listScenarios(): ScenarioInfo[] {
   return [...registry.values()];
 }

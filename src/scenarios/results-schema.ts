@@ -15,6 +15,7 @@ const healthChanges = { serverDowns: count, serverUps: count, routerDowns: count
 const event = z.looseObject({ atMs: num, name: z.string(), change: z.enum(["down", "up"]), cause: z.enum(["probes", "link", "admin"]) });
 const probes = z.looseObject({ sent: count, answered: count, failed: count, late: count, voided: count, excused: count });
 
+/** A board run's record (docs/results-format.md), as zod: validate records you read. */
 export const BoardRunSchema = z.looseObject({
   scenario: z.string(),
   board: z.string(),
@@ -61,4 +62,5 @@ export const CapacitySchema = z.looseObject({
   ofBound: num.positive(), confirmed: z.boolean(),
 });
 
+/** The document `--json` writes: `{ schema: 1, runs: [...] }`. */
 export const ResultsSchema = z.object({ schema: z.literal(1), runs: z.array(z.looseObject({ scenario: z.string(), seed: z.number().int(), simulatedSeconds: num, wallSeconds: num })) });

@@ -5,4 +5,5 @@ export const WORKLOADS = {
   "outbound-heavy": { inboundBpsPerRouter: 5e6, outboundBpsPerServer: 90e6, description: "4 routers x 5 Mb/s in, 4 servers x 90 Mb/s out" },
 } as const;
 
+/** The named workloads: mixed, inbound-heavy, outbound-heavy. */
 export type WorkloadName = keyof typeof WORKLOADS;

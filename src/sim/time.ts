@@ -11,8 +11,11 @@ export type Tick = number;
 
 export const PS = 1;
 export const NS = 1_000;
+/** One microsecond in ticks (ps). */
 export const US = 1_000_000;
+/** One millisecond in ticks (ps). */
 export const MS = 1_000_000_000;
+/** One second in ticks (ps). */
 export const SEC = 1_000_000_000_000;
 
 /** The last representable tick: 2^53 - 1 ps (about 2 h 30 min of simulated time). */

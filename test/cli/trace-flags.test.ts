@@ -1,4 +1,4 @@
-/** The trace flags' parsing and the checks of output paths, in process (the CLI's exit code and one line: cli.test.ts). */
+/** The trace flags' parsing and the checks of output paths, in process (the CLI's exit code and one line: bad-input.test.ts, traces.test.ts). */
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -2,15 +2,31 @@
  * Loading a board: a preset name ("5A") or a JSON file path, validated against the schema. Errors
  * come back as one line naming the file (or preset), the field and what was expected.
  */
-import { readFileSync } from "node:fs";
+import { readRegularFile } from "../../sim/input-file.ts";
 import { PRESETS } from "./presets.ts";
-import { BoardSchema, formatBoardError, type BoardSpec } from "./schema.ts";
+import { BoardSchema, formatBoardError, MAX_CONTROLLERS, type BoardSpec } from "./schema.ts";
 
+/** A board, or one line saying what is wrong with it. */
 export type BoardLoad = { ok: true; board: BoardSpec } | { ok: false; error: string };
 
+/** Validates board-file input (`source` names it in errors): the schema, then unique card names. */
 export function parseBoard(input: unknown, source: string): BoardLoad {
-  const r = BoardSchema.safeParse(input);
-  return r.success ? { ok: true, board: r.data } : { ok: false, error: formatBoardError(r.error, source) };
+  // a board file may name its JSON Schema for editors ("$schema": ".../board.schema.json")
+  const { $schema: _, ...rest } = input !== null && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : { $schema: undefined };
+  const r = BoardSchema.safeParse(input !== null && typeof input === "object" && !Array.isArray(input) ? rest : input);
+  if (!r.success) return { ok: false, error: formatBoardError(r.error, source, input) };
+  const controllers = r.data.cards.reduce((n, c) => n + c.controllers, 0);
+  if (controllers > MAX_CONTROLLERS) return { ok: false, error: `${source}: cards: ${controllers} GT-48002 controllers in all, more than ${MAX_CONTROLLERS} (${2 * MAX_CONTROLLERS} ports), the most a board may have` };
+  // Fig 5F's ASICs sit on circuit cards behind the crossbar; a PCI or arbiter board has no place for them
+  if (r.data.translator?.kind === "asic" && r.data.interconnect.kind !== "crossbar") return { ok: false, error: `${source}: translator: an ASIC translator needs the crossbar interconnect of Fig 5F (got ${r.data.interconnect.kind})` };
+  // cards are told apart by name (statistics, traces): two of one name would merge
+  const seen = new Map<string, number>();
+  for (const [i, c] of r.data.cards.entries()) {
+    const first = seen.get(c.name);
+    if (first !== undefined) return { ok: false, error: `${source}: cards[${i}].name: "${c.name}" is also cards[${first}]'s name; card names must differ` };
+    seen.set(c.name, i);
+  }
+  return { ok: true, board: r.data };
 }
 
 /** A preset by name, or a board file by path. */
@@ -22,7 +38,7 @@ export function loadBoard(nameOrPath: string): BoardLoad {
   }
   let text: string;
   try {
-    text = readFileSync(nameOrPath, "utf8");
+    text = readRegularFile(nameOrPath, "utf8");
   } catch (e) {
     return { ok: false, error: `cannot read board file ${nameOrPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
@@ -32,5 +48,12 @@ export function loadBoard(nameOrPath: string): BoardLoad {
   } catch (e) {
     return { ok: false, error: `${nameOrPath}: not valid JSON: ${(e as Error).message}` };
   }
-  return parseBoard(json, nameOrPath);
+  const r = parseBoard(json, nameOrPath);
+  // a user board named like a preset would write over the preset's pcap and VCD files and pass for it in results
+  const shadowed = r.ok ? PRESETS[r.board.name.toUpperCase()] : undefined;
+  if (r.ok && shadowed) {
+    const p = parseBoard(shadowed, nameOrPath);
+    if (!p.ok || JSON.stringify(p.board) !== JSON.stringify(r.board)) return { ok: false, error: `${nameOrPath}: name: "${r.board.name}" is a preset's name and the board differs from it; give the board a name of its own` };
+  }
+  return r;
 }

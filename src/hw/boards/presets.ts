@@ -8,6 +8,7 @@ import type { BoardInput } from "./schema.ts";
 const cpuBoard = { model: "R4700" as const, clockHz: 133_000_000 };
 const gpCards = ["card510", "card520", "card530", "card540"].map((name) => ({ name, controllers: 1 }));
 
+/** The boards of Figs 5A-5F and their labelled variants (5B-66, 5C-66, 5C-CAM), by name, as board-file input (docs/boards.md). */
 export const PRESETS: Record<string, BoardInput> = {
   "5A": {
     name: "5A",

@@ -5,6 +5,7 @@
  * Bytes, Ps, Clocks). Omitted parameters take the component's documented default.
  */
 import { z } from "zod";
+import { issueLine } from "./issue-line.ts";
 
 const int = (min = 0) => z.number().int().min(min);
 const pow2 = z.number().int().positive().refine((x) => (x & (x - 1)) === 0, "expected a power of two");
@@ -55,10 +56,13 @@ export const FsramSchema = z.strictObject({
 /** The optional content-addressable memory of Fig 5C for the flow-table look-up. */
 export const CamSchema = z.strictObject({ entries: int(1), lookupPs: int(1) });
 
+/** The most GT-48002 controllers a board may have in all (64 ports; the controllers study goes to 32): a board of 50,000 never finished building. parseBoard checks the total. */
+export const MAX_CONTROLLERS = 32;
+
 export const CardSchema = z.strictObject({
   name: z.string().min(1),
   /** GT-48002 controllers on the card (1 on a general-purpose card, several on 5B/5C's network card). */
-  controllers: int(1),
+  controllers: int(1).max(MAX_CONTROLLERS),
   portsPerController: z.literal(2).default(2),
   portMbps: z.union([z.literal(10), z.literal(100), z.literal(1000)]).default(100),
   bufferBytes: int(1).default(1_048_576),
@@ -71,7 +75,8 @@ export const InterconnectSchema = z.discriminatedUnion("kind", [
     kind: z.literal("pci"),
     /** "external" backplane bus (5A, 5E) or the network card's "onboard" bus (5B, 5C). */
     placement: z.enum(["external", "onboard"]),
-    clockHz: int(1_000_000),
+    /** PCI 2.1 defines 33 and 66 MHz operation (docs/hardware.md §4): a faster bus is not PCI. */
+    clockHz: int(1_000_000).max(66_666_667),
     widthBits: z.union([z.literal(32), z.literal(64)]),
   }),
   z.strictObject({
@@ -101,6 +106,7 @@ export const TranslatorSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("asic"), lookupPs: int(1), tableEntries: int(4).optional() }),
 ]);
 
+/** The board file's schema (zod): presets and users' files are validated against it; its JSON Schema is schema/board.schema.json. */
 export const BoardSchema = z.strictObject({
   name: z.string().min(1),
   figure: z.string().optional(),
@@ -111,20 +117,17 @@ export const BoardSchema = z.strictObject({
   dram: DramSchema.default({}),
   fsram: FsramSchema.optional(),
   cam: CamSchema.optional(),
-  cards: z.array(CardSchema).min(1),
+  cards: z.array(CardSchema).min(1).max(MAX_CONTROLLERS),
   interconnect: InterconnectSchema,
   translator: TranslatorSchema.optional(),
 });
 
+/** A validated board, every default filled in: what the models build from. */
 export type BoardSpec = z.infer<typeof BoardSchema>;
+/** A board as written in a file or a preset: defaults may be left out. */
 export type BoardInput = z.input<typeof BoardSchema>;
 
-/** One line for the first problem: `cards[2].portMbps: expected 10, 100 or 1000 (got 25)`. */
-export function formatBoardError(err: z.ZodError, source: string): string {
-  const issue = err.issues[0]!;
-  const path = issue.path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
-  let msg = issue.message;
-  if (issue.code === "unrecognized_keys") msg = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  const more = err.issues.length > 1 ? ` (and ${err.issues.length - 1} more)` : "";
-  return `${source}: ${path || "(top level)"}: ${msg}${more}`;
+/** One line for the first problem: `cards[2].portMbps: expected 10, 100 or 1000 (got 25)` (issue-line.ts). */
+export function formatBoardError(err: z.ZodError, source: string, input?: unknown): string {
+  return issueLine(err.issues, source, input);
 }

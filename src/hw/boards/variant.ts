@@ -8,6 +8,7 @@ import { parseBoard } from "./load.ts";
 import { PRESETS } from "./presets.ts";
 import type { BoardInput, BoardSpec } from "./schema.ts";
 
+/** A preset changed by an immer `recipe` (the preset is never mutated), validated like a board file; throws one line if the result is invalid. */
 export function boardVariant(preset: string, recipe: (draft: Draft<BoardInput>) => void): BoardSpec {
   const base = PRESETS[preset.toUpperCase()];
   if (!base) throw new Error(`unknown board preset "${preset}"`);
