@@ -1,0 +1,166 @@
+/*
+ * The switch's per-frame path in C: limits, codes and the memory the host shares with it.
+ * Every table is HOST_INPUT (crt0 leaves it alone, so it persists between calls); the host
+ * (test/hw/isa/switch-image.ts) writes the configuration and the control plane's decisions at the
+ * addresses the linker map gives these symbols. Codes mirror src/firmware: DROP_CAUSES
+ * (drop-causes.ts), FW_PATHS (paths.ts), POLICIES (config.ts).
+ */
+#ifndef SWITCH_H
+#define SWITCH_H
+
+typedef unsigned long long u64;
+typedef short s16;
+typedef u32 __attribute__((may_alias)) u32a;
+typedef u16 __attribute__((may_alias)) u16a;
+
+#define MAX_CLUSTERS 4
+#define MAX_SERVERS 16 /* per cluster */
+#define MAX_SLOTS 8192 /* flow-table slots (a power of two; the host sets the mask) */
+#define MAX_MAGLEV 4099 /* entries per cluster (the host sets each cluster's prime size) */
+#define FRAME_BYTES 1536
+
+/* DROP_CAUSES indexes */
+#define CAUSE_MALFORMED 0
+#define CAUSE_NO_LIVE_SERVER 1
+#define CAUSE_NOT_FOR_VIP 8
+#define CAUSE_FRAGMENT_UNMATCHED 11
+/* FW_PATHS indexes */
+#define PATH_ESTABLISHED 0
+#define PATH_NEW_FLOW 1
+#define PATH_OTHER 5
+/* POLICIES indexes (config.ts) */
+#define POLICY_OPTIMAL_WORKLOAD 0
+#define POLICY_ROUND_ROBIN 1
+#define POLICY_WRR 2
+#define POLICY_LC 3
+#define POLICY_WLC 4
+#define POLICY_CONSISTENT_HASH 5
+
+/* verdicts (io.verdict): a port number >= 0, or */
+#define VERDICT_DROP -1
+#define VERDICT_NOT_PORTED -2
+
+/* IP protocols, TCP flags (src/net/codec/l4.ts) */
+#define P_ICMP 1
+#define P_TCP 6
+#define P_UDP 17
+#define P_ESP 50
+#define P_AH 51
+#define TCP_FIN 1
+#define TCP_SYN 2
+#define TCP_RST 4
+#define TCP_ACK 16
+
+/* flow-table entry flags (flow-table.ts FlowFlag) */
+#define FLAG_SYN_ONLY 1
+#define FLAG_CLOSING 2
+#define FLAG_DATAGRAM 4
+
+#define SOURCE_KEY 0
+#define DATAGRAM_KEY 255
+
+/* timeouts[] indexes (ps) */
+enum { T_SYN, T_TCP, T_UDP, T_ESP, T_OTHER, T_FIN, T_FRAGMENT, T_COUNT };
+
+/* The call: the host writes the frame (at frame_buf + 2, so the IP header is word-aligned) and its length, ingress and time; main() writes the rest. */
+struct switch_io {
+  u32 len;
+  u32 ingress;
+  u64 now; /* ps */
+  s32 verdict; /* out: the egress port, VERDICT_DROP or VERDICT_NOT_PORTED */
+  s32 cluster; /* out: the cluster (-1: none) */
+  s32 server; /* out: the server index in it (-1: none) */
+  u32 cause; /* out: the drop cause */
+  u32 path; /* out: FW_PATHS */
+};
+
+/* Switch-wide configuration. */
+struct switch_config {
+  u32 clusters;
+  u32 mask; /* flow-table slots - 1 */
+  u32 capacity; /* flows held at most */
+  u32 sweep_slots;
+  u32 switch_ip;
+  u32 switch_mac_hi, switch_mac_lo; /* top 16 bits, low 32 bits */
+  u32 pad;
+  u64 timeouts[T_COUNT];
+};
+
+/* Per cluster (host-written, except rr and the credits, which the path keeps). */
+struct cluster {
+  u32 vmac_hi, vmac_lo;
+  u32 vip;
+  u32 policy;
+  u32 ipsec_by_client;
+  u32 servers;
+  u32 maglev_size;
+  u32 rr; /* round robin's next server (the path's) */
+  u32 packets, bytes, flows, drops; /* stats (the path's) */
+};
+
+/* Per server (host-written: mac, port, weight, up, removed, draining, gen; the path's: the counts). */
+struct server {
+  u32 mac_hi, mac_lo;
+  u32 port;
+  u32 weight;
+  u32 up;
+  u32 removed;
+  u32 draining;
+  u32 gen;
+  s32 active, inactive; /* flows in the table, as IPVS counts them */
+  s32 wrr_credit; /* smooth WRR's credit */
+  u32 packets, bytes, flows;
+  u32 pad[2];
+};
+
+/* The flow table (flow-table.ts: one array per field, 2 x capacity slots). */
+struct flow_table {
+  u8 state[MAX_SLOTS];
+  u8 proto[MAX_SLOTS];
+  u8 flags[MAX_SLOTS];
+  u32 src[MAX_SLOTS];
+  u32 dst[MAX_SLOTS];
+  u32 ports[MAX_SLOTS];
+  s16 server[MAX_SLOTS];
+  s16 cluster[MAX_SLOTS];
+  u32 gen[MAX_SLOTS];
+  u64 last_seen[MAX_SLOTS];
+  u64 timeout[MAX_SLOTS];
+  u32 live, cursor;
+  u32 inserts, expired, removed, full_rejects, swept;
+};
+
+/* What parse_frame finds (src/net/parse.ts ParsedFrame, the fields the path reads). */
+struct parsed {
+  u32 dst_hi, dst_lo;
+  u32 ether_type;
+  s32 ip_proto;
+  u32 ip_src, ip_dst, ip_id;
+  u32 frag_offset, more_fragments;
+  s32 src_port, dst_port;
+  u32 tcp_flags;
+  s32 spi_valid;
+  u32 spi;
+  s32 inner_proto;
+  u32 inner_src, inner_dst;
+  s32 inner_src_port, inner_dst_port;
+  s32 inner_spi_valid;
+  u32 inner_spi;
+};
+
+struct flow_key {
+  u32 proto, src, dst, ports;
+};
+
+HOST_INPUT struct switch_io io;
+HOST_INPUT u8 frame_buf[FRAME_BYTES] __attribute__((aligned(32)));
+HOST_INPUT struct switch_config cfg;
+HOST_INPUT struct cluster clusters[MAX_CLUSTERS] __attribute__((aligned(32)));
+HOST_INPUT struct server servers[MAX_CLUSTERS][MAX_SERVERS] __attribute__((aligned(32)));
+HOST_INPUT s16 maglev[MAX_CLUSTERS][MAX_MAGLEV] __attribute__((aligned(32)));
+HOST_INPUT struct flow_table flows __attribute__((aligned(32)));
+/* counts (flow-switch.ts `counts`, the ones this path moves) */
+HOST_INPUT u32 counts[8];
+enum { C_INBOUND, C_NEW_FLOWS, C_MAGLEV_FALLBACKS, C_SYN_RETRANSMITS, C_ICMP_UNMATCHED };
+
+#endif

@@ -1,0 +1,165 @@
+/**
+ * The host's side of the C switch path (firmware/c/programs/switchpath.c, image
+ * firmware/build/switchpath.elf): one memory, two sides. The TypeScript control plane writes the
+ * configuration and its decisions (servers' state, weights, generations, each cluster's Maglev
+ * table) into the image's HOST_INPUT tables at the addresses its symbols give; each frame is
+ * written where a controller's DMA would leave it (frame_buf + 2, its D-cache lines invalidated)
+ * and `main` is called with $ra at the idle loop, so one call costs exactly the per-frame
+ * decision, caches and tables warm from the calls before. The layouts mirror
+ * firmware/c/switch/switch.h (its static asserts pin the sizes used here).
+ */
+import type { Cluster } from "../../../firmware/cluster.ts";
+import { POLICIES, type SwitchConfig } from "../../../firmware/config.ts";
+import { IsaMachine, type MachineOptions } from "./machine.ts";
+
+const MAX_CLUSTERS = 4, MAX_SERVERS = 16, MAX_SLOTS = 8192, MAX_MAGLEV = 4099;
+const SERVER_WORDS = 16, CLUSTER_WORDS = 12;
+/** server struct word offsets */
+const S = { macHi: 0, macLo: 1, port: 2, weight: 3, up: 4, removed: 5, draining: 6, gen: 7, active: 8, inactive: 9, wrrCredit: 10, packets: 11, bytes: 12, flows: 13 } as const;
+/** cluster struct word offsets */
+const C = { vmacHi: 0, vmacLo: 1, vip: 2, policy: 3, ipsecByClient: 4, servers: 5, maglevSize: 6, rr: 7, packets: 8, bytes: 9, flows: 10, drops: 11 } as const;
+/** counts[] indexes */
+export const SWITCH_COUNTS = ["inbound", "newFlows", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched"] as const;
+
+export const VERDICT_NOT_PORTED = -2;
+
+export interface SwitchCall {
+  /** The egress port, -1 dropped (cause in `cause`), -2 a frame the C path does not handle (ARP, probes, ...). */
+  verdict: number;
+  cluster: number;
+  server: number;
+  /** DROP_CAUSES index. */
+  cause: number;
+  /** FW_PATHS index. */
+  path: number;
+  instructions: number;
+  cycles: number;
+  iMisses: number;
+  dMisses: number;
+}
+
+const hi = (v: number) => Math.floor(v / 2 ** 32) >>> 0;
+
+export class SwitchImage {
+  readonly machine: IsaMachine;
+  private readonly main: number;
+  private readonly idle: number;
+  private readonly stackTop: number;
+  private readonly framePa: number;
+  private readonly scratch = new Uint8Array(2 * MAX_MAGLEV);
+
+  constructor(elf: Uint8Array, opts: Partial<MachineOptions> = {}) {
+    this.machine = new IsaMachine(elf, opts, "switchpath");
+    const sym = (n: string) => this.machine.image.symbols.get(n)?.value ?? 0;
+    this.main = sym("main");
+    this.idle = sym("__idle");
+    this.stackTop = sym("__stack_top");
+    this.framePa = this.machine.address("frame_buf");
+  }
+
+  /** Loads the image, runs its start-up (stack, bss, Status) once, and writes the configuration. */
+  configure(config: SwitchConfig, clusters: readonly Cluster[]): void {
+    const m = this.machine;
+    if (clusters.length > MAX_CLUSTERS) throw new RangeError(`switchpath.c holds ${MAX_CLUSTERS} clusters, not ${clusters.length}`);
+    let slots = 2;
+    while (slots < 2 * config.flowTableSize) slots *= 2;
+    if (slots > MAX_SLOTS) throw new RangeError(`switchpath.c holds ${MAX_SLOTS} flow-table slots, not ${slots}`);
+    m.reset();
+    m.writeWords("io", [0]); // a zero-length frame: start-up then one malformed drop
+    if (m.run(1e7).reason !== "idle") throw new Error("switchpath.elf did not start");
+    const t = config.timeouts;
+    const ts = [t.synPs, t.tcpPs, t.udpPs, t.espPs, t.otherPs, t.finPs, t.fragmentPs];
+    m.writeWords("cfg", [clusters.length, slots - 1, config.flowTableSize, config.flowTableSweepSlots, config.switchIp >>> 0, hi(config.switchMac), config.switchMac >>> 0, 0, ...ts.flatMap((v) => [hi(v), v >>> 0])]);
+    clusters.forEach((cl, c) => {
+      if (cl.servers.length > MAX_SERVERS) throw new RangeError(`switchpath.c holds ${MAX_SERVERS} servers per cluster, not ${cl.servers.length}`);
+      if (cl.mode !== "balance" || cl.policy === "optimal-workload") throw new RangeError(`switchpath.c does not port ${cl.mode === "balance" ? cl.policy : "availability mode"}`);
+      const w = new Array<number>(CLUSTER_WORDS).fill(0);
+      w[C.vmacHi] = hi(cl.vmac);
+      w[C.vmacLo] = cl.vmac >>> 0;
+      w[C.vip] = cl.vip >>> 0;
+      w[C.policy] = POLICIES.indexOf(cl.policy);
+      w[C.ipsecByClient] = cl.ipsecByClient ? 1 : 0;
+      w[C.servers] = cl.servers.length;
+      w[C.maglevSize] = cl.maglev.length;
+      w[C.rr] = cl.rr;
+      m.writeWords("clusters", w, c * CLUSTER_WORDS);
+      cl.servers.forEach((s, i) => {
+        const sw = new Array<number>(SERVER_WORDS).fill(0);
+        sw[S.macHi] = hi(s.mac);
+        sw[S.macLo] = s.mac >>> 0;
+        sw[S.port] = s.port;
+        m.writeWords("servers", sw, (c * MAX_SERVERS + i) * SERVER_WORDS);
+      });
+      this.control(cl, c);
+    });
+  }
+
+  /**
+   * The control plane's decisions for cluster `c`, as the TypeScript holds them: each server's
+   * weight, state and generation, and the Maglev table. `failed` lists servers that failed since
+   * the last call: their flow counts restart at zero (flow-switch.ts `serverState`).
+   */
+  control(cl: Cluster, c: number, failed: readonly number[] = []): void {
+    const m = this.machine;
+    if (cl.maglev.length > MAX_MAGLEV) throw new RangeError(`switchpath.c holds Maglev tables of ${MAX_MAGLEV} entries, not ${cl.maglev.length}`);
+    m.writeWords("clusters", [cl.servers.length, cl.maglev.length], c * CLUSTER_WORDS + C.servers);
+    cl.servers.forEach((s, i) => {
+      const at = (c * MAX_SERVERS + i) * SERVER_WORDS;
+      m.writeWords("servers", [s.weight, s.state === "up" ? 1 : 0, s.removed ? 1 : 0, s.draining ? 1 : 0, s.gen >>> 0], at + S.weight);
+      if (failed.includes(i)) m.writeWords("servers", [0, 0], at + S.active);
+    });
+    const b = this.scratch;
+    for (let k = 0; k < cl.maglev.length; k++) {
+      b[2 * k] = (cl.maglev[k]! >> 8) & 255;
+      b[2 * k + 1] = cl.maglev[k]! & 255;
+    }
+    m.writeBytes("maglev", b.subarray(0, 2 * cl.maglev.length), c * MAX_MAGLEV * 2);
+  }
+
+  /** Runs the C path on one frame at time `nowPs`; the frame's bytes after are in `frameOut`. */
+  frame(bytes: Uint8Array, ingress: number, nowPs: number, out: SwitchCall): SwitchCall {
+    const m = this.machine, core = m.core;
+    if (bytes.length > 1534) throw new RangeError(`a ${bytes.length}-byte frame does not fit frame_buf`);
+    m.writeWords("io", [bytes.length, ingress, hi(nowPs), nowPs >>> 0]);
+    m.memory.writeBytes(this.framePa + 2, bytes);
+    core.invalidateData(this.framePa, bytes.length + 2); // the controller's DMA wrote it
+    const i0 = core.instructions, c0 = core.cycle, im0 = core.icache.misses, dm0 = core.dcache.misses;
+    core.r[29] = this.stackTop;
+    core.r[31] = this.idle;
+    core.setPc(this.main);
+    if (m.run(1e7).reason !== "idle") throw new Error(`switchpath.elf did not return (pc 0x${(core.pc >>> 0).toString(16)})`);
+    const [verdict, cluster, server, cause, path] = m.readWords("io", 5, 4);
+    out.verdict = verdict! | 0;
+    out.cluster = cluster! | 0;
+    out.server = server! | 0;
+    out.cause = cause!;
+    out.path = path!;
+    out.instructions = core.instructions - i0;
+    out.cycles = core.cycle - c0;
+    out.iMisses = core.icache.misses - im0;
+    out.dMisses = core.dcache.misses - dm0;
+    return out;
+  }
+
+  frameOut(len: number): Uint8Array {
+    return this.machine.memory.readBytes(this.framePa + 2, len);
+  }
+
+  /** Server i of cluster c as the C path counts it: [active, inactive, wrrCredit, packets, bytes, flows]. */
+  server(c: number, i: number): number[] {
+    return this.machine.readWords("servers", 6, (c * MAX_SERVERS + i) * SERVER_WORDS + S.active).map((v, k) => (k < 3 ? v | 0 : v));
+  }
+
+  counts(): Record<(typeof SWITCH_COUNTS)[number], number> {
+    const w = this.machine.readWords("counts", SWITCH_COUNTS.length);
+    return Object.fromEntries(SWITCH_COUNTS.map((n, i) => [n, w[i]!])) as Record<(typeof SWITCH_COUNTS)[number], number>;
+  }
+
+  /** The flow table's live entries and counters: [live, cursor, inserts, expired, removed, fullRejects, swept]. */
+  table(): number[] {
+    // struct flow_table: 3 u8 arrays, 3 u32, 2 s16, 1 u32, 2 u64 of MAX_SLOTS, then the counters
+    const off = MAX_SLOTS * (3 + 12 + 4 + 4 + 16);
+    const pa = this.machine.address("flows") + off;
+    return Array.from({ length: 7 }, (_, k) => this.machine.memory.read32(pa + 4 * k) >>> 0);
+  }
+}
