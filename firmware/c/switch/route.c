@@ -1,6 +1,7 @@
 /*
  * The decision: flow-switch.ts `handleFrame` for IPv4 to a cluster's virtual MAC, `inbound`,
- * `route`, `established`, `closing`, `firstFragment`, `laterFragment`.
+ * `route` (balance and availability mode), `established`, `closing`, `firstFragment`,
+ * `laterFragment`.
  */
 static struct parsed pf;
 static struct flow_key key, dg_key;
@@ -76,6 +77,13 @@ static s32 route(u32 c, u64 now)
   io.path = PATH_ESTABLISHED;
   if (!key_from_frame(&key, &pf, cl->ipsec_by_client)) return no_route(pf.more_fragments ? CAUSE_FRAGMENT_UNMATCHED : CAUSE_MALFORMED);
   if (pf.ip_dst != cl->vip) return no_route(CAUSE_NOT_FOR_VIP);
+  if (cl->mode == MODE_AVAILABILITY) {
+    /* flow-switch.ts `primaryOf`: the primary, whatever the flow */
+    u32 i;
+    for (i = 0; i < cl->servers; i++)
+      if (servers[c][i].role == ROLE_PRIMARY && !servers[c][i].removed) return (s32)i;
+    return no_route(CAUSE_NO_LIVE_SERVER);
+  }
   hash = key_hash(key.proto, key.src, key.dst, key.ports);
   if (pf.frag_offset != 0) {
     /* a later fragment: its datagram's server, from the entry its first fragment made */

@@ -36,6 +36,11 @@ typedef u16 __attribute__((may_alias)) u16a;
 #define POLICY_WLC 4
 #define POLICY_CONSISTENT_HASH 5
 
+/* cluster modes, server roles (cluster.ts) */
+#define MODE_BALANCE 0
+#define MODE_AVAILABILITY 1
+#define ROLE_PRIMARY 1
+
 /* verdicts (io.verdict): a port number >= 0, or */
 #define VERDICT_DROP -1
 #define VERDICT_NOT_PORTED -2
@@ -96,6 +101,8 @@ struct cluster {
   u32 maglev_size;
   u32 rr; /* round robin's next server (the path's) */
   u32 packets, bytes, flows, drops; /* stats (the path's) */
+  u32 mode; /* MODE_BALANCE or MODE_AVAILABILITY */
+  u32 pad[3];
 };
 
 /* Per server (host-written: mac, port, weight, up, removed, draining, gen; the path's: the counts). */
@@ -110,7 +117,8 @@ struct server {
   s32 active, inactive; /* flows in the table, as IPVS counts them */
   s32 wrr_credit; /* smooth WRR's credit */
   u32 packets, bytes, flows;
-  u32 pad[2];
+  u32 role; /* ROLE_PRIMARY or not (availability mode: the control plane's availability machine decides) */
+  u32 pad;
 };
 
 /* The flow table (flow-table.ts: one array per field, 2 x capacity slots). */

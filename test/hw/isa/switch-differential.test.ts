@@ -4,17 +4,19 @@
  * configurations and random sequences of frames (several clients and flows; TCP with SYN, ACK,
  * FIN and RST; UDP, IKE's ports; ESP and AH by SPI; ICMP echo and ICMP errors quoting a flow;
  * GRE; first and later fragments; frames for another IP), time passing (so entries expire, lazily
- * and by the sweep), server failures and recoveries, weight changes and draining, with small
- * flow tables (so they fill and fall back to the consistent hash). Each control-plane change is
- * made in the TypeScript and written into the image's memory (switch-host.ts), as the board's
- * control plane would. Frame by frame: the same verdict (port, or drop with the same cause), the
- * same path, byte-identical frames out, and the same per-server flow counts (which least
- * connections reads).
+ * and by the sweep), server failures and recoveries, weight changes, draining, servers added and
+ * removed, with small flow tables (so they fill and fall back to the consistent hash). Each
+ * control-plane change is made in the TypeScript and written into the image's memory
+ * (switch-host.ts), as the board's control plane would. Frame by frame: the same verdict (port,
+ * or drop with the same cause), the same path, byte-identical frames out, and the same
+ * per-server flow counts (which least connections reads); at the end of each sequence the same
+ * cluster, server, flow-table and switch counters.
  *
- * Restricted to what the C path ports (it says so when handed anything else, and the test fails
+ * Restricted to what the C path ports (switch-host.ts refuses anything else, and the test fails
  * then): balance mode with round robin, weighted round robin, (weighted) least connections and
- * consistent hash; frames to the clusters' virtual MACs only (no ARP, no probe answers, no
- * frames to routers' or servers' MACs); no translator board (5A's path).
+ * consistent hash, and availability mode; not the optimal-workload policy; frames to the
+ * clusters' virtual MACs only (no ARP, no probe answers, no frames to routers' or servers'
+ * MACs); no translator board (5A's path); weights are integers (as config.ts requires).
  */
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
@@ -24,7 +26,7 @@ import type { SwitchConfigInput } from "../../../src/firmware/config.ts";
 import { SwitchImage, type SwitchCall } from "../../../src/hw/cpu/isa/switch-host.ts";
 import { IpProto, TcpFlag } from "../../../src/net/codec/l4.ts";
 import type { Ipv4Payload } from "../../../src/net/codec/ipv4.ts";
-import { harness, icmpError, ipFrame, ipPacket, ROUTER_MAC } from "../../firmware/harness.ts";
+import { harness, icmpError, ipFrame, ipPacket, quietConfig, ROUTER_MAC, SERVER_PORT, tcp as tcpFrame } from "../../firmware/harness.ts";
 
 const elf = readFileSync(new URL("../../../firmware/build/switchpath.elf", import.meta.url));
 const VIPS = [0xc0000210, 0xc0000220];
@@ -33,7 +35,7 @@ const CLIENT = (i: number) => 0xc6336400 + i; // 198.51.100.x
 const POLICY = ["round-robin", "weighted-round-robin", "least-connections", "weighted-least-connections", "consistent-hash"] as const;
 
 const configArb = fc.record({
-  clusters: fc.array(fc.record({ policy: fc.constantFrom(...POLICY), servers: fc.integer({ min: 1, max: 5 }), weights: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 5, maxLength: 5 }), ipsecKey: fc.constantFrom("client", "spi") as fc.Arbitrary<"client" | "spi"> }), { minLength: 1, maxLength: 2 }),
+  clusters: fc.array(fc.record({ mode: fc.constantFrom("balance", "balance", "availability") as fc.Arbitrary<"balance" | "availability">, policy: fc.constantFrom(...POLICY), servers: fc.integer({ min: 1, max: 5 }), weights: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 5, maxLength: 5 }), ipsecKey: fc.constantFrom("client", "spi") as fc.Arbitrary<"client" | "spi"> }), { minLength: 1, maxLength: 2 }),
   flowTableSize: fc.oneof(fc.integer({ min: 2, max: 40 }), fc.integer({ min: 100, max: 1000 })),
   sweep: fc.integer({ min: 1, max: 4 }),
   maglevSize: fc.constantFrom(13, 251),
@@ -41,10 +43,10 @@ const configArb = fc.record({
   timeouts: fc.array(fc.constantFrom(2e8, 5e8, 1e9, 3e9), { minLength: 7, maxLength: 7 }),
 });
 
-type Kind = "tcp" | "udp" | "ike" | "esp" | "ah" | "echo" | "icmpErr" | "gre" | "firstFrag" | "laterFrag" | "notVip";
+type Kind = "syn2" | "tcp" | "udp" | "ike" | "esp" | "ah" | "echo" | "icmpErr" | "gre" | "firstFrag" | "laterFrag" | "notVip";
 const frameArb = fc.record({
   op: fc.constant("frame" as const),
-  kind: fc.constantFrom<Kind>("tcp", "tcp", "tcp", "udp", "ike", "esp", "ah", "echo", "icmpErr", "gre", "firstFrag", "laterFrag", "notVip"),
+  kind: fc.constantFrom<Kind>("syn2", "tcp", "tcp", "tcp", "udp", "ike", "esp", "ah", "echo", "icmpErr", "gre", "firstFrag", "laterFrag", "notVip"),
   cluster: fc.integer({ min: 0, max: 1 }),
   client: fc.integer({ min: 0, max: 3 }),
   flow: fc.integer({ min: 0, max: 2 }),
@@ -56,19 +58,19 @@ type Gen<A> = A extends fc.Arbitrary<infer T> ? T : never;
 type ConfigGen = Gen<typeof configArb>;
 type FrameStep = Gen<typeof frameArb>;
 const controlArb = fc.record({
-  op: fc.constantFrom("down" as const, "up" as const, "weight" as const, "drain" as const, "undrain" as const),
+  op: fc.constantFrom("down" as const, "up" as const, "weight" as const, "drain" as const, "undrain" as const, "add" as const, "remove" as const),
   cluster: fc.integer({ min: 0, max: 1 }),
-  server: fc.integer({ min: 0, max: 4 }),
+  server: fc.constantFrom(0, 0, 1, 2, 3, 4), // the first server more often: the primary, in availability mode
   weight: fc.integer({ min: 0, max: 4 }),
 });
-const stepsArb = fc.array(fc.oneof({ arbitrary: frameArb, weight: 12 }, { arbitrary: controlArb, weight: 1 }), { minLength: 20, maxLength: 200 });
+const stepsArb = fc.array(fc.oneof({ arbitrary: frameArb, weight: 8 }, { arbitrary: controlArb, weight: 1 }), { minLength: 20, maxLength: 200 });
 
 function switchConfig(c: ConfigGen): SwitchConfigInput {
   let port = 4;
   const quiet = { intervalPs: 1e15, timeoutPs: 1e14 };
   return {
     clusters: c.clusters.map((k, ci) => ({
-      name: `c${ci}`, vip: VIPS[ci]!, vmac: VMACS[ci]!, policy: k.policy, ipsecKey: k.ipsecKey, health: quiet,
+      name: `c${ci}`, vip: VIPS[ci]!, vmac: VMACS[ci]!, mode: k.mode, policy: k.policy, ipsecKey: k.ipsecKey, health: quiet,
       servers: Array.from({ length: k.servers }, (_, i) => ({ name: `c${ci}s${i}`, mac: 0x020000000200 + 16 * ci + i, port: port++, weight: k.weights[i]! })),
     })),
     routerPools: [{ name: "pool", health: quiet, routers: [{ name: "r0", ip: 0xc0000201, mac: ROUTER_MAC(0), port: 0 }] }],
@@ -86,6 +88,7 @@ function frameOf(f: FrameStep, cluster: number): Uint8Array {
   const udp = (dport: number, n = 8): Ipv4Payload => ({ kind: "udp", udp: { srcPort: sport, dstPort: dport, payload: new Uint8Array(n) } });
   switch (f.kind) {
     case "tcp": return ipFrame(ipPacket(tcpSeg(f.flags), IpProto.TCP, client, vip), vmac);
+    case "syn2": return ipFrame(ipPacket(tcpSeg(TcpFlag.SYN), IpProto.TCP, client, vip), vmac); // sent twice: a retransmitted SYN
     case "udp": return ipFrame(ipPacket(udp(53), IpProto.UDP, client, vip), vmac);
     case "ike": return ipFrame(ipPacket(udp(f.flow & 1 ? 500 : 4500), IpProto.UDP, client, vip), vmac);
     case "esp": return ipFrame(ipPacket({ kind: "esp", esp: { spi: 0x100 + f.flow, seq: 1, payload: new Uint8Array(16) } }, IpProto.ESP, client, vip), vmac);
@@ -126,37 +129,71 @@ describe("switchpath.c against the TypeScript firmware", () => {
           if (st.op !== "frame") {
             const s = cl.servers[st.server % cl.servers.length]!;
             const gens = cl.servers.map((x) => x.gen);
+            // a removed server is named no more: the TypeScript refuses, and nothing changes
+            if (s.removed && st.op !== "add") continue;
             if (st.op === "down") h.fw.serverDown(s.name, cl.name);
             else if (st.op === "up") h.fw.serverUp(s.name, cl.name);
             else if (st.op === "weight") h.fw.setWeight(s.name, st.weight, cl.name);
-            else h.fw.drain(s.name, st.op === "drain", cl.name);
+            else if (st.op === "remove") h.fw.removeServer(s.name, cl.name);
+            else if (st.op === "add") {
+              if (cl.servers.length >= 12) continue;
+              const k = cl.servers.length;
+              h.fw.addServer(cl.name, { name: `c${ci}a${k}`, mac: 0x020000000300 + 16 * ci + k, port: 40 + 16 * ci + k, weight: st.weight });
+            } else h.fw.drain(s.name, st.op === "drain", cl.name);
             img.control(cl, ci, cl.servers.flatMap((x, i) => (x.gen !== gens[i] ? [i] : [])));
             continue;
           }
           now += st.dtUs * 1e6;
           const bytes = frameOf(st, ci);
-          const [verdict, after] = h.run(bytes, 0);
-          img.frame(bytes, 0, now, call);
-          const at = `step ${n} (${st.kind}, cluster ${ci}, client ${st.client}, flow ${st.flow})`;
-          expect(call.verdict, `${at}: verdict`).toBe(verdict);
-          if (verdict < 0) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
-          expect(call.path, `${at}: path`).toBe(h.fw.lastPath);
-          tally(verdict < 0 ? `drop:${h.fw.lastDropCause}` : `path:${call.path}`);
-          expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
-          cl.servers.forEach((s, i) => expect(img.server(ci, i).slice(0, 2), `${at}: ${s.name}'s active, inactive flows`).toEqual([s.active, s.inactive]));
+          for (let k = st.kind === "syn2" ? 2 : 1; k > 0; k--) {
+            const [verdict, after] = h.run(bytes, 0);
+            img.frame(bytes, 0, now, call);
+            const at = `step ${n} (${st.kind}, cluster ${ci}, client ${st.client}, flow ${st.flow})`;
+            expect(call.verdict, `${at}: verdict`).toBe(verdict);
+            if (verdict < 0) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
+            expect(call.path, `${at}: path`).toBe(h.fw.lastPath);
+            tally(verdict < 0 ? `drop:${h.fw.lastDropCause}` : `path:${call.path}`);
+            expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
+            cl.servers.forEach((s, i) => expect(img.server(ci, i).slice(0, 2), `${at}: ${s.name}'s active, inactive flows`).toEqual([s.active, s.inactive]));
+          }
         }
+        cls.forEach((cl, ci) => {
+          expect(img.cluster(ci), `${cl.name}'s packets, bytes, flows, drops`).toEqual([cl.stats.packets, cl.stats.bytes, cl.stats.flows, cl.stats.drops]);
+          cl.servers.forEach((s, i) => expect(img.server(ci, i).slice(3), `${s.name}'s packets, bytes, flows`).toEqual([s.stats.packets, s.stats.bytes, s.stats.flows]));
+        });
         const t = img.table(), r = h.fw.flows.read();
         expect({ live: t[0], inserts: t[2], expired: t[3], removed: t[4], fullRejects: t[5], swept: t[6] }).toEqual({ live: r.flows, inserts: r.inserts, expired: r.expired, removed: r.removed, fullRejects: r.fullRejects, swept: r.swept });
         for (const k of ["expired", "removed", "fullRejects"] as const) tally(k, r[k]);
         const c = img.counts();
         for (const k of ["maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched"] as const) tally(k, c[k]);
         for (const st of steps) if (st.op !== "frame") tally(`control:${st.op}`);
-        tally(`policy:${cfgGen.clusters[0]!.policy}`);
+        for (const k of cfgGen.clusters) tally(k.mode === "availability" ? "mode:availability" : `policy:${k.policy}`);
         expect(c).toEqual({ inbound: h.fw.counts.inbound, newFlows: h.fw.counts.newFlows, maglevFallbacks: h.fw.counts.maglevFallbacks, synRetransmits: h.fw.counts.synRetransmits, icmpErrorsUnmatched: h.fw.counts.icmpErrorsUnmatched });
       }),
       { numRuns: 150, seed: 1717 },
     );
-    const want = ["path:0", "path:1", "drop:noLiveServer", "drop:notForVip", "drop:fragmentUnmatched", "expired", "removed", "fullRejects", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "control:down", "control:up", "control:weight", "control:drain", ...POLICY.map((p) => `policy:${p}`)];
+    const want = ["path:0", "path:1", "drop:noLiveServer", "drop:notForVip", "drop:fragmentUnmatched", "expired", "removed", "fullRejects", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "control:down", "control:up", "control:weight", "control:drain", "control:add", "control:remove", "mode:availability", ...POLICY.map((p) => `policy:${p}`)];
     expect(want.filter((k) => !seen.get(k)), `cases never exercised (seen: ${JSON.stringify(Object.fromEntries(seen))})`).toEqual([]);
+  });
+
+  it("availability mode: the primary takes every flow; a failed primary's successor keeps the role when it recovers (no pre-emption)", () => {
+    const h = harness(quietConfig(3, { mode: "availability" }));
+    h.fw.now = () => 1e6;
+    img.configure(h.fw.config, h.fw.clusters);
+    const cl = h.fw.clusters[0]!;
+    const both = (f: Uint8Array) => {
+      const [v, after] = h.run(f, 0);
+      img.frame(f, 0, 1e6, call);
+      expect(call.verdict).toBe(v);
+      expect(img.frameOut(after.length)).toEqual(after);
+      return v;
+    };
+    expect(both(tcpFrame(0x01020304, 1000))).toBe(SERVER_PORT(0));
+    h.fw.serverDown("s0");
+    img.control(cl, 0, [0]);
+    expect(both(tcpFrame(0x01020304, 1000))).toBe(SERVER_PORT(1));
+    h.fw.serverUp("s0");
+    img.control(cl, 0);
+    expect(both(tcpFrame(0x01020305, 1001))).toBe(SERVER_PORT(1));
   });
 });

@@ -13,11 +13,11 @@ import { POLICIES, type SwitchConfig } from "../../../firmware/config.ts";
 import { IsaMachine, type MachineOptions } from "./machine.ts";
 
 const MAX_CLUSTERS = 4, MAX_SERVERS = 16, MAX_SLOTS = 8192, MAX_MAGLEV = 4099;
-const SERVER_WORDS = 16, CLUSTER_WORDS = 12;
+const SERVER_WORDS = 16, CLUSTER_WORDS = 16;
 /** server struct word offsets */
-const S = { macHi: 0, macLo: 1, port: 2, weight: 3, up: 4, removed: 5, draining: 6, gen: 7, active: 8, inactive: 9, wrrCredit: 10, packets: 11, bytes: 12, flows: 13 } as const;
+const S = { macHi: 0, macLo: 1, port: 2, weight: 3, up: 4, removed: 5, draining: 6, gen: 7, active: 8, inactive: 9, wrrCredit: 10, packets: 11, bytes: 12, flows: 13, role: 14 } as const;
 /** cluster struct word offsets */
-const C = { vmacHi: 0, vmacLo: 1, vip: 2, policy: 3, ipsecByClient: 4, servers: 5, maglevSize: 6, rr: 7, packets: 8, bytes: 9, flows: 10, drops: 11 } as const;
+const C = { vmacHi: 0, vmacLo: 1, vip: 2, policy: 3, ipsecByClient: 4, servers: 5, maglevSize: 6, rr: 7, packets: 8, bytes: 9, flows: 10, drops: 11, mode: 12 } as const;
 /** counts[] indexes */
 export const SWITCH_COUNTS = ["inbound", "newFlows", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched"] as const;
 
@@ -72,7 +72,7 @@ export class SwitchImage {
     m.writeWords("cfg", [clusters.length, slots - 1, config.flowTableSize, config.flowTableSweepSlots, config.switchIp >>> 0, hi(config.switchMac), config.switchMac >>> 0, 0, ...ts.flatMap((v) => [hi(v), v >>> 0])]);
     clusters.forEach((cl, c) => {
       if (cl.servers.length > MAX_SERVERS) throw new RangeError(`switchpath.c holds ${MAX_SERVERS} servers per cluster, not ${cl.servers.length}`);
-      if (cl.mode !== "balance" || cl.policy === "optimal-workload") throw new RangeError(`switchpath.c does not port ${cl.mode === "balance" ? cl.policy : "availability mode"}`);
+      if (cl.mode === "balance" && cl.policy === "optimal-workload") throw new RangeError("switchpath.c does not port the optimal-workload policy");
       const w = new Array<number>(CLUSTER_WORDS).fill(0);
       w[C.vmacHi] = hi(cl.vmac);
       w[C.vmacLo] = cl.vmac >>> 0;
@@ -82,30 +82,27 @@ export class SwitchImage {
       w[C.servers] = cl.servers.length;
       w[C.maglevSize] = cl.maglev.length;
       w[C.rr] = cl.rr;
+      w[C.mode] = cl.mode === "availability" ? 1 : 0;
       m.writeWords("clusters", w, c * CLUSTER_WORDS);
-      cl.servers.forEach((s, i) => {
-        const sw = new Array<number>(SERVER_WORDS).fill(0);
-        sw[S.macHi] = hi(s.mac);
-        sw[S.macLo] = s.mac >>> 0;
-        sw[S.port] = s.port;
-        m.writeWords("servers", sw, (c * MAX_SERVERS + i) * SERVER_WORDS);
-      });
       this.control(cl, c);
     });
   }
 
   /**
-   * The control plane's decisions for cluster `c`, as the TypeScript holds them: each server's
-   * weight, state and generation, and the Maglev table. `failed` lists servers that failed since
+   * The control plane's decisions for cluster `c`, as the TypeScript holds them: its servers
+   * (added ones included: MAC, port, weight, state, generation, availability role), and the
+   * Maglev table. `failed` lists servers that failed since
    * the last call: their flow counts restart at zero (flow-switch.ts `serverState`).
    */
   control(cl: Cluster, c: number, failed: readonly number[] = []): void {
     const m = this.machine;
+    if (cl.servers.length > MAX_SERVERS) throw new RangeError(`switchpath.c holds ${MAX_SERVERS} servers per cluster, not ${cl.servers.length}`);
     if (cl.maglev.length > MAX_MAGLEV) throw new RangeError(`switchpath.c holds Maglev tables of ${MAX_MAGLEV} entries, not ${cl.maglev.length}`);
     m.writeWords("clusters", [cl.servers.length, cl.maglev.length], c * CLUSTER_WORDS + C.servers);
     cl.servers.forEach((s, i) => {
       const at = (c * MAX_SERVERS + i) * SERVER_WORDS;
-      m.writeWords("servers", [s.weight, s.state === "up" ? 1 : 0, s.removed ? 1 : 0, s.draining ? 1 : 0, s.gen >>> 0], at + S.weight);
+      m.writeWords("servers", [hi(s.mac), s.mac >>> 0, s.port, s.weight, s.state === "up" ? 1 : 0, s.removed ? 1 : 0, s.draining ? 1 : 0, s.gen >>> 0], at);
+      m.writeWords("servers", [s.role === "primary" ? 1 : 0], at + S.role);
       if (failed.includes(i)) m.writeWords("servers", [0, 0], at + S.active);
     });
     const b = this.scratch;
@@ -143,6 +140,11 @@ export class SwitchImage {
 
   frameOut(len: number): Uint8Array {
     return this.machine.memory.readBytes(this.framePa + 2, len);
+  }
+
+  /** Cluster c's counts in the C path: [packets, bytes, flows, drops]. */
+  cluster(c: number): number[] {
+    return this.machine.readWords("clusters", 4, c * CLUSTER_WORDS + C.packets);
   }
 
   /** Server i of cluster c as the C path counts it: [active, inactive, wrrCredit, packets, bytes, flows]. */
