@@ -3,7 +3,8 @@
  * the TypeScript firmware (src/firmware/flow-switch.ts, the reference model): random
  * configurations and random sequences of frames (several clients and flows; TCP with SYN, ACK,
  * FIN and RST; UDP, IKE's ports; ESP and AH by SPI; ICMP echo and ICMP errors quoting a flow;
- * GRE; first and later fragments; frames for another IP), time passing (so entries expire, lazily
+ * GRE; first and later fragments; frames for another IP; any of them with an 802.1Q tag, with IP
+ * options, with one byte of its IP header or payload set at random, or cut short), time passing (so entries expire, lazily
  * and by the sweep), server failures and recoveries, weight changes, draining, servers added and
  * removed, with small flow tables (so they fill and fall back to the consistent hash). Each
  * control-plane change is made in the TypeScript and written into the image's memory
@@ -53,6 +54,10 @@ const frameArb = fc.record({
   flags: fc.constantFrom(TcpFlag.SYN, TcpFlag.ACK, TcpFlag.ACK, TcpFlag.ACK | TcpFlag.PSH, TcpFlag.FIN | TcpFlag.ACK, TcpFlag.RST, TcpFlag.SYN | TcpFlag.ACK),
   id: fc.integer({ min: 1, max: 3 }),
   dtUs: fc.constantFrom(0, 0, 0, 1, 1, 10, 10, 100, 300, 1000),
+  // how the frame is altered: none mostly; an 802.1Q tag, IP options, one byte from the IP header on set to `value`, or cut to `at` bytes
+  alter: fc.constantFrom("none", "none", "none", "none", "none", "none", "vlan", "options", "byte", "cut"),
+  at: fc.nat({ max: 120 }),
+  value: fc.integer({ min: 0, max: 255 }),
 });
 type Gen<A> = A extends fc.Arbitrary<infer T> ? T : never;
 type ConfigGen = Gen<typeof configArb>;
@@ -82,7 +87,43 @@ function switchConfig(c: ConfigGen): SwitchConfigInput {
   };
 }
 
-function frameOf(f: FrameStep, cluster: number): Uint8Array {
+/** The frame of step `f`, altered as it says (parse paths: tags, options, malformed and truncated headers). */
+function frameOf(f: FrameStep, cluster: number, switchIp: number): Uint8Array {
+  const b = baseFrame(f, cluster);
+  switch (f.alter) {
+    case "vlan": {
+      const t = new Uint8Array(b.length + 4);
+      t.set(b.subarray(0, 12));
+      t.set([0x81, 0x00, 0x20 | (f.value >> 4), f.value], 12);
+      t.set(b.subarray(12), 16);
+      return t;
+    }
+    case "options": {
+      // 4 bytes of IP options (NOPs): the header grows to 24 bytes
+      const ihl = b[14]! & 15, total = (b[16]! << 8) | b[17]!;
+      const t = new Uint8Array(b.length + 4);
+      t.set(b.subarray(0, 14 + ihl * 4));
+      t.set([1, 1, 1, 1], 14 + ihl * 4);
+      t.set(b.subarray(14 + ihl * 4), 18 + ihl * 4);
+      t[14] = 0x40 | (ihl + 1);
+      t[16] = (total + 4) >> 8;
+      t[17] = (total + 4) & 255;
+      return t;
+    }
+    case "byte": {
+      const t = b.slice(), at = 14 + (f.at % (b.length - 14));
+      t[at] = f.value;
+      // not to the switch's own address (probe answers: not the C path's)
+      return ((t[30]! << 24) | (t[31]! << 16) | (t[32]! << 8) | t[33]!) >>> 0 === switchIp >>> 0 ? b : t;
+    }
+    case "cut":
+      return b.slice(0, Math.min(b.length, f.at));
+    default:
+      return b;
+  }
+}
+
+function baseFrame(f: FrameStep, cluster: number): Uint8Array {
   const client = CLIENT(f.client), vip = VIPS[cluster]!, vmac = VMACS[cluster]!, sport = 1024 + f.flow;
   const tcpSeg = (flags: number): Ipv4Payload => ({ kind: "tcp", tcp: { srcPort: sport, dstPort: 80, seq: 1, ack: 1, flags, window: 1000, urgent: 0, options: new Uint8Array(0), payload: new Uint8Array(8) } });
   const udp = (dport: number, n = 8): Ipv4Payload => ({ kind: "udp", udp: { srcPort: sport, dstPort: dport, payload: new Uint8Array(n) } });
@@ -144,7 +185,7 @@ describe("switchpath.c against the TypeScript firmware", () => {
             continue;
           }
           now += st.dtUs * 1e6;
-          const bytes = frameOf(st, ci);
+          const bytes = frameOf(st, ci, h.fw.config.switchIp);
           for (let k = st.kind === "syn2" ? 2 : 1; k > 0; k--) {
             const [verdict, after] = h.run(bytes, 0);
             img.frame(bytes, 0, now, call);
@@ -153,6 +194,7 @@ describe("switchpath.c against the TypeScript firmware", () => {
             if (verdict < 0) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
             expect(call.path, `${at}: path`).toBe(h.fw.lastPath);
             tally(verdict < 0 ? `drop:${h.fw.lastDropCause}` : `path:${call.path}`);
+            tally(`alter:${st.alter}`);
             expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
             cl.servers.forEach((s, i) => expect(img.server(ci, i).slice(0, 2), `${at}: ${s.name}'s active, inactive flows`).toEqual([s.active, s.inactive]));
           }
@@ -172,7 +214,7 @@ describe("switchpath.c against the TypeScript firmware", () => {
       }),
       { numRuns: 150, seed: 1717 },
     );
-    const want = ["path:0", "path:1", "drop:noLiveServer", "drop:notForVip", "drop:fragmentUnmatched", "expired", "removed", "fullRejects", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "control:down", "control:up", "control:weight", "control:drain", "control:add", "control:remove", "mode:availability", ...POLICY.map((p) => `policy:${p}`)];
+    const want = ["path:0", "path:1", "drop:malformed", "alter:vlan", "alter:options", "alter:byte", "alter:cut", "drop:noLiveServer", "drop:notForVip", "drop:fragmentUnmatched", "expired", "removed", "fullRejects", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "control:down", "control:up", "control:weight", "control:drain", "control:add", "control:remove", "mode:availability", ...POLICY.map((p) => `policy:${p}`)];
     expect(want.filter((k) => !seen.get(k)), `cases never exercised (seen: ${JSON.stringify(Object.fromEntries(seen))})`).toEqual([]);
   });
 
