@@ -61,8 +61,7 @@ function measure(o: Options): string {
   const cfg = SwitchConfigSchema.parse({
     clusters: [{ name: "web", vip: VIP, vmac: VMAC, policy: o.policy, servers: Array.from({ length: o.servers }, (_, i) => ({ name: `s${i}`, mac: 0x020000000200 + i, port: 4 + i, weight: 1 + (i % 3) })) }],
     routerPools: [{ name: "pool", routers: [{ name: "r0", ip: 0xc0000201, mac: ROUTER_MAC, port: 0 }] }],
-    flowTableSize: o.table,
-    maglevSize: 4099,
+    flowTableSize: o.table, // the Maglev table: config.ts's default size (65,537)
   });
   // the TypeScript firmware builds the cluster state (Maglev table included) the host writes
   const fw = new FlowSwitch(cfg);
@@ -112,7 +111,7 @@ function measure(o: Options): string {
   if (wrong.length) throw new Error(wrong[0]);
   const f1 = (v: number) => v.toFixed(1), f2 = (v: number) => v.toFixed(2);
   const lines = [
-    `switchpath.elf, ${o.policy}, ${o.servers} servers, flow table ${o.table} flows (${img.table()[0]} live at the end), ${o.connections} connections of SYN + ${o.segments} segments + FIN, up to ${o.concurrent} open at once; line fill ${o.readCycles} cycles, write-back ${o.writeCycles}`,
+    `switchpath.elf, ${o.policy}, ${o.servers} servers, Maglev table ${fw.clusters[0]!.maglev.length}, flow table ${o.table} flows (${img.table()[0]} live at the end), ${o.connections} connections of SYN + ${o.segments} segments + FIN, up to ${o.concurrent} open at once; line fill ${o.readCycles} cycles, write-back ${o.writeCycles}`,
     `per frame, after the first ${warmup} connections (caches and table warm):`,
     `| path | frames | instructions | cycles | CPI | I-cache misses | D-cache misses | stall cycles by cause |`,
     `| --- | --- | --- | --- | --- | --- | --- | --- |`,
@@ -131,7 +130,7 @@ const program = new Command("isa:paths")
   .option("--segments <n>", "segments per connection between its SYN and its FIN", positiveInt, 8)
   .option("--servers <n>", "servers in the cluster (at most 16)", positiveInt, 8)
   .option("--policy <name>", `scheduling policy (${POLICIES.filter((p) => p !== "optimal-workload").join(", ")})`, "round-robin")
-  .option("--table <n>", "flow-table capacity in flows (at most 4096)", positiveInt, 4096)
+  .option("--table <n>", "flow-table capacity in flows (at most 65536; config.ts's default)", positiveInt, 65536)
   .option("--read-cycles <n>", "line fill latency in CPU cycles", positiveInt, 26)
   .option("--write-cycles <n>", "dirty line write-back latency in CPU cycles", positiveInt, 26)
   .option("--seed <n>", "seed of the connections' interleaving", positiveInt, 1)

@@ -15,8 +15,8 @@ typedef u16 __attribute__((may_alias)) u16a;
 
 #define MAX_CLUSTERS 4
 #define MAX_SERVERS 16 /* per cluster */
-#define MAX_SLOTS 8192 /* flow-table slots (a power of two; the host sets the mask) */
-#define MAX_MAGLEV 4099 /* entries per cluster (the host sets each cluster's prime size) */
+#define MAX_SLOTS 131072 /* flow-table slots (a power of two; the host sets the mask): config.ts's default 65,536 flows */
+#define MAX_MAGLEV 65537 /* entries per cluster (the host sets each cluster's prime size): config.ts's default */
 #define FRAME_BYTES 1536
 
 /* DROP_CAUSES indexes */

@@ -12,7 +12,7 @@ import type { Cluster } from "../../../firmware/cluster.ts";
 import { POLICIES, type SwitchConfig } from "../../../firmware/config.ts";
 import { IsaMachine, type MachineOptions } from "./machine.ts";
 
-const MAX_CLUSTERS = 4, MAX_SERVERS = 16, MAX_SLOTS = 8192, MAX_MAGLEV = 4099;
+const MAX_CLUSTERS = 4, MAX_SERVERS = 16, MAX_SLOTS = 131072, MAX_MAGLEV = 65537;
 const SERVER_WORDS = 16, CLUSTER_WORDS = 16;
 /** server struct word offsets */
 const S = { macHi: 0, macLo: 1, port: 2, weight: 3, up: 4, removed: 5, draining: 6, gen: 7, active: 8, inactive: 9, wrrCredit: 10, packets: 11, bytes: 12, flows: 13, role: 14 } as const;
