@@ -2,7 +2,8 @@
  * `npm run isa:paths [-- options]`: what the switch's per-frame decision costs on the
  * instruction-level R4700, per path, measured by running the C path (firmware/build/switchpath.elf,
  * through src/hw/cpu/isa/switch-host.ts) on a stream of TCP connections: each opens with a SYN
- * (the new-flow path), sends `--segments` segments (the established path) and closes with a FIN.
+ * (the new-flow path), sends `--segments` segments (the established path) and closes with a FIN;
+ * every 50th frame is the router's ARP request for the virtual IP (the ARP path: proxy ARP).
  * Connections overlap at random (seeded), so the flow table holds up to `--concurrent` flows and
  * the caches see the table's real addresses. Prints, per path: frames, instructions, cycles, CPI
  * and I-/D-cache misses per frame, over the frames after the warm-up (the caches and table warm),
@@ -24,7 +25,9 @@ import { FlowSwitch } from "../src/firmware/flow-switch.ts";
 import { FW_PATHS } from "../src/firmware/paths.ts";
 import { SwitchImage, type SwitchCall } from "../src/hw/cpu/isa/switch-host.ts";
 import { STALL_CAUSES } from "../src/hw/cpu/isa/timing.ts";
+import { ArpOp, writeArpFrame } from "../src/net/codec/arp.ts";
 import { encodeFrame, EtherType } from "../src/net/codec/ethernet.ts";
+import { BROADCAST_MAC } from "../src/net/mac.ts";
 import { IpProto, TcpFlag } from "../src/net/codec/l4.ts";
 import type { Ipv4 } from "../src/net/ipv4-addr.ts";
 import type { Mac } from "../src/net/mac.ts";
@@ -47,7 +50,7 @@ interface Options {
   seed: number;
 }
 
-const VIP = 0xc000020a, VMAC = 0x02005e000001, ROUTER_MAC = 0x020000000100;
+const VIP = 0xc000020a, VMAC = 0x02005e000001, ROUTER_MAC = 0x020000000100, ROUTER_IP = 0xc0000201;
 
 function tcpFrame(client: number, sport: number, flags: number): Uint8Array {
   return encodeFrame({
@@ -56,22 +59,28 @@ function tcpFrame(client: number, sport: number, flags: number): Uint8Array {
   });
 }
 
+/** Router r0 asks for the virtual IP's MAC (its ARP cache expired). */
+function arpRequest(): Uint8Array {
+  const b = new Uint8Array(64);
+  return b.slice(0, writeArpFrame(b, ArpOp.Request, BROADCAST_MAC, ROUTER_MAC, ROUTER_IP, 0, VIP));
+}
+
 function measure(o: Options): string {
   const elf = readFileSync(new URL("../firmware/build/switchpath.elf", import.meta.url));
   const cfg = SwitchConfigSchema.parse({
     clusters: [{ name: "web", vip: VIP, vmac: VMAC, policy: o.policy, servers: Array.from({ length: o.servers }, (_, i) => ({ name: `s${i}`, mac: 0x020000000200 + i, port: 4 + i, weight: 1 + (i % 3) })) }],
-    routerPools: [{ name: "pool", routers: [{ name: "r0", ip: 0xc0000201, mac: ROUTER_MAC, port: 0 }] }],
+    routerPools: [{ name: "pool", routers: [{ name: "r0", ip: ROUTER_IP, mac: ROUTER_MAC, port: 0 }] }],
     flowTableSize: o.table, // the Maglev table: config.ts's default size (65,537)
   });
   // the TypeScript firmware builds the cluster state (Maglev table included) the host writes
   const fw = new FlowSwitch(cfg);
   const img = new SwitchImage(elf, { latency: { readCycles: o.readCycles, writeCycles: o.writeCycles } });
-  img.configure(fw.config, fw.clusters);
+  img.configure(fw.config, fw.clusters, fw.routers.map((r) => ({ ...r, assigned: 0 })));
   let s = o.seed >>> 0;
   const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   // open connections: client, port, segments left
   const open: { client: number; sport: number; left: number }[] = [];
-  let started = 0, now = 1e6;
+  let started = 0, now = 1e6, sent = 0;
   const call = {} as SwitchCall;
   const sums = FW_PATHS.map(() => ({ frames: 0, instructions: 0, cycles: 0, iMisses: 0, dMisses: 0, stalls: new Float64Array(STALL_CAUSES.length) }));
   const core = img.machine.core, before = new Float64Array(STALL_CAUSES.length);
@@ -81,7 +90,8 @@ function measure(o: Options): string {
   while (started < o.connections || open.length) {
     now += 1e6; // 1 us between frames
     let bytes: Uint8Array;
-    if (started < o.connections && (open.length < o.concurrent ? rand() < 0.5 || open.length === 0 : false)) {
+    if (++sent % 50 === 0) bytes = arpRequest(); // the router asks for the virtual IP's MAC now and then (proxy ARP)
+    else if (started < o.connections && (open.length < o.concurrent ? rand() < 0.5 || open.length === 0 : false)) {
       const c = { client: 0xc6336400 + (started % 50000), sport: 1024 + Math.floor(started / 50000), left: o.segments };
       started++;
       open.push(c);

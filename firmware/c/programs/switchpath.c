@@ -6,9 +6,11 @@
  * robin, smooth weighted round robin, (weighted) least connections and consistent hash (cluster.ts
  * `choose`; the Maglev table is filled by the host), TCP SYN / FIN / RST handling, fragments (the
  * datagram entries), ICMP errors (the quoted flow), and the one rewrite: the destination MAC;
- * availability mode (the primary the host's control plane names). Not ported (the frame is
- * handed back with VERDICT_NOT_PORTED): ARP, probe answers, frames to a router's or a server's
- * MAC, broadcast; the optimal-workload policy (floating point).
+ * availability mode (the primary the host's control plane names); ARP (proxy ARP for the
+ * virtual IPs, router pooling's gateway answers, isolation and the spoofing checks). Not ported
+ * (the frame is handed back with VERDICT_NOT_PORTED): ARP replies that pass the checks (the
+ * probes' answers), probe answers, frames to a router's or a server's MAC, broadcast; the
+ * optimal-workload policy (floating point).
  *
  * One memory, two sides: every table lives in HOST_INPUT memory (not cleared by crt0, so it
  * survives from one call to the next); the host (TypeScript) writes the configuration, the
@@ -22,4 +24,5 @@
 #include "../switch/flowkey.c"
 #include "../switch/flowtable.c"
 #include "../switch/schedule.c"
+#include "../switch/arp.c"
 #include "../switch/route.c"

@@ -2,6 +2,9 @@
 #define U16(o) (*(const u16a *)(f + (o)))
 #define U32(o) (*(const u32a *)(f + (o)))
 
+/* the frame being decided, parsed */
+static struct parsed pf;
+
 static void parse_inner(const u8 *f, u32 o, u32 end, struct parsed *p)
 {
   u32 hl, frag, proto, l4;
@@ -42,6 +45,8 @@ static int parse_frame(const u8 *f, u32 len, struct parsed *p)
   if (len < 14) return 1;
   p->dst_hi = U16(0);
   p->dst_lo = U32(2);
+  p->src_hi = U16(6);
+  p->src_lo = U32(8);
   type = U16(12);
   if (type == 0x8100) {
     if (len < 18) return 1;
@@ -50,9 +55,15 @@ static int parse_frame(const u8 *f, u32 len, struct parsed *p)
     if (type == 0x8100) return 2;
   }
   p->ether_type = type;
+  p->l3 = o;
   if (type == 0x0806) {
     if (len - o < 28) return 1;
     if (U16(o) != 1 || U16(o + 2) != 0x0800 || f[o + 4] != 6 || f[o + 5] != 4) return 2;
+    p->arp_op = U16(o + 6);
+    p->arp_sender_mac_hi = U16(o + 8);
+    p->arp_sender_mac_lo = (u32)U16(o + 10) << 16 | U16(o + 12); /* half-word aligned only */
+    p->arp_sender_ip = (u32)U16(o + 14) << 16 | U16(o + 16);
+    p->arp_target_ip = U32(o + 24);
     return 0;
   }
   if (type != 0x0800) return 0;

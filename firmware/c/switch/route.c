@@ -3,7 +3,6 @@
  * `route` (balance and availability mode), `established`, `closing`, `firstFragment`,
  * `laterFragment`.
  */
-static struct parsed pf;
 static struct flow_key key, dg_key;
 static u32 route_cause;
 
@@ -158,7 +157,8 @@ int main(void)
     return 0;
   }
   if (pf.ether_type == 0x0806) {
-    io.verdict = VERDICT_NOT_PORTED; /* ARP */
+    io.path = PATH_ARP;
+    io.verdict = handle_arp(f, io.ingress);
     return 0;
   }
   for (c = 0; c < cfg.clusters; c++)

@@ -14,6 +14,9 @@ typedef u32 __attribute__((may_alias)) u32a;
 typedef u16 __attribute__((may_alias)) u16a;
 
 #define MAX_CLUSTERS 4
+#define MAX_ROUTERS 8
+#define MAX_POOLS 4
+#define MAX_GATEWAYS 64 /* physical servers that asked for a gateway */
 #define MAX_SERVERS 16 /* per cluster */
 #define MAX_SLOTS 131072 /* flow-table slots (a power of two; the host sets the mask): config.ts's default 65,536 flows */
 #define MAX_MAGLEV 65537 /* entries per cluster (the host sets each cluster's prime size): config.ts's default */
@@ -22,11 +25,16 @@ typedef u16 __attribute__((may_alias)) u16a;
 /* DROP_CAUSES indexes */
 #define CAUSE_MALFORMED 0
 #define CAUSE_NO_LIVE_SERVER 1
+#define CAUSE_NO_LIVE_ROUTER 2
+#define CAUSE_ARP_SPOOF_REJECTED 3
+#define CAUSE_ARP_ISOLATED 4
+#define CAUSE_ARP_UNANSWERED 5
 #define CAUSE_NOT_FOR_VIP 8
 #define CAUSE_FRAGMENT_UNMATCHED 11
 /* FW_PATHS indexes */
 #define PATH_ESTABLISHED 0
 #define PATH_NEW_FLOW 1
+#define PATH_ARP 2
 #define PATH_OTHER 5
 /* POLICIES indexes (config.ts) */
 #define POLICY_OPTIMAL_WORKLOAD 0
@@ -43,7 +51,8 @@ typedef u16 __attribute__((may_alias)) u16a;
 
 /* verdicts (io.verdict): a port number >= 0, or */
 #define VERDICT_DROP -1
-#define VERDICT_NOT_PORTED -2
+#define VERDICT_CONSUMED -2 /* cpu-board.ts Verdict.Consumed */
+#define VERDICT_NOT_PORTED -3
 
 /* IP protocols, TCP flags (src/net/codec/l4.ts) */
 #define P_ICMP 1
@@ -87,7 +96,7 @@ struct switch_config {
   u32 sweep_slots;
   u32 switch_ip;
   u32 switch_mac_hi, switch_mac_lo; /* top 16 bits, low 32 bits */
-  u32 pad;
+  u32 routers;
   u64 timeouts[T_COUNT];
 };
 
@@ -121,6 +130,28 @@ struct server {
   u32 pad;
 };
 
+/* Per router (host-written: ip, mac, port, up, pool, tx_bytes; the path's: assigned, arp_answers). */
+struct router {
+  u32 ip;
+  u32 mac_hi, mac_lo;
+  u32 port;
+  u32 up;
+  u32 pool;
+  s32 assigned; /* servers pointed at it */
+  u32 arp_answers;
+  u64 tx_bytes; /* its port's transmitted bytes (the traffic vector), as the host last wrote them */
+  u32 pad[2];
+};
+
+/* flow-switch.ts `gatewayOf` and `serverIpOf`: the router each physical server was pointed at. */
+struct gateway {
+  u32 used;
+  u32 mac_hi, mac_lo;
+  s32 router;
+  u32 server_ip;
+  u32 pad[3];
+};
+
 /* The flow table (flow-table.ts: one array per field, 2 x capacity slots). */
 struct flow_table {
   u8 state[MAX_SLOTS];
@@ -141,6 +172,11 @@ struct flow_table {
 /* What parse_frame finds (src/net/parse.ts ParsedFrame, the fields the path reads). */
 struct parsed {
   u32 dst_hi, dst_lo;
+  u32 src_hi, src_lo;
+  u32 l3; /* offset of the ARP or IP header */
+  u32 arp_op;
+  u32 arp_sender_mac_hi, arp_sender_mac_lo, arp_sender_ip;
+  u32 arp_target_ip;
   u32 ether_type;
   s32 ip_proto;
   u32 ip_src, ip_dst, ip_id;
@@ -165,10 +201,13 @@ HOST_INPUT u8 frame_buf[FRAME_BYTES] __attribute__((aligned(32)));
 HOST_INPUT struct switch_config cfg;
 HOST_INPUT struct cluster clusters[MAX_CLUSTERS] __attribute__((aligned(32)));
 HOST_INPUT struct server servers[MAX_CLUSTERS][MAX_SERVERS] __attribute__((aligned(32)));
+HOST_INPUT struct router routers[MAX_ROUTERS] __attribute__((aligned(32)));
+HOST_INPUT u32 pool_policy[MAX_POOLS]; /* 0 traffic, 1 source-ip */
+HOST_INPUT struct gateway gateways[MAX_GATEWAYS] __attribute__((aligned(32)));
 HOST_INPUT s16 maglev[MAX_CLUSTERS][MAX_MAGLEV] __attribute__((aligned(32)));
 HOST_INPUT struct flow_table flows __attribute__((aligned(32)));
 /* counts (flow-switch.ts `counts`, the ones this path moves) */
 HOST_INPUT u32 counts[8];
-enum { C_INBOUND, C_NEW_FLOWS, C_MAGLEV_FALLBACKS, C_SYN_RETRANSMITS, C_ICMP_UNMATCHED };
+enum { C_INBOUND, C_NEW_FLOWS, C_MAGLEV_FALLBACKS, C_SYN_RETRANSMITS, C_ICMP_UNMATCHED, C_ARP_REPLIES };
 
 #endif

@@ -4,20 +4,27 @@
  * configurations and random sequences of frames (several clients and flows; TCP with SYN, ACK,
  * FIN and RST; UDP, IKE's ports; ESP and AH by SPI; ICMP echo and ICMP errors quoting a flow;
  * GRE; first and later fragments; frames for another IP; any of them with an 802.1Q tag, with IP
- * options, with one byte of its IP header or payload set at random, or cut short), time passing (so entries expire, lazily
+ * options, with one byte of its IP header or payload set at random, or cut short), ARP frames
+ * (requests, replies and other operations from routers, servers and strangers, on their ports,
+ * claiming their own or others' addresses, asking for virtual IPs, routers or nothing known,
+ * broadcast or to a server, a virtual MAC or a router), router failures and recoveries, time passing (so entries expire, lazily
  * and by the sweep), server failures and recoveries, weight changes, draining, servers added and
  * removed, with small flow tables (so they fill and fall back to the consistent hash). Each
  * control-plane change is made in the TypeScript and written into the image's memory
  * (switch-host.ts), as the board's control plane would. Frame by frame: the same verdict (port,
  * or drop with the same cause), the same path, byte-identical frames out, and the same
  * per-server flow counts (which least connections reads); at the end of each sequence the same
- * cluster, server, flow-table and switch counters.
+ * cluster, server, flow-table and switch counters. For ARP also each router's assigned servers
+ * and answers, and the gateway each server was given. ARP replies that pass the checks are the
+ * answers to the switch's own probes, which the TypeScript control plane matches: the C path
+ * hands them back, and the test requires the TypeScript to have consumed them.
  *
  * Restricted to what the C path ports (switch-host.ts refuses anything else, and the test fails
  * then): balance mode with round robin, weighted round robin, (weighted) least connections and
  * consistent hash, and availability mode; not the optimal-workload policy; frames to the
- * clusters' virtual MACs only (no ARP, no probe answers, no frames to routers' or servers'
- * MACs); no translator board (5A's path); weights are integers (as config.ts requires).
+ * clusters' virtual MACs and ARP (no probe answers, no IP frames to routers' or servers' MACs);
+ * no translator board (5A's path); one router pool, whose ports' traffic vectors read zero (the
+ * harness's); weights are integers (as config.ts requires).
  */
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
@@ -27,7 +34,12 @@ import type { SwitchConfigInput } from "../../../src/firmware/config.ts";
 import { SwitchImage, type SwitchCall } from "../../../src/hw/cpu/isa/switch-host.ts";
 import { IpProto, TcpFlag } from "../../../src/net/codec/l4.ts";
 import type { Ipv4Payload } from "../../../src/net/codec/ipv4.ts";
-import { harness, icmpError, ipFrame, ipPacket, quietConfig, ROUTER_MAC, SERVER_PORT, tcp as tcpFrame } from "../../firmware/harness.ts";
+import { harness, icmpError, ipFrame, ipPacket, quietConfig, ROUTER_IP, ROUTER_MAC, SERVER_PORT, tcp as tcpFrame } from "../../firmware/harness.ts";
+import { ArpOp, writeArpFrame } from "../../../src/net/codec/arp.ts";
+import { Verdict } from "../../../src/hw/cpu-board.ts";
+import { BROADCAST_MAC } from "../../../src/net/mac.ts";
+import type { FlowSwitch } from "../../../src/firmware/flow-switch.ts";
+import { VERDICT_NOT_PORTED, type HostGateway, type HostRouter } from "../../../src/hw/cpu/isa/switch-host.ts";
 
 const elf = readFileSync(new URL("../../../firmware/build/switchpath.elf", import.meta.url));
 const VIPS = [0xc0000210, 0xc0000220];
@@ -40,6 +52,8 @@ const configArb = fc.record({
   flowTableSize: fc.oneof(fc.integer({ min: 2, max: 40 }), fc.integer({ min: 100, max: 1000 })),
   sweep: fc.integer({ min: 1, max: 4 }),
   maglevSize: fc.constantFrom(13, 251),
+  routers: fc.constantFrom(1, 1, 2, 3),
+  routerPolicy: fc.constantFrom("traffic", "source-ip") as fc.Arbitrary<"traffic" | "source-ip">,
   // idle timeouts (ps): tcp, udp, esp, other, fin, syn, fragment, each from a few values, so a FIN's timeout is sometimes the longer one
   timeouts: fc.array(fc.constantFrom(2e8, 5e8, 1e9, 3e9), { minLength: 7, maxLength: 7 }),
 });
@@ -62,13 +76,26 @@ const frameArb = fc.record({
 type Gen<A> = A extends fc.Arbitrary<infer T> ? T : never;
 type ConfigGen = Gen<typeof configArb>;
 type FrameStep = Gen<typeof frameArb>;
+/** An ARP frame: who sends it (a router, a server, a stranger on port 3), what it claims, what it asks, to whom. */
+const arpArb = fc.record({
+  op: fc.constant("arp" as const),
+  from: fc.constantFrom("router", "server", "server", "stranger"),
+  who: fc.nat({ max: 20 }),
+  cluster: fc.integer({ min: 0, max: 1 }),
+  senderMac: fc.constantFrom("own", "own", "own", "router", "server", "stranger"),
+  senderIp: fc.constantFrom("own", "own", "vip", "router", "zero", "client"),
+  target: fc.constantFrom("vip", "vip", "router", "router", "other"),
+  arpOp: fc.constantFrom(ArpOp.Request, ArpOp.Request, ArpOp.Request, ArpOp.Reply, 3),
+  dst: fc.constantFrom("broadcast", "broadcast", "broadcast", "server", "vmac", "router"),
+});
+type ArpStep = Gen<typeof arpArb>;
 const controlArb = fc.record({
-  op: fc.constantFrom("down" as const, "up" as const, "weight" as const, "drain" as const, "undrain" as const, "add" as const, "remove" as const),
+  op: fc.constantFrom("down" as const, "up" as const, "weight" as const, "drain" as const, "undrain" as const, "add" as const, "remove" as const, "routerDown" as const, "routerUp" as const),
   cluster: fc.integer({ min: 0, max: 1 }),
   server: fc.constantFrom(0, 0, 1, 2, 3, 4), // the first server more often: the primary, in availability mode
   weight: fc.integer({ min: 0, max: 4 }),
 });
-const stepsArb = fc.array(fc.oneof({ arbitrary: frameArb, weight: 8 }, { arbitrary: controlArb, weight: 1 }), { minLength: 20, maxLength: 200 });
+const stepsArb = fc.array(fc.oneof({ arbitrary: frameArb, weight: 8 }, { arbitrary: arpArb, weight: 2 }, { arbitrary: controlArb, weight: 1 }), { minLength: 20, maxLength: 200 });
 
 function switchConfig(c: ConfigGen): SwitchConfigInput {
   let port = 4;
@@ -78,7 +105,7 @@ function switchConfig(c: ConfigGen): SwitchConfigInput {
       name: `c${ci}`, vip: VIPS[ci]!, vmac: VMACS[ci]!, mode: k.mode, policy: k.policy, ipsecKey: k.ipsecKey, health: quiet,
       servers: Array.from({ length: k.servers }, (_, i) => ({ name: `c${ci}s${i}`, mac: 0x020000000200 + 16 * ci + i, port: port++, weight: k.weights[i]! })),
     })),
-    routerPools: [{ name: "pool", health: quiet, routers: [{ name: "r0", ip: 0xc0000201, mac: ROUTER_MAC(0), port: 0 }] }],
+    routerPools: [{ name: "pool", health: quiet, policy: c.routerPolicy, routers: Array.from({ length: c.routers }, (_, i) => ({ name: `r${i}`, ip: ROUTER_IP(i), mac: ROUTER_MAC(i), port: i })) }],
     maglevSize: c.maglevSize,
     flowTableSize: c.flowTableSize,
     flowTableSweepSlots: c.sweep,
@@ -123,6 +150,38 @@ function frameOf(f: FrameStep, cluster: number, switchIp: number): Uint8Array {
   }
 }
 
+/** The ARP frame of step `a` and the port it arrives on. */
+function arpFrame(a: ArpStep, fw: FlowSwitch): [Uint8Array, number] {
+  const cls = fw.clusters, cl = cls[a.cluster % cls.length]!, rs = fw.routers;
+  const live = cls.flatMap((c) => c.servers.filter((x) => !x.removed));
+  const r = rs[a.who % rs.length]!, srv = live.length ? live[a.who % live.length]! : undefined;
+  const [port, ownMac, ownIp] = a.from === "router" ? [r.port, r.mac, r.ip] : a.from === "server" && srv ? [srv.port, srv.mac, 0x0a000001 + (a.who % 4)] : [3, 0x020000000999, 0xcb007107];
+  const otherSrv = live.length ? live[(a.who + 1) % live.length]! : undefined;
+  const senderMac = a.senderMac === "own" ? ownMac : a.senderMac === "router" ? rs[(a.who + 1) % rs.length]!.mac : a.senderMac === "server" && otherSrv ? otherSrv.mac : 0x020000000999;
+  const senderIp = a.senderIp === "own" ? ownIp : a.senderIp === "vip" ? cl.vip : a.senderIp === "router" ? rs[(a.who + 1) % rs.length]!.ip : a.senderIp === "zero" ? 0 : CLIENT(a.who);
+  const targetIp = a.target === "vip" ? cl.vip : a.target === "router" ? r.ip : 0xcb007199;
+  const dst = a.dst === "broadcast" ? BROADCAST_MAC : a.dst === "server" && srv ? srv.mac : a.dst === "vmac" ? cl.vmac : a.dst === "router" ? r.mac : BROADCAST_MAC;
+  const buf = new Uint8Array(64);
+  const n = writeArpFrame(buf, a.arpOp as 1 | 2, dst, ownMac === senderMac ? senderMac : ownMac, senderIp, a.arpOp === ArpOp.Request ? 0 : dst, targetIp);
+  // the sender's hardware address field may differ from the frame's source (a forged claim)
+  const t = buf.slice(0, n);
+  for (let k = 0; k < 6; k++) t[22 + k] = Math.floor(senderMac / 2 ** (8 * (5 - k))) & 255;
+  return [t, port];
+}
+
+function routersOf(fw: FlowSwitch): HostRouter[] {
+  return fw.routers.map((r) => ({ ip: r.ip, mac: r.mac, port: r.port, up: r.up, pool: r.pool, assigned: r.assigned }));
+}
+
+/** flow-switch.ts's private gateway maps (the control plane's state the C path shares). */
+function gatewaysOf(fw: FlowSwitch): HostGateway[] {
+  const priv = fw as unknown as { gatewayOf: Map<number, { name: string }>; serverIpOf: Map<number, number> };
+  const macs = new Set([...priv.gatewayOf.keys(), ...priv.serverIpOf.keys()]);
+  return [...macs].map((mac) => ({ mac, router: fw.routers.findIndex((r) => r === priv.gatewayOf.get(mac)), serverIp: priv.serverIpOf.get(mac) ?? 0 }));
+}
+
+const byMac = (g: HostGateway[]) => [...g].sort((a, b) => a.mac - b.mac);
+
 function baseFrame(f: FrameStep, cluster: number): Uint8Array {
   const client = CLIENT(f.client), vip = VIPS[cluster]!, vmac = VMACS[cluster]!, sport = 1024 + f.flow;
   const tcpSeg = (flags: number): Ipv4Payload => ({ kind: "tcp", tcp: { srcPort: sport, dstPort: 80, seq: 1, ack: 1, flags, window: 1000, urgent: 0, options: new Uint8Array(0), payload: new Uint8Array(8) } });
@@ -164,9 +223,36 @@ describe("switchpath.c against the TypeScript firmware", () => {
         let now = 1e6;
         h.fw.now = () => now;
         const cls = h.fw.clusters;
-        img.configure(h.fw.config, cls);
+        img.configure(h.fw.config, cls, routersOf(h.fw));
         for (const [n, st] of steps.entries()) {
           const ci = st.cluster % cls.length, cl = cls[ci]!;
+          if (st.op === "arp") {
+            const [bytes, port] = arpFrame(st, h.fw);
+            const [verdict, after] = h.run(bytes, port);
+            img.frame(bytes, port, now, call);
+            const at = `step ${n} (arp ${JSON.stringify(st)})`;
+            expect(call.path, `${at}: path`).toBe(h.fw.lastPath);
+            if (call.verdict === VERDICT_NOT_PORTED) {
+              // an ARP reply that passed the checks: a probe's answer, which the control plane matches
+              expect(verdict, `${at}: handed back`).toBe(Verdict.Consumed);
+              tally("arp:handedBack");
+              continue;
+            }
+            expect(call.verdict, `${at}: verdict`).toBe(verdict);
+            if (verdict === Verdict.Drop) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
+            expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
+            h.fw.routers.forEach((r, i) => expect(img.router(i), `${at}: ${r.name}'s assigned servers, ARP answers`).toEqual([r.assigned, r.stats.arpAnswers]));
+            expect(byMac(img.gateways()), `${at}: gateways`).toEqual(byMac(gatewaysOf(h.fw)));
+            tally(verdict === Verdict.Drop ? `arp:drop:${h.fw.lastDropCause}` : verdict === Verdict.Consumed ? "arp:consumed" : "arp:out");
+            continue;
+          }
+          if (st.op === "routerDown" || st.op === "routerUp") {
+            const r = h.fw.routers[st.server % h.fw.routers.length]!;
+            if (st.op === "routerDown") h.fw.routerDown(r.name);
+            else h.fw.routerUp(r.name);
+            img.routing(routersOf(h.fw), gatewaysOf(h.fw));
+            continue;
+          }
           if (st.op !== "frame") {
             const s = cl.servers[st.server % cl.servers.length]!;
             const gens = cl.servers.map((x) => x.gen);
@@ -208,13 +294,13 @@ describe("switchpath.c against the TypeScript firmware", () => {
         for (const k of ["expired", "removed", "fullRejects"] as const) tally(k, r[k]);
         const c = img.counts();
         for (const k of ["maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched"] as const) tally(k, c[k]);
-        for (const st of steps) if (st.op !== "frame") tally(`control:${st.op}`);
+        for (const st of steps) if (st.op !== "frame" && st.op !== "arp") tally(`control:${st.op}`);
         for (const k of cfgGen.clusters) tally(k.mode === "availability" ? "mode:availability" : `policy:${k.policy}`);
-        expect(c).toEqual({ inbound: h.fw.counts.inbound, newFlows: h.fw.counts.newFlows, maglevFallbacks: h.fw.counts.maglevFallbacks, synRetransmits: h.fw.counts.synRetransmits, icmpErrorsUnmatched: h.fw.counts.icmpErrorsUnmatched });
+        expect(c).toEqual({ arpReplies: h.fw.counts.arpReplies, inbound: h.fw.counts.inbound, newFlows: h.fw.counts.newFlows, maglevFallbacks: h.fw.counts.maglevFallbacks, synRetransmits: h.fw.counts.synRetransmits, icmpErrorsUnmatched: h.fw.counts.icmpErrorsUnmatched });
       }),
       { numRuns: 150, seed: 1717 },
     );
-    const want = ["path:0", "path:1", "drop:malformed", "alter:vlan", "alter:options", "alter:byte", "alter:cut", "drop:noLiveServer", "drop:notForVip", "drop:fragmentUnmatched", "expired", "removed", "fullRejects", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "control:down", "control:up", "control:weight", "control:drain", "control:add", "control:remove", "mode:availability", ...POLICY.map((p) => `policy:${p}`)];
+    const want = ["path:0", "path:1", "drop:malformed", "alter:vlan", "alter:options", "alter:byte", "alter:cut", "drop:noLiveServer", "drop:notForVip", "drop:fragmentUnmatched", "expired", "removed", "fullRejects", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "control:down", "control:up", "control:weight", "control:drain", "control:add", "control:remove", "control:routerDown", "control:routerUp", "mode:availability", "arp:out", "arp:consumed", "arp:handedBack", "arp:drop:arpSpoofRejected", "arp:drop:arpIsolated", "arp:drop:arpUnanswered", "arp:drop:noLiveRouter", ...POLICY.map((p) => `policy:${p}`)];
     expect(want.filter((k) => !seen.get(k)), `cases never exercised (seen: ${JSON.stringify(Object.fromEntries(seen))})`).toEqual([]);
   });
 

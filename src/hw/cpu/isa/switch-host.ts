@@ -12,19 +12,37 @@ import type { Cluster } from "../../../firmware/cluster.ts";
 import { POLICIES, type SwitchConfig } from "../../../firmware/config.ts";
 import { IsaMachine, type MachineOptions } from "./machine.ts";
 
-const MAX_CLUSTERS = 4, MAX_SERVERS = 16, MAX_SLOTS = 131072, MAX_MAGLEV = 65537;
+const MAX_CLUSTERS = 4, MAX_ROUTERS = 8, MAX_POOLS = 4, MAX_GATEWAYS = 64, MAX_SERVERS = 16, MAX_SLOTS = 131072, MAX_MAGLEV = 65537;
 const SERVER_WORDS = 16, CLUSTER_WORDS = 16;
 /** server struct word offsets */
 const S = { macHi: 0, macLo: 1, port: 2, weight: 3, up: 4, removed: 5, draining: 6, gen: 7, active: 8, inactive: 9, wrrCredit: 10, packets: 11, bytes: 12, flows: 13, role: 14 } as const;
 /** cluster struct word offsets */
 const C = { vmacHi: 0, vmacLo: 1, vip: 2, policy: 3, ipsecByClient: 4, servers: 5, maglevSize: 6, rr: 7, packets: 8, bytes: 9, flows: 10, drops: 11, mode: 12 } as const;
 /** counts[] indexes */
-export const SWITCH_COUNTS = ["inbound", "newFlows", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched"] as const;
+export const SWITCH_COUNTS = ["inbound", "newFlows", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "arpReplies"] as const;
 
-export const VERDICT_NOT_PORTED = -2;
+export const VERDICT_NOT_PORTED = -3;
+
+/** A router as the C path sees it (flow-switch.ts's routers; `txBytes`: its port's traffic vector). */
+export interface HostRouter {
+  ip: number;
+  mac: number;
+  port: number;
+  up: boolean;
+  pool: number;
+  assigned: number;
+  txBytes?: number;
+}
+
+/** A physical server's gateway (flow-switch.ts `gatewayOf`, `serverIpOf`): its MAC, router index, the address it asked from. */
+export interface HostGateway {
+  mac: number;
+  router: number;
+  serverIp: number;
+}
 
 export interface SwitchCall {
-  /** The egress port, -1 dropped (cause in `cause`), -2 a frame the C path does not handle (ARP, probes, ...). */
+  /** The egress port, -1 dropped (cause in `cause`), -2 consumed, -3 a frame the C path hands back (probe answers, frames to routers' or servers' MACs, ...). */
   verdict: number;
   cluster: number;
   server: number;
@@ -58,7 +76,7 @@ export class SwitchImage {
   }
 
   /** Loads the image, runs its start-up (stack, bss, Status) once, and writes the configuration. */
-  configure(config: SwitchConfig, clusters: readonly Cluster[]): void {
+  configure(config: SwitchConfig, clusters: readonly Cluster[], routers: readonly HostRouter[] = []): void {
     const m = this.machine;
     if (clusters.length > MAX_CLUSTERS) throw new RangeError(`switchpath.c holds ${MAX_CLUSTERS} clusters, not ${clusters.length}`);
     let slots = 2;
@@ -69,7 +87,11 @@ export class SwitchImage {
     if (m.run(1e7).reason !== "idle") throw new Error("switchpath.elf did not start");
     const t = config.timeouts;
     const ts = [t.synPs, t.tcpPs, t.udpPs, t.espPs, t.otherPs, t.finPs, t.fragmentPs];
-    m.writeWords("cfg", [clusters.length, slots - 1, config.flowTableSize, config.flowTableSweepSlots, config.switchIp >>> 0, hi(config.switchMac), config.switchMac >>> 0, 0, ...ts.flatMap((v) => [hi(v), v >>> 0])]);
+    if (routers.length > MAX_ROUTERS) throw new RangeError(`switchpath.c holds ${MAX_ROUTERS} routers, not ${routers.length}`);
+    if (config.routerPools.length > MAX_POOLS) throw new RangeError(`switchpath.c holds ${MAX_POOLS} router pools, not ${config.routerPools.length}`);
+    m.writeWords("cfg", [clusters.length, slots - 1, config.flowTableSize, config.flowTableSweepSlots, config.switchIp >>> 0, hi(config.switchMac), config.switchMac >>> 0, routers.length, ...ts.flatMap((v) => [hi(v), v >>> 0])]);
+    m.writeWords("pool_policy", config.routerPools.map((p) => (p.policy === "source-ip" ? 1 : 0)));
+    this.routing(routers, []);
     clusters.forEach((cl, c) => {
       if (cl.servers.length > MAX_SERVERS) throw new RangeError(`switchpath.c holds ${MAX_SERVERS} servers per cluster, not ${cl.servers.length}`);
       if (cl.mode === "balance" && cl.policy === "optimal-workload") throw new RangeError("switchpath.c does not port the optimal-workload policy");
@@ -111,6 +133,40 @@ export class SwitchImage {
       b[2 * k + 1] = cl.maglev[k]! & 255;
     }
     m.writeBytes("maglev", b.subarray(0, 2 * cl.maglev.length), c * MAX_MAGLEV * 2);
+  }
+
+  /**
+   * The control plane's routers (up, and the servers it pointed at each: `assigned`) and
+   * gateways (which router each physical server was pointed at), as the TypeScript holds them.
+   */
+  routing(routers: readonly HostRouter[], gateways: readonly HostGateway[]): void {
+    const m = this.machine;
+    routers.forEach((r, i) => {
+      const txb = r.txBytes ?? 0;
+      m.writeWords("routers", [r.ip >>> 0, hi(r.mac), r.mac >>> 0, r.port, r.up ? 1 : 0, r.pool, r.assigned], i * 12);
+      m.writeWords("routers", [hi(txb), txb >>> 0], i * 12 + 8);
+    });
+    if (gateways.length > MAX_GATEWAYS) throw new RangeError(`switchpath.c holds ${MAX_GATEWAYS} gateways, not ${gateways.length}`);
+    for (let g = 0; g < MAX_GATEWAYS; g++) {
+      const x = gateways[g];
+      m.writeWords("gateways", x ? [1, hi(x.mac), x.mac >>> 0, x.router, x.serverIp >>> 0] : [0, 0, 0, -1, 0], g * 8);
+    }
+  }
+
+  /** Router i as the C path counts it: [assigned, arpAnswers]. */
+  router(i: number): number[] {
+    const [a, n] = this.machine.readWords("routers", 2, i * 12 + 6);
+    return [a! | 0, n!];
+  }
+
+  /** The gateways the C path holds, by MAC. */
+  gateways(): HostGateway[] {
+    const out: HostGateway[] = [];
+    for (let g = 0; g < MAX_GATEWAYS; g++) {
+      const [used, mh, ml, r, ip] = this.machine.readWords("gateways", 5, g * 8);
+      if (used) out.push({ mac: mh! * 2 ** 32 + ml!, router: r! | 0, serverIp: ip! });
+    }
+    return out;
   }
 
   /** Runs the C path on one frame at time `nowPs`; the frame's bytes after are in `frameOut`. */
