@@ -142,10 +142,42 @@ static s32 route(u32 c, u64 now)
   return server;
 }
 
+static int drop_frame(u32 cause)
+{
+  io.verdict = VERDICT_DROP;
+  io.cause = cause;
+  return 0;
+}
+
+/* A frame still sent to a router's MAC (flow-switch.ts `redirect`, Fig 4C stage 460): to a live router of its pool if it failed. */
+static s32 redirect(u8 *f, s32 r)
+{
+  s32 live = -1;
+  u32 g;
+  if (routers[r].up) return (s32)routers[r].port; /* not failed (a stale intervention entry): unchanged */
+  /* the sender's new router (given by gratuitous ARP), else one chosen for it now */
+  for (g = 0; g < MAX_GATEWAYS; g++)
+    if (gateways[g].used && gateways[g].mac_lo == pf.src_lo && gateways[g].mac_hi == pf.src_hi) {
+      s32 x = gateways[g].router;
+      if (x >= 0 && routers[x].up && routers[x].pool == routers[r].pool) live = x;
+      break;
+    }
+  if (live < 0) live = live_router(routers[r].pool, pf.ip_proto >= 0 ? pf.ip_src : 0);
+  if (live < 0) {
+    io.cause = CAUSE_NO_LIVE_ROUTER;
+    return VERDICT_DROP;
+  }
+  counts[C_OUTBOUND_REDIRECTED]++;
+  routers[r].redirected++;
+  *(u16a *)f = (u16)routers[live].mac_hi;
+  *(u32a *)(f + 2) = routers[live].mac_lo;
+  return (s32)routers[live].port;
+}
+
 int main(void)
 {
   u8 *f = frame_buf + 2;
-  u32 len = io.len, c;
+  u32 len = io.len, c, own;
   s32 server;
   struct server *s;
   io.path = PATH_OTHER;
@@ -163,9 +195,24 @@ int main(void)
   }
   for (c = 0; c < cfg.clusters; c++)
     if (clusters[c].vmac_lo == pf.dst_lo && clusters[c].vmac_hi == pf.dst_hi) break;
-  if (c == cfg.clusters || (pf.ip_proto >= 0 && pf.ip_dst == cfg.switch_ip)) {
-    io.verdict = VERDICT_NOT_PORTED; /* probe answers, routers' and servers' MACs, broadcast */
+  own = pf.dst_lo == cfg.switch_mac_lo && pf.dst_hi == cfg.switch_mac_hi;
+  if ((own || c < cfg.clusters) && pf.ip_proto >= 0 && pf.ip_dst == cfg.switch_ip) {
+    io.verdict = VERDICT_NOT_PORTED; /* probe answers: the control plane's */
     return 0;
+  }
+  if (own) return drop_frame(CAUSE_UNKNOWN_DESTINATION);
+  if (c == cfg.clusters) {
+    s32 r = router_by_mac(pf.dst_hi, pf.dst_lo);
+    if (r >= 0) {
+      io.path = PATH_REDIRECT;
+      io.verdict = redirect(f, r);
+      return 0;
+    }
+    if (server_mac_port(pf.dst_hi, pf.dst_lo) >= 0) {
+      io.verdict = VERDICT_NOT_PORTED; /* to a server's MAC (flow-switch.ts `toServerMac`) */
+      return 0;
+    }
+    return drop_frame(pf.dst_hi & 0x100 ? CAUSE_BROADCAST_ISOLATED : CAUSE_UNKNOWN_DESTINATION);
   }
   io.cluster = (s32)c;
   server = route(c, io.now);

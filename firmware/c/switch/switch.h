@@ -29,12 +29,15 @@ typedef u16 __attribute__((may_alias)) u16a;
 #define CAUSE_ARP_SPOOF_REJECTED 3
 #define CAUSE_ARP_ISOLATED 4
 #define CAUSE_ARP_UNANSWERED 5
+#define CAUSE_UNKNOWN_DESTINATION 6
+#define CAUSE_BROADCAST_ISOLATED 7
 #define CAUSE_NOT_FOR_VIP 8
 #define CAUSE_FRAGMENT_UNMATCHED 11
 /* FW_PATHS indexes */
 #define PATH_ESTABLISHED 0
 #define PATH_NEW_FLOW 1
 #define PATH_ARP 2
+#define PATH_REDIRECT 4
 #define PATH_OTHER 5
 /* POLICIES indexes (config.ts) */
 #define POLICY_OPTIMAL_WORKLOAD 0
@@ -140,7 +143,8 @@ struct router {
   s32 assigned; /* servers pointed at it */
   u32 arp_answers;
   u64 tx_bytes; /* its port's transmitted bytes (the traffic vector), as the host last wrote them */
-  u32 pad[2];
+  u32 redirected; /* frames still sent to it after it failed, redirected (the path's) */
+  u32 pad;
 };
 
 /* flow-switch.ts `gatewayOf` and `serverIpOf`: the router each physical server was pointed at. */
@@ -208,6 +212,6 @@ HOST_INPUT s16 maglev[MAX_CLUSTERS][MAX_MAGLEV] __attribute__((aligned(32)));
 HOST_INPUT struct flow_table flows __attribute__((aligned(32)));
 /* counts (flow-switch.ts `counts`, the ones this path moves) */
 HOST_INPUT u32 counts[8];
-enum { C_INBOUND, C_NEW_FLOWS, C_MAGLEV_FALLBACKS, C_SYN_RETRANSMITS, C_ICMP_UNMATCHED, C_ARP_REPLIES };
+enum { C_INBOUND, C_NEW_FLOWS, C_MAGLEV_FALLBACKS, C_SYN_RETRANSMITS, C_ICMP_UNMATCHED, C_ARP_REPLIES, C_OUTBOUND_REDIRECTED };
 
 #endif

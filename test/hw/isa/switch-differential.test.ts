@@ -7,7 +7,9 @@
  * options, with one byte of its IP header or payload set at random, or cut short), ARP frames
  * (requests, replies and other operations from routers, servers and strangers, on their ports,
  * claiming their own or others' addresses, asking for virtual IPs, routers or nothing known,
- * broadcast or to a server, a virtual MAC or a router), router failures and recoveries, time passing (so entries expire, lazily
+ * broadcast or to a server, a virtual MAC or a router), IP frames from servers to routers' MACs
+ * (redirected when the router failed), to the switch's MAC, to group addresses and to unknown
+ * MACs, router failures and recoveries, time passing (so entries expire, lazily
  * and by the sweep), server failures and recoveries, weight changes, draining, servers added and
  * removed, with small flow tables (so they fill and fall back to the consistent hash). Each
  * control-plane change is made in the TypeScript and written into the image's memory
@@ -22,7 +24,7 @@
  * Restricted to what the C path ports (switch-host.ts refuses anything else, and the test fails
  * then): balance mode with round robin, weighted round robin, (weighted) least connections and
  * consistent hash, and availability mode; not the optimal-workload policy; frames to the
- * clusters' virtual MACs and ARP (no probe answers, no IP frames to routers' or servers' MACs);
+ * clusters' virtual MACs and routers' MACs, and ARP (no probe answers, no IP frames to servers' MACs);
  * no translator board (5A's path); one router pool, whose ports' traffic vectors read zero (the
  * harness's); weights are integers (as config.ts requires).
  */
@@ -58,10 +60,10 @@ const configArb = fc.record({
   timeouts: fc.array(fc.constantFrom(2e8, 5e8, 1e9, 3e9), { minLength: 7, maxLength: 7 }),
 });
 
-type Kind = "syn2" | "tcp" | "udp" | "ike" | "esp" | "ah" | "echo" | "icmpErr" | "gre" | "firstFrag" | "laterFrag" | "notVip";
+type Kind = "toRouter" | "toSwitch" | "toGroup" | "toUnknown" | "syn2" | "tcp" | "udp" | "ike" | "esp" | "ah" | "echo" | "icmpErr" | "gre" | "firstFrag" | "laterFrag" | "notVip";
 const frameArb = fc.record({
   op: fc.constant("frame" as const),
-  kind: fc.constantFrom<Kind>("syn2", "tcp", "tcp", "tcp", "udp", "ike", "esp", "ah", "echo", "icmpErr", "gre", "firstFrag", "laterFrag", "notVip"),
+  kind: fc.constantFrom<Kind>("toRouter", "toRouter", "toSwitch", "toGroup", "toUnknown", "syn2", "tcp", "tcp", "tcp", "udp", "ike", "esp", "ah", "echo", "icmpErr", "gre", "firstFrag", "laterFrag", "notVip"),
   cluster: fc.integer({ min: 0, max: 1 }),
   client: fc.integer({ min: 0, max: 3 }),
   flow: fc.integer({ min: 0, max: 2 }),
@@ -114,9 +116,28 @@ function switchConfig(c: ConfigGen): SwitchConfigInput {
   };
 }
 
-/** The frame of step `f`, altered as it says (parse paths: tags, options, malformed and truncated headers). */
-function frameOf(f: FrameStep, cluster: number, switchIp: number): Uint8Array {
-  const b = baseFrame(f, cluster);
+/**
+ * Frames not for a virtual MAC, and the port they arrive on: from a server to a router's MAC
+ * (redirected when the router failed), to the switch's own MAC (not a probe answer), to a group
+ * address, to a MAC nobody has. undefined for the other kinds.
+ */
+function otherFrame(f: FrameStep, fw: FlowSwitch): [Uint8Array, number] | undefined {
+  const live = fw.clusters.flatMap((c) => c.servers.filter((x) => !x.removed)), srv = live[f.client % Math.max(1, live.length)];
+  const pkt = ipPacket({ kind: "udp", udp: { srcPort: 53, dstPort: 1024 + f.flow, payload: new Uint8Array(8) } }, IpProto.UDP, 0x0a000001 + f.client, CLIENT(f.client));
+  switch (f.kind) {
+    case "toRouter": {
+      const r = fw.routers[f.flow % fw.routers.length]!;
+      return srv ? [ipFrame(pkt, r.mac, srv.mac), srv.port] : [ipFrame(pkt, r.mac, 0x020000000999), 3];
+    }
+    case "toSwitch": return [ipFrame(pkt, fw.config.switchMac), 0];
+    case "toGroup": return [ipFrame(pkt, f.flow & 1 ? BROADCAST_MAC : 0x01005e000001), 0];
+    case "toUnknown": return [ipFrame(pkt, 0x020000000777), 0];
+    default: return undefined;
+  }
+}
+
+/** The frame `b` of step `f`, altered as it says (parse paths: tags, options, malformed and truncated headers). */
+function alter(f: FrameStep, b: Uint8Array, switchIp: number): Uint8Array {
   switch (f.alter) {
     case "vlan": {
       const t = new Uint8Array(b.length + 4);
@@ -205,6 +226,7 @@ function baseFrame(f: FrameStep, cluster: number): Uint8Array {
     case "firstFrag": return ipFrame(ipPacket(udp(53, 40), IpProto.UDP, client, vip, { more: true, id: f.id }), vmac);
     case "laterFrag": return ipFrame(ipPacket({ kind: "opaque", bytes: new Uint8Array(24) }, IpProto.UDP, client, vip, { more: f.flow & 1 ? true : false, offset: 6, id: f.id }), vmac);
     case "notVip": return ipFrame(ipPacket(udp(53), IpProto.UDP, client, vip + 1), vmac);
+    default: throw new Error(`${f.kind}: built by otherFrame`);
   }
 }
 
@@ -241,7 +263,7 @@ describe("switchpath.c against the TypeScript firmware", () => {
             expect(call.verdict, `${at}: verdict`).toBe(verdict);
             if (verdict === Verdict.Drop) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
             expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
-            h.fw.routers.forEach((r, i) => expect(img.router(i), `${at}: ${r.name}'s assigned servers, ARP answers`).toEqual([r.assigned, r.stats.arpAnswers]));
+            h.fw.routers.forEach((r, i) => expect(img.router(i), `${at}: ${r.name}'s assigned servers, ARP answers, redirected frames`).toEqual([r.assigned, r.stats.arpAnswers, r.stats.redirectedFrames]));
             expect(byMac(img.gateways()), `${at}: gateways`).toEqual(byMac(gatewaysOf(h.fw)));
             tally(verdict === Verdict.Drop ? `arp:drop:${h.fw.lastDropCause}` : verdict === Verdict.Consumed ? "arp:consumed" : "arp:out");
             continue;
@@ -271,15 +293,17 @@ describe("switchpath.c against the TypeScript firmware", () => {
             continue;
           }
           now += st.dtUs * 1e6;
-          const bytes = frameOf(st, ci, h.fw.config.switchIp);
+          const [base, ingress] = otherFrame(st, h.fw) ?? [baseFrame(st, ci), 0];
+          const bytes = alter(st, base, h.fw.config.switchIp);
           for (let k = st.kind === "syn2" ? 2 : 1; k > 0; k--) {
-            const [verdict, after] = h.run(bytes, 0);
-            img.frame(bytes, 0, now, call);
+            const [verdict, after] = h.run(bytes, ingress);
+            img.frame(bytes, ingress, now, call);
             const at = `step ${n} (${st.kind}, cluster ${ci}, client ${st.client}, flow ${st.flow})`;
             expect(call.verdict, `${at}: verdict`).toBe(verdict);
             if (verdict < 0) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
             expect(call.path, `${at}: path`).toBe(h.fw.lastPath);
             tally(verdict < 0 ? `drop:${h.fw.lastDropCause}` : `path:${call.path}`);
+            h.fw.routers.forEach((r, i) => expect(img.router(i)[2], `${at}: ${r.name}'s redirected frames`).toBe(r.stats.redirectedFrames));
             tally(`alter:${st.alter}`);
             expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
             cl.servers.forEach((s, i) => expect(img.server(ci, i).slice(0, 2), `${at}: ${s.name}'s active, inactive flows`).toEqual([s.active, s.inactive]));
@@ -296,11 +320,11 @@ describe("switchpath.c against the TypeScript firmware", () => {
         for (const k of ["maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched"] as const) tally(k, c[k]);
         for (const st of steps) if (st.op !== "frame" && st.op !== "arp") tally(`control:${st.op}`);
         for (const k of cfgGen.clusters) tally(k.mode === "availability" ? "mode:availability" : `policy:${k.policy}`);
-        expect(c).toEqual({ arpReplies: h.fw.counts.arpReplies, inbound: h.fw.counts.inbound, newFlows: h.fw.counts.newFlows, maglevFallbacks: h.fw.counts.maglevFallbacks, synRetransmits: h.fw.counts.synRetransmits, icmpErrorsUnmatched: h.fw.counts.icmpErrorsUnmatched });
+        expect(c).toEqual({ outboundRedirected: h.fw.counts.outboundRedirected, arpReplies: h.fw.counts.arpReplies, inbound: h.fw.counts.inbound, newFlows: h.fw.counts.newFlows, maglevFallbacks: h.fw.counts.maglevFallbacks, synRetransmits: h.fw.counts.synRetransmits, icmpErrorsUnmatched: h.fw.counts.icmpErrorsUnmatched });
       }),
       { numRuns: 150, seed: 1717 },
     );
-    const want = ["path:0", "path:1", "drop:malformed", "alter:vlan", "alter:options", "alter:byte", "alter:cut", "drop:noLiveServer", "drop:notForVip", "drop:fragmentUnmatched", "expired", "removed", "fullRejects", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "control:down", "control:up", "control:weight", "control:drain", "control:add", "control:remove", "control:routerDown", "control:routerUp", "mode:availability", "arp:out", "arp:consumed", "arp:handedBack", "arp:drop:arpSpoofRejected", "arp:drop:arpIsolated", "arp:drop:arpUnanswered", "arp:drop:noLiveRouter", ...POLICY.map((p) => `policy:${p}`)];
+    const want = ["path:0", "path:1", "path:4", "drop:noLiveRouter", "drop:unknownDestination", "drop:broadcastIsolated", "drop:malformed", "alter:vlan", "alter:options", "alter:byte", "alter:cut", "drop:noLiveServer", "drop:notForVip", "drop:fragmentUnmatched", "expired", "removed", "fullRejects", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "control:down", "control:up", "control:weight", "control:drain", "control:add", "control:remove", "control:routerDown", "control:routerUp", "mode:availability", "arp:out", "arp:consumed", "arp:handedBack", "arp:drop:arpSpoofRejected", "arp:drop:arpIsolated", "arp:drop:arpUnanswered", "arp:drop:noLiveRouter", ...POLICY.map((p) => `policy:${p}`)];
     expect(want.filter((k) => !seen.get(k)), `cases never exercised (seen: ${JSON.stringify(Object.fromEntries(seen))})`).toEqual([]);
   });
 

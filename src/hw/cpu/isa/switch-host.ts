@@ -19,7 +19,7 @@ const S = { macHi: 0, macLo: 1, port: 2, weight: 3, up: 4, removed: 5, draining:
 /** cluster struct word offsets */
 const C = { vmacHi: 0, vmacLo: 1, vip: 2, policy: 3, ipsecByClient: 4, servers: 5, maglevSize: 6, rr: 7, packets: 8, bytes: 9, flows: 10, drops: 11, mode: 12 } as const;
 /** counts[] indexes */
-export const SWITCH_COUNTS = ["inbound", "newFlows", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "arpReplies"] as const;
+export const SWITCH_COUNTS = ["inbound", "newFlows", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "arpReplies", "outboundRedirected"] as const;
 
 export const VERDICT_NOT_PORTED = -3;
 
@@ -153,10 +153,10 @@ export class SwitchImage {
     }
   }
 
-  /** Router i as the C path counts it: [assigned, arpAnswers]. */
+  /** Router i as the C path counts it: [assigned, arpAnswers, redirectedFrames]. */
   router(i: number): number[] {
     const [a, n] = this.machine.readWords("routers", 2, i * 12 + 6);
-    return [a! | 0, n!];
+    return [a! | 0, n!, this.machine.readWords("routers", 1, i * 12 + 10)[0]!];
   }
 
   /** The gateways the C path holds, by MAC. */
