@@ -174,14 +174,61 @@ static s32 redirect(u8 *f, s32 r)
   return (s32)routers[live].port;
 }
 
+/* flow-switch.ts `inbound`: cluster c's server for the frame, written into the destination MAC. */
+static int inbound(u8 *f, u32 len, u32 c)
+{
+  s32 server;
+  struct server *s;
+  io.cluster = (s32)c;
+  server = route(c, io.now);
+  counts[C_INBOUND]++;
+  clusters[c].packets++;
+  clusters[c].bytes += len;
+  if (server < 0) {
+    clusters[c].drops++;
+    io.verdict = VERDICT_DROP;
+    io.cause = route_cause;
+    return 0;
+  }
+  s = &servers[c][server];
+  s->packets++;
+  s->bytes += len;
+  /* the one rewrite: the destination MAC (frame_buf + 2 is half-word aligned, + 4 word aligned) */
+  *(u16a *)f = (u16)s->mac_hi;
+  *(u32a *)(f + 2) = s->mac_lo;
+  io.server = server;
+  io.verdict = (s32)s->port;
+  return 1;
+}
+
+/*
+ * flow-switch.ts `toServerMac`: a frame to a server's MAC. From a server: forwarded unchanged.
+ * From the router side, for a virtual IP: balanced as inbound, and the router on that port is to
+ * get the virtual MAC re-announced (io.correct_router: the control plane sends the gratuitous ARP,
+ * at most once per probe interval); anything else dropped.
+ */
+static int to_server_mac(u8 *f, u32 len, u32 ingress, s32 port)
+{
+  s32 c;
+  if (server_at(-1, ingress, pf.src_hi, pf.src_lo)) {
+    counts[C_SERVER_TO_SERVER]++;
+    io.verdict = port;
+    return 0;
+  }
+  c = pf.ip_proto >= 0 ? cluster_by_vip(pf.ip_dst) : -1;
+  if (c < 0) return drop_frame(CAUSE_SERVER_MAC_FROM_ROUTER_SIDE);
+  counts[C_MISDIRECTED_INBOUND]++;
+  io.correct_router = router_on_port(ingress);
+  return inbound(f, len, (u32)c);
+}
+
 int main(void)
 {
   u8 *f = frame_buf + 2;
   u32 len = io.len, c, own;
-  s32 server;
-  struct server *s;
+  s32 port;
   io.path = PATH_OTHER;
-  io.cluster = io.server = -1;
+  io.cluster = io.server = io.correct_router = -1;
   io.cause = 0;
   if (parse_frame(f, len, &pf) != 0) {
     io.verdict = VERDICT_DROP;
@@ -208,30 +255,9 @@ int main(void)
       io.verdict = redirect(f, r);
       return 0;
     }
-    if (server_mac_port(pf.dst_hi, pf.dst_lo) >= 0) {
-      io.verdict = VERDICT_NOT_PORTED; /* to a server's MAC (flow-switch.ts `toServerMac`) */
-      return 0;
-    }
+    port = server_mac_port(pf.dst_hi, pf.dst_lo);
+    if (port >= 0) return to_server_mac(f, len, io.ingress, port);
     return drop_frame(pf.dst_hi & 0x100 ? CAUSE_BROADCAST_ISOLATED : CAUSE_UNKNOWN_DESTINATION);
   }
-  io.cluster = (s32)c;
-  server = route(c, io.now);
-  counts[C_INBOUND]++;
-  clusters[c].packets++;
-  clusters[c].bytes += len;
-  if (server < 0) {
-    clusters[c].drops++;
-    io.verdict = VERDICT_DROP;
-    io.cause = route_cause;
-    return 0;
-  }
-  s = &servers[c][server];
-  s->packets++;
-  s->bytes += len;
-  /* the one rewrite: the destination MAC (frame_buf + 2 is half-word aligned, + 4 word aligned) */
-  *(u16a *)f = (u16)s->mac_hi;
-  *(u32a *)(f + 2) = s->mac_lo;
-  io.server = server;
-  io.verdict = (s32)s->port;
-  return 1;
+  return inbound(f, len, c);
 }

@@ -31,6 +31,7 @@ typedef u16 __attribute__((may_alias)) u16a;
 #define CAUSE_ARP_UNANSWERED 5
 #define CAUSE_UNKNOWN_DESTINATION 6
 #define CAUSE_BROADCAST_ISOLATED 7
+#define CAUSE_SERVER_MAC_FROM_ROUTER_SIDE 9
 #define CAUSE_NOT_FOR_VIP 8
 #define CAUSE_FRAGMENT_UNMATCHED 11
 /* FW_PATHS indexes */
@@ -89,6 +90,8 @@ struct switch_io {
   s32 server; /* out: the server index in it (-1: none) */
   u32 cause; /* out: the drop cause */
   u32 path; /* out: FW_PATHS */
+  s32 correct_router; /* out: the router to re-announce the cluster's virtual MAC to (-1: none) */
+  u32 pad;
 };
 
 /* Switch-wide configuration. */
@@ -211,7 +214,7 @@ HOST_INPUT struct gateway gateways[MAX_GATEWAYS] __attribute__((aligned(32)));
 HOST_INPUT s16 maglev[MAX_CLUSTERS][MAX_MAGLEV] __attribute__((aligned(32)));
 HOST_INPUT struct flow_table flows __attribute__((aligned(32)));
 /* counts (flow-switch.ts `counts`, the ones this path moves) */
-HOST_INPUT u32 counts[8];
-enum { C_INBOUND, C_NEW_FLOWS, C_MAGLEV_FALLBACKS, C_SYN_RETRANSMITS, C_ICMP_UNMATCHED, C_ARP_REPLIES, C_OUTBOUND_REDIRECTED };
+HOST_INPUT u32 counts[16];
+enum { C_INBOUND, C_NEW_FLOWS, C_MAGLEV_FALLBACKS, C_SYN_RETRANSMITS, C_ICMP_UNMATCHED, C_ARP_REPLIES, C_OUTBOUND_REDIRECTED, C_SERVER_TO_SERVER, C_MISDIRECTED_INBOUND };
 
 #endif

@@ -8,8 +8,8 @@
  * (requests, replies and other operations from routers, servers and strangers, on their ports,
  * claiming their own or others' addresses, asking for virtual IPs, routers or nothing known,
  * broadcast or to a server, a virtual MAC or a router), IP frames from servers to routers' MACs
- * (redirected when the router failed), to the switch's MAC, to group addresses and to unknown
- * MACs, router failures and recoveries, time passing (so entries expire, lazily
+ * (redirected when the router failed), to servers' MACs (from servers; from the router side, for
+ * a virtual IP or not), to the switch's MAC, to group addresses and to unknown MACs, router failures and recoveries, time passing (so entries expire, lazily
  * and by the sweep), server failures and recoveries, weight changes, draining, servers added and
  * removed, with small flow tables (so they fill and fall back to the consistent hash). Each
  * control-plane change is made in the TypeScript and written into the image's memory
@@ -24,7 +24,7 @@
  * Restricted to what the C path ports (switch-host.ts refuses anything else, and the test fails
  * then): balance mode with round robin, weighted round robin, (weighted) least connections and
  * consistent hash, and availability mode; not the optimal-workload policy; frames to the
- * clusters' virtual MACs and routers' MACs, and ARP (no probe answers, no IP frames to servers' MACs);
+ * clusters' virtual MACs, routers' and servers' MACs, and ARP (no probe answers);
  * no translator board (5A's path); one router pool, whose ports' traffic vectors read zero (the
  * harness's); weights are integers (as config.ts requires).
  */
@@ -60,10 +60,10 @@ const configArb = fc.record({
   timeouts: fc.array(fc.constantFrom(2e8, 5e8, 1e9, 3e9), { minLength: 7, maxLength: 7 }),
 });
 
-type Kind = "toRouter" | "toSwitch" | "toGroup" | "toUnknown" | "syn2" | "tcp" | "udp" | "ike" | "esp" | "ah" | "echo" | "icmpErr" | "gre" | "firstFrag" | "laterFrag" | "notVip";
+type Kind = "toServer" | "toRouter" | "toSwitch" | "toGroup" | "toUnknown" | "syn2" | "tcp" | "udp" | "ike" | "esp" | "ah" | "echo" | "icmpErr" | "gre" | "firstFrag" | "laterFrag" | "notVip";
 const frameArb = fc.record({
   op: fc.constant("frame" as const),
-  kind: fc.constantFrom<Kind>("toRouter", "toRouter", "toSwitch", "toGroup", "toUnknown", "syn2", "tcp", "tcp", "tcp", "udp", "ike", "esp", "ah", "echo", "icmpErr", "gre", "firstFrag", "laterFrag", "notVip"),
+  kind: fc.constantFrom<Kind>("toServer", "toServer", "toRouter", "toRouter", "toSwitch", "toGroup", "toUnknown", "syn2", "tcp", "tcp", "tcp", "udp", "ike", "esp", "ah", "echo", "icmpErr", "gre", "firstFrag", "laterFrag", "notVip"),
   cluster: fc.integer({ min: 0, max: 1 }),
   client: fc.integer({ min: 0, max: 3 }),
   flow: fc.integer({ min: 0, max: 2 }),
@@ -130,6 +130,14 @@ function otherFrame(f: FrameStep, fw: FlowSwitch): [Uint8Array, number] | undefi
       return srv ? [ipFrame(pkt, r.mac, srv.mac), srv.port] : [ipFrame(pkt, r.mac, 0x020000000999), 3];
     }
     case "toSwitch": return [ipFrame(pkt, fw.config.switchMac), 0];
+    case "toServer": {
+      // to a server's MAC: from another server, or from the router side (for a virtual IP: a misled router)
+      const dst = live[(f.client + 1) % Math.max(1, live.length)], r = fw.routers[f.flow % fw.routers.length]!;
+      if (!dst) return undefined;
+      const vip = fw.clusters[f.flow % fw.clusters.length]!.vip;
+      const q = ipPacket({ kind: "tcp", tcp: { srcPort: 1024 + f.flow, dstPort: 80, seq: 1, ack: 1, flags: f.flags, window: 1, urgent: 0, options: new Uint8Array(0), payload: new Uint8Array(8) } }, IpProto.TCP, CLIENT(f.client), f.id === 3 ? CLIENT(9) : vip);
+      return f.id === 1 && srv ? [ipFrame(pkt, dst.mac, srv.mac), srv.port] : [ipFrame(q, dst.mac, r.mac), r.port];
+    }
     case "toGroup": return [ipFrame(pkt, f.flow & 1 ? BROADCAST_MAC : 0x01005e000001), 0];
     case "toUnknown": return [ipFrame(pkt, 0x020000000777), 0];
     default: return undefined;
@@ -293,9 +301,10 @@ describe("switchpath.c against the TypeScript firmware", () => {
             continue;
           }
           now += st.dtUs * 1e6;
-          const [base, ingress] = otherFrame(st, h.fw) ?? [baseFrame(st, ci), 0];
+          const [base, ingress] = otherFrame(st, h.fw) ?? [baseFrame(st.kind === "toServer" ? { ...st, kind: "tcp" } : st, ci), 0];
           const bytes = alter(st, base, h.fw.config.switchIp);
           for (let k = st.kind === "syn2" ? 2 : 1; k > 0; k--) {
+            const misdirected = h.fw.counts.misdirectedInbound;
             const [verdict, after] = h.run(bytes, ingress);
             img.frame(bytes, ingress, now, call);
             const at = `step ${n} (${st.kind}, cluster ${ci}, client ${st.client}, flow ${st.flow})`;
@@ -303,6 +312,9 @@ describe("switchpath.c against the TypeScript firmware", () => {
             if (verdict < 0) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
             expect(call.path, `${at}: path`).toBe(h.fw.lastPath);
             tally(verdict < 0 ? `drop:${h.fw.lastDropCause}` : `path:${call.path}`);
+            // a misled router is to get the virtual MAC re-announced (the control plane sends it)
+            const misled = h.fw.counts.misdirectedInbound > misdirected ? h.fw.routers.reduce((last, r, i) => (r.port === ingress ? i : last), -1) : -1;
+            expect(call.correctRouter, `${at}: router to correct`).toBe(misled);
             h.fw.routers.forEach((r, i) => expect(img.router(i)[2], `${at}: ${r.name}'s redirected frames`).toBe(r.stats.redirectedFrames));
             tally(`alter:${st.alter}`);
             expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
@@ -318,13 +330,14 @@ describe("switchpath.c against the TypeScript firmware", () => {
         for (const k of ["expired", "removed", "fullRejects"] as const) tally(k, r[k]);
         const c = img.counts();
         for (const k of ["maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched"] as const) tally(k, c[k]);
+        tally("misdirected", c.misdirectedInbound);
         for (const st of steps) if (st.op !== "frame" && st.op !== "arp") tally(`control:${st.op}`);
         for (const k of cfgGen.clusters) tally(k.mode === "availability" ? "mode:availability" : `policy:${k.policy}`);
-        expect(c).toEqual({ outboundRedirected: h.fw.counts.outboundRedirected, arpReplies: h.fw.counts.arpReplies, inbound: h.fw.counts.inbound, newFlows: h.fw.counts.newFlows, maglevFallbacks: h.fw.counts.maglevFallbacks, synRetransmits: h.fw.counts.synRetransmits, icmpErrorsUnmatched: h.fw.counts.icmpErrorsUnmatched });
+        expect(c).toEqual({ serverToServer: h.fw.counts.serverToServer, misdirectedInbound: h.fw.counts.misdirectedInbound, outboundRedirected: h.fw.counts.outboundRedirected, arpReplies: h.fw.counts.arpReplies, inbound: h.fw.counts.inbound, newFlows: h.fw.counts.newFlows, maglevFallbacks: h.fw.counts.maglevFallbacks, synRetransmits: h.fw.counts.synRetransmits, icmpErrorsUnmatched: h.fw.counts.icmpErrorsUnmatched });
       }),
       { numRuns: 150, seed: 1717 },
     );
-    const want = ["path:0", "path:1", "path:4", "drop:noLiveRouter", "drop:unknownDestination", "drop:broadcastIsolated", "drop:malformed", "alter:vlan", "alter:options", "alter:byte", "alter:cut", "drop:noLiveServer", "drop:notForVip", "drop:fragmentUnmatched", "expired", "removed", "fullRejects", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "control:down", "control:up", "control:weight", "control:drain", "control:add", "control:remove", "control:routerDown", "control:routerUp", "mode:availability", "arp:out", "arp:consumed", "arp:handedBack", "arp:drop:arpSpoofRejected", "arp:drop:arpIsolated", "arp:drop:arpUnanswered", "arp:drop:noLiveRouter", ...POLICY.map((p) => `policy:${p}`)];
+    const want = ["path:0", "path:1", "path:4", "path:5", "drop:serverMacFromRouterSide", "misdirected", "drop:noLiveRouter", "drop:unknownDestination", "drop:broadcastIsolated", "drop:malformed", "alter:vlan", "alter:options", "alter:byte", "alter:cut", "drop:noLiveServer", "drop:notForVip", "drop:fragmentUnmatched", "expired", "removed", "fullRejects", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "control:down", "control:up", "control:weight", "control:drain", "control:add", "control:remove", "control:routerDown", "control:routerUp", "mode:availability", "arp:out", "arp:consumed", "arp:handedBack", "arp:drop:arpSpoofRejected", "arp:drop:arpIsolated", "arp:drop:arpUnanswered", "arp:drop:noLiveRouter", ...POLICY.map((p) => `policy:${p}`)];
     expect(want.filter((k) => !seen.get(k)), `cases never exercised (seen: ${JSON.stringify(Object.fromEntries(seen))})`).toEqual([]);
   });
 

@@ -19,7 +19,7 @@ const S = { macHi: 0, macLo: 1, port: 2, weight: 3, up: 4, removed: 5, draining:
 /** cluster struct word offsets */
 const C = { vmacHi: 0, vmacLo: 1, vip: 2, policy: 3, ipsecByClient: 4, servers: 5, maglevSize: 6, rr: 7, packets: 8, bytes: 9, flows: 10, drops: 11, mode: 12 } as const;
 /** counts[] indexes */
-export const SWITCH_COUNTS = ["inbound", "newFlows", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "arpReplies", "outboundRedirected"] as const;
+export const SWITCH_COUNTS = ["inbound", "newFlows", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "arpReplies", "outboundRedirected", "serverToServer", "misdirectedInbound"] as const;
 
 export const VERDICT_NOT_PORTED = -3;
 
@@ -50,6 +50,8 @@ export interface SwitchCall {
   cause: number;
   /** FW_PATHS index. */
   path: number;
+  /** The router (index) the control plane is to re-announce the cluster's virtual MAC to, -1 none (a frame for a virtual IP sent to a server's MAC). */
+  correctRouter: number;
   instructions: number;
   cycles: number;
   iMisses: number;
@@ -181,12 +183,13 @@ export class SwitchImage {
     core.r[31] = this.idle;
     core.setPc(this.main);
     if (m.run(1e7).reason !== "idle") throw new Error(`switchpath.elf did not return (pc 0x${(core.pc >>> 0).toString(16)})`);
-    const [verdict, cluster, server, cause, path] = m.readWords("io", 5, 4);
+    const [verdict, cluster, server, cause, path, correct] = m.readWords("io", 6, 4);
     out.verdict = verdict! | 0;
     out.cluster = cluster! | 0;
     out.server = server! | 0;
     out.cause = cause!;
     out.path = path!;
+    out.correctRouter = correct! | 0;
     out.instructions = core.instructions - i0;
     out.cycles = core.cycle - c0;
     out.iMisses = core.icache.misses - im0;
