@@ -247,92 +247,92 @@ describe("switchpath.c against the TypeScript firmware", () => {
 
   /** One random configuration and sequence, through both sides, frame by frame. */
   const differential = (cfgGen: ConfigGen, steps: Gen<typeof stepsArb>): void => {
-      const cfg = switchConfig(cfgGen);
-      const h = harness(cfg);
-      let now = 1e6;
-      h.fw.now = () => now;
-      const cls = h.fw.clusters;
-      img.configure(h.fw.config, cls, routersOf(h.fw));
-      for (const [n, st] of steps.entries()) {
-        const ci = st.cluster % cls.length, cl = cls[ci]!;
-        if (st.op === "arp") {
-          const [bytes, port] = arpFrame(st, h.fw);
-          const [verdict, after] = h.run(bytes, port);
-          img.frame(bytes, port, now, call);
-          const at = `step ${n} (arp ${JSON.stringify(st)})`;
-          expect(call.path, `${at}: path`).toBe(h.fw.lastPath);
-          if (call.verdict === VERDICT_NOT_PORTED) {
-            // an ARP reply that passed the checks: a probe's answer, which the control plane matches
-            expect(verdict, `${at}: handed back`).toBe(Verdict.Consumed);
-            tally("arp:handedBack");
-            continue;
-          }
-          expect(call.verdict, `${at}: verdict`).toBe(verdict);
-          if (verdict === Verdict.Drop) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
-          expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
-          h.fw.routers.forEach((r, i) => expect(img.router(i), `${at}: ${r.name}'s assigned servers, ARP answers, redirected frames`).toEqual([r.assigned, r.stats.arpAnswers, r.stats.redirectedFrames]));
-          expect(byMac(img.gateways()), `${at}: gateways`).toEqual(byMac(gatewaysOf(h.fw)));
-          tally(verdict === Verdict.Drop ? `arp:drop:${h.fw.lastDropCause}` : verdict === Verdict.Consumed ? "arp:consumed" : "arp:out");
+    const cfg = switchConfig(cfgGen);
+    const h = harness(cfg);
+    let now = 1e6;
+    h.fw.now = () => now;
+    const cls = h.fw.clusters;
+    img.configure(h.fw.config, cls, routersOf(h.fw));
+    for (const [n, st] of steps.entries()) {
+      const ci = st.cluster % cls.length, cl = cls[ci]!;
+      if (st.op === "arp") {
+        const [bytes, port] = arpFrame(st, h.fw);
+        const [verdict, after] = h.run(bytes, port);
+        img.frame(bytes, port, now, call);
+        const at = `step ${n} (arp ${JSON.stringify(st)})`;
+        expect(call.path, `${at}: path`).toBe(h.fw.lastPath);
+        if (call.verdict === VERDICT_NOT_PORTED) {
+          // an ARP reply that passed the checks: a probe's answer, which the control plane matches
+          expect(verdict, `${at}: handed back`).toBe(Verdict.Consumed);
+          tally("arp:handedBack");
           continue;
         }
-        if (st.op === "routerDown" || st.op === "routerUp") {
-          const r = h.fw.routers[st.server % h.fw.routers.length]!;
-          if (st.op === "routerDown") h.fw.routerDown(r.name);
-          else h.fw.routerUp(r.name);
-          img.routing(routersOf(h.fw), gatewaysOf(h.fw));
-          continue;
-        }
-        if (st.op !== "frame") {
-          const s = cl.servers[st.server % cl.servers.length]!;
-          const gens = cl.servers.map((x) => x.gen);
-          // a removed server is named no more: the TypeScript refuses, and nothing changes
-          if (s.removed && st.op !== "add") continue;
-          if (st.op === "down") h.fw.serverDown(s.name, cl.name);
-          else if (st.op === "up") h.fw.serverUp(s.name, cl.name);
-          else if (st.op === "weight") h.fw.setWeight(s.name, st.weight, cl.name);
-          else if (st.op === "remove") h.fw.removeServer(s.name, cl.name);
-          else if (st.op === "add") {
-            if (cl.servers.length >= 12) continue;
-            const k = cl.servers.length;
-            h.fw.addServer(cl.name, { name: `c${ci}a${k}`, mac: 0x020000000300 + 16 * ci + k, port: 40 + 16 * ci + k, weight: st.weight });
-          } else h.fw.drain(s.name, st.op === "drain", cl.name);
-          img.control(cl, ci, cl.servers.flatMap((x, i) => (x.gen !== gens[i] ? [i] : [])));
-          continue;
-        }
-        now += st.dtUs * 1e6;
-        const [base, ingress] = otherFrame(st, h.fw) ?? [baseFrame(st.kind === "toServer" ? { ...st, kind: "tcp" } : st, ci), 0];
-        const bytes = alter(st, base, h.fw.config.switchIp);
-        for (let k = st.kind === "syn2" ? 2 : 1; k > 0; k--) {
-          const misdirected = h.fw.counts.misdirectedInbound;
-          const [verdict, after] = h.run(bytes, ingress);
-          img.frame(bytes, ingress, now, call);
-          const at = `step ${n} (${st.kind}, cluster ${ci}, client ${st.client}, flow ${st.flow})`;
-          expect(call.verdict, `${at}: verdict`).toBe(verdict);
-          if (verdict < 0) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
-          expect(call.path, `${at}: path`).toBe(h.fw.lastPath);
-          tally(verdict < 0 ? `drop:${h.fw.lastDropCause}` : `path:${call.path}`);
-          // a misled router is to get the virtual MAC re-announced (the control plane sends it)
-          const misled = h.fw.counts.misdirectedInbound > misdirected ? h.fw.routers.reduce((last, r, i) => (r.port === ingress ? i : last), -1) : -1;
-          expect(call.correctRouter, `${at}: router to correct`).toBe(misled);
-          h.fw.routers.forEach((r, i) => expect(img.router(i)[2], `${at}: ${r.name}'s redirected frames`).toBe(r.stats.redirectedFrames));
-          tally(`alter:${st.alter}`);
-          expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
-          cl.servers.forEach((s, i) => expect(img.server(ci, i).slice(0, 2), `${at}: ${s.name}'s active, inactive flows`).toEqual([s.active, s.inactive]));
-        }
+        expect(call.verdict, `${at}: verdict`).toBe(verdict);
+        if (verdict === Verdict.Drop) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
+        expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
+        h.fw.routers.forEach((r, i) => expect(img.router(i), `${at}: ${r.name}'s assigned servers, ARP answers, redirected frames`).toEqual([r.assigned, r.stats.arpAnswers, r.stats.redirectedFrames]));
+        expect(byMac(img.gateways()), `${at}: gateways`).toEqual(byMac(gatewaysOf(h.fw)));
+        tally(verdict === Verdict.Drop ? `arp:drop:${h.fw.lastDropCause}` : verdict === Verdict.Consumed ? "arp:consumed" : "arp:out");
+        continue;
       }
-      cls.forEach((cl, ci) => {
-        expect(img.cluster(ci), `${cl.name}'s packets, bytes, flows, drops`).toEqual([cl.stats.packets, cl.stats.bytes, cl.stats.flows, cl.stats.drops]);
-        cl.servers.forEach((s, i) => expect(img.server(ci, i).slice(3), `${s.name}'s packets, bytes, flows`).toEqual([s.stats.packets, s.stats.bytes, s.stats.flows]));
-      });
-      const t = img.table(), r = h.fw.flows.read();
-      expect({ live: t[0], inserts: t[2], expired: t[3], removed: t[4], fullRejects: t[5], swept: t[6] }).toEqual({ live: r.flows, inserts: r.inserts, expired: r.expired, removed: r.removed, fullRejects: r.fullRejects, swept: r.swept });
-      for (const k of ["expired", "removed", "fullRejects"] as const) tally(k, r[k]);
-      const c = img.counts();
-      for (const k of ["maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched"] as const) tally(k, c[k]);
-      tally("misdirected", c.misdirectedInbound);
-      for (const st of steps) if (st.op !== "frame" && st.op !== "arp") tally(`control:${st.op}`);
-      for (const k of cfgGen.clusters) tally(k.mode === "availability" ? "mode:availability" : `policy:${k.policy}`);
-      expect(c).toEqual({ serverToServer: h.fw.counts.serverToServer, misdirectedInbound: h.fw.counts.misdirectedInbound, outboundRedirected: h.fw.counts.outboundRedirected, arpReplies: h.fw.counts.arpReplies, inbound: h.fw.counts.inbound, newFlows: h.fw.counts.newFlows, maglevFallbacks: h.fw.counts.maglevFallbacks, synRetransmits: h.fw.counts.synRetransmits, icmpErrorsUnmatched: h.fw.counts.icmpErrorsUnmatched });
+      if (st.op === "routerDown" || st.op === "routerUp") {
+        const r = h.fw.routers[st.server % h.fw.routers.length]!;
+        if (st.op === "routerDown") h.fw.routerDown(r.name);
+        else h.fw.routerUp(r.name);
+        img.routing(routersOf(h.fw), gatewaysOf(h.fw));
+        continue;
+      }
+      if (st.op !== "frame") {
+        const s = cl.servers[st.server % cl.servers.length]!;
+        const gens = cl.servers.map((x) => x.gen);
+        // a removed server is named no more: the TypeScript refuses, and nothing changes
+        if (s.removed && st.op !== "add") continue;
+        if (st.op === "down") h.fw.serverDown(s.name, cl.name);
+        else if (st.op === "up") h.fw.serverUp(s.name, cl.name);
+        else if (st.op === "weight") h.fw.setWeight(s.name, st.weight, cl.name);
+        else if (st.op === "remove") h.fw.removeServer(s.name, cl.name);
+        else if (st.op === "add") {
+          if (cl.servers.length >= 12) continue;
+          const k = cl.servers.length;
+          h.fw.addServer(cl.name, { name: `c${ci}a${k}`, mac: 0x020000000300 + 16 * ci + k, port: 40 + 16 * ci + k, weight: st.weight });
+        } else h.fw.drain(s.name, st.op === "drain", cl.name);
+        img.control(cl, ci, cl.servers.flatMap((x, i) => (x.gen !== gens[i] ? [i] : [])));
+        continue;
+      }
+      now += st.dtUs * 1e6;
+      const [base, ingress] = otherFrame(st, h.fw) ?? [baseFrame(st.kind === "toServer" ? { ...st, kind: "tcp" } : st, ci), 0];
+      const bytes = alter(st, base, h.fw.config.switchIp);
+      for (let k = st.kind === "syn2" ? 2 : 1; k > 0; k--) {
+        const misdirected = h.fw.counts.misdirectedInbound;
+        const [verdict, after] = h.run(bytes, ingress);
+        img.frame(bytes, ingress, now, call);
+        const at = `step ${n} (${st.kind}, cluster ${ci}, client ${st.client}, flow ${st.flow})`;
+        expect(call.verdict, `${at}: verdict`).toBe(verdict);
+        if (verdict < 0) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
+        expect(call.path, `${at}: path`).toBe(h.fw.lastPath);
+        tally(verdict < 0 ? `drop:${h.fw.lastDropCause}` : `path:${call.path}`);
+        // a misled router is to get the virtual MAC re-announced (the control plane sends it)
+        const misled = h.fw.counts.misdirectedInbound > misdirected ? h.fw.routers.reduce((last, r, i) => (r.port === ingress ? i : last), -1) : -1;
+        expect(call.correctRouter, `${at}: router to correct`).toBe(misled);
+        h.fw.routers.forEach((r, i) => expect(img.router(i)[2], `${at}: ${r.name}'s redirected frames`).toBe(r.stats.redirectedFrames));
+        tally(`alter:${st.alter}`);
+        expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
+        cl.servers.forEach((s, i) => expect(img.server(ci, i).slice(0, 2), `${at}: ${s.name}'s active, inactive flows`).toEqual([s.active, s.inactive]));
+      }
+    }
+    cls.forEach((cl, ci) => {
+      expect(img.cluster(ci), `${cl.name}'s packets, bytes, flows, drops`).toEqual([cl.stats.packets, cl.stats.bytes, cl.stats.flows, cl.stats.drops]);
+      cl.servers.forEach((s, i) => expect(img.server(ci, i).slice(3), `${s.name}'s packets, bytes, flows`).toEqual([s.stats.packets, s.stats.bytes, s.stats.flows]));
+    });
+    const t = img.table(), r = h.fw.flows.read();
+    expect({ live: t[0], inserts: t[2], expired: t[3], removed: t[4], fullRejects: t[5], swept: t[6] }).toEqual({ live: r.flows, inserts: r.inserts, expired: r.expired, removed: r.removed, fullRejects: r.fullRejects, swept: r.swept });
+    for (const k of ["expired", "removed", "fullRejects"] as const) tally(k, r[k]);
+    const c = img.counts();
+    for (const k of ["maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched"] as const) tally(k, c[k]);
+    tally("misdirected", c.misdirectedInbound);
+    for (const st of steps) if (st.op !== "frame" && st.op !== "arp") tally(`control:${st.op}`);
+    for (const k of cfgGen.clusters) tally(k.mode === "availability" ? "mode:availability" : `policy:${k.policy}`);
+    expect(c).toEqual({ serverToServer: h.fw.counts.serverToServer, misdirectedInbound: h.fw.counts.misdirectedInbound, outboundRedirected: h.fw.counts.outboundRedirected, arpReplies: h.fw.counts.arpReplies, inbound: h.fw.counts.inbound, newFlows: h.fw.counts.newFlows, maglevFallbacks: h.fw.counts.maglevFallbacks, synRetransmits: h.fw.counts.synRetransmits, icmpErrorsUnmatched: h.fw.counts.icmpErrorsUnmatched });
   };
 
   it("decides every frame as flow-switch.ts does: same port or drop cause, same path, byte-identical frames, same flow counts", () => {
