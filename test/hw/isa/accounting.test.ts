@@ -19,6 +19,7 @@ const INPUTS: Record<string, [string, number[]][]> = {
   pathbench: [["params", [1500, 200, 3, 6]]],
   timer: [["params", [300, 4]]],
   traps: [],
+  switchpath: [], // start-up and one empty frame; its frame paths are measured through switch-host.ts (switch-differential.test.ts, npm run isa:paths)
 };
 
 describe("cycle accounting", () => {

@@ -1,0 +1,166 @@
+/**
+ * `npm run isa:paths [-- options]`: what the switch's per-frame decision costs on the
+ * instruction-level R4700, per path, measured by running the C path (firmware/build/switchpath.elf,
+ * through src/hw/cpu/isa/switch-host.ts) on a stream of TCP connections: each opens with a SYN
+ * (the new-flow path), sends `--segments` segments (the established path) and closes with a FIN;
+ * every 50th frame is the router's ARP request for the virtual IP (the ARP path: proxy ARP).
+ * Connections overlap at random (seeded), so the flow table holds up to `--concurrent` flows and
+ * the caches see the table's real addresses. Prints, per path: frames, instructions, cycles, CPI
+ * and I-/D-cache misses per frame, over the frames after the warm-up (the caches and table warm),
+ * and the very first frame (everything cold).
+ *
+ * What one call covers: main() of switchpath.c, from the parse to the MAC rewrite. Not the
+ * interrupt entry and exit, descriptor read, hand-back or buffer management (not ported yet).
+ * Memory: a fixed latency per line fill and write-back (`--read-cycles`, `--write-cycles`).
+ *
+ *   npm run isa:paths
+ *   npm run isa:paths -- --concurrent 4000 --policy least-connections
+ *
+ * Bad input gets one line naming the problem and exit code 2.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { SwitchConfigSchema, POLICIES } from "../src/firmware/config.ts";
+import { FlowSwitch } from "../src/firmware/flow-switch.ts";
+import { FW_PATHS } from "../src/firmware/paths.ts";
+import { SwitchImage, type SwitchCall } from "../src/hw/cpu/isa/switch-host.ts";
+import { STALL_CAUSES } from "../src/hw/cpu/isa/timing.ts";
+import { ArpOp, writeArpFrame } from "../src/net/codec/arp.ts";
+import { encodeFrame, EtherType } from "../src/net/codec/ethernet.ts";
+import { BROADCAST_MAC } from "../src/net/mac.ts";
+import { IpProto, TcpFlag } from "../src/net/codec/l4.ts";
+import type { Ipv4 } from "../src/net/ipv4-addr.ts";
+import type { Mac } from "../src/net/mac.ts";
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${v}"`);
+  return n;
+}
+
+interface Options {
+  connections: number;
+  concurrent: number;
+  segments: number;
+  servers: number;
+  policy: string;
+  table: number;
+  readCycles: number;
+  writeCycles: number;
+  seed: number;
+}
+
+const VIP = 0xc000020a, VMAC = 0x02005e000001, ROUTER_MAC = 0x020000000100, ROUTER_IP = 0xc0000201;
+
+function tcpFrame(client: number, sport: number, flags: number): Uint8Array {
+  return encodeFrame({
+    dst: VMAC as Mac, src: ROUTER_MAC as Mac, etherType: EtherType.IPv4,
+    payload: { kind: "ipv4", ipv4: { dscp: 0, ecn: 0, id: 1, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: 60, protocol: IpProto.TCP, src: client as Ipv4, dst: VIP as Ipv4, options: new Uint8Array(0), payload: { kind: "tcp", tcp: { srcPort: sport, dstPort: 80, seq: 1, ack: 1, flags, window: 8192, urgent: 0, options: new Uint8Array(0), payload: new Uint8Array(flags & TcpFlag.SYN ? 0 : 512) } } } },
+  });
+}
+
+/** Router r0 asks for the virtual IP's MAC (its ARP cache expired). */
+function arpRequest(): Uint8Array {
+  const b = new Uint8Array(64);
+  return b.slice(0, writeArpFrame(b, ArpOp.Request, BROADCAST_MAC, ROUTER_MAC, ROUTER_IP, 0, VIP));
+}
+
+function measure(o: Options): string {
+  const elf = readFileSync(new URL("../firmware/build/switchpath.elf", import.meta.url));
+  const cfg = SwitchConfigSchema.parse({
+    clusters: [{ name: "web", vip: VIP, vmac: VMAC, policy: o.policy, servers: Array.from({ length: o.servers }, (_, i) => ({ name: `s${i}`, mac: 0x020000000200 + i, port: 4 + i, weight: 1 + (i % 3) })) }],
+    routerPools: [{ name: "pool", routers: [{ name: "r0", ip: ROUTER_IP, mac: ROUTER_MAC, port: 0 }] }],
+    flowTableSize: o.table, // the Maglev table: config.ts's default size (65,537)
+  });
+  // the TypeScript firmware builds the cluster state (Maglev table included) the host writes
+  const fw = new FlowSwitch(cfg);
+  const img = new SwitchImage(elf, { latency: { readCycles: o.readCycles, writeCycles: o.writeCycles } });
+  img.configure(fw.config, fw.clusters, fw.routers.map((r) => ({ ...r, assigned: 0 })));
+  let s = o.seed >>> 0;
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  // open connections: client, port, segments left
+  const open: { client: number; sport: number; left: number }[] = [];
+  let started = 0, now = 1e6, sent = 0;
+  const call = {} as SwitchCall;
+  const sums = FW_PATHS.map(() => ({ frames: 0, instructions: 0, cycles: 0, iMisses: 0, dMisses: 0, stalls: new Float64Array(STALL_CAUSES.length) }));
+  const core = img.machine.core, before = new Float64Array(STALL_CAUSES.length);
+  const warmup = Math.floor(o.connections / 10);
+  let first: SwitchCall | undefined, firstPath = "";
+  const wrong: string[] = [];
+  while (started < o.connections || open.length) {
+    now += 1e6; // 1 us between frames
+    let bytes: Uint8Array;
+    if (++sent % 50 === 0) bytes = arpRequest(); // the router asks for the virtual IP's MAC now and then (proxy ARP)
+    else if (started < o.connections && (open.length < o.concurrent ? rand() < 0.5 || open.length === 0 : false)) {
+      const c = { client: 0xc6336400 + (started % 50000), sport: 1024 + Math.floor(started / 50000), left: o.segments };
+      started++;
+      open.push(c);
+      bytes = tcpFrame(c.client, c.sport, TcpFlag.SYN);
+    } else {
+      const k = Math.floor(rand() * open.length), c = open[k]!;
+      if (c.left-- > 0) bytes = tcpFrame(c.client, c.sport, TcpFlag.ACK | TcpFlag.PSH);
+      else {
+        bytes = tcpFrame(c.client, c.sport, TcpFlag.FIN | TcpFlag.ACK);
+        open[k] = open[open.length - 1]!;
+        open.pop();
+      }
+    }
+    before.set(core.stalls);
+    img.frame(bytes, 0, now, call);
+    if (call.verdict < 0) wrong.push(`a frame was ${call.verdict === -1 ? "dropped" : "not handled"}`);
+    if (!first) (first = { ...call }), (firstPath = FW_PATHS[call.path]!);
+    if (started <= warmup) continue;
+    const t = sums[call.path]!;
+    t.frames++;
+    t.instructions += call.instructions;
+    t.cycles += call.cycles;
+    t.iMisses += call.iMisses;
+    t.dMisses += call.dMisses;
+    for (let k = 0; k < before.length; k++) t.stalls[k]! += core.stalls[k]! - before[k]!;
+  }
+  if (wrong.length) throw new Error(wrong[0]);
+  const f1 = (v: number) => v.toFixed(1), f2 = (v: number) => v.toFixed(2);
+  const lines = [
+    `switchpath.elf, ${o.policy}, ${o.servers} servers, Maglev table ${fw.clusters[0]!.maglev.length}, flow table ${o.table} flows (${img.table()[0]} live at the end), ${o.connections} connections of SYN + ${o.segments} segments + FIN, up to ${o.concurrent} open at once; line fill ${o.readCycles} cycles, write-back ${o.writeCycles}`,
+    `per frame, after the first ${warmup} connections (caches and table warm):`,
+    `| path | frames | instructions | cycles | CPI | I-cache misses | D-cache misses | stall cycles by cause |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
+  ];
+  sums.forEach((t, i) => {
+    if (t.frames) lines.push(`| ${FW_PATHS[i]} | ${t.frames} | ${f1(t.instructions / t.frames)} | ${f1(t.cycles / t.frames)} | ${f2(t.cycles / t.instructions)} | ${f2(t.iMisses / t.frames)} | ${f2(t.dMisses / t.frames)} | ${STALL_CAUSES.map((n, k) => [n, t.stalls[k]! / t.frames] as const).filter(([, v]) => v > 0).map(([n, v]) => `${n} ${f1(v)}`).join(", ")} |`);
+  });
+  lines.push(`the first frame (${firstPath}, caches cold): ${first!.instructions} instructions, ${first!.cycles} cycles, ${first!.iMisses} I-cache and ${first!.dMisses} D-cache misses`);
+  return lines.join("\n");
+}
+
+const program = new Command("isa:paths")
+  .description("measure the C per-frame path (switchpath.elf) per path on the instruction-level R4700")
+  .option("--connections <n>", "TCP connections in the stream", positiveInt, 4000)
+  .option("--concurrent <n>", "connections open at once at most", positiveInt, 1000)
+  .option("--segments <n>", "segments per connection between its SYN and its FIN", positiveInt, 8)
+  .option("--servers <n>", "servers in the cluster (at most 16)", positiveInt, 8)
+  .option("--policy <name>", `scheduling policy (${POLICIES.filter((p) => p !== "optimal-workload").join(", ")})`, "round-robin")
+  .option("--table <n>", "flow-table capacity in flows (at most 65536; config.ts's default)", positiveInt, 65536)
+  .option("--read-cycles <n>", "line fill latency in CPU cycles", positiveInt, 26)
+  .option("--write-cycles <n>", "dirty line write-back latency in CPU cycles", positiveInt, 26)
+  .option("--seed <n>", "seed of the connections' interleaving", positiveInt, 1)
+  .showHelpAfterError(false)
+  .exitOverride()
+  .configureOutput({ outputError: () => {} })
+  .action((o: Options) => {
+    if (!(POLICIES as readonly string[]).includes(o.policy) || o.policy === "optimal-workload") throw new InvalidArgumentError(`--policy: "${o.policy}" is not one the C path ports`);
+    if (o.servers > 16) throw new InvalidArgumentError(`--servers: at most 16, got ${o.servers}`);
+    process.stdout.write(measure(o) + "\n");
+  });
+
+try {
+  program.parse(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError && (e.code === "commander.helpDisplayed" || e.code === "commander.version")) process.exit(0);
+  const msg = e instanceof Error ? e.message.replace(/^error: /, "") : String(e);
+  if (e instanceof CommanderError || e instanceof InvalidArgumentError || e instanceof RangeError) {
+    process.stderr.write(`isa:paths: ${msg.split("\n")[0]}\n`);
+    process.exit(2);
+  }
+  throw e;
+}

@@ -1,0 +1,226 @@
+/**
+ * The host's side of the C switch path (firmware/c/programs/switchpath.c, image
+ * firmware/build/switchpath.elf): one memory, two sides. The TypeScript control plane writes the
+ * configuration and its decisions (servers' state, weights, generations, each cluster's Maglev
+ * table) into the image's HOST_INPUT tables at the addresses its symbols give; each frame is
+ * written where a controller's DMA would leave it (frame_buf + 2, its D-cache lines invalidated)
+ * and `main` is called with $ra at the idle loop, so one call costs exactly the per-frame
+ * decision, caches and tables warm from the calls before. The layouts mirror
+ * firmware/c/switch/switch.h (its static asserts pin the sizes used here).
+ */
+import type { Cluster } from "../../../firmware/cluster.ts";
+import { POLICIES, type SwitchConfig } from "../../../firmware/config.ts";
+import { IsaMachine, type MachineOptions } from "./machine.ts";
+
+const MAX_CLUSTERS = 4, MAX_ROUTERS = 8, MAX_POOLS = 4, MAX_GATEWAYS = 64, MAX_SERVERS = 16, MAX_SLOTS = 131072, MAX_MAGLEV = 65537;
+const SERVER_WORDS = 16, CLUSTER_WORDS = 16;
+/** server struct word offsets */
+const S = { macHi: 0, macLo: 1, port: 2, weight: 3, up: 4, removed: 5, draining: 6, gen: 7, active: 8, inactive: 9, wrrCredit: 10, packets: 11, bytes: 12, flows: 13, role: 14 } as const;
+/** cluster struct word offsets */
+const C = { vmacHi: 0, vmacLo: 1, vip: 2, policy: 3, ipsecByClient: 4, servers: 5, maglevSize: 6, rr: 7, packets: 8, bytes: 9, flows: 10, drops: 11, mode: 12 } as const;
+/** counts[] indexes */
+export const SWITCH_COUNTS = ["inbound", "newFlows", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "arpReplies", "outboundRedirected", "serverToServer", "misdirectedInbound"] as const;
+
+export const VERDICT_NOT_PORTED = -3;
+
+/** A router as the C path sees it (flow-switch.ts's routers; `txBytes`: its port's traffic vector). */
+export interface HostRouter {
+  ip: number;
+  mac: number;
+  port: number;
+  up: boolean;
+  pool: number;
+  assigned: number;
+  txBytes?: number;
+}
+
+/** A physical server's gateway (flow-switch.ts `gatewayOf`, `serverIpOf`): its MAC, router index, the address it asked from. */
+export interface HostGateway {
+  mac: number;
+  router: number;
+  serverIp: number;
+}
+
+export interface SwitchCall {
+  /** The egress port, -1 dropped (cause in `cause`), -2 consumed, -3 a frame the C path hands back (probe answers, frames to routers' or servers' MACs, ...). */
+  verdict: number;
+  cluster: number;
+  server: number;
+  /** DROP_CAUSES index. */
+  cause: number;
+  /** FW_PATHS index. */
+  path: number;
+  /** The router (index) the control plane is to re-announce the cluster's virtual MAC to, -1 none (a frame for a virtual IP sent to a server's MAC). */
+  correctRouter: number;
+  instructions: number;
+  cycles: number;
+  iMisses: number;
+  dMisses: number;
+}
+
+const hi = (v: number) => Math.floor(v / 2 ** 32) >>> 0;
+
+export class SwitchImage {
+  readonly machine: IsaMachine;
+  private readonly main: number;
+  private readonly idle: number;
+  private readonly stackTop: number;
+  private readonly framePa: number;
+  private readonly scratch = new Uint8Array(2 * MAX_MAGLEV);
+
+  constructor(elf: Uint8Array, opts: Partial<MachineOptions> = {}) {
+    this.machine = new IsaMachine(elf, opts, "switchpath");
+    const sym = (n: string) => this.machine.image.symbols.get(n)?.value ?? 0;
+    this.main = sym("main");
+    this.idle = sym("__idle");
+    this.stackTop = sym("__stack_top");
+    this.framePa = this.machine.address("frame_buf");
+  }
+
+  /** Loads the image, runs its start-up (stack, bss, Status) once, and writes the configuration. */
+  configure(config: SwitchConfig, clusters: readonly Cluster[], routers: readonly HostRouter[] = []): void {
+    const m = this.machine;
+    if (clusters.length > MAX_CLUSTERS) throw new RangeError(`switchpath.c holds ${MAX_CLUSTERS} clusters, not ${clusters.length}`);
+    let slots = 2;
+    while (slots < 2 * config.flowTableSize) slots *= 2;
+    if (slots > MAX_SLOTS) throw new RangeError(`switchpath.c holds ${MAX_SLOTS} flow-table slots, not ${slots}`);
+    m.reset();
+    m.writeWords("io", [0]); // a zero-length frame: start-up then one malformed drop
+    if (m.run(1e7).reason !== "idle") throw new Error("switchpath.elf did not start");
+    const t = config.timeouts;
+    const ts = [t.synPs, t.tcpPs, t.udpPs, t.espPs, t.otherPs, t.finPs, t.fragmentPs];
+    if (routers.length > MAX_ROUTERS) throw new RangeError(`switchpath.c holds ${MAX_ROUTERS} routers, not ${routers.length}`);
+    if (config.routerPools.length > MAX_POOLS) throw new RangeError(`switchpath.c holds ${MAX_POOLS} router pools, not ${config.routerPools.length}`);
+    m.writeWords("cfg", [clusters.length, slots - 1, config.flowTableSize, config.flowTableSweepSlots, config.switchIp >>> 0, hi(config.switchMac), config.switchMac >>> 0, routers.length, ...ts.flatMap((v) => [hi(v), v >>> 0])]);
+    m.writeWords("pool_policy", config.routerPools.map((p) => (p.policy === "source-ip" ? 1 : 0)));
+    this.routing(routers, []);
+    clusters.forEach((cl, c) => {
+      if (cl.servers.length > MAX_SERVERS) throw new RangeError(`switchpath.c holds ${MAX_SERVERS} servers per cluster, not ${cl.servers.length}`);
+      if (cl.mode === "balance" && cl.policy === "optimal-workload") throw new RangeError("switchpath.c does not port the optimal-workload policy");
+      const w = new Array<number>(CLUSTER_WORDS).fill(0);
+      w[C.vmacHi] = hi(cl.vmac);
+      w[C.vmacLo] = cl.vmac >>> 0;
+      w[C.vip] = cl.vip >>> 0;
+      w[C.policy] = POLICIES.indexOf(cl.policy);
+      w[C.ipsecByClient] = cl.ipsecByClient ? 1 : 0;
+      w[C.servers] = cl.servers.length;
+      w[C.maglevSize] = cl.maglev.length;
+      w[C.rr] = cl.rr;
+      w[C.mode] = cl.mode === "availability" ? 1 : 0;
+      m.writeWords("clusters", w, c * CLUSTER_WORDS);
+      this.control(cl, c);
+    });
+  }
+
+  /**
+   * The control plane's decisions for cluster `c`, as the TypeScript holds them: its servers
+   * (added ones included: MAC, port, weight, state, generation, availability role), and the
+   * Maglev table. `failed` lists servers that failed since
+   * the last call: their flow counts restart at zero (flow-switch.ts `serverState`).
+   */
+  control(cl: Cluster, c: number, failed: readonly number[] = []): void {
+    const m = this.machine;
+    if (cl.servers.length > MAX_SERVERS) throw new RangeError(`switchpath.c holds ${MAX_SERVERS} servers per cluster, not ${cl.servers.length}`);
+    if (cl.maglev.length > MAX_MAGLEV) throw new RangeError(`switchpath.c holds Maglev tables of ${MAX_MAGLEV} entries, not ${cl.maglev.length}`);
+    m.writeWords("clusters", [cl.servers.length, cl.maglev.length], c * CLUSTER_WORDS + C.servers);
+    cl.servers.forEach((s, i) => {
+      const at = (c * MAX_SERVERS + i) * SERVER_WORDS;
+      m.writeWords("servers", [hi(s.mac), s.mac >>> 0, s.port, s.weight, s.state === "up" ? 1 : 0, s.removed ? 1 : 0, s.draining ? 1 : 0, s.gen >>> 0], at);
+      m.writeWords("servers", [s.role === "primary" ? 1 : 0], at + S.role);
+      if (failed.includes(i)) m.writeWords("servers", [0, 0], at + S.active);
+    });
+    const b = this.scratch;
+    for (let k = 0; k < cl.maglev.length; k++) {
+      b[2 * k] = (cl.maglev[k]! >> 8) & 255;
+      b[2 * k + 1] = cl.maglev[k]! & 255;
+    }
+    m.writeBytes("maglev", b.subarray(0, 2 * cl.maglev.length), c * MAX_MAGLEV * 2);
+  }
+
+  /**
+   * The control plane's routers (up, and the servers it pointed at each: `assigned`) and
+   * gateways (which router each physical server was pointed at), as the TypeScript holds them.
+   */
+  routing(routers: readonly HostRouter[], gateways: readonly HostGateway[]): void {
+    const m = this.machine;
+    routers.forEach((r, i) => {
+      const txb = r.txBytes ?? 0;
+      m.writeWords("routers", [r.ip >>> 0, hi(r.mac), r.mac >>> 0, r.port, r.up ? 1 : 0, r.pool, r.assigned], i * 12);
+      m.writeWords("routers", [hi(txb), txb >>> 0], i * 12 + 8);
+    });
+    if (gateways.length > MAX_GATEWAYS) throw new RangeError(`switchpath.c holds ${MAX_GATEWAYS} gateways, not ${gateways.length}`);
+    for (let g = 0; g < MAX_GATEWAYS; g++) {
+      const x = gateways[g];
+      m.writeWords("gateways", x ? [1, hi(x.mac), x.mac >>> 0, x.router, x.serverIp >>> 0] : [0, 0, 0, -1, 0], g * 8);
+    }
+  }
+
+  /** Router i as the C path counts it: [assigned, arpAnswers, redirectedFrames]. */
+  router(i: number): number[] {
+    const [a, n] = this.machine.readWords("routers", 2, i * 12 + 6);
+    return [a! | 0, n!, this.machine.readWords("routers", 1, i * 12 + 10)[0]!];
+  }
+
+  /** The gateways the C path holds, by MAC. */
+  gateways(): HostGateway[] {
+    const out: HostGateway[] = [];
+    for (let g = 0; g < MAX_GATEWAYS; g++) {
+      const [used, mh, ml, r, ip] = this.machine.readWords("gateways", 5, g * 8);
+      if (used) out.push({ mac: mh! * 2 ** 32 + ml!, router: r! | 0, serverIp: ip! });
+    }
+    return out;
+  }
+
+  /** Runs the C path on one frame at time `nowPs`; the frame's bytes after are in `frameOut`. */
+  frame(bytes: Uint8Array, ingress: number, nowPs: number, out: SwitchCall): SwitchCall {
+    const m = this.machine, core = m.core;
+    if (bytes.length > 1534) throw new RangeError(`a ${bytes.length}-byte frame does not fit frame_buf`);
+    m.writeWords("io", [bytes.length, ingress, hi(nowPs), nowPs >>> 0]);
+    m.memory.writeBytes(this.framePa + 2, bytes);
+    core.invalidateData(this.framePa, bytes.length + 2); // the controller's DMA wrote it
+    const i0 = core.instructions, c0 = core.cycle, im0 = core.icache.misses, dm0 = core.dcache.misses;
+    core.r[29] = this.stackTop;
+    core.r[31] = this.idle;
+    core.setPc(this.main);
+    if (m.run(1e7).reason !== "idle") throw new Error(`switchpath.elf did not return (pc 0x${(core.pc >>> 0).toString(16)})`);
+    const [verdict, cluster, server, cause, path, correct] = m.readWords("io", 6, 4);
+    out.verdict = verdict! | 0;
+    out.cluster = cluster! | 0;
+    out.server = server! | 0;
+    out.cause = cause!;
+    out.path = path!;
+    out.correctRouter = correct! | 0;
+    out.instructions = core.instructions - i0;
+    out.cycles = core.cycle - c0;
+    out.iMisses = core.icache.misses - im0;
+    out.dMisses = core.dcache.misses - dm0;
+    return out;
+  }
+
+  frameOut(len: number): Uint8Array {
+    return this.machine.memory.readBytes(this.framePa + 2, len);
+  }
+
+  /** Cluster c's counts in the C path: [packets, bytes, flows, drops]. */
+  cluster(c: number): number[] {
+    return this.machine.readWords("clusters", 4, c * CLUSTER_WORDS + C.packets);
+  }
+
+  /** Server i of cluster c as the C path counts it: [active, inactive, wrrCredit, packets, bytes, flows]. */
+  server(c: number, i: number): number[] {
+    return this.machine.readWords("servers", 6, (c * MAX_SERVERS + i) * SERVER_WORDS + S.active).map((v, k) => (k < 3 ? v | 0 : v));
+  }
+
+  counts(): Record<(typeof SWITCH_COUNTS)[number], number> {
+    const w = this.machine.readWords("counts", SWITCH_COUNTS.length);
+    return Object.fromEntries(SWITCH_COUNTS.map((n, i) => [n, w[i]!])) as Record<(typeof SWITCH_COUNTS)[number], number>;
+  }
+
+  /** The flow table's live entries and counters: [live, cursor, inserts, expired, removed, fullRejects, swept]. */
+  table(): number[] {
+    // struct flow_table: 3 u8 arrays, 3 u32, 2 s16, 1 u32, 2 u64 of MAX_SLOTS, then the counters
+    const off = MAX_SLOTS * (3 + 12 + 4 + 4 + 16);
+    const pa = this.machine.address("flows") + off;
+    return Array.from({ length: 7 }, (_, k) => this.machine.memory.read32(pa + 4 * k) >>> 0);
+  }
+}
