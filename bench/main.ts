@@ -10,10 +10,12 @@
  *   parallel       a sweep with 1 and N worker threads: speed-up, identical results
  *   instructions   instructions per frame and per event under valgrind (immune to the machine's drift)
  *   cpu            simulated instructions per second of the instruction-level R4700 (src/hw/cpu/isa)
+ *   pool           the project's worker pool against tinypool on the same points, alternately
  *   answer         time to an answer: saturate's capacity of every preset (and the controllers study) on the workers
  */
 import { Command, InvalidArgumentError } from "commander";
 import { answerBench } from "./answer.ts";
+import { poolBench } from "./pool.ts";
 import { cpuBench } from "./cpu.ts";
 import { garbageBench } from "./garbage.ts";
 import { holdModel } from "./hold-model.ts";
@@ -150,6 +152,19 @@ program
   .option("--json", "JSON lines")
   .action((o: { frames: number; reps: number; json?: boolean }) => {
     cpuBench(o.frames, o.reps, !!o.json);
+  });
+
+program
+  .command("pool")
+  .description("the project's worker pool against tinypool on the same sweep points, alternately: median wall times, identical records")
+  .option("--board <b>", "board preset", "5A")
+  .option("--points <n>", "sweep points (loads 0.5, 1, 1.5, ...)", positiveInt, 8)
+  .option("--duration <ms>", "simulated ms per point", positiveInt, 200)
+  .option("--workers <n>", "threads", positiveInt, 2)
+  .option("--reps <n>", "alternating runs of each (medians reported)", positiveInt, 3)
+  .option("--json", "JSON line")
+  .action(async (o: { board: string; points: number; duration: number; workers: number; reps: number; json?: boolean }) => {
+    await poolBench(o.board, Array.from({ length: o.points }, (_, i) => 0.5 * (i + 1)), o.duration, o.workers, o.reps, !!o.json);
   });
 
 program
