@@ -7,6 +7,14 @@
  *   calls       recursion, calls through pointers, a jump table: code and stack stay in cache
  *   pathbench in the simulator   the same program driven by the event kernel through the
  *               GT-64010 DRAM controller (sim-adapter.ts): the cost of the events and DRAM model
+ *   switchpath  the switch's per-frame decision in C (firmware/c/programs/switchpath.c), one
+ *               call of main() per frame through switch-host.ts as `npm run isa:paths` runs it
+ *               (fixed 26-cycle memory, round robin over 8 servers, 65,536-flow table):
+ *     established  `frames` TCP segments in a seeded random order over 1,000 open flows
+ *     new flow     SYNs of distinct connections, at most 40,000 a run (the table holds 65,536)
+ *               Each run starts from a freshly configured image (not timed; its start-up clears
+ *               the 5 MB flow table); the host's per-frame work (writing the frame and its
+ *               inputs, reading the verdict) is in the time, as it is in any use of the image.
  * Each figure is the median of `reps` runs after two warm-up runs (JIT).
  */
 import { readFileSync } from "node:fs";
@@ -16,6 +24,13 @@ import { PhysicalMemory } from "../src/hw/cpu/isa/memory.ts";
 import { SimIsaCpu } from "../src/hw/cpu/isa/sim-adapter.ts";
 import { DramController } from "../src/hw/gt64010/dram.ts";
 import { Simulator } from "../src/sim/simulator.ts";
+import { SwitchConfigSchema } from "../src/firmware/config.ts";
+import { FlowSwitch } from "../src/firmware/flow-switch.ts";
+import { SwitchImage, type SwitchCall } from "../src/hw/cpu/isa/switch-host.ts";
+import { encodeFrame, EtherType } from "../src/net/codec/ethernet.ts";
+import { IpProto, TcpFlag } from "../src/net/codec/l4.ts";
+import type { Ipv4 } from "../src/net/ipv4-addr.ts";
+import type { Mac } from "../src/net/mac.ts";
 
 export interface CpuBenchRow {
   case: string;
@@ -30,16 +45,19 @@ export interface CpuBenchRow {
 const image = (name: string) => readFileSync(new URL(`../firmware/build/${name}.elf`, import.meta.url));
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function timed(run: () => { instructions: number; cycles: number }) {
+type Run = (() => { instructions: number; cycles: number }) & { setup?: () => void };
+
+function timed(run: Run) {
+  run.setup?.();
   const c0 = process.cpuUsage(), t0 = performance.now();
   const r = run();
   const wall = (performance.now() - t0) / 1000, cu = process.cpuUsage(c0);
   return { ...r, wall, cpu: (cu.user + cu.system) / 1e6 };
 }
 
-function measure(label: string, reps: number, run: () => { instructions: number; cycles: number }): CpuBenchRow {
-  run();
-  run(); // warm-up: the interpreter's loop is compiled by now
+function measure(label: string, reps: number, run: Run): CpuBenchRow {
+  timed(run);
+  timed(run); // warm-up: the interpreter's loop is compiled by now
   const xs = Array.from({ length: reps }, () => timed(run));
   const w = median(xs.map((x) => x.instructions / x.wall)), c = median(xs.map((x) => x.instructions / x.cpu));
   const x = xs[0]!;
@@ -74,16 +92,60 @@ function inSimulator(name: string, words: [string, number[]][]) {
   };
 }
 
+const VIP = 0xc000020a, VMAC = 0x02005e000001, ROUTER_MAC = 0x020000000100, ROUTER_IP = 0xc0000201;
+
+function tcpFrame(client: number, sport: number, flags: number): Uint8Array {
+  return encodeFrame({
+    dst: VMAC as Mac, src: ROUTER_MAC as Mac, etherType: EtherType.IPv4,
+    payload: { kind: "ipv4", ipv4: { dscp: 0, ecn: 0, id: 1, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: 60, protocol: IpProto.TCP, src: client as Ipv4, dst: VIP as Ipv4, options: new Uint8Array(0), payload: { kind: "tcp", tcp: { srcPort: sport, dstPort: 80, seq: 1, ack: 1, flags, window: 8192, urgent: 0, options: new Uint8Array(0), payload: new Uint8Array(flags & TcpFlag.SYN ? 0 : 512) } } } },
+  });
+}
+
+/** The switchpath image on `frames` frames: "established" over 1,000 open flows (opened in the untimed setup), or "newFlow" SYNs. */
+function switchpath(mix: "established" | "newFlow", frames: number): Run {
+  const cfg = SwitchConfigSchema.parse({
+    clusters: [{ name: "web", vip: VIP, vmac: VMAC, policy: "round-robin", servers: Array.from({ length: 8 }, (_, i) => ({ name: `s${i}`, mac: 0x020000000200 + i, port: 4 + i, weight: 1 })) }],
+    routerPools: [{ name: "pool", routers: [{ name: "r0", ip: ROUTER_IP, mac: ROUTER_MAC, port: 0 }] }],
+    flowTableSize: 65536,
+  });
+  const fw = new FlowSwitch(cfg);
+  const img = new SwitchImage(image("switchpath"), { latency: { readCycles: 26, writeCycles: 26 } });
+  const routers = fw.routers.map((r) => ({ ...r, assigned: 0 }));
+  const client = (k: number) => 0xc6336400 + (k % 50000), sport = (k: number) => 1024 + Math.floor(k / 50000);
+  const open = 1000;
+  const syns = Array.from({ length: mix === "newFlow" ? frames : open }, (_, k) => tcpFrame(client(k), sport(k), TcpFlag.SYN));
+  const segments = mix === "established" ? Array.from({ length: open }, (_, k) => tcpFrame(client(k), sport(k), TcpFlag.ACK | TcpFlag.PSH)) : [];
+  let s = 1;
+  const order = Int32Array.from({ length: mix === "established" ? frames : 0 }, () => Math.floor((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 * open));
+  const call = {} as SwitchCall, core = img.machine.core;
+  let now = 0;
+  const run: Run = () => {
+    const i0 = core.instructions, c0 = core.cycle;
+    if (mix === "newFlow") for (let k = 0; k < frames; k++) img.frame(syns[k]!, 0, (now += 1e6), call);
+    else for (let k = 0; k < frames; k++) img.frame(segments[order[k]!]!, 0, (now += 1e6), call);
+    if (call.verdict < 0) throw new Error(`switchpath ${mix}: the last frame got verdict ${call.verdict}`);
+    return { instructions: core.instructions - i0, cycles: core.cycle - c0 };
+  };
+  run.setup = () => {
+    img.configure(fw.config, fw.clusters, routers);
+    now = 1e6;
+    if (mix === "established") for (let k = 0; k < open; k++) img.frame(syns[k]!, 0, (now += 1e6), call);
+  };
+  return run;
+}
+
 export function cpuBench(frames: number, reps: number, json: boolean): CpuBenchRow[] {
   const path: [string, number[]][] = [["params", [frames, 500, 1, 8]]];
   const rows = [
     measure("pathbench (500 flows, fixed 20-cycle memory)", reps, onMachine("pathbench", path)),
     measure("calls (fib 27 + 20,000 iterations; cache-resident)", reps, onMachine("calls", [["params", [27, 20000]]])),
     measure("pathbench in the simulator (GT-64010 DRAM, 133 MHz)", reps, inSimulator("pathbench", path)),
+    measure("switchpath established (1,000 open flows, 26-cycle memory)", reps, switchpath("established", frames)),
+    measure("switchpath new flow (SYNs, 26-cycle memory)", reps, switchpath("newFlow", Math.min(frames, 40_000))),
   ];
   for (const r of rows) {
     if (json) console.log(JSON.stringify(r));
-    else console.log(`${r.case.padEnd(56)} ${(r.instructions / 1e6).toFixed(2)} M instructions, CPI ${r.cpi.toFixed(2)}, ${(r.instructionsPerWallSecond / 1e6).toFixed(1)} M/wall s (${(r.instructionsPerCpuSecond / 1e6).toFixed(1)} M/CPU s)`);
+    else console.log(`${r.case.padEnd(62)} ${(r.instructions / 1e6).toFixed(2)} M instructions, CPI ${r.cpi.toFixed(2)}, ${(r.instructionsPerWallSecond / 1e6).toFixed(1)} M/wall s (${(r.instructionsPerCpuSecond / 1e6).toFixed(1)} M/CPU s)`);
   }
   return rows;
 }

@@ -66,6 +66,8 @@ export class SwitchImage {
   private readonly idle: number;
   private readonly stackTop: number;
   private readonly framePa: number;
+  /** Physical address of `io` (the call's inputs and outputs), read word by word per frame: no array per frame. */
+  private readonly ioPa: number;
   private readonly scratch = new Uint8Array(2 * MAX_MAGLEV);
 
   constructor(elf: Uint8Array, opts: Partial<MachineOptions> = {}) {
@@ -75,6 +77,7 @@ export class SwitchImage {
     this.idle = sym("__idle");
     this.stackTop = sym("__stack_top");
     this.framePa = this.machine.address("frame_buf");
+    this.ioPa = this.machine.address("io");
   }
 
   /** Loads the image, runs its start-up (stack, bss, Status) once, and writes the configuration. */
@@ -183,13 +186,13 @@ export class SwitchImage {
     core.r[31] = this.idle;
     core.setPc(this.main);
     if (m.run(1e7).reason !== "idle") throw new Error(`switchpath.elf did not return (pc 0x${(core.pc >>> 0).toString(16)})`);
-    const [verdict, cluster, server, cause, path, correct] = m.readWords("io", 6, 4);
-    out.verdict = verdict! | 0;
-    out.cluster = cluster! | 0;
-    out.server = server! | 0;
-    out.cause = cause!;
-    out.path = path!;
-    out.correctRouter = correct! | 0;
+    const mem = m.memory, io = this.ioPa;
+    out.verdict = mem.read32(io + 16) | 0;
+    out.cluster = mem.read32(io + 20) | 0;
+    out.server = mem.read32(io + 24) | 0;
+    out.cause = mem.read32(io + 28) >>> 0;
+    out.path = mem.read32(io + 32) >>> 0;
+    out.correctRouter = mem.read32(io + 36) | 0;
     out.instructions = core.instructions - i0;
     out.cycles = core.cycle - c0;
     out.iMisses = core.icache.misses - im0;
