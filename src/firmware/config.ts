@@ -5,6 +5,9 @@
  */
 import { z } from "zod";
 
+/** Flows the flow table holds unless configured otherwise (its slots: twice that). */
+export const DEFAULT_FLOW_TABLE_SIZE = 65_536;
+
 /** The servers' load agent's UDP port (assumption: there is no standard one; LVS feedback agents pick their own). */
 export const LOAD_AGENT_PORT = 7011;
 
@@ -82,7 +85,7 @@ export const SwitchConfigSchema = z.strictObject({
   clusters: z.array(ClusterSchema).min(1),
   routerPools: z.array(RouterPoolSchema).default([]),
   /** Flow-table capacity in flows. */
-  flowTableSize: z.number().int().positive().default(65_536),
+  flowTableSize: z.number().int().positive().default(DEFAULT_FLOW_TABLE_SIZE),
   /** Maglev table size, a prime. */
   maglevSize: z.number().int().positive().default(65_537),
   /** Idle timeouts per protocol, ps. */

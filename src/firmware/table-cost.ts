@@ -23,6 +23,11 @@ export const EXPIRY_BYTES = 4;
 /** Where the table lives in the CPU board's DRAM (the upper half of Fig 5A's 8 MB). */
 export const DRAM_TABLE_BASE = 0x0040_0000;
 
+/** Bytes of the laid-out table for `flows` flows (2 x flows slots of an entry and an expiry word). */
+export function flowTableBytes(flows: number): number {
+  return 2 * flows * (FLOW_ENTRY_BYTES + EXPIRY_BYTES);
+}
+
 export class TableCost {
   constructor(private readonly flows: FlowTable, readonly base: number) {}
 

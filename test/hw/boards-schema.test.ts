@@ -41,3 +41,19 @@ describe("board files", () => {
     expect(!r4.ok && r4.error).toMatch(/unknown board "5Z"/);
   });
 });
+
+describe("board files: a DRAM that cannot hold the firmware's memory map (issue 21)", () => {
+  it("a 1-byte DRAM is refused in one line naming the field and what it must hold; Fig 5A's 8 MB and 5C's 4 MB with its FSRAM pass", () => {
+    const withDram = (base: string, sizeBytes: number) => ({ ...JSON.parse(JSON.stringify(PRESETS[base])), name: "mine", dram: { ...PRESETS[base]!.dram, sizeBytes } });
+    const r = parseBoard(withDram("5A", 1), "my.json");
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.split("\n")).toHaveLength(1);
+      // 4 MiB below the table, 2 x 65,536 slots x (24 + 4) bytes above it
+      expect(r.error).toContain(`my.json: dram.sizeBytes: 1 bytes cannot hold the firmware's memory map (at least ${4 * 2 ** 20 + 2 * 65_536 * 28}`);
+    }
+    expect(parseBoard(withDram("5A", 8 * 2 ** 20), "my.json").ok).toBe(true);
+    expect(parseBoard(withDram("5C", 4 * 2 ** 20), "my.json").ok).toBe(true);
+    expect(parseBoard(withDram("5A", 4 * 2 ** 20), "my.json").ok).toBe(false);
+  });
+});
