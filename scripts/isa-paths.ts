@@ -20,7 +20,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { SwitchConfigSchema, POLICIES } from "../src/firmware/config.ts";
+import { DEFAULT_FLOW_TABLE_SIZE, SwitchConfigSchema, POLICIES } from "../src/firmware/config.ts";
 import { FlowSwitch } from "../src/firmware/flow-switch.ts";
 import { FW_PATHS } from "../src/firmware/paths.ts";
 import { SwitchImage, type SwitchCall } from "../src/hw/cpu/isa/switch-host.ts";
@@ -140,7 +140,7 @@ const program = new Command("isa:paths")
   .option("--segments <n>", "segments per connection between its SYN and its FIN", positiveInt, 8)
   .option("--servers <n>", "servers in the cluster (at most 16)", positiveInt, 8)
   .option("--policy <name>", `scheduling policy (${POLICIES.filter((p) => p !== "optimal-workload").join(", ")})`, "round-robin")
-  .option("--table <n>", "flow-table capacity in flows (at most 65536; config.ts's default)", positiveInt, 65536)
+  .option("--table <n>", `flow-table capacity in flows (at most ${DEFAULT_FLOW_TABLE_SIZE}, config.ts's default)`, positiveInt, DEFAULT_FLOW_TABLE_SIZE)
   .option("--read-cycles <n>", "line fill latency in CPU cycles", positiveInt, 26)
   .option("--write-cycles <n>", "dirty line write-back latency in CPU cycles", positiveInt, 26)
   .option("--seed <n>", "seed of the connections' interleaving", positiveInt, 1)
