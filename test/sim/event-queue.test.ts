@@ -79,13 +79,12 @@ describe.each([
       fc.property(fc.array(op, { maxLength: 300 }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 20, maxLength: 20 }), (ops: Op[], prios) => {
         const q = make(16);
         const evs = prios.map((p, i) => new SimEvent(`e${i}`, () => {}, p * 10));
-        // model: entries [t, prio, seq, id]
+        // model: entries [t, prio, rank, id]; same-instant peers by rank (creation index), not by when they were scheduled
         let model: [number, number, number, number][] = [];
-        let seq = 0;
         for (const o of ops) {
           if (o.kind === "schedule") {
             model = model.filter((m) => m[3] !== o.ev);
-            model.push([o.t, evs[o.ev]!.priority, seq++, o.ev]);
+            model.push([o.t, evs[o.ev]!.priority, evs[o.ev]!.rank, o.ev]);
             q.schedule(evs[o.ev]!, o.t);
           } else if (o.kind === "cancel") {
             const had = model.some((m) => m[3] === o.ev);

@@ -28,6 +28,20 @@
  * the end of a run, if by then the event would have run (`Simulator.isDue`). If the master's
  * queue fills meanwhile (its completion would call `onRetry`), the event is queued after all,
  * in its reserved slot. Same results, about a quarter fewer queued events on the PCI boards.
+ *
+ * Lazy arbitration (the default; it replaces deferred completions): a tenure's end of turnaround
+ * is not an event. At the end of data the bus decides, as hidden arbitration would at the end of
+ * the turnaround, which master goes next (round robin, the latency-timer cut) and schedules that
+ * tenure's end of data at once; the end of turnaround keeps its time and order key
+ * (`Simulator.reserve`), and the decision's effects (statistics, the round robin's pointer) are
+ * applied as of that time when anything could first see them: at the next end of data, at any
+ * submission, statistics read or run end that comes after it (`Simulator.isDue`). A submission
+ * before the end of turnaround decides again with it (it could change the round robin's pick or
+ * the cut). With no master waiting the bus goes idle as of the end of turnaround, and the next
+ * submission arbitrates an idle bus. One event per tenure instead of two; byte-identical results
+ * in runs with an end time (test/hw/pci-lazy.test.ts, test/hw/pci-techniques-unit.test.ts; a run
+ * with none, `run()`, ends at the last end of data, one turnaround before the event-by-event bus's
+ * last event). VCD tracing uses the event-by-event path.
  */
 import { ClockDomain } from "../../sim/clock.ts";
 import type { SimEvent } from "../../sim/event.ts";
@@ -87,6 +101,12 @@ export const DEFAULT_MASTER: PciMasterParams = { latencyTimerClocks: 32, queueDe
 let deferCompletions = true;
 export function setDeferredCompletions(on: boolean): void {
   deferCompletions = on;
+}
+
+/** Whether buses arbitrate lazily (see "Lazy arbitration" above). A simulation technique with no effect on results: off only for the differential test. */
+let lazyArbitration = true;
+export function setLazyArbitration(on: boolean): void {
+  lazyArbitration = on;
 }
 
 export class PciMaster {
@@ -152,6 +172,17 @@ export class PciBus {
   private deferred = false;
   /** While a deferred completion runs: its time, which `now` reports to the owner. */
   private nowOverride = -1;
+  /** Lazy arbitration: the current tenure's end of turnaround is reserved in `free`, not queued. */
+  private freeLazy = false;
+  /** Lazy arbitration: the current tenure's data has ended (its completion ran). */
+  private dataEnded = false;
+  /** Lazy arbitration: the next tenure is decided and its end of data queued; its effects wait for `free`'s time. */
+  private planned = false;
+  private planMaster: PciMaster | undefined;
+  private planBytes = 0;
+  private planOver = 0;
+  private planData = 0;
+  private planCut = false;
 
   constructor(private readonly sim: Simulator, readonly name: string, params: Partial<PciBusParams> = {}) {
     this.params = { ...DEFAULT_PCI, ...params };
@@ -159,7 +190,7 @@ export class PciBus {
     if (p.widthBits !== 32 && p.widthBits !== 64) throw new RangeError(`${name}: widthBits must be 32 or 64`);
     this.clock = new ClockDomain(`${name}.clk`, p.clockHz);
     this.util = new Utilization(sim.now);
-    this.dataDone = sim.event(`${name}.dataDone`, () => this.finishData(), Priority.Deliver);
+    this.dataDone = sim.event(`${name}.dataDone`, () => this.endOfData(), Priority.Deliver);
     this.free = sim.event(`${name}.free`, () => this.release(), Priority.Arbitrate);
     sim.onSettle(() => this.settle());
     sim.onResetStats((now) => this.resetStats(now));
@@ -182,9 +213,21 @@ export class PciBus {
     return this.nowOverride >= 0 ? this.nowOverride : this.sim.now;
   }
 
-  /** Runs the deferred completion if its end-of-data event would have run by now. */
+  /** Runs the deferred completion if its end-of-data event would have run by now; applies a lazy end of turnaround that is due. */
   settle(): void {
     if (this.deferred && this.sim.isDue(this.dataDone)) this.completeDeferred();
+    if (this.freeLazy && this.dataEnded && this.sim.isDue(this.free)) this.passFree();
+  }
+
+  /** Lazy arbitration: the end of turnaround has passed; the planned tenure starts, or the bus went idle, as of its time. */
+  private passFree(): void {
+    this.sim.countDeferredEvent(); // the end-of-turnaround event it stands for
+    if (this.planned) return this.commitPlan();
+    this.freeLazy = false;
+    this.busy = false;
+    this.owner = undefined;
+    this.current = undefined;
+    this.util.idleIn(this.sim, this.free.when - this.sim.now);
   }
 
   private completeDeferred(): void {
@@ -231,18 +274,20 @@ export class PciBus {
       this.sim.enqueueReserved(this.dataDone);
     }
     if (this.vcd && m.req) this.vcd.w.change(m.req, this.sim.now, 0);
+    if (this.freeLazy && this.dataEnded) {
+      if (this.sim.isDue(this.free)) this.passFree(); // the turnaround ended before this request
+      else return this.plan(); // decide again, with this request
+    }
     if (!this.busy) this.grant(true);
   }
 
-  private pick(): PciMaster | undefined {
+  /** The master arbitration grants next (no state changed). */
+  private peek(): PciMaster | undefined {
     const n = this.masters.length;
     if (this.params.arbiter === "fixed-priority") return this.masters.find((m) => m.queue.size > 0);
     for (let i = 1; i <= n; i++) {
       const m = this.masters[(this.lastGranted + i) % n]!;
-      if (m.queue.size > 0) {
-        this.lastGranted = m.id;
-        return m;
-      }
+      if (m.queue.size > 0) return m;
     }
     return undefined;
   }
@@ -252,18 +297,14 @@ export class PciBus {
     return false;
   }
 
-  /** Starts the next tenure; `idle` when the bus was idle (arbitration not hidden). */
-  private grant(idle: boolean): void {
-    const m = this.pick();
-    if (!m) return;
+  /** Decides master `m`'s next tenure: its overhead, bytes, data phases and whether the latency timer cuts it (into plan*). */
+  private decide(m: PciMaster): void {
     const t = m.queue.peek()!;
     const tp = this.targets[t.target]!.params;
-    // hidden arbitration starts on the edge the last tenure freed the bus (known: no search for it)
-    const c0 = idle ? this.clock.cycleNow(this.sim) + this.params.arbitrationClocks : this.freeCycle;
     const over = this.overheadClocks(t.command, tp);
     let bytes = t.remaining;
     let data = this.dataPhaseClocks(bytes, tp);
-    this.cut = false;
+    let cut = false;
     if (over + data > m.params.latencyTimerClocks && this.othersWaiting(m)) {
       // latency timer expiry with GNT# removed: stop at the data phase where the timer runs out
       const phases = Math.max(1, Math.floor((m.params.latencyTimerClocks - over + tp.dataWaitStates) / (1 + tp.dataWaitStates)));
@@ -271,18 +312,89 @@ export class PciBus {
       if (phases * w < bytes) {
         bytes = phases * w;
         data = this.dataPhaseClocks(bytes, tp);
-        this.cut = true;
+        cut = true;
       }
     }
+    this.planMaster = m;
+    this.planOver = over;
+    this.planBytes = bytes;
+    this.planData = data;
+    this.planCut = cut;
+  }
+
+  /** Lazy arbitration, at or after the end of data and before the end of turnaround: decides the next tenure and queues its end of data. */
+  private plan(): void {
+    const m = this.peek();
+    if (!m) {
+      if (this.planned) this.sim.cancel(this.dataDone);
+      this.planned = false;
+      return;
+    }
+    this.decide(m);
+    this.planned = true;
+    this.dataDone.when = this.sim.now + this.clock.delayToCycle(this.sim, this.freeCycle + this.planOver + this.planData);
+    this.sim.scheduleSet(this.dataDone);
+  }
+
+  /** Lazy arbitration: the planned tenure started at the end of turnaround (`free.when`); its effects, as of then. */
+  private commitPlan(): void {
+    const m = this.planMaster!;
+    this.planned = false;
+    this.lastGranted = m.id;
+    // the bus stays busy across the turnaround's end (idle then busy at one instant: no change to its busy time)
+    this.start(m, this.freeCycle, this.free.when - this.sim.now);
+    this.dataEnded = false;
+    this.free.when = this.sim.now + this.clock.delayToCycle(this.sim, this.freeCycle);
+    this.sim.reserve(this.free);
+  }
+
+  /** Starts the next tenure; `idle` when the bus was idle (arbitration not hidden). */
+  private grant(idle: boolean): void {
+    const m = this.peek();
+    if (!m) return;
+    this.lastGranted = m.id;
+    this.decide(m);
+    // hidden arbitration starts on the edge the last tenure freed the bus (known: no search for it)
+    const c0 = idle ? this.clock.cycleNow(this.sim) + this.params.arbitrationClocks : this.freeCycle;
+    const toStart = this.clock.delayToCycle(this.sim, c0);
+    this.util.busyIn(this.sim, toStart);
+    this.start(m, c0, toStart);
+    const dataEnd = this.sim.now + this.clock.delayToCycle(this.sim, c0 + this.planOver + this.planData);
+    if (lazyArbitration && !this.vcd) {
+      this.dataDone.when = dataEnd;
+      this.sim.scheduleSet(this.dataDone);
+      this.freeLazy = true;
+      this.dataEnded = false;
+      this.free.when = this.sim.now + this.clock.delayToCycle(this.sim, this.freeCycle);
+      this.sim.reserve(this.free);
+      return;
+    }
+    const t = this.current!;
+    if (t.deferrable && deferCompletions && !this.cut && !this.vcd && !m.queue.full && !m.backlogged()) {
+      this.deferred = true;
+      this.dataDone.when = dataEnd;
+      this.sim.reserve(this.dataDone); // the key dataDone would get here
+    } else {
+      this.dataDone.when = dataEnd;
+      this.sim.scheduleSet(this.dataDone);
+    }
+    this.free.when = this.sim.now + this.clock.delayToCycle(this.sim, this.freeCycle);
+    this.sim.scheduleSet(this.free);
+    if (this.vcd) this.traceTenure(m, c0, this.planOver, this.planData, this.targets[t.target]!.params, this.sim.now + toStart);
+  }
+
+  /** The decided tenure's effects: owner, statistics, the bus's next free cycle. `toStart`: its start relative to now (ps, may be negative). */
+  private start(m: PciMaster, c0: number, toStart: number): void {
+    const t = m.queue.peek()!;
+    const bytes = this.planBytes, data = this.planData, over = this.planOver;
+    this.cut = this.planCut;
     this.busy = true;
     this.owner = m;
     this.current = t;
     t.tenures++;
-    // times relative to now cross calls unboxed (ClockDomain, "Relative times")
-    const now = this.sim.now;
-    const toStart = this.clock.delayToCycle(this.sim, c0);
-    const start = now + toStart;
     if (t.tenures === 1) {
+      // times relative to now cross calls unboxed (ClockDomain, "Relative times")
+      const start = this.sim.now + toStart;
       t.grantedAt = start;
       m.grantWait.record(start - t.queuedAt);
     }
@@ -295,20 +407,16 @@ export class PciBus {
     m.occupiedClocks += total;
     this.occupiedClocks += total;
     this.dataClocks += data;
-    this.util.busyIn(this.sim, toStart);
-    const dataEnd = now + this.clock.delayToCycle(this.sim, c0 + over + data);
-    if (t.deferrable && deferCompletions && !this.cut && !this.vcd && !m.queue.full && !m.backlogged()) {
-      this.deferred = true;
-      this.dataDone.when = dataEnd;
-      this.sim.reserve(this.dataDone); // the key dataDone would get here
-    } else {
-      this.dataDone.when = dataEnd;
-      this.sim.scheduleSet(this.dataDone);
-    }
     this.freeCycle = c0 + total;
-    this.free.when = now + this.clock.delayToCycle(this.sim, this.freeCycle);
-    this.sim.scheduleSet(this.free);
-    if (this.vcd) this.traceTenure(m, c0, over, data, tp, start);
+  }
+
+  /** The end-of-data event: under lazy arbitration it first starts the tenure planned for it, then completes it and plans the next. */
+  private endOfData(): void {
+    if (!this.freeLazy) return this.finishData();
+    if (this.planned) this.passFree();
+    this.finishData();
+    this.dataEnded = true;
+    this.plan();
   }
 
   private finishData(): void {
@@ -396,13 +504,14 @@ export class PciBus {
   }
 
   /**
-   * Time-series read-outs: the bus's busy time, and each master's queued transactions, the one on
-   * the bus included. Read without settling: a deferred completion (its data ended, its turnaround
-   * not yet) still counts its transaction, for at most the turnaround's clocks.
+   * Time-series read-outs: the bus's busy time (a lazy end of turnaround that is due applied
+   * first), and each master's queued transactions, the one on the bus included. The queues are read
+   * without settling: a deferred completion (its data ended, its turnaround not yet) still counts
+   * its transaction, for at most the turnaround's clocks.
    */
   probes(): Probes {
     return {
-      busy: [{ name: this.name, busyPs: (now) => this.util.busyPs(now) }],
+      busy: [{ name: this.name, busyPs: (now) => (this.settle(), this.util.busyPs(now)) }],
       queues: this.masters.map((m) => ({
         name: `${this.name}.${m.name}`,
         depth: () => m.queue.size,

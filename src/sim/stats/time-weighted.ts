@@ -119,6 +119,11 @@ export class Utilization {
     this.tw.addIn(src, delay, 1);
   }
 
+  /** `idle(src.now + delay)` (delay may be negative, not before the last change): a delay crosses calls unboxed. */
+  idleIn(src: TimeSource, delay: number): void {
+    this.tw.addIn(src, delay, -1);
+  }
+
   /** `idle(src.now)`, without passing the time. */
   idleNow(src: TimeSource): void {
     this.tw.addIn(src, 0, -1);
