@@ -25,12 +25,7 @@ import { FlowSwitch } from "../src/firmware/flow-switch.ts";
 import { FW_PATHS } from "../src/firmware/paths.ts";
 import { SwitchImage, type SwitchCall } from "../src/hw/cpu/isa/switch-host.ts";
 import { STALL_CAUSES } from "../src/hw/cpu/isa/timing.ts";
-import { ArpOp, writeArpFrame } from "../src/net/codec/arp.ts";
-import { encodeFrame, EtherType } from "../src/net/codec/ethernet.ts";
-import { BROADCAST_MAC } from "../src/net/mac.ts";
-import { IpProto, TcpFlag } from "../src/net/codec/l4.ts";
-import type { Ipv4 } from "../src/net/ipv4-addr.ts";
-import type { Mac } from "../src/net/mac.ts";
+import { ROUTER_IP, ROUTER_MAC, tcpStream, VIP, VMAC } from "./tcp-stream.ts";
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -50,21 +45,6 @@ interface Options {
   seed: number;
 }
 
-const VIP = 0xc000020a, VMAC = 0x02005e000001, ROUTER_MAC = 0x020000000100, ROUTER_IP = 0xc0000201;
-
-function tcpFrame(client: number, sport: number, flags: number): Uint8Array {
-  return encodeFrame({
-    dst: VMAC as Mac, src: ROUTER_MAC as Mac, etherType: EtherType.IPv4,
-    payload: { kind: "ipv4", ipv4: { dscp: 0, ecn: 0, id: 1, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: 60, protocol: IpProto.TCP, src: client as Ipv4, dst: VIP as Ipv4, options: new Uint8Array(0), payload: { kind: "tcp", tcp: { srcPort: sport, dstPort: 80, seq: 1, ack: 1, flags, window: 8192, urgent: 0, options: new Uint8Array(0), payload: new Uint8Array(flags & TcpFlag.SYN ? 0 : 512) } } } },
-  });
-}
-
-/** Router r0 asks for the virtual IP's MAC (its ARP cache expired). */
-function arpRequest(): Uint8Array {
-  const b = new Uint8Array(64);
-  return b.slice(0, writeArpFrame(b, ArpOp.Request, BROADCAST_MAC, ROUTER_MAC, ROUTER_IP, 0, VIP));
-}
-
 function measure(o: Options): string {
   const elf = readFileSync(new URL("../firmware/build/switchpath.elf", import.meta.url));
   const cfg = SwitchConfigSchema.parse({
@@ -76,35 +56,15 @@ function measure(o: Options): string {
   const fw = new FlowSwitch(cfg);
   const img = new SwitchImage(elf, { latency: { readCycles: o.readCycles, writeCycles: o.writeCycles } });
   img.configure(fw.config, fw.clusters, fw.routers.map((r) => ({ ...r, assigned: 0 })));
-  let s = o.seed >>> 0;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  // open connections: client, port, segments left
-  const open: { client: number; sport: number; left: number }[] = [];
-  let started = 0, now = 1e6, sent = 0;
+  let now = 1e6;
   const call = {} as SwitchCall;
   const sums = FW_PATHS.map(() => ({ frames: 0, instructions: 0, cycles: 0, iMisses: 0, dMisses: 0, stalls: new Float64Array(STALL_CAUSES.length) }));
   const core = img.machine.core, before = new Float64Array(STALL_CAUSES.length);
   const warmup = Math.floor(o.connections / 10);
   let first: SwitchCall | undefined, firstPath = "";
   const wrong: string[] = [];
-  while (started < o.connections || open.length) {
+  for (const { bytes, started } of tcpStream(o)) {
     now += 1e6; // 1 us between frames
-    let bytes: Uint8Array;
-    if (++sent % 50 === 0) bytes = arpRequest(); // the router asks for the virtual IP's MAC now and then (proxy ARP)
-    else if (started < o.connections && (open.length < o.concurrent ? rand() < 0.5 || open.length === 0 : false)) {
-      const c = { client: 0xc6336400 + (started % 50000), sport: 1024 + Math.floor(started / 50000), left: o.segments };
-      started++;
-      open.push(c);
-      bytes = tcpFrame(c.client, c.sport, TcpFlag.SYN);
-    } else {
-      const k = Math.floor(rand() * open.length), c = open[k]!;
-      if (c.left-- > 0) bytes = tcpFrame(c.client, c.sport, TcpFlag.ACK | TcpFlag.PSH);
-      else {
-        bytes = tcpFrame(c.client, c.sport, TcpFlag.FIN | TcpFlag.ACK);
-        open[k] = open[open.length - 1]!;
-        open.pop();
-      }
-    }
     before.set(core.stalls);
     img.frame(bytes, 0, now, call);
     if (call.verdict < 0) wrong.push(`a frame was ${call.verdict === -1 ? "dropped" : "not handled"}`);
