@@ -9,8 +9,11 @@
  * and I-/D-cache misses per frame, over the frames after the warm-up (the caches and table warm),
  * and the very first frame (everything cold).
  *
- * What one call covers: main() of switchpath.c, from the parse to the MAC rewrite. Not the
- * interrupt entry and exit, descriptor read, hand-back or buffer management (not ported yet).
+ * What one frame covers: main() of switchpath.c, the decision alone (from the parse to the MAC
+ * rewrite, and the counters); with `--job`, the whole per-frame job (switch-host.ts `job`: the
+ * frame in a CPU buffer raises Int0; the interrupt's entry, the descriptor read, the decision, the
+ * counters, the write-back of the rewritten line, the hand-back, the buffer's return, the exit),
+ * its device registers answering at the fixed latency `--device-read-cycles` (an assumption).
  * Memory: a fixed latency per line fill and write-back (`--read-cycles`, `--write-cycles`).
  *
  *   npm run isa:paths
@@ -42,6 +45,8 @@ interface Options {
   table: number;
   readCycles: number;
   writeCycles: number;
+  deviceReadCycles: number;
+  job?: boolean;
   seed: number;
 }
 
@@ -54,8 +59,9 @@ function measure(o: Options): string {
   });
   // the TypeScript firmware builds the cluster state (Maglev table included) the host writes
   const fw = new FlowSwitch(cfg);
-  const img = new SwitchImage(elf, { latency: { readCycles: o.readCycles, writeCycles: o.writeCycles } });
+  const img = new SwitchImage(elf, { latency: { readCycles: o.readCycles, writeCycles: o.writeCycles, deviceReadCycles: o.deviceReadCycles, deviceWriteCycles: 0 } });
   img.configure(fw.config, fw.clusters, fw.routers.map((r) => ({ ...r, assigned: 0 })));
+  if (o.job) img.startInterrupts();
   let now = 1e6;
   const call = {} as SwitchCall;
   const sums = FW_PATHS.map(() => ({ frames: 0, instructions: 0, cycles: 0, iMisses: 0, dMisses: 0, stalls: new Float64Array(STALL_CAUSES.length) }));
@@ -66,7 +72,8 @@ function measure(o: Options): string {
   for (const { bytes, started } of tcpStream(o)) {
     now += 1e6; // 1 us between frames
     before.set(core.stalls);
-    img.frame(bytes, 0, now, call);
+    if (o.job) img.job(bytes, 0, now, call);
+    else img.frame(bytes, 0, now, call);
     if (call.verdict < 0) wrong.push(`a frame was ${call.verdict === -1 ? "dropped" : "not handled"}`);
     if (!first) (first = { ...call }), (firstPath = FW_PATHS[call.path]!);
     if (started <= warmup) continue;
@@ -81,7 +88,7 @@ function measure(o: Options): string {
   if (wrong.length) throw new Error(wrong[0]);
   const f1 = (v: number) => v.toFixed(1), f2 = (v: number) => v.toFixed(2);
   const lines = [
-    `switchpath.elf, ${o.policy}, ${o.servers} servers, Maglev table ${fw.clusters[0]!.maglev.length}, flow table ${o.table} flows (${img.table()[0]} live at the end), ${o.connections} connections of SYN + ${o.segments} segments + FIN, up to ${o.concurrent} open at once; line fill ${o.readCycles} cycles, write-back ${o.writeCycles}`,
+    `switchpath.elf, ${o.job ? `the whole per-frame job (device reads ${o.deviceReadCycles} cycles, writes posted)` : "the decision alone"}, ${o.policy}, ${o.servers} servers, Maglev table ${fw.clusters[0]!.maglev.length}, flow table ${o.table} flows (${img.table()[0]} live at the end), ${o.connections} connections of SYN + ${o.segments} segments + FIN, up to ${o.concurrent} open at once; line fill ${o.readCycles} cycles, write-back ${o.writeCycles}`,
     `per frame, after the first ${warmup} connections (caches and table warm):`,
     `| path | frames | instructions | cycles | CPI | I-cache misses | D-cache misses | stall cycles by cause |`,
     `| --- | --- | --- | --- | --- | --- | --- | --- |`,
@@ -103,6 +110,8 @@ const program = new Command("isa:paths")
   .option("--table <n>", `flow-table capacity in flows (at most ${DEFAULT_FLOW_TABLE_SIZE}, config.ts's default)`, positiveInt, DEFAULT_FLOW_TABLE_SIZE)
   .option("--read-cycles <n>", "line fill latency in CPU cycles", positiveInt, 26)
   .option("--write-cycles <n>", "dirty line write-back latency in CPU cycles", positiveInt, 26)
+  .option("--job", "measure the whole per-frame job (interrupt to return), not the decision alone")
+  .option("--device-read-cycles <n>", "--job: an uncached device register read, in CPU cycles (assumption)", positiveInt, 100)
   .option("--seed <n>", "seed of the connections' interleaving", positiveInt, 1)
   .showHelpAfterError(false)
   .exitOverride()
