@@ -34,6 +34,12 @@ describe("op-costs.ts and the instruction-level measurements", () => {
     }
   });
 
+  it("gives the trace model the C's instructions per job, within the rounding of each op's count", () => {
+    // each op's count is rounded to an integer: at most half an instruction a call, about 12 calls a job
+    expect(Math.abs(m.traceInstructions - (m.jobInstructions - m.unattributed / m.frames))).toBeLessThan(6);
+    expect(m.frames).toBeGreaterThan(9000);
+  });
+
   it.skipIf(!REGENERATED)("is what the committed image gives (skipped until the lead regenerates op-costs.ts and re-records the golden)", () => {
     expect(readFileSync(OP_COSTS_FILE, "utf8")).toBe(render(m.rows));
   });
