@@ -3,7 +3,8 @@
  * uncached read over PCI), its END_OF_PACKET header word (length, source port; a cached load: the
  * host invalidated the buffer's lines as after the controller's DMA) and the ring index checked
  * against the one expected. cpu-board.ts's FrameJob records the same: the header and the frame's
- * first lines after `descriptorRead`. 0: a frame; -1: none (spurious).
+ * first lines after `descriptorRead`. 0: a frame (of any length: a short one is the decision's to
+ * drop as malformed); 1: a buffer without END_OF_PACKET (spurious: only returned); -1: none.
  */
 OP static int desc_read(struct job_desc *d)
 {
@@ -17,8 +18,7 @@ OP static int desc_read(struct job_desc *d)
   d->buffer = k;
   if (!(hdr & EOP_VALID)) {
     ring.spurious++;
-    d->len = 0;
-    return 0; /* returned to the free list, never decided */
+    return 1; /* no frame in it: returned to the free list, never decided */
   }
   d->len = hdr & 0xffff;
   if (d->len > RING_BUFFER_BYTES - RING_FRAME_OFFSET) d->len = RING_BUFFER_BYTES - RING_FRAME_OFFSET;

@@ -11,8 +11,9 @@ static struct job_desc job;
 OP static void frame_job(void)
 {
   struct job_desc *d = &job;
-  if (desc_read(d) != 0) return;
-  if (d->len != 0) {
+  int r = desc_read(d);
+  if (r < 0) return;
+  if (r == 0) {
     switch_decide(d->frame, d->len);
     count_frame(d->len);
     if (io.verdict >= 0) {
