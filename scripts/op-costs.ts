@@ -45,21 +45,21 @@ export const IMAGE_FILE = resolve(ROOT, "firmware/build/switchpath.elf");
 
 /** The ops the C measures: the functions that are each (the first: whose entries are its calls) and the files they are in. */
 export const MEASURED: readonly (OpFunctions & { files: string })[] = [
-  { op: "interruptEntry", functions: ["isa_exception", "frame_job"], primary: false, files: "crt0.S (vector, register save), switch/irq.c, switch/job.c" },
-  { op: "interruptExit", functions: [], files: "crt0.S (`__exception_return`: restore, eret)" },
-  { op: "descriptorRead", functions: ["desc_read"], files: "switch/descriptor.c" },
-  { op: "headerParse", functions: ["parse_frame", "switch_decide"], files: "switch/parse.c, switch/route.c (`switch_decide`: the dispatch)" },
-  { op: "flowHash", functions: ["key_hash", "key_from_frame"], files: "switch/flowkey.c" },
-  { op: "flowLookup", functions: ["ft_find", "route"], files: "switch/flowtable.c, switch/route.c (`route`: the flow's bookkeeping)" },
-  { op: "flowInsert", functions: ["ft_insert"], files: "switch/flowtable.c" },
-  { op: "schedule", functions: ["choose", "ft_sweep"], files: "switch/schedule.c, switch/flowtable.c (`ft_sweep`, recorded with the decision as flow-switch.ts records it)" },
-  { op: "macRewrite", functions: ["mac_rewrite"], files: "switch/rewrite.c" },
-  { op: "handBack", functions: ["hand_back"], files: "switch/handback.c" },
-  { op: "arpReply", functions: ["arp_reply"], files: "switch/arp.c" },
-  { op: "bufferManage", functions: ["buffer_return"], files: "switch/buffers.c" },
-  { op: "countersUpdate", functions: ["count_frame"], files: "switch/counters.c" },
-  { op: "arpProcess", functions: ["handle_arp"], files: "switch/arp.c" },
-  { op: "cacheFlush", functions: ["flush_lines"], files: "switch/cacheflush.c" },
+  { op: "interruptEntry", functions: ["isa_exception", "frame_job"], primary: false, files: "firmware/c/crt0.S (vector, register save), firmware/c/switch/irq.c, firmware/c/switch/job.c" },
+  { op: "interruptExit", functions: [], files: "firmware/c/crt0.S (`__exception_return`: restore, eret)" },
+  { op: "descriptorRead", functions: ["desc_read"], files: "firmware/c/switch/descriptor.c" },
+  { op: "headerParse", functions: ["parse_frame", "switch_decide"], files: "firmware/c/switch/parse.c, firmware/c/switch/route.c (`switch_decide`: the dispatch)" },
+  { op: "flowHash", functions: ["key_hash", "key_from_frame"], files: "firmware/c/switch/flowkey.c" },
+  { op: "flowLookup", functions: ["ft_find", "route"], files: "firmware/c/switch/flowtable.c, firmware/c/switch/route.c (`route`: the flow's bookkeeping)" },
+  { op: "flowInsert", functions: ["ft_insert"], files: "firmware/c/switch/flowtable.c" },
+  { op: "schedule", functions: ["choose", "ft_sweep"], files: "firmware/c/switch/schedule.c, firmware/c/switch/flowtable.c (`ft_sweep`, recorded with the decision as flow-switch.ts records it)" },
+  { op: "macRewrite", functions: ["mac_rewrite"], files: "firmware/c/switch/rewrite.c" },
+  { op: "handBack", functions: ["hand_back"], files: "firmware/c/switch/handback.c" },
+  { op: "arpReply", functions: ["arp_reply"], files: "firmware/c/switch/arp.c" },
+  { op: "bufferManage", functions: ["buffer_return"], files: "firmware/c/switch/buffers.c" },
+  { op: "countersUpdate", functions: ["count_frame"], files: "firmware/c/switch/counters.c" },
+  { op: "arpProcess", functions: ["handle_arp"], files: "firmware/c/switch/arp.c" },
+  { op: "cacheFlush", functions: ["flush_lines"], files: "firmware/c/switch/cacheflush.c" },
 ];
 
 /** The ops with no C yet: hand-written counts (the op table's before issue 17), assumptions. */
@@ -172,7 +172,7 @@ export function measure(stream: StreamOptions = STREAM, elf: Uint8Array = readFi
     const instructions = Math.max(0, Math.round(cPerCall - tsPer));
     traced += instructions * tsCalls[id]! + tsAccesses[id]!;
     const from = m.op === "interruptEntry" ? "the vector, `__exception_common`, " + m.functions.map((f) => `\`${f}\``).join(", ") : m.functions.length ? m.functions.map((f) => `\`${f}\``).join(", ") : "`__exception_return`";
-    const why = `measured: ${t.calls} calls, from ${from} in firmware/c/${m.files}; ${cPerCall.toFixed(1)} instructions a call, less ${tsPer.toFixed(2)} explicit accesses the TypeScript records with it (${tsCalls[id]} calls)`;
+    const why = `measured: ${t.calls} calls, from ${from} in ${m.files}; ${cPerCall.toFixed(1)} instructions a call, less ${tsPer.toFixed(2)} explicit accesses the TypeScript records with it (${tsCalls[id]} calls)`;
     return { op, source: "measured", instructions, why, accesses: Math.round((100 * t.accesses) / t.calls) / 100, cCalls: t.calls, cPerCall, tsCalls: tsCalls[id]!, tsAccessesPerCall: tsPer };
   });
   return { rows, frames, jobInstructions: jobInstructions / Math.max(1, frames), traceInstructions: traced / Math.max(1, frames), unattributed: profile.unattributed };

@@ -19,7 +19,9 @@
  * cluster, server, flow-table and switch counters. For ARP also each router's assigned servers
  * and answers, and the gateway each server was given. ARP replies that pass the checks are the
  * answers to the switch's own probes, which the TypeScript control plane matches: the C path
- * hands them back, and the test requires the TypeScript to have consumed them.
+ * hands them back, and the test requires the TypeScript to have consumed them. Most sequences
+ * call the decision alone (`main`) per frame; 50 more run each frame through the whole job (the
+ * frame in a CPU buffer, the ring's interrupt: switch-host.ts `job`), with the same checks.
  *
  * Restricted to what the C path ports (switch-host.ts refuses anything else, and the test fails
  * then): balance mode with round robin, weighted round robin, (weighted) least connections and
