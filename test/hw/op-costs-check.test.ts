@@ -5,7 +5,9 @@
  * structure is compared (the same ops in the same order, every row with its source, the ops with
  * no C yet carrying the script's assumptions); the exact comparison is skipped.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { OP_COSTS, OP_NAMES } from "../../src/hw/cpu/op-costs.ts";
 import { ASSUMED, MEASURED, measure, render, OP_COSTS_FILE } from "../../scripts/op-costs.ts";
@@ -38,6 +40,12 @@ describe("op-costs.ts and the instruction-level measurements", () => {
     // each op's count is rounded to an integer: at most half an instruction a call, about 12 calls a job
     expect(Math.abs(m.traceInstructions - (m.jobInstructions - m.unattributed / m.frames))).toBeLessThan(6);
     expect(m.frames).toBeGreaterThan(9000);
+  });
+
+  it("refuses an unknown option with one line and exit code 2", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/op-costs.ts", "--bogus"], { cwd: fileURLToPath(new URL("../../", import.meta.url)), encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("op-costs: unknown option '--bogus'\n");
   });
 
   it.skipIf(!REGENERATED)("is what the committed image gives (skipped until the lead regenerates op-costs.ts and re-records the golden)", () => {
