@@ -64,6 +64,7 @@ describe("the per-frame job in C", () => {
     expect(job.table()).toEqual(alone.table());
     expect(job.ringState()).toEqual({ next: frames.length % RING_BUFFERS, taken: frames.length, returned: frames.length, handedBack: handed, outOfOrder: 0, spurious: 0, otherInterrupts: 0 });
     expect(job.ring.returned).toBe(frames.length);
+    expect([job.ring.misreturned, job.ring.unknown]).toEqual([0, 0]);
   });
 
   it("writes the rewritten header line back before the hand-back (CACHE Hit_Writeback_D)", () => {

@@ -36,6 +36,8 @@ export class CpuRingDevice implements DeviceSpace {
   handBacks = 0;
   /** Buffers returned to the free list. */
   returned = 0;
+  /** Returns of a buffer that was not the oldest filled one (ignored: the firmware takes buffers in order). */
+  misreturned = 0;
   /** Accesses to addresses this device does not decode. */
   unknown = 0;
 
@@ -72,7 +74,7 @@ export class CpuRingDevice implements DeviceSpace {
         if (this.count > 0 && this.filled[this.head] === value) {
           this.head = (this.head + 1) % this.buffers;
           this.count--;
-        }
+        } else this.misreturned++;
         this.returned++;
         if (this.count === 0) this.setLine(false);
         return;
