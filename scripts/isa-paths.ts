@@ -9,8 +9,11 @@
  * and I-/D-cache misses per frame, over the frames after the warm-up (the caches and table warm),
  * and the very first frame (everything cold).
  *
- * What one call covers: main() of switchpath.c, from the parse to the MAC rewrite. Not the
- * interrupt entry and exit, descriptor read, hand-back or buffer management (not ported yet).
+ * What one frame covers: main() of switchpath.c, the decision alone (from the parse to the MAC
+ * rewrite, and the counters); with `--job`, the whole per-frame job (switch-host.ts `job`: the
+ * frame in a CPU buffer raises Int0; the interrupt's entry, the descriptor read, the decision, the
+ * counters, the write-back of the rewritten line, the hand-back, the buffer's return, the exit),
+ * its device registers answering at the fixed latency `--device-read-cycles` (an assumption).
  * Memory: a fixed latency per line fill and write-back (`--read-cycles`, `--write-cycles`).
  *
  *   npm run isa:paths
@@ -25,12 +28,7 @@ import { FlowSwitch } from "../src/firmware/flow-switch.ts";
 import { FW_PATHS } from "../src/firmware/paths.ts";
 import { SwitchImage, type SwitchCall } from "../src/hw/cpu/isa/switch-host.ts";
 import { STALL_CAUSES } from "../src/hw/cpu/isa/timing.ts";
-import { ArpOp, writeArpFrame } from "../src/net/codec/arp.ts";
-import { encodeFrame, EtherType } from "../src/net/codec/ethernet.ts";
-import { BROADCAST_MAC } from "../src/net/mac.ts";
-import { IpProto, TcpFlag } from "../src/net/codec/l4.ts";
-import type { Ipv4 } from "../src/net/ipv4-addr.ts";
-import type { Mac } from "../src/net/mac.ts";
+import { ROUTER_IP, ROUTER_MAC, tcpStream, VIP, VMAC } from "./tcp-stream.ts";
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -47,22 +45,9 @@ interface Options {
   table: number;
   readCycles: number;
   writeCycles: number;
+  deviceReadCycles: number;
+  job?: boolean;
   seed: number;
-}
-
-const VIP = 0xc000020a, VMAC = 0x02005e000001, ROUTER_MAC = 0x020000000100, ROUTER_IP = 0xc0000201;
-
-function tcpFrame(client: number, sport: number, flags: number): Uint8Array {
-  return encodeFrame({
-    dst: VMAC as Mac, src: ROUTER_MAC as Mac, etherType: EtherType.IPv4,
-    payload: { kind: "ipv4", ipv4: { dscp: 0, ecn: 0, id: 1, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: 60, protocol: IpProto.TCP, src: client as Ipv4, dst: VIP as Ipv4, options: new Uint8Array(0), payload: { kind: "tcp", tcp: { srcPort: sport, dstPort: 80, seq: 1, ack: 1, flags, window: 8192, urgent: 0, options: new Uint8Array(0), payload: new Uint8Array(flags & TcpFlag.SYN ? 0 : 512) } } } },
-  });
-}
-
-/** Router r0 asks for the virtual IP's MAC (its ARP cache expired). */
-function arpRequest(): Uint8Array {
-  const b = new Uint8Array(64);
-  return b.slice(0, writeArpFrame(b, ArpOp.Request, BROADCAST_MAC, ROUTER_MAC, ROUTER_IP, 0, VIP));
 }
 
 function measure(o: Options): string {
@@ -74,39 +59,21 @@ function measure(o: Options): string {
   });
   // the TypeScript firmware builds the cluster state (Maglev table included) the host writes
   const fw = new FlowSwitch(cfg);
-  const img = new SwitchImage(elf, { latency: { readCycles: o.readCycles, writeCycles: o.writeCycles } });
+  const img = new SwitchImage(elf, { latency: { readCycles: o.readCycles, writeCycles: o.writeCycles, deviceReadCycles: o.deviceReadCycles, deviceWriteCycles: 0 } });
   img.configure(fw.config, fw.clusters, fw.routers.map((r) => ({ ...r, assigned: 0 })));
-  let s = o.seed >>> 0;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  // open connections: client, port, segments left
-  const open: { client: number; sport: number; left: number }[] = [];
-  let started = 0, now = 1e6, sent = 0;
+  if (o.job) img.startInterrupts();
+  let now = 1e6;
   const call = {} as SwitchCall;
   const sums = FW_PATHS.map(() => ({ frames: 0, instructions: 0, cycles: 0, iMisses: 0, dMisses: 0, stalls: new Float64Array(STALL_CAUSES.length) }));
   const core = img.machine.core, before = new Float64Array(STALL_CAUSES.length);
   const warmup = Math.floor(o.connections / 10);
   let first: SwitchCall | undefined, firstPath = "";
   const wrong: string[] = [];
-  while (started < o.connections || open.length) {
+  for (const { bytes, started } of tcpStream(o)) {
     now += 1e6; // 1 us between frames
-    let bytes: Uint8Array;
-    if (++sent % 50 === 0) bytes = arpRequest(); // the router asks for the virtual IP's MAC now and then (proxy ARP)
-    else if (started < o.connections && (open.length < o.concurrent ? rand() < 0.5 || open.length === 0 : false)) {
-      const c = { client: 0xc6336400 + (started % 50000), sport: 1024 + Math.floor(started / 50000), left: o.segments };
-      started++;
-      open.push(c);
-      bytes = tcpFrame(c.client, c.sport, TcpFlag.SYN);
-    } else {
-      const k = Math.floor(rand() * open.length), c = open[k]!;
-      if (c.left-- > 0) bytes = tcpFrame(c.client, c.sport, TcpFlag.ACK | TcpFlag.PSH);
-      else {
-        bytes = tcpFrame(c.client, c.sport, TcpFlag.FIN | TcpFlag.ACK);
-        open[k] = open[open.length - 1]!;
-        open.pop();
-      }
-    }
     before.set(core.stalls);
-    img.frame(bytes, 0, now, call);
+    if (o.job) img.job(bytes, 0, now, call);
+    else img.frame(bytes, 0, now, call);
     if (call.verdict < 0) wrong.push(`a frame was ${call.verdict === -1 ? "dropped" : "not handled"}`);
     if (!first) (first = { ...call }), (firstPath = FW_PATHS[call.path]!);
     if (started <= warmup) continue;
@@ -121,7 +88,7 @@ function measure(o: Options): string {
   if (wrong.length) throw new Error(wrong[0]);
   const f1 = (v: number) => v.toFixed(1), f2 = (v: number) => v.toFixed(2);
   const lines = [
-    `switchpath.elf, ${o.policy}, ${o.servers} servers, Maglev table ${fw.clusters[0]!.maglev.length}, flow table ${o.table} flows (${img.table()[0]} live at the end), ${o.connections} connections of SYN + ${o.segments} segments + FIN, up to ${o.concurrent} open at once; line fill ${o.readCycles} cycles, write-back ${o.writeCycles}`,
+    `switchpath.elf, ${o.job ? `the whole per-frame job (device reads ${o.deviceReadCycles} cycles, writes posted)` : "the decision alone"}, ${o.policy}, ${o.servers} servers, Maglev table ${fw.clusters[0]!.maglev.length}, flow table ${o.table} flows (${img.table()[0]} live at the end), ${o.connections} connections of SYN + ${o.segments} segments + FIN, up to ${o.concurrent} open at once; line fill ${o.readCycles} cycles, write-back ${o.writeCycles}`,
     `per frame, after the first ${warmup} connections (caches and table warm):`,
     `| path | frames | instructions | cycles | CPI | I-cache misses | D-cache misses | stall cycles by cause |`,
     `| --- | --- | --- | --- | --- | --- | --- | --- |`,
@@ -143,6 +110,8 @@ const program = new Command("isa:paths")
   .option("--table <n>", `flow-table capacity in flows (at most ${DEFAULT_FLOW_TABLE_SIZE}, config.ts's default)`, positiveInt, DEFAULT_FLOW_TABLE_SIZE)
   .option("--read-cycles <n>", "line fill latency in CPU cycles", positiveInt, 26)
   .option("--write-cycles <n>", "dirty line write-back latency in CPU cycles", positiveInt, 26)
+  .option("--job", "measure the whole per-frame job (interrupt to return), not the decision alone")
+  .option("--device-read-cycles <n>", "--job: an uncached device register read, in CPU cycles (assumption)", positiveInt, 100)
   .option("--seed <n>", "seed of the connections' interleaving", positiveInt, 1)
   .showHelpAfterError(false)
   .exitOverride()

@@ -10,7 +10,10 @@
  * Exceptions and interrupts (vector 0x80000180; TLB refill at 0x80000000 shares it): the handler
  * saves the registers C code may clobber on the stack, calls
  *     unsigned isa_exception(unsigned cause, unsigned epc, unsigned badvaddr, unsigned status)
- * and returns with ERET to the EPC it returns. lib/exception.c has a weak default.
+ * and returns with ERET to the EPC it returns (from `__exception_return`: the restore). The saved
+ * registers are the o32 caller-saved ones, HI and LO: the callee-saved s0-s8 are the C code's own to
+ * keep, so an interrupt between instructions of any C function resumes it intact. lib/exception.c
+ * has a weak default; switchpath's is firmware/c/switch/irq.c (the ring's interrupt on Int0).
  */
 	.set	noreorder
 	.set	noat
@@ -87,6 +90,8 @@ __exception_common:
 	mfc0	$a2, $8			/* BadVAddr */
 	jal	isa_exception
 	mfc0	$a3, $12		/* Status (delay slot) */
+	.globl	__exception_return
+__exception_return:			/* the exit: restore and return (scripts/op-costs.ts measures entry and exit apart) */
 	mtc0	$v0, $14		/* resume address */
 	lw	$t0, 0($sp)
 	lw	$t1, 4($sp)

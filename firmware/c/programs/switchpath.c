@@ -15,14 +15,34 @@
  * One memory, two sides: every table lives in HOST_INPUT memory (not cleared by crt0, so it
  * survives from one call to the next); the host (TypeScript) writes the configuration, the
  * control plane's decisions (server state, weight, generation, the Maglev table) and each frame,
- * then starts the program at _start; main() handles one frame and returns. docs/hardware.md
- * "The per-frame path in C" gives the layout and the measured cost per path.
+ * then calls main(), which decides one frame (at frame_buf + 2) and returns. Or the whole job:
+ * after irq_init() the CPU idles; a frame in a CPU buffer raises Int0 and the interrupt runs the
+ * job (irq.c, job.c: descriptor, decision, counters, write-back, hand-back, buffer return) and
+ * returns to the idle loop. docs/hardware.md "The per-frame path in C" gives the layout, the
+ * ring's registers (assumed) and the measured cost per path.
  */
 #include "isa.h"
 #include "../switch/switch.h"
+#include "../switch/ring.h"
 #include "../switch/parse.c"
 #include "../switch/flowkey.c"
 #include "../switch/flowtable.c"
 #include "../switch/schedule.c"
 #include "../switch/arp.c"
+#include "../switch/rewrite.c"
 #include "../switch/route.c"
+#include "../switch/counters.c"
+#include "../switch/cacheflush.c"
+#include "../switch/handback.c"
+#include "../switch/buffers.c"
+#include "../switch/descriptor.c"
+#include "../switch/job.c"
+#include "../switch/irq.c"
+
+/* One decision, the host calling it with the frame at frame_buf + 2 (the differential test, isa:paths): no interrupt, no ring. */
+int main(void)
+{
+  switch_decide(frame_buf + 2, io.len);
+  count_frame(io.len);
+  return 0;
+}

@@ -157,7 +157,7 @@ static void put32(u8 *b, u32 v)
 }
 
 /* Turns the request into the reply (answer_mac has answer_ip), back out of its port. */
-static s32 arp_reply(u8 *f, u32 ingress, u32 mac_hi, u32 mac_lo, u32 ip)
+OP static s32 arp_reply(u8 *f, u32 ingress, u32 mac_hi, u32 mac_lo, u32 ip)
 {
   u32 o = pf.l3, ahi = pf.arp_sender_mac_hi, alo = pf.arp_sender_mac_lo, aip = pf.arp_sender_ip;
   put_mac(f, ahi, alo);
@@ -178,7 +178,7 @@ static s32 arp_drop(u32 cause)
   return VERDICT_DROP;
 }
 
-static s32 handle_arp(u8 *f, u32 ingress)
+OP static s32 handle_arp(u8 *f, u32 ingress)
 {
   int srv = server_at(-1, ingress, pf.arp_sender_mac_hi, pf.arp_sender_mac_lo);
   s32 c, r, port = server_mac_port(pf.dst_hi, pf.dst_lo);

@@ -36,7 +36,7 @@ static int key_quoted(struct flow_key *k, const struct parsed *p, u32 ipsec_by_c
 }
 
 /* Fills the key from a parsed inbound frame; 0 for frames with no IPv4 flow. */
-static int key_from_frame(struct flow_key *k, const struct parsed *p, u32 ipsec_by_client)
+OP static int key_from_frame(struct flow_key *k, const struct parsed *p, u32 ipsec_by_client)
 {
   if (p->ip_proto < 0) return 0;
   if (p->frag_offset != 0) return key_datagram(k, p);
@@ -58,7 +58,7 @@ static int key_from_frame(struct flow_key *k, const struct parsed *p, u32 ipsec_
   }
 }
 
-static u32 key_hash(u32 proto, u32 src, u32 dst, u32 ports)
+OP static u32 key_hash(u32 proto, u32 src, u32 dst, u32 ports)
 {
   u32 h = (src ^ 0x9e3779b9u) * 0x85ebca6bu;
   h ^= (dst ^ (h >> 15)) * 0xc2b2ae35u;

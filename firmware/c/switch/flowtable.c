@@ -63,7 +63,7 @@ static void evict(u32 i, int expired)
 }
 
 /* The slot of the live entry for k, or -1 (an expired entry for k is reclaimed). */
-static s32 ft_find(const struct flow_key *k, u32 hash, u64 now)
+OP static s32 ft_find(const struct flow_key *k, u32 hash, u64 now)
 {
   u32 mask = cfg.mask, i = hash & mask, n;
   for (n = 1; n <= mask + 1; i = (i + 1) & mask, n++) {
@@ -77,7 +77,7 @@ static s32 ft_find(const struct flow_key *k, u32 hash, u64 now)
   return -1;
 }
 
-static s32 ft_insert(const struct flow_key *k, u32 hash, u32 cluster, u32 server, u32 gen, u32 fl, u64 now, u64 timeout)
+OP static s32 ft_insert(const struct flow_key *k, u32 hash, u32 cluster, u32 server, u32 gen, u32 fl, u64 now, u64 timeout)
 {
   u32 mask = cfg.mask, i = hash & mask, n;
   for (n = 1; n <= mask + 1; i = (i + 1) & mask, n++) {
@@ -116,7 +116,7 @@ static void ft_remove(u32 slot)
   }
 }
 
-static void ft_sweep(u64 now, u32 n)
+OP static void ft_sweep(u64 now, u32 n)
 {
   u32 k;
   for (k = 0; k < n; k++) {

@@ -31,9 +31,11 @@ static void parse_inner(const u8 *f, u32 o, u32 end, struct parsed *p)
   }
 }
 
-static int parse_frame(const u8 *f, u32 len, struct parsed *p)
+OP static int parse_frame(const u8 *f, u32 len, struct parsed *p)
 {
   u32 type, o = 14, hl, total, frag, l4, n, proto;
+  /* the frame starts 2 bytes past a word (frame_buf + 2; a CPU buffer's RING_FRAME_OFFSET), so the IP header is word-aligned */
+  f = __builtin_assume_aligned(f, 4, 2);
   p->ip_proto = -1;
   p->src_port = p->dst_port = -1;
   p->tcp_flags = 0;

@@ -68,7 +68,7 @@ static void first_fragment(u32 c, u32 server, u64 now)
 }
 
 /* The server index for the parsed frame in cluster c, or -1 (cause in route_cause). */
-static s32 route(u32 c, u64 now)
+OP static s32 route(u32 c, u64 now)
 {
   struct cluster *cl = &clusters[c];
   u32 hash, is_tcp, is_syn;
@@ -169,33 +169,24 @@ static s32 redirect(u8 *f, s32 r)
   }
   counts[C_OUTBOUND_REDIRECTED]++;
   routers[r].redirected++;
-  *(u16a *)f = (u16)routers[live].mac_hi;
-  *(u32a *)(f + 2) = routers[live].mac_lo;
+  mac_rewrite(f, routers[live].mac_hi, routers[live].mac_lo);
   return (s32)routers[live].port;
 }
 
-/* flow-switch.ts `inbound`: cluster c's server for the frame, written into the destination MAC. */
-static int inbound(u8 *f, u32 len, u32 c)
+/* flow-switch.ts `inbound`: cluster c's server for the frame, written into the destination MAC (the counters: counters.c, after the decision). */
+static int inbound(u8 *f, u32 c)
 {
   s32 server;
   struct server *s;
   io.cluster = (s32)c;
   server = route(c, io.now);
-  counts[C_INBOUND]++;
-  clusters[c].packets++;
-  clusters[c].bytes += len;
   if (server < 0) {
-    clusters[c].drops++;
     io.verdict = VERDICT_DROP;
     io.cause = route_cause;
     return 0;
   }
   s = &servers[c][server];
-  s->packets++;
-  s->bytes += len;
-  /* the one rewrite: the destination MAC (frame_buf + 2 is half-word aligned, + 4 word aligned) */
-  *(u16a *)f = (u16)s->mac_hi;
-  *(u32a *)(f + 2) = s->mac_lo;
+  mac_rewrite(f, s->mac_hi, s->mac_lo);
   io.server = server;
   io.verdict = (s32)s->port;
   return 1;
@@ -207,7 +198,7 @@ static int inbound(u8 *f, u32 len, u32 c)
  * get the virtual MAC re-announced (io.correct_router: the control plane sends the gratuitous ARP,
  * at most once per probe interval); anything else dropped.
  */
-static int to_server_mac(u8 *f, u32 len, u32 ingress, s32 port)
+static int to_server_mac(u8 *f, u32 ingress, s32 port)
 {
   s32 c;
   if (server_at(-1, ingress, pf.src_hi, pf.src_lo)) {
@@ -219,13 +210,13 @@ static int to_server_mac(u8 *f, u32 len, u32 ingress, s32 port)
   if (c < 0) return drop_frame(CAUSE_SERVER_MAC_FROM_ROUTER_SIDE);
   counts[C_MISDIRECTED_INBOUND]++;
   io.correct_router = router_on_port(ingress);
-  return inbound(f, len, (u32)c);
+  return inbound(f, (u32)c);
 }
 
-int main(void)
+/* The decision for the frame at f (len bytes, from io.ingress at io.now): io's outputs. */
+OP static int switch_decide(u8 *f, u32 len)
 {
-  u8 *f = frame_buf + 2;
-  u32 len = io.len, c, own;
+  u32 c, own;
   s32 port;
   io.path = PATH_OTHER;
   io.cluster = io.server = io.correct_router = -1;
@@ -256,8 +247,8 @@ int main(void)
       return 0;
     }
     port = server_mac_port(pf.dst_hi, pf.dst_lo);
-    if (port >= 0) return to_server_mac(f, len, io.ingress, port);
+    if (port >= 0) return to_server_mac(f, io.ingress, port);
     return drop_frame(pf.dst_hi & 0x100 ? CAUSE_BROADCAST_ISOLATED : CAUSE_UNKNOWN_DESTINATION);
   }
-  return inbound(f, len, c);
+  return inbound(f, c);
 }

@@ -10,7 +10,7 @@ static s32 connections(const struct server *s)
   return s->active * 256 + s->inactive;
 }
 
-static s32 choose(u32 c, u32 hash)
+OP static s32 choose(u32 c, u32 hash)
 {
   struct cluster *cl = &clusters[c];
   struct server *ss = servers[c];

@@ -19,7 +19,9 @@
  * cluster, server, flow-table and switch counters. For ARP also each router's assigned servers
  * and answers, and the gateway each server was given. ARP replies that pass the checks are the
  * answers to the switch's own probes, which the TypeScript control plane matches: the C path
- * hands them back, and the test requires the TypeScript to have consumed them.
+ * hands them back, and the test requires the TypeScript to have consumed them. Most sequences
+ * call the decision alone (`main`) per frame; 50 more run each frame through the whole job (the
+ * frame in a CPU buffer, the ring's interrupt: switch-host.ts `job`), with the same checks.
  *
  * Restricted to what the C path ports (switch-host.ts refuses anything else, and the test fails
  * then): balance mode with round robin, weighted round robin, (weighted) least connections and
@@ -241,6 +243,10 @@ function baseFrame(f: FrameStep, cluster: number): Uint8Array {
 describe("switchpath.c against the TypeScript firmware", () => {
   const img = new SwitchImage(elf);
   const call = {} as SwitchCall;
+  /** How the image takes each frame: `main` per frame (the decision alone), or the whole job through the ring's interrupt. */
+  let viaJob = false;
+  const decide = (bytes: Uint8Array, ingress: number, now: number): SwitchCall => (viaJob ? img.job(bytes, ingress, now, call) : img.frame(bytes, ingress, now, call));
+  const frameOut = (len: number): Uint8Array => (viaJob ? img.jobFrameOut(len) : img.frameOut(len));
   /** What the sequences exercised, over all runs (checked below, so the generator cannot silently stop covering a case). */
   const seen = new Map<string, number>();
   const tally = (k: string, n = 1) => seen.set(k, (seen.get(k) ?? 0) + n);
@@ -253,12 +259,13 @@ describe("switchpath.c against the TypeScript firmware", () => {
     h.fw.now = () => now;
     const cls = h.fw.clusters;
     img.configure(h.fw.config, cls, routersOf(h.fw));
+    if (viaJob) img.startInterrupts();
     for (const [n, st] of steps.entries()) {
       const ci = st.cluster % cls.length, cl = cls[ci]!;
       if (st.op === "arp") {
         const [bytes, port] = arpFrame(st, h.fw);
         const [verdict, after] = h.run(bytes, port);
-        img.frame(bytes, port, now, call);
+        decide(bytes, port, now);
         const at = `step ${n} (arp ${JSON.stringify(st)})`;
         expect(call.path, `${at}: path`).toBe(h.fw.lastPath);
         if (call.verdict === VERDICT_NOT_PORTED) {
@@ -269,7 +276,7 @@ describe("switchpath.c against the TypeScript firmware", () => {
         }
         expect(call.verdict, `${at}: verdict`).toBe(verdict);
         if (verdict === Verdict.Drop) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
-        expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
+        expect(frameOut(after.length), `${at}: frame out`).toEqual(after);
         h.fw.routers.forEach((r, i) => expect(img.router(i), `${at}: ${r.name}'s assigned servers, ARP answers, redirected frames`).toEqual([r.assigned, r.stats.arpAnswers, r.stats.redirectedFrames]));
         expect(byMac(img.gateways()), `${at}: gateways`).toEqual(byMac(gatewaysOf(h.fw)));
         tally(verdict === Verdict.Drop ? `arp:drop:${h.fw.lastDropCause}` : verdict === Verdict.Consumed ? "arp:consumed" : "arp:out");
@@ -305,7 +312,7 @@ describe("switchpath.c against the TypeScript firmware", () => {
       for (let k = st.kind === "syn2" ? 2 : 1; k > 0; k--) {
         const misdirected = h.fw.counts.misdirectedInbound;
         const [verdict, after] = h.run(bytes, ingress);
-        img.frame(bytes, ingress, now, call);
+        decide(bytes, ingress, now);
         const at = `step ${n} (${st.kind}, cluster ${ci}, client ${st.client}, flow ${st.flow})`;
         expect(call.verdict, `${at}: verdict`).toBe(verdict);
         if (verdict < 0) expect(DROP_CAUSES[call.cause], `${at}: drop cause`).toBe(h.fw.lastDropCause);
@@ -316,7 +323,7 @@ describe("switchpath.c against the TypeScript firmware", () => {
         expect(call.correctRouter, `${at}: router to correct`).toBe(misled);
         h.fw.routers.forEach((r, i) => expect(img.router(i)[2], `${at}: ${r.name}'s redirected frames`).toBe(r.stats.redirectedFrames));
         tally(`alter:${st.alter}`);
-        expect(img.frameOut(after.length), `${at}: frame out`).toEqual(after);
+        expect(frameOut(after.length), `${at}: frame out`).toEqual(after);
         cl.servers.forEach((s, i) => expect(img.server(ci, i).slice(0, 2), `${at}: ${s.name}'s active, inactive flows`).toEqual([s.active, s.inactive]));
       }
     }
@@ -348,6 +355,15 @@ describe("switchpath.c against the TypeScript firmware", () => {
     fc.assert(fc.property(configArb.map((c) => ({ ...c, flowTableSize: 65_536, maglevSize: 65_537 })), stepsArb, differential), { numRuns: 4, seed: 1718 });
   });
 
+  it("through the whole per-frame job (the ring's interrupt, the frame in a CPU buffer): the same decisions", () => {
+    viaJob = true;
+    try {
+      fc.assert(fc.property(configArb, stepsArb, differential), { numRuns: 50, seed: 1719 });
+    } finally {
+      viaJob = false;
+    }
+  });
+
   it("availability mode: the primary takes every flow; a failed primary's successor keeps the role when it recovers (no pre-emption)", () => {
     const h = harness(quietConfig(3, { mode: "availability" }));
     h.fw.now = () => 1e6;
@@ -357,7 +373,7 @@ describe("switchpath.c against the TypeScript firmware", () => {
       const [v, after] = h.run(f, 0);
       img.frame(f, 0, 1e6, call);
       expect(call.verdict).toBe(v);
-      expect(img.frameOut(after.length)).toEqual(after);
+      expect(frameOut(after.length)).toEqual(after);
       return v;
     };
     expect(both(tcpFrame(0x01020304, 1000))).toBe(SERVER_PORT(0));

@@ -10,6 +10,7 @@
  */
 import type { Cluster } from "../../../firmware/cluster.ts";
 import { POLICIES, type SwitchConfig } from "../../../firmware/config.ts";
+import { CpuRingDevice } from "./cpu-ring.ts";
 import { IsaMachine, type MachineOptions } from "./machine.ts";
 
 const MAX_CLUSTERS = 4, MAX_ROUTERS = 8, MAX_POOLS = 4, MAX_GATEWAYS = 64, MAX_SERVERS = 16, MAX_SLOTS = 131072, MAX_MAGLEV = 65537;
@@ -22,6 +23,12 @@ const C = { vmacHi: 0, vmacLo: 1, vip: 2, policy: 3, ipsecByClient: 4, servers: 
 export const SWITCH_COUNTS = ["inbound", "newFlows", "maglevFallbacks", "synRetransmits", "icmpErrorsUnmatched", "arpReplies", "outboundRedirected", "serverToServer", "misdirectedInbound"] as const;
 
 export const VERDICT_NOT_PORTED = -3;
+
+/** The CPU-buffer ring (firmware/c/switch/ring.h): buffers, their size, where the frame starts in one (word 2 + 2 bytes of padding). */
+export const RING_BUFFERS = 32, RING_BUFFER_BYTES = 2048, RING_FRAME_OFFSET = 10;
+/** ring.h `struct ring_state`, word by word. */
+export const RING_STATE = ["next", "taken", "returned", "handedBack", "outOfOrder", "spurious", "otherInterrupts"] as const;
+const EOP_VALID = 0x8000_0000;
 
 /** A router as the C path sees it (flow-switch.ts's routers; `txBytes`: its port's traffic vector). */
 export interface HostRouter {
@@ -56,6 +63,9 @@ export interface SwitchCall {
   cycles: number;
   iMisses: number;
   dMisses: number;
+  /** `job` only: the egress port of the BUFFER_REQUEST the job posted (-1: none), and the buffer it named. */
+  handedPort?: number;
+  handedBuffer?: number;
 }
 
 const hi = (v: number) => Math.floor(v / 2 ** 32) >>> 0;
@@ -69,7 +79,13 @@ export class SwitchImage {
   /** Physical address of `io` (the call's inputs and outputs), read word by word per frame: no array per frame. */
   private readonly ioPa: number;
   private readonly scratch = new Uint8Array(2 * MAX_MAGLEV);
-
+  /** The CPU-buffer ring's registers (device space; Int0). */
+  readonly ring: CpuRingDevice;
+  private readonly ringPa: number;
+  private readonly ringStatePa: number;
+  /** The buffer the next `job` frame is written into, and the last one written. */
+  private nextBuffer = 0;
+  private lastBuffer = 0;
   constructor(elf: Uint8Array, opts: Partial<MachineOptions> = {}) {
     this.machine = new IsaMachine(elf, opts, "switchpath");
     const sym = (n: string) => this.machine.image.symbols.get(n)?.value ?? 0;
@@ -78,6 +94,80 @@ export class SwitchImage {
     this.stackTop = sym("__stack_top");
     this.framePa = this.machine.address("frame_buf");
     this.ioPa = this.machine.address("io");
+    this.ringPa = this.machine.address("cpu_ring");
+    this.ringStatePa = this.machine.address("ring");
+    const core = this.machine.core;
+    this.ring = new CpuRingDevice(RING_BUFFERS, (asserted) => core.setInterruptLine(0, asserted));
+    core.devices = this.ring;
+  }
+
+  /**
+   * Interrupt mode: unmasks Int0 and enables interrupts (irq.c `irq_init`); the CPU then idles
+   * until `job` fills a CPU buffer. Call after `configure`.
+   */
+  startInterrupts(): void {
+    const m = this.machine, core = m.core;
+    core.r[29] = this.stackTop;
+    core.r[31] = this.idle;
+    core.setPc(m.image.symbols.get("irq_init")!.value);
+    if (m.run(1e6).reason !== "idle") throw new Error("switchpath.elf: irq_init did not return");
+    this.nextBuffer = 0;
+  }
+
+  /**
+   * The whole per-frame job at time `nowPs`: the frame is written into the next CPU buffer with its
+   * END_OF_PACKET word, as the controller's DMA leaves it (its D-cache lines invalidated), the ring
+   * raises Int0, and the CPU takes the interrupt from its idle loop: entry, descriptor read,
+   * decision, counters, write-back of the rewritten lines, hand-back, buffer return, exit. Measured
+   * from the interrupt to the idle loop. Call `startInterrupts` once first.
+   */
+  job(bytes: Uint8Array, ingress: number, nowPs: number, out: SwitchCall): SwitchCall {
+    const m = this.machine, core = m.core, mem = m.memory;
+    if (bytes.length > RING_BUFFER_BYTES - RING_FRAME_OFFSET) throw new RangeError(`a ${bytes.length}-byte frame does not fit a CPU buffer`);
+    const k = this.nextBuffer, pa = this.ringPa + k * RING_BUFFER_BYTES;
+    this.nextBuffer = (k + 1) % RING_BUFFERS;
+    this.lastBuffer = k;
+    m.writeWords("io", [hi(nowPs), nowPs >>> 0], 2);
+    mem.write32(pa, 0);
+    mem.write32(pa + 4, (EOP_VALID | ((ingress & 0xff) << 16) | bytes.length) >>> 0);
+    mem.writeBytes(pa + RING_FRAME_OFFSET, bytes);
+    core.invalidateData(pa, bytes.length + RING_FRAME_OFFSET); // the controller's DMA wrote it
+    const i0 = core.instructions, c0 = core.cycle, im0 = core.icache.misses, dm0 = core.dcache.misses, h0 = this.ring.handBacks;
+    const other = mem.read32(this.ringStatePa + 24);
+    this.ring.fill(k);
+    if (m.run(1e7).reason !== "idle" || (core.pc | 0) !== (this.idle | 0)) throw new Error(`switchpath.elf: the frame job did not return to the idle loop (pc 0x${(core.pc >>> 0).toString(16)})`);
+    if (this.ring.pending !== 0) throw new Error("switchpath.elf: the frame job did not return its buffer");
+    if (mem.read32(this.ringStatePa + 24) !== other) throw new Error("switchpath.elf: an exception other than the ring's interrupt was taken during the job");
+    this.outputs(out);
+    out.instructions = core.instructions - i0;
+    out.cycles = core.cycle - c0;
+    out.iMisses = core.icache.misses - im0;
+    out.dMisses = core.dcache.misses - dm0;
+    const handed = this.ring.handBacks !== h0;
+    out.handedPort = handed ? this.ring.last.port : -1;
+    out.handedBuffer = handed ? this.ring.last.buffer : -1;
+    return out;
+  }
+
+  /** The last `job` frame's bytes after the job (in its CPU buffer). */
+  jobFrameOut(len: number): Uint8Array {
+    return this.machine.memory.readBytes(this.ringPa + this.lastBuffer * RING_BUFFER_BYTES + RING_FRAME_OFFSET, len);
+  }
+
+  /** The ring's state as the firmware keeps it (ring.h `struct ring_state`). */
+  ringState(): Record<(typeof RING_STATE)[number], number> {
+    const w = this.machine.readWords("ring", RING_STATE.length);
+    return Object.fromEntries(RING_STATE.map((n, i) => [n, w[i]!])) as Record<(typeof RING_STATE)[number], number>;
+  }
+
+  private outputs(out: SwitchCall): void {
+    const mem = this.machine.memory, io = this.ioPa;
+    out.verdict = mem.read32(io + 16) | 0;
+    out.cluster = mem.read32(io + 20) | 0;
+    out.server = mem.read32(io + 24) | 0;
+    out.cause = mem.read32(io + 28) >>> 0;
+    out.path = mem.read32(io + 32) >>> 0;
+    out.correctRouter = mem.read32(io + 36) | 0;
   }
 
   /** Loads the image, runs its start-up (stack, bss, Status) once, and writes the configuration. */
@@ -182,17 +272,13 @@ export class SwitchImage {
     m.memory.writeBytes(this.framePa + 2, bytes);
     core.invalidateData(this.framePa, bytes.length + 2); // the controller's DMA wrote it
     const i0 = core.instructions, c0 = core.cycle, im0 = core.icache.misses, dm0 = core.dcache.misses;
+    const other = m.memory.read32(this.ringStatePa + 24);
     core.r[29] = this.stackTop;
     core.r[31] = this.idle;
     core.setPc(this.main);
     if (m.run(1e7).reason !== "idle") throw new Error(`switchpath.elf did not return (pc 0x${(core.pc >>> 0).toString(16)})`);
-    const mem = m.memory, io = this.ioPa;
-    out.verdict = mem.read32(io + 16) | 0;
-    out.cluster = mem.read32(io + 20) | 0;
-    out.server = mem.read32(io + 24) | 0;
-    out.cause = mem.read32(io + 28) >>> 0;
-    out.path = mem.read32(io + 32) >>> 0;
-    out.correctRouter = mem.read32(io + 36) | 0;
+    if (m.memory.read32(this.ringStatePa + 24) !== other) throw new Error("switchpath.elf: an exception was taken during the decision");
+    this.outputs(out);
     out.instructions = core.instructions - i0;
     out.cycles = core.cycle - c0;
     out.iMisses = core.icache.misses - im0;
