@@ -121,7 +121,12 @@ export class R4700 {
   readonly pathJobs = new Float64Array(MAX_PATHS);
   readonly pathPs = new Float64Array(MAX_PATHS);
   readonly pathInstructions = new Float64Array(MAX_PATHS);
+  /** Per path: I- and D-cache misses of its jobs (read only in isa mode's records). */
+  readonly pathIMisses = new Float64Array(MAX_PATHS);
+  readonly pathDMisses = new Float64Array(MAX_PATHS);
   private jobInstr0 = 0;
+  private jobIMiss0 = 0;
+  private jobDMiss0 = 0;
   busyCycles = 0;
   stallPs = 0;
   private stallFrom = 0;
@@ -173,6 +178,9 @@ export class R4700 {
     this.pathJobs.fill(0);
     this.pathPs.fill(0);
     this.pathInstructions.fill(0);
+    this.pathIMisses.fill(0);
+    this.pathDMisses.fill(0);
+    this.jobIMiss0 = this.jobDMiss0 = 0;
     this.dcache.resetStats();
     this.icache.resetStats();
     this.jobs.resetStats();
@@ -231,6 +239,8 @@ export class R4700 {
     this.job = job;
     this.jobStart = this.sim.now;
     this.jobInstr0 = this.instructions;
+    this.jobIMiss0 = this.icache.misses;
+    this.jobDMiss0 = this.dcache.misses;
     this.util.busyIn(this.sim, 0);
     this.trace.reset();
     this.trace.op("interruptEntry");
@@ -272,6 +282,18 @@ export class R4700 {
         const o = this.dcache.access(v, k === TraceKind.Store);
         if (o === CacheOutcome.Miss) return this.stallFor(v, -1, this.params.dcache.lineBytes);
         if (o === CacheOutcome.MissDirty) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+      } else if (k === TraceKind.IsaFetch) {
+        // the C path's code (isa mode): its pipeline cycles, then the I-cache line it entered
+        this.pending += t.aux[this.idx - 1]!;
+        if (this.icache.access(v, false) !== CacheOutcome.Hit) return this.stallFor(v, -1, this.params.icache.lineBytes);
+      } else if (k === TraceKind.IsaLoad || k === TraceKind.IsaStore) {
+        this.pending += t.aux[this.idx - 1]!;
+        const o = this.dcache.access(v, k === TraceKind.IsaStore);
+        if (o === CacheOutcome.Miss) return this.stallFor(v, -1, this.params.dcache.lineBytes);
+        if (o === CacheOutcome.MissDirty) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+      } else if (k === TraceKind.IsaCycles) {
+        this.instructions += v;
+        this.pending += t.aux[this.idx - 1]!;
       } else if (k === TraceKind.DeviceWait) {
         this.pending += (v * this.params.clockHz) / 1e12;
       } else if (k === TraceKind.Writeback) {
@@ -361,17 +383,19 @@ export class R4700 {
     this.pathJobs[path]!++;
     this.pathPs[path]! += took;
     this.pathInstructions[path]! += this.instructions - this.jobInstr0;
+    this.pathIMisses[path]! += this.icache.misses - this.jobIMiss0;
+    this.pathDMisses[path]! += this.dcache.misses - this.jobDMiss0;
     this.util.idleNow(this.sim);
     job.complete();
     if (!this.job && this.queuedJobs > 0) this.startJob();
   }
 
-  /** Per-path accounts under the given names (paths with no job left out). */
-  readPaths(names: readonly string[]): Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number }> {
-    const out: Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number }> = {};
+  /** Per-path accounts under the given names (paths with no job left out); with `misses`, each path's I- and D-cache misses per job too. */
+  readPaths(names: readonly string[], misses = false): Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number; iMissesPerJob?: number; dMissesPerJob?: number }> {
+    const out: Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number; iMissesPerJob?: number; dMissesPerJob?: number }> = {};
     names.forEach((name, i) => {
       const n = this.pathJobs[i]!;
-      if (n > 0) out[name] = { jobs: n, cyclesPerJob: (this.pathPs[i]! * this.params.clockHz) / 1e12 / n, instructionsPerJob: this.pathInstructions[i]! / n };
+      if (n > 0) out[name] = { jobs: n, cyclesPerJob: (this.pathPs[i]! * this.params.clockHz) / 1e12 / n, instructionsPerJob: this.pathInstructions[i]! / n, ...(misses ? { iMissesPerJob: this.pathIMisses[i]! / n, dMissesPerJob: this.pathDMisses[i]! / n } : {}) };
     });
     return out;
   }
