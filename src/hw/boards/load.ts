@@ -36,8 +36,20 @@ export function parseBoard(input: unknown, source: string): BoardLoad {
   return { ok: true, board: r.data };
 }
 
-/** A preset by name, or a board file by path. */
+/** The CPU model every loaded board takes (the CLI's --cpu-model), over its file's `cpu.execution`; undefined: the file's. */
+let cpuExecution: "trace" | "isa" | undefined;
+
+export function setCpuExecution(m: "trace" | "isa" | undefined): void {
+  cpuExecution = m;
+}
+
+/** A preset by name, or a board file by path (with the CLI's --cpu-model, if given). */
 export function loadBoard(nameOrPath: string): BoardLoad {
+  const r = loadBoardAsIs(nameOrPath);
+  return r.ok && cpuExecution !== undefined ? { ok: true, board: { ...r.board, cpu: { ...r.board.cpu, execution: cpuExecution } } } : r;
+}
+
+function loadBoardAsIs(nameOrPath: string): BoardLoad {
   const preset = PRESETS[nameOrPath.toUpperCase()];
   if (preset) return parseBoard(preset, `board ${nameOrPath.toUpperCase()}`);
   if (!/[./\\]/.test(nameOrPath)) {
