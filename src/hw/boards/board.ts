@@ -360,19 +360,16 @@ export class Board implements BoardApi {
       const hits = sum((x) => x[k].hits), misses = sum((x) => x[k].misses);
       return { hits, misses, writebacks: sum((x) => x[k].writebacks), invalidations: sum((x) => x[k].invalidations), missRate: hits + misses ? misses / (hits + misses) : 0 };
     };
-    const paths: Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number }> = {};
+    const paths: Record<string, Record<string, number>> = {};
     for (const x of xs) {
       for (const [k, v] of Object.entries(x.paths)) {
-        const p = (paths[k] ??= { jobs: 0, cyclesPerJob: 0, instructionsPerJob: 0 });
-        p.cyclesPerJob += v.cyclesPerJob * v.jobs;
-        p.instructionsPerJob += v.instructionsPerJob * v.jobs;
-        p.jobs += v.jobs;
+        const p = (paths[k] ??= { jobs: 0 });
+        // per-job figures weighted by jobs (isa mode's per-path misses and write-backs too, when present)
+        for (const [f, y] of Object.entries(v)) if (f !== "jobs") p[f] = (p[f] ?? 0) + (y as number) * v.jobs;
+        p["jobs"]! += v.jobs;
       }
     }
-    for (const p of Object.values(paths)) {
-      p.cyclesPerJob /= p.jobs;
-      p.instructionsPerJob /= p.jobs;
-    }
+    for (const p of Object.values(paths)) for (const f of Object.keys(p)) if (f !== "jobs") p[f]! /= p["jobs"]!;
     return {
       ...xs[0]!,
       utilization: sum((x) => x.utilization) / xs.length,

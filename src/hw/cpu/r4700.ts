@@ -124,7 +124,9 @@ export class R4700 {
   /** Per path: I- and D-cache misses of its jobs (read only in isa mode's records). */
   readonly pathIMisses = new Float64Array(MAX_PATHS);
   readonly pathDMisses = new Float64Array(MAX_PATHS);
+  readonly pathWritebacks = new Float64Array(MAX_PATHS);
   private jobInstr0 = 0;
+  private jobWb0 = 0;
   private jobIMiss0 = 0;
   private jobDMiss0 = 0;
   busyCycles = 0;
@@ -180,7 +182,8 @@ export class R4700 {
     this.pathInstructions.fill(0);
     this.pathIMisses.fill(0);
     this.pathDMisses.fill(0);
-    this.jobIMiss0 = this.jobDMiss0 = 0;
+    this.pathWritebacks.fill(0);
+    this.jobIMiss0 = this.jobDMiss0 = this.jobWb0 = 0;
     this.dcache.resetStats();
     this.icache.resetStats();
     this.jobs.resetStats();
@@ -241,6 +244,7 @@ export class R4700 {
     this.jobInstr0 = this.instructions;
     this.jobIMiss0 = this.icache.misses;
     this.jobDMiss0 = this.dcache.misses;
+    this.jobWb0 = this.dcache.writebacks;
     this.util.busyIn(this.sim, 0);
     this.trace.reset();
     this.trace.op("interruptEntry");
@@ -385,17 +389,18 @@ export class R4700 {
     this.pathInstructions[path]! += this.instructions - this.jobInstr0;
     this.pathIMisses[path]! += this.icache.misses - this.jobIMiss0;
     this.pathDMisses[path]! += this.dcache.misses - this.jobDMiss0;
+    this.pathWritebacks[path]! += this.dcache.writebacks - this.jobWb0;
     this.util.idleNow(this.sim);
     job.complete();
     if (!this.job && this.queuedJobs > 0) this.startJob();
   }
 
   /** Per-path accounts under the given names (paths with no job left out); with `misses`, each path's I- and D-cache misses per job too. */
-  readPaths(names: readonly string[], misses = false): Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number; iMissesPerJob?: number; dMissesPerJob?: number }> {
-    const out: Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number; iMissesPerJob?: number; dMissesPerJob?: number }> = {};
+  readPaths(names: readonly string[], misses = false): Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number; iMissesPerJob?: number; dMissesPerJob?: number; writebacksPerJob?: number }> {
+    const out: Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number; iMissesPerJob?: number; dMissesPerJob?: number; writebacksPerJob?: number }> = {};
     names.forEach((name, i) => {
       const n = this.pathJobs[i]!;
-      if (n > 0) out[name] = { jobs: n, cyclesPerJob: (this.pathPs[i]! * this.params.clockHz) / 1e12 / n, instructionsPerJob: this.pathInstructions[i]! / n, ...(misses ? { iMissesPerJob: this.pathIMisses[i]! / n, dMissesPerJob: this.pathDMisses[i]! / n } : {}) };
+      if (n > 0) out[name] = { jobs: n, cyclesPerJob: (this.pathPs[i]! * this.params.clockHz) / 1e12 / n, instructionsPerJob: this.pathInstructions[i]! / n, ...(misses ? { iMissesPerJob: this.pathIMisses[i]! / n, dMissesPerJob: this.pathDMisses[i]! / n, writebacksPerJob: this.pathWritebacks[i]! / n } : {}) };
     });
     return out;
   }
