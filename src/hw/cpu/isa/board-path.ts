@@ -109,18 +109,19 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
       this.trace = undefined;
     }
     trace.isa(TraceKind.IsaCycles, this.call.instructions, core.cycle - this.lastCycle);
-    const p = this.paths[this.call.path];
-    if (p) {
-      p.calls++;
-      p.instructions += this.call.instructions;
-      p.pipelineCycles += this.call.cycles;
-    }
     this.framesDecided++;
   }
 
-  /** Compares the C path's decision with the TypeScript's (`verdict`, the frame `h` as it rewrote it). */
+  /** Compares the C path's decision with the TypeScript's (`verdict`, the frame `h` as it rewrote it), and counts the C path's figures under the job's path. */
   check(h: number, verdict: number): void {
     const c = this.call, fw = this.fw;
+    // the C path's figures under the job's path (the TypeScript's: the C leaves probe answers' path unnamed)
+    const p = this.paths[fw.lastPath];
+    if (p) {
+      p.calls++;
+      p.instructions += c.instructions;
+      p.pipelineCycles += c.cycles;
+    }
     if (c.verdict === VERDICT_NOT_PORTED) {
       this.handedBack++;
       if (verdict !== CONSUMED) this.differ("handedBack", `handed back, the TypeScript's verdict ${verdict}`);
