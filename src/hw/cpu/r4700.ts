@@ -80,6 +80,10 @@ export const DEFAULT_R4700: R4700Params = {
 };
 
 const INSTR_BYTES = 4;
+// module-local copies of the item kinds and outcomes step() compares with (an imported binding can compile to a getter call per use)
+const K_OP = TraceKind.Op, K_LOAD = TraceKind.Load, K_STORE = TraceKind.Store, K_UREAD = TraceKind.UncachedRead, K_UWRITE = TraceKind.UncachedWrite, K_WB = TraceKind.Writeback, K_WAIT = TraceKind.DeviceWait;
+const K_IFETCH = TraceKind.IsaFetch, K_ILOAD = TraceKind.IsaLoad, K_ISTORE = TraceKind.IsaStore, K_ICYCLES = TraceKind.IsaCycles;
+const HIT = CacheOutcome.Hit, MISS = CacheOutcome.Miss, MISS_DIRTY = CacheOutcome.MissDirty;
 
 export class R4700 {
   readonly params: R4700Params;
@@ -263,7 +267,7 @@ export class R4700 {
     while (this.idx < t.length) {
       const k = t.kind[this.idx]!, v = t.value[this.idx]!;
       this.idx++;
-      if (k === TraceKind.Op) {
+      if (k === K_OP) {
         const n = OP_INSTRUCTIONS[v]!;
         const lb = this.params.icache.lineBytes;
         const lines = Math.ceil((n * INSTR_BYTES) / lb);
@@ -274,40 +278,40 @@ export class R4700 {
         // fetch the op's code through the I-cache, line by line (instruction lines are never dirty)
         while (this.opLine < lines) {
           const addr = this.opAddr[v]! + this.opLine++ * lb;
-          if (this.icache.access(addr, false) !== CacheOutcome.Hit) {
+          if (this.icache.access(addr, false) !== HIT) {
             this.idx--; // come back to this op for its remaining lines
             return this.stallFor(addr, -1, lb);
           }
         }
         this.opLine = 0;
-      } else if (k === TraceKind.Load || k === TraceKind.Store) {
+      } else if (k === K_LOAD || k === K_STORE) {
         this.instructions++;
         this.pending += cpi;
-        const o = this.dcache.access(v, k === TraceKind.Store);
-        if (o === CacheOutcome.Miss) return this.stallFor(v, -1, this.params.dcache.lineBytes);
-        if (o === CacheOutcome.MissDirty) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
-      } else if (k === TraceKind.IsaFetch) {
+        const o = this.dcache.access(v, k === K_STORE);
+        if (o === MISS) return this.stallFor(v, -1, this.params.dcache.lineBytes);
+        if (o === MISS_DIRTY) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+      } else if (k === K_IFETCH) {
         // the C path's code (isa mode): its pipeline cycles, then the I-cache line it entered
         this.pending += t.aux[this.idx - 1]!;
-        if (this.icache.access(v, false) !== CacheOutcome.Hit) return this.stallFor(v, -1, this.params.icache.lineBytes);
-      } else if (k === TraceKind.IsaLoad || k === TraceKind.IsaStore) {
+        if (this.icache.access(v, false) !== HIT) return this.stallFor(v, -1, this.params.icache.lineBytes);
+      } else if (k === K_ILOAD || k === K_ISTORE) {
         this.pending += t.aux[this.idx - 1]!;
-        const o = this.dcache.access(v, k === TraceKind.IsaStore);
-        if (o === CacheOutcome.Miss) return this.stallFor(v, -1, this.params.dcache.lineBytes);
-        if (o === CacheOutcome.MissDirty) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
-      } else if (k === TraceKind.IsaCycles) {
+        const o = this.dcache.access(v, k === K_ISTORE);
+        if (o === MISS) return this.stallFor(v, -1, this.params.dcache.lineBytes);
+        if (o === MISS_DIRTY) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+      } else if (k === K_ICYCLES) {
         this.instructions += v;
         this.pending += t.aux[this.idx - 1]!;
-      } else if (k === TraceKind.DeviceWait) {
+      } else if (k === K_WAIT) {
         this.pending += (v * this.params.clockHz) / 1e12;
-      } else if (k === TraceKind.Writeback) {
+      } else if (k === K_WB) {
         this.instructions++;
         this.pending += cpi;
         if (this.dcache.writeback(v)) return this.stallFor(-1, v, this.params.dcache.lineBytes);
-      } else if (k === TraceKind.UncachedRead || k === TraceKind.UncachedWrite) {
+      } else if (k === K_UREAD || k === K_UWRITE) {
         this.instructions++;
         this.pending += cpi;
-        if (this.uncached) return this.stallUncached(k === TraceKind.UncachedRead, v);
+        if (this.uncached) return this.stallUncached(k === K_UREAD, v);
       }
     }
     const cycles = Math.ceil(this.pending);
