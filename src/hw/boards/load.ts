@@ -72,7 +72,9 @@ function loadBoardAsIs(nameOrPath: string): BoardLoad {
   const shadowed = r.ok ? PRESETS[r.board.name.toUpperCase()] : undefined;
   if (r.ok && shadowed) {
     const p = parseBoard(shadowed, nameOrPath);
-    if (!p.ok || JSON.stringify(p.board) !== JSON.stringify(r.board)) return { ok: false, error: `${nameOrPath}: name: "${r.board.name}" is a preset's name and the board differs from it; give the board a name of its own` };
+    // the CPU model is not the board: a preset's copy with cpu.execution set is the preset (its records say the model: cpuModel)
+    const asBoard = (b: BoardSpec) => JSON.stringify({ ...b, cpu: { ...b.cpu, execution: undefined } });
+    if (!p.ok || asBoard(p.board) !== asBoard(r.board)) return { ok: false, error: `${nameOrPath}: name: "${r.board.name}" is a preset's name and the board differs from it; give the board a name of its own` };
   }
   return r;
 }
