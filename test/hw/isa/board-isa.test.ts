@@ -14,6 +14,7 @@ import { loadBoard } from "../../../src/hw/boards/load.ts";
 import { PRESET_NAMES } from "../../../src/hw/boards/presets.ts";
 import type { BoardSpec } from "../../../src/hw/boards/schema.ts";
 import { CpuModelError, runBoard } from "../../../src/scenarios/board-run.ts";
+import { BoardRunSchema } from "../../../src/scenarios/results-schema.ts";
 import { MS } from "../../../src/sim/time.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,6 +34,7 @@ describe("boards with the instruction-level CPU model", () => {
       const isa: Rec = runBoard(spec(name, "isa"), short);
       const trace: Rec = runBoard(spec(name, "trace"), short);
       expect(isa.cpuModel).toBe("isa");
+      expect(BoardRunSchema.safeParse(isa).success).toBe(true);
       expect(trace.cpuModel).toBeUndefined();
       // the C path decided the CPU's frames, and agreed on each
       expect(isa.cpu.isa.framesDecided).toBeGreaterThan(0);
