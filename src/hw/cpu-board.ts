@@ -15,6 +15,8 @@
  * plane (probes, ARP answers, gratuitous ARP) leave memory before forwarded data frames waiting
  * for the fabric.
  * The firmware is anything implementing `FrameHandler`; the board does not know what it decides.
+ * In isa mode (`cPath`, src/hw/cpu/isa/board-path.ts) each frame job also runs the C per-frame
+ * path on the instruction-level core, recorded into the job's trace, and its verdict is checked.
  */
 import type { FramePool } from "../net/frame-pool.ts";
 import type { Simulator } from "../sim/simulator.ts";

@@ -44,6 +44,7 @@ export class CostTrace {
 
   reset(): void {
     this.length = 0;
+    this.cPath = false;
   }
 
   private push(kind: number, value: number): void {

@@ -10,6 +10,9 @@
  * takes a job it charges interrupt entry, runs the job's logic once (`execute`), which records its
  * operations and accesses in a CostTrace, then replays the trace in simulated time, and calls
  * `complete()` when the last cycle is spent: effects (hand the frame back, transmit) happen then.
+ * In isa mode (docs/hardware.md "The board running the C path") a frame job's trace also holds
+ * what the C path did on the instruction-level core: its pipeline cycles and instructions, and
+ * each I-cache line and D-cache line it reached, replayed here through the same caches and memories.
  * Jobs run one at a time, urgent ones (`CpuJob.urgent`: the control plane) before the others,
  * each kind in arrival order, none pre-empted: the interrupt handler serves the control ring and
  * timers first whenever it picks its next job. An idle CPU schedules nothing.
