@@ -81,23 +81,22 @@ export class IsaMachine {
    */
   run(maxCycles = 1e10, slice = 1 << 20): RunOutcome {
     const c = this.core, start = c.cycle, i0 = c.instructions;
-    const limit = start + maxCycles;
-    let reason: RunOutcome["reason"] = "limit";
+    const reason = this.runUntilIdle(maxCycles, slice);
+    return { reason, cycles: c.cycle - start, instructions: c.instructions - i0 };
+  }
+
+  /** As `run`, without the outcome object (a call per frame: switch-host.ts): the reason only. */
+  runUntilIdle(maxCycles = 1e10, slice = 1 << 20): RunOutcome["reason"] {
+    const c = this.core, limit = c.cycle + maxCycles;
     while (c.cycle < limit) {
       const r = c.run(Math.min(slice, limit - c.cycle));
-      if (r === StopReason.Unimplemented) {
-        reason = "unimplemented";
-        break;
-      }
+      if (r === StopReason.Unimplemented) return "unimplemented";
       if (r === StopReason.Idle) {
         const wake = c.wakeCycle();
-        if (wake === Infinity) {
-          reason = "idle";
-          break;
-        }
+        if (wake === Infinity) return "idle";
         c.idleUntil(Math.min(wake, limit));
       }
     }
-    return { reason, cycles: c.cycle - start, instructions: c.instructions - i0 };
+    return "limit";
   }
 }

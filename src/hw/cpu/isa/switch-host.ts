@@ -200,7 +200,7 @@ export class SwitchImage {
     core.r[29] = this.stackTop;
     core.r[31] = this.idle;
     core.setPc(this.main);
-    if (m.run(1e7).reason !== "idle") throw new Error(`switchpath.elf did not return (pc 0x${(core.pc >>> 0).toString(16)})`);
+    if (m.runUntilIdle(1e7) !== "idle") throw new Error(`switchpath.elf did not return (pc 0x${(core.pc >>> 0).toString(16)})`);
     out.verdict = mem.read32(io + 16) | 0;
     out.cluster = mem.read32(io + 20) | 0;
     out.server = mem.read32(io + 24) | 0;
