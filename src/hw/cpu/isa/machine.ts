@@ -1,8 +1,9 @@
 /**
  * A stand-alone instruction-level R4700 with an ELF program loaded: memory, core and a
  * fixed-latency port, plus access to the program's variables by symbol. For unit tests, the
- * benchmark and `npm run isa`, where no simulator is needed; the board will use the core with
- * the simulator's ports instead (sim-adapter.ts).
+ * benchmark, `npm run isa`, and the board's isa mode (board-path.ts, through switch-host.ts:
+ * there the core's cache look-ups are recorded and the board's caches and memories time them),
+ * where the core needs no simulator ports of its own; sim-adapter.ts runs it on the simulator's.
  */
 import type { CacheParams } from "../cache.ts";
 import { PHYS_MASK } from "./address.ts";
