@@ -16,7 +16,7 @@ import { ZodError } from "zod";
 import { issueLine } from "../hw/boards/issue-line.ts";
 import { Command, CommanderError } from "commander";
 import { PRESETS } from "../hw/boards/presets.ts";
-import { loadBoard, setCpuExecution } from "../hw/boards/load.ts";
+import { loadBoard, setCpuExecution, withCpuExecution } from "../hw/boards/load.ts";
 import { BoardLoadError } from "../scenarios/compare-boards.ts";
 import { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "../scenarios/index.ts";
 import { formatTick, SimTimeError } from "../sim/time.ts";
@@ -442,7 +442,7 @@ export function buildProgram(): Command {
       for (const p of presets) {
         for (const n of counts) {
           if (PRESETS[p.toUpperCase()]!.translator?.kind === "asic" && n < 2) continue; // 5F needs a circuit card and an Ethernet card
-          points.push({ kind: "saturate", index: points.length, spec: withControllers(p, n), workload: w, options: searchOptions(o, mode, run), extra: { topology: p.toUpperCase(), controllers: n } });
+          points.push({ kind: "saturate", index: points.length, spec: withCpuExecution(withControllers(p, n)), workload: w, options: searchOptions(o, mode, run), extra: { topology: p.toUpperCase(), controllers: n } });
         }
       }
       return runPointsCommand(points, o);

@@ -28,5 +28,9 @@ describe("--cpu-model", () => {
     expect(nat.code).toBe(2);
     expect(nat.err.trim().split("\n")).toHaveLength(1);
     expect(nat.err).toMatch(/NAT/);
+    // the controllers study's variants too: 12 controllers put 12 routers on the board, more than switchpath.c's 8
+    const big = await simIn("controllers", "--counts", "12", "--boards", "5B", "--cpu-model", "isa", "--quiet");
+    expect(big.code).toBe(2);
+    expect(big.err).toMatch(/8 routers, not 12/);
   });
 });

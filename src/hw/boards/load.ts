@@ -43,10 +43,15 @@ export function setCpuExecution(m: "trace" | "isa" | undefined): void {
   cpuExecution = m;
 }
 
+/** `board` with the CLI's --cpu-model, if given (boards built by other means than loadBoard: the controllers study's variants). */
+export function withCpuExecution(board: BoardSpec): BoardSpec {
+  return cpuExecution !== undefined ? { ...board, cpu: { ...board.cpu, execution: cpuExecution } } : board;
+}
+
 /** A preset by name, or a board file by path (with the CLI's --cpu-model, if given). */
 export function loadBoard(nameOrPath: string): BoardLoad {
   const r = loadBoardAsIs(nameOrPath);
-  return r.ok && cpuExecution !== undefined ? { ok: true, board: { ...r.board, cpu: { ...r.board.cpu, execution: cpuExecution } } } : r;
+  return r.ok ? { ok: true, board: withCpuExecution(r.board) } : r;
 }
 
 function loadBoardAsIs(nameOrPath: string): BoardLoad {
