@@ -15,9 +15,13 @@
  *               Each run starts from a freshly configured image (not timed; its start-up clears
  *               the 5 MB flow table); the host's per-frame work (writing the frame and its
  *               inputs, reading the verdict) is in the time, as it is in any use of the image.
- * Each figure is the median of `reps` runs after two warm-up runs (JIT).
+ * Each figure is the median of `reps` runs after two warm-up runs (JIT). Then the whole-board
+ * slowdown of the isa CPU model against the trace model on 5A and 5D.
  */
 import { readFileSync } from "node:fs";
+import { loadBoard } from "../src/hw/boards/load.ts";
+import { runBoard } from "../src/scenarios/board-run.ts";
+import { MS } from "../src/sim/time.ts";
 import { IsaMachine } from "../src/hw/cpu/isa/machine.ts";
 import { loadElf, parseElf } from "../src/hw/cpu/isa/elf.ts";
 import { PhysicalMemory } from "../src/hw/cpu/isa/memory.ts";
@@ -147,5 +151,34 @@ export function cpuBench(frames: number, reps: number, json: boolean): CpuBenchR
     if (json) console.log(JSON.stringify(r));
     else console.log(`${r.case.padEnd(62)} ${(r.instructions / 1e6).toFixed(2)} M instructions, CPI ${r.cpi.toFixed(2)}, ${(r.instructionsPerWallSecond / 1e6).toFixed(1)} M/wall s (${(r.instructionsPerCpuSecond / 1e6).toFixed(1)} M/CPU s)`);
   }
+  for (const name of ["5A", "5D"]) {
+    const r = boardSlowdown(name, reps);
+    if (json) console.log(JSON.stringify(r));
+    else console.log(`${r.case.padEnd(62)} trace ${r.traceWallSeconds.toFixed(2)} s, isa ${r.isaWallSeconds.toFixed(2)} s: x${r.slowdown.toFixed(2)}`);
+  }
   return rows;
+}
+
+/**
+ * The whole-board slowdown of the instruction-level CPU model (docs/hardware.md "The board running
+ * the C path"): board `name` at load 1, 50 ms after the 20 ms warm-up, seed 1, with each model,
+ * alternating, one warm-up run of each then the median of `reps` wall times.
+ */
+function boardSlowdown(name: string, reps: number): { case: string; traceWallSeconds: number; isaWallSeconds: number; slowdown: number } {
+  const b = loadBoard(name);
+  if (!b.ok) throw new Error(b.error);
+  const time = (execution: "trace" | "isa") => {
+    const t0 = performance.now();
+    runBoard({ ...b.board, cpu: { ...b.board.cpu, execution } }, { seed: 1, load: 1, durationPs: 50 * MS });
+    return (performance.now() - t0) / 1000;
+  };
+  time("trace");
+  time("isa");
+  const tr: number[] = [], isa: number[] = [];
+  for (let k = 0; k < reps; k++) {
+    tr.push(time("trace"));
+    isa.push(time("isa"));
+  }
+  const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  return { case: `board ${name}, 50 ms at load 1: trace vs isa CPU model`, traceWallSeconds: med(tr), isaWallSeconds: med(isa), slowdown: med(isa) / med(tr) };
 }

@@ -16,7 +16,7 @@ import { ZodError } from "zod";
 import { issueLine } from "../hw/boards/issue-line.ts";
 import { Command, CommanderError } from "commander";
 import { PRESETS } from "../hw/boards/presets.ts";
-import { loadBoard } from "../hw/boards/load.ts";
+import { loadBoard, setCpuExecution, withCpuExecution } from "../hw/boards/load.ts";
 import { BoardLoadError } from "../scenarios/compare-boards.ts";
 import { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "../scenarios/index.ts";
 import { formatTick, SimTimeError } from "../sim/time.ts";
@@ -25,7 +25,7 @@ import { refuseFlags, refuseRunFlags } from "./applies.ts";
 import { boardsCommand } from "./boards.ts";
 import { checkMergeable, withProvenance } from "./provenance.ts";
 import { parseVary, studyGrid, type Vary } from "./study.ts";
-import { parseDurationFlag, parseLoad, parsePositiveInt, parseSeed, parseShare, parseWarmupFlag } from "./options.ts";
+import { parseCpuModel, parseDurationFlag, parseLoad, parsePositiveInt, parseSeed, parseShare, parseWarmupFlag } from "./options.ts";
 import { printBoardTable, printCompareTable, printControllersTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { HostsInputError } from "../hosts/config.ts";
 import { ensureWritableDir, TraceOutputError } from "../sim/trace/sink.ts";
@@ -61,6 +61,7 @@ function specOf(name: unknown, known: Map<string, BoardSpec>): BoardSpec | undef
 
 interface RunFlags extends TraceFlags, SeriesFlags {
   seed: number;
+  cpuModel?: "trace" | "isa";
   duration?: number;
   load: number;
   json?: string;
@@ -99,9 +100,14 @@ function commonOptions(c: Command): Command {
     .option("--quiet", "print nothing but errors (and --json -)");
 }
 
+/** `--cpu-model isa|trace`: the boards' CPU model (docs/hardware.md "The board running the C path"), over each board file's `cpu.execution`. */
+function cpuModelOption(c: Command): Command {
+  return c.option("--cpu-model <m>", "the CPU model of every board: trace (replays the op table; default) or isa (runs the C per-frame path on the instruction-level R4700)", parseCpuModel);
+}
+
 /** Flags of the commands that measure boards: warm-up, replications and confidence, health timers. */
 function measureOptions(c: Command): Command {
-  return c
+  return cpuModelOption(c)
     .option("--warmup <t>", "simulated warm-up before each measurement window, after which every statistic restarts (default 20ms)", parseWarmupFlag)
     .option("--replications <n>", "independent replications (seeds) per point; figures get 95 % Student-t intervals", parsePositiveInt)
     .option("--precision <p>", "add replications until every headline figure's 95 % half-width is within this share of its mean, e.g. 0.02", parseShare)
@@ -359,6 +365,8 @@ export function buildProgram(): Command {
     .option("--no-color", "no colours (also when the environment sets NO_COLOR)")
     .showSuggestionAfterError(true)
     .exitOverride()
+    // --cpu-model: every board loaded from here on (presets and files, by name or in the points handed to workers) takes it
+    .hook("preAction", (_p, cmd) => setCpuExecution((cmd.opts() as { cpuModel?: "trace" | "isa" }).cpuModel))
     .configureOutput({ writeErr: (s) => process.stderr.write(`flowsim: ${(s.split("\n").find((l) => l.trim() !== "") ?? "").replace(/^error: /, "")}\n`) });
 
   program
@@ -371,13 +379,13 @@ export function buildProgram(): Command {
       for (const [name, b] of Object.entries(PRESETS)) console.log(`  ${name.padEnd(20)} ${b.description}`);
     });
 
-  seriesFlags(traceFlags(commonOptions(program.command("run").description("run a scenario").argument("<scenario>", "a built-in scenario name (see list) or the path of a scenario file"))))
+  seriesFlags(traceFlags(cpuModelOption(commonOptions(program.command("run").description("run a scenario").argument("<scenario>", "a built-in scenario name (see list) or the path of a scenario file"))))
     .option("--board <b>", "a board preset or board file (same as --boards with one)")
     .option("--boards <list>", "comma-separated board presets or board files, for scenarios that run boards")
     .option("--workload <w>", "named workload for board scenarios: mixed, inbound-heavy, outbound-heavy")
     .option("--hosts <file>", "hosts scenario: a hosts configuration (JSON, see docs/hosts.md)")
     .option("--replay <pcap>", "hosts scenario: replay this capture on the clients' side instead of generated flows")
-    .option("--flows <csv>", "hosts scenario: write one line per flow (with several boards, the board's name is inserted before .csv)")
+    .option("--flows <csv>", "hosts scenario: write one line per flow (with several boards, the board's name is inserted before .csv)"))
     .action((name: string, o: RunFlags, cmd: Command) => runScenario(name, o, cmd));
 
   seriesFlags(traceFlags(measureOptions(commonOptions(program.command("compare").description("the main job: each board's capacity (what limits it, beside its analytic bound) and what it pays at a common reference load (--load)")))))
@@ -434,7 +442,7 @@ export function buildProgram(): Command {
       for (const p of presets) {
         for (const n of counts) {
           if (PRESETS[p.toUpperCase()]!.translator?.kind === "asic" && n < 2) continue; // 5F needs a circuit card and an Ethernet card
-          points.push({ kind: "saturate", index: points.length, spec: withControllers(p, n), workload: w, options: searchOptions(o, mode, run), extra: { topology: p.toUpperCase(), controllers: n } });
+          points.push({ kind: "saturate", index: points.length, spec: withCpuExecution(withControllers(p, n)), workload: w, options: searchOptions(o, mode, run), extra: { topology: p.toUpperCase(), controllers: n } });
         }
       }
       return runPointsCommand(points, o);
@@ -538,6 +546,8 @@ function whereIn(e: Error, file: string): string {
 function configError(e: unknown): string | undefined {
   if (e instanceof ZodError) return `the configuration was refused: ${issueLine(e.issues, "run")}`;
   if (e instanceof SimTimeError) return `the configuration asks for a time the simulator cannot hold: ${e.message.split("\n")[0]}`;
+  // the isa CPU model asked for what the C path does not port (src/scenarios/board-run.ts), in this thread or a worker
+  if (e instanceof Error && e.name === "CpuModelError") return e.message.split("\n")[0];
   return undefined;
 }
 

@@ -47,3 +47,9 @@ export function parseShare(v: string): number {
   if (v.trim() === "" || !Number.isFinite(n) || n <= 0 || n >= 1) throw new InvalidArgumentError(`expected a number between 0 and 1, e.g. 0.02, got "${v}"`);
   return n;
 }
+
+/** `--cpu-model`: "trace" or "isa". */
+export function parseCpuModel(v: string): "trace" | "isa" {
+  if (v !== "trace" && v !== "isa") throw new InvalidArgumentError(`expected trace or isa, got "${v}"`);
+  return v;
+}

@@ -3,6 +3,11 @@ import chalk from "chalk";
 import type { RunRecord } from "../scenarios/registry.ts";
 import { runSpeed, type TimedRecord } from "../scenarios/speed.ts";
 
+/** A record's board, labelled with its CPU model when it is not the default trace model ("5A (isa)"). */
+function boardOf(r: Record<string, unknown>): string {
+  return r["cpuModel"] ? `${String(r["board"])} (${String(r["cpuModel"])})` : String(r["board"]);
+}
+
 const fmt = (x: number, digits = 2) => (Number.isInteger(x) ? x.toLocaleString("en-US") : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
 function rows(obj: unknown, prefix = ""): [string, string][] {
@@ -66,7 +71,7 @@ export function printRun(r: RunRecord): void {
 /** One aligned table, a row per board run, units in the headers. */
 export function printBoardTable(runs: RunRecord[]): void {
   const cols: [string, (r: RunRecord) => string][] = [
-    ["board", (r) => String(r["board"])],
+    ["board", (r) => boardOf(r)],
     ["in Mb/s", (r) => pm(r, "delivered.inboundMbps", 1)],
     ["out Mb/s", (r) => pm(r, "delivered.outboundMbps", 1)],
     ["in kfps", (r) => pm(r, "delivered.inboundFps", 1, 1e-3)],
@@ -88,9 +93,9 @@ export function printBoardTable(runs: RunRecord[]): void {
   for (const l of t.rows) console.log(l);
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered: ${field(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${field(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
-  printSpeed(runs, (r) => String(r["board"]));
-  printFlowTables(runs, (r) => String(r["board"]));
-  noteHealthChanges(runs, (r) => String(r["board"]));
+  printSpeed(runs, (r) => boardOf(r));
+  printFlowTables(runs, (r) => boardOf(r));
+  noteHealthChanges(runs, (r) => boardOf(r));
 }
 
 /**
@@ -154,7 +159,7 @@ export function printHostsTable(runs: RunRecord[]): void {
   const sum = (r: RunRecord, f: (k: K) => number) => kinds(r).reduce((s, k) => s + f(k), 0);
   const web = (r: RunRecord) => (r["hosts"] as { flows: { byKind: Record<string, K> } }).flows.byKind["web"];
   const cols: [string, (r: RunRecord) => string][] = [
-    ["board", (r) => String(r["board"])],
+    ["board", (r) => boardOf(r)],
     ["in Mb/s", (r) => field(r, "delivered.inboundMbps").toFixed(1)],
     ["out Mb/s", (r) => field(r, "delivered.outboundMbps").toFixed(1)],
     ["flows", (r) => String(sum(r, (k) => k.started))],
@@ -176,9 +181,9 @@ export function printHostsTable(runs: RunRecord[]): void {
   for (const l of t.rows) console.log(l);
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered: ${field(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${field(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 2)} s wall in all`));
-  printSpeed(runs, (r) => String(r["board"]));
-  printFlowTables(runs, (r) => String(r["board"]));
-  noteHealthChanges(runs, (r) => String(r["board"]));
+  printSpeed(runs, (r) => boardOf(r));
+  printFlowTables(runs, (r) => boardOf(r));
+  noteHealthChanges(runs, (r) => boardOf(r));
 }
 
 /** The saturation table: each board's capacity (its bracket and figures with intervals) beside the analytic bound, then the bound's terms, binding first. */
@@ -187,7 +192,7 @@ export function printSaturationTable(runs: RunRecord[]): void {
   const rows = runs.map((r) => {
     const s = r["saturation"] as Sat;
     return [
-      String(r["board"]), `${s.loadInterval[0].toFixed(3)}-${s.loadInterval[1].toFixed(3)}`, pm(r, "delivered.inboundMbps", 1), pm(r, "delivered.outboundMbps", 1),
+      boardOf(r), `${s.loadInterval[0].toFixed(3)}-${s.loadInterval[1].toFixed(3)}`, pm(r, "delivered.inboundMbps", 1), pm(r, "delivered.outboundMbps", 1),
       s.boundMbps.toFixed(1), `${(100 * s.ofBound).toFixed(0)} %`, s.boundResource, limitOf(r) + (s.bottleneckMatchesBound ? "" : " *"),
       (s.confirmed ? "" : "unconfirmed ") + (s.controlPlaneFailureLoad !== null ? `control plane failed at ${s.controlPlaneFailureLoad.toFixed(3)}` : ""), String(s.runs),
     ];
@@ -201,7 +206,7 @@ export function printSaturationTable(runs: RunRecord[]): void {
   if (rows.some((r) => r[7]!.endsWith("*"))) console.log(chalk.yellow("* the simulated bottleneck is not the resource the bound finds binding"));
   for (const r of runs) {
     const s = r["saturation"] as Sat;
-    console.log(chalk.dim(`${String(r["board"])} bound, each resource's saturation load, the binding one first:`));
+    console.log(chalk.dim(`${boardOf(r)} bound, each resource's saturation load, the binding one first:`));
     for (const term of s.boundTerms.slice(0, 4)) console.log(chalk.dim(`  ${term.load.toFixed(3)}  ${term.resource.padEnd(20)} ${term.formula}`));
   }
 }
@@ -211,7 +216,7 @@ export function printCompareTable(runs: RunRecord[]): void {
   type Cap = { load: number; loadInterval: [number, number]; ofBound: number; bound: { resource: string; kind: string; load: number }; bottleneckMatchesBound: boolean; controlPlaneFailureLoad: number | null; criterion: { goalWidth: number } };
   const cap = (r: RunRecord) => r["capacity"] as Cap | undefined;
   const cols: [string, (r: RunRecord) => string][] = [
-    ["board", (r) => String(r["board"])],
+    ["board", (r) => boardOf(r)],
     ["capacity in Mb/s", (r) => (cap(r) ? pm(r, "capacity.delivered.inboundMbps", 1) : "-")],
     ["out Mb/s", (r) => (cap(r) ? pm(r, "capacity.delivered.outboundMbps", 1) : "-")],
     ["in kfps", (r) => (cap(r) ? pm(r, "capacity.delivered.inboundFps", 1, 1e-3) : "-")],
@@ -234,9 +239,9 @@ export function printCompareTable(runs: RunRecord[]): void {
   for (const l of t.rows) console.log(l);
   const wall = runs.reduce((s, r) => s + r.wallSeconds, 0);
   console.log(chalk.dim(`offered at the reference load: ${field(r0, "offered.inboundMbps").toFixed(1)} Mb/s in, ${field(r0, "offered.outboundMbps").toFixed(1)} Mb/s out; ${fmt(wall, 1)} s of runs at the reference load`));
-  printSpeed(runs, (r) => String(r["board"]));
-  printFlowTables(runs, (r) => String(r["board"]));
-  noteHealthChanges(runs, (r) => String(r["board"]));
+  printSpeed(runs, (r) => boardOf(r));
+  printFlowTables(runs, (r) => boardOf(r));
+  noteHealthChanges(runs, (r) => boardOf(r));
 }
 
 /** The fabric's utilisation at the reference load (PCI, arbiter or crossbar). */
@@ -252,7 +257,7 @@ function fabricOf(r: RunRecord): string {
 export function printSweepTable(runs: RunRecord[]): void {
   const head = ["board", "load", "offered Mb/s", "in Mb/s", "out Mb/s", "loss %", "backlog trend", "p99 in us", "p99 out us", "CPU %", "health changes", "bottleneck (util)"];
   const rows = runs.map((r) => [
-    String(r["board"]), String(r["load"]), (field(r, "offered.inboundMbps") + field(r, "offered.outboundMbps")).toFixed(1), pm(r, "delivered.inboundMbps", 1), pm(r, "delivered.outboundMbps", 1),
+    boardOf(r), String(r["load"]), (field(r, "offered.inboundMbps") + field(r, "offered.outboundMbps")).toFixed(1), pm(r, "delivered.inboundMbps", 1), pm(r, "delivered.outboundMbps", 1),
     pm(r, "data.lossRatio", 3, 100), pm(r, "backlog.growth", 0), pm(r, "latencyUs.inbound.p99", 1), pm(r, "latencyUs.outbound.p99", 1), pm(r, "cpu.utilization", 1, 100), healthOf(r), limitOf(r),
   ]);
   const t = aligned(head, rows, (i) => i === 0 || i >= head.length - 2);
@@ -260,9 +265,9 @@ export function printSweepTable(runs: RunRecord[]): void {
   console.log(chalk.bold(`sweep`) + chalk.dim(`  workload ${String(r0["workload"])}, seed ${r0.seed}, ${fmt(r0.simulatedSeconds * 1000, 1)} ms per load after ${fmt(((r0["warmupSeconds"] as number) ?? 0) * 1000, 1)} ms warm-up, ${runsOf(r0)} replication${runsOf(r0) > 1 ? "s (mean ± 95 % interval)" : ""}`));
   console.log(chalk.bold(t.head));
   for (const l of t.rows) console.log(l);
-  printSpeed(runs, (r) => `${String(r["board"])} load ${String(r["load"])}`);
-  printFlowTables(runs, (r) => `${String(r["board"])} load ${String(r["load"])}`);
-  noteHealthChanges(runs, (r) => `${String(r["board"])} load ${String(r["load"])}`);
+  printSpeed(runs, (r) => `${boardOf(r)} load ${String(r["load"])}`);
+  printFlowTables(runs, (r) => `${boardOf(r)} load ${String(r["load"])}`);
+  noteHealthChanges(runs, (r) => `${boardOf(r)} load ${String(r["load"])}`);
 }
 
 /** The scale study: per topology and controller count, the capacity (delivered Mb/s, both ways) and what limits it. */

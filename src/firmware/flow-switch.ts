@@ -668,7 +668,11 @@ export class FlowSwitch implements BoardFirmware {
     if (now - r.correctedAt < holdoff) return;
     r.correctedAt = now;
     const send = (trace: CostTrace) => {
+      // the gratuitous ARP is the control plane's, not the C path's (recorded in isa mode too)
+      const c = trace.cPath;
+      trace.cPath = false;
       trace.op("arpReply");
+      trace.cPath = c;
       r.stats.arpCorrections++;
       this.gratuitousArp(r.port, cl.vip, cl.vmac, r.mac);
     };

@@ -15,6 +15,8 @@
  * plane (probes, ARP answers, gratuitous ARP) leave memory before forwarded data frames waiting
  * for the fabric.
  * The firmware is anything implementing `FrameHandler`; the board does not know what it decides.
+ * In isa mode (`cPath`, src/hw/cpu/isa/board-path.ts) each frame job also runs the C per-frame
+ * path on the instruction-level core, recorded into the job's trace, and its verdict is checked.
  */
 import type { FramePool } from "../net/frame-pool.ts";
 import type { Simulator } from "../sim/simulator.ts";
@@ -29,6 +31,12 @@ import { BufferMemoryArbiter } from "./fabric/buffer-memory-arbiter.ts";
 import { PciBus } from "./pci/bus.ts";
 import { zeroCounts } from "../sim/stats/reset.ts";
 import { IntRing } from "../sim/ring.ts";
+
+/** The instruction-level model's side of a frame job (src/hw/cpu/isa/board-path.ts): runs the C path, recording into the trace, then compares its verdict. */
+export interface CPathDecision {
+  decide(h: number, ingress: number, nowPs: number, bufAddr: number, trace: CostTrace): void;
+  check(h: number, verdict: number): void;
+}
 
 /** Verdicts a firmware returns for a frame: a global egress port (>= 0) or one of these. */
 export const Verdict = { Drop: -1, Consumed: -2 } as const;
@@ -77,6 +85,8 @@ export interface CpuBoardParams {
 }
 
 export const CPU_BUFFER_BASE = 0x0010_0000;
+/** Where the packet buffers sit in DRAM in isa mode: above the C image's tables (which end below 5.5 MiB, src/hw/cpu/isa/board-path.ts) and below its stack (at the top of 8 MiB). */
+export const ISA_PACKET_BASE = 0x0060_0000;
 /** Where Fig 5D's shared buffer memory sits in the CPU's address space (its packet buffers there). */
 export const SHARED_BUFFER_BASE = 0x2000_0000;
 export const CPU_BUFFER_BYTES = 2048;
@@ -99,9 +109,20 @@ class FrameJob implements CpuJob {
     trace.uncachedRead(4);
     trace.op("descriptorRead");
     trace.load(buf, 8);
-    trace.load(buf + 8, 54);
+    const c = this.board.cPath;
+    if (c) {
+      // isa mode: the C path decides the frame on the instruction-level core, its record in the
+      // trace; the TypeScript decides it too (the reference; its effects happen), its own cost of
+      // what the C replaces left out
+      c.decide(this.h, this.ingress, this.board.now(), buf, trace);
+      trace.cPath = true;
+    } else trace.load(buf + 8, 54);
     this.board.inJob = true;
     this.verdict = this.board.firmware.handleFrame(this.h, this.ingress, trace);
+    if (c) {
+      trace.cPath = false;
+      c.check(this.h, this.verdict);
+    }
     this.path = this.board.firmware.lastPath ?? 0;
     this.dropCause = this.verdict === Verdict.Drop ? (this.board.firmware.lastDropCause ?? "") : "";
     this.board.inJob = false;
@@ -143,6 +164,8 @@ export class CpuBoard {
   readonly bridge: Gt64010Bridge | undefined;
   endpoint = -1;
   firmware: FrameHandler = { handleFrame: () => Verdict.Drop };
+  /** Isa mode (`cpu.execution: "isa"`): the C path that decides each frame beside the firmware. */
+  cPath: CPathDecision | undefined;
   /** Hands a frame the CPU sends to global port `port` to its controller. Set by the board. */
   toController: (h: number, port: number) => void = () => {};
   /** Fabric endpoint of the controller owning global `port`. Set by the board. */
@@ -205,6 +228,10 @@ export class CpuBoard {
     this.controlBurst = params.controlBurst ?? 16;
     this.bridgeParams = params.bridge ?? {};
     sim.onResetStats(() => this.resetStats());
+  }
+
+  now(): number {
+    return this.sim.now;
   }
 
   /** Restarts the counts (a warm-up's end); the CPU and memories restart their own. */
@@ -516,7 +543,7 @@ export class CpuBoard {
   }
 
   read(now: number) {
-    return { counts: { ...this.counts }, cpu: { ...this.cpu.read(now), paths: this.cpu.readPaths(this.pathNames()) }, dram: this.dram.read(now), bridge: this.bridgeRef?.stats() };
+    return { counts: { ...this.counts }, cpu: { ...this.cpu.read(now), paths: this.cpu.readPaths(this.pathNames(), this.cPath !== undefined) }, dram: this.dram.read(now), bridge: this.bridgeRef?.stats() };
   }
 }
 

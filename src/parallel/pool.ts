@@ -35,9 +35,9 @@ export async function runPoints(points: Point[], workers: number): Promise<RunRe
   const threads = Array.from({ length: Math.min(workers, points.length) - 1 }, () => {
     const w = new Worker(url, { workerData: { points, counter, order } });
     return new Promise<void>((resolve, reject) => {
-      w.on("message", (m: { finished?: boolean; ok?: boolean; k?: number; record?: RunRecord; error?: string }) => {
+      w.on("message", (m: { finished?: boolean; ok?: boolean; k?: number; record?: RunRecord; error?: string; name?: string }) => {
         if (m.finished) return resolve();
-        if (!m.ok) failure = new Error(m.error);
+        if (!m.ok) failure = Object.assign(new Error(m.error), { name: m.name ?? "Error" }); // the name tells the CLI an input's fault (CpuModelError) from a bug
         else results[m.k!] = m.record;
         finished();
       });

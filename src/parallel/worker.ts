@@ -13,7 +13,7 @@ for (let i = Atomics.add(next, 0, 1); i < points.length; i = Atomics.add(next, 0
   try {
     parentPort!.postMessage({ ok: true, k, record: runPoint(points[k]!) });
   } catch (e) {
-    parentPort!.postMessage({ ok: false, k, error: (e as Error).message });
+    parentPort!.postMessage({ ok: false, k, error: (e as Error).message, name: (e as Error).name });
   }
 }
 parentPort!.postMessage({ finished: true });

@@ -8,7 +8,9 @@
  * backlog's trend (growing queues), health changes, and frame accounting (every frame is
  * delivered, dropped with a cause, or still inside).
  */
-import { Board } from "../hw/boards/board.ts";
+import { Board, FSRAM_BASE, FSRAM_TABLE_BASE } from "../hw/boards/board.ts";
+import { IsaFramePath } from "../hw/cpu/isa/board-path.ts";
+import { switchpathElf } from "../hw/cpu/isa/switchpath-file.ts";
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { FlowSwitch } from "../firmware/flow-switch.ts";
 import { NatBalancer } from "../firmware/nat.ts";
@@ -206,13 +208,39 @@ export function buildSetting(spec: BoardSpec, o: SettingOptions) {
   const natFw = nat ? new NatBalancer({ vip: VIP, mac: VMAC, servers: servers.map((s) => ({ name: s.name, ip: s.ip, mac: s.mac, port: s.port })), routers: routers.map((r) => ({ name: r.name, ip: r.ip, mac: r.mac, port: r.port })) }) : undefined;
   if (natFw) board.install(natFw);
   else board.install(fw);
-  return { sim, pool, board, routers, servers, vips, fw, natFw, nat };
+  const isa = spec.cpu.execution === "isa" ? isaPath(spec, board, fw, pool, natFw !== undefined) : undefined;
+  return { sim, pool, board, routers, servers, vips, fw, natFw, nat, isa };
+}
+
+/** A run that asks for what the instruction-level CPU model cannot do (the C path does not port it): one line. */
+export class CpuModelError extends Error {
+  override name = "CpuModelError";
+}
+
+/**
+ * Isa mode (`cpu.execution: "isa"`): the C path (switchpath.elf) decides each frame job on the
+ * instruction-level core beside the TypeScript firmware, its record replayed through the board's
+ * caches and memories (src/hw/cpu/isa/board-path.ts). One image for the board (5F's two
+ * management cards share the firmware's state, and so the image's).
+ */
+function isaPath(spec: BoardSpec, board: Board, fw: FlowSwitch, pool: FramePool, nat: boolean): IsaFramePath {
+  if (nat) throw new CpuModelError(`board ${spec.name}: cpu model "isa" runs the flow switch's C path; the prior-art NAT balancer is not ported to C (use --cpu-model trace)`);
+  const fsram = spec.fsram ? { base: FSRAM_TABLE_BASE, room: FSRAM_BASE + spec.fsram.sizeBytes - FSRAM_TABLE_BASE } : undefined;
+  let path: IsaFramePath;
+  try {
+    path = new IsaFramePath(switchpathElf(), fw, pool, (port) => board.portCounters(port).txBytes, fsram?.base ?? -1, fsram?.room ?? 0);
+  } catch (e) {
+    throw new CpuModelError(`board ${spec.name}: ${(e as Error).message}`);
+  }
+  for (const b of board.cpus) b.cPath = path;
+  board.sim.onResetStats(() => path.resetStats());
+  return path;
 }
 
 /** Runs one board under the standard setting (four routers, four servers, one cluster, the Fig 2 workload) for a warm-up and a measurement window, and returns its run record (docs/results-format.md). */
 export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Record<string, unknown> {
   const wall0 = performance.now();
-  const { sim, pool, board, routers, servers, vips, fw, natFw } = buildSetting(spec, o);
+  const { sim, pool, board, routers, servers, vips, fw, natFw, isa } = buildSetting(spec, o);
   const inboundBps = o.inboundBpsPerRouter ?? DEFAULT_INBOUND_BPS, outboundBps = o.outboundBpsPerServer ?? DEFAULT_OUTBOUND_BPS;
   const flows = o.flows ?? DEFAULT_FLOWS, packetsPerFlow = o.packetsPerFlow ?? DEFAULT_PACKETS_PER_FLOW;
   const warmup = o.warmupPs ?? DEFAULT_WARMUP_PS;
@@ -223,7 +251,10 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   });
   // the switch has seen the flows open at the start (functional warming; the NAT baseline learns its own)
   if (!natFw) {
-    wl.prewarm(vips.map((_, k) => VMAC + k), (h, ingress) => fw.warm(h, ingress));
+    wl.prewarm(vips.map((_, k) => VMAC + k), (h, ingress) => {
+      isa?.warm(h, ingress, sim.now); // first: the TypeScript rewrites the frame
+      fw.warm(h, ingress);
+    });
     fw.resetStats();
   }
   const ctx: ScriptContext = {
@@ -324,6 +355,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     scenario: o.scenario ?? "board-run",
     load: o.load,
     board: spec.name,
+    // the CPU model, when it is not the default trace model (docs/hardware.md "The board running the C path")
+    ...(isa ? { cpuModel: "isa" } : {}),
     seed: o.seed,
     simulatedSeconds: secs,
     warmupSeconds: warmup / SEC,
@@ -348,6 +381,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
       ...("perCpu" in cpu ? { perCpu: cpu.perCpu } : {}),
       // Fig 5D: the CPU's line fills and write-backs through the buffer memory arbiter (its packet buffers are in the shared buffer)
       ...(board.fabric instanceof BufferMemoryArbiter ? { sharedBufferAccesses: board.fabric.cpuAccesses } : {}),
+      // isa mode: the C path's decisions (frames, mismatches with the TypeScript, per path its instructions and pipeline cycles)
+      ...(isa ? { isa: isa.read() } : {}),
     },
     resources: r.res.resources,
     bottleneck: r.res.bottleneck,

@@ -42,7 +42,7 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
   const cfg = o.flowsCsv ? { ...parsed.value, keepFlowRecords: true } : parsed.value;
   // health checks every 10 ms with a 5 ms timeout unless given: in-band probes wait behind a
   // server's response bursts (64 full frames queued at 100 Mb/s are 7.9 ms)
-  const { sim, pool, board, routers, servers, vips, fw, natFw } = buildSetting(spec, { ...o, healthIntervalPs: o.healthIntervalPs ?? 10e9, healthTimeoutPs: o.healthTimeoutPs ?? 5e9 });
+  const { sim, pool, board, routers, servers, vips, fw, natFw, isa } = buildSetting(spec, { ...o, healthIntervalPs: o.healthIntervalPs ?? 10e9, healthTimeoutPs: o.healthTimeoutPs ?? 5e9 });
   const switchIp = fw.config.switchIp;
   const drain = o.drainPs ?? 0;
   const hosts = new HostNetwork(sim, pool, board, cfg, { vips, subnet: ipv4("192.0.2.0"), prefix: 24, switchIp, routers, servers }, o.durationPs, o.load ?? 1);
@@ -66,6 +66,7 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
     scenario: o.scenario ?? "hosts",
     load: o.load ?? 1,
     board: spec.name,
+    ...(isa ? { cpuModel: "isa" } : {}),
     seed: o.seed,
     simulatedSeconds: secs,
     wallSeconds: (performance.now() - wall0) / 1000,
@@ -75,7 +76,7 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
       injected: pool.allocated, received, consumedBySwitch: consumed, dropped, droppedTotal, inFlight: pool.inUse,
       balanced: pool.allocated === received + consumed + droppedTotal + pool.inUse,
     },
-    cpu: { clockMHz: cpu.clockMHz, utilization: cpu.utilization, cyclesPerIntervention: cpu.cyclesPerJob, interventionsPerInboundFrame: natFw ? 1 : fw.counts.inbound ? fw.counts.cpuInbound / fw.counts.inbound : 0 },
+    cpu: { clockMHz: cpu.clockMHz, utilization: cpu.utilization, cyclesPerIntervention: cpu.cyclesPerJob, interventionsPerInboundFrame: natFw ? 1 : fw.counts.inbound ? fw.counts.cpuInbound / fw.counts.inbound : 0, ...(isa ? { isa: isa.read() } : {}) },
     resources: res.resources,
     bottleneck: res.bottleneck,
     // one-way frame latency each way, in the board records' shape (for --report's latency chart)

@@ -19,6 +19,8 @@ const probes = z.looseObject({ sent: count, answered: count, failed: count, late
 export const BoardRunSchema = z.looseObject({
   scenario: z.string(),
   board: z.string(),
+  /** "isa": the instruction-level CPU model ran (absent: the trace model). */
+  cpuModel: z.literal("isa").optional(),
   seed: z.number().int(),
   load: num,
   simulatedSeconds: num.positive(),
@@ -32,7 +34,8 @@ export const BoardRunSchema = z.looseObject({
   flows: z.looseObject({ open: count, packetsPerFlow: num.min(1), newFlowsPerSecond: count, newFlowShare: frac }),
   cpu: z.looseObject({
     clockMHz: num, utilization: frac, interventionsPerInboundFrame: count, interventionsPerOutboundFrame: count, cyclesPerIntervention: count,
-    paths: z.record(z.string(), z.looseObject({ jobs: count, cyclesPerJob: count, instructionsPerJob: count })),
+    paths: z.record(z.string(), z.looseObject({ jobs: count, cyclesPerJob: count, instructionsPerJob: count, iMissesPerJob: count.optional(), dMissesPerJob: count.optional(), writebacksPerJob: count.optional() })),
+    isa: z.looseObject({ framesDecided: count, handedBack: count, mismatches: count, mismatchesBy: z.record(z.string(), count), firstMismatch: z.string().optional(), cPath: z.record(z.string(), z.looseObject({ calls: count, instructions: count, pipelineCycles: count })) }).optional(),
   }),
   resources: z.record(z.string(), z.looseObject({ utilization: frac, queueHighWater: count, drops: count })),
   bottleneck: z.looseObject({ resource: z.string(), utilization: frac, limiting: z.boolean() }),

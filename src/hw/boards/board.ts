@@ -9,7 +9,7 @@ import type { FramePool } from "../../net/frame-pool.ts";
 import type { CostTrace } from "../cpu/cost-trace.ts";
 import { readMac } from "../../net/mac.ts";
 import type { Simulator } from "../../sim/simulator.ts";
-import { CpuBoard, type FrameHandler } from "../cpu-board.ts";
+import { CpuBoard, ISA_PACKET_BASE, type FrameHandler } from "../cpu-board.ts";
 import { DEFAULT_R4700, type R4700Params } from "../cpu/r4700.ts";
 import type { EthernetChannel } from "../ethernet/link.ts";
 import { BufferMemoryArbiter } from "../fabric/buffer-memory-arbiter.ts";
@@ -127,10 +127,13 @@ export class Board implements BoardApi {
     this.cpuOfCtrl = cpuOfControllers(spec);
     // CPU board(s)
     for (let i = 0; i < spec.cpus; i++) {
-      const { model: _m, dcache, icache, ...rest } = spec.cpu;
+      const { model: _m, execution: _e, dcache, icache, ...rest } = spec.cpu;
       const cpu: Partial<R4700Params> = { ...rest, dcache: { ...DEFAULT_R4700.dcache, ...dcache }, icache: { ...DEFAULT_R4700.icache, ...icache } };
       const { sizeBytes: _s, ...dram } = spec.dram;
-      this.cpus.push(new CpuBoard(sim, cpuBoardName(spec, i), pool, { cpu, dram }));
+      const b = new CpuBoard(sim, cpuBoardName(spec, i), pool, { cpu, dram });
+      // isa mode: the packet buffers above the C image's tables in DRAM (src/hw/cpu/isa/board-path.ts)
+      if (spec.cpu.execution === "isa") b.placePacketBuffers(b.dram, ISA_PACKET_BASE);
+      this.cpus.push(b);
     }
     if (spec.fsram) {
       // an SRAM: no rows, no refresh; behind the same GT-64010 as the DRAM, so arbitrated as the DRAM is (assumption)
@@ -357,19 +360,16 @@ export class Board implements BoardApi {
       const hits = sum((x) => x[k].hits), misses = sum((x) => x[k].misses);
       return { hits, misses, writebacks: sum((x) => x[k].writebacks), invalidations: sum((x) => x[k].invalidations), missRate: hits + misses ? misses / (hits + misses) : 0 };
     };
-    const paths: Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number }> = {};
+    const paths: Record<string, Record<string, number>> = {};
     for (const x of xs) {
       for (const [k, v] of Object.entries(x.paths)) {
-        const p = (paths[k] ??= { jobs: 0, cyclesPerJob: 0, instructionsPerJob: 0 });
-        p.cyclesPerJob += v.cyclesPerJob * v.jobs;
-        p.instructionsPerJob += v.instructionsPerJob * v.jobs;
-        p.jobs += v.jobs;
+        const p = (paths[k] ??= { jobs: 0 });
+        // per-job figures weighted by jobs (isa mode's per-path misses and write-backs too, when present)
+        for (const [f, y] of Object.entries(v)) if (f !== "jobs") p[f] = (p[f] ?? 0) + (y as number) * v.jobs;
+        p["jobs"]! += v.jobs;
       }
     }
-    for (const p of Object.values(paths)) {
-      p.cyclesPerJob /= p.jobs;
-      p.instructionsPerJob /= p.jobs;
-    }
+    for (const p of Object.values(paths)) for (const f of Object.keys(p)) if (f !== "jobs") p[f]! /= p["jobs"]!;
     return {
       ...xs[0]!,
       utilization: sum((x) => x.utilization) / xs.length,

@@ -36,8 +36,25 @@ export function parseBoard(input: unknown, source: string): BoardLoad {
   return { ok: true, board: r.data };
 }
 
-/** A preset by name, or a board file by path. */
+/** The CPU model every loaded board takes (the CLI's --cpu-model), over its file's `cpu.execution`; undefined: the file's. */
+let cpuExecution: "trace" | "isa" | undefined;
+
+export function setCpuExecution(m: "trace" | "isa" | undefined): void {
+  cpuExecution = m;
+}
+
+/** `board` with the CLI's --cpu-model, if given (boards built by other means than loadBoard: the controllers study's variants). */
+export function withCpuExecution(board: BoardSpec): BoardSpec {
+  return cpuExecution !== undefined ? { ...board, cpu: { ...board.cpu, execution: cpuExecution } } : board;
+}
+
+/** A preset by name, or a board file by path (with the CLI's --cpu-model, if given). */
 export function loadBoard(nameOrPath: string): BoardLoad {
+  const r = loadBoardAsIs(nameOrPath);
+  return r.ok ? { ok: true, board: withCpuExecution(r.board) } : r;
+}
+
+function loadBoardAsIs(nameOrPath: string): BoardLoad {
   const preset = PRESETS[nameOrPath.toUpperCase()];
   if (preset) return parseBoard(preset, `board ${nameOrPath.toUpperCase()}`);
   if (!/[./\\]/.test(nameOrPath)) {
@@ -60,7 +77,9 @@ export function loadBoard(nameOrPath: string): BoardLoad {
   const shadowed = r.ok ? PRESETS[r.board.name.toUpperCase()] : undefined;
   if (r.ok && shadowed) {
     const p = parseBoard(shadowed, nameOrPath);
-    if (!p.ok || JSON.stringify(p.board) !== JSON.stringify(r.board)) return { ok: false, error: `${nameOrPath}: name: "${r.board.name}" is a preset's name and the board differs from it; give the board a name of its own` };
+    // the CPU model is not the board: a preset's copy with cpu.execution set is the preset (its records say the model: cpuModel)
+    const asBoard = (b: BoardSpec) => JSON.stringify({ ...b, cpu: { ...b.cpu, execution: undefined } });
+    if (!p.ok || asBoard(p.board) !== asBoard(r.board)) return { ok: false, error: `${nameOrPath}: name: "${r.board.name}" is a preset's name and the board differs from it; give the board a name of its own` };
   }
   return r;
 }

@@ -4,35 +4,67 @@
  * runs once and writes this trace; the CPU model then replays it in simulated time, charging
  * cycles and stalling on cache misses. That keeps the firmware's logic separate from how its cost
  * is charged, so the same firmware runs on every board. Typed arrays; nothing allocated per job.
+ *
+ * With the instruction-level CPU model (`cpu.execution: "isa"`, docs/hardware.md "The board
+ * running the C path") a job's trace also holds what `switchpath.elf` did for the frame, as the
+ * instruction-level core ran it: each I-cache line it entered and each D-cache line it left the
+ * last one for, at the board's physical addresses (IsaFetch, IsaLoad, IsaStore; `aux`: the
+ * pipeline cycles, interlocks included, since the item before), and its instructions and the
+ * cycles after its last access (IsaCycles). While `cPath` is set, the TypeScript firmware's ops
+ * that the C path replaces (PORTED_OPS) and its explicit loads and stores are not recorded.
  */
-import { OP_ID, type OpName } from "./op-costs.ts";
+import { OP_ID, OP_NAMES, type OpName } from "./op-costs.ts";
 
-export const TraceKind = { Op: 0, Load: 1, Store: 2, UncachedRead: 3, UncachedWrite: 4, Writeback: 5, DeviceWait: 6 } as const;
+export const TraceKind = { Op: 0, Load: 1, Store: 2, UncachedRead: 3, UncachedWrite: 4, Writeback: 5, DeviceWait: 6, IsaFetch: 7, IsaLoad: 8, IsaStore: 9, IsaCycles: 10 } as const;
+
+/**
+ * The op-table operations `switchpath.c` carries out (docs/hardware.md "The per-frame path in C"):
+ * in isa mode the image's instructions and accesses replace them. The rest of a frame's job
+ * (interrupt entry and exit, descriptor read, counters, cache flush, hand-back, buffer
+ * management, CAM, translator-table writes) stays op-table items.
+ */
+export const PORTED_OPS: readonly OpName[] = ["headerParse", "flowHash", "flowLookup", "flowInsert", "schedule", "macRewrite", "arpProcess", "arpReply"];
+const PORTED = Uint8Array.from(OP_NAMES, (n) => (PORTED_OPS.includes(n) ? 1 : 0));
 
 export class CostTrace {
   readonly kind: Uint8Array;
   readonly value: Float64Array;
+  /** Isa items' pipeline cycles (0 for the others). */
+  readonly aux: Float64Array;
   length = 0;
+  /** While set (the TypeScript firmware deciding a frame the C path decided too), PORTED_OPS and explicit loads and stores are left out. */
+  cPath = false;
 
   /** @param lineBytes granularity of recorded loads and stores: the data cache's line size */
   constructor(readonly capacity = 4096, readonly lineBytes = 32) {
     this.kind = new Uint8Array(capacity);
     this.value = new Float64Array(capacity);
+    this.aux = new Float64Array(capacity);
   }
 
   reset(): void {
     this.length = 0;
+    this.cPath = false;
   }
 
   private push(kind: number, value: number): void {
     if (this.length === this.capacity) throw new RangeError(`cost trace full (${this.capacity} items): a firmware job recorded too much`);
     this.kind[this.length] = kind;
+    this.aux[this.length] = 0;
     this.value[this.length++] = value;
+  }
+
+  /** An instruction-level item (IsaFetch, IsaLoad, IsaStore at `value`; IsaCycles with `value` instructions) after `cycles` pipeline cycles. */
+  isa(kind: number, value: number, cycles: number): void {
+    this.push(kind, value);
+    this.aux[this.length - 1] = cycles;
   }
 
   /** The firmware performed operation `name` (its instructions come from OP_COSTS). */
   op(name: OpName): void {
-    this.push(TraceKind.Op, OP_ID[name]);
+    const id = OP_ID[name];
+    if (this.cPath && PORTED[id] === 1) return;
+    this.push(TraceKind.Op, id);
   }
 
   /** A load of `bytes` at `addr` (one access per cache line touched). */
@@ -65,6 +97,7 @@ export class CostTrace {
   }
 
   private pushRange(kind: number, addr: number, bytes: number): void {
+    if (this.cPath) return;
     const LINE = this.lineBytes;
     const first = Math.floor(addr / LINE), last = Math.floor((addr + Math.max(1, bytes) - 1) / LINE);
     for (let l = first; l <= last; l++) this.push(kind, l === first ? addr : l * LINE);

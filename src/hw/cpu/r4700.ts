@@ -10,6 +10,9 @@
  * takes a job it charges interrupt entry, runs the job's logic once (`execute`), which records its
  * operations and accesses in a CostTrace, then replays the trace in simulated time, and calls
  * `complete()` when the last cycle is spent: effects (hand the frame back, transmit) happen then.
+ * In isa mode (docs/hardware.md "The board running the C path") a frame job's trace also holds
+ * what the C path did on the instruction-level core: its pipeline cycles and instructions, and
+ * each I-cache line and D-cache line it reached, replayed here through the same caches and memories.
  * Jobs run one at a time, urgent ones (`CpuJob.urgent`: the control plane) before the others,
  * each kind in arrival order, none pre-empted: the interrupt handler serves the control ring and
  * timers first whenever it picks its next job. An idle CPU schedules nothing.
@@ -80,6 +83,10 @@ export const DEFAULT_R4700: R4700Params = {
 };
 
 const INSTR_BYTES = 4;
+// module-local copies of the item kinds and outcomes step() compares with (an imported binding can compile to a getter call per use)
+const K_OP = TraceKind.Op, K_LOAD = TraceKind.Load, K_STORE = TraceKind.Store, K_UREAD = TraceKind.UncachedRead, K_UWRITE = TraceKind.UncachedWrite, K_WB = TraceKind.Writeback, K_WAIT = TraceKind.DeviceWait;
+const K_IFETCH = TraceKind.IsaFetch, K_ILOAD = TraceKind.IsaLoad, K_ISTORE = TraceKind.IsaStore, K_ICYCLES = TraceKind.IsaCycles;
+const HIT = CacheOutcome.Hit, MISS = CacheOutcome.Miss, MISS_DIRTY = CacheOutcome.MissDirty;
 
 export class R4700 {
   readonly params: R4700Params;
@@ -121,7 +128,14 @@ export class R4700 {
   readonly pathJobs = new Float64Array(MAX_PATHS);
   readonly pathPs = new Float64Array(MAX_PATHS);
   readonly pathInstructions = new Float64Array(MAX_PATHS);
+  /** Per path: I- and D-cache misses of its jobs (read only in isa mode's records). */
+  readonly pathIMisses = new Float64Array(MAX_PATHS);
+  readonly pathDMisses = new Float64Array(MAX_PATHS);
+  readonly pathWritebacks = new Float64Array(MAX_PATHS);
   private jobInstr0 = 0;
+  private jobWb0 = 0;
+  private jobIMiss0 = 0;
+  private jobDMiss0 = 0;
   busyCycles = 0;
   stallPs = 0;
   private stallFrom = 0;
@@ -173,6 +187,10 @@ export class R4700 {
     this.pathJobs.fill(0);
     this.pathPs.fill(0);
     this.pathInstructions.fill(0);
+    this.pathIMisses.fill(0);
+    this.pathDMisses.fill(0);
+    this.pathWritebacks.fill(0);
+    this.jobIMiss0 = this.jobDMiss0 = this.jobWb0 = 0;
     this.dcache.resetStats();
     this.icache.resetStats();
     this.jobs.resetStats();
@@ -231,6 +249,9 @@ export class R4700 {
     this.job = job;
     this.jobStart = this.sim.now;
     this.jobInstr0 = this.instructions;
+    this.jobIMiss0 = this.icache.misses;
+    this.jobDMiss0 = this.dcache.misses;
+    this.jobWb0 = this.dcache.writebacks;
     this.util.busyIn(this.sim, 0);
     this.trace.reset();
     this.trace.op("interruptEntry");
@@ -249,7 +270,7 @@ export class R4700 {
     while (this.idx < t.length) {
       const k = t.kind[this.idx]!, v = t.value[this.idx]!;
       this.idx++;
-      if (k === TraceKind.Op) {
+      if (k === K_OP) {
         const n = OP_INSTRUCTIONS[v]!;
         const lb = this.params.icache.lineBytes;
         const lines = Math.ceil((n * INSTR_BYTES) / lb);
@@ -260,28 +281,40 @@ export class R4700 {
         // fetch the op's code through the I-cache, line by line (instruction lines are never dirty)
         while (this.opLine < lines) {
           const addr = this.opAddr[v]! + this.opLine++ * lb;
-          if (this.icache.access(addr, false) !== CacheOutcome.Hit) {
+          if (this.icache.access(addr, false) !== HIT) {
             this.idx--; // come back to this op for its remaining lines
             return this.stallFor(addr, -1, lb);
           }
         }
         this.opLine = 0;
-      } else if (k === TraceKind.Load || k === TraceKind.Store) {
+      } else if (k === K_LOAD || k === K_STORE) {
         this.instructions++;
         this.pending += cpi;
-        const o = this.dcache.access(v, k === TraceKind.Store);
-        if (o === CacheOutcome.Miss) return this.stallFor(v, -1, this.params.dcache.lineBytes);
-        if (o === CacheOutcome.MissDirty) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
-      } else if (k === TraceKind.DeviceWait) {
+        const o = this.dcache.access(v, k === K_STORE);
+        if (o === MISS) return this.stallFor(v, -1, this.params.dcache.lineBytes);
+        if (o === MISS_DIRTY) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+      } else if (k === K_IFETCH) {
+        // the C path's code (isa mode): its pipeline cycles, then the I-cache line it entered
+        this.pending += t.aux[this.idx - 1]!;
+        if (this.icache.access(v, false) !== HIT) return this.stallFor(v, -1, this.params.icache.lineBytes);
+      } else if (k === K_ILOAD || k === K_ISTORE) {
+        this.pending += t.aux[this.idx - 1]!;
+        const o = this.dcache.access(v, k === K_ISTORE);
+        if (o === MISS) return this.stallFor(v, -1, this.params.dcache.lineBytes);
+        if (o === MISS_DIRTY) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+      } else if (k === K_ICYCLES) {
+        this.instructions += v;
+        this.pending += t.aux[this.idx - 1]!;
+      } else if (k === K_WAIT) {
         this.pending += (v * this.params.clockHz) / 1e12;
-      } else if (k === TraceKind.Writeback) {
+      } else if (k === K_WB) {
         this.instructions++;
         this.pending += cpi;
         if (this.dcache.writeback(v)) return this.stallFor(-1, v, this.params.dcache.lineBytes);
-      } else if (k === TraceKind.UncachedRead || k === TraceKind.UncachedWrite) {
+      } else if (k === K_UREAD || k === K_UWRITE) {
         this.instructions++;
         this.pending += cpi;
-        if (this.uncached) return this.stallUncached(k === TraceKind.UncachedRead, v);
+        if (this.uncached) return this.stallUncached(k === K_UREAD, v);
       }
     }
     const cycles = Math.ceil(this.pending);
@@ -361,17 +394,20 @@ export class R4700 {
     this.pathJobs[path]!++;
     this.pathPs[path]! += took;
     this.pathInstructions[path]! += this.instructions - this.jobInstr0;
+    this.pathIMisses[path]! += this.icache.misses - this.jobIMiss0;
+    this.pathDMisses[path]! += this.dcache.misses - this.jobDMiss0;
+    this.pathWritebacks[path]! += this.dcache.writebacks - this.jobWb0;
     this.util.idleNow(this.sim);
     job.complete();
     if (!this.job && this.queuedJobs > 0) this.startJob();
   }
 
-  /** Per-path accounts under the given names (paths with no job left out). */
-  readPaths(names: readonly string[]): Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number }> {
-    const out: Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number }> = {};
+  /** Per-path accounts under the given names (paths with no job left out); with `misses`, each path's I- and D-cache misses per job too. */
+  readPaths(names: readonly string[], misses = false): Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number; iMissesPerJob?: number; dMissesPerJob?: number; writebacksPerJob?: number }> {
+    const out: Record<string, { jobs: number; cyclesPerJob: number; instructionsPerJob: number; iMissesPerJob?: number; dMissesPerJob?: number; writebacksPerJob?: number }> = {};
     names.forEach((name, i) => {
       const n = this.pathJobs[i]!;
-      if (n > 0) out[name] = { jobs: n, cyclesPerJob: (this.pathPs[i]! * this.params.clockHz) / 1e12 / n, instructionsPerJob: this.pathInstructions[i]! / n };
+      if (n > 0) out[name] = { jobs: n, cyclesPerJob: (this.pathPs[i]! * this.params.clockHz) / 1e12 / n, instructionsPerJob: this.pathInstructions[i]! / n, ...(misses ? { iMissesPerJob: this.pathIMisses[i]! / n, dMissesPerJob: this.pathDMisses[i]! / n, writebacksPerJob: this.pathWritebacks[i]! / n } : {}) };
     });
     return out;
   }

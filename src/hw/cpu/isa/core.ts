@@ -53,6 +53,17 @@ export const StopReason = {
 } as const;
 export type StopReason = (typeof StopReason)[keyof typeof StopReason];
 
+/**
+ * Takes the core's cache look-ups instead of its caches (the board's isa mode, board-path.ts):
+ * each I-cache line entered and each D-cache access that leaves the line the last one hit, at
+ * its physical address, with `core.cycle` current. The core then runs as if every look-up hit;
+ * the board's own caches and memories, replaying the record, decide the misses and their time.
+ */
+export interface CacheRecorder {
+  fetch(pa: number): void;
+  data(pa: number, write: boolean): void;
+}
+
 /** What the per-instruction trace (exec-trace.ts) needs from the core's run loop. */
 export interface InstructionTracer {
   before(core: IsaCore): void;
@@ -276,6 +287,8 @@ export class IsaCore {
 
   /** When set, every instruction is reported to it (exec-trace.ts): one instruction per inner run. */
   tracer: InstructionTracer | undefined = undefined;
+  /** When set, cache look-ups go to it instead of the caches (CacheRecorder). */
+  recorder: CacheRecorder | undefined = undefined;
 
   /**
    * Runs until `budget` more cycles are spent (at least one instruction issues unless the core
@@ -342,6 +355,7 @@ export class IsaCore {
         i = base + ((pc & ~iMask) >>> 2);
       } else {
         this.pc = pc;
+        this.cycle = cyc; // for a recorder
         i = this.fetch(pc);
         line = this.fetchLine;
         base = this.fetchBase;
@@ -580,6 +594,7 @@ export class IsaCore {
           const pa = va & PHYS;
           if (va >>> 29 === cseg && pa < ramBytes) {
             if (pa >>> dShift !== this.dLine) {
+              this.cycle = cyc; // for a recorder
               const st = this.dAccess(pa, false);
               if (st === WAIT) stopAt = this.pend(3 /* StallCause.DCache */, d);
               else cyc += st;
@@ -632,6 +647,7 @@ export class IsaCore {
           const pa = va & PHYS;
           if (va >>> 29 === cseg && pa < ramBytes) {
             if (pa >>> dShift !== this.dLine || !this.dDirty) {
+              this.cycle = cyc; // for a recorder
               const st = this.dAccess(pa, true);
               if (st === WAIT) stopAt = this.pend(3 /* StallCause.DCache */, SINK);
               else cyc += st;
@@ -812,6 +828,10 @@ export class IsaCore {
     this.fetchBase = inWindow ? slot - ((pa & (lb - 1)) >>> 2) : 0;
     const idx = inWindow ? slot : this.scratch;
     if (!inWindow) this.decodeScratch(pa);
+    if (this.recorder !== undefined) {
+      this.recorder.fetch(pa);
+      return idx;
+    }
     if (this.icache.access(pa, false) !== CacheOutcome.Hit) {
       const st = this.memoryPort.transfer(pa - (pa & (lb - 1)), lb, -1, 0);
       if (st === PENDING) {
@@ -830,6 +850,12 @@ export class IsaCore {
 
   /** D-cache access that missed the last-line shortcut: the look-up and any refill. Returns stall cycles or PENDING. */
   private dAccess(pa: number, write: boolean): number {
+    if (this.recorder !== undefined) {
+      this.recorder.data(pa, write);
+      this.dLine = pa >>> this.dShift;
+      this.dDirty = write;
+      return 0;
+    }
     const c = this.dcache;
     const o = c.access(pa, write);
     this.dLine = pa >>> this.dShift;

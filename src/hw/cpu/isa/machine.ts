@@ -1,8 +1,9 @@
 /**
  * A stand-alone instruction-level R4700 with an ELF program loaded: memory, core and a
  * fixed-latency port, plus access to the program's variables by symbol. For unit tests, the
- * benchmark and `npm run isa`, where no simulator is needed; the board will use the core with
- * the simulator's ports instead (sim-adapter.ts).
+ * benchmark, `npm run isa`, and the board's isa mode (board-path.ts, through switch-host.ts:
+ * there the core's cache look-ups are recorded and the board's caches and memories time them),
+ * where the core needs no simulator ports of its own; sim-adapter.ts runs it on the simulator's.
  */
 import type { CacheParams } from "../cache.ts";
 import { PHYS_MASK } from "./address.ts";
@@ -81,23 +82,22 @@ export class IsaMachine {
    */
   run(maxCycles = 1e10, slice = 1 << 20): RunOutcome {
     const c = this.core, start = c.cycle, i0 = c.instructions;
-    const limit = start + maxCycles;
-    let reason: RunOutcome["reason"] = "limit";
+    const reason = this.runUntilIdle(maxCycles, slice);
+    return { reason, cycles: c.cycle - start, instructions: c.instructions - i0 };
+  }
+
+  /** As `run`, without the outcome object (a call per frame: switch-host.ts): the reason only. */
+  runUntilIdle(maxCycles = 1e10, slice = 1 << 20): RunOutcome["reason"] {
+    const c = this.core, limit = c.cycle + maxCycles;
     while (c.cycle < limit) {
       const r = c.run(Math.min(slice, limit - c.cycle));
-      if (r === StopReason.Unimplemented) {
-        reason = "unimplemented";
-        break;
-      }
+      if (r === StopReason.Unimplemented) return "unimplemented";
       if (r === StopReason.Idle) {
         const wake = c.wakeCycle();
-        if (wake === Infinity) {
-          reason = "idle";
-          break;
-        }
+        if (wake === Infinity) return "idle";
         c.idleUntil(Math.min(wake, limit));
       }
     }
-    return { reason, cycles: c.cycle - start, instructions: c.instructions - i0 };
+    return "limit";
   }
 }

@@ -248,6 +248,13 @@ export class SwitchImage {
     }
   }
 
+  /** Router i's port traffic vector (bytes sent toward it), which the traffic policy of router pooling reads. */
+  trafficVector(i: number, txBytes: number): void {
+    const pa = this.machine.address("routers") + 4 * (i * 12 + 8);
+    this.machine.memory.write32(pa, hi(txBytes));
+    this.machine.memory.write32(pa + 4, txBytes >>> 0);
+  }
+
   /** Router i as the C path counts it: [assigned, arpAnswers, redirectedFrames]. */
   router(i: number): number[] {
     const [a, n] = this.machine.readWords("routers", 2, i * 12 + 6);
@@ -264,19 +271,27 @@ export class SwitchImage {
     return out;
   }
 
-  /** Runs the C path on one frame at time `nowPs`; the frame's bytes after are in `frameOut`. */
-  frame(bytes: Uint8Array, ingress: number, nowPs: number, out: SwitchCall): SwitchCall {
-    const m = this.machine, core = m.core;
-    if (bytes.length > 1534) throw new RangeError(`a ${bytes.length}-byte frame does not fit frame_buf`);
-    m.writeWords("io", [bytes.length, ingress, hi(nowPs), nowPs >>> 0]);
-    m.memory.writeBytes(this.framePa + 2, bytes);
-    core.invalidateData(this.framePa, bytes.length + 2); // the controller's DMA wrote it
+  /** Physical address of the frame's first byte in the image (frame_buf + 2). */
+  get frameAddress(): number {
+    return this.framePa + 2;
+  }
+
+  /** Runs the C path on one frame (the first `len` bytes of `bytes`) at time `nowPs`; the frame's bytes after are in `frameOut`. */
+  frame(bytes: Uint8Array, ingress: number, nowPs: number, out: SwitchCall, len = bytes.length): SwitchCall {
+    const m = this.machine, core = m.core, mem = m.memory, io = this.ioPa;
+    if (len > 1534) throw new RangeError(`a ${len}-byte frame does not fit frame_buf`);
+    mem.write32(io, len);
+    mem.write32(io + 4, ingress);
+    mem.write32(io + 8, hi(nowPs));
+    mem.write32(io + 12, nowPs >>> 0);
+    for (let k = 0; k < len; k++) mem.write8(this.framePa + 2 + k, bytes[k]!);
+    core.invalidateData(this.framePa, len + 2); // the controller's DMA wrote it
     const i0 = core.instructions, c0 = core.cycle, im0 = core.icache.misses, dm0 = core.dcache.misses;
     const other = m.memory.read32(this.ringStatePa + 24);
     core.r[29] = this.stackTop;
     core.r[31] = this.idle;
     core.setPc(this.main);
-    if (m.run(1e7).reason !== "idle") throw new Error(`switchpath.elf did not return (pc 0x${(core.pc >>> 0).toString(16)})`);
+    if (m.runUntilIdle(1e7) !== "idle") throw new Error(`switchpath.elf did not return (pc 0x${(core.pc >>> 0).toString(16)})`);
     if (m.memory.read32(this.ringStatePa + 24) !== other) throw new Error("switchpath.elf: an exception was taken during the decision");
     this.outputs(out);
     out.instructions = core.instructions - i0;

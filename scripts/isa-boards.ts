@@ -1,0 +1,54 @@
+/**
+ * `npm run isa:boards [-- --duration 20 --boards 5A,5D --reps 1]`: each preset board run with
+ * both CPU models (docs/hardware.md "The board running the C path"), same seed and load, and per
+ * firmware path the isa model's whole frame job (cycles, instructions, CPI, I- and D-cache misses
+ * and write-backs per job, on the board's caches, DRAM and buses) and the C decision's part
+ * (instructions and pipeline cycles, interlocks included), beside the trace model's cycles per
+ * job; then each board's cycles per intervention and wall time under both models.
+ *
+ * The run: the standard setting (board-run.ts) at load 1, 20 ms after the 20 ms warm-up, with
+ * the servers probed by TCP and the routers by ARP every 1 ms (so the probe-answer and ARP paths
+ * are taken: the answers to the switch's probes); C/TS verdict mismatches are printed (0 expected).
+ */
+import { Command } from "commander";
+import { loadBoard } from "../src/hw/boards/load.ts";
+import { PRESET_NAMES } from "../src/hw/boards/presets.ts";
+import { runBoard } from "../src/scenarios/board-run.ts";
+import { MS } from "../src/sim/time.ts";
+
+const o = new Command("isa-boards")
+  .option("--boards <list>", "presets", PRESET_NAMES.join(","))
+  .option("--duration <ms>", "window, ms", "20")
+  .option("--reps <n>", "runs of each (wall time: the best)", "1")
+  .parse()
+  .opts<{ boards: string; duration: string; reps: string }>();
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Rec = any;
+const f = (x: number | undefined, d = 0) => (x === undefined ? "-" : x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }));
+const summary: string[] = [];
+for (const name of o.boards.split(",")) {
+  const b = loadBoard(name);
+  if (!b.ok) throw new Error(b.error);
+  const run = (execution: "trace" | "isa"): [Rec, number] => {
+    let best = Infinity, rec: Rec;
+    for (let k = 0; k < Number(o.reps); k++) {
+      const t0 = performance.now();
+      rec = runBoard({ ...b.board, cpu: { ...b.board.cpu, execution } }, { seed: 1, load: 1, durationPs: Number(o.duration) * MS, healthKind: "tcp", healthIntervalPs: 1 * MS, healthTimeoutPs: 1 * MS });
+      best = Math.min(best, (performance.now() - t0) / 1000);
+    }
+    return [rec, best];
+  };
+  const [tr, tWall] = run("trace");
+  const [isa, iWall] = run("isa");
+  console.log(`\n${name} (${isa.cpu.clockMHz} MHz), isa model; C/TS mismatches ${isa.cpu.isa.mismatches}, frames decided by the C path ${isa.cpu.isa.framesDecided}, handed back ${isa.cpu.isa.handedBack}`);
+  console.log("path          jobs  cycles/job  instr/job   CPI  I-miss/job  D-miss/job  wb/job | C: instr  pipeline cyc | trace: cycles/job");
+  for (const [p, v] of Object.entries<Rec>(isa.cpu.paths)) {
+    const c = isa.cpu.isa.cPath[p], t = tr.cpu.paths[p];
+    console.log(`${p.padEnd(12)} ${f(v.jobs).padStart(5)} ${f(v.cyclesPerJob).padStart(11)} ${f(v.instructionsPerJob).padStart(10)} ${f(v.cyclesPerJob / v.instructionsPerJob, 2).padStart(5)} ${f(v.iMissesPerJob, 2).padStart(11)} ${f(v.dMissesPerJob, 2).padStart(11)} ${f(v.writebacksPerJob, 2).padStart(7)} | ${f(c?.instructions).padStart(8)} ${f(c?.pipelineCycles).padStart(13)} | ${f(t?.cyclesPerJob).padStart(17)}`);
+  }
+  summary.push(`${name.padEnd(4)} ${f(tr.cpu.cyclesPerIntervention).padStart(10)} ${f(isa.cpu.cyclesPerIntervention).padStart(10)} ${f(tWall, 2).padStart(10)} ${f(iWall, 2).padStart(10)} ${f(iWall / tWall, 2).padStart(8)}`);
+}
+console.log("\nboard  cycles per intervention   wall s (seed 1, load 1, " + o.duration + " ms + 20 ms warm-up)");
+console.log("          trace        isa      trace        isa   isa/trace");
+for (const l of summary) console.log(l);
