@@ -582,6 +582,8 @@ export async function runCli(argv: string[]): Promise<number> {
     if (process.env["FLOWSIM_DEBUG"]) throw (e instanceof ScenarioFailure ? e.cause ?? e : e);
     process.stderr.write(`flowsim: internal error: ${(e as Error).message} (set FLOWSIM_DEBUG=1 for a stack trace)\n`);
     return 1;
+  } finally {
+    setCpuExecution(undefined); // --cpu-model is this command line's, not the process's (the CLI tests run many in one process)
   }
 }
 
