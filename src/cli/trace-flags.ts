@@ -22,6 +22,8 @@ export interface TraceFlags {
   vcdWindow?: string;
   vcdSignals?: string;
   startTime?: string;
+  execTrace?: string;
+  execTraceJob?: string;
 }
 
 /** Adds the trace flags to a command. */
@@ -34,6 +36,8 @@ export function traceFlags(c: Command): Command {
     .option("--vcd <file>", "write the fabric's signals (PCI pins, arbiter, crossbar) as VCD (GTKWave); with several boards the board's name goes before .vcd")
     .option("--vcd-window <from:to>", "write only this span of simulated time to the VCD, e.g. 1ms:2ms")
     .option("--vcd-signals <globs>", "write only signals whose path matches, e.g. 'pci.*,*.REQ#'")
+    .option("--exec-trace <file>", "with --cpu-model isa: one CPU frame job, instruction by instruction (PC, disassembly, cycles, stalls), then its replay through the board's caches and memories (each cache outcome and stall); with several boards the board's name goes before .txt")
+    .option("--exec-trace-job <n>", "which frame job of the measurement window --exec-trace traces (default 1, the first)")
     .option("--start-time <when>", `the wall-clock time of simulated time 0 in captures: ISO 8601 or now (default ${DEFAULT_START_TIME}, for reproducible files)`);
 }
 
@@ -62,6 +66,7 @@ export function traceTargets(o: TraceFlags): TraceTargets {
   needs("--start-time", o.startTime, o.pcap ?? o.vcd, "--pcap or --vcd");
   needs("--vcd-window", o.vcdWindow, o.vcd, "--vcd");
   needs("--vcd-signals", o.vcdSignals, o.vcd, "--vcd");
+  needs("--exec-trace-job", o.execTraceJob, o.execTrace, "--exec-trace");
   const t: TraceSettings = {};
   if (o.pcapFormat !== undefined) {
     if (o.pcapFormat !== "pcapng" && o.pcapFormat !== "pcap") throw new UsageError(`--pcap-format: expected pcapng or pcap, got "${o.pcapFormat}"`);
@@ -80,6 +85,11 @@ export function traceTargets(o: TraceFlags): TraceTargets {
     if (list.length === 0) throw new UsageError(`--vcd-signals: expected signal paths or glob patterns separated by commas, e.g. 'pci.*,*.REQ#'`);
     t.vcdSignals = list;
   }
+  if (o.execTraceJob !== undefined) {
+    const n = Number(o.execTraceJob);
+    if (!Number.isInteger(n) || n < 1 || n > 1e9) throw new UsageError(`--exec-trace-job: expected a whole number from 1 (the window's first frame job), got "${o.execTraceJob}"`);
+    t.execTraceJob = n;
+  }
   if (o.startTime !== undefined) {
     const e = CaptureEpoch.parse(o.startTime);
     if (typeof e === "string") throw new UsageError(`--start-time: ${e}`);
@@ -88,10 +98,11 @@ export function traceTargets(o: TraceFlags): TraceTargets {
   try {
     if (o.pcap !== undefined) ensureWritableDir("--pcap", o.pcap);
     if (o.vcd !== undefined) ensureWritableFile("--vcd", o.vcd);
+    if (o.execTrace !== undefined) ensureWritableFile("--exec-trace", o.execTrace);
   } catch (e) {
     throw e instanceof TraceOutputError ? new UsageError(e.message) : e;
   }
-  return { ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}), ...(o.vcd !== undefined ? { vcdPath: o.vcd } : {}), ...(Object.keys(t).length ? { trace: t } : {}) };
+  return { ...(o.pcap !== undefined ? { pcapDir: o.pcap } : {}), ...(o.vcd !== undefined ? { vcdPath: o.vcd } : {}), ...(o.execTrace !== undefined ? { execTracePath: o.execTrace } : {}), ...(Object.keys(t).length ? { trace: t } : {}) };
 }
 
 /** Lines the run's records carry for the terminal, not only the JSON: what a replay did with each record. */

@@ -109,6 +109,7 @@ export interface BoardRunOptions {
   /** Traces (src/scenarios/traces.ts): captures of every port both ways into DIR/<board>.pcapng, the fabric's signals into a VCD file, and how. */
   pcapDir?: string;
   vcdPath?: string;
+  execTracePath?: string;
   trace?: TraceSettings;
   /** Record inbound frames delivered per server in time buckets of this many ps (a failover timeline). */
   timelineBucketPs?: number;
@@ -262,7 +263,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     at: scriptAt(sim, warmup), windowStartPs: warmup, ...scriptHooks(sim, fw, warmup, o.durationPs),
   };
   o.script?.(ctx);
-  const traces = attachTraces(sim, pool, board, { routers, servers }, { scenario: o.scenario ?? "board-run", seed: o.seed, load: o.load, traffic: SYNTHETIC_TRAFFIC }, o);
+  const traces = attachTraces(sim, pool, board, { routers, servers }, { scenario: o.scenario ?? "board-run", seed: o.seed, load: o.load, traffic: SYNTHETIC_TRAFFIC, windowStartPs: warmup }, o);
   if (o.timelineBucketPs) {
     // sample each server's delivered inbound frames at every bucket edge of the window
     const bucket = o.timelineBucketPs, series: number[][] = servers.map(() => []), last = servers.map(() => 0);

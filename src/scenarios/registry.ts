@@ -17,6 +17,8 @@ export interface RunOptions {
   pcapDir?: string;
   /** VCD file for the fabric's signals, if any (with several boards, the board's name is inserted before .vcd). */
   vcdPath?: string;
+  /** A per-instruction trace of one CPU frame job in isa mode (`--exec-trace`; with several boards, the board's name is inserted before .txt). */
+  execTracePath?: string;
   /** How traces are written: format, ports, windows, signals, start time. */
   trace?: TraceSettings;
   /** Board runs' time series: a sample every this many ps (`--series`; src/scenarios/board-series.ts). */
@@ -63,11 +65,12 @@ export function listScenarios(): ScenarioInfo[] {
 }
 
 /** Trace options for one board of a multi-board run: pcap files are per board already; the VCD gets the board's name; time series as asked. */
-export function traceOptions(o: RunOptions, board: string, boards: number): { pcapDir?: string; vcdPath?: string; trace?: TraceSettings; seriesIntervalPs?: Tick } {
-  const out: { pcapDir?: string; vcdPath?: string; trace?: TraceSettings; seriesIntervalPs?: Tick } = {};
+export function traceOptions(o: RunOptions, board: string, boards: number): { pcapDir?: string; vcdPath?: string; execTracePath?: string; trace?: TraceSettings; seriesIntervalPs?: Tick } {
+  const out: { pcapDir?: string; vcdPath?: string; execTracePath?: string; trace?: TraceSettings; seriesIntervalPs?: Tick } = {};
   if (o.seriesIntervalPs) out.seriesIntervalPs = o.seriesIntervalPs;
   if (o.pcapDir) out.pcapDir = o.pcapDir;
   if (o.trace) out.trace = o.trace;
   if (o.vcdPath) out.vcdPath = boards > 1 ? o.vcdPath.replace(/(\.vcd)?$/, `.${board}.vcd`) : o.vcdPath;
+  if (o.execTracePath) out.execTracePath = boards > 1 ? o.execTracePath.replace(/(\.txt)?$/, `.${board}.txt`) : o.execTracePath;
   return out;
 }

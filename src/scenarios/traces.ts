@@ -21,6 +21,7 @@
  */
 import { join } from "node:path";
 import type { Board } from "../hw/boards/board.ts";
+import { IsaFramePath } from "../hw/cpu/isa/board-path.ts";
 import { BufferMemoryArbiter } from "../hw/fabric/buffer-memory-arbiter.ts";
 import { Crossbar } from "../hw/fabric/crossbar.ts";
 import { CaptureEpoch } from "../net/capture-epoch.ts";
@@ -29,6 +30,7 @@ import { formatIpv4 } from "../net/ipv4-addr.ts";
 import { formatMac } from "../net/mac.ts";
 import { PcapWriter } from "../net/pcap.ts";
 import { DIR_INBOUND, DIR_OUTBOUND, PcapngWriter, type InterfaceInfo, type SectionInfo } from "../net/pcapng.ts";
+import { writeFileAtomic } from "../sim/output-file.ts";
 import type { Simulator } from "../sim/simulator.ts";
 import { ensureWritableDir, ensureWritableFile, TraceOutputError } from "../sim/trace/sink.ts";
 import { VcdWriter } from "../sim/trace/vcd.ts";
@@ -53,11 +55,15 @@ export interface TraceSettings {
   vcdSignals?: readonly string[];
   /** What simulated time 0 is in captures (default 1999-07-01T00:00:00Z). */
   startTime?: CaptureEpoch;
+  /** Which frame job of the window `--exec-trace` traces (1 = the first; default 1). */
+  execTraceJob?: number;
 }
 
 export interface TraceTargets {
   pcapDir?: string;
   vcdPath?: string;
+  /** One CPU frame job traced instruction by instruction and its replay (isa mode only): this text file. */
+  execTracePath?: string;
   trace?: TraceSettings;
 }
 
@@ -82,6 +88,8 @@ export interface RunAbout {
   load: number;
   /** What the frames are: generated frame traffic, or the hosts' conversations. */
   traffic: string;
+  /** Where the measurement window starts (ps): `--exec-trace-job` counts jobs from there. Default 0. */
+  windowStartPs?: number;
 }
 
 /** The board workload (src/traffic/workload.ts), as a capture must describe it. */
@@ -171,6 +179,7 @@ export function attachTraces(sim: Simulator, pool: FramePool, board: Board, atta
   const board0 = board.spec.name;
   let caps: CaptureSet | undefined;
   let vcd: VcdWriter | undefined;
+  let execDone: (() => void) | undefined;
   const files: string[] = [];
   try {
     if (o.pcapDir) {
@@ -226,6 +235,19 @@ export function attachTraces(sim: Simulator, pool: FramePool, board: Board, atta
       else if (board.fabric instanceof BufferMemoryArbiter || board.fabric instanceof Crossbar) board.fabric.traceTo(vcd, scope);
       vcd.seal(); // a filter that keeps nothing is refused now, before the run
     }
+    if (o.execTracePath) {
+      const path = board.cpus[0]?.cPath;
+      if (!(path instanceof IsaFramePath)) throw new TraceOutputError(`--exec-trace traces the instruction-level CPU: board ${board0} runs the trace model (use --cpu-model isa)`);
+      ensureWritableFile("--exec-trace", o.execTracePath);
+      const file = o.execTracePath, job = t.execTraceJob ?? 1;
+      const lines = [`# ${FLOWSIM_VERSION} --exec-trace: board ${board0}, scenario ${about.scenario}, seed ${about.seed}, load ${about.load}, frame job ${job} of the window (from ${about.windowStartPs ?? 0} ps). docs/hardware.md "Seeing it".`];
+      path.traceJob(job, about.windowStartPs ?? 0, (line) => lines.push(line));
+      execDone = () => {
+        if (!path.execTraced) lines.push(`(the run ended before frame job ${job} of the window: ${path.framesDecided} frame jobs were decided in it)`);
+        writeFileAtomic(file, lines.join("\n") + "\n");
+      };
+      files.push(file);
+    }
   } catch (e) {
     caps?.abort();
     vcd?.abort();
@@ -236,6 +258,7 @@ export function attachTraces(sim: Simulator, pool: FramePool, board: Board, atta
     close(endPs: number) {
       caps?.close();
       vcd?.close(endPs);
+      execDone?.();
     },
     abort() {
       caps?.abort();

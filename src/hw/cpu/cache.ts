@@ -79,6 +79,14 @@ export class Cache {
     return wasDirty ? CacheOutcome.MissDirty : CacheOutcome.Miss;
   }
 
+  /** Whether the line holding `addr` is in the cache (no state changes: for traces). */
+  probe(addr: number): boolean {
+    const line = Math.floor(addr / this.params.lineBytes);
+    const base = (line % this.sets) * this.params.ways;
+    for (let w = base; w < base + this.params.ways; w++) if (this.tags[w] === line) return true;
+    return false;
+  }
+
   /** Writes a dirty line holding `addr` back (it stays valid, now clean); returns whether it was dirty. */
   writeback(addr: number): boolean {
     const line = Math.floor(addr / this.params.lineBytes);

@@ -34,6 +34,8 @@ export class CostTrace {
   length = 0;
   /** While set (the TypeScript firmware deciding a frame the C path decided too), PORTED_OPS and explicit loads and stores are left out. */
   cPath = false;
+  /** Set while a job is traced (`--exec-trace`): the CPU writes each item's replay here, one line each. */
+  log: ((line: string) => void) | undefined = undefined;
 
   /** @param lineBytes granularity of recorded loads and stores: the data cache's line size */
   constructor(readonly capacity = 4096, readonly lineBytes = 32) {
@@ -45,6 +47,7 @@ export class CostTrace {
   reset(): void {
     this.length = 0;
     this.cPath = false;
+    this.log = undefined;
   }
 
   private push(kind: number, value: number): void {

@@ -121,6 +121,8 @@ export class R4700 {
   private uncachedRead = false;
   private uncachedBytes = 0;
   private jobStart = 0;
+  /** The traced job's line sink (`CostTrace.log`), while it runs. */
+  private log: ((line: string) => void) | undefined = undefined;
   private jobTimePs = 0;
 
   jobsDone = 0;
@@ -169,7 +171,10 @@ export class R4700 {
     this.finish = sim.event(`${name}.finish`, () => this.endJob(), Priority.Cpu);
     this.issue = sim.event(`${name}.issue`, () => this.issueMem(), Priority.Cpu);
     this.issueUncached = sim.event(`${name}.uncached`, () => this.startUncached(), Priority.Cpu);
-    this.onUncachedDone = () => this.resumeAfterStall();
+    this.onUncachedDone = () => {
+      if (this.log) this.log(`      stalled ${this.sim.now - this.stallFrom} ps (to the CPU's next edge) for the uncached ${this.uncachedRead ? "read's round trip over PCI" : "write (the post buffer was full)"}`);
+      this.resumeAfterStall(false);
+    };
     sim.onResetStats((now) => this.resetStats(now));
   }
 
@@ -257,6 +262,8 @@ export class R4700 {
     this.trace.op("interruptEntry");
     job.execute(this.trace);
     this.trace.op("interruptExit");
+    this.log = this.trace.log;
+    if (this.log) this.log(`replay of the job's ${this.trace.length} items through the board's caches and memories, from ${this.sim.now} ps (${this.clock.cycleNow(this.sim)} CPU cycles):`);
     this.idx = 0;
     this.opLine = 0;
     this.pending = 0;
@@ -266,10 +273,11 @@ export class R4700 {
 
   /** Replays the trace from `idx` until a stall or the end. */
   private step(): void {
-    const t = this.trace, cpi = this.params.baseCpi + this.params.stallCpi;
+    const t = this.trace, cpi = this.params.baseCpi + this.params.stallCpi, log = this.log;
     while (this.idx < t.length) {
       const k = t.kind[this.idx]!, v = t.value[this.idx]!;
       this.idx++;
+      if (log !== undefined) this.logItem(log, k, v, t.aux[this.idx - 1]!);
       if (k === K_OP) {
         const n = OP_INSTRUCTIONS[v]!;
         const lb = this.params.icache.lineBytes;
@@ -363,9 +371,10 @@ export class R4700 {
     this.resumeAfterStall();
   }
 
-  private resumeAfterStall(): void {
+  private resumeAfterStall(memory = true): void {
     const toEdge = this.clock.delayToEdge(this.sim, 0); // relative: crosses calls unboxed (ClockDomain, "Relative times")
     this.stallPs += this.sim.now + toEdge - this.stallFrom;
+    if (this.log && memory) this.log(`      stalled ${this.sim.now + toEdge - this.stallFrom} ps (${((this.sim.now + toEdge - this.stallFrom) * this.params.clockHz / 1e12).toFixed(1)} CPU cycles) for the ${this.active.write ? "write-back" : "line fill"} at 0x${this.active.addr.toString(16)} in ${this.activeMem.name}`);
     this.sim.scheduleIn(this.resume, toEdge);
   }
 
@@ -397,9 +406,29 @@ export class R4700 {
     this.pathIMisses[path]! += this.icache.misses - this.jobIMiss0;
     this.pathDMisses[path]! += this.dcache.misses - this.jobDMiss0;
     this.pathWritebacks[path]! += this.dcache.writebacks - this.jobWb0;
+    if (this.log) {
+      this.log(`job end at ${this.sim.now} ps: ${this.jobCycles} cycles busy, ${(took * this.params.clockHz / 1e12).toFixed(0)} cycles from start to end (stalls included), ${this.instructions - this.jobInstr0} instructions, ${this.icache.misses - this.jobIMiss0} I-cache and ${this.dcache.misses - this.jobDMiss0} D-cache misses, ${this.dcache.writebacks - this.jobWb0} write-backs`);
+      this.log = undefined;
+    }
     this.util.idleNow(this.sim);
     job.complete();
     if (!this.job && this.queuedJobs > 0) this.startJob();
+  }
+
+  /** One line of a traced job's replay: what the item is, and what the caches say now (a look-up that misses stalls next). */
+  private logItem(log: (line: string) => void, k: number, v: number, aux: number): void {
+    const hex = (a: number) => `0x${a.toString(16)}`;
+    const at = (c: Cache, a: number) => (c.probe(a) ? "hit" : "miss");
+    const cpi = this.params.baseCpi + this.params.stallCpi;
+    if (k === K_OP) {
+      if (this.opLine === 0) log(`  op ${OP_NAMES[v]}: ${OP_INSTRUCTIONS[v]} instructions x CPI ${cpi} (op table), code at ${hex(this.opAddr[v]!)}`);
+    } else if (k === K_LOAD || k === K_STORE) log(`  ${k === K_LOAD ? "load" : "store"} ${hex(v)} (TypeScript firmware): D-cache ${at(this.dcache, v)}`);
+    else if (k === K_IFETCH) log(`  C: +${aux} pipeline cycles, I-line ${hex(v)}: I-cache ${at(this.icache, v)}`);
+    else if (k === K_ILOAD || k === K_ISTORE) log(`  C: +${aux} pipeline cycles, ${k === K_ILOAD ? "load" : "store"} ${hex(v)}: D-cache ${at(this.dcache, v)}`);
+    else if (k === K_ICYCLES) log(`  C: ${v} instructions in all, +${aux} pipeline cycles to its return`);
+    else if (k === K_WAIT) log(`  device wait ${v} ps`);
+    else if (k === K_WB) log(`  CACHE Hit_Writeback ${hex(v)}`);
+    else if (k === K_UREAD || k === K_UWRITE) log(`  uncached ${k === K_UREAD ? "read over PCI (the CPU waits)" : "write (posted)"}, ${v} bytes`);
   }
 
   /** Per-path accounts under the given names (paths with no job left out); with `misses`, each path's I- and D-cache misses per job too. */

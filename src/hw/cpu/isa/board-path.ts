@@ -32,6 +32,7 @@ import type { FramePool } from "../../../net/frame-pool.ts";
 import { TraceKind, type CostTrace } from "../cost-trace.ts";
 import { ISA_PACKET_BASE, type CPathDecision } from "../../cpu-board.ts";
 import type { CacheRecorder } from "./core.ts";
+import { ExecTrace } from "./exec-trace.ts";
 import { SwitchImage, VERDICT_NOT_PORTED, type HostGateway, type HostRouter, type SwitchCall } from "./switch-host.ts";
 
 /** Bytes of the frame compared between the C path and the TypeScript (its headers; ARP answers are 42 bytes). */
@@ -64,6 +65,7 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
   framesDecided = 0;
   readonly paths: IsaPathStats[] = FW_PATHS.map(() => ({ calls: 0, instructions: 0, pipelineCycles: 0 }));
   private readonly mirror: ControlMirror;
+  private execTrace: { job: number; fromPs: number; seen: number; write: (line: string) => void; done: boolean } | undefined;
 
   /**
    * @param tableBase where the image's flow table lies on this board (FSRAM_TABLE_BASE on boards with an FSRAM), or -1: at its image address
@@ -102,14 +104,44 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
     this.bufBase = bufAddr;
     this.lastCycle = core.cycle;
     core.recorder = this;
+    const traced = this.traceThis(nowPs, ingress, len, trace);
     try {
       this.image.frame(bytes, ingress, nowPs, this.call, len);
     } finally {
       core.recorder = undefined;
       this.trace = undefined;
+      if (traced) core.tracer = undefined;
     }
     trace.isa(TraceKind.IsaCycles, this.call.instructions, core.cycle - this.lastCycle);
     this.framesDecided++;
+  }
+
+  /**
+   * Traces one frame job (`--exec-trace`): the `job`-th one decided at or after `fromPs` (1 = the
+   * first). Its C path's instructions, one line each (exec-trace.ts: cycle, PC, word, disassembly,
+   * pipeline cycles and stalls; the caches are the board's, so the line names no cache outcome),
+   * then the CPU's replay of the whole job through the board's caches and memories
+   * (r4700.ts: each item, its cache outcome and each stall), to `write`.
+   */
+  traceJob(job: number, fromPs: number, write: (line: string) => void): void {
+    this.execTrace = { job, fromPs, seen: 0, write, done: false };
+  }
+
+  /** Whether this decision is the traced job's; if so, the core's tracer and the job's log are set. */
+  private traceThis(nowPs: number, ingress: number, len: number, trace: CostTrace): boolean {
+    const x = this.execTrace;
+    if (!x || x.done || nowPs < x.fromPs || ++x.seen !== x.job) return false;
+    x.done = true;
+    const w = x.write;
+    w(`frame job ${x.job} of the window: a ${len}-byte frame from port ${ingress} at ${nowPs} ps; the C path (switchpath.elf main), per instruction (caches: the board's, in the replay below):`);
+    this.image.machine.core.tracer = new ExecTrace((line) => w(`  ${line}`), false);
+    trace.log = w;
+    return true;
+  }
+
+  /** Whether the traced job was reached. */
+  get execTraced(): boolean {
+    return this.execTrace?.done ?? false;
   }
 
   /** Compares the C path's decision with the TypeScript's (`verdict`, the frame `h` as it rewrote it), and counts the C path's figures under the job's path. */

@@ -34,8 +34,12 @@ export class ExecTrace implements InstructionTracer {
   private instructions = 0;
   lines = 0;
 
-  /** @param write receives each line (without a newline) */
-  constructor(private readonly write: (line: string) => void) {}
+  /**
+   * @param write receives each line (without a newline)
+   * @param caches whether to name the core's cache outcomes: not when its look-ups go to a recorder
+   *   (the boards' isa mode, board-path.ts), whose caches are the board's and replayed later
+   */
+  constructor(private readonly write: (line: string) => void, private readonly caches = true) {}
 
   before(core: IsaCore): void {
     this.cycle = core.cycle;
@@ -67,13 +71,15 @@ export class ExecTrace implements InstructionTracer {
       const d = core.stalls[k]! - this.stalls[k]!;
       if (d > 0) parts.push(`${STALL_CAUSES[k]}=${d}`);
     }
-    if (core.icache.misses > this.iMisses) parts.push("I:miss");
-    else if (core.icache.hits > this.iHits) parts.push("I:hit");
-    decodeInto(word, this.pd, 0);
-    const cls = OP_CLASS[this.pd.op[0]!];
-    if (core.uncachedReads + core.uncachedWrites > this.uncached) parts.push("D:uncached");
-    else if (core.dcache.misses > this.dMisses) parts.push(core.dcache.writebacks > this.dWritebacks ? "D:miss+writeback" : "D:miss");
-    else if (cls === OpClass.Load || cls === OpClass.Store) parts.push(core.dcache.hits > this.dHits ? "D:hit" : "D:none");
+    if (this.caches) {
+      if (core.icache.misses > this.iMisses) parts.push("I:miss");
+      else if (core.icache.hits > this.iHits) parts.push("I:hit");
+      decodeInto(word, this.pd, 0);
+      const cls = OP_CLASS[this.pd.op[0]!];
+      if (core.uncachedReads + core.uncachedWrites > this.uncached) parts.push("D:uncached");
+      else if (core.dcache.misses > this.dMisses) parts.push(core.dcache.writebacks > this.dWritebacks ? "D:miss+writeback" : "D:miss");
+      else if (cls === OpClass.Load || cls === OpClass.Store) parts.push(core.dcache.hits > this.dHits ? "D:hit" : "D:none");
+    }
     if (core.exceptions > this.exceptions) parts.push(`exception ${(core.cp0.regs[13]! >>> 2) & 31} -> 0x${hex(core.pc)}`);
     if (reason === StopReason.Pending) parts.push(`waiting (${STALL_CAUSES[core.pendingCause]})`);
     if (reason === StopReason.Idle) parts.push("idle loop");
