@@ -16,7 +16,9 @@
  * entries and expiry words on its way; a sweep step the expiry words it examines; every slot a
  * call writes (inserted, reclaimed, moved back by a deletion) is a store of its entry and its
  * expiry word; each entry a deletion reads to recompute its home slot is a load and a
- * `flowHash`; a refresh a store of the expiry word. The loads and stores go through the R4700's
+ * `flowHash`; a refresh a store of the expiry word; a change of flags (and timeout) a store of the
+ * entry's flags word (and the expiry word); a re-pointed entry a store of its server, cluster
+ * and generation. The loads and stores go through the R4700's
  * data-cache model; each counts one instruction (op-costs.ts).
  */
 import type { CostTrace } from "../hw/cpu/cost-trace.ts";
@@ -24,6 +26,8 @@ import type { FlowTable } from "./flow-table.ts";
 
 export const FLOW_ENTRY_BYTES = 24;
 export const EXPIRY_BYTES = 8;
+/** Offsets in an entry (switch.h `struct flow_entry`): the word of protocol, state, flags and timeout index; server, cluster and generation. */
+const ENTRY_FLAGS_WORD = 12, ENTRY_TARGET = 16;
 /** Where the table lives in the CPU board's DRAM (the upper half of Fig 5A's 8 MB). */
 export const DRAM_TABLE_BASE = 0x0040_0000;
 
@@ -77,6 +81,17 @@ export class TableCost {
   /** A flow refreshed: its expiry word. */
   touch(cost: CostTrace, slot: number): void {
     cost.store(this.expiry(slot), EXPIRY_BYTES);
+  }
+
+  /** An entry's flags changed (SYN-only cleared, closing), and with `retimed` its idle timeout: the word holding protocol, state, flags and the timeout's index, and the expiry word. */
+  flagged(cost: CostTrace, slot: number, retimed: boolean): void {
+    cost.store(this.entry(slot) + ENTRY_FLAGS_WORD, 4);
+    if (retimed) cost.store(this.expiry(slot), EXPIRY_BYTES);
+  }
+
+  /** An entry re-pointed (a datagram's first fragment again): its server, cluster and generation. */
+  repointed(cost: CostTrace, slot: number): void {
+    cost.store(this.entry(slot) + ENTRY_TARGET, 8);
   }
 
   /**
