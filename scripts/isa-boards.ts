@@ -46,6 +46,8 @@ for (const name of o.boards.split(",")) {
   for (const [p, v] of Object.entries<Rec>(isa.cpu.paths)) {
     const c = isa.cpu.isa.cPath[p], t = tr.cpu.paths[p];
     console.log(`${p.padEnd(12)} ${f(v.jobs).padStart(5)} ${f(v.cyclesPerJob).padStart(11)} ${f(v.instructionsPerJob).padStart(10)} ${f(v.cyclesPerJob / v.instructionsPerJob, 2).padStart(5)} ${f(v.iMissesPerJob, 2).padStart(11)} ${f(v.dMissesPerJob, 2).padStart(11)} ${f(v.writebacksPerJob, 2).padStart(7)} | ${f(c?.instructions).padStart(8)} ${f(c?.pipelineCycles).padStart(13)} | ${f(t?.cyclesPerJob).padStart(17)}`);
+    // the trace model's own figures for the path, to see where the two differ
+    if (t) console.log(`${"  (trace)".padEnd(12)} ${f(t.jobs).padStart(5)} ${f(t.cyclesPerJob).padStart(11)} ${f(t.instructionsPerJob).padStart(10)} ${f(t.cyclesPerJob / t.instructionsPerJob, 2).padStart(5)}   (the trace model records misses per path only in isa mode)`);
   }
   summary.push(`${name.padEnd(4)} ${f(tr.cpu.cyclesPerIntervention).padStart(10)} ${f(isa.cpu.cyclesPerIntervention).padStart(10)} ${f(tWall, 2).padStart(10)} ${f(iWall, 2).padStart(10)} ${f(iWall / tWall, 2).padStart(8)}`);
 }

@@ -474,7 +474,7 @@ export class FlowSwitch implements BoardFirmware {
         flows.touch(slot, now);
         if (cost) this.tableCost.touch(cost, slot);
         if (isSyn) this.counts.synRetransmits++;
-        else if (flags & FlowFlag.SynOnly) this.established(slot, s!);
+        else if (flags & FlowFlag.SynOnly) this.established(slot, s!, cost);
       }
     }
     if (server < 0 && p.ipProto === IpProto.ICMP && p.innerProto >= 0) {
@@ -517,7 +517,7 @@ export class FlowSwitch implements BoardFirmware {
     }
     // a FIN or RST: the entry stays for the rest of the close (the peer's FIN, last ACKs,
     // retransmissions) and then expires, as IPVS keeps FIN_WAIT/TIME_WAIT entries
-    if (slot >= 0 && isTcp && p.tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) this.closing(slot);
+    if (slot >= 0 && isTcp && p.tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) this.closing(slot, cost);
     this.routeSlot = slot;
     if (p.moreFragments) this.firstFragment(cl, server, cost);
     return server;
@@ -545,7 +545,10 @@ export class FlowSwitch implements BoardFirmware {
       flows.gen[slot] = cl.servers[server]!.gen;
       flows.cluster[slot] = cl.index;
       flows.touch(slot, now);
-      if (cost) this.tableCost.touch(cost, slot);
+      if (cost) {
+        this.tableCost.repointed(cost, slot);
+        this.tableCost.touch(cost, slot);
+      }
       return;
     }
     if (flows.insert(k, hash, cl.index, server, cl.servers[server]!.gen, FlowFlag.Datagram, now, this.config.timeouts.fragmentPs) >= 0 && cost) {
@@ -583,17 +586,20 @@ export class FlowSwitch implements BoardFirmware {
   }
 
   /** A SYN-only entry sees its first other segment: the connection is established. */
-  private established(slot: number, s: Server): void {
+  private established(slot: number, s: Server, cost: CostTrace | undefined): void {
     const flows = this.flows;
     flows.flags[slot]! &= ~FlowFlag.SynOnly;
-    if (flows.flags[slot]! & FlowFlag.Closing) return;
+    const closing = (flows.flags[slot]! & FlowFlag.Closing) !== 0;
+    if (cost) this.tableCost.flagged(cost, slot, !closing);
+    if (closing) return;
     flows.setTimeout(slot, this.config.timeouts.tcpPs);
     s.inactive--;
     s.active++;
   }
 
-  private closing(slot: number): void {
+  private closing(slot: number, cost: CostTrace | undefined): void {
     const flows = this.flows, f = flows.flags[slot]!;
+    if (cost) this.tableCost.flagged(cost, slot, this.config.timeouts.finPs < flows.timeoutOf(slot));
     if (!(f & (FlowFlag.Closing | FlowFlag.SynOnly))) {
       const s = this.clusters[flows.cluster[slot]!]!.servers[flows.server[slot]!]!;
       s.active--;

@@ -186,6 +186,11 @@ export class FlowTable {
     if (timeoutPs < this.timeout[slot]!) this.timeout[slot] = timeoutPs;
   }
 
+  /** The idle timeout of the entry at `slot`, ps. */
+  timeoutOf(slot: number): number {
+    return this.timeout[slot]!;
+  }
+
   /** Sets the idle timeout of an entry (e.g. when a SYN-only entry becomes established). */
   setTimeout(slot: number, timeoutPs: number): void {
     this.timeout[slot] = timeoutPs;
@@ -248,6 +253,8 @@ export class FlowTable {
       this.logStore(hole);
       hole = j;
     }
+    // the last entry moved leaves its slot empty: written too (state and expiry word)
+    if (hole !== i) this.logStore(hole);
   }
 
   private copy(from: number, to: number): void {

@@ -1,25 +1,33 @@
 /**
  * What the flow table costs the CPU (both firmwares, so they are compared fairly). The table the
- * firmware would keep in memory is laid out as the TypeScript one is, struct-of-arrays in two
- * parts: an entry of FLOW_ENTRY_BYTES per slot (key 13 bytes, server, cluster, generation,
- * flags: 24) at `base + slot x 24`, and a packed array of EXPIRY_BYTES per slot after them (when
- * the entry expires, in the firmware's clock ticks: 4), so that the sweep reads 8 slots per
- * 32-byte cache line instead of one, and refreshing a flow writes one word. At the default
- * 65,536 flows (131,072 slots) the table takes 3.5 MiB: the upper half of Fig 5A's 8 MB DRAM
- * from 4 MiB, or 5C's 4 MB FSRAM.
+ * firmware keeps in memory is laid out as the C path's (firmware/c/switch/switch.h `struct
+ * flow_table`, one memory, one layout), struct-of-arrays in two parts: an entry of
+ * FLOW_ENTRY_BYTES per slot at `base + slot x 24` (source, destination, ports, protocol: the key's
+ * 13 bytes; state, flags, the idle timeout as an index of the configured timeouts; server,
+ * cluster: 2 bytes each; generation: 4), and a packed array of EXPIRY_BYTES per slot after them
+ * (when the entry expires, last seen + its idle timeout in picoseconds: 8, since a 32-bit count
+ * of coarser ticks could not expire an entry at the picosecond the reference model does; 0 in an
+ * empty slot), so that the sweep reads 4 slots per 32-byte cache line instead of one, and
+ * refreshing a flow writes one word. At the default 65,536 flows (131,072 slots) the table takes
+ * 4 MiB: the upper half of Fig 5A's 8 MB DRAM from 4 MiB, or 5C's FSRAM from its table base as
+ * far as it reaches.
  *
  * A lookup loads every entry it visits and the expiry word of the one it finds; an insert the
  * entries and expiry words on its way; a sweep step the expiry words it examines; every slot a
  * call writes (inserted, reclaimed, moved back by a deletion) is a store of its entry and its
  * expiry word; each entry a deletion reads to recompute its home slot is a load and a
- * `flowHash`; a refresh a store of the expiry word. The loads and stores go through the R4700's
+ * `flowHash`; a refresh a store of the expiry word; a change of flags (and timeout) a store of the
+ * entry's flags word (and the expiry word); a re-pointed entry a store of its server, cluster
+ * and generation. The loads and stores go through the R4700's
  * data-cache model; each counts one instruction (op-costs.ts).
  */
 import type { CostTrace } from "../hw/cpu/cost-trace.ts";
 import type { FlowTable } from "./flow-table.ts";
 
 export const FLOW_ENTRY_BYTES = 24;
-export const EXPIRY_BYTES = 4;
+export const EXPIRY_BYTES = 8;
+/** Offsets in an entry (switch.h `struct flow_entry`): the word of protocol, state, flags and timeout index; server, cluster and generation. */
+const ENTRY_FLAGS_WORD = 12, ENTRY_TARGET = 16;
 /** Where the table lives in the CPU board's DRAM (the upper half of Fig 5A's 8 MB). */
 export const DRAM_TABLE_BASE = 0x0040_0000;
 
@@ -73,6 +81,17 @@ export class TableCost {
   /** A flow refreshed: its expiry word. */
   touch(cost: CostTrace, slot: number): void {
     cost.store(this.expiry(slot), EXPIRY_BYTES);
+  }
+
+  /** An entry's flags changed (SYN-only cleared, closing), and with `retimed` its idle timeout: the word holding protocol, state, flags and the timeout's index, and the expiry word. */
+  flagged(cost: CostTrace, slot: number, retimed: boolean): void {
+    cost.store(this.entry(slot) + ENTRY_FLAGS_WORD, 4);
+    if (retimed) cost.store(this.expiry(slot), EXPIRY_BYTES);
+  }
+
+  /** An entry re-pointed (a datagram's first fragment again): its server, cluster and generation. */
+  repointed(cost: CostTrace, slot: number): void {
+    cost.store(this.entry(slot) + ENTRY_TARGET, 8);
   }
 
   /**

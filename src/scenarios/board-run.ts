@@ -8,7 +8,7 @@
  * backlog's trend (growing queues), health changes, and frame accounting (every frame is
  * delivered, dropped with a cause, or still inside).
  */
-import { Board, FSRAM_BASE, FSRAM_TABLE_BASE } from "../hw/boards/board.ts";
+import { Board, FSRAM_TABLE_BASE } from "../hw/boards/board.ts";
 import { IsaFramePath } from "../hw/cpu/isa/board-path.ts";
 import { switchpathElf } from "../hw/cpu/isa/switchpath-file.ts";
 import type { BoardSpec } from "../hw/boards/schema.ts";
@@ -226,10 +226,9 @@ export class CpuModelError extends Error {
  */
 function isaPath(spec: BoardSpec, board: Board, fw: FlowSwitch, pool: FramePool, nat: boolean): IsaFramePath {
   if (nat) throw new CpuModelError(`board ${spec.name}: cpu model "isa" runs the flow switch's C path; the prior-art NAT balancer is not ported to C (use --cpu-model trace)`);
-  const fsram = spec.fsram ? { base: FSRAM_TABLE_BASE, room: FSRAM_BASE + spec.fsram.sizeBytes - FSRAM_TABLE_BASE } : undefined;
   let path: IsaFramePath;
   try {
-    path = new IsaFramePath(switchpathElf(), fw, pool, (port) => board.portCounters(port).txBytes, fsram?.base ?? -1, fsram?.room ?? 0);
+    path = new IsaFramePath(switchpathElf(), fw, pool, (port) => board.portCounters(port).txBytes, spec.fsram ? FSRAM_TABLE_BASE : -1);
   } catch (e) {
     throw new CpuModelError(`board ${spec.name}: ${(e as Error).message}`);
   }

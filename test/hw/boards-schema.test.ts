@@ -49,8 +49,8 @@ describe("board files: a DRAM that cannot hold the firmware's memory map (issue 
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.split("\n")).toHaveLength(1);
-      // 4 MiB below the table, 2 x 65,536 slots x (24 + 4) bytes above it
-      expect(r.error).toContain(`my.json: dram.sizeBytes: 1 bytes cannot hold the firmware's memory map (at least ${4 * 2 ** 20 + 2 * 65_536 * 28}`);
+      // 4 MiB below the table, 2 x 65,536 slots x (24 + 8) bytes above it (table-cost.ts)
+      expect(r.error).toContain(`my.json: dram.sizeBytes: 1 bytes cannot hold the firmware's memory map (at least ${4 * 2 ** 20 + 2 * 65_536 * 32}`);
     }
     expect(parseBoard(withDram("5A", 8 * 2 ** 20), "my.json").ok).toBe(true);
     expect(parseBoard(withDram("5C", 4 * 2 ** 20), "my.json").ok).toBe(true);

@@ -2,7 +2,7 @@
  * The switch's per-frame decision (src/firmware/flow-switch.ts `handleFrame` -> `inbound` ->
  * `route`), ported to C for the modelled R4700: the frame parse (src/net/parse.ts), the flow key
  * and its hash (flow-key.ts), the flow table's find / insert / touch / sweep / delete with
- * Algorithm R (flow-table.ts, same layout: one array per field), the new-flow policies round
+ * Algorithm R (flow-table.ts, in table-cost.ts's layout: 24-byte entries, packed expiry words), the new-flow policies round
  * robin, smooth weighted round robin, (weighted) least connections and consistent hash (cluster.ts
  * `choose`; the Maglev table is filled by the host), TCP SYN / FIN / RST handling, fragments (the
  * datagram entries), ICMP errors (the quoted flow), and the one rewrite: the destination MAC;

@@ -6,9 +6,10 @@
 static struct flow_key key, dg_key;
 static u32 route_cause;
 
-static u64 timeout_for(u32 proto)
+/* The idle timeout of a flow of `proto`: a timeouts[] index. */
+static u32 timeout_for(u32 proto)
 {
-  return proto == P_TCP ? cfg.timeouts[T_TCP] : proto == P_UDP ? cfg.timeouts[T_UDP] : proto == P_ESP || proto == P_AH ? cfg.timeouts[T_ESP] : cfg.timeouts[T_OTHER];
+  return proto == P_TCP ? T_TCP : proto == P_UDP ? T_UDP : proto == P_ESP || proto == P_AH ? T_ESP : T_OTHER;
 }
 
 static s32 no_route(u32 cause)
@@ -20,9 +21,9 @@ static s32 no_route(u32 cause)
 /* A SYN-only entry sees its first other segment: the connection is established. */
 static void established(u32 slot, struct server *s)
 {
-  flows.flags[slot] &= (u8)~FLAG_SYN_ONLY;
-  if (flows.flags[slot] & FLAG_CLOSING) return;
-  flows.timeout[slot] = cfg.timeouts[T_TCP];
+  flows.entry[slot].flags &= (u8)~FLAG_SYN_ONLY;
+  if (flows.entry[slot].flags & FLAG_CLOSING) return;
+  ft_set_timeout(slot, T_TCP);
   s->inactive--;
   s->active++;
 }
@@ -30,23 +31,23 @@ static void established(u32 slot, struct server *s)
 /* A FIN or RST: the entry lives at most the FIN timeout more. */
 static void closing(u32 slot)
 {
-  u32 f = flows.flags[slot];
+  u32 f = flows.entry[slot].flags;
   if (!(f & (FLAG_CLOSING | FLAG_SYN_ONLY))) {
-    struct server *s = &servers[(u32)(s32)flows.cluster[slot]][(u32)(s32)flows.server[slot]];
+    struct server *s = &servers[(u32)(s32)flows.entry[slot].cluster][(u32)(s32)flows.entry[slot].server];
     s->active--;
     s->inactive++;
   }
-  flows.flags[slot] |= FLAG_CLOSING;
-  if (cfg.timeouts[T_FIN] < flows.timeout[slot]) flows.timeout[slot] = cfg.timeouts[T_FIN];
+  flows.entry[slot].flags |= FLAG_CLOSING;
+  if (cfg.timeouts[T_FIN] < cfg.timeouts[flows.entry[slot].tclass]) ft_set_timeout(slot, T_FIN);
 }
 
 static int stale(u32 c, u32 slot)
 {
-  u32 i = (u32)(s32)flows.server[slot];
+  u32 i = (u32)(s32)flows.entry[slot].server;
   const struct server *s;
-  if ((u32)(s32)flows.cluster[slot] != c || i >= clusters[c].servers) return 1;
+  if ((u32)(s32)flows.entry[slot].cluster != c || i >= clusters[c].servers) return 1;
   s = &servers[c][i];
-  return !s->up || flows.gen[slot] != s->gen;
+  return !s->up || flows.entry[slot].gen != s->gen;
 }
 
 /* A datagram's first fragment went to `server`: the datagram's entry sends its later fragments there. */
@@ -58,13 +59,13 @@ static void first_fragment(u32 c, u32 server, u64 now)
   hash = key_hash(dg_key.proto, dg_key.src, dg_key.dst, dg_key.ports);
   slot = ft_find(&dg_key, hash, now);
   if (slot >= 0) {
-    flows.server[slot] = (s16)server;
-    flows.gen[slot] = servers[c][server].gen;
-    flows.cluster[slot] = (s16)c;
-    flows.last_seen[slot] = now;
+    flows.entry[slot].server = (s16)server;
+    flows.entry[slot].gen = servers[c][server].gen;
+    flows.entry[slot].cluster = (s16)c;
+    ft_touch((u32)slot, now);
     return;
   }
-  ft_insert(&dg_key, hash, c, server, servers[c][server].gen, FLAG_DATAGRAM, now, cfg.timeouts[T_FRAGMENT]);
+  ft_insert(&dg_key, hash, c, server, servers[c][server].gen, FLAG_DATAGRAM, now, T_FRAGMENT);
 }
 
 /* The server index for the parsed frame in cluster c, or -1 (cause in route_cause). */
@@ -88,20 +89,20 @@ OP static s32 route(u32 c, u64 now)
     /* a later fragment: its datagram's server, from the entry its first fragment made */
     slot = ft_find(&key, hash, now);
     if (slot < 0 || stale(c, (u32)slot)) return no_route(CAUSE_FRAGMENT_UNMATCHED);
-    return flows.server[slot];
+    return flows.entry[slot].server;
   }
   is_tcp = pf.ip_proto == P_TCP;
   is_syn = is_tcp && (pf.tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
   slot = ft_find(&key, hash, now);
   if (slot >= 0) {
-    u32 fl = flows.flags[slot];
+    u32 fl = flows.entry[slot].flags;
     /* an entry whose server failed since or is gone ends; a SYN on an established entry is a new connection */
     if (stale(c, (u32)slot) || (is_syn && (fl & FLAG_SYN_ONLY) == 0)) {
       ft_remove((u32)slot);
       slot = -1;
     } else {
-      server = flows.server[slot];
-      flows.last_seen[slot] = now;
+      server = flows.entry[slot].server;
+      ft_touch((u32)slot, now);
       if (is_syn) counts[C_SYN_RETRANSMITS]++;
       else if (fl & FLAG_SYN_ONLY) established((u32)slot, &servers[c][server]);
     }
@@ -115,14 +116,14 @@ OP static s32 route(u32 c, u64 now)
   if (server < 0) {
     struct server *s;
     u32 proto;
-    u64 t;
+    u32 t;
     io.path = PATH_NEW_FLOW;
     server = choose(c, hash);
     if (server < 0) return no_route(CAUSE_NO_LIVE_SERVER);
     ft_sweep(now, cfg.sweep_slots);
     s = &servers[c][server];
     proto = key.proto != SOURCE_KEY ? key.proto : pf.ip_proto == P_ICMP && pf.inner_proto >= 0 ? (u32)pf.inner_proto : (u32)pf.ip_proto;
-    t = is_syn ? cfg.timeouts[T_SYN] : timeout_for(proto);
+    t = is_syn ? T_SYN : timeout_for(proto);
     slot = ft_insert(&key, hash, c, (u32)server, s->gen, is_syn ? FLAG_SYN_ONLY : 0, now, t);
     if (slot >= 0) {
       if (is_syn) s->inactive++;

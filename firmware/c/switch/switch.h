@@ -159,19 +159,28 @@ struct gateway {
   u32 pad[3];
 };
 
-/* The flow table (flow-table.ts: one array per field, 2 x capacity slots). */
+/*
+ * The flow table, laid out as table-cost.ts records it (flow-table.ts's fields, one memory): an
+ * entry of FLOW_ENTRY_BYTES (24) per slot from `entry`, then, from entry[cfg.mask + 1], a packed
+ * array of EXPIRY_BYTES (8) per slot: when the entry expires (last seen + its idle timeout, ps).
+ * An entry keeps its idle timeout as its timeouts[] index (every timeout the path sets is one of
+ * cfg.timeouts), so that refreshing a flow writes one expiry word and the sweep reads only those.
+ * The counters follow the room for the largest table.
+ */
+struct flow_entry {
+  u32 src, dst, ports; /* the key: these and proto, 13 bytes */
+  u8 proto;
+  u8 state; /* EMPTY or LIVE */
+  u8 flags;
+  u8 tclass; /* its idle timeout: a timeouts[] index */
+  s16 server, cluster;
+  u32 gen;
+};
+typedef char flow_entry_is_24_bytes[sizeof(struct flow_entry) == 24 ? 1 : -1];
+
 struct flow_table {
-  u8 state[MAX_SLOTS];
-  u8 proto[MAX_SLOTS];
-  u8 flags[MAX_SLOTS];
-  u32 src[MAX_SLOTS];
-  u32 dst[MAX_SLOTS];
-  u32 ports[MAX_SLOTS];
-  s16 server[MAX_SLOTS];
-  s16 cluster[MAX_SLOTS];
-  u32 gen[MAX_SLOTS];
-  u64 last_seen[MAX_SLOTS];
-  u64 timeout[MAX_SLOTS];
+  struct flow_entry entry[MAX_SLOTS]; /* then the expiry words of cfg.mask + 1 slots */
+  u64 expiry_room[MAX_SLOTS];
   u32 live, cursor;
   u32 inserts, expired, removed, full_rejects, swept;
 };

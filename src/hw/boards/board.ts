@@ -538,8 +538,8 @@ function highWaterOf(x: unknown): number {
 /**
  * Where Fig 5C's FSRAM sits in the CPU's address space (what is placed there gets its timing): the
  * CPU's packet buffers first (256 x 2 KB), then the flow table. The table (65,536 flows in 131,072
- * slots of 24 + 4 bytes: 3.67 MB) does not all fit beside the buffers in 4 MB; its last 0.17 MB
- * (expiry words) lies past the FSRAM's end, in DRAM.
+ * slots of 24 + 8 bytes: 4 MiB, table-cost.ts) does not all fit beside the buffers in 4 MB; its
+ * last 0.5 MiB (expiry words) lies past the FSRAM's end, in DRAM.
  */
 export const FSRAM_BASE = 0x1000_0000;
 export const FSRAM_TABLE_BASE = FSRAM_BASE + 0x8_0000;

@@ -3,13 +3,15 @@
  * by what the miss count and the memory timing imply. The C path (switchpath.elf through
  * switch-host.ts, the host code `npm run isa:paths` uses) runs the same stream shape with 20 and
  * with 2,000 open flows (random order over them), and per established frame measures
- * instructions, line fills (I and D), dirty write-backs and cycles. With 2,000 flows the
- * look-ups' lines are spread over megabytes; with 20 they would all fit in the 16 KB D-cache,
- * but they do not stay there: struct flow_table (firmware/c/switch/switch.h) is a struct of 11
- * arrays of MAX_SLOTS (131,072) entries, each a multiple of the 8 KB way apart, so one slot's
- * three u8 fields share a set, as do its four u32 fields, and in a 2-way cache they evict each
- * other on every look-up (about 10 D-cache misses per frame even with 20 flows, the DMA'd
- * frame's header lines included). The test is on the difference, which holds either way.
+ * instructions, line fills (I and D), dirty write-backs and cycles. struct flow_table
+ * (firmware/c/switch/switch.h) is table-cost.ts's layout: a 24-byte entry per slot, then packed
+ * 8-byte expiry words. With 20 flows their entries and expiry words stay in the 16 KB D-cache
+ * (about 2 misses a frame remain: the DMA'd frame's header lines). With 2,000 flows in random
+ * order each look-up reaches an entry whose first 24 bytes span one or two 32-byte lines (1.5 on
+ * average over the four alignments of a 24-byte entry) and its expiry word's line, which it also
+ * dirties (the refresh): 2,000 flows' ~5,000 such lines against the cache's 512 leave at most
+ * about a tenth of them cached, so the premise is at least 2 x 0.9 = 1.8 more misses a frame
+ * and more write-backs. The test is on the difference, which follows from the counts either way.
  *
  * The expected difference comes from the pipeline rules (src/hw/cpu/isa/timing.ts,
  * docs/hardware.md "Instruction-level R4700") and the memory's fixed latencies, never from an
@@ -100,7 +102,7 @@ describe("a larger flow table on the C path (switchpath.elf)", () => {
       expect(m.writebacks).toBeLessThanOrEqual(m.dMisses);
     }
     // the premise: 2,000 flows' look-ups miss more, and dirty more lines that get evicted
-    expect(many.dMisses - few.dMisses).toBeGreaterThan(2);
+    expect(many.dMisses - few.dMisses).toBeGreaterThan(1.8);
     expect(many.writebacks).toBeGreaterThan(few.writebacks);
     const dInstr = many.instructions - few.instructions;
     const expected = dInstr * 1 + (many.fills - few.fills) * readCycles + (many.writebacks - few.writebacks) * writeCycles;

@@ -15,10 +15,12 @@
  * a difference is counted in `mismatches`, which the presets' tests require to be zero.
  *
  * One memory: the image's tables live in the CPU board's DRAM at the addresses its linker map
- * gives (code from 0x400, the flow table from 0x3560, ... `io` below 6 MiB); the frame the C reads
+ * gives (code from 0x400, the flow table from 0x13600, ... `io` below 6 MiB); the frame the C reads
  * at `frame_buf + 2` is the frame's CPU buffer (the board's packet buffers move to ISA_PACKET_BASE,
- * above the image's data, in DRAM); on boards with Fig 5C's FSRAM the flow table lies in the FSRAM
- * after the packet buffers, as far as it fits, the rest in DRAM at its image address. The
+ * above the image's data, in DRAM). The C's flow table has table-cost.ts's layout (an entry of 24
+ * bytes a slot, then 8-byte expiry words); on boards with Fig 5C's FSRAM its entries and expiry
+ * words lie where the TypeScript's do, from FSRAM_TABLE_BASE (after the packet buffers; the part
+ * past the FSRAM's end where the TypeScript's lies too, in DRAM). The
  * TypeScript control plane's decisions (servers' state, weights, draining, roles, added and removed
  * servers, the Maglev table, routers' state and the gateways it re-pointed, the routers' traffic
  * vectors) are written into the image's memory before each frame that follows them (ControlMirror),
@@ -28,6 +30,7 @@ import type { Cluster } from "../../../firmware/cluster.ts";
 import { DROP_CAUSES } from "../../../firmware/drop-causes.ts";
 import type { FlowSwitch } from "../../../firmware/flow-switch.ts";
 import { FW_PATHS } from "../../../firmware/paths.ts";
+import { EXPIRY_BYTES, FLOW_ENTRY_BYTES } from "../../../firmware/table-cost.ts";
 import type { FramePool } from "../../../net/frame-pool.ts";
 import { TraceKind, type CostTrace } from "../cost-trace.ts";
 import { ISA_PACKET_BASE, type CPathDecision } from "../../cpu-board.ts";
@@ -68,16 +71,15 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
   private execTrace: { job: number; fromPs: number; seen: number; write: (line: string) => void; done: boolean } | undefined;
 
   /**
-   * @param tableBase where the image's flow table lies on this board (FSRAM_TABLE_BASE on boards with an FSRAM), or -1: at its image address
-   * @param tableRoom bytes there
+   * @param tableBase where the flow table's entries and expiry words lie on this board (FSRAM_TABLE_BASE on boards with an FSRAM, as TableCost's), or -1: at its image address
    */
-  constructor(elf: Uint8Array, private readonly fw: FlowSwitch, private readonly pool: FramePool, private readonly txBytesOf: (port: number) => number, private readonly tableBase = -1, private readonly tableRoom = 0) {
+  constructor(elf: Uint8Array, private readonly fw: FlowSwitch, private readonly pool: FramePool, private readonly txBytesOf: (port: number) => number, private readonly tableBase = -1) {
     this.image = new SwitchImage(elf);
     const m = this.image.machine;
     this.framePa = m.address("frame_buf");
     this.frameEnd = this.framePa + 2 + 1536;
     this.flowsPa = m.address("flows");
-    this.flowsEnd = this.flowsPa + (this.tableBase >= 0 ? this.tableRoom : 0);
+    this.flowsEnd = this.flowsPa + (this.tableBase >= 0 ? fw.flows.slots * (FLOW_ENTRY_BYTES + EXPIRY_BYTES) : 0);
     const dataEnd = m.address("io") + 64;
     if (dataEnd > ISA_PACKET_BASE) throw new RangeError(`switchpath.elf's data (to 0x${dataEnd.toString(16)}) overlaps the packet buffers at 0x${ISA_PACKET_BASE.toString(16)}`);
     for (const c of fw.clusters) if (c.mode === "balance" && c.policy === "optimal-workload") throw new RangeError(`cpu.execution "isa": cluster ${c.name}'s policy optimal-workload is not ported to C (firmware/c; use round-robin, weighted-round-robin, least-connections, weighted-least-connections or consistent-hash, or cpu.execution "trace")`);

@@ -10,6 +10,7 @@
  */
 import type { Cluster } from "../../../firmware/cluster.ts";
 import { POLICIES, type SwitchConfig } from "../../../firmware/config.ts";
+import { EXPIRY_BYTES, FLOW_ENTRY_BYTES } from "../../../firmware/table-cost.ts";
 import { CpuRingDevice } from "./cpu-ring.ts";
 import { IsaMachine, type MachineOptions } from "./machine.ts";
 
@@ -322,8 +323,8 @@ export class SwitchImage {
 
   /** The flow table's live entries and counters: [live, cursor, inserts, expired, removed, fullRejects, swept]. */
   table(): number[] {
-    // struct flow_table: 3 u8 arrays, 3 u32, 2 s16, 1 u32, 2 u64 of MAX_SLOTS, then the counters
-    const off = MAX_SLOTS * (3 + 12 + 4 + 4 + 16);
+    // struct flow_table: room for MAX_SLOTS entries of FLOW_ENTRY_BYTES and expiry words of EXPIRY_BYTES, then the counters
+    const off = MAX_SLOTS * (FLOW_ENTRY_BYTES + EXPIRY_BYTES);
     const pa = this.machine.address("flows") + off;
     return Array.from({ length: 7 }, (_, k) => this.machine.memory.read32(pa + 4 * k) >>> 0);
   }
