@@ -155,7 +155,11 @@ describe("spoofed load reports from the router side (hosts, optimal workload, lo
     });
     const served = (r.hosts.servers as { service: { served: number } }[]).map((s) => s.service.served);
     const total = served.reduce((a, b) => a + b, 0);
-    for (const n of served) expect(n / total).toBeGreaterThan(0.15);
+    // steered, s0 would take nearly every flow and the others next to none; not steered, each server
+    // holds about a quarter of some 100 flows (a binomial's standard deviation is 4.3 flows, 4.3 %):
+    // every share above 10 % and s0's below 40 %, 3.5 deviations from a fair split either way
+    for (const n of served) expect(n / total).toBeGreaterThan(0.1);
+    expect(served[0]! / total).toBeLessThan(0.4);
     // the flood (160,000 frames/s to the switch's own MAC from one port) is mostly dropped by the
     // control-plane policer before it reaches the CPU; what gets through is rejected as spoofed
     const d = r.frames.dropped;
