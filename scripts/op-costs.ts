@@ -31,7 +31,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { DEFAULT_FLOW_TABLE_SIZE } from "../src/firmware/config.ts";
-import { CPU_BUFFER_BASE, CPU_BUFFER_BYTES } from "../src/hw/cpu-board.ts";
+import { CPU_BUFFER_BASE, CPU_BUFFER_BYTES, recordDriverEntry, recordDriverExit } from "../src/hw/cpu-board.ts";
 import { CostTrace, TraceKind } from "../src/hw/cpu/cost-trace.ts";
 import { OP_NAMES } from "../src/hw/cpu/op-costs.ts";
 import { OpProfile, type OpFunctions } from "../src/hw/cpu/isa/op-profile.ts";
@@ -131,21 +131,11 @@ export function measure(stream: StreamOptions = STREAM, elf: Uint8Array = readFi
     const ph = h.pool.allocFrom(bytes);
     trace.reset();
     trace.op("interruptEntry");
-    trace.uncachedRead(4);
-    trace.op("descriptorRead");
-    trace.load(buf, 8);
+    recordDriverEntry(trace, buf);
     trace.load(buf + 8, 54);
     const v = h.fw.handleFrame(ph, 0, trace);
     h.pool.free(ph);
-    trace.op("countersUpdate");
-    if (v >= 0) {
-      trace.op("cacheFlush");
-      trace.writeback(buf + 8, 6);
-      trace.op("handBack");
-      trace.uncachedWrite(4);
-    }
-    trace.op("bufferManage");
-    trace.uncachedWrite(4);
+    recordDriverExit(trace, buf, v);
     trace.op("interruptExit");
     if (v !== call.verdict) throw new Error(`frame ${n}: the C job's verdict ${call.verdict} is not the TypeScript's ${v}`);
     if (!warm) continue;

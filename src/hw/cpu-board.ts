@@ -38,6 +38,31 @@ export interface CPathDecision {
   check(h: number, verdict: number): void;
 }
 
+/**
+ * The driver's part of a frame job before the decision (the CPU board's `FrameJob`, and
+ * scripts/op-costs.ts, which must count the same explicit accesses): read the controller's cause
+ * register over PCI, then the CPU buffer's header word. The frame's headers are the decision's.
+ */
+export function recordDriverEntry(trace: CostTrace, buf: number): void {
+  trace.uncachedRead(4);
+  trace.op("descriptorRead");
+  trace.load(buf, 8);
+}
+
+/** The driver's part after the decision (`verdict`): counters; for a frame sent on, its rewritten header written back and the hand-back; the buffer returned. */
+export function recordDriverExit(trace: CostTrace, buf: number, verdict: number): void {
+  trace.op("countersUpdate");
+  if (verdict >= 0) {
+    // the rewritten header goes to memory, then the frame is handed to its egress controller
+    trace.op("cacheFlush");
+    trace.writeback(buf + 8, 6);
+    trace.op("handBack");
+    trace.uncachedWrite(4);
+  }
+  trace.op("bufferManage");
+  trace.uncachedWrite(4);
+}
+
 /** Verdicts a firmware returns for a frame: a global egress port (>= 0) or one of these. */
 export const Verdict = { Drop: -1, Consumed: -2 } as const;
 
@@ -105,10 +130,7 @@ class FrameJob implements CpuJob {
   constructor(private readonly board: CpuBoard) {}
   execute(trace: CostTrace): void {
     const buf = this.board.bufferAddress(this.h);
-    // the driver: read the controller's cause register, the CPU-buffer header and the frame's headers
-    trace.uncachedRead(4);
-    trace.op("descriptorRead");
-    trace.load(buf, 8);
+    recordDriverEntry(trace, buf);
     const c = this.board.cPath;
     if (c) {
       // isa mode: the C path decides the frame on the instruction-level core, its record in the
@@ -126,16 +148,7 @@ class FrameJob implements CpuJob {
     this.path = this.board.firmware.lastPath ?? 0;
     this.dropCause = this.verdict === Verdict.Drop ? (this.board.firmware.lastDropCause ?? "") : "";
     this.board.inJob = false;
-    trace.op("countersUpdate");
-    if (this.verdict >= 0) {
-      // the rewritten header goes to memory, then the frame is handed to its egress controller
-      trace.op("cacheFlush");
-      trace.writeback(buf + 8, 6);
-      trace.op("handBack");
-      trace.uncachedWrite(4);
-    }
-    trace.op("bufferManage");
-    trace.uncachedWrite(4);
+    recordDriverExit(trace, buf, this.verdict);
   }
   complete(): void {
     this.board.jobDone(this);
