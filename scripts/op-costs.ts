@@ -31,11 +31,18 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { DEFAULT_FLOW_TABLE_SIZE } from "../src/firmware/config.ts";
-import { CPU_BUFFER_BASE, CPU_BUFFER_BYTES, recordDriverEntry, recordDriverExit } from "../src/hw/cpu-board.ts";
+import { CPU_BUFFER_BASE, CPU_BUFFER_BYTES, recordDriverEntry, recordDriverExit, Verdict } from "../src/hw/cpu-board.ts";
 import { CostTrace, TraceKind } from "../src/hw/cpu/cost-trace.ts";
 import { OP_NAMES } from "../src/hw/cpu/op-costs.ts";
-import { OpProfile, type OpFunctions } from "../src/hw/cpu/isa/op-profile.ts";
-import { SwitchImage, type SwitchCall } from "../src/hw/cpu/isa/switch-host.ts";
+import { OpProfile, type LineUse, type OpFunctions } from "../src/hw/cpu/isa/op-profile.ts";
+import { PHYS_MASK } from "../src/hw/cpu/isa/address.ts";
+import { DEFAULT_R4700 } from "../src/hw/cpu/r4700.ts";
+import { SwitchImage, VERDICT_NOT_PORTED, type SwitchCall } from "../src/hw/cpu/isa/switch-host.ts";
+import { ControlMirror, isArp, routersOf } from "../src/hw/cpu/isa/board-path.ts";
+import { loadBoard } from "../src/hw/boards/load.ts";
+import { runBoard } from "../src/scenarios/board-run.ts";
+import { MS } from "../src/sim/time.ts";
+import type { FramePool } from "../src/net/frame-pool.ts";
 import { harness } from "../src/testing/firmware-board.ts";
 import { ROUTER_IP, ROUTER_MAC, tcpStream, VIP, VMAC, type StreamOptions } from "./tcp-stream.ts";
 
@@ -89,6 +96,13 @@ export interface OpRow {
   cPerCall?: number;
   tsCalls?: number;
   tsAccessesPerCall?: number;
+  /** measured: pipeline cycles per call (interlocks included, every look-up a hit), less the trace model's charge for the explicit accesses recorded with the op */
+  cycles?: number;
+  cCyclesPerCall?: number;
+  /** measured: the I-cache lines at least half of the op's calls enter, as runs [first line's physical address, lines] */
+  code?: [number, number][];
+  /** measured: the D-cache lines at least half of the op's calls reach that the TypeScript does not record itself (stack, configuration, structs, counters), [physical address, 1 if at least half of those calls write it] */
+  data?: [number, number][];
 }
 
 export interface Measurement {
@@ -99,10 +113,149 @@ export interface Measurement {
   /** instructions per job the trace model would charge with the derived counts (op counts + explicit accesses) */
   traceInstructions: number;
   unattributed: number;
+  /** Where the image's code ends (line-aligned): the ops with no C are laid out from here. */
+  codeEnd: number;
 }
 
-/** Runs the stream through the C job and the TypeScript firmware and derives the op table. */
-export function measure(stream: StreamOptions = STREAM, elf: Uint8Array = readFileSync(IMAGE_FILE)): Measurement {
+/** The share of an op's calls a line must be touched in to be part of the op's footprint. */
+export const FOOTPRINT_SHARE = 0.5;
+
+/** Lines touched in at least FOOTPRINT_SHARE of `calls`, in address order. */
+function footprint(lines: Map<number, LineUse>, calls: number): [number, LineUse][] {
+  return [...lines].filter(([, u]) => u.calls >= FOOTPRINT_SHARE * calls).sort((a, b) => a[0] - b[0]);
+}
+
+/** Consecutive lines as runs [first, count]. */
+function runs(lines: readonly number[], lineBytes = 32): [number, number][] {
+  const out: [number, number][] = [];
+  for (const a of lines) {
+    const last = out[out.length - 1];
+    if (last && last[0] + last[1] * lineBytes === a) last[1]++;
+    else out.push([a, 1]);
+  }
+  return out;
+}
+
+/**
+ * The reference run the op table is measured on: the standard setting (board-run.ts) on 5A, whose
+ * CPU decides every inbound frame, at load 1 with the servers probed by TCP and the routers by ARP
+ * every 1 ms, so that every path the boards' CPUs take is taken in its share (established and new
+ * flows of the workload's protocol mix, the routers' answers to ARP probes, probe answers), as
+ * `npm run isa:boards` runs the boards. 100 ms after the 20 ms warm-up.
+ */
+export const REFERENCE = { board: "5A", seed: 1, load: 1, healthKind: "tcp" as const, healthIntervalPs: 1 * MS, healthTimeoutPs: 1 * MS, warmupPs: 20 * MS, durationPs: 100 * MS };
+
+/** A job's verdicts agree: the same, or the C hands back a frame the TypeScript control plane consumes (board-path.ts `check`). */
+const agree = (c: number, ts: number) => c === ts || (c === VERDICT_NOT_PORTED && ts === Verdict.Consumed);
+
+/** One measurement: the C job profiled on the instruction-level core, the TypeScript's calls and explicit accesses per op. */
+class Tally {
+  readonly img: SwitchImage;
+  readonly profile: OpProfile;
+  readonly tsCalls = new Float64Array(OP_NAMES.length);
+  readonly tsAccesses = new Float64Array(OP_NAMES.length);
+  frames = 0;
+  jobInstructions = 0;
+  private readonly trace = new CostTrace(8192);
+  private readonly call = {} as SwitchCall;
+  private n = 0;
+
+  constructor(elf: Uint8Array) {
+    // device accesses free and every cache look-up recorded, not simulated: an op's cycles are its pipeline's
+    this.img = new SwitchImage(elf, { latency: { deviceReadCycles: 0, deviceWriteCycles: 0 } });
+    const table = MEASURED.map((m) => ({ op: m.op, functions: m.functions, primary: m.primary }));
+    this.profile = new OpProfile(this.img.machine.image, table, "interruptEntry", "interruptExit", "__exception_return");
+    // the data the TypeScript records itself: the flow table's entries and expiry words, the CPU buffers (descriptor, frame)
+    for (const n of ["flows", "cpu_ring", "frame_buf"]) {
+      const sym = this.img.machine.image.symbols.get(n);
+      if (!sym) throw new Error(`switchpath.elf has no symbol ${n}`);
+      this.profile.exclude(sym.value & PHYS_MASK, (sym.value & PHYS_MASK) + sym.size);
+    }
+  }
+
+  /**
+   * One frame job: the C job on `bytes` (profiled if `counted`), then the TypeScript's part, as
+   * cpu-board.ts FrameJob.execute records it inside r4700.ts's interruptEntry and interruptExit,
+   * with `decide` recording the firmware's own items; the explicit accesses count to the op before them.
+   */
+  job(bytes: Uint8Array, ingress: number, nowPs: number, counted: boolean, decide: (trace: CostTrace) => number): number {
+    const core = this.img.machine.core;
+    core.tracer = counted ? this.profile : undefined;
+    core.recorder = counted ? this.profile : undefined;
+    this.img.job(bytes, ingress, nowPs, this.call);
+    core.tracer = core.recorder = undefined;
+    const buf = CPU_BUFFER_BASE + (this.n++ % 256) * CPU_BUFFER_BYTES, trace = this.trace;
+    trace.reset();
+    trace.op("interruptEntry");
+    recordDriverEntry(trace, buf);
+    trace.load(buf + 8, 54);
+    const v = decide(trace);
+    recordDriverExit(trace, buf, v);
+    trace.op("interruptExit");
+    if (!agree(this.call.verdict, v)) throw new Error(`frame job ${this.n} at ${nowPs} ps: the C job's verdict ${this.call.verdict} is not the TypeScript's ${v}`);
+    if (!counted) return v;
+    this.frames++;
+    this.jobInstructions += this.call.instructions;
+    let op = -1;
+    for (let i = 0; i < trace.length; i++) {
+      const k = trace.kind[i]!;
+      if (k === TraceKind.Op) this.tsCalls[(op = trace.value[i]!)]!++;
+      else if (k !== TraceKind.DeviceWait && op >= 0) this.tsAccesses[op]!++;
+    }
+    return v;
+  }
+}
+
+/** The reference run (REFERENCE), each CPU frame job decided by the C job beside the TypeScript (the board's own run, in trace mode). */
+function referenceRun(elf: Uint8Array): Tally {
+  const t = new Tally(elf);
+  const b = loadBoard(REFERENCE.board);
+  if (!b.ok) throw new Error(b.error);
+  let mirror: ControlMirror | undefined, pool: FramePool | undefined, counted = false;
+  const call = {} as SwitchCall;
+  runBoard(b.board, {
+    ...REFERENCE,
+    onSetting: ({ fw, board }) => {
+      pool = board.pool;
+      t.img.configure(fw.config, fw.clusters, routersOf(fw));
+      mirror = new ControlMirror(fw, t.img);
+      const cpu = board.cpus[0]!;
+      cpu.firmware = {
+        handleFrame: (h, ingress, trace) => {
+          mirror!.sync();
+          const bytes = board.pool.bytes(h), len = board.pool.length(h);
+          if (isArp(bytes, len)) mirror!.trafficVectors((port) => board.portCounters(port).txBytes);
+          return t.job(bytes.subarray(0, len), ingress, board.sim.now, counted, (own) => {
+            const from = trace.length;
+            const v = fw.handleFrame(h, ingress, trace);
+            own.append(trace, from);
+            return v;
+          });
+        },
+        get lastDropCause() {
+          return fw.lastDropCause;
+        },
+        get lastPath() {
+          return fw.lastPath;
+        },
+        pathNames: fw.pathNames,
+      };
+    },
+    onPrewarm: (h, ingress, nowPs) => {
+      // the functional warming: the image learns the open flows as the TypeScript does
+      mirror!.sync();
+      t.img.frame(pool!.bytes(h), ingress, nowPs, call, pool!.length(h));
+    },
+    script: (ctx) => {
+      t.img.startInterrupts();
+      ctx.at(0, () => (counted = true));
+    },
+  });
+  return t;
+}
+
+/** The TCP stream (STREAM) through the C job and a harness's TypeScript firmware: for the ops the reference run does not call. */
+function streamRun(elf: Uint8Array, stream: StreamOptions): Tally {
   const h = harness({
     clusters: [{ name: "web", vip: VIP, vmac: VMAC, policy: "round-robin", health: { intervalPs: 1e15, timeoutPs: 1e14 }, servers: Array.from({ length: SERVERS }, (_, i) => ({ name: `s${i}`, mac: 0x020000000200 + i, port: 4 + i, weight: 1 + (i % 3) })) }],
     routerPools: [{ name: "pool", health: { intervalPs: 1e15, timeoutPs: 1e14 }, routers: [{ name: "r0", ip: ROUTER_IP, mac: ROUTER_MAC, port: 0 }] }],
@@ -110,84 +263,89 @@ export function measure(stream: StreamOptions = STREAM, elf: Uint8Array = readFi
   });
   let now = 1e6;
   h.fw.now = () => now;
-  const img = new SwitchImage(elf);
-  img.configure(h.fw.config, h.fw.clusters, h.fw.routers.map((r) => ({ ...r, assigned: 0 })));
-  img.startInterrupts();
-  const table = MEASURED.map((m) => ({ op: m.op, functions: m.functions, primary: m.primary }));
-  const profile = new OpProfile(img.machine.image, table, "interruptEntry", "interruptExit", "__exception_return");
-  // the TypeScript side: calls and explicit accesses per op, each access counted to the op recorded before it
-  const tsCalls = new Float64Array(OP_NAMES.length), tsAccesses = new Float64Array(OP_NAMES.length);
-  const trace = new CostTrace();
-  const call = {} as SwitchCall;
+  const t = new Tally(elf);
+  t.img.configure(h.fw.config, h.fw.clusters, h.fw.routers.map((r) => ({ ...r, assigned: 0 })));
+  t.img.startInterrupts();
   const warmup = Math.floor(stream.connections / 10);
-  let frames = 0, n = 0, jobInstructions = 0;
   for (const { bytes, started } of tcpStream(stream)) {
     now += 1e6;
-    const warm = started > warmup;
-    img.machine.core.tracer = warm ? profile : undefined;
-    img.job(bytes, 0, now, call);
-    // cpu-board.ts FrameJob.execute inside r4700.ts's interruptEntry / interruptExit
-    const buf = CPU_BUFFER_BASE + (n++ % 256) * CPU_BUFFER_BYTES;
-    const ph = h.pool.allocFrom(bytes);
-    trace.reset();
-    trace.op("interruptEntry");
-    recordDriverEntry(trace, buf);
-    trace.load(buf + 8, 54);
-    const v = h.fw.handleFrame(ph, 0, trace);
-    h.pool.free(ph);
-    recordDriverExit(trace, buf, v);
-    trace.op("interruptExit");
-    if (v !== call.verdict) throw new Error(`frame ${n}: the C job's verdict ${call.verdict} is not the TypeScript's ${v}`);
-    if (!warm) continue;
-    frames++;
-    jobInstructions += call.instructions;
-    let op = -1;
-    for (let i = 0; i < trace.length; i++) {
-      const k = trace.kind[i]!;
-      if (k === TraceKind.Op) tsCalls[(op = trace.value[i]!)]!++;
-      else if (k !== TraceKind.DeviceWait && op >= 0) tsAccesses[op]!++;
-    }
+    t.job(bytes, 0, now, started > warmup, (trace) => {
+      const ph = h.pool.allocFrom(bytes);
+      const v = h.fw.handleFrame(ph, 0, trace);
+      h.pool.free(ph);
+      return v;
+    });
   }
-  img.machine.core.tracer = undefined;
+  return t;
+}
+
+/** Measures the C on the reference run (and the stream, for the ops the run does not call) and derives the op table. */
+export function measure(stream: StreamOptions = STREAM, elf: Uint8Array = readFileSync(IMAGE_FILE)): Measurement {
+  const ref = referenceRun(elf);
+  let other: Tally | undefined;
+  const cpi = DEFAULT_R4700.baseCpi + DEFAULT_R4700.stallCpi;
   let traced = 0;
   const rows: OpRow[] = OP_NAMES.map((op) => {
     const a = ASSUMED[op];
     if (a) return { op, source: "assumption", instructions: a.instructions, why: `assumption (no C yet): ${a.why}` };
     const k = MEASURED.findIndex((m) => m.op === op);
     if (k < 0) throw new Error(`op ${op} is neither measured nor assumed: add it to scripts/op-costs.ts`);
-    const m = MEASURED[k]!, t = profile.totals[k]!, id = OP_NAMES.indexOf(op);
-    if (t.calls === 0) throw new Error(`op ${op}: the stream never called ${m.functions[0] ?? "it"}`);
-    const cPerCall = t.instructions / t.calls;
-    const tsPer = tsCalls[id]! > 0 ? tsAccesses[id]! / tsCalls[id]! : 0;
+    const id = OP_NAMES.indexOf(op);
+    let t = ref, where = `the reference run (${REFERENCE.board}, ${REFERENCE.durationPs / MS} ms)`;
+    if (ref.profile.totals[k]!.calls === 0 || ref.tsCalls[id] === 0) {
+      t = other ??= streamRun(elf, stream);
+      where = `the TCP stream (${stream.connections} connections; the reference run does not call it)`;
+    }
+    const m = MEASURED[k]!, tot = t.profile.totals[k]!;
+    if (tot.calls === 0) throw new Error(`op ${op}: neither the reference run nor the stream called ${m.functions[0] ?? "it"}`);
+    const cPerCall = tot.instructions / tot.calls;
+    const tsPer = t.tsCalls[id]! > 0 ? t.tsAccesses[id]! / t.tsCalls[id]! : 0;
     const instructions = Math.max(0, Math.round(cPerCall - tsPer));
-    traced += instructions * tsCalls[id]! + tsAccesses[id]!;
+    if (t === ref) traced += instructions * ref.tsCalls[id]! + ref.tsAccesses[id]!;
+    const cCyclesPerCall = tot.cycles / tot.calls;
+    const cycles = Math.max(0, Math.round(cCyclesPerCall - tsPer * cpi));
+    const code = runs(footprint(t.profile.iLines[k]!, tot.calls).map(([x]) => x));
+    const data = footprint(t.profile.dLines[k]!, tot.calls).map(([x, u]): [number, number] => [x, u.writes >= FOOTPRINT_SHARE * u.calls ? 1 : 0]);
     const from = m.op === "interruptEntry" ? "the vector, `__exception_common`, " + m.functions.map((f) => `\`${f}\``).join(", ") : m.functions.length ? m.functions.map((f) => `\`${f}\``).join(", ") : "`__exception_return`";
-    const why = `measured: ${t.calls} calls, from ${from} in ${m.files}; ${cPerCall.toFixed(1)} instructions a call, less ${tsPer.toFixed(2)} explicit accesses the TypeScript records with it (${tsCalls[id]} calls)`;
-    return { op, source: "measured", instructions, why, accesses: Math.round((100 * t.accesses) / t.calls) / 100, cCalls: t.calls, cPerCall, tsCalls: tsCalls[id]!, tsAccessesPerCall: tsPer };
+    const why = `measured on ${where}: ${tot.calls} calls, from ${from} in ${m.files}; ${cPerCall.toFixed(1)} instructions and ${cCyclesPerCall.toFixed(1)} pipeline cycles a call, less ${tsPer.toFixed(2)} explicit accesses the TypeScript records with it (${t.tsCalls[id]} calls)`;
+    return { op, source: "measured", instructions, why, accesses: Math.round((100 * tot.accesses) / tot.calls) / 100, cCalls: tot.calls, cPerCall, tsCalls: t.tsCalls[id]!, tsAccessesPerCall: tsPer, cycles, cCyclesPerCall, code, data };
   });
-  return { rows, frames, jobInstructions: jobInstructions / Math.max(1, frames), traceInstructions: traced / Math.max(1, frames), unattributed: profile.unattributed };
+  const text = ref.img.machine.image.sections.filter((x) => x.executable).map((x) => (x.addr & PHYS_MASK) + x.size);
+  const codeEnd = Math.ceil(Math.max(...text) / 32) * 32;
+  const frames = ref.frames;
+  return { rows, frames, jobInstructions: ref.jobInstructions / Math.max(1, frames), traceInstructions: traced / Math.max(1, frames), unattributed: ref.profile.unattributed, codeEnd };
 }
 
 const q = (s: string) => JSON.stringify(s);
+const hex = (n: number) => `0x${n.toString(16)}`;
 
-/** The source text of op-costs.ts for these rows. */
-export function render(rows: readonly OpRow[], stream: StreamOptions = STREAM): string {
-  const body = rows.map((r) => {
+/** The source text of op-costs.ts for this measurement. */
+export function render(m: Pick<Measurement, "rows" | "codeEnd">, stream: StreamOptions = STREAM): string {
+  const body = m.rows.map((r) => {
     const acc = r.accesses !== undefined ? `, accesses: ${r.accesses}` : "";
-    return `  ${r.op}: { instructions: ${r.instructions}, source: ${q(r.source)}${acc}, why: ${q(r.why)} },`;
+    const cyc = r.cycles !== undefined ? `, cycles: ${r.cycles}` : "";
+    const code = r.code ? `, code: [${r.code.map(([a, n]) => `[${hex(a)}, ${n}]`).join(", ")}]` : "";
+    const data = r.data ? `, data: [${r.data.map(([a, w]) => `[${hex(a)}, ${w}]`).join(", ")}]` : "";
+    return `  ${r.op}: { instructions: ${r.instructions}${cyc}, source: ${q(r.source)}${acc}, why: ${q(r.why)}${code}${data} },`;
   });
   return `/**
  * What each firmware operation costs the R4700, as data: the instructions it executes beyond the
  * loads and stores the firmware records explicitly (each of those counts one instruction and goes
- * through the data-cache model).
+ * through the data-cache model), and for the ops the C carries out, their pipeline cycles, their
+ * code's I-cache lines and the data lines they reach besides those the firmware records.
  *
  * GENERATED by \`npm run op-costs\` (scripts/op-costs.ts) from firmware/build/switchpath.elf: the
  * C per-frame job on the instruction-level R4700 (src/hw/cpu/isa), ${stream.connections} TCP connections of SYN,
  * ${stream.segments} segments and FIN, up to ${stream.concurrent} open, the router's ARP request every 50th frame, counted after
  * the first ${Math.floor(stream.connections / 10)} connections. \`source: "measured"\` rows: the C's instructions per call of the op, less
- * the explicit accesses the TypeScript records with it; \`accesses\`: the loads and stores the C
- * executes per call. \`source: "assumption"\` rows: ops with no C yet, hand-written (scripts/op-costs.ts
- * \`ASSUMED\`). Do not edit: change the C or the script and regenerate; \`npm run op-costs -- --check\`
+ * the explicit accesses the TypeScript records with it; \`cycles\`: the C's pipeline cycles per call
+ * (interlocks included, every cache look-up a hit), less the trace model's charge for those explicit
+ * accesses; \`code\`: the I-cache lines at least half of its calls enter, as runs [address, lines];
+ * \`data\`: the D-cache lines at least half of its calls reach outside the flow table and the CPU
+ * buffers (which the firmware records itself), [address, 1 if written]; \`accesses\`: the loads and
+ * stores the C executes per call. \`source: "assumption"\` rows: ops with no C yet, hand-written
+ * (scripts/op-costs.ts \`ASSUMED\`), charged at the R4700's flat CPI with code laid out from
+ * OP_CODE_END. Do not edit: change the C or the script and regenerate; \`npm run op-costs -- --check\`
  * fails when this file and the image disagree. docs/hardware.md, "The op table, measured".
  */
 export interface OpCost {
@@ -196,7 +354,16 @@ export interface OpCost {
   source: "measured" | "assumption";
   /** Measured rows: the loads and stores the C executes per call of the op. */
   accesses?: number;
+  /** Measured rows: pipeline cycles a call, charged instead of instructions x the flat CPI. */
+  cycles?: number;
+  /** Measured rows: the op's code, as runs [physical address of an I-cache line, lines]. */
+  code?: readonly (readonly [number, number])[];
+  /** Measured rows: data lines the op reaches besides the firmware's explicit accesses, [physical address, 1 if written]. */
+  data?: readonly (readonly [number, number])[];
 }
+
+/** Where switchpath.elf's code ends (line-aligned): the ops with no C are laid out from here. */
+export const OP_CODE_END = ${hex(m.codeEnd)};
 
 export const OP_COSTS = {
 ${body.join("\n")}
@@ -214,13 +381,13 @@ export const OP_INSTRUCTIONS = Int32Array.from(OP_NAMES.map((n) => OP_COSTS[n].i
 function table(m: Measurement, old: Record<string, { instructions: number }>): string {
   const lines = [
     `per-frame job: ${m.frames} frames measured, ${m.jobInstructions.toFixed(1)} instructions a job (C; ${m.unattributed} outside every op: the idle loop's branch, one a job); the trace model with the derived counts: ${m.traceInstructions.toFixed(1)}`,
-    "| op | source | before | derived | C calls | C instructions a call | TS calls | TS explicit accesses a call | C loads and stores a call |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| op | source | before | derived | C calls | C instructions a call | TS calls | TS explicit accesses a call | C loads and stores a call | C pipeline cycles a call | derived cycles | code lines | data lines (written) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of m.rows) {
     const before = old[r.op]?.instructions ?? "-";
-    if (r.source === "assumption") lines.push(`| ${r.op} | assumption | ${before} | ${r.instructions} | | | | | |`);
-    else lines.push(`| ${r.op} | measured | ${before} | ${r.instructions} | ${r.cCalls} | ${r.cPerCall!.toFixed(1)} | ${r.tsCalls} | ${r.tsAccessesPerCall!.toFixed(2)} | ${r.accesses} |`);
+    if (r.source === "assumption") lines.push(`| ${r.op} | assumption | ${before} | ${r.instructions} | | | | | | | | | |`);
+    else lines.push(`| ${r.op} | measured | ${before} | ${r.instructions} | ${r.cCalls} | ${r.cPerCall!.toFixed(1)} | ${r.tsCalls} | ${r.tsAccessesPerCall!.toFixed(2)} | ${r.accesses} | ${r.cCyclesPerCall!.toFixed(1)} | ${r.cycles} | ${r.code!.reduce((a, [, n]) => a + n, 0)} | ${r.data!.length} (${r.data!.filter(([, w]) => w).length}) |`);
   }
   lines.push(`assumptions (no C yet): ${m.rows.filter((r) => r.source === "assumption").map((r) => r.op).join(", ")}`);
   return lines.join("\n");
@@ -243,7 +410,7 @@ async function main(): Promise<number> {
   const o = program.opts<{ check?: boolean; print?: boolean }>();
   const { OP_COSTS: old } = (await import("../src/hw/cpu/op-costs.ts")) as { OP_COSTS: Record<string, { instructions: number }> };
   const m = measure();
-  const text = render(m.rows);
+  const text = render(m);
   if (o.print || o.check) process.stdout.write(table(m, old) + "\n");
   if (o.check) {
     const committed = readFileSync(OP_COSTS_FILE, "utf8");

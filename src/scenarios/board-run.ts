@@ -95,6 +95,10 @@ export function setProgressSink(fn: (label: string, fraction: number) => void): 
 export interface BoardRunOptions {
   /** A scenario script: schedules events (failures, restores) and fills `report`. */
   script?: (ctx: ScriptContext) => void;
+  /** Called once the setting is built, before the functional warming (scripts/op-costs.ts sets its C image up beside the firmware). */
+  onSetting?: (s: { fw: FlowSwitch; board: Board; pool: FramePool }) => void;
+  /** Each frame of the functional warming (`Workload.prewarm`), before the firmware learns it (scripts/op-costs.ts warms the C image with it). */
+  onPrewarm?: (h: number, ingress: number, nowPs: number) => void;
   /** Called at the end of the run, before the record is built. */
   finish?: (ctx: ScriptContext) => void;
   /** Cluster mode and policy for the default cluster. */
@@ -241,6 +245,7 @@ function isaPath(spec: BoardSpec, board: Board, fw: FlowSwitch, pool: FramePool,
 export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Record<string, unknown> {
   const wall0 = performance.now();
   const { sim, pool, board, routers, servers, vips, fw, natFw, isa } = buildSetting(spec, o);
+  o.onSetting?.({ fw, board, pool });
   const inboundBps = o.inboundBpsPerRouter ?? DEFAULT_INBOUND_BPS, outboundBps = o.outboundBpsPerServer ?? DEFAULT_OUTBOUND_BPS;
   const flows = o.flows ?? DEFAULT_FLOWS, packetsPerFlow = o.packetsPerFlow ?? DEFAULT_PACKETS_PER_FLOW;
   const warmup = o.warmupPs ?? DEFAULT_WARMUP_PS;
@@ -252,6 +257,7 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
   // the switch has seen the flows open at the start (functional warming; the NAT baseline learns its own)
   if (!natFw) {
     wl.prewarm(vips.map((_, k) => VMAC + k), (h, ingress) => {
+      o.onPrewarm?.(h, ingress, sim.now);
       isa?.warm(h, ingress, sim.now); // first: the TypeScript rewrites the frame
       fw.warm(h, ingress);
     });

@@ -63,6 +63,14 @@ export class CostTrace {
     this.aux[this.length - 1] = cycles;
   }
 
+  /** Appends `src`'s items from `from` on (scripts/op-costs.ts: a copy of the firmware's part of a board's job). */
+  append(src: CostTrace, from = 0): void {
+    for (let i = from; i < src.length; i++) {
+      this.push(src.kind[i]!, src.value[i]!);
+      this.aux[this.length - 1] = src.aux[i]!;
+    }
+  }
+
   /** The firmware performed operation `name` (its instructions come from OP_COSTS). */
   op(name: OpName): void {
     const id = OP_ID[name];

@@ -28,7 +28,7 @@ import { Utilization } from "../../sim/stats/time-weighted.ts";
 import { DramController, MemRequest, type MemoryPort } from "../gt64010/dram.ts";
 import { Cache, CacheOutcome, R4700_DCACHE, type CacheParams } from "./cache.ts";
 import { CostTrace, TraceKind } from "./cost-trace.ts";
-import { OP_INSTRUCTIONS, OP_NAMES } from "./op-costs.ts";
+import { OP_CODE_END, OP_COSTS, OP_INSTRUCTIONS, OP_NAMES, type OpCost } from "./op-costs.ts";
 
 /** Paths the CPU keeps accounts for (jobs, cycles, instructions per path). */
 export const MAX_PATHS = 16;
@@ -67,7 +67,7 @@ export interface R4700Params {
   jobQueue: number;
   /** Urgent jobs that may wait (the control ring and timers). Default 32 (assumption, as `jobQueue`). */
   urgentQueue: number;
-  /** Base address of the firmware's code (for I-cache placement). */
+  /** Where the code of the ops with no C (op-costs.ts `source: "assumption"`) is laid out, for I-cache placement. Default: after switchpath.elf's code (OP_CODE_END); the measured ops' code is at the image's addresses. */
   codeBase: number;
 }
 
@@ -79,10 +79,14 @@ export const DEFAULT_R4700: R4700Params = {
   icache: { sizeBytes: 16_384, ways: 2, lineBytes: 32 },
   jobQueue: 64,
   urgentQueue: 32,
-  codeBase: 0x1fc0_0000,
+  codeBase: OP_CODE_END,
 };
 
 const INSTR_BYTES = 4;
+/** The lines an op's replay looks up (opLineKind): its code, then its data. */
+const L_CODE = 0, L_LOAD = 1, L_STORE = 2;
+/** The measured ops' footprints are in 32-byte lines (op-costs.ts). */
+const OP_LINE_BYTES = 32;
 // module-local copies of the item kinds and outcomes step() compares with (an imported binding can compile to a getter call per use)
 const K_OP = TraceKind.Op, K_LOAD = TraceKind.Load, K_STORE = TraceKind.Store, K_UREAD = TraceKind.UncachedRead, K_UWRITE = TraceKind.UncachedWrite, K_WB = TraceKind.Writeback, K_WAIT = TraceKind.DeviceWait;
 const K_IFETCH = TraceKind.IsaFetch, K_ILOAD = TraceKind.IsaLoad, K_ISTORE = TraceKind.IsaStore, K_ICYCLES = TraceKind.IsaCycles;
@@ -100,9 +104,13 @@ export class R4700 {
   private readonly urgentJobs: Ring<CpuJob>;
   private job: CpuJob | undefined;
   private readonly trace: CostTrace;
-  private readonly opAddr: Float64Array; // code address of each op
+  // each op's cost: instructions (OP_INSTRUCTIONS), cycles, and the lines it looks up, opLineStart[op] to opLineStart[op + 1]
+  private readonly opCycles: Float64Array;
+  private readonly opLineStart: Int32Array;
+  private readonly opLineAddr: Float64Array;
+  private readonly opLineKind: Uint8Array;
   private idx = 0;
-  private opLine = 0; // next I-cache line of the op being fetched
+  private opLine = 0; // next line of the op being looked up
   private pending = 0; // cycles (fractional) accumulated since the last flush
   private jobCycles = 0;
   private readonly memReq: MemRequest;
@@ -156,13 +164,30 @@ export class R4700 {
     this.trace = new CostTrace(8192, p.dcache.lineBytes);
     this.jobs = new Ring(p.jobQueue);
     this.urgentJobs = new Ring(p.urgentQueue);
-    // Lay the ops' code out one after another from codeBase, each aligned to an I-cache line.
-    this.opAddr = new Float64Array(OP_NAMES.length);
+    // The ops' costs: a measured op's cycles, code lines and data lines as op-costs.ts gives them
+    // (the C's, at the image's addresses); an op with no C charges its instructions at the flat
+    // CPI and its code is laid out one after another from codeBase, each aligned to an I-cache line.
+    const cpi = p.baseCpi + p.stallCpi;
+    this.opCycles = new Float64Array(OP_NAMES.length);
+    this.opLineStart = new Int32Array(OP_NAMES.length + 1);
+    const addrs: number[] = [], kinds: number[] = [];
     let a = p.codeBase;
-    OP_NAMES.forEach((_, i) => {
-      this.opAddr[i] = a;
-      a += Math.ceil((OP_INSTRUCTIONS[i]! * INSTR_BYTES) / p.icache.lineBytes) * p.icache.lineBytes;
+    OP_NAMES.forEach((name, i) => {
+      const c: OpCost = OP_COSTS[name];
+      this.opLineStart[i] = addrs.length;
+      this.opCycles[i] = c.cycles ?? OP_INSTRUCTIONS[i]! * cpi;
+      if (c.code) {
+        for (const [first, n] of c.code) for (let l = 0; l < n; l++) (addrs.push(first + l * OP_LINE_BYTES), kinds.push(L_CODE));
+      } else {
+        const lb = p.icache.lineBytes, lines = Math.ceil((OP_INSTRUCTIONS[i]! * INSTR_BYTES) / lb);
+        for (let l = 0; l < lines; l++) (addrs.push(a + l * lb), kinds.push(L_CODE));
+        a += lines * lb;
+      }
+      for (const [at, written] of c.data ?? []) (addrs.push(at), kinds.push(written ? L_STORE : L_LOAD));
     });
+    this.opLineStart[OP_NAMES.length] = addrs.length;
+    this.opLineAddr = Float64Array.from(addrs);
+    this.opLineKind = Uint8Array.from(kinds);
     this.util = new Utilization(sim.now);
     const requester = dram.addRequester(`${name}`);
     this.onMemDone = () => this.memDone();
@@ -279,19 +304,25 @@ export class R4700 {
       this.idx++;
       if (log !== undefined) this.logItem(log, k, v, t.aux[this.idx - 1]!);
       if (k === K_OP) {
-        const n = OP_INSTRUCTIONS[v]!;
-        const lb = this.params.icache.lineBytes;
-        const lines = Math.ceil((n * INSTR_BYTES) / lb);
         if (this.opLine === 0) {
-          this.instructions += n;
-          this.pending += n * cpi;
+          this.instructions += OP_INSTRUCTIONS[v]!;
+          this.pending += this.opCycles[v]!;
         }
-        // fetch the op's code through the I-cache, line by line (instruction lines are never dirty)
-        while (this.opLine < lines) {
-          const addr = this.opAddr[v]! + this.opLine++ * lb;
-          if (this.icache.access(addr, false) !== HIT) {
-            this.idx--; // come back to this op for its remaining lines
-            return this.stallFor(addr, -1, lb);
+        // the op's code through the I-cache, then its own data through the D-cache, line by line
+        const first = this.opLineStart[v]!, end = this.opLineStart[v + 1]!;
+        while (first + this.opLine < end) {
+          const j = first + this.opLine++, addr = this.opLineAddr[j]!, kind = this.opLineKind[j]!;
+          if (kind === L_CODE) {
+            if (this.icache.access(addr, false) !== HIT) {
+              this.idx--; // come back to this op for its remaining lines
+              return this.stallFor(addr, -1, this.params.icache.lineBytes);
+            }
+          } else {
+            const o = this.dcache.access(addr, kind === L_STORE);
+            if (o !== HIT) {
+              this.idx--;
+              return this.stallFor(addr, o === MISS_DIRTY ? this.dcache.victimAddr : -1, this.params.dcache.lineBytes);
+            }
           }
         }
         this.opLine = 0;
@@ -421,7 +452,10 @@ export class R4700 {
     const at = (c: Cache, a: number) => (c.probe(a) ? "hit" : "miss");
     const cpi = this.params.baseCpi + this.params.stallCpi;
     if (k === K_OP) {
-      if (this.opLine === 0) log(`  op ${OP_NAMES[v]}: ${OP_INSTRUCTIONS[v]} instructions x CPI ${cpi} (op table), code at ${hex(this.opAddr[v]!)}`);
+      if (this.opLine === 0) {
+        const c: OpCost = OP_COSTS[OP_NAMES[v]!], lines = this.opLineStart[v + 1]! - this.opLineStart[v]!, data = c.data?.length ?? 0;
+        log(`  op ${OP_NAMES[v]}: ${OP_INSTRUCTIONS[v]} instructions, ${c.cycles !== undefined ? `${c.cycles} pipeline cycles (op table, measured from the C)` : `x CPI ${cpi} (op table, assumed)`}, code at ${hex(this.opAddr(v))} (${lines - data} I-lines), ${data} lines of its own data`);
+      }
     } else if (k === K_LOAD || k === K_STORE) log(`  ${k === K_LOAD ? "load" : "store"} ${hex(v)} (TypeScript firmware): D-cache ${at(this.dcache, v)}`);
     else if (k === K_IFETCH) log(`  C: +${aux} pipeline cycles, I-line ${hex(v)}: I-cache ${at(this.icache, v)}`);
     else if (k === K_ILOAD || k === K_ISTORE) log(`  C: +${aux} pipeline cycles, ${k === K_ILOAD ? "load" : "store"} ${hex(v)}: D-cache ${at(this.dcache, v)}`);
@@ -429,6 +463,11 @@ export class R4700 {
     else if (k === K_WAIT) log(`  device wait ${v} ps`);
     else if (k === K_WB) log(`  CACHE Hit_Writeback ${hex(v)}`);
     else if (k === K_UREAD || k === K_UWRITE) log(`  uncached ${k === K_UREAD ? "read over PCI (the CPU waits)" : "write (posted)"}, ${v} bytes`);
+  }
+
+  /** The first code line of op `v` (for the job log). */
+  private opAddr(v: number): number {
+    return this.opLineAddr[this.opLineStart[v]!] ?? 0;
   }
 
   /** Per-path accounts under the given names (paths with no job left out); with `misses`, each path's I- and D-cache misses per job too. */

@@ -212,13 +212,14 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
   }
 }
 
-function isArp(b: Uint8Array, len: number): boolean {
+export function isArp(b: Uint8Array, len: number): boolean {
   if (len < 14) return false;
   const t = (b[12]! << 8) | b[13]!;
   return t === 0x0806 || (t === 0x8100 && len >= 18 && ((b[16]! << 8) | b[17]!) === 0x0806);
 }
 
-function routersOf(fw: FlowSwitch): HostRouter[] {
+/** The firmware's routers as the image takes them. */
+export function routersOf(fw: FlowSwitch): HostRouter[] {
   return fw.routers.map((r) => ({ ip: r.ip, mac: r.mac, port: r.port, up: r.up, pool: r.pool, assigned: r.assigned }));
 }
 
@@ -238,7 +239,7 @@ const SERVER_FIELDS = 7;
  * port; per cluster the number of servers and its Maglev table's identity; per router: up) with
  * what was last written, and writes what changed. Nothing is allocated when nothing changed.
  */
-class ControlMirror {
+export class ControlMirror {
   private readonly seen: Float64Array[];
   private readonly counts: Int32Array;
   private readonly maglevs: (Int16Array | undefined)[];

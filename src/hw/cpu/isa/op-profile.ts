@@ -12,14 +12,22 @@
  * label in crt0.S's exception handler) to the end of that handler are the exit op. A call of an op
  * is an entry into its primary function (or the vector, or the exit label).
  *
+ * With `footprint`, it is also the core's CacheRecorder (the core then runs as if every look-up hit,
+ * so an op's cycles are its pipeline's alone): each I-cache line an op's instructions enter and each
+ * D-cache line they reach, outside the ranges `exclude` names, is counted per op in how many of its
+ * calls touched it (and wrote it): what the op's code and data are, for the trace model.
+ *
  * Runs as the core's InstructionTracer (one instruction per inner run): for measuring, not speed.
  */
 import { PHYS_MASK } from "./address.ts";
 import { Status } from "./cp0.ts";
-import type { InstructionTracer, IsaCore } from "./core.ts";
+import type { CacheRecorder, InstructionTracer, IsaCore } from "./core.ts";
 import { decodeInto, Predecoded } from "./decode.ts";
 import type { ElfImage } from "./elf.ts";
 import { OP_CLASS, OpClass } from "./opcodes.ts";
+
+/** The line size the footprints count in (the R4700's I- and D-cache lines, docs/hardware.md §1). */
+const LINE_BYTES = 32;
 
 export interface OpFunctions {
   op: string;
@@ -37,7 +45,16 @@ export interface OpTotals {
   cycles: number;
 }
 
-export class OpProfile implements InstructionTracer {
+/** A line an op touched: in how many of its calls, and in how many of those it was written. */
+export interface LineUse {
+  calls: number;
+  writes: number;
+  /** The call that last touched it (counted once a call). */
+  lastCall: number;
+  lastWrite: number;
+}
+
+export class OpProfile implements InstructionTracer, CacheRecorder {
   readonly ops: readonly string[];
   readonly totals: OpTotals[];
   /** Instructions outside every op (the idle loop, start-up). */
@@ -54,6 +71,13 @@ export class OpProfile implements InstructionTracer {
   private n0 = 0;
   private cycle0 = 0;
   private ints = 0;
+  /** Per op: the I-cache lines its instructions entered, and the D-cache lines they reached (with `footprint`). */
+  readonly iLines: Map<number, LineUse>[];
+  readonly dLines: Map<number, LineUse>[];
+  private readonly excluded: { from: number; to: number }[] = [];
+  private readonly pendAddr = new Int32Array(64);
+  private readonly pendKind = new Uint8Array(64);
+  private pendN = 0;
 
   /**
    * @param entry the op an interrupt enters (its calls: interrupts taken)
@@ -62,6 +86,8 @@ export class OpProfile implements InstructionTracer {
   constructor(image: ElfImage, table: readonly OpFunctions[], readonly entry: string, readonly exit: string, exitLabel: string) {
     this.ops = table.map((t) => t.op);
     this.totals = table.map(() => ({ calls: 0, instructions: 0, accesses: 0, cycles: 0 }));
+    this.iLines = table.map(() => new Map());
+    this.dLines = table.map(() => new Map());
     const sym = (n: string) => {
       const s = image.symbols.get(n);
       if (!s) throw new RangeError(`op profile: no symbol ${n} in ${image.symbols.size} symbols`);
@@ -86,6 +112,46 @@ export class OpProfile implements InstructionTracer {
   private readonly exitIndex: number;
   private readonly exitStart: number;
   private readonly exitStop: number;
+
+  /** Leaves the D-cache lines of [from, to) (physical) out of the ops' footprints: data whose accesses the TypeScript records itself. */
+  exclude(from: number, to: number): void {
+    this.excluded.push({ from, to });
+  }
+
+  // CacheRecorder: the look-ups of the instruction running, attributed in `after`
+  fetch(pa: number): void {
+    this.pend(pa, 0);
+  }
+
+  data(pa: number, write: boolean): void {
+    this.pend(pa, write ? 2 : 1);
+  }
+
+  private pend(pa: number, kind: number): void {
+    if (this.pendN === this.pendAddr.length) throw new RangeError("op profile: more than 64 cache look-ups in one instruction");
+    this.pendAddr[this.pendN] = pa;
+    this.pendKind[this.pendN++] = kind;
+  }
+
+  private attribute(op: number): void {
+    const call = this.totals[op]!.calls;
+    for (let i = 0; i < this.pendN; i++) {
+      const pa = this.pendAddr[i]! >>> 0, kind = this.pendKind[i]!, line = pa - (pa % LINE_BYTES);
+      if (kind !== 0 && this.excluded.some((r) => pa >= r.from && pa < r.to)) continue;
+      const m = (kind === 0 ? this.iLines : this.dLines)[op]!;
+      let u = m.get(line);
+      if (!u) m.set(line, (u = { calls: 0, writes: 0, lastCall: -1, lastWrite: -1 }));
+      if (u.lastCall !== call) {
+        u.lastCall = call;
+        u.calls++;
+      }
+      if (kind === 2 && u.lastWrite !== call) {
+        u.lastWrite = call;
+        u.writes++;
+      }
+    }
+    this.pendN = 0;
+  }
 
   private opIndex(op: string): number {
     const i = this.ops.indexOf(op);
@@ -121,8 +187,10 @@ export class OpProfile implements InstructionTracer {
     } else op = this.depth > 0 ? this.stackOp[this.depth - 1]! : -1;
     if (op < 0) {
       this.unattributed += core.instructions - this.n0;
+      this.pendN = 0;
       return;
     }
+    if (this.pendN > 0) this.attribute(op);
     const t = this.totals[op]!;
     t.instructions += core.instructions - this.n0;
     t.cycles += core.cycle - this.cycle0;
@@ -146,5 +214,6 @@ export class OpProfile implements InstructionTracer {
   reset(): void {
     for (const t of this.totals) t.calls = t.instructions = t.accesses = t.cycles = 0;
     this.unattributed = 0;
+    for (const m of [...this.iLines, ...this.dLines]) m.clear();
   }
 }
