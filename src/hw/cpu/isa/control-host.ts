@@ -186,9 +186,9 @@ export class ControlImage {
 
   // ---------- health probes (probe.c, probetimer.c) ----------
 
-  /** The switch's IP address (the probes' source), and the probe state's counters reset. */
-  probeSetup(switchIp: number): void {
-    this.machine.writeWords("probe_state", [switchIp >>> 0, 0, 0, 0]);
+  /** The switch's IP address (the probes' source), the next token to try, the last IP id used; the count of probes not sent reset. */
+  probeSetup(switchIp: number, nextToken = 0, ipId = 0): void {
+    this.machine.writeWords("probe_state", [switchIp >>> 0, ipId & 0xffff, nextToken & 0x3fff, 0]);
   }
 
   /** Target i's spec and a fresh state (up, nothing waiting); its tokens are not released. */
