@@ -20,9 +20,9 @@ s32 cam_lookup_at(u32 i)
   return cam_lookup(&cam_keys[i]);
 }
 
-void cam_write_at(u32 i, u32 slot, u32 cmd)
+u32 cam_write_at(u32 i, u32 slot, u32 cmd)
 {
-  cam_write(&cam_keys[i], slot, cmd);
+  return cam_write(&cam_keys[i], slot, cmd);
 }
 
 int main(void)

@@ -5,7 +5,7 @@
  * (IPVS's count: an established flow 256, a SYN-only or closing one 1); one flow's share of
  * workload is the total load over the total flows (over the servers when no flow is held; one
  * flow when counting flows). The R4700 has no FPU and the firmware no floating point: workloads
- * are integers (milli-load, or 1/256 flows) and the share is 16.16 fixed point, the quotient
+ * are integers (milli-load, or 1/256 flows) and the share is 48.16 fixed point, the quotient
  * by a 64-by-32-bit shift-and-subtract division (DIVU divides 32 bits only).
  */
 HOST_INPUT struct ow_cluster ow_clusters[4] __attribute__((aligned(32)));
@@ -32,7 +32,7 @@ static inline u32 eligible(const struct ow_server *s)
   return (s->flags & (OW_UP | OW_REMOVED | OW_DRAINING)) == OW_UP && s->weight > 0;
 }
 
-/* One round for cluster c. Returns the share (16.16). */
+/* One round for cluster c. Returns the share's integer part (workload units per flow). */
 OP u32 balance_round(u32 c)
 {
   struct ow_cluster *cl = &ow_clusters[c];
@@ -51,11 +51,11 @@ OP u32 balance_round(u32 c)
   else if (conn_sum > 0) q = udiv64((u64)load_sum << 24, conn_sum); /* load per flow: load_sum / (conn_sum / 256) */
   else q = udiv64((u64)load_sum << 16, n);
   cl->by_load = by_load;
-  cl->unit_q16 = q > 0xffffffffu ? 0xffffffffu : (u32)q;
+  cl->unit_q16 = q;
   for (i = 0; i < cl->n; i++) {
     const struct ow_server *s = &cl->s[i];
     cl->base[i] = by_load ? s->load_milli : (s->active << 8) + s->inactive;
     cl->given[i] = 0;
   }
-  return cl->unit_q16;
+  return (u32)(q >> 16);
 }

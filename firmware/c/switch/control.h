@@ -19,6 +19,7 @@
  *     +0x10 CAM_MATCH  read: the match address (the flow-table slot) of the key written; bit 31: no match
  *     +0x14 CAM_ADDR   write: the entry's address for a write or clear cycle
  *     +0x18 CAM_CMD    write: 1 a write cycle (the key at CAM_ADDR), 2 a clear cycle (CAM_ADDR's word invalid)
+ *     +0x1C CAM_STATUS read: 0 once the cycle is done (the read waits for it); bit 0: the command was refused
  */
 #ifndef CONTROL_H
 #define CONTROL_H
@@ -42,6 +43,7 @@ typedef u16 __attribute__((may_alias)) u16a;
 #define CAM_MATCH 0x10
 #define CAM_ADDR 0x14
 #define CAM_CMD 0x18
+#define CAM_STATUS 0x1C
 #define CAM_NO_MATCH 0x80000000u
 #define CAM_CMD_WRITE 1
 #define CAM_CMD_CLEAR 2
@@ -94,8 +96,7 @@ struct ow_server {
 struct ow_cluster {
   u32 n;
   u32 by_load;
-  u32 unit_q16; /* one flow's share of workload, 16.16 fixed point, in workload units (below) */
-  u32 pad;
+  u64 unit_q16; /* one flow's share of workload in workload units (below), 48.16 fixed point */
   /* each server's workload at the round: milli-load (by_load) or IPVS connections (active * 256 + inactive, 1/256 of a flow) */
   u32 base[OW_MAX_SERVERS];
   u32 given[OW_MAX_SERVERS];

@@ -14,7 +14,7 @@ import type { DeviceSpace } from "./ports.ts";
 
 /** control.h's device registers (physical addresses). */
 export const TX_REGS = 0x1200_0010, TX_ADDR = 0x0, TX_POST = 0x4;
-export const CAM_REGS = 0x1200_1000, CAM_KEY = 0x00, CAM_MATCH = 0x10, CAM_ADDR = 0x14, CAM_CMD = 0x18;
+export const CAM_REGS = 0x1200_1000, CAM_KEY = 0x00, CAM_MATCH = 0x10, CAM_ADDR = 0x14, CAM_CMD = 0x18, CAM_STATUS = 0x1c;
 export const CAM_NO_MATCH = 0x8000_0000, CAM_CMD_WRITE = 1, CAM_CMD_CLEAR = 2;
 
 export const MAX_TARGETS = 64, PROBE_RING = 32, MAX_PORTS = 32, TX_BUFFERS = 16, TX_BUFFER_BYTES = 128, TX_FRAME_OFFSET = 2;
@@ -48,6 +48,8 @@ export class ControlDevices implements DeviceSpace {
   readonly cam = new Map<string, number>();
   private readonly key = new Uint32Array(4);
   private addr = 0;
+  /** bit 0 of CAM_STATUS: the last command was refused (not 1 or 2) */
+  private status = 0;
   unknown = 0;
 
   clear(): void {
@@ -61,6 +63,7 @@ export class ControlDevices implements DeviceSpace {
   load(pa: number): number {
     let v = 0;
     if (pa === CAM_REGS + CAM_MATCH) v = this.cam.get(this.keyString()) ?? CAM_NO_MATCH;
+    else if (pa === CAM_REGS + CAM_STATUS) v = this.status;
     else this.unknown++;
     if (this.logging) this.log.push({ kind: "load", pa, value: v >>> 0 });
     return v | 0;
@@ -77,10 +80,11 @@ export class ControlDevices implements DeviceSpace {
     else if (off === CAM_ADDR) this.addr = value >>> 0;
     else if (off === CAM_CMD) {
       const k = this.keyString();
+      this.status = 0;
       if (value === CAM_CMD_WRITE) this.cam.set(k, this.addr);
       else if (value === CAM_CMD_CLEAR) {
         for (const [kk, slot] of this.cam) if (slot === this.addr) this.cam.delete(kk);
-      } else this.unknown++;
+      } else this.status = 1;
     } else this.unknown++;
   }
 }
@@ -279,10 +283,10 @@ export class ControlImage {
     this.machine.writeWords("ow_clusters", w, c * OW_WORDS);
   }
 
-  /** The round's outputs: by load or by flows, one flow's share (16.16, workload units), each server's workload. */
+  /** The round's outputs: by load or by flows, one flow's share (workload units, 48.16 fixed point: times 2^16), each server's workload. */
   readOwCluster(c: number): { byLoad: boolean; unitQ16: number; base: number[]; given: number[] } {
     const w = this.machine.readWords("ow_clusters", OW_WORDS, c * OW_WORDS), n = w[0]!;
-    return { byLoad: w[1] !== 0, unitQ16: w[2]!, base: w.slice(4, 4 + n), given: w.slice(20, 20 + n) };
+    return { byLoad: w[1] !== 0, unitQ16: w[2]! * 2 ** 32 + w[3]!, base: w.slice(4, 4 + n), given: w.slice(20, 20 + n) };
   }
 
   // ---------- the NAT's rewrite (nat.c) ----------
