@@ -5,26 +5,29 @@
  * (IPVS's count: an established flow 256, a SYN-only or closing one 1); one flow's share of
  * workload is the total load over the total flows (over the servers when no flow is held; one
  * flow when counting flows). The R4700 has no FPU and the firmware no floating point: workloads
- * are integers (milli-load, or 1/256 flows) and the share is 48.16 fixed point, the quotient
- * by a 64-by-32-bit shift-and-subtract division (DIVU divides 32 bits only).
+ * are integers (milli-load, or 1/256 flows) and the share is 48.16 fixed point: DIVU (32 bits)
+ * for its integer part, shift and subtract for the fraction.
  */
 HOST_INPUT struct ow_cluster ow_clusters[4] __attribute__((aligned(32)));
 
-/* floor(n / d), d > 0 */
-static u64 udiv64(u64 n, u32 d)
+/*
+ * floor(a * 2^s / d), a < 2^32, 0 < d, s <= 24: DIVU for the integer part and its remainder, then
+ * the s fraction bits by shift and subtract on the remainder (r < d: r * 2 fits 33 bits, the
+ * carry is the 33rd).
+ */
+static inline u64 div_shifted(u32 a, u32 s, u32 d)
 {
-  u64 q = 0, r = 0;
-  int i;
-  for (i = 63; i >= 0; i--) {
-    r = (r << 1) | ((n >> 63) & 1);
-    n <<= 1;
-    q <<= 1;
-    if (r >= d) {
+  u32 q = a / d, r = a % d, f = 0, i, c;
+  for (i = 0; i < s; i++) {
+    c = r >> 31;
+    r <<= 1;
+    f <<= 1;
+    if (c || r >= d) {
       r -= d;
-      q |= 1;
+      f |= 1;
     }
   }
-  return q;
+  return ((u64)q << s) | f;
 }
 
 static inline u32 eligible(const struct ow_server *s)
@@ -48,8 +51,8 @@ OP u32 balance_round(u32 c)
   }
   by_load = reported && n > 0 && load_sum > 0;
   if (!by_load) q = 256 << 16; /* one flow is 256 connection units */
-  else if (conn_sum > 0) q = udiv64((u64)load_sum << 24, conn_sum); /* load per flow: load_sum / (conn_sum / 256) */
-  else q = udiv64((u64)load_sum << 16, n);
+  else if (conn_sum > 0) q = div_shifted(load_sum, 24, conn_sum); /* load per flow, 16.16: load_sum / (conn_sum / 256) */
+  else q = div_shifted(load_sum, 16, n);
   cl->by_load = by_load;
   cl->unit_q16 = q;
   for (i = 0; i < cl->n; i++) {

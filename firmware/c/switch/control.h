@@ -50,7 +50,7 @@ typedef u16 __attribute__((may_alias)) u16a;
 
 /* Health probes (probes.ts) */
 #define MAX_TARGETS 64
-#define PROBE_RING 32 /* waiting probes a target may have: probes.ts's ceil(timeout / interval) + 1 + 4, the host sets ring_len */
+#define PROBE_RING 40 /* waiting probes a target may have: probes.ts's ceil(timeout / interval) + 1 + 4, at most 37 (config.ts MAX_TIMEOUT_INTERVALS 32); the host sets ring_len */
 #define TOKEN_BITS 14
 #define TOKENS (1 << TOKEN_BITS)
 #define PROBE_PORT_BASE 49152
@@ -76,7 +76,7 @@ struct probe_target {
   u32 received0[PROBE_RING];
   u32 lost0[PROBE_RING];
 };
-_Static_assert(sizeof(struct probe_target) == 904, "control-host.ts TARGET_WORDS");
+_Static_assert(sizeof(struct probe_target) == 1096, "control-host.ts TARGET_WORDS");
 
 /* A port's running counts (the board's portReceived / portLost), kept by the frame path. */
 struct port_stat {

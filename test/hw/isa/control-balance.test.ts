@@ -2,7 +2,7 @@
  * The optimal-workload round in C (firmware/c/switch/balance.c `balance_round`: balanceRound)
  * against cluster.ts `balanceRound` (the reference), on random counters: each server's workload
  * exactly (milli-load, or IPVS connections in 1/256 flows), one flow's share to within the
- * 48.16 fixed point's rounding (the C has no floating point: a 64-by-32-bit division), and the
+ * 48.16 fixed point's rounding (the C has no floating point: DIVU and a shift-and-subtract fraction), and the
  * server the next flows go to (cluster.ts `choose`) the TypeScript's optimum.
  */
 import { readFileSync } from "node:fs";

@@ -17,11 +17,11 @@ export const TX_REGS = 0x1200_0010, TX_ADDR = 0x0, TX_POST = 0x4;
 export const CAM_REGS = 0x1200_1000, CAM_KEY = 0x00, CAM_MATCH = 0x10, CAM_ADDR = 0x14, CAM_CMD = 0x18, CAM_STATUS = 0x1c;
 export const CAM_NO_MATCH = 0x8000_0000, CAM_CMD_WRITE = 1, CAM_CMD_CLEAR = 2;
 
-export const MAX_TARGETS = 64, PROBE_RING = 32, MAX_PORTS = 32, TX_BUFFERS = 16, TX_BUFFER_BYTES = 128, TX_FRAME_OFFSET = 2;
+export const MAX_TARGETS = 64, PROBE_RING = 40, MAX_PORTS = 32, TX_BUFFERS = 16, TX_BUFFER_BYTES = 128, TX_FRAME_OFFSET = 2;
 export const PROBE_KINDS: readonly ProbeKind[] = ["arp", "icmp", "tcp", "load"];
 /** struct probe_target, word offsets (control.h; its static assert pins the size). */
-const TARGET_WORDS = 226;
-const T = { macHi: 0, macLo: 1, ip: 2, fromHi: 3, fromLo: 4, kind: 5, port: 6, l4port: 7, timeoutHi: 8, timeoutLo: 9, rise: 10, fall: 11, ringLen: 12, hostCheck: 13, retired: 14, id: 15, head: 16, count: 17, up: 18, ok: 19, failed: 20, changes: 21, timerArmed: 22, timerHi: 24, timerLo: 25, sent: 26, answered: 27, failedN: 28, late: 29, voided: 30, excused: 31, deadline: 34, token: 98, answeredAt: 130, received0: 162, lost0: 194 } as const;
+const TARGET_WORDS = 274;
+const T = { macHi: 0, macLo: 1, ip: 2, fromHi: 3, fromLo: 4, kind: 5, port: 6, l4port: 7, timeoutHi: 8, timeoutLo: 9, rise: 10, fall: 11, ringLen: 12, hostCheck: 13, retired: 14, id: 15, head: 16, count: 17, up: 18, ok: 19, failed: 20, changes: 21, timerArmed: 22, timerHi: 24, timerLo: 25, sent: 26, answered: 27, failedN: 28, late: 29, voided: 30, excused: 31, deadline: 34, token: 114, answeredAt: 154, received0: 194, lost0: 234 } as const;
 /** struct ow_cluster, word offsets. */
 export const OW_MAX_SERVERS = 16;
 const OW_WORDS = 116;
