@@ -24,6 +24,12 @@
  * field of the row (`accesses`): most of them the trace model does not replay (it replays the
  * accesses the TypeScript records: the flow table's entries, the frame's header lines).
  *
+ * The control plane's ops (health probes, their deadlines, the optimal-workload round, the NAT's
+ * rewrite, the CAM: scripts/op-costs-control.ts `CONTROL_OPS`) run on no frame of the stream: their C
+ * (firmware/build/control.elf) is measured apart, each op's function called many times with
+ * varied inputs (op-costs-control.ts `measureControl`). The TypeScript records no explicit access
+ * with them, so an op's count is the C's instructions per call.
+ *
  * Ops with no C yet (`ASSUMED` below) keep their hand-written counts, marked as assumptions.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -44,6 +50,7 @@ import { runBoard } from "../src/scenarios/board-run.ts";
 import { MS } from "../src/sim/time.ts";
 import type { FramePool } from "../src/net/frame-pool.ts";
 import { harness } from "../src/testing/firmware-board.ts";
+import { CONTROL_OPS, measureControl } from "./op-costs-control.ts";
 import { ROUTER_IP, ROUTER_MAC, tcpStream, VIP, VMAC, type StreamOptions } from "./tcp-stream.ts";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../..");
@@ -69,16 +76,8 @@ export const MEASURED: readonly (OpFunctions & { files: string })[] = [
   { op: "cacheFlush", functions: ["flush_lines"], files: "firmware/c/switch/cacheflush.c" },
 ];
 
-/** The ops with no C yet: hand-written counts (the op table's before issue 17), assumptions. */
-export const ASSUMED: Record<string, { instructions: number; why: string }> = {
-  checksumUpdate: { instructions: 25, why: "RFC 1624 incremental update of one 16-bit checksum (prior-art NAT)" },
-  addressRewrite: { instructions: 20, why: "rewrite one IPv4 address field (prior-art NAT)" },
-  healthProbe: { instructions: 400, why: "build and send one probe, arm its timeout, update the server's state" },
-  balanceRound: { instructions: 600, why: "the periodic load-balancing routine: read counters for each server and pick the optimum" },
-  timerTick: { instructions: 50, why: "timer interrupt bookkeeping" },
-  camLookup: { instructions: 12, why: "write the key to the CAM's registers and read the match address (Fig 5C)" },
-  camWrite: { instructions: 12, why: "write the key and the entry's address to the CAM's registers and issue a write (or clear) cycle (Fig 5C): the CAM is kept in step with the flow table" },
-};
+/** The ops with no C yet: hand-written counts (the op table's before issue 17), assumptions. None left: the control plane's are CONTROL_OPS. */
+export const ASSUMED: Record<string, { instructions: number; why: string }> = {};
 
 /** The stream measured: as isa:paths measures (round robin, 8 servers, one router, config.ts's default tables), shorter. */
 export const STREAM: StreamOptions = { connections: 1000, concurrent: 250, segments: 8, seed: 1 };
@@ -284,12 +283,18 @@ export function measure(stream: StreamOptions = STREAM, elf: Uint8Array = readFi
   const ref = referenceRun(elf);
   let other: Tally | undefined;
   const cpi = DEFAULT_R4700.baseCpi + DEFAULT_R4700.stallCpi;
+  const control = new Map(measureControl().rows.map((r) => [r.op, r]));
   let traced = 0;
   const rows: OpRow[] = OP_NAMES.map((op) => {
     const a = ASSUMED[op];
     if (a) return { op, source: "assumption", instructions: a.instructions, why: `assumption (no C yet): ${a.why}` };
+    const c = control.get(op);
+    if (c) {
+      const why = `measured: ${c.calls} calls, from ${c.functions.map((f) => `\`${f}\``).join(", ")} in ${c.files}, run apart (firmware/build/control.elf, scripts/op-costs-control.ts); ${c.instructionsPerCall.toFixed(1)} instructions a call (${c.cyclesPerCall.toFixed(1)} pipeline cycles on the stand-alone machine), the TypeScript records no explicit access with it`;
+      return { op, source: "measured", instructions: Math.round(c.instructionsPerCall), why, accesses: Math.round(100 * c.accessesPerCall) / 100, cCalls: c.calls, cPerCall: c.instructionsPerCall, tsCalls: 0, tsAccessesPerCall: 0 };
+    }
     const k = MEASURED.findIndex((m) => m.op === op);
-    if (k < 0) throw new Error(`op ${op} is neither measured nor assumed: add it to scripts/op-costs.ts`);
+    if (k < 0) throw new Error(`op ${op} is neither measured nor assumed: add it to scripts/op-costs.ts (or op-costs-control.ts)`);
     const id = OP_NAMES.indexOf(op);
     let t = ref, where = `the reference run (${REFERENCE.board}, ${REFERENCE.durationPs / MS} ms)`;
     if (ref.profile.totals[k]!.calls === 0 || ref.tsCalls[id] === 0) {
@@ -387,9 +392,10 @@ function table(m: Measurement, old: Record<string, { instructions: number }>): s
   for (const r of m.rows) {
     const before = old[r.op]?.instructions ?? "-";
     if (r.source === "assumption") lines.push(`| ${r.op} | assumption | ${before} | ${r.instructions} | | | | | | | | | |`);
-    else lines.push(`| ${r.op} | measured | ${before} | ${r.instructions} | ${r.cCalls} | ${r.cPerCall!.toFixed(1)} | ${r.tsCalls} | ${r.tsAccessesPerCall!.toFixed(2)} | ${r.accesses} | ${r.cCyclesPerCall!.toFixed(1)} | ${r.cycles} | ${r.code!.reduce((a, [, n]) => a + n, 0)} | ${r.data!.length} (${r.data!.filter(([, w]) => w).length}) |`);
+    else lines.push(`| ${r.op} | measured | ${before} | ${r.instructions} | ${r.cCalls} | ${r.cPerCall!.toFixed(1)} | ${r.tsCalls} | ${r.tsAccessesPerCall!.toFixed(2)} | ${r.accesses} | ${r.cCyclesPerCall?.toFixed(1) ?? "-"} | ${r.cycles ?? "flat CPI"} | ${r.code?.reduce((a, [, n]) => a + n, 0) ?? "laid out"} | ${r.data ? `${r.data.length} (${r.data.filter(([, w]) => w).length})` : "-"} |`);
   }
-  lines.push(`assumptions (no C yet): ${m.rows.filter((r) => r.source === "assumption").map((r) => r.op).join(", ")}`);
+  lines.push(`measured apart (the control plane's C, scripts/op-costs-control.ts; no TS calls in the stream): ${CONTROL_OPS.map((c) => c.op).join(", ")}`);
+  lines.push(`assumptions (no C yet): ${m.rows.filter((r) => r.source === "assumption").map((r) => r.op).join(", ") || "none"}`);
   return lines.join("\n");
 }
 

@@ -12,6 +12,7 @@ import { StallCause } from "../../../src/hw/cpu/isa/timing.ts";
 const BUILD = new URL("../../../firmware/build/", import.meta.url);
 const INPUTS: Record<string, [string, number[]][]> = {
   calls: [["params", [12, 200]]],
+  control: [], // start-up only; its ops are called through control-host.ts (control-*.test.ts, scripts/op-costs-control.ts)
   checksum: [["packet_len", [200]], ["change_offset", [10]], ["change_value", [0xbeef]]],
   flowtable: [["params", [600, 900, 5, 511]]],
   headers: [["frame_len", [60]]],
