@@ -32,9 +32,10 @@ import { PciBus } from "./pci/bus.ts";
 import { zeroCounts } from "../sim/stats/reset.ts";
 import { IntRing } from "../sim/ring.ts";
 
-/** The instruction-level model's side of a frame job (src/hw/cpu/isa/board-path.ts): runs the C path, recording into the trace, then compares its verdict. */
+/** The instruction-level model's side of a frame job (src/hw/cpu/isa/board-path.ts): runs the C job, recording into the trace, then compares its verdict. */
 export interface CPathDecision {
-  decide(h: number, ingress: number, nowPs: number, bufAddr: number, trace: CostTrace): void;
+  /** The whole C frame job (interrupt entry to ERET) on frame `h` in the CPU buffer at `bufAddr`, recorded into `trace`. Before the TypeScript decides (it rewrites the frame). */
+  job(h: number, ingress: number, nowPs: number, bufAddr: number, trace: CostTrace): void;
   check(h: number, verdict: number): void;
 }
 
@@ -128,17 +129,24 @@ class FrameJob implements CpuJob {
   /** The firmware's cause for a Drop verdict ("" when it names none). */
   dropCause = "";
   constructor(private readonly board: CpuBoard) {}
+  /** Isa mode: the C job's record holds the interrupt's entry and exit. */
+  get ownsInterrupt(): boolean {
+    return this.board.cPath !== undefined;
+  }
   execute(trace: CostTrace): void {
     const buf = this.board.bufferAddress(this.h);
-    recordDriverEntry(trace, buf);
     const c = this.board.cPath;
     if (c) {
-      // isa mode: the C path decides the frame on the instruction-level core, its record in the
-      // trace; the TypeScript decides it too (the reference; its effects happen), its own cost of
-      // what the C replaces left out
-      c.decide(this.h, this.ingress, this.board.now(), buf, trace);
+      // isa mode: the whole frame job runs as C on the instruction-level core (interrupt entry,
+      // descriptor, decision, counters, write-back, hand-back, buffer, ERET), its record in the
+      // trace; the TypeScript decides the frame too (the reference; its effects happen), its own
+      // cost of what the C replaces left out
+      c.job(this.h, this.ingress, this.board.now(), buf, trace);
       trace.cPath = true;
-    } else trace.load(buf + 8, 54);
+    } else {
+      recordDriverEntry(trace, buf);
+      trace.load(buf + 8, 54);
+    }
     this.board.inJob = true;
     this.verdict = this.board.firmware.handleFrame(this.h, this.ingress, trace);
     if (c) {
@@ -148,7 +156,7 @@ class FrameJob implements CpuJob {
     this.path = this.board.firmware.lastPath ?? 0;
     this.dropCause = this.verdict === Verdict.Drop ? (this.board.firmware.lastDropCause ?? "") : "";
     this.board.inJob = false;
-    recordDriverExit(trace, buf, this.verdict);
+    if (!c) recordDriverExit(trace, buf, this.verdict);
   }
   complete(): void {
     this.board.jobDone(this);

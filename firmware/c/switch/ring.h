@@ -8,7 +8,9 @@
  *
  *   RING_REGS (physical 0x12000000, the GT-64010's PCI memory window; reached uncached through kseg1)
  *     +0x0 RING_CAUSE    read: bit 0 = a CPU buffer holds a frame (the controllers' Int*, wired to Int0)
- *     +0x4 RING_FILLED   read: index of the oldest filled buffer (RING_NONE if none)
+ *     +0x4 RING_FILLED   read: index of the oldest filled buffer (RING_NONE if none); the firmware
+ *                        does not read it (a PCI round trip per frame): the buffer filled is the
+ *                        ring's next, whose END_OF_PACKET word says so (descriptor.c)
  *     +0x8 RING_FREE     write: a buffer index handed back to the controllers' free list (the Empty List)
  *     +0xC BUFFER_REQ    write: BUFFER_REQUEST on the source's behalf: egress port << 24 | buffer << 16 | length
  *
@@ -44,7 +46,7 @@ struct ring_state {
   u32 taken; /* frames taken off the ring */
   u32 returned; /* buffers handed back to the free list */
   u32 handed_back; /* frames handed to an egress controller (BUFFER_REQUEST) */
-  u32 out_of_order; /* a filled buffer other than the one expected (the ring re-synchronised to it) */
+  u32 out_of_order; /* unused since the firmware takes the ring's next buffer (descriptor.c); kept for the layout */
   u32 spurious; /* an interrupt with no filled buffer, or a header without END_OF_PACKET */
   u32 other_interrupts; /* interrupts and exceptions that were not the ring's */
   u32 pad;

@@ -9,13 +9,14 @@
  * running the C path") a job's trace also holds what `switchpath.elf` did for the frame, as the
  * instruction-level core ran it: each I-cache line it entered and each D-cache line it left the
  * last one for, at the board's physical addresses (IsaFetch, IsaLoad, IsaStore; `aux`: the
- * pipeline cycles, interlocks included, since the item before), and its instructions and the
- * cycles after its last access (IsaCycles). While `cPath` is set, the TypeScript firmware's ops
+ * pipeline cycles, interlocks included, since the item before), each uncached access to a device
+ * (IsaUncachedRead, IsaUncachedWrite: `value` its bytes) and CACHE Hit_Writeback (IsaWriteback),
+ * and its instructions and the cycles after its last access (IsaCycles). While `cPath` is set, the TypeScript firmware's ops
  * that the C path replaces (PORTED_OPS) and its explicit loads and stores are not recorded.
  */
 import { OP_ID, OP_NAMES, type OpName } from "./op-costs.ts";
 
-export const TraceKind = { Op: 0, Load: 1, Store: 2, UncachedRead: 3, UncachedWrite: 4, Writeback: 5, DeviceWait: 6, IsaFetch: 7, IsaLoad: 8, IsaStore: 9, IsaCycles: 10 } as const;
+export const TraceKind = { Op: 0, Load: 1, Store: 2, UncachedRead: 3, UncachedWrite: 4, Writeback: 5, DeviceWait: 6, IsaFetch: 7, IsaLoad: 8, IsaStore: 9, IsaCycles: 10, IsaUncachedRead: 11, IsaUncachedWrite: 12, IsaWriteback: 13 } as const;
 
 /**
  * The op-table operations `switchpath.c` carries out (docs/hardware.md "The per-frame path in C"):

@@ -38,6 +38,8 @@ export interface CpuJob {
   readonly path?: number;
   /** Control-plane work (timers, the control ring's frames): runs before every job that is not. */
   readonly urgent?: boolean;
+  /** The job's trace holds its own interrupt entry and exit (isa mode: the C job, from the vector to ERET), so the op table's are not charged. */
+  readonly ownsInterrupt?: boolean;
   /** Runs the firmware's logic for this job, recording what it does into `trace`. */
   execute(trace: CostTrace): void;
   /** Called when the job's last cycle is spent. */
@@ -90,6 +92,7 @@ const OP_LINE_BYTES = 32;
 // module-local copies of the item kinds and outcomes step() compares with (an imported binding can compile to a getter call per use)
 const K_OP = TraceKind.Op, K_LOAD = TraceKind.Load, K_STORE = TraceKind.Store, K_UREAD = TraceKind.UncachedRead, K_UWRITE = TraceKind.UncachedWrite, K_WB = TraceKind.Writeback, K_WAIT = TraceKind.DeviceWait;
 const K_IFETCH = TraceKind.IsaFetch, K_ILOAD = TraceKind.IsaLoad, K_ISTORE = TraceKind.IsaStore, K_ICYCLES = TraceKind.IsaCycles;
+const K_IUREAD = TraceKind.IsaUncachedRead, K_IUWRITE = TraceKind.IsaUncachedWrite, K_IWB = TraceKind.IsaWriteback;
 const HIT = CacheOutcome.Hit, MISS = CacheOutcome.Miss, MISS_DIRTY = CacheOutcome.MissDirty;
 
 export class R4700 {
@@ -284,9 +287,9 @@ export class R4700 {
     this.jobWb0 = this.dcache.writebacks;
     this.util.busyIn(this.sim, 0);
     this.trace.reset();
-    this.trace.op("interruptEntry");
+    if (job.ownsInterrupt !== true) this.trace.op("interruptEntry");
     job.execute(this.trace);
-    this.trace.op("interruptExit");
+    if (job.ownsInterrupt !== true) this.trace.op("interruptExit");
     this.log = this.trace.log;
     if (this.log) this.log(`replay of the job's ${this.trace.length} items through the board's caches and memories, from ${this.sim.now} ps (${this.clock.cycleNow(this.sim)} CPU cycles):`);
     this.idx = 0;
@@ -341,6 +344,12 @@ export class R4700 {
         const o = this.dcache.access(v, k === K_ISTORE);
         if (o === MISS) return this.stallFor(v, -1, this.params.dcache.lineBytes);
         if (o === MISS_DIRTY) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+      } else if (k === K_IUREAD || k === K_IUWRITE) {
+        this.pending += t.aux[this.idx - 1]!;
+        if (this.uncached) return this.stallUncached(k === K_IUREAD, v);
+      } else if (k === K_IWB) {
+        this.pending += t.aux[this.idx - 1]!;
+        if (this.dcache.writeback(v)) return this.stallFor(-1, v, this.params.dcache.lineBytes);
       } else if (k === K_ICYCLES) {
         this.instructions += v;
         this.pending += t.aux[this.idx - 1]!;
@@ -459,6 +468,8 @@ export class R4700 {
     } else if (k === K_LOAD || k === K_STORE) log(`  ${k === K_LOAD ? "load" : "store"} ${hex(v)} (TypeScript firmware): D-cache ${at(this.dcache, v)}`);
     else if (k === K_IFETCH) log(`  C: +${aux} pipeline cycles, I-line ${hex(v)}: I-cache ${at(this.icache, v)}`);
     else if (k === K_ILOAD || k === K_ISTORE) log(`  C: +${aux} pipeline cycles, ${k === K_ILOAD ? "load" : "store"} ${hex(v)}: D-cache ${at(this.dcache, v)}`);
+    else if (k === K_IUREAD || k === K_IUWRITE) log(`  C: +${aux} pipeline cycles, uncached ${k === K_IUREAD ? "read of a device register (the CPU waits for the round trip)" : "write to a device register (posted)"}, ${v} bytes`);
+    else if (k === K_IWB) log(`  C: +${aux} pipeline cycles, CACHE Hit_Writeback ${hex(v)}: D-cache ${this.dcache.probe(v) ? "holds it" : "does not hold it"}`);
     else if (k === K_ICYCLES) log(`  C: ${v} instructions in all, +${aux} pipeline cycles to its return`);
     else if (k === K_WAIT) log(`  device wait ${v} ps`);
     else if (k === K_WB) log(`  CACHE Hit_Writeback ${hex(v)}`);

@@ -36,7 +36,7 @@ import { TraceKind, type CostTrace } from "../cost-trace.ts";
 import { ISA_PACKET_BASE, type CPathDecision } from "../../cpu-board.ts";
 import type { CacheRecorder } from "./core.ts";
 import { ExecTrace } from "./exec-trace.ts";
-import { SwitchImage, VERDICT_NOT_PORTED, type HostGateway, type HostRouter, type SwitchCall } from "./switch-host.ts";
+import { RING_BUFFER_BYTES, RING_FRAME_OFFSET, SwitchImage, VERDICT_NOT_PORTED, type HostGateway, type HostRouter, type SwitchCall } from "./switch-host.ts";
 
 /** Bytes of the frame compared between the C path and the TypeScript (its headers; ARP answers are 42 bytes). */
 const COMPARE_BYTES = 64;
@@ -56,6 +56,10 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
   private trace: CostTrace | undefined;
   private lastCycle = 0;
   private bufBase = 0;
+  /** The image runs frame jobs from its idle loop once the first one comes (the functional warming calls `main` directly). */
+  private interrupting = false;
+  private readonly ringPa: number;
+  private readonly ringEnd: number;
   private readonly framePa: number;
   private readonly frameEnd: number;
   private readonly flowsPa: number;
@@ -77,7 +81,10 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
     this.image = new SwitchImage(elf);
     const m = this.image.machine;
     this.framePa = m.address("frame_buf");
-    this.frameEnd = this.framePa + 2 + 1536;
+    const ring = this.image.ringRange;
+    this.ringPa = ring.pa;
+    this.ringEnd = ring.pa + ring.bytes;
+    this.frameEnd = this.framePa + (m.image.symbols.get("frame_buf")?.size ?? 0); // `io` follows it
     this.flowsPa = m.address("flows");
     this.flowsEnd = this.flowsPa + (this.tableBase >= 0 ? fw.flows.slots * (FLOW_ENTRY_BYTES + EXPIRY_BYTES) : 0);
     const dataEnd = m.address("io") + 64;
@@ -94,13 +101,21 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
   }
 
   /**
-   * Runs the C path on frame `h` (in the CPU buffer at `bufAddr`), recording into `trace`. Call
-   * before the TypeScript decides (it rewrites the frame in place); then `check`.
+   * Runs the whole C frame job on frame `h` (in the CPU buffer at `bufAddr`): the frame is put in
+   * the image's next CPU buffer, the ring raises Int0, and the core runs from the interrupt's
+   * vector to its ERET (irq.c, job.c: descriptor, decision, counters, write-back, hand-back,
+   * buffer return), recording into `trace` each cache look-up at the board's addresses, each
+   * device register access (replayed over the board's PCI) and each CACHE write-back. Call before
+   * the TypeScript decides (it rewrites the frame in place); then `check`.
    */
-  decide(h: number, ingress: number, nowPs: number, bufAddr: number, trace: CostTrace): void {
+  job(h: number, ingress: number, nowPs: number, bufAddr: number, trace: CostTrace): void {
     this.mirror.sync();
     const bytes = this.pool.bytes(h), len = this.pool.length(h);
     if (isArp(bytes, len)) this.mirror.trafficVectors(this.txBytesOf);
+    if (!this.interrupting) {
+      this.image.startInterrupts();
+      this.interrupting = true;
+    }
     const core = this.image.machine.core;
     this.trace = trace;
     this.bufBase = bufAddr;
@@ -108,7 +123,7 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
     core.recorder = this;
     const traced = this.traceThis(nowPs, ingress, len, trace);
     try {
-      this.image.frame(bytes, ingress, nowPs, this.call, len);
+      this.image.job(bytes, ingress, nowPs, this.call, len);
     } finally {
       core.recorder = undefined;
       this.trace = undefined;
@@ -135,7 +150,7 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
     if (!x || x.done || nowPs < x.fromPs || ++x.seen !== x.job) return false;
     x.done = true;
     const w = x.write;
-    w(`frame job ${x.job} of the window: a ${len}-byte frame from port ${ingress} at ${nowPs} ps; the C path (switchpath.elf main), per instruction (caches: the board's, in the replay below):`);
+    w(`frame job ${x.job} of the window: a ${len}-byte frame from port ${ingress} at ${nowPs} ps; the C frame job (switchpath.elf, from the interrupt to its ERET), per instruction (caches: the board's, in the replay below):`);
     this.image.machine.core.tracer = new ExecTrace((line) => w(`  ${line}`), false);
     trace.log = w;
     return true;
@@ -165,7 +180,7 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
     if (verdict === -1 && DROP_CAUSES[c.cause] !== fw.lastDropCause) return this.differ("dropCause", `drop cause ${DROP_CAUSES[c.cause]} against ${fw.lastDropCause}`);
     if (c.path !== fw.lastPath) return this.differ("path", `path ${FW_PATHS[c.path]} against ${FW_PATHS[fw.lastPath]}`);
     if (verdict >= 0) {
-      const bytes = this.pool.bytes(h), n = Math.min(COMPARE_BYTES, this.pool.length(h)), mem = this.image.machine.memory, at = this.image.frameAddress;
+      const bytes = this.pool.bytes(h), n = Math.min(COMPARE_BYTES, this.pool.length(h)), mem = this.image.machine.memory, at = this.image.jobFrameAddress;
       for (let k = 0; k < n; k++) if (mem.read8(at + k) !== bytes[k]) return this.differ("frame", `frame byte ${k} differs`);
     }
   }
@@ -189,8 +204,29 @@ export class IsaFramePath implements CacheRecorder, CPathDecision {
     this.lastCycle = core.cycle;
   }
 
-  /** The board's physical address of the image's `pa`: the frame is in its CPU buffer, the flow table where the board keeps it. */
+  uncached(_pa: number, write: boolean, bytes: number): void {
+    const core = this.image.machine.core;
+    this.trace!.isa(write ? TraceKind.IsaUncachedWrite : TraceKind.IsaUncachedRead, bytes, core.cycle - this.lastCycle);
+    this.lastCycle = core.cycle;
+  }
+
+  writeback(pa: number): void {
+    const core = this.image.machine.core;
+    this.trace!.isa(TraceKind.IsaWriteback, this.boardAddress(pa), core.cycle - this.lastCycle);
+    this.lastCycle = core.cycle;
+  }
+
+  /**
+   * The board's physical address of the image's `pa`: a CPU buffer of the image's ring is the
+   * frame's CPU buffer on the board (its descriptor words at the buffer's start, the frame from
+   * its ninth byte, as cpu-board.ts lays a buffer out; the image's frame starts at its eleventh),
+   * the flow table is where the board keeps it.
+   */
   private boardAddress(pa: number): number {
+    if (pa >= this.ringPa && pa < this.ringEnd) {
+      const o = (pa - this.ringPa) % RING_BUFFER_BYTES;
+      return this.bufBase + (o < RING_FRAME_OFFSET ? Math.min(o, 8) : 8 + o - RING_FRAME_OFFSET);
+    }
     if (pa >= this.framePa && pa < this.frameEnd) return this.bufBase + 6 + (pa - this.framePa); // frame_buf + 2 is the frame, at the buffer's third word
     if (pa >= this.flowsPa && pa < this.flowsEnd) return this.tableBase + (pa - this.flowsPa);
     return pa;

@@ -62,6 +62,10 @@ export type StopReason = (typeof StopReason)[keyof typeof StopReason];
 export interface CacheRecorder {
   fetch(pa: number): void;
   data(pa: number, write: boolean): void;
+  /** An uncached access (a device register, or DRAM through kseg1) of `bytes` at `pa`: the board's to time (the core takes it as answered at once). */
+  uncached?(pa: number, write: boolean, bytes: number): void;
+  /** A CACHE Hit_Writeback(_Invalidate)_D at `pa`: the board's D-cache writes the line back if it is dirty. */
+  writeback?(pa: number): void;
 }
 
 /** What the per-instruction trace (exec-trace.ts) needs from the core's run loop. */
@@ -878,8 +882,11 @@ export class IsaCore {
     if (seg !== 4 && seg !== 5) return this.fault(Exc.TLBL, va);
     this.uncachedReads++;
     if (seg === 4 && pa >= this.memory.bytes) return this.fault(Exc.DBE, va);
+    const rec = this.recorder;
+    if (rec !== undefined && rec.uncached !== undefined) rec.uncached(pa, false, bytes);
     if (pa < this.memory.bytes) {
       this.slowWord = this.memory.words[pa >>> 2]!;
+      if (rec !== undefined) return 0;
       const st = this.memoryPort.transfer(pa, bytes, -1, 0);
       if (st !== PENDING) this.stalls[StallCause.Uncached]! += st;
       return st;
@@ -887,6 +894,7 @@ export class IsaCore {
     const lane = (4 - bytes - (pa & 3)) << 3;
     const v = this.devices.load(pa, bytes);
     this.slowWord = bytes === 4 ? v | 0 : (v & (bytes === 1 ? 0xff : 0xffff)) << lane;
+    if (rec !== undefined) return 0;
     const st = this.devicePort.read(pa, bytes);
     if (st !== PENDING) this.stalls[StallCause.Uncached]! += st;
     return st;
@@ -898,12 +906,13 @@ export class IsaCore {
     if (seg !== 4 && seg !== 5) return this.fault(Exc.TLBS, va);
     this.uncachedWrites++;
     if (seg === 4 && pa >= this.memory.bytes) return this.fault(Exc.DBE, va);
+    const rec = this.recorder;
+    if (rec !== undefined && rec.uncached !== undefined) rec.uncached(pa, true, bytes);
     let st: number;
+    if (pa >= this.memory.bytes) this.devices.store(pa, bytes, op === Op.Swl || op === Op.Swr ? v : bytes === 4 ? v : v & (bytes === 1 ? 0xff : 0xffff));
+    if (rec !== undefined) return 0;
     if (pa < this.memory.bytes) st = this.memoryPort.transfer(-1, 0, pa, bytes);
-    else {
-      this.devices.store(pa, bytes, op === Op.Swl || op === Op.Swr ? v : bytes === 4 ? v : v & (bytes === 1 ? 0xff : 0xffff));
-      st = this.devicePort.write(pa, bytes);
-    }
+    else st = this.devicePort.write(pa, bytes);
     if (st !== PENDING) this.stalls[StallCause.Uncached]! += st;
     return st;
   }
@@ -965,6 +974,12 @@ export class IsaCore {
   private cacheOp(code: number, va: number): number {
     const pa = va & PHYS_MASK;
     this.dLine = -1;
+    const rec = this.recorder;
+    if (rec !== undefined && (code === CacheOp.HitWritebackD || code === CacheOp.HitWritebackInvalidateD)) {
+      // the board's D-cache holds the line (a recorder's core runs as if every look-up hit)
+      rec.writeback?.(pa);
+      return 0;
+    }
     let victim = -1;
     switch (code) {
       case CacheOp.IndexInvalidateI: cacheOps.indexWritebackInvalidate(this.icache, va); break;

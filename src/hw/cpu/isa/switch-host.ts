@@ -122,17 +122,17 @@ export class SwitchImage {
    * decision, counters, write-back of the rewritten lines, hand-back, buffer return, exit. Measured
    * from the interrupt to the idle loop. Call `startInterrupts` once first.
    */
-  job(bytes: Uint8Array, ingress: number, nowPs: number, out: SwitchCall): SwitchCall {
+  job(bytes: Uint8Array, ingress: number, nowPs: number, out: SwitchCall, len = bytes.length): SwitchCall {
     const m = this.machine, core = m.core, mem = m.memory;
-    if (bytes.length > RING_BUFFER_BYTES - RING_FRAME_OFFSET) throw new RangeError(`a ${bytes.length}-byte frame does not fit a CPU buffer`);
+    if (len > RING_BUFFER_BYTES - RING_FRAME_OFFSET) throw new RangeError(`a ${len}-byte frame does not fit a CPU buffer`);
     const k = this.nextBuffer, pa = this.ringPa + k * RING_BUFFER_BYTES;
     this.nextBuffer = (k + 1) % RING_BUFFERS;
     this.lastBuffer = k;
     m.writeWords("io", [hi(nowPs), nowPs >>> 0], 2);
     mem.write32(pa, 0);
-    mem.write32(pa + 4, (EOP_VALID | ((ingress & 0xff) << 16) | bytes.length) >>> 0);
-    mem.writeBytes(pa + RING_FRAME_OFFSET, bytes);
-    core.invalidateData(pa, bytes.length + RING_FRAME_OFFSET); // the controller's DMA wrote it
+    mem.write32(pa + 4, (EOP_VALID | ((ingress & 0xff) << 16) | len) >>> 0);
+    for (let i = 0; i < len; i++) mem.write8(pa + RING_FRAME_OFFSET + i, bytes[i]!);
+    core.invalidateData(pa, len + RING_FRAME_OFFSET); // the controller's DMA wrote it
     const i0 = core.instructions, c0 = core.cycle, im0 = core.icache.misses, dm0 = core.dcache.misses, h0 = this.ring.handBacks;
     const other = mem.read32(this.ringStatePa + 24);
     this.ring.fill(k);
@@ -275,6 +275,16 @@ export class SwitchImage {
   /** Physical address of the frame's first byte in the image (frame_buf + 2). */
   get frameAddress(): number {
     return this.framePa + 2;
+  }
+
+  /** Where the last `job` frame is (in its CPU buffer). */
+  get jobFrameAddress(): number {
+    return this.ringPa + this.lastBuffer * RING_BUFFER_BYTES + RING_FRAME_OFFSET;
+  }
+
+  /** The CPU buffers' ring (`cpu_ring`): its physical address and bytes. */
+  get ringRange(): { pa: number; bytes: number } {
+    return { pa: this.ringPa, bytes: RING_BUFFERS * RING_BUFFER_BYTES };
   }
 
   /** Runs the C path on one frame (the first `len` bytes of `bytes`) at time `nowPs`; the frame's bytes after are in `frameOut`. */
