@@ -40,6 +40,7 @@ import { DEFAULT_FLOW_TABLE_SIZE } from "../src/firmware/config.ts";
 import { CPU_BUFFER_BASE, CPU_BUFFER_BYTES, recordDriverEntry, recordDriverExit, Verdict } from "../src/hw/cpu-board.ts";
 import { CostTrace, TraceKind } from "../src/hw/cpu/cost-trace.ts";
 import { OP_NAMES } from "../src/hw/cpu/op-costs.ts";
+import { FW_PATHS } from "../src/firmware/paths.ts";
 import { OpProfile, type LineUse, type OpFunctions } from "../src/hw/cpu/isa/op-profile.ts";
 import { PHYS_MASK } from "../src/hw/cpu/isa/address.ts";
 import { DEFAULT_R4700 } from "../src/hw/cpu/r4700.ts";
@@ -102,7 +103,12 @@ export interface OpRow {
   code?: [number, number][];
   /** measured: the D-cache lines at least half of the op's calls reach that the TypeScript does not record itself (stack, configuration, structs, counters), [physical address, 1 if at least half of those calls write it] */
   data?: [number, number][];
+  /** measured on the reference run: per path (FW_PATHS) the op is called in at least MIN_PATH_CALLS times, [instructions, cycles] a call, as the op's own */
+  byPath?: Record<string, [number, number]>;
 }
+
+/** A path's own count for an op needs at least this many calls of it on that path (fewer: the op's count over every path). */
+export const MIN_PATH_CALLS = 20;
 
 export interface Measurement {
   rows: OpRow[];
@@ -155,6 +161,10 @@ class Tally {
   readonly tsAccesses = new Float64Array(OP_NAMES.length);
   frames = 0;
   jobInstructions = 0;
+  /** Per path (FW_PATHS) and op: the C's calls, instructions and cycles (PATH_FIELDS each), the TypeScript's calls and explicit accesses. */
+  readonly byPathC = new Float64Array(FW_PATHS.length * MEASURED.length * 3);
+  readonly byPathTs = new Float64Array(FW_PATHS.length * OP_NAMES.length * 2);
+  private readonly snap = new Float64Array(MEASURED.length * 3);
   private readonly trace = new CostTrace(8192);
   private readonly call = {} as SwitchCall;
   private n = 0;
@@ -177,8 +187,9 @@ class Tally {
    * cpu-board.ts FrameJob.execute records it inside r4700.ts's interruptEntry and interruptExit,
    * with `decide` recording the firmware's own items; the explicit accesses count to the op before them.
    */
-  job(bytes: Uint8Array, ingress: number, nowPs: number, counted: boolean, decide: (trace: CostTrace) => number): number {
-    const core = this.img.machine.core;
+  job(bytes: Uint8Array, ingress: number, nowPs: number, counted: boolean, decide: (trace: CostTrace) => number, pathOf: () => number): number {
+    const core = this.img.machine.core, tot = this.profile.totals, snap = this.snap;
+    tot.forEach((t, k) => ((snap[3 * k] = t.calls), (snap[3 * k + 1] = t.instructions), (snap[3 * k + 2] = t.cycles)));
     core.tracer = counted ? this.profile : undefined;
     core.recorder = counted ? this.profile : undefined;
     this.img.job(bytes, ingress, nowPs, this.call);
@@ -195,11 +206,22 @@ class Tally {
     if (!counted) return v;
     this.frames++;
     this.jobInstructions += this.call.instructions;
+    const path = pathOf(), pc = path * MEASURED.length * 3, pt = path * OP_NAMES.length * 2;
+    tot.forEach((t, k) => {
+      this.byPathC[pc + 3 * k] += t.calls - snap[3 * k]!;
+      this.byPathC[pc + 3 * k + 1] += t.instructions - snap[3 * k + 1]!;
+      this.byPathC[pc + 3 * k + 2] += t.cycles - snap[3 * k + 2]!;
+    });
     let op = -1;
     for (let i = 0; i < trace.length; i++) {
       const k = trace.kind[i]!;
-      if (k === TraceKind.Op) this.tsCalls[(op = trace.value[i]!)]!++;
-      else if (k !== TraceKind.DeviceWait && op >= 0) this.tsAccesses[op]!++;
+      if (k === TraceKind.Op) {
+        this.tsCalls[(op = trace.value[i]!)]!++;
+        this.byPathTs[pt + 2 * op]!++;
+      } else if (k !== TraceKind.DeviceWait && op >= 0) {
+        this.tsAccesses[op]!++;
+        this.byPathTs[pt + 2 * op + 1]!++;
+      }
     }
     return v;
   }
@@ -229,7 +251,7 @@ function referenceRun(elf: Uint8Array): Tally {
             const v = fw.handleFrame(h, ingress, trace);
             own.append(trace, from);
             return v;
-          });
+          }, () => fw.lastPath);
         },
         get lastDropCause() {
           return fw.lastDropCause;
@@ -273,7 +295,7 @@ function streamRun(elf: Uint8Array, stream: StreamOptions): Tally {
       const v = h.fw.handleFrame(ph, 0, trace);
       h.pool.free(ph);
       return v;
-    });
+    }, () => h.fw.lastPath);
   }
   return t;
 }
@@ -312,8 +334,19 @@ export function measure(stream: StreamOptions = STREAM, elf: Uint8Array = readFi
     const code = runs(footprint(t.profile.iLines[k]!, tot.calls).map(([x]) => x));
     const data = footprint(t.profile.dLines[k]!, tot.calls).map(([x, u]): [number, number] => [x, u.writes >= FOOTPRINT_SHARE * u.calls ? 1 : 0]);
     const from = m.op === "interruptEntry" ? "the vector, `__exception_common`, " + m.functions.map((f) => `\`${f}\``).join(", ") : m.functions.length ? m.functions.map((f) => `\`${f}\``).join(", ") : "`__exception_return`";
+    // per path: where the C's cost of the op differs by the path the job takes (an ARP frame's parse is not a TCP segment's)
+    let byPath: Record<string, [number, number]> | undefined;
+    if (t === ref) {
+      byPath = {};
+      FW_PATHS.forEach((name, p) => {
+        const o = p * MEASURED.length * 3 + 3 * k, c = ref.byPathC[o]!, ts = ref.byPathTs[p * OP_NAMES.length * 2 + 2 * id]!;
+        if (c < MIN_PATH_CALLS || ts === 0) return;
+        const acc = ref.byPathTs[p * OP_NAMES.length * 2 + 2 * id + 1]! / ts;
+        byPath![name] = [Math.max(0, Math.round(ref.byPathC[o + 1]! / c - acc)), Math.max(0, Math.round(ref.byPathC[o + 2]! / c - acc * cpi))];
+      });
+    }
     const why = `measured on ${where}: ${tot.calls} calls, from ${from} in ${m.files}; ${cPerCall.toFixed(1)} instructions and ${cCyclesPerCall.toFixed(1)} pipeline cycles a call, less ${tsPer.toFixed(2)} explicit accesses the TypeScript records with it (${t.tsCalls[id]} calls)`;
-    return { op, source: "measured", instructions, why, accesses: Math.round((100 * tot.accesses) / tot.calls) / 100, cCalls: tot.calls, cPerCall, tsCalls: t.tsCalls[id]!, tsAccessesPerCall: tsPer, cycles, cCyclesPerCall, code, data };
+    return { op, source: "measured", instructions, why, accesses: Math.round((100 * tot.accesses) / tot.calls) / 100, cCalls: tot.calls, cPerCall, tsCalls: t.tsCalls[id]!, tsAccessesPerCall: tsPer, cycles, cCyclesPerCall, code, data, ...(byPath && Object.keys(byPath).length ? { byPath } : {}) };
   });
   const text = ref.img.machine.image.sections.filter((x) => x.executable).map((x) => (x.addr & PHYS_MASK) + x.size);
   const codeEnd = Math.ceil(Math.max(...text) / 32) * 32;
@@ -331,7 +364,8 @@ export function render(m: Pick<Measurement, "rows" | "codeEnd">, stream: StreamO
     const cyc = r.cycles !== undefined ? `, cycles: ${r.cycles}` : "";
     const code = r.code ? `, code: [${r.code.map(([a, n]) => `[${hex(a)}, ${n}]`).join(", ")}]` : "";
     const data = r.data ? `, data: [${r.data.map(([a, w]) => `[${hex(a)}, ${w}]`).join(", ")}]` : "";
-    return `  ${r.op}: { instructions: ${r.instructions}${cyc}, source: ${q(r.source)}${acc}, why: ${q(r.why)}${code}${data} },`;
+    const by = r.byPath ? `, byPath: { ${Object.entries(r.byPath).map(([p, [i, c]]) => `${p}: [${i}, ${c}]`).join(", ")} }` : "";
+    return `  ${r.op}: { instructions: ${r.instructions}${cyc}, source: ${q(r.source)}${acc}, why: ${q(r.why)}${code}${data}${by} },`;
   });
   return `/**
  * What each firmware operation costs the R4700, as data: the instructions it executes beyond the
@@ -347,7 +381,9 @@ export function render(m: Pick<Measurement, "rows" | "codeEnd">, stream: StreamO
  * (interlocks included, every cache look-up a hit), less the trace model's charge for those explicit
  * accesses; \`code\`: the I-cache lines at least half of its calls enter, as runs [address, lines];
  * \`data\`: the D-cache lines at least half of its calls reach outside the flow table and the CPU
- * buffers (which the firmware records itself), [address, 1 if written]; \`accesses\`: the loads and
+ * buffers (which the firmware records itself), [address, 1 if written]; \`byPath\`: [instructions,
+ * cycles] a call on jobs of one path (firmware/paths.ts), measured alike on the jobs of that path
+ * (an ARP frame's parse costs what it does, not the average over the mix); \`accesses\`: the loads and
  * stores the C executes per call. \`source: "assumption"\` rows: ops with no C yet, hand-written
  * (scripts/op-costs.ts \`ASSUMED\`), charged at the R4700's flat CPI with code laid out from
  * OP_CODE_END. Do not edit: change the C or the script and regenerate; \`npm run op-costs -- --check\`
@@ -365,6 +401,8 @@ export interface OpCost {
   code?: readonly (readonly [number, number])[];
   /** Measured rows: data lines the op reaches besides the firmware's explicit accesses, [physical address, 1 if written]. */
   data?: readonly (readonly [number, number])[];
+  /** Measured rows: [instructions, cycles] a call on a job of that path (FW_PATHS), where the reference run calls the op there often enough; other paths take the op's own. */
+  byPath?: Readonly<Record<string, readonly [number, number]>>;
 }
 
 /** Where switchpath.elf's code ends (line-aligned): the ops with no C are laid out from here. */

@@ -289,7 +289,10 @@ export class Board implements BoardApi {
 
   install(fw: BoardFirmware): void {
     this.firmware = fw;
-    for (const b of this.cpus) b.firmware = fw;
+    for (const b of this.cpus) {
+      b.firmware = fw;
+      b.cpu.setPathNames(fw.pathNames ?? []);
+    }
     if (this.cpld) this.cpld.translator = fw;
     for (const a of this.asics) a.translator = fw;
     for (let p = 0; p < this.portCount; p++) {

@@ -108,7 +108,11 @@ export class R4700 {
   private job: CpuJob | undefined;
   private readonly trace: CostTrace;
   // each op's cost: instructions (OP_INSTRUCTIONS), cycles, and the lines it looks up, opLineStart[op] to opLineStart[op + 1]
+  // per path (the job's, MAX_PATHS) and op: instructions and cycles, the op's own unless op-costs.ts measured the path apart (setPathNames)
+  private readonly opInstr: Int32Array;
   private readonly opCycles: Float64Array;
+  private readonly opCyclesDefault: Float64Array;
+  private jobPath = 0;
   private readonly opLineStart: Int32Array;
   private readonly opLineAddr: Float64Array;
   private readonly opLineKind: Uint8Array;
@@ -171,14 +175,16 @@ export class R4700 {
     // (the C's, at the image's addresses); an op with no C charges its instructions at the flat
     // CPI and its code is laid out one after another from codeBase, each aligned to an I-cache line.
     const cpi = p.baseCpi + p.stallCpi;
-    this.opCycles = new Float64Array(OP_NAMES.length);
+    this.opCyclesDefault = new Float64Array(OP_NAMES.length);
+    this.opInstr = new Int32Array(MAX_PATHS * OP_NAMES.length);
+    this.opCycles = new Float64Array(MAX_PATHS * OP_NAMES.length);
     this.opLineStart = new Int32Array(OP_NAMES.length + 1);
     const addrs: number[] = [], kinds: number[] = [];
     let a = p.codeBase;
     OP_NAMES.forEach((name, i) => {
       const c: OpCost = OP_COSTS[name];
       this.opLineStart[i] = addrs.length;
-      this.opCycles[i] = c.cycles ?? OP_INSTRUCTIONS[i]! * cpi;
+      this.opCyclesDefault[i] = c.cycles ?? OP_INSTRUCTIONS[i]! * cpi;
       if (c.code) {
         for (const [first, n] of c.code) for (let l = 0; l < n; l++) (addrs.push(first + l * OP_LINE_BYTES), kinds.push(L_CODE));
       } else {
@@ -191,6 +197,7 @@ export class R4700 {
     this.opLineStart[OP_NAMES.length] = addrs.length;
     this.opLineAddr = Float64Array.from(addrs);
     this.opLineKind = Uint8Array.from(kinds);
+    this.setPathNames([]);
     this.util = new Utilization(sim.now);
     const requester = dram.addRequester(`${name}`);
     this.onMemDone = () => this.memDone();
@@ -232,6 +239,29 @@ export class R4700 {
 
   get busy(): boolean {
     return this.job !== undefined;
+  }
+
+  /**
+   * Names the firmware's paths (CpuJob.path is an index into them): a job on a path that op-costs.ts
+   * measured apart for an op (`byPath`) is charged that path's instructions and cycles for it; every
+   * other job the op's own.
+   */
+  setPathNames(names: readonly string[]): void {
+    const n = OP_NAMES.length;
+    for (let p = 0; p < MAX_PATHS; p++) {
+      this.opInstr.set(OP_INSTRUCTIONS, p * n);
+      this.opCycles.set(this.opCyclesDefault, p * n);
+    }
+    OP_NAMES.forEach((name, i) => {
+      const by = (OP_COSTS[name] as OpCost).byPath;
+      if (!by) return;
+      for (const [path, [instr, cycles]] of Object.entries(by)) {
+        const p = names.indexOf(path);
+        if (p < 0 || p >= MAX_PATHS) continue;
+        this.opInstr[p * n + i] = instr;
+        this.opCycles[p * n + i] = cycles;
+      }
+    });
   }
 
   /** Maps [base, base + bytes) to another memory (Fig 5C's 4 MB FSRAM, 5D's shared buffer): misses there go to it. */
@@ -290,6 +320,7 @@ export class R4700 {
     if (job.ownsInterrupt !== true) this.trace.op("interruptEntry");
     job.execute(this.trace);
     if (job.ownsInterrupt !== true) this.trace.op("interruptExit");
+    this.jobPath = Math.min(MAX_PATHS - 1, job.path ?? 0);
     this.log = this.trace.log;
     if (this.log) this.log(`replay of the job's ${this.trace.length} items through the board's caches and memories, from ${this.sim.now} ps (${this.clock.cycleNow(this.sim)} CPU cycles):`);
     this.idx = 0;
@@ -308,8 +339,9 @@ export class R4700 {
       if (log !== undefined) this.logItem(log, k, v, t.aux[this.idx - 1]!);
       if (k === K_OP) {
         if (this.opLine === 0) {
-          this.instructions += OP_INSTRUCTIONS[v]!;
-          this.pending += this.opCycles[v]!;
+          const o = this.jobPath * OP_NAMES.length + v;
+          this.instructions += this.opInstr[o]!;
+          this.pending += this.opCycles[o]!;
         }
         // the op's code through the I-cache, then its own data through the D-cache, line by line
         const first = this.opLineStart[v]!, end = this.opLineStart[v + 1]!;
@@ -463,7 +495,8 @@ export class R4700 {
     if (k === K_OP) {
       if (this.opLine === 0) {
         const c: OpCost = OP_COSTS[OP_NAMES[v]!], lines = this.opLineStart[v + 1]! - this.opLineStart[v]!, data = c.data?.length ?? 0;
-        log(`  op ${OP_NAMES[v]}: ${OP_INSTRUCTIONS[v]} instructions, ${c.cycles !== undefined ? `${c.cycles} pipeline cycles (op table, measured from the C)` : `x CPI ${cpi} (op table, assumed)`}, code at ${hex(this.opAddr(v))} (${lines - data} I-lines), ${data} lines of its own data`);
+        const o = this.jobPath * OP_NAMES.length + v;
+        log(`  op ${OP_NAMES[v]}: ${this.opInstr[o]} instructions, ${c.cycles !== undefined ? `${this.opCycles[o]} pipeline cycles (op table, measured from the C${this.opInstr[o] !== OP_INSTRUCTIONS[v] || this.opCycles[o] !== c.cycles ? ", on this path" : ""})` : `x CPI ${cpi} (op table)`}, code at ${hex(this.opAddr(v))} (${lines - data} I-lines), ${data} lines of its own data`);
       }
     } else if (k === K_LOAD || k === K_STORE) log(`  ${k === K_LOAD ? "load" : "store"} ${hex(v)} (TypeScript firmware): D-cache ${at(this.dcache, v)}`);
     else if (k === K_IFETCH) log(`  C: +${aux} pipeline cycles, I-line ${hex(v)}: I-cache ${at(this.icache, v)}`);
