@@ -187,7 +187,7 @@ class Tally {
    * cpu-board.ts FrameJob.execute records it inside r4700.ts's interruptEntry and interruptExit,
    * with `decide` recording the firmware's own items; the explicit accesses count to the op before them.
    */
-  job(bytes: Uint8Array, ingress: number, nowPs: number, counted: boolean, decide: (trace: CostTrace) => number, pathOf: () => number): number {
+  job(bytes: Uint8Array, ingress: number, nowPs: number, counted: boolean, decide: (trace: CostTrace) => number, pathOf: () => number, rewritten: () => number): number {
     const core = this.img.machine.core, tot = this.profile.totals, snap = this.snap;
     tot.forEach((t, k) => ((snap[3 * k] = t.calls), (snap[3 * k + 1] = t.instructions), (snap[3 * k + 2] = t.cycles)));
     core.tracer = counted ? this.profile : undefined;
@@ -200,7 +200,7 @@ class Tally {
     recordDriverEntry(trace, buf);
     trace.load(buf + 8, 54);
     const v = decide(trace);
-    recordDriverExit(trace, buf, v);
+    recordDriverExit(trace, buf, v, rewritten());
     trace.op("interruptExit");
     if (!agree(this.call.verdict, v)) throw new Error(`frame job ${this.n} at ${nowPs} ps: the C job's verdict ${this.call.verdict} is not the TypeScript's ${v}`);
     if (!counted) return v;
@@ -251,13 +251,16 @@ function referenceRun(elf: Uint8Array): Tally {
             const v = fw.handleFrame(h, ingress, trace);
             own.append(trace, from);
             return v;
-          }, () => fw.lastPath);
+          }, () => fw.lastPath, () => fw.lastRewrittenBytes);
         },
         get lastDropCause() {
           return fw.lastDropCause;
         },
         get lastPath() {
           return fw.lastPath;
+        },
+        get lastRewrittenBytes() {
+          return fw.lastRewrittenBytes;
         },
         pathNames: fw.pathNames,
       };
@@ -295,7 +298,7 @@ function streamRun(elf: Uint8Array, stream: StreamOptions): Tally {
       const v = h.fw.handleFrame(ph, 0, trace);
       h.pool.free(ph);
       return v;
-    }, () => h.fw.lastPath);
+    }, () => h.fw.lastPath, () => h.fw.lastRewrittenBytes);
   }
   return t;
 }

@@ -89,6 +89,8 @@ export class FlowSwitch implements BoardFirmware {
   lastDropCause: DropCause = "malformed";
   /** The path the last frame took (FW_PATHS), for the CPU's per-path accounting. */
   lastPath = PATH.other;
+  /** Bytes from the frame's start the last decision rewrote in place (the destination MAC, or an ARP request turned into its reply): the lines the driver writes back. */
+  lastRewrittenBytes = 0;
   /** Look-up table entries the last `translate` read (the hardware translator's time follows from it). */
   lastProbes = 0;
   readonly pathNames = FW_PATHS;
@@ -264,6 +266,7 @@ export class FlowSwitch implements BoardFirmware {
     const len = pool.length(h);
     cost?.op("headerParse");
     this.lastPath = PATH.other;
+    this.lastRewrittenBytes = 0;
     if (parseFrame(buf, 0, len, this.parsed) !== ParseStatus.Ok) return this.drop("malformed");
     const p = this.parsed;
     if (p.etherType === 0x0806) {
@@ -407,6 +410,7 @@ export class FlowSwitch implements BoardFirmware {
     srv.stats.packets++;
     srv.stats.bytes += len;
     writeMac(buf, 0, srv.mac); // the one rewrite: nothing else in the frame changes
+    this.lastRewrittenBytes = 6;
     cost?.op("macRewrite");
     return srv.port;
   }
@@ -636,6 +640,7 @@ export class FlowSwitch implements BoardFirmware {
     this.counts.outboundRedirected++;
     r.stats.redirectedFrames++;
     writeMac(buf, 0, live.mac);
+    this.lastRewrittenBytes = 6;
     cost?.op("macRewrite");
     return live.port;
   }
@@ -825,6 +830,7 @@ export class FlowSwitch implements BoardFirmware {
     writeU32(buf, o + 14, answerIp);
     writeMac(buf, o + 18, asker);
     writeU32(buf, o + 24, askerIp);
+    this.lastRewrittenBytes = o + 28;
     cost?.op("arpReply");
     this.counts.arpReplies++;
     return port;

@@ -50,13 +50,20 @@ export function recordDriverEntry(trace: CostTrace, buf: number): void {
   trace.load(buf, 8);
 }
 
-/** The driver's part after the decision (`verdict`): counters; for a frame sent on, its rewritten header written back and the hand-back; the buffer returned. */
-export function recordDriverExit(trace: CostTrace, buf: number, verdict: number): void {
+/**
+ * The driver's part after the decision (`verdict`): counters; for a frame sent on, the bytes the
+ * decision rewrote in place (`rewritten` from the frame's start: the decision's stores, recorded
+ * here because the firmware's trace has no buffer address) written back, and the hand-back; the
+ * buffer returned.
+ */
+export function recordDriverExit(trace: CostTrace, buf: number, verdict: number, rewritten = 6): void {
   trace.op("countersUpdate");
   if (verdict >= 0) {
     // the rewritten header goes to memory, then the frame is handed to its egress controller
+    const n = Math.max(1, rewritten);
+    if (rewritten > 0) trace.store(buf + 8, n);
     trace.op("cacheFlush");
-    trace.writeback(buf + 8, 6);
+    trace.writeback(buf + 8, n);
     trace.op("handBack");
     trace.uncachedWrite(4);
   }
@@ -72,6 +79,8 @@ export interface FrameHandler {
   handleFrame(h: number, ingressPort: number, trace: CostTrace): number;
   /** The cause of the last Drop verdict, named in the results (`switch.firmware.<cause>`); without it, `switch.cpu.firmware`. */
   readonly lastDropCause?: string;
+  /** Bytes from the frame's start the last decision rewrote in place (default: the destination MAC's 6): the driver's stores and write-backs of them. */
+  readonly lastRewrittenBytes?: number;
   /** The path the last frame took (an index into `pathNames`), for the CPU's per-path accounts. */
   readonly lastPath?: number;
   readonly pathNames?: readonly string[];
@@ -156,7 +165,7 @@ class FrameJob implements CpuJob {
     this.path = this.board.firmware.lastPath ?? 0;
     this.dropCause = this.verdict === Verdict.Drop ? (this.board.firmware.lastDropCause ?? "") : "";
     this.board.inJob = false;
-    if (!c) recordDriverExit(trace, buf, this.verdict);
+    if (!c) recordDriverExit(trace, buf, this.verdict, this.board.firmware.lastRewrittenBytes ?? 6);
   }
   complete(): void {
     this.board.jobDone(this);
