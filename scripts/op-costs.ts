@@ -120,6 +120,8 @@ export interface Measurement {
   unattributed: number;
   /** Where the image's code ends (line-aligned): the ops with no C are laid out from here. */
   codeEnd: number;
+  /** The image's tables the TypeScript firmware's cost trace addresses too (one memory map, both models). */
+  imageMap: { flows: number; maglev: number; maglevClusterBytes: number; stackTop: number };
 }
 
 /** The share of an op's calls a line must be touched in to be part of the op's footprint. */
@@ -149,6 +151,9 @@ function runs(lines: readonly number[], lineBytes = 32): [number, number][] {
  * `npm run isa:boards` runs the boards. 100 ms after the 20 ms warm-up.
  */
 export const REFERENCE = { board: "5A", seed: 1, load: 1, healthKind: "tcp" as const, healthIntervalPs: 1 * MS, healthTimeoutPs: 1 * MS, warmupPs: 20 * MS, durationPs: 100 * MS };
+
+/** switch.h MAX_CLUSTERS: the image's Maglev tables, one after another. */
+const MAGLEV_CLUSTERS = 4;
 
 /** A job's verdicts agree: the same, or the C hands back a frame the TypeScript control plane consumes (board-path.ts `check`). */
 const agree = (c: number, ts: number) => c === ts || (c === VERDICT_NOT_PORTED && ts === Verdict.Consumed);
@@ -354,14 +359,21 @@ export function measure(stream: StreamOptions = STREAM, elf: Uint8Array = readFi
   const text = ref.img.machine.image.sections.filter((x) => x.executable).map((x) => (x.addr & PHYS_MASK) + x.size);
   const codeEnd = Math.ceil(Math.max(...text) / 32) * 32;
   const frames = ref.frames;
-  return { rows, frames, jobInstructions: ref.jobInstructions / Math.max(1, frames), traceInstructions: traced / Math.max(1, frames), unattributed: ref.profile.unattributed, codeEnd };
+  const sym = (n: string) => {
+    const x = ref.img.machine.image.symbols.get(n);
+    if (!x) throw new Error(`switchpath.elf has no symbol ${n}`);
+    return x;
+  };
+  const mg = sym("maglev");
+  const imageMap = { flows: sym("flows").value & PHYS_MASK, maglev: mg.value & PHYS_MASK, maglevClusterBytes: (mg.size - (mg.size % MAGLEV_CLUSTERS)) / MAGLEV_CLUSTERS, stackTop: sym("__stack_top").value & PHYS_MASK };
+  return { imageMap, rows, frames, jobInstructions: ref.jobInstructions / Math.max(1, frames), traceInstructions: traced / Math.max(1, frames), unattributed: ref.profile.unattributed, codeEnd };
 }
 
 const q = (s: string) => JSON.stringify(s);
 const hex = (n: number) => `0x${n.toString(16)}`;
 
 /** The source text of op-costs.ts for this measurement. */
-export function render(m: Pick<Measurement, "rows" | "codeEnd">, stream: StreamOptions = STREAM): string {
+export function render(m: Pick<Measurement, "rows" | "codeEnd" | "imageMap">, stream: StreamOptions = STREAM): string {
   const body = m.rows.map((r) => {
     const acc = r.accesses !== undefined ? `, accesses: ${r.accesses}` : "";
     const cyc = r.cycles !== undefined ? `, cycles: ${r.cycles}` : "";
@@ -410,6 +422,14 @@ export interface OpCost {
 
 /** Where switchpath.elf's code ends (line-aligned): the ops with no C are laid out from here. */
 export const OP_CODE_END = ${hex(m.codeEnd)};
+
+/**
+ * switchpath.elf's tables in the CPU board's DRAM, as its linker map places them (physical): the
+ * flow table, the clusters' Maglev tables (${m.imageMap.maglevClusterBytes} bytes each), the stack's top. The TypeScript
+ * firmware's cost trace addresses the same memory (firmware/table-cost.ts), so both CPU models see
+ * one memory map.
+ */
+export const IMAGE_MAP = { flows: ${hex(m.imageMap.flows)}, maglev: ${hex(m.imageMap.maglev)}, maglevClusterBytes: ${m.imageMap.maglevClusterBytes}, stackTop: ${hex(m.imageMap.stackTop)} } as const;
 
 export const OP_COSTS = {
 ${body.join("\n")}

@@ -26,7 +26,7 @@ import { createActor } from "xstate";
 import { availabilityMachine } from "./machines.ts";
 import { ANSWER_PROTO, HealthProbes, PROBE_PORT_BASE, type HealthCause, type ProbeTarget } from "./probes.ts";
 import { SimClock } from "./sim-clock.ts";
-import { DRAM_TABLE_BASE, TableCost } from "./table-cost.ts";
+import { DRAM_TABLE_BASE, maglevAddress, TableCost } from "./table-cost.ts";
 import type { SimEvent } from "../sim/event.ts";
 import { Priority } from "../sim/priority.ts";
 
@@ -492,6 +492,8 @@ export class FlowSwitch implements BoardFirmware {
     if (server < 0) {
       this.lastPath = PATH.newFlow;
       cost?.op("schedule");
+      // the consistent hash reads the cluster's Maglev entry (as the C's choose does)
+      if (cost && cl.policy === "consistent-hash" && cl.maglev.length > 0) cost.load(maglevAddress(cl.index, hash % cl.maglev.length), 2);
       server = choose(cl, hash);
       if (server < 0) return this.noRoute("noLiveServer");
       // amortised reclaiming: a few slots of the sweep with every new flow

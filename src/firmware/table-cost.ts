@@ -23,13 +23,19 @@
  */
 import type { CostTrace } from "../hw/cpu/cost-trace.ts";
 import type { FlowTable } from "./flow-table.ts";
+import { IMAGE_MAP } from "../hw/cpu/op-costs.ts";
 
 export const FLOW_ENTRY_BYTES = 24;
 export const EXPIRY_BYTES = 8;
 /** Offsets in an entry (switch.h `struct flow_entry`): the word of protocol, state, flags and timeout index; server, cluster and generation. */
 const ENTRY_FLAGS_WORD = 12, ENTRY_TARGET = 16;
-/** Where the table lives in the CPU board's DRAM (the upper half of Fig 5A's 8 MB). */
-export const DRAM_TABLE_BASE = 0x0040_0000;
+/** Where the table lives in the CPU board's DRAM: where switchpath.elf's linker map puts the C's (op-costs.ts IMAGE_MAP, regenerated with the image). */
+export const DRAM_TABLE_BASE = IMAGE_MAP.flows;
+
+/** Where cluster `c`'s Maglev table entry `i` (2 bytes) lies in DRAM: the image's `maglev`. */
+export function maglevAddress(c: number, i: number): number {
+  return IMAGE_MAP.maglev + c * IMAGE_MAP.maglevClusterBytes + 2 * i;
+}
 
 /** Bytes of the laid-out table for `flows` flows (2 x flows slots of an entry and an expiry word). */
 export function flowTableBytes(flows: number): number {

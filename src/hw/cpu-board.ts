@@ -119,9 +119,10 @@ export interface CpuBoardParams {
   controlBurst: number;
 }
 
-export const CPU_BUFFER_BASE = 0x0010_0000;
-/** Where the packet buffers sit in DRAM in isa mode: above the C image's tables (which end below 5.5 MiB, src/hw/cpu/isa/board-path.ts) and below its stack (at the top of 8 MiB). */
-export const ISA_PACKET_BASE = 0x0060_0000;
+/** Where the packet buffers sit in DRAM, in both CPU models: above switchpath.elf's tables (which end below 5.5 MiB, src/hw/cpu/isa/board-path.ts) and below its stack (at the top of 8 MiB). */
+export const CPU_BUFFER_BASE = 0x0060_0000;
+/** The same (isa mode's name for it). */
+export const ISA_PACKET_BASE = CPU_BUFFER_BASE;
 /** Where Fig 5D's shared buffer memory sits in the CPU's address space (its packet buffers there). */
 export const SHARED_BUFFER_BASE = 0x2000_0000;
 export const CPU_BUFFER_BYTES = 2048;

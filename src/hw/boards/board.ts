@@ -9,7 +9,7 @@ import type { FramePool } from "../../net/frame-pool.ts";
 import type { CostTrace } from "../cpu/cost-trace.ts";
 import { readMac } from "../../net/mac.ts";
 import type { Simulator } from "../../sim/simulator.ts";
-import { CpuBoard, ISA_PACKET_BASE, type FrameHandler } from "../cpu-board.ts";
+import { CpuBoard, type FrameHandler } from "../cpu-board.ts";
 import { DEFAULT_R4700, type R4700Params } from "../cpu/r4700.ts";
 import type { EthernetChannel } from "../ethernet/link.ts";
 import { BufferMemoryArbiter } from "../fabric/buffer-memory-arbiter.ts";
@@ -131,8 +131,6 @@ export class Board implements BoardApi {
       const cpu: Partial<R4700Params> = { ...rest, dcache: { ...DEFAULT_R4700.dcache, ...dcache }, icache: { ...DEFAULT_R4700.icache, ...icache } };
       const { sizeBytes: _s, ...dram } = spec.dram;
       const b = new CpuBoard(sim, cpuBoardName(spec, i), pool, { cpu, dram });
-      // isa mode: the packet buffers above the C image's tables in DRAM (src/hw/cpu/isa/board-path.ts)
-      if (spec.cpu.execution === "isa") b.placePacketBuffers(b.dram, ISA_PACKET_BASE);
       this.cpus.push(b);
     }
     if (spec.fsram) {

@@ -7,6 +7,7 @@ import { PRESETS } from "./presets.ts";
 import { BoardSchema, formatBoardError, MAX_CONTROLLERS, type BoardSpec } from "./schema.ts";
 import { DEFAULT_FLOW_TABLE_SIZE } from "../../firmware/config.ts";
 import { DRAM_TABLE_BASE, flowTableBytes } from "../../firmware/table-cost.ts";
+import { IMAGE_MAP } from "../cpu/op-costs.ts";
 
 /** A board, or one line saying what is wrong with it. */
 export type BoardLoad = { ok: true; board: BoardSpec } | { ok: false; error: string };
@@ -21,11 +22,12 @@ export function parseBoard(input: unknown, source: string): BoardLoad {
   if (controllers > MAX_CONTROLLERS) return { ok: false, error: `${source}: cards: ${controllers} GT-48002 controllers in all, more than ${MAX_CONTROLLERS} (${2 * MAX_CONTROLLERS} ports), the most a board may have` };
   // Fig 5F's ASICs sit on circuit cards behind the crossbar; a PCI or arbiter board has no place for them
   if (r.data.translator?.kind === "asic" && r.data.interconnect.kind !== "crossbar") return { ok: false, error: `${source}: translator: an ASIC translator needs the crossbar interconnect of Fig 5F (got ${r.data.interconnect.kind})` };
-  // the DRAM holds what the firmware's memory map puts there: code, data and packet buffers below
-  // DRAM_TABLE_BASE, and, on boards without Fig 5C's FSRAM, the flow table at its default size above it
+  // the DRAM holds what the firmware's memory map puts there (switchpath.elf's: code, data, the
+  // packet buffers and the stack, to IMAGE_MAP.stackTop), and, on boards without Fig 5C's FSRAM,
+  // the flow table at its default size from DRAM_TABLE_BASE
   const dramBytes = r.data.dram?.sizeBytes;
-  const dramNeeds = DRAM_TABLE_BASE + (r.data.fsram ? 0 : flowTableBytes(DEFAULT_FLOW_TABLE_SIZE));
-  if (dramBytes !== undefined && dramBytes < dramNeeds) return { ok: false, error: `${source}: dram.sizeBytes: ${dramBytes} bytes cannot hold the firmware's memory map (at least ${dramNeeds}: code, data and packet buffers below ${DRAM_TABLE_BASE}${r.data.fsram ? "" : `, the ${DEFAULT_FLOW_TABLE_SIZE}-flow table above`}; docs/boards.md)` };
+  const dramNeeds = Math.max(IMAGE_MAP.stackTop, r.data.fsram ? 0 : DRAM_TABLE_BASE + flowTableBytes(DEFAULT_FLOW_TABLE_SIZE));
+  if (dramBytes !== undefined && dramBytes < dramNeeds) return { ok: false, error: `${source}: dram.sizeBytes: ${dramBytes} bytes cannot hold the firmware's memory map (at least ${dramNeeds}: code, data, packet buffers and stack below ${IMAGE_MAP.stackTop}${r.data.fsram ? "" : `, the ${DEFAULT_FLOW_TABLE_SIZE}-flow table from ${DRAM_TABLE_BASE}`}; docs/boards.md)` };
   // cards are told apart by name (statistics, traces): two of one name would merge
   const seen = new Map<string, number>();
   for (const [i, c] of r.data.cards.entries()) {
