@@ -103,6 +103,8 @@ export interface BoundTerm {
   fixed: number;
   /** How A and C came about, in words and numbers. */
   formula: string;
+  /** CPU terms: the cycles per intervention A was computed from (measured in isolation). */
+  cyclesPerIntervention?: number;
 }
 
 export interface Bound {
@@ -308,6 +310,8 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
     const x = interventionsOf[i]!;
     add(`${cpuBoardName(spec, i)}.cpu`, "cpu", (x * perFrame) / clock, control / clock,
       `${fmt(x)} interventions/s x ${fmt(perFrame)} cycles (established ${fmt(est)} x ${fmt(1 - pNew, 2)} + new flow ${fmt(fresh)} x ${fmt(pNew, 2)}) + ${fmt(controlJobs)} control jobs/s x ${fmt(c["control"] ?? 0)} cycles, at ${clock / 1e6} MHz`);
+    const t = terms[terms.length - 1];
+    if (t && t.resource === `${cpuBoardName(spec, i)}.cpu`) t.cyclesPerIntervention = perFrame;
   }
   // the DRAM's refresh holds it a fixed share of the time at any load (GT-64010: 5 TClk every 780)
   const refresh = refreshShare({ ...GT64010_DRAM, ...spec.dram });

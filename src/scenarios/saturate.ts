@@ -7,7 +7,7 @@
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { MS } from "../sim/time.ts";
 import { DEFAULT_FLOWS, type BoardRunOptions } from "./board-run.ts";
-import { analyticBound, portLimitLoad, resourceKind, type WorkloadRates } from "./bound.ts";
+import { analyticBound, portLimitLoad, resourceKind, type BoundTerm, type WorkloadRates } from "./bound.ts";
 import { calibrate } from "./calibrate.ts";
 import { findCapacity, findCapacityAsync, LOSS_GOAL, GROWTH_FRAMES, type CapacityOptions, type CapacityResult } from "./capacity.ts";
 import type { RunRecord } from "./registry.ts";
@@ -82,6 +82,23 @@ export async function saturateAsync(spec: BoardSpec, workload: WorkloadName, o: 
   return saturationRecord(spec, workload, o, p, await findCapacityAsync(spec, p.search));
 }
 
+/**
+ * The CPU's bound term again with its cycles per intervention as measured at the capacity point
+ * (its register reads waiting for a busy fabric, its line fills for the DMA: contention the bound,
+ * from costs measured in isolation, leaves out), and whether it then binds: saturates at or below
+ * every other term's load (within TIE). Undefined when the board's bound has no CPU term.
+ */
+export function cpuAtCapacity(terms: readonly BoundTerm[], rec: Record<string, unknown>): { cyclesPerIntervention: number; isolated: number; load: number; binding: boolean } | undefined {
+  const cpu = terms.filter((t) => t.kind === "cpu" && t.cyclesPerIntervention);
+  const measured = (rec["cpu"] as { cyclesPerIntervention?: number } | undefined)?.cyclesPerIntervention;
+  if (cpu.length === 0 || !measured) return undefined;
+  // the busiest CPU term (5F has two), its A scaled by the measured cycles against the isolated
+  const t = cpu.reduce((a, b) => (b.load < a.load ? b : a));
+  const isolated = t.cyclesPerIntervention!, load = (1 - t.fixed) / ((t.perLoad * measured) / isolated);
+  const others = Math.min(...terms.filter((x) => x !== t).map((x) => x.load));
+  return { cyclesPerIntervention: measured, isolated, load, binding: load <= others * (1 + TIE) };
+}
+
 function saturationRecord(spec: BoardSpec, workload: WorkloadName, o: SaturateOptions, p: ReturnType<typeof prepare>, c: CapacityResult): RunRecord {
   const { costs, bound, ports } = p;
   const rec = c.atCapacity;
@@ -90,6 +107,7 @@ function saturationRecord(spec: BoardSpec, workload: WorkloadName, o: SaturateOp
   const bn = rec["bottleneck"] as { resource: string; utilization: number; limiting: boolean };
   const kind = resourceKind(settingLayout(spec), bn.resource);
   const ci = (x: number | undefined) => x ?? 0;
+  const contended = cpuAtCapacity(bound.terms, rec);
   return {
     ...rec,
     scenario: "saturate",
@@ -108,8 +126,12 @@ function saturationRecord(spec: BoardSpec, workload: WorkloadName, o: SaturateOp
       ofBound: c.lo / bound.load,
       boundTerms: bound.terms.map((t) => ({ resource: t.resource, kind: t.kind, load: t.load, formula: t.formula })),
       bottleneckKind: kind ?? null,
-      // the simulated bottleneck is a resource the bound names as binding (resources that saturate within 1 % of the binding load tie)
-      bottleneckMatchesBound: kind !== undefined && bound.terms.some((t) => t.kind === kind && t.load <= bound.load * (1 + TIE)),
+      // the simulated bottleneck is a resource the bound names as binding (resources that saturate
+      // within 1 % of the binding load tie), or the CPU when its term, with the cycles per
+      // intervention measured at capacity, binds (its waits for the fabric and memory, which the
+      // bound measured in isolation leaves out: docs/results-format.md "Capacity and the bound")
+      bottleneckMatchesBound: kind !== undefined && (bound.terms.some((t) => t.kind === kind && t.load <= bound.load * (1 + TIE)) || (kind === "cpu" && contended !== undefined && contended.binding)),
+      ...(contended ? { cpuAtCapacity: contended } : {}),
       portLimitLoad: ports,
       dropRate: dropRate(rec),
       confirmed: c.confirmed,

@@ -80,7 +80,7 @@ describe("bad files", () => {
     writeFileSync(circuitOnly, JSON.stringify({ ...PRESETS["5F"]!, name: "5F-circuit", cards: PRESETS["5F"]!.cards.filter((c) => c.role === "circuit") }));
     await refused(["compare", "--boards", circuitOnly, "--duration", "1ms", "--capacity", "none", "--replications", "1"], /^flowsim: the configuration was refused: run: clusters\[0\]\.servers: expected at least 1 entry$/);
     const slow = join(dir, "slow.json");
-    writeFileSync(slow, JSON.stringify({ ...PRESETS["5A"]!, name: "5A-slow", cpu: { model: "R4700", clockHz: 133_000_000, baseCpi: 1e12 } }));
+    writeFileSync(slow, JSON.stringify({ ...PRESETS["5A"]!, name: "5A-slow", cpu: { model: "R4700", clockHz: 133_000_000, baseCpi: 1e15 } }));
     await refused(["compare", "--boards", slow, "--duration", "1ms", "--capacity", "none", "--replications", "1"], /^flowsim: the configuration asks for a time the simulator cannot hold: .* is not a tick/);
   });
 });

@@ -70,18 +70,17 @@ function timeWarm(r: ReturnType<typeof rig>, job: CpuJob) {
 
 describe("R4700 cost model", () => {
   const cpi = 1.25; // baseCpi 1.0 + stallCpi 0.25 (defaults)
-  const entryExit = OP_COSTS.interruptEntry.instructions + OP_COSTS.interruptExit.instructions;
 
-  it("a job whose code and data hit costs its instructions x CPI and no memory access", () => {
+  it("a job whose code and data hit costs its ops' measured cycles, its explicit access one instruction at the flat CPI, and no memory access", () => {
     const r = rig();
     const job = new TraceJob((t) => {
       t.op("flowLookup");
       t.load(0x8000);
     });
     const { ps, reads, writes } = timeWarm(r, job);
-    const instr = entryExit + OP_COSTS.flowLookup.instructions + 1;
+    const cycles = OP_COSTS.interruptEntry.cycles + OP_COSTS.interruptExit.cycles + OP_COSTS.flowLookup.cycles + cpi;
     expect(reads + writes).toBe(0);
-    expect(ps).toBe(r.cpu.clock.cyclesToTicks(Math.ceil(instr * cpi), r.cpu.clock.cycleAtOrAfter(r.sim.now - ps)));
+    expect(ps).toBe(r.cpu.clock.cyclesToTicks(Math.ceil(cycles), r.cpu.clock.cycleAtOrAfter(r.sim.now - ps)));
   });
 
   it("a data miss costs one 32-byte line fill: 2 + 5 + 3 x 2 = 13 TClk at 50 MHz", () => {
@@ -122,9 +121,10 @@ describe("R4700 cost model", () => {
       return timeWarm(r, job).ps;
     };
     expect(cost(10)).toBeGreaterThan(cost(5));
-    // 8 misses, 5 more TClk each; each stall ends on the next CPU edge (133 MHz: up to 7,519 ps)
-    expect(cost(10) - cost(5)).toBeGreaterThanOrEqual(8 * (5 * 20_000 - 7_519));
-    expect(cost(10) - cost(5)).toBeLessThanOrEqual(8 * (5 * 20_000 + 7_519));
+    // 8 misses, 5 more TClk each; each request waits for the memory's next edge (50 MHz: up to
+    // 20,000 ps) and each stall ends on the next CPU edge (133 MHz: up to 7,519 ps)
+    expect(cost(10) - cost(5)).toBeGreaterThanOrEqual(8 * (5 * 20_000 - 20_000 - 7_519));
+    expect(cost(10) - cost(5)).toBeLessThanOrEqual(8 * (5 * 20_000 + 20_000 + 7_519));
   });
 
   it("a faster CPU clock completes more jobs per second when the CPU is the bottleneck", () => {

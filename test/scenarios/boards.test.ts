@@ -57,13 +57,16 @@ describe("the CPU path responds to the CPU clock and DRAM timing (5A, inbound-he
   const heavy = (spec: ReturnType<typeof boardVariant>) => runBoard(spec, { seed: 5, durationPs: 4 * MS, load: 1, inboundBpsPerRouter: 90e6, outboundBpsPerServer: 1e6 }) as Rec;
   it("inbound frames per second rise with the CPU clock and fall with slower DRAM", () => {
     const at100 = heavy(boardVariant("5A", (b) => void (b.cpu.clockHz = 100_000_000)));
-    const at200 = heavy(boardVariant("5A", (b) => void (b.cpu.clockHz = 200_000_000)));
+    // 133 MHz, not more: from about 150 MHz 5A's PCI limits before its CPU (docs/hardware.md "Two CPU models")
+    const at133 = heavy(boardVariant("5A", (b) => void (b.cpu.clockHz = 133_000_000)));
     const slowDram = heavy(boardVariant("5A", (b) => {
       b.cpu.clockHz = 100_000_000;
       b.dram = { firstAccessClocks: 12, burstClocks: 6 };
     }));
     expect(at100.cpu.utilization).toBeGreaterThan(0.95); // the CPU is the bottleneck
-    expect(at200.delivered.inboundFps).toBeGreaterThan(at100.delivered.inboundFps * 1.3);
+    expect(at133.cpu.utilization).toBeGreaterThan(0.95);
+    // 33 % more clock buys at least 10 % more frames: the memory stalls do not shrink with the clock
+    expect(at133.delivered.inboundFps).toBeGreaterThan(at100.delivered.inboundFps * 1.1);
     expect(slowDram.delivered.inboundFps).toBeLessThan(at100.delivered.inboundFps);
   });
 });

@@ -9,6 +9,14 @@ import { DEFAULT_FLOW_TABLE_SIZE } from "../../firmware/config.ts";
 import { DRAM_TABLE_BASE, flowTableBytes } from "../../firmware/table-cost.ts";
 import { IMAGE_MAP } from "../cpu/op-costs.ts";
 
+/**
+ * The DRAM a board with Fig 5C's FSRAM needs (the flow table and packet buffers in the FSRAM): the
+ * firmware's code and data, 4 MiB as before the one memory map (assumption: switchpath.elf's own
+ * layout reserves its flow table in DRAM, 4 MiB that such a board leaves unused; a firmware linked
+ * for it would put its stack and Maglev tables below 4 MiB).
+ */
+export const FSRAM_BOARD_DRAM = 0x0040_0000;
+
 /** A board, or one line saying what is wrong with it. */
 export type BoardLoad = { ok: true; board: BoardSpec } | { ok: false; error: string };
 
@@ -22,12 +30,13 @@ export function parseBoard(input: unknown, source: string): BoardLoad {
   if (controllers > MAX_CONTROLLERS) return { ok: false, error: `${source}: cards: ${controllers} GT-48002 controllers in all, more than ${MAX_CONTROLLERS} (${2 * MAX_CONTROLLERS} ports), the most a board may have` };
   // Fig 5F's ASICs sit on circuit cards behind the crossbar; a PCI or arbiter board has no place for them
   if (r.data.translator?.kind === "asic" && r.data.interconnect.kind !== "crossbar") return { ok: false, error: `${source}: translator: an ASIC translator needs the crossbar interconnect of Fig 5F (got ${r.data.interconnect.kind})` };
-  // the DRAM holds what the firmware's memory map puts there (switchpath.elf's: code, data, the
-  // packet buffers and the stack, to IMAGE_MAP.stackTop), and, on boards without Fig 5C's FSRAM,
-  // the flow table at its default size from DRAM_TABLE_BASE
+  // the DRAM holds what the firmware's memory map puts there: without Fig 5C's FSRAM,
+  // switchpath.elf's code, data, flow table (at its default size, from DRAM_TABLE_BASE), the packet
+  // buffers and the stack, to IMAGE_MAP.stackTop; with it (the table and the packet buffers in the
+  // FSRAM) the code and data, below FSRAM_BOARD_DRAM
   const dramBytes = r.data.dram?.sizeBytes;
-  const dramNeeds = Math.max(IMAGE_MAP.stackTop, r.data.fsram ? 0 : DRAM_TABLE_BASE + flowTableBytes(DEFAULT_FLOW_TABLE_SIZE));
-  if (dramBytes !== undefined && dramBytes < dramNeeds) return { ok: false, error: `${source}: dram.sizeBytes: ${dramBytes} bytes cannot hold the firmware's memory map (at least ${dramNeeds}: code, data, packet buffers and stack below ${IMAGE_MAP.stackTop}${r.data.fsram ? "" : `, the ${DEFAULT_FLOW_TABLE_SIZE}-flow table from ${DRAM_TABLE_BASE}`}; docs/boards.md)` };
+  const dramNeeds = r.data.fsram ? FSRAM_BOARD_DRAM : Math.max(IMAGE_MAP.stackTop, DRAM_TABLE_BASE + flowTableBytes(DEFAULT_FLOW_TABLE_SIZE));
+  if (dramBytes !== undefined && dramBytes < dramNeeds) return { ok: false, error: `${source}: dram.sizeBytes: ${dramBytes} bytes cannot hold the firmware's memory map (at least ${dramNeeds}: ${r.data.fsram ? "code and data, the flow table and packet buffers being in the FSRAM" : `code, data, the ${DEFAULT_FLOW_TABLE_SIZE}-flow table from ${DRAM_TABLE_BASE}, packet buffers and stack below ${IMAGE_MAP.stackTop}`}; docs/boards.md)` };
   // cards are told apart by name (statistics, traces): two of one name would merge
   const seen = new Map<string, number>();
   for (const [i, c] of r.data.cards.entries()) {
