@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { sim, simIn } from "./sim.ts";
 
 describe("flowsim CLI: tables", () => {
-  // the CSV in this process (written to stdout, captured); the table below is console output: a child process
+  // the CSV in this process, one thread (written to stdout, captured; workers change no result: shards.test.ts);
+  // the table below is console output: a child process
   it("sweep writes a CSV row per load, with a header naming every field", async () => {
-    const r = await simIn("sweep", "--board", "5E", "--loads", "0.5:1:0.5", "--duration", "2ms", "--csv", "-");
+    const r = await simIn("sweep", "--board", "5E", "--loads", "0.5:1:0.5", "--duration", "2ms", "--workers", "1", "--csv", "-");
     expect(r.code).toBe(0);
     const lines = r.out.trim().split("\n");
     expect(lines).toHaveLength(3);
