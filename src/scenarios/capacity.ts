@@ -85,6 +85,7 @@ export interface CapacityResult {
   confirmed: boolean;
   /** The lowest load at which a health change (a false failure) made a probe fail, if any. */
   controlPlaneFailureLoad: number | null;
+  /** Board runs made (a run needed again, same load, window and seed, is reused, not counted twice). */
   runs: number;
 }
 
@@ -155,12 +156,27 @@ export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<
   const probes: Probe[] = [];
   let runs = 0, controlPlaneFailureLoad: number | null = null;
   const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  // Runs made, by load, window and replication: a trial that needs a run the search has already made
+  // (the confirmation returning to a load it tried, with the same seeds) takes its record instead of
+  // making it again. Runs are deterministic (same board, options and seed, same record), so the
+  // verdicts and figures are those of running it again.
+  const made = new Map<string, RunRecord>();
+
+  function* run(load: number, windowPs: number, j: number): Generator<RunRequest, RunRecord, RunRecord> {
+    const key = `${load} ${windowPs} ${j}`;
+    let r = made.get(key);
+    if (!r) {
+      r = yield { load, seed: replicationSeed(o.seed, j), windowPs };
+      made.set(key, r);
+      runs++;
+    }
+    return r;
+  }
 
   function* trial(load: number, windowPs: number, first = o.replications): Generator<RunRequest, Trial, RunRecord> {
     const records: RunRecord[] = [];
     for (let j = 0; ; j++) {
-      records.push(yield { load, seed: replicationSeed(o.seed, j), windowPs });
-      runs++;
+      records.push(yield* run(load, windowPs, j));
       // one replication that fails by a wide margin decides (more would not change the verdict)
       if (records.length < first && !failsClearly(records[0]!)) continue;
       const final = records.length >= Math.max(first, o.maxReplications);

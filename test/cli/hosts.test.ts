@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sim, simAsync } from "./sim.ts";
+import { simAsync, simIn } from "./sim.ts";
 
 describe("flowsim CLI: hosts", () => {
-  it("the hosts scenario runs a user's hosts file and writes a line per flow", () => {
+  // the CLI in this process (the JSON, the flows file and the report are what is checked)
+  it("the hosts scenario runs a user's hosts file and writes a line per flow", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flowsim-hosts-cli-"));
     const cfg = join(dir, "hosts.json"), csv = join(dir, "flows.csv");
     writeFileSync(cfg, JSON.stringify({ mix: { web: 1, dns: 1, radius: 0, esp: 0 }, arrivals: { kind: "open", rate: { flowsPerSec: 2000 } } }));
-    const r = sim("run", "hosts", "--board", "5F", "--duration", "10ms", "--hosts", cfg, "--flows", csv, "--json", "-", "--report", join(dir, "report"));
+    const r = await simIn("run", "hosts", "--board", "5F", "--duration", "10ms", "--hosts", cfg, "--flows", csv, "--json", "-", "--report", join(dir, "report"));
     expect(r.code, r.err).toBe(0);
     const run = JSON.parse(r.out).runs[0];
     expect(Object.keys(run.hosts.flows.byKind).sort()).toEqual(["dns", "web"]);

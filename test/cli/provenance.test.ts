@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadBoard } from "../../src/hw/boards/load.ts";
 import { WORKLOADS } from "../../src/scenarios/workloads.ts";
-import { root, simAsync, simIn } from "./sim.ts";
+import { root, simIn } from "./sim.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "flowsim-provenance-"));
 const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
@@ -19,8 +19,11 @@ describe("provenance", () => {
     writeFileSync(board, JSON.stringify({ ...loadBoard("5A").ok && (loadBoard("5A") as { board: object }).board, name: "5A-fast", cpu: { model: "R4700", clockHz: 200_000_000 } }));
     const compare = ["compare", "--boards", `5E,${board}`, "--duration", "1ms", "--warmup", "1ms", "--capacity", "none", "--replications", "2", "--seed", "9", "--json", join(dir, "c.json"), "--quiet"];
     const run = ["run", "router-pool", "--board", "5B", "--duration", "1ms", "--seed", "3", "--json", join(dir, "r.json"), "--quiet"];
-    const results = await Promise.all([simAsync(...compare), simAsync(...run)]);
-    for (const r of results) expect(r.code, r.err).toBe(0);
+    // the CLI in this process (provenance is the records' content; the process's own node and commit are this one's)
+    for (const args of [compare, run]) {
+      const r = await simIn(...args);
+      expect(r.code, r.err).toBe(0);
+    }
     const [e, fast] = read(join(dir, "c.json"));
     for (const rec of [e!, fast!]) {
       expect(rec["provenance"].flowsim).toBe(version);
@@ -39,12 +42,14 @@ describe("provenance", () => {
 
   it("merge refuses a shard given twice, shards of different commands or versions, and records without provenance", async () => {
     const base = ["sweep", "--board", "5E", "--loads", "0.5:1:0.5", "--duration", "1ms", "--warmup", "1ms", "--quiet"];
-    const [a, b, c] = await Promise.all([
-      simAsync(...base, "--shard", "1/2", "--json", join(dir, "s1.json")),
-      simAsync(...base, "--shard", "2/2", "--json", join(dir, "s2.json")),
-      simAsync(...base.map((x) => (x === "1ms" ? "2ms" : x)), "--shard", "2/2", "--json", join(dir, "other.json")),
-    ]);
-    for (const r of [a, b, c]) expect(r.code, r.err).toBe(0);
+    for (const args of [
+      [...base, "--shard", "1/2", "--json", join(dir, "s1.json")],
+      [...base, "--shard", "2/2", "--json", join(dir, "s2.json")],
+      [...base.map((x) => (x === "1ms" ? "2ms" : x)), "--shard", "2/2", "--json", join(dir, "other.json")],
+    ]) {
+      const r = await simIn(...args);
+      expect(r.code, r.err).toBe(0);
+    }
     const s1 = join(dir, "s1.json"), s2 = join(dir, "s2.json");
     expect(read(s1)[0]!["provenance"].shard).toBe("1/2");
     const older = join(dir, "older.json"), bare = join(dir, "bare.json");

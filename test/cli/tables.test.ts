@@ -1,10 +1,12 @@
 /** What sweep and compare print: CSV rows and the simulation-speed table. */
 import { describe, expect, it } from "vitest";
-import { sim } from "./sim.ts";
+import { sim, simIn } from "./sim.ts";
 
 describe("flowsim CLI: tables", () => {
-  it("sweep writes a CSV row per load, with a header naming every field", () => {
-    const r = sim("sweep", "--board", "5E", "--loads", "0.5:1:0.5", "--duration", "2ms", "--csv", "-");
+  // the CSV in this process, one thread (written to stdout, captured; workers change no result: shards.test.ts);
+  // the table below is console output: a child process
+  it("sweep writes a CSV row per load, with a header naming every field", async () => {
+    const r = await simIn("sweep", "--board", "5E", "--loads", "0.5:1:0.5", "--duration", "2ms", "--workers", "1", "--csv", "-");
     expect(r.code).toBe(0);
     const lines = r.out.trim().split("\n");
     expect(lines).toHaveLength(3);

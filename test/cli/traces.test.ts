@@ -5,13 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readCapture } from "../../src/net/capture-read.ts";
-import { root, sim, simAsync } from "./sim.ts";
+import { root, simAsync, simIn } from "./sim.ts";
 
 describe("traces of a board run", () => {
   const has = (cmd: string) => spawnSync("which", [cmd]).status === 0;
-  it("--pcap writes one pcapng that tshark reads cleanly; --vcd a PCI trace that vcd2fst converts", () => {
+  // the CLI in this process (the trace files are what is checked; the program's exit code and line: the next test)
+  it("--pcap writes one pcapng that tshark reads cleanly; --vcd a PCI trace that vcd2fst converts", async () => {
     const dir = mkdtempSync(join(tmpdir(), "flowsim-traces-"));
-    const r = sim("run", "ipsec-and-udp", "--board", "5A", "--duration", "2ms", "--pcap", dir, "--vcd", join(dir, "pci.vcd"), "--quiet");
+    const r = await simIn("run", "ipsec-and-udp", "--board", "5A", "--duration", "2ms", "--pcap", dir, "--vcd", join(dir, "pci.vcd"), "--quiet");
     expect(r.code, r.err).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(["5A.pcapng", "pci.vcd"]);
     const p = readCapture(readFileSync(join(dir, "5A.pcapng")));
