@@ -1,7 +1,7 @@
 /**
  * The CPU fast path that forwards one intervened frame, written as the cost trace the firmware
  * records, for calibrating the R4700 model against the Cisco 3640's fast-switching figures
- * (docs/hardware.md §10.4; docs/hardware.md "R4700 calibration"). Memory layout (byte addresses in
+ * (docs/hardware.md §10.4; docs/hardware.md "R4700 against the Cisco 3640"). Memory layout (byte addresses in
  * the CPU's DRAM): a ring of packet buffers and a flow table larger than the caches.
  */
 import type { CostTrace } from "./cost-trace.ts";
