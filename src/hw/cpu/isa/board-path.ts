@@ -1,16 +1,19 @@
 /**
  * The board's instruction-level CPU model (`cpu.execution: "isa"`, docs/hardware.md "The board
- * running the C path"): for each frame job, `switchpath.elf` (firmware/c, the C port of the
- * per-frame decision) runs on the instruction-level R4700 core (core.ts) with its pipeline timing
- * (load-use, multiply and divide, branch-likely interlocks), and what it touches is recorded into
- * the job's CostTrace: each I-cache line it enters and each D-cache line it reaches, at the
- * board's physical addresses, with the pipeline cycles between them (CostTrace's Isa items). The
+ * running the C path"): for each frame job, `switchpath.elf`'s whole frame job (firmware/c: the
+ * interrupt's entry, the descriptor, the decision, counters, write-back, hand-back, buffer return,
+ * ERET) runs on the instruction-level R4700 core (core.ts) with its pipeline timing (load-use,
+ * multiply and divide, branch-likely interlocks), and what it touches is recorded into the job's
+ * CostTrace: each I-cache line it enters and each D-cache line it reaches, at the board's physical
+ * addresses, each device register access and CACHE write-back, with the pipeline cycles between
+ * them (CostTrace's Isa items). The
  * trace-replay R4700 (r4700.ts) then sends those through the board's own I- and D-cache and its
  * DRAM (or FSRAM, or 5D's shared buffer) in simulated time, exactly as it does the op table's
  * items: misses, write-backs and memory contention follow from the addresses the code touches.
  *
  * The TypeScript firmware still decides the frame too (the reference model, whose effects the
- * board carries out); its ops the C replaces are left out of the job's trace (PORTED_OPS). The
+ * board carries out); its ops the C replaces are left out of the job's trace (PORTED_OPS), and the
+ * driver's part and the interrupt's entry and exit are not recorded at all (the C's record has them). The
  * two verdicts are compared frame by frame (port or drop cause, path, the frame's first bytes):
  * a difference is counted in `mismatches`, which the presets' tests require to be zero.
  *
