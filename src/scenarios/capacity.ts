@@ -239,7 +239,9 @@ export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<
       continue;
     }
     if (hi < top || hiTrial) {
-      const atHi = yield* trial(hi, long);
+      // the upper end with the evidence the lower end gets: a load that passes on 2 seeds may fail on
+      // 4, and a bracket confirmed on unequal evidence moves up and back until its steps run out
+      const atHi = yield* trial(hi, long, o.confirmReplications);
       if (atHi.verdict === "pass") {
         lo = hi;
         hi = round(Math.min(top, hi * (1 + o.goalWidth)));
