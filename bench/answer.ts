@@ -45,9 +45,15 @@ export async function answerBench(json: boolean, study: boolean, workers = avail
     const s = r["saturation"] as Saturation;
     const [lo, hi] = s.loadInterval;
     const halfWidth = (hi - lo) / 2 / ((hi + lo) / 2);
-    const row = { board: r["board"], load: s.load, loadInterval: s.loadInterval, halfWidthShare: +halfWidth.toFixed(4), confirmed: s.confirmed, runs: s.runs, wallSeconds: r["wallSeconds"] ?? null };
+    // the speed of the capacity's own runs (a confirmation replication's means): simulated seconds
+    // (warm-up and window) per wall second, and frames per wall second (the window's injected
+    // frames scaled to the whole run)
+    const wallS = Number(r["wallSeconds"] ?? NaN), simS = Number(r["simulatedSeconds"] ?? NaN) + Number(r["warmupSeconds"] ?? 0);
+    const frames = Number((r["frames"] as { injected?: number } | undefined)?.injected ?? NaN) * (simS / Number(r["simulatedSeconds"] ?? NaN));
+    const fps = frames / wallS, R = simS / wallS;
+    const row = { board: r["board"], load: s.load, loadInterval: s.loadInterval, halfWidthShare: +halfWidth.toFixed(4), confirmed: s.confirmed, runs: s.runs, wallSeconds: Number.isFinite(wallS) ? wallS : null, framesPerWallSecond: Number.isFinite(fps) ? Math.round(fps) : null, R: Number.isFinite(R) ? +R.toFixed(3) : null };
     if (json) console.log(JSON.stringify(row));
-    else console.log(`${String(r["board"]).padEnd(4)} capacity load ${lo.toFixed(3)}-${hi.toFixed(3)} (± ${(100 * halfWidth).toFixed(1)} %), ${s.runs} runs, ${s.confirmed ? "confirmed" : "NOT confirmed"}`);
+    else console.log(`${String(r["board"]).padEnd(4)} capacity load ${lo.toFixed(3)}-${hi.toFixed(3)} (± ${(100 * halfWidth).toFixed(1)} %), ${s.runs} runs, ${s.confirmed ? "confirmed" : "NOT confirmed"}; at capacity ${Number.isFinite(fps) ? Math.round(fps).toLocaleString("en-US") : "-"} frames per wall s, R ${Number.isFinite(R) ? R.toFixed(2) : "-"}`);
   }
   const within = sat.every((r) => {
     const [lo, hi] = (r["saturation"] as Saturation).loadInterval;
