@@ -24,13 +24,7 @@
 #ifndef CONTROL_H
 #define CONTROL_H
 
-typedef unsigned long long u64;
-typedef short s16;
-typedef u32 __attribute__((may_alias)) u32a;
-typedef u16 __attribute__((may_alias)) u16a;
-
-/* An op: a function of its own, so the op table's counts can be measured per op (op-profile.ts). */
-#define OP __attribute__((noinline, noclone))
+#include "types.h"
 
 #define DEV32(a) (*(volatile u32 *)(a))
 

@@ -1,7 +1,7 @@
 /*
  * The descriptor read: the CPU buffer the controller filled is the ring's next one (the controllers
  * take CPU buffers from the Empty List in the order the firmware returns them, and raise Int* only
- * after END_OF_PACKET is in the buffer's word 1: GT-48004 datasheet p.32, ../shared's addendum §4),
+ * after END_OF_PACKET is in the buffer's word 1: docs/hardware.md §3 "CPU options on an intervened frame"),
  * so no device register is read for it: its END_OF_PACKET header word (length, source port; a
  * cached load: the host invalidated the buffer's lines as after the controller's DMA) says whether
  * it holds a frame. cpu-board.ts's FrameJob records the same: the header and the frame's

@@ -36,8 +36,7 @@
 #define RING_READ(r) (*(volatile u32 *)(RING_REGS + (r)))
 #define RING_WRITE(r, v) (*(volatile u32 *)(RING_REGS + (r)) = (v))
 
-/* An op of the per-frame job: a function of its own, so the op-table model's counts can be measured per op (scripts/op-costs.ts). */
-#define OP __attribute__((noinline, noclone))
+#include "types.h"
 
 /* The ring's buffers (the controllers write frames into them) and the firmware's side of it. */
 HOST_INPUT u8 cpu_ring[RING_BUFFERS][RING_BUFFER_BYTES] __attribute__((aligned(32)));

@@ -8,10 +8,7 @@
 #ifndef SWITCH_H
 #define SWITCH_H
 
-typedef unsigned long long u64;
-typedef short s16;
-typedef u32 __attribute__((may_alias)) u32a;
-typedef u16 __attribute__((may_alias)) u16a;
+#include "types.h"
 
 #define MAX_CLUSTERS 4
 #define MAX_ROUTERS 8
