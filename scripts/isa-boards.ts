@@ -15,18 +15,37 @@
 import { Command } from "commander";
 import { loadBoard } from "../src/hw/boards/load.ts";
 import { PRESET_NAMES } from "../src/hw/boards/presets.ts";
-import { runBoard } from "../src/scenarios/board-run.ts";
+import { CpuModelError, runBoard } from "../src/scenarios/board-run.ts";
 import { MS } from "../src/sim/time.ts";
 import { replicationSeed } from "../src/stats/replications.ts";
 import { tInterval } from "../src/stats/t-interval.ts";
 
-const o = new Command("isa-boards")
+/** Bad input: one line naming what is wrong, exit code 2. */
+function refuse(what: string): never {
+  process.stderr.write(`isa:boards: ${what}\n`);
+  process.exit(2);
+}
+
+const program = new Command("isa-boards")
   .option("--boards <list>", "presets", PRESET_NAMES.join(","))
   .option("--duration <ms>", "window, ms", "20")
   .option("--reps <n>", "runs of each (wall time: the best)", "1")
   .option("--seeds <n>", "then each board again on n independent seeds: per path, cycles per job of both models with 95 % t-intervals", "1")
-  .parse()
-  .opts<{ boards: string; duration: string; reps: string; seeds: string }>();
+  .exitOverride()
+  .configureOutput({ outputError: () => {} });
+try {
+  program.parse();
+} catch (e) {
+  if ((e as { code?: string }).code === "commander.helpDisplayed") process.exit(0);
+  refuse((e as Error).message.replace(/^error: /, "").split("\n")[0]!);
+}
+const o = program.opts<{ boards: string; duration: string; reps: string; seeds: string }>();
+if (!(Number(o.duration) > 0)) refuse(`--duration: "${o.duration}" is not a positive number of ms`);
+for (const k of ["reps", "seeds"] as const) if (!(Number.isInteger(Number(o[k])) && Number(o[k]) >= 1)) refuse(`--${k}: "${o[k]}" is not a whole number of at least 1`);
+for (const name of o.boards.split(",")) {
+  const b = loadBoard(name);
+  if (!b.ok) refuse(`--boards: ${b.error}`);
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Rec = any;
@@ -39,7 +58,12 @@ for (const name of o.boards.split(",")) {
     let best = Infinity, rec: Rec;
     for (let k = 0; k < Number(o.reps); k++) {
       const t0 = performance.now();
-      rec = runBoard({ ...b.board, cpu: { ...b.board.cpu, execution } }, { seed, load: 1, durationPs: Number(o.duration) * MS, healthKind: "tcp", healthIntervalPs: 1 * MS, healthTimeoutPs: 1 * MS });
+      try {
+        rec = runBoard({ ...b.board, cpu: { ...b.board.cpu, execution } }, { seed, load: 1, durationPs: Number(o.duration) * MS, healthKind: "tcp", healthIntervalPs: 1 * MS, healthTimeoutPs: 1 * MS });
+      } catch (e) {
+        if (e instanceof CpuModelError) refuse(e.message);
+        throw e;
+      }
       best = Math.min(best, (performance.now() - t0) / 1000);
     }
     return [rec, best];

@@ -164,9 +164,11 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
   const outFps = w.outboundBpsPerServer / (8 * IMIX_MEAN_WITH_FCS); // per server
   const wireBits = imixMean((l) => (l + FCS + WIRE_OVERHEAD) * 8);
   const terms: BoundTerm[] = [];
-  const add = (resource: string, kind: ResourceKind, perLoad: number, fixed: number, formula: string) => {
-    if (perLoad <= 0) return;
-    terms.push({ resource, kind, perLoad, fixed, load: (1 - fixed) / perLoad, formula });
+  const add = (resource: string, kind: ResourceKind, perLoad: number, fixed: number, formula: string): BoundTerm | undefined => {
+    if (perLoad <= 0) return undefined;
+    const t: BoundTerm = { resource, kind, perLoad, fixed, load: (1 - fixed) / perLoad, formula };
+    terms.push(t);
+    return t;
   };
 
   // ports
@@ -308,10 +310,9 @@ export function analyticBound(spec: BoardSpec, w: WorkloadRates, costs: PathCost
   const control = controlJobs * (c["control"] ?? 0);
   for (let i = 0; i < spec.cpus; i++) {
     const x = interventionsOf[i]!;
-    add(`${cpuBoardName(spec, i)}.cpu`, "cpu", (x * perFrame) / clock, control / clock,
+    const t = add(`${cpuBoardName(spec, i)}.cpu`, "cpu", (x * perFrame) / clock, control / clock,
       `${fmt(x)} interventions/s x ${fmt(perFrame)} cycles (established ${fmt(est)} x ${fmt(1 - pNew, 2)} + new flow ${fmt(fresh)} x ${fmt(pNew, 2)}) + ${fmt(controlJobs)} control jobs/s x ${fmt(c["control"] ?? 0)} cycles, at ${clock / 1e6} MHz`);
-    const t = terms[terms.length - 1];
-    if (t && t.resource === `${cpuBoardName(spec, i)}.cpu`) t.cyclesPerIntervention = perFrame;
+    if (t) t.cyclesPerIntervention = perFrame;
   }
   // the DRAM's refresh holds it a fixed share of the time at any load (GT-64010: 5 TClk every 780)
   const refresh = refreshShare({ ...GT64010_DRAM, ...spec.dram });
