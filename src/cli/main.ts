@@ -102,7 +102,7 @@ function commonOptions(c: Command): Command {
 
 /** `--cpu-model isa|trace`: the boards' CPU model (docs/hardware.md "The board running the C path"), over each board file's `cpu.execution`. */
 function cpuModelOption(c: Command): Command {
-  return c.option("--cpu-model <m>", "the CPU model of every board: trace (replays the op table; default) or isa (runs the C per-frame path on the instruction-level R4700)", parseCpuModel);
+  return c.option("--cpu-model <m>", "the CPU model of every board: trace (replays the op table; default) or isa (runs the whole C frame job on the instruction-level R4700)", parseCpuModel);
 }
 
 /** Flags of the commands that measure boards: warm-up, replications and confidence, health timers. */

@@ -15,8 +15,9 @@
  * plane (probes, ARP answers, gratuitous ARP) leave memory before forwarded data frames waiting
  * for the fabric.
  * The firmware is anything implementing `FrameHandler`; the board does not know what it decides.
- * In isa mode (`cPath`, src/hw/cpu/isa/board-path.ts) each frame job also runs the C per-frame
- * path on the instruction-level core, recorded into the job's trace, and its verdict is checked.
+ * In isa mode (`cPath`, src/hw/cpu/isa/board-path.ts) each frame job runs the whole C frame job
+ * on the instruction-level core, recorded into the job's trace (the driver's part is not recorded
+ * from the TypeScript then), and its verdict is checked.
  */
 import type { FramePool } from "../net/frame-pool.ts";
 import type { Simulator } from "../sim/simulator.ts";

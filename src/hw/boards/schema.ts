@@ -17,9 +17,10 @@ export const CpuSchema = z
     model: z.literal("R4700"),
     /**
      * How the CPU's work is costed (docs/hardware.md): "trace" (default) replays each job's op-table
-     * trace; "isa" runs the C per-frame decision (firmware/build/switchpath.elf) on the
-     * instruction-level R4700 and replays what it fetched, loaded and stored through the board's
-     * caches and memories (the rest of each job stays op-table items). `model` names the part.
+     * trace; "isa" runs the whole C frame job (firmware/build/switchpath.elf, interrupt to ERET)
+     * on the instruction-level R4700 and replays what it fetched, loaded, stored and read or wrote
+     * over PCI through the board's caches, memories and bus (control-plane jobs stay op-table
+     * items). `model` names the part.
      */
     execution: z.enum(["trace", "isa"]),
     clockHz: z.number().int().min(80_000_000).max(200_000_000),
