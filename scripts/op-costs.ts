@@ -4,33 +4,40 @@
  * `npm run op-costs -- --check`: fails (exit 1) if the committed op-costs.ts differs from what the
  * committed image gives, naming the rows.
  *
- * How (docs/hardware.md "The op table, measured"): the whole per-frame job (interrupt, descriptor,
- * decision, counters, write-back, hand-back, buffer, exit; switch-host.ts `job`) runs on the
- * stream scripts/isa-paths.ts measures (tcp-stream.ts: TCP connections of SYN, segments and FIN,
- * the router's ARP request every 50th frame), and the TypeScript firmware (flow-switch.ts, the
- * reference) decides the same frames, recording its cost trace as the board's FrameJob and the
- * R4700's job entry and exit record it (cpu-board.ts, r4700.ts). Every executed instruction counts
- * to the op of the innermost op function on the call stack (op-profile.ts: a flat profile, callees
- * that are ops of their own excluded; helpers GCC kept out of line count to their caller). An
- * op's count is then
+ * How (docs/hardware.md "The op table, measured"): on a reference run (`REFERENCE`: the standard
+ * setting on 5A, every path the boards' CPUs take in its share) each CPU frame job also runs the
+ * whole C frame job (interrupt, descriptor, decision, counters, write-back, hand-back, buffer, exit;
+ * switch-host.ts `job`) on a stand-alone instruction-level core, its control plane mirrored from
+ * the TypeScript's and its flow table warmed alike, and the TypeScript firmware (flow-switch.ts, the
+ * reference) records its cost trace as the board's FrameJob and the R4700's job entry and exit
+ * record it (cpu-board.ts, r4700.ts). Ops the run does not call are measured on isa:paths' TCP
+ * stream instead (tcp-stream.ts). Every executed instruction, its pipeline cycles (device accesses
+ * answered at once, every cache look-up recorded rather than simulated) and its cache look-ups
+ * count to the op of the innermost op function on the call stack (op-profile.ts: a flat profile,
+ * callees that are ops of their own excluded; helpers GCC kept out of line count to their caller).
+ * An op's row is then
  *
- *     instructions the C executed in the op, per call of its primary function
- *   - explicit loads, stores, write-backs and uncached accesses the TypeScript records after the op,
- *     per call of the op in the TypeScript's trace
+ *     instructions = the C's instructions per call − the explicit loads, stores, write-backs and
+ *                    uncached accesses the TypeScript records after the op, per call
+ *     cycles       = the C's pipeline cycles per call − those accesses at the flat CPI
  *
- * because the trace model charges each of those explicit accesses one instruction of its own
- * besides the op's count (r4700.ts `step`); so the op's count plus the accesses the trace records
- * with it is the C's instructions, per call. The loads and stores the C executes in the op are a
- * field of the row (`accesses`): most of them the trace model does not replay (it replays the
- * accesses the TypeScript records: the flow table's entries, the frame's header lines).
+ * because the trace model charges each explicit access one instruction at the flat CPI besides the
+ * op's own (r4700.ts `step`): the op plus what the trace records with it costs what the C does.
+ * With them: the op's code lines and its own data lines (those at least FOOTPRINT_SHARE of its
+ * calls reach, outside the flow table and the CPU buffers, which the TypeScript records itself),
+ * and the same instructions and cycles per firmware path (`byPath`, where a path calls the op at
+ * least MIN_PATH_CALLS times), since one count an op cannot be right for both an ARP frame's parse
+ * and a TCP segment's. The loads and stores the C executes per call are a field too (`accesses`).
+ * The image's table addresses (`IMAGE_MAP`) and the end of its code (`OP_CODE_END`) are written
+ * with the table: both CPU models use that memory map.
  *
  * The control plane's ops (health probes, their deadlines, the optimal-workload round, the NAT's
- * rewrite, the CAM: scripts/op-costs-control.ts `CONTROL_OPS`) run on no frame of the stream: their C
+ * rewrite, the CAM: scripts/op-costs-control.ts `CONTROL_OPS`) run on no frame: their C
  * (firmware/build/control.elf) is measured apart, each op's function called many times with
  * varied inputs (op-costs-control.ts `measureControl`). The TypeScript records no explicit access
- * with them, so an op's count is the C's instructions per call.
+ * with them, so an op's count is the C's instructions per call, charged at the flat CPI.
  *
- * Ops with no C yet (`ASSUMED` below) keep their hand-written counts, marked as assumptions.
+ * `ASSUMED` (ops with no C, hand-written counts) is empty.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";

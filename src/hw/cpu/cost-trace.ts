@@ -19,10 +19,11 @@ import { OP_ID, OP_NAMES, type OpName } from "./op-costs.ts";
 export const TraceKind = { Op: 0, Load: 1, Store: 2, UncachedRead: 3, UncachedWrite: 4, Writeback: 5, DeviceWait: 6, IsaFetch: 7, IsaLoad: 8, IsaStore: 9, IsaCycles: 10, IsaUncachedRead: 11, IsaUncachedWrite: 12, IsaWriteback: 13 } as const;
 
 /**
- * The op-table operations `switchpath.c` carries out (docs/hardware.md "The per-frame path in C"):
- * in isa mode the image's instructions and accesses replace them. The rest of a frame's job
- * (interrupt entry and exit, descriptor read, counters, cache flush, hand-back, buffer
- * management, CAM, translator-table writes) stays op-table items.
+ * The op-table operations of the decision that `switchpath.c` carries out (docs/hardware.md "The
+ * per-frame path in C"): in isa mode the image's instructions and accesses replace them while the
+ * TypeScript decides (`cPath`). The driver's part of the job (interrupt entry and exit, descriptor,
+ * counters, cache flush, hand-back, buffer) is not recorded at all in isa mode (cpu-board.ts
+ * FrameJob, `CpuJob.ownsInterrupt`); the CAM's and the translator tables' items stay op-table items.
  */
 export const PORTED_OPS: readonly OpName[] = ["headerParse", "flowHash", "flowLookup", "flowInsert", "schedule", "macRewrite", "arpProcess", "arpReply"];
 const PORTED = Uint8Array.from(OP_NAMES, (n) => (PORTED_OPS.includes(n) ? 1 : 0));
