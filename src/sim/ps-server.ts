@@ -1,0 +1,271 @@
+/**
+ * A processor-sharing server on a clock: the transaction-level mode's shared bus and memory
+ * (`--timing tlm`, docs/performance.md "Transaction-level mode"; issue 18 part 3).
+ *
+ * Round-robin arbitration a burst at a time, seen over many bursts, shares a resource equally
+ * between the requesters that want it; a requester's own queue, served in turn, shares its slice
+ * between its jobs. So here: jobs, each a demand in the server's clocks, share the server's
+ * `capacity` (clocks of work per clock) equally between the classes that have jobs (a bus's
+ * masters, a memory's requesters), and a class's slice equally between its jobs: discriminatory
+ * processor sharing with equal weights (Kleinrock, Queueing Systems vol. 2, §4.7; Fayolle, Mitrani
+ * & Iasnogorodski, J. ACM 27(4), 1980). What it leaves out, by design: the granularity of a burst
+ * (a job of one burst still waits a whole burst of each other requester under round robin; here it
+ * shares from its first clock), and the order inside a tenure.
+ *
+ * One event: the next completion. An arrival or a completion advances every job's remaining work
+ * to now and moves that event. A completion lands on the server clock's first edge at or after the
+ * exact time (transactions end on edges). Arithmetic is in doubles on clocks, in a fixed order, so
+ * runs are deterministic.
+ *
+ * `finishTime` answers "when would a job of this demand, arriving at `at`, finish if nothing else
+ * arrived?" from the jobs now present, without adding it: the transaction-level CPU takes its memory
+ * and bus waits from it (the fast models' own occupancy), and adds the demand with `background`.
+ */
+import { ClockDomain } from "./clock.ts";
+import type { SimEvent } from "./event.ts";
+import { Priority } from "./priority.ts";
+import type { Simulator } from "./simulator.ts";
+import { Utilization } from "./stats/time-weighted.ts";
+
+/** A job of the server. Owners preallocate and reuse these. */
+export class PsJob {
+  /** Clocks of service (set by the owner before `submit`). */
+  demand = 0;
+  /** Class index (from `addClass`). */
+  cls = 0;
+  /** Owner-defined. */
+  tag = 0;
+  /** Work left, in clocks (the server's). */
+  remaining = 0;
+  submittedAt = 0;
+  doneAt = 0;
+  constructor(public onDone: (j: PsJob) => void = () => {}) {}
+}
+
+/** Remaining work at or under this many clocks is done (rounding of the shares). */
+const DONE_EPS = 1e-6;
+/** Clocks within this of an edge land on it (the period is a fraction of ps). */
+const EDGE_EPS = 1e-7;
+
+export class PsServer {
+  readonly clock: ClockDomain;
+  /** Jobs in service, in arrival order. */
+  private readonly jobs: PsJob[] = [];
+  private classJobs = new Int32Array(0);
+  private activeClasses = 0;
+  private readonly names: string[] = [];
+  /** Per class: jobs completed and their clocks of demand. */
+  completedJobs: number[] = [];
+  completedClocks: number[] = [];
+  /** Per class: the most jobs it had in service at once. */
+  highWater: number[] = [];
+  private last = 0;
+  private readonly ev: SimEvent;
+  private readonly util: Utilization;
+  private readonly bgFree: PsJob[] = [];
+  private readonly bgDone = (j: PsJob) => this.bgFree.push(j);
+  private readonly done: PsJob[] = [];
+  // scratch for finishTime (grown, never shrunk)
+  private scratchWork = new Float64Array(16);
+  private scratchCls = new Int32Array(16);
+  private scratchCount = new Int32Array(0);
+
+  /**
+   * @param capacity clocks of work per clock: 1 for a bus, 1 - refresh share for a refreshed memory
+   * @param idleStartClocks clocks a job arriving at an idle server waits first (a bus's arbitration of an idle bus)
+   */
+  constructor(private readonly sim: Simulator, readonly name: string, clockHz: number, readonly capacity = 1, readonly idleStartClocks = 0, priority: number = Priority.Deliver) {
+    if (!(capacity > 0 && capacity <= 1)) throw new RangeError(`${name}: capacity must be in (0, 1], got ${capacity}`);
+    this.clock = new ClockDomain(`${name}.clk`, clockHz);
+    this.ev = sim.event(`${name}.done`, () => this.fire(), priority);
+    this.util = new Utilization(sim.now);
+    this.last = sim.now;
+    sim.onResetStats((now) => this.resetStats(now));
+  }
+
+  resetStats(now: number): void {
+    this.util.restart(now);
+    this.completedJobs.fill(0);
+    this.completedClocks.fill(0);
+    for (let c = 0; c < this.highWater.length; c++) this.highWater[c] = this.classJobs[c]!;
+  }
+
+  addClass(name: string): number {
+    this.names.push(name);
+    this.completedJobs.push(0);
+    this.completedClocks.push(0);
+    this.highWater.push(0);
+    const n = new Int32Array(this.names.length);
+    n.set(this.classJobs);
+    this.classJobs = n;
+    this.scratchCount = new Int32Array(this.names.length);
+    return this.names.length - 1;
+  }
+
+  className(c: number): string {
+    return this.names[c]!;
+  }
+
+  /** Jobs in service. */
+  get size(): number {
+    return this.jobs.length;
+  }
+
+  /** Jobs of class `c` in service. */
+  classSize(c: number): number {
+    return this.classJobs[c]!;
+  }
+
+  /** Starts a job of `job.demand` clocks in class `job.cls`; `job.onDone(job)` when it is served. */
+  submit(job: PsJob): void {
+    this.advance();
+    const idle = this.jobs.length === 0;
+    job.remaining = job.demand + (idle ? this.idleStartClocks : 0);
+    job.submittedAt = this.sim.now;
+    this.jobs.push(job);
+    const c = job.cls;
+    if (this.classJobs[c]!++ === 0) this.activeClasses++;
+    if (this.classJobs[c]! > this.highWater[c]!) this.highWater[c] = this.classJobs[c]!;
+    if (idle) this.util.busyIn(this.sim, 0);
+    this.reschedule();
+  }
+
+  /** Occupancy with no one waiting for it (a CPU's accesses whose waits were taken from `finishTime`). */
+  background(demand: number, cls: number): void {
+    if (!(demand > 0)) return;
+    const j = this.bgFree.pop() ?? new PsJob(this.bgDone);
+    j.demand = demand;
+    j.cls = cls;
+    this.submit(j);
+  }
+
+  /**
+   * When a job of `demand` clocks in class `cls`, arriving at `at` (>= now), would finish if no other
+   * job arrived: the other classes' jobs drain as they would (jobs of `cls` itself are left out: a
+   * requester that waits for each access has one at a time), and it gets its class's slice from
+   * `at`. The first edge at or after that time, in ps.
+   */
+  finishTime(demand: number, cls: number, at: number): number {
+    this.advance();
+    const period = this.clock.periodPs, cap = this.capacity;
+    let n = 0;
+    if (this.scratchWork.length < this.jobs.length) {
+      this.scratchWork = new Float64Array(2 * this.jobs.length);
+      this.scratchCls = new Int32Array(2 * this.jobs.length);
+    }
+    const w = this.scratchWork, k = this.scratchCls, count = this.scratchCount;
+    count.fill(0);
+    let classes = 0;
+    for (const j of this.jobs) {
+      if (j.cls === cls) continue;
+      w[n] = j.remaining;
+      k[n++] = j.cls;
+      if (count[j.cls]!++ === 0) classes++;
+    }
+    let t = this.sim.now;
+    let mine = n === 0 ? demand + this.idleStartClocks : demand;
+    let arrived = false;
+    // drain, a completion at a time, until the new job is served
+    for (;;) {
+      if (!arrived && t >= at) arrived = true;
+      const share = arrived ? classes + 1 : classes;
+      // the soonest finish among the others (work x classes x jobs of its class), and the new job's
+      let soonest = Infinity, who = -1;
+      for (let i = 0; i < n; i++) {
+        const x = w[i]! * share * count[k[i]!]!;
+        if (x < soonest) (soonest = x), (who = i);
+      }
+      const mineAt = arrived ? mine * share : Infinity;
+      if (!arrived) {
+        const untilAt = ((at - t) / period) * cap; // clocks of capacity before the arrival
+        if (who < 0 || soonest >= untilAt) {
+          // nothing finishes before it arrives
+          for (let i = 0; i < n; i++) w[i]! -= untilAt / (share * count[k[i]!]!);
+          t = at;
+          arrived = true;
+          continue;
+        }
+      }
+      if (mineAt <= soonest) return this.edgeAfter(t, mineAt / cap);
+      // another finishes first: advance everyone by its time, then remove it
+      for (let i = 0; i < n; i++) w[i]! -= soonest / (share * count[k[i]!]!);
+      if (arrived) mine -= soonest / share;
+      t += (soonest / cap) * period;
+      const c = k[who]!;
+      if (--count[c]! === 0) classes--;
+      w[who] = w[n - 1]!;
+      k[who] = k[n - 1]!;
+      n--;
+    }
+  }
+
+  /** The first edge at or after `clocks` clock periods from `t` (ps), in clock units so that a whole number of clocks from an edge lands on an edge. */
+  private edgeAfter(t: number, clocks: number): number {
+    return this.clock.edge(Math.ceil(t / this.clock.periodPs + clocks - EDGE_EPS));
+  }
+
+  /** Spends the work done since the last change on the jobs in service. */
+  private advance(): void {
+    const now = this.sim.now, dt = now - this.last;
+    this.last = now;
+    if (dt <= 0 || this.jobs.length === 0) return;
+    const work = (dt / this.clock.periodPs) * this.capacity, share = this.activeClasses, cj = this.classJobs;
+    for (let i = 0; i < this.jobs.length; i++) {
+      const j = this.jobs[i]!;
+      j.remaining -= work / (share * cj[j.cls]!);
+    }
+  }
+
+  /** Moves the completion event to the soonest finish (or takes it off when nothing is in service). */
+  private reschedule(): void {
+    if (this.jobs.length === 0) {
+      this.sim.cancel(this.ev);
+      return;
+    }
+    let soonest = Infinity;
+    const share = this.activeClasses, cj = this.classJobs;
+    for (let i = 0; i < this.jobs.length; i++) {
+      const j = this.jobs[i]!;
+      const x = j.remaining * share * cj[j.cls]!;
+      if (x < soonest) soonest = x;
+    }
+    this.ev.when = Math.max(this.sim.now, this.edgeAfter(this.last, Math.max(0, soonest) / this.capacity));
+    this.sim.scheduleSet(this.ev);
+  }
+
+  private fire(): void {
+    this.advance();
+    const done = this.done;
+    let kept = 0;
+    for (let i = 0; i < this.jobs.length; i++) {
+      const j = this.jobs[i]!;
+      if (j.remaining <= DONE_EPS) {
+        done.push(j);
+        const c = j.cls;
+        if (--this.classJobs[c]! === 0) this.activeClasses--;
+        this.completedJobs[c]!++;
+        this.completedClocks[c]! += j.demand;
+        j.doneAt = this.sim.now;
+      } else this.jobs[kept++] = j;
+    }
+    this.jobs.length = kept;
+    if (kept === 0) this.util.idleNow(this.sim);
+    this.reschedule();
+    // callbacks last, in arrival order: they may submit more
+    for (let i = 0; i < done.length; i++) done[i]!.onDone(done[i]!);
+    done.length = 0;
+  }
+
+  /** Busy time (ps) since the statistics last restarted. */
+  busyPs(now: number): number {
+    return this.util.busyPs(now);
+  }
+
+  read(now: number) {
+    const u = this.util.read(now);
+    const classes: Record<string, { jobs: number; clocks: number; share: number; highWater: number }> = {};
+    const total = this.completedClocks.reduce((a, b) => a + b, 0);
+    this.names.forEach((n, c) => (classes[n] = { jobs: this.completedJobs[c]!, clocks: this.completedClocks[c]!, share: total ? this.completedClocks[c]! / total : 0, highWater: this.highWater[c]! }));
+    return { utilization: u.utilization, elapsedPs: u.elapsedPs, inService: this.jobs.length, classes };
+  }
+}
