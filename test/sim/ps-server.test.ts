@@ -85,7 +85,7 @@ describe("PsServer (discriminatory processor sharing, equal weights)", () => {
           sim.schedule(probe, probeAt);
           sim.run();
           const mine = log.find(([tag]) => tag === 99)!;
-          const arrivalsAfter = others.reduce((acc, o, i) => acc + (others.slice(0, i + 1).reduce((x, y) => x + y.after, 0) > probeAt ? 1 : 0), 0);
+          const arrivalsAfter = others.reduce((acc, _o, i) => acc + (others.slice(0, i + 1).reduce((x, y) => x + y.after, 0) > probeAt ? 1 : 0), 0);
           if (arrivalsAfter === 0) expect(mine[1]).toBe(predicted);
           else expect(predicted).toBeGreaterThan(0);
         },
