@@ -28,6 +28,7 @@ import { TRANSFERS } from "./fabric/fabric.ts";
 import { Gt64010Bridge, type Gt64010BridgeParams } from "./gt64010/bridge.ts";
 import { DramController, GT64010_DRAM, type DramParams, type MemoryPort } from "./gt64010/dram.ts";
 import { PciFabric } from "./fabric/pci-fabric.ts";
+import { TlmPciFabric } from "./fabric/tlm-pci-fabric.ts";
 import { BufferMemoryArbiter } from "./fabric/buffer-memory-arbiter.ts";
 import { PciBus } from "./pci/bus.ts";
 import { zeroCounts } from "../sim/stats/reset.ts";
@@ -287,7 +288,7 @@ export class CpuBoard {
     this.fabric = fabric;
     if (fabric instanceof BufferMemoryArbiter) return this.wireSharedBuffer(fabric);
     this.endpoint = fabric.addEndpoint(this.name, (t) => this.arrived(t), () => this.drainWaiting());
-    if (fabric instanceof PciFabric) {
+    if (fabric instanceof PciFabric || fabric instanceof TlmPciFabric) {
       const b = new Gt64010Bridge(this.sim, `${this.name}.gt64010`, fabric.bus.addMaster(`${this.name}.cpu`, { queueDepth: 8 }), this.packetMemory ?? this.dram, this.bridgeParams);
       b.deviceTarget = fabric.targetOf(registersOf ?? 0);
       b.onAbsorbed = (h) => this.interrupt(h);

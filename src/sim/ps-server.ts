@@ -42,10 +42,12 @@ export class PsJob {
   constructor(public onDone: (j: PsJob) => void = () => {}) {}
 }
 
-/** Remaining work at or under this many clocks is done (rounding of the shares). */
-const DONE_EPS = 1e-6;
-/** Clocks within this of an edge land on it (the period is a fraction of ps). */
-const EDGE_EPS = 1e-7;
+/**
+ * Picoseconds of slack: a job within this of its end (at its present share) is done, and a finish
+ * within this after an edge lands on it. Edges are whole ps (ClockDomain floors n x period), so a
+ * whole number of clocks from an edge is within 1 ps of an edge.
+ */
+const SLACK_PS = 1;
 
 export class PsServer {
   readonly clock: ClockDomain;
@@ -199,9 +201,9 @@ export class PsServer {
     }
   }
 
-  /** The first edge at or after `clocks` clock periods from `t` (ps), in clock units so that a whole number of clocks from an edge lands on an edge. */
+  /** The first edge at or after `clocks` clock periods from `t` (ps), within SLACK_PS: a whole number of clocks from an edge lands on an edge. */
   private edgeAfter(t: number, clocks: number): number {
-    return this.clock.edge(Math.ceil(t / this.clock.periodPs + clocks - EDGE_EPS));
+    return this.clock.edgeAtOrAfter(Math.ceil(t + clocks * this.clock.periodPs - SLACK_PS));
   }
 
   /** Spends the work done since the last change on the jobs in service. */
@@ -229,26 +231,32 @@ export class PsServer {
       const x = j.remaining * share * cj[j.cls]!;
       if (x < soonest) soonest = x;
     }
-    this.ev.when = Math.max(this.sim.now, this.edgeAfter(this.last, Math.max(0, soonest) / this.capacity));
+    const ps = (soonest / this.capacity) * this.clock.periodPs, now = this.sim.now;
+    let when = ps <= SLACK_PS ? now : this.edgeAfter(this.last, soonest / this.capacity);
+    if (when <= now && ps > SLACK_PS) when = this.clock.edgeAtOrAfter(now + 1); // not done yet: the next edge
+    this.ev.when = when;
     this.sim.scheduleSet(this.ev);
   }
 
   private fire(): void {
     this.advance();
     const done = this.done;
+    const share = this.activeClasses, cj = this.classJobs, psPerWork = this.clock.periodPs / this.capacity;
+    // which jobs are done, judged at the shares they had (then the counts change)
     let kept = 0;
     for (let i = 0; i < this.jobs.length; i++) {
       const j = this.jobs[i]!;
-      if (j.remaining <= DONE_EPS) {
-        done.push(j);
-        const c = j.cls;
-        if (--this.classJobs[c]! === 0) this.activeClasses--;
-        this.completedJobs[c]!++;
-        this.completedClocks[c]! += j.demand;
-        j.doneAt = this.sim.now;
-      } else this.jobs[kept++] = j;
+      if (j.remaining * share * cj[j.cls]! * psPerWork <= SLACK_PS) done.push(j);
+      else this.jobs[kept++] = j;
     }
     this.jobs.length = kept;
+    for (let i = 0; i < done.length; i++) {
+      const j = done[i]!, c = j.cls;
+      if (--cj[c]! === 0) this.activeClasses--;
+      this.completedJobs[c]!++;
+      this.completedClocks[c]! += j.demand;
+      j.doneAt = this.sim.now;
+    }
     if (kept === 0) this.util.idleNow(this.sim);
     this.reschedule();
     // callbacks last, in arrival order: they may submit more

@@ -19,6 +19,8 @@ import { PciFabric } from "../fabric/pci-fabric.ts";
 import { DramController, GT64010_DRAM } from "../gt64010/dram.ts";
 import { CONTROL_PORT, Gt48002 } from "../gt48002/controller.ts";
 import { PciBus } from "../pci/bus.ts";
+import { TlmPciBus } from "../pci/tlm-bus.ts";
+import { TlmPciFabric } from "../fabric/tlm-pci-fabric.ts";
 import { AsicTranslator, CpldTranslator, type Translate } from "../translator.ts";
 import { ENTRY_BYTES, LookupTable } from "../lookup-table.ts";
 export { ENTRY_SYN_ONLY } from "../lookup-table.ts";
@@ -104,9 +106,16 @@ export class Board implements BoardApi {
 
   constructor(readonly sim: Simulator, readonly pool: FramePool, readonly spec: BoardSpec) {
     const ic = spec.interconnect;
+    const tlm = (spec as { timing?: "cycle" | "tlm" }).timing === "tlm";
     if (ic.kind === "pci") {
-      this.bus = new PciBus(sim, ic.placement === "external" ? "pci" : "pci.onboard", { clockHz: ic.clockHz, widthBits: ic.widthBits });
-      this.fabric = new PciFabric(sim, this.bus.name, this.bus);
+      const name = ic.placement === "external" ? "pci" : "pci.onboard", params = { clockHz: ic.clockHz, widthBits: ic.widthBits };
+      if (tlm) {
+        // transaction level: a frame transfer is one job on a processor-sharing bus (tlm-pci-fabric.ts)
+        this.fabric = new TlmPciFabric(sim, name, new TlmPciBus(sim, name, params));
+      } else {
+        this.bus = new PciBus(sim, name, params);
+        this.fabric = new PciFabric(sim, this.bus.name, this.bus);
+      }
     } else if (ic.kind === "buffer-memory-arbiter") {
       const { kind: _k, ...p } = ic;
       this.fabric = new BufferMemoryArbiter(sim, "bma", p);

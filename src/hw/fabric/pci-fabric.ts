@@ -13,16 +13,14 @@
  * transfer with no frame of at most one dword: a controller's NEW_ADDRESS) is one single-dword
  * write to its destination, 4 clocks.
  *
- * Interleaving lets a short frame's END_OF_PACKET overtake a long one's; a bridge must not
- * reorder frames between a pair of stations (IEEE 802.1D §6.3.3, assumption in
- * docs/hardware.md: the destination device hands frames to its port in the order their
- * BUFFER_REQUESTs were issued), so a frame that completes early waits for those before it from
- * the same source.
+ * Interleaving lets a short frame's END_OF_PACKET overtake a long one's, so frames are handed on
+ * in order per (source, destination) pair (pair-order.ts).
  */
 import type { Simulator } from "../../sim/simulator.ts";
 import { PciTransaction } from "../pci/transaction.ts";
 import type { PciBus, PciMaster, PciMasterParams, PciTargetParams } from "../pci/bus.ts";
 import type { Fabric, FabricTransfer } from "./fabric.ts";
+import { PairOrder } from "./pair-order.ts";
 import type { Probes } from "../../sim/stats/probes.ts";
 
 export const GALNET_MESSAGE_BYTES = 4;
@@ -73,12 +71,9 @@ export class PciFabric implements Fabric {
   private readonly onStepDone = (x: Xfer) => this.stepDone(x);
   private readonly onSubmit = (x: Xfer) => this.submit(x);
   inFlight = 0;
-  /** Per (source, destination): transfers issued and delivered; those completed early, waiting. */
-  private issued = new Int32Array(0);
-  private delivered = new Int32Array(0);
-  private held: Xfer[][] = [];
-  /** Frames that completed before an earlier one of their pair and waited for it. */
-  heldForOrder = 0;
+  /** Frame order per (source, destination) pair. */
+  private readonly order = new PairOrder<Xfer>();
+  private readonly onDeliver = (x: Xfer) => this.deliver(x);
 
   constructor(private readonly sim: Simulator, readonly name: string, readonly bus: PciBus) {}
 
@@ -87,10 +82,7 @@ export class PciFabric implements Fabric {
     const ep: Endpoint = { name, master: m, target: this.bus.addTarget(name, { devsel: "medium", ...target }), deliver, onRetry, backlog: [], transfers: 0, dataSink: undefined, dataSource: undefined };
     const i = this.eps.length;
     this.eps.push(ep);
-    const n = this.eps.length;
-    this.issued = new Int32Array(n * n);
-    this.delivered = new Int32Array(n * n);
-    this.held = Array.from({ length: n * n }, () => []);
+    this.order.resize(this.eps.length);
     m.onRetry = () => this.drain(i);
     m.backlogged = () => ep.backlog.length > 0;
     return i;
@@ -122,7 +114,7 @@ export class PciFabric implements Fabric {
     if (src.master.queue.full || src.backlog.length > 0) return false;
     const x = this.free.pop() ?? new Xfer(this.onStepDone, this.onSubmit);
     x.t = t;
-    x.seq = this.issued[t.src * this.eps.length + t.dst]!++;
+    this.order.issue(x, t.src, t.dst);
     // a message alone (no frame, one dword: NEW_ADDRESS) is one single-dword write to its destination (§10.1)
     const single = t.frame < 0 && t.bytes <= GALNET_MESSAGE_BYTES;
     x.step = single ? STEP_END_OF_PACKET : STEP_BUFFER_REQUEST;
@@ -175,33 +167,15 @@ export class PciFabric implements Fabric {
         if (x.left === 0) x.step = STEP_END_OF_PACKET;
         break;
       }
-      case STEP_END_OF_PACKET: {
-        const pair = x.t.src * this.eps.length + x.t.dst;
-        if (x.seq !== this.delivered[pair]) {
-          this.heldForOrder++;
-          this.held[pair]!.push(x);
-          return;
-        }
-        this.deliver(x, pair);
-        const held = this.held[pair]!;
-        for (let k = 0; k < held.length; ) {
-          const y = held[k]!;
-          if (y.seq === this.delivered[pair]) {
-            held[k] = held[held.length - 1]!;
-            held.pop();
-            this.deliver(y, pair);
-            k = 0;
-          } else k++;
-        }
+      case STEP_END_OF_PACKET:
+        this.order.complete(x, x.t.src, x.t.dst, this.onDeliver);
         return;
-      }
     }
     this.issue(x);
   }
 
-  private deliver(x: Xfer, pair: number): void {
+  private deliver(x: Xfer): void {
     const t = x.t;
-    this.delivered[pair]!++;
     this.free.push(x);
     this.inFlight--;
     t.doneAt = this.sim.now;
@@ -217,6 +191,6 @@ export class PciFabric implements Fabric {
     const bus = this.bus.read(now);
     const endpoints: Record<string, { framesIn: number }> = {};
     for (const e of this.eps) endpoints[e.name] = { framesIn: e.transfers };
-    return { ...bus, inFlight: this.inFlight, heldForOrder: this.heldForOrder, endpoints };
+    return { ...bus, inFlight: this.inFlight, heldForOrder: this.order.heldForOrder, endpoints };
   }
 }

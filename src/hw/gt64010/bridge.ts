@@ -14,8 +14,7 @@ import type { SimEvent } from "../../sim/event.ts";
 import { Priority } from "../../sim/priority.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import type { UncachedPort } from "../cpu/r4700.ts";
-import type { PciMaster } from "../pci/bus.ts";
-import { PciTransaction } from "../pci/transaction.ts";
+import { PciTransaction, type PciCommand } from "../pci/transaction.ts";
 import { MemRequest, type MemoryPort } from "./dram.ts";
 
 export interface Gt64010BridgeParams {
@@ -26,6 +25,17 @@ export interface Gt64010BridgeParams {
 }
 
 export const DEFAULT_BRIDGE: Gt64010BridgeParams = { postedWrites: 4, readSyncPs: 120_000 };
+
+/**
+ * The PCI master the bridge issues on: the cycle-level bus's (PciMaster), or the transaction-level
+ * bus's (TlmPciMaster), which also answers when a transaction would end from the bus's occupancy
+ * and charges one nobody waits for (`--timing tlm`: the CPU's atomic job takes its waits from them).
+ */
+export interface PciRequester {
+  trySubmit(t: PciTransaction): boolean;
+  finishTime?(command: PciCommand, target: number, bytes: number, at: number): number;
+  background?(command: PciCommand, target: number, bytes: number): void;
+}
 
 export class Gt64010Bridge implements UncachedPort {
   readonly params: Gt64010BridgeParams;
@@ -62,8 +72,29 @@ export class Gt64010Bridge implements UncachedPort {
    * @param dram the memory frames written through the PCI target go to: the CPU's packet buffers'
    * memory (main DRAM, or Fig 5C's FSRAM)
    */
-  constructor(private readonly sim: Simulator, readonly name: string, private readonly master: PciMaster, private readonly dram: MemoryPort, params: Partial<Gt64010BridgeParams> = {}) {
+  /**
+   * Transaction-level mode (a master that answers `finishTime`): when an uncached read issued at
+   * `at` has its data at the CPU (the bus's occupancy, then the synchronisation), its bus time charged.
+   */
+  readFinish: ((bytes: number, at: number) => number) | undefined;
+  /** Transaction-level mode: a posted write's bus time charged (the post buffer taken to have room). */
+  postWrite: ((bytes: number) => void) | undefined;
+
+  constructor(private readonly sim: Simulator, readonly name: string, private readonly master: PciRequester, private readonly dram: MemoryPort, params: Partial<Gt64010BridgeParams> = {}) {
     this.params = { ...DEFAULT_BRIDGE, ...params };
+    if (master.finishTime && master.background) {
+      const finish = master.finishTime.bind(master), charge = master.background.bind(master);
+      this.readFinish = (bytes, at) => {
+        this.uncachedReads++;
+        const done = finish("read", this.deviceTarget, bytes, at);
+        charge("read", this.deviceTarget, bytes);
+        return done + this.params.readSyncPs;
+      };
+      this.postWrite = (bytes) => {
+        this.uncachedWrites++;
+        charge("write", this.deviceTarget, bytes);
+      };
+    } else this.readFinish = this.postWrite = undefined;
     this.syncEv = sim.event(`${name}.readSync`, () => this.readDone(), Priority.Deliver);
     this.readTxn = new PciTransaction(() => this.sim.scheduleIn(this.syncEv, this.params.readSyncPs));
     this.readTxn.command = "read";

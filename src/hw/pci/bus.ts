@@ -95,6 +95,17 @@ export interface PciMasterParams {
   queueDepth: number;
 }
 
+/** Bus clocks before a tenure's first data phase: address (1), DEVSEL wait, and for reads turnaround (1) and the target's initial latency (§10.1). */
+export function pciOverheadClocks(command: "write" | "read", t: PciTargetParams): number {
+  return 1 + DEVSEL_WAIT[t.devsel] + (command === "read" ? 1 + t.initialLatencyClocks : 0);
+}
+
+/** Bus clocks of the data phases of `bytes` on a `widthBits` bus, with the target's wait states. */
+export function pciDataPhaseClocks(widthBits: number, bytes: number, t: PciTargetParams): number {
+  const phases = Math.max(1, Math.ceil(bytes / (widthBits / 8)));
+  return phases + Math.max(0, phases - 1) * t.dataWaitStates;
+}
+
 export const DEFAULT_MASTER: PciMasterParams = { latencyTimerClocks: 32, queueDepth: 32 };
 
 /** Whether buses defer completions (see above). A simulation technique with no effect on results: off only for the differential test. */
@@ -258,12 +269,11 @@ export class PciBus {
   }
 
   private overheadClocks(command: "write" | "read", t: PciTargetParams): number {
-    return 1 + DEVSEL_WAIT[t.devsel] + (command === "read" ? 1 + t.initialLatencyClocks : 0);
+    return pciOverheadClocks(command, t);
   }
 
   private dataPhaseClocks(bytes: number, t: PciTargetParams): number {
-    const phases = Math.max(1, Math.ceil(bytes / (this.params.widthBits / 8)));
-    return phases + Math.max(0, phases - 1) * t.dataWaitStates;
+    return pciDataPhaseClocks(this.params.widthBits, bytes, t);
   }
 
   /** Called by a master when it queued work. */

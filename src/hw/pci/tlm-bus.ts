@@ -1,0 +1,206 @@
+/**
+ * A conventional PCI bus at the transaction level (`--timing tlm`, docs/performance.md
+ * "Transaction-level mode"; issue 18 part 3): the bus as a processor-sharing server (PsServer) on
+ * its clock, each master a class. A transaction (a CPU register read, a posted write) or a whole
+ * GalNet frame transfer (TlmPciFabric) is one job whose demand is the clocks its tenures hold the
+ * bus in the cycle-level model (bus.ts: address, DEVSEL wait, read turnaround and initial latency,
+ * data phases, the turnaround after; docs/hardware.md §4, §10.1), so a lone transaction takes the
+ * cycle-level time, plus the arbitration of an idle bus. Round-robin arbitration of tenures is
+ * approximated as sharing the bus equally between the masters that request it, and a master's
+ * queue, served in turn, as sharing its slice between its jobs. Left out: the latency timer's cut
+ * (a 32-byte GalNet burst never reaches it), which tenure goes first within a round, and the
+ * bus's phases (no VCD in this mode).
+ *
+ * Statistics as the cycle-level bus reports them (utilisation, bytes, per-master share and queue
+ * high water); a master's "grant wait" here is its jobs' time beyond their own demand.
+ */
+import type { Simulator } from "../../sim/simulator.ts";
+import { PsJob, PsServer } from "../../sim/ps-server.ts";
+import { LatencyHistogram } from "../../sim/stats/latency-histogram.ts";
+import type { Probes } from "../../sim/stats/probes.ts";
+import { DEFAULT_MASTER, DEFAULT_PCI, DEFAULT_TARGET, pciDataPhaseClocks, pciOverheadClocks, type PciBusParams, type PciMasterParams, type PciTargetParams } from "./bus.ts";
+import type { PciTransaction } from "./transaction.ts";
+
+export class TlmPciMaster {
+  /** Jobs in service (transactions and transfers): at most `params.queueDepth`. */
+  active = 0;
+  transactions = 0;
+  tenures = 0;
+  bytes = 0;
+  occupiedClocks = 0;
+  refused = 0;
+  readonly grantWait = new LatencyHistogram();
+  private readonly free: PsJob[] = [];
+  private readonly txnOf: (PciTransaction | undefined)[] = [];
+  private readonly onJobDone = (j: PsJob) => this.jobDone(j);
+
+  constructor(private readonly bus: TlmPciBus, readonly cls: number, readonly name: string, readonly params: PciMasterParams) {}
+
+  get full(): boolean {
+    return this.active >= this.params.queueDepth;
+  }
+
+  /** Queues a transaction; false when the master has `queueDepth` jobs in service. Its `onComplete` when served. */
+  trySubmit(t: PciTransaction): boolean {
+    if (this.full) {
+      this.refused++;
+      return false;
+    }
+    t.remaining = t.bytes;
+    t.tenures = 1;
+    t.queuedAt = this.bus.now;
+    let j = this.free.pop();
+    if (!j) {
+      j = new PsJob(this.onJobDone);
+      j.tag = this.txnOf.length;
+      this.txnOf.push(undefined);
+    }
+    this.txnOf[j.tag] = t;
+    const clocks = this.bus.tenureClocks(t.command, t.target, t.bytes);
+    this.start(j, clocks, t.bytes, 1, this.bus.dataPhases(t.target, t.bytes));
+    return true;
+  }
+
+  /** Starts a job of `clocks` (a transaction, or a transfer's tenures, `dataClocks` of them data phases) for this master, counted as `tenures` tenures moving `bytes`. */
+  start(j: PsJob, clocks: number, bytes: number, tenures: number, dataClocks: number): void {
+    this.active++;
+    this.transactions++;
+    this.tenures += tenures;
+    this.bytes += bytes;
+    this.occupiedClocks += clocks;
+    j.demand = clocks;
+    j.cls = this.cls;
+    this.bus.charge(clocks, bytes, tenures, dataClocks);
+    this.bus.server.submit(j);
+  }
+
+  /** A job of this master ended (TlmPciFabric calls it for transfers). */
+  ended(j: PsJob): void {
+    this.active--;
+    this.grantWait.record(Math.max(0, j.doneAt - j.submittedAt - this.bus.clocksPs(j.demand)));
+  }
+
+  private jobDone(j: PsJob): void {
+    this.ended(j);
+    const t = this.txnOf[j.tag]!;
+    this.txnOf[j.tag] = undefined;
+    this.free.push(j);
+    t.grantedAt = j.submittedAt;
+    t.doneAt = j.doneAt;
+    t.remaining = 0;
+    t.onComplete(t);
+  }
+
+  /** When a transaction issued at `at` (ps, >= now) would end, from the bus's present occupancy (PsServer.finishTime). */
+  finishTime(command: "write" | "read", target: number, bytes: number, at: number): number {
+    return this.bus.server.finishTime(this.bus.tenureClocks(command, target, bytes), this.cls, at);
+  }
+
+  /** Charges a transaction nobody waits for (a posted write whose wait was taken from occupancy). */
+  background(command: "write" | "read", target: number, bytes: number): void {
+    const clocks = this.bus.tenureClocks(command, target, bytes);
+    this.transactions++;
+    this.tenures++;
+    this.bytes += bytes;
+    this.occupiedClocks += clocks;
+    this.bus.charge(clocks, bytes, 1, this.bus.dataPhases(target, bytes));
+    this.bus.server.background(clocks, this.cls);
+  }
+}
+
+export class TlmPciBus {
+  readonly params: PciBusParams;
+  readonly server: PsServer;
+  readonly masters: TlmPciMaster[] = [];
+  private readonly targets: PciTargetParams[] = [];
+  private readonly targetNames: string[] = [];
+  occupiedClocks = 0;
+  dataClocks = 0;
+  bytes = 0;
+  tenures = 0;
+
+  constructor(private readonly sim: Simulator, readonly name: string, params: Partial<PciBusParams> = {}) {
+    this.params = { ...DEFAULT_PCI, ...params };
+    const p = this.params;
+    if (p.widthBits !== 32 && p.widthBits !== 64) throw new RangeError(`${name}: widthBits must be 32 or 64`);
+    this.server = new PsServer(sim, name, p.clockHz, 1, p.arbitrationClocks);
+    sim.onResetStats(() => {
+      this.occupiedClocks = this.dataClocks = this.bytes = this.tenures = 0;
+      for (const m of this.masters) {
+        m.transactions = m.tenures = m.bytes = m.occupiedClocks = m.refused = 0;
+        m.grantWait.reset();
+      }
+    });
+  }
+
+  get now(): number {
+    return this.sim.now;
+  }
+
+  addTarget(name: string, params: Partial<PciTargetParams> = {}): number {
+    const t = { ...DEFAULT_TARGET, ...params };
+    if (t.initialLatencyClocks > 16) throw new RangeError(`${this.name}: target ${name} initial latency ${t.initialLatencyClocks} exceeds PCI 2.1's 16 clocks`);
+    this.targets.push(t);
+    this.targetNames.push(name);
+    return this.targets.length - 1;
+  }
+
+  addMaster(name: string, params: Partial<PciMasterParams> = {}): TlmPciMaster {
+    const m = new TlmPciMaster(this, this.server.addClass(name), name, { ...DEFAULT_MASTER, ...params });
+    this.masters.push(m);
+    return m;
+  }
+
+  /** Bus clocks one tenure of `bytes` to `target` holds the bus, turnaround included (as the cycle-level bus's). */
+  tenureClocks(command: "write" | "read", target: number, bytes: number): number {
+    const t = this.targets[target]!;
+    return pciOverheadClocks(command, t) + pciDataPhaseClocks(this.params.widthBits, bytes, t) + this.params.turnaroundClocks;
+  }
+
+  /** Data-phase clocks of `bytes` to `target` (for the data efficiency statistic). */
+  dataPhases(target: number, bytes: number): number {
+    return pciDataPhaseClocks(this.params.widthBits, bytes, this.targets[target]!);
+  }
+
+  clocksPs(clocks: number): number {
+    return clocks * this.server.clock.periodPs;
+  }
+
+  /** Accounts a job's tenures (bus-wide counters). */
+  charge(clocks: number, bytes: number, tenures: number, dataClocks: number): void {
+    this.occupiedClocks += clocks;
+    this.bytes += bytes;
+    this.tenures += tenures;
+    this.dataClocks += dataClocks;
+  }
+
+  /** Nothing is deferred at the transaction level (the cycle-level bus's settle). */
+  settle(): void {}
+
+  get inFlight(): number {
+    return this.server.size;
+  }
+
+  probes(): Probes {
+    return {
+      busy: [{ name: this.name, busyPs: (now) => this.server.busyPs(now) }],
+      queues: this.masters.map((m) => ({ name: `${this.name}.${m.name}`, depth: () => m.active })),
+    };
+  }
+
+  read(now: number) {
+    const masters: Record<string, { transactions: number; tenures: number; bytes: number; share: number; grantWaitUs: ReturnType<LatencyHistogram["read"]>; queueHighWater: number; refused: number }> = {};
+    for (const m of this.masters) {
+      masters[m.name] = {
+        transactions: m.transactions, tenures: m.tenures, bytes: m.bytes, share: this.occupiedClocks ? m.occupiedClocks / this.occupiedClocks : 0,
+        grantWaitUs: m.grantWait.read(), queueHighWater: this.server.highWater[m.cls]!, refused: m.refused,
+      };
+    }
+    const u = this.server.read(now);
+    return {
+      clockMHz: this.params.clockHz / 1e6, widthBits: this.params.widthBits, utilization: u.utilization,
+      dataEfficiency: this.occupiedClocks ? this.dataClocks / this.occupiedClocks : 0,
+      bytes: this.bytes, mbytesPerSecond: u.elapsedPs ? this.bytes / (u.elapsedPs / 1e12) / 1e6 : 0, tenures: this.tenures, masters,
+    };
+  }
+}
