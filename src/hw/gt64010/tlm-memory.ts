@@ -11,6 +11,7 @@
  *   - A request is one job, however long (no burst splitting): the requesters (PsServer classes)
  *     share the memory equally while they all have work, the limit of round-robin arbitration a
  *     burst at a time over many bursts. A request's rows are looked up once, at its first byte.
+ *     `arbitration` and `maxBurstBytes` are not read (an FCFS memory is shared too).
  *   - Refresh is lazy, as in DramController: the refreshes due since the last access are placed
  *     when the next one is submitted. One due while the memory holds jobs is charged as occupancy
  *     (a job of refreshClocks in a class of its own); one due while it is idle happened in the idle
