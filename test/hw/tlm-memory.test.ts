@@ -129,5 +129,8 @@ describe("TlmMemory (transaction-level DRAM: processor sharing between requester
     expect(rd.refreshUtilization).toBeCloseTo(refreshShare({ refreshIntervalClocks: 780, refreshClocks: 5 } as DramParams), 9);
     // refreshes (5/780) and the one access (13 TClk in 78,000)
     expect(rd.utilization).toBeCloseTo(5 / 780 + 13 / 78_000, 6);
+    // the time series' busy time: 100 refreshes of 5 TClk and the access's 13
+    expect(mem.busyPs(sim.now)).toBe((100 * 5 + 13) * CLK);
+    expect(mem.busy).toBe(false);
   });
 });
