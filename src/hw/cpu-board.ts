@@ -22,11 +22,12 @@
 import type { FramePool } from "../net/frame-pool.ts";
 import type { Simulator } from "../sim/simulator.ts";
 import type { CostTrace } from "./cpu/cost-trace.ts";
-import { MAX_PATHS, R4700, type CpuJob, type R4700Params } from "./cpu/r4700.ts";
+import { MAX_PATHS, R4700, type CpuJob, type CpuTiming, type R4700Params } from "./cpu/r4700.ts";
 import type { Fabric, FabricTransfer } from "./fabric/fabric.ts";
 import { TRANSFERS } from "./fabric/fabric.ts";
 import { Gt64010Bridge, type Gt64010BridgeParams } from "./gt64010/bridge.ts";
-import { DramController, GT64010_DRAM, type DramParams, type MemoryPort } from "./gt64010/dram.ts";
+import { DramController, GT64010_DRAM, type DramParams, type MainMemory, type MemoryPort } from "./gt64010/dram.ts";
+import { TlmMemory } from "./gt64010/tlm-memory.ts";
 import { PciFabric } from "./fabric/pci-fabric.ts";
 import { TlmPciFabric } from "./fabric/tlm-pci-fabric.ts";
 import { BufferMemoryArbiter } from "./fabric/buffer-memory-arbiter.ts";
@@ -100,6 +101,8 @@ export const CONTROL_PATH = MAX_PATHS - 1;
 export interface CpuBoardParams {
   cpu: Partial<R4700Params>;
   dram: Partial<DramParams>;
+  /** "cycle" (default: DramController, the CPU's stalls event by event) or "tlm" (TlmMemory, the CPU's jobs replayed atomically; docs/hardware.md "Transaction-level memory and CPU job"). */
+  timing: CpuTiming;
   bridge: Partial<Gt64010BridgeParams>;
   /** CPU buffers for frames in main memory. Default 256 (assumption: the GT-48002's CPU-buffer ring). */
   cpuBuffers: number;
@@ -192,7 +195,7 @@ class ControlJob implements CpuJob {
 }
 
 export class CpuBoard {
-  readonly dram: DramController;
+  readonly dram: MainMemory;
   readonly cpu: R4700;
   readonly bridge: Gt64010Bridge | undefined;
   endpoint = -1;
@@ -238,11 +241,13 @@ export class CpuBoard {
   inFlight = 0;
 
   constructor(private readonly sim: Simulator, readonly name: string, private readonly pool: FramePool, params: Partial<CpuBoardParams> = {}) {
-    this.dram = new DramController(sim, `${name}.dram`, { ...GT64010_DRAM, ...params.dram });
+    const timing = params.timing ?? params.cpu?.timing ?? "cycle";
+    const dram = { ...GT64010_DRAM, ...params.dram };
+    this.dram = timing === "tlm" ? new TlmMemory(sim, `${name}.dram`, dram) : new DramController(sim, `${name}.dram`, dram);
     const buffers = params.cpuBuffers ?? 256, control = params.controlBuffers ?? 16;
     // The CPU's pending work is its CPU-buffer ring (a frame job per buffer), and, urgent, its
     // control ring and a few timer interrupts: its queues hold them all.
-    this.cpu = new R4700(sim, `${name}.cpu`, this.dram, { jobQueue: buffers, urgentQueue: control + CONTROL_JOB_SLOTS, ...params.cpu });
+    this.cpu = new R4700(sim, `${name}.cpu`, this.dram, { jobQueue: buffers, urgentQueue: control + CONTROL_JOB_SLOTS, ...params.cpu, timing });
     for (let i = 0; i < buffers + control; i++) {
       const j = new FrameJob(this);
       j.index = i;

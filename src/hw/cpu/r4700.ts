@@ -25,7 +25,7 @@ import { Priority } from "../../sim/priority.ts";
 import { Ring } from "../../sim/ring.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
-import { DramController, MemRequest, type MemoryPort } from "../gt64010/dram.ts";
+import { MemRequest, type MemoryPort } from "../gt64010/dram.ts";
 import { Cache, CacheOutcome, R4700_DCACHE, type CacheParams } from "./cache.ts";
 import { CostTrace, TraceKind } from "./cost-trace.ts";
 import { OP_CODE_END, OP_COSTS, OP_INSTRUCTIONS, OP_NAMES, type OpCost } from "./op-costs.ts";
@@ -52,7 +52,14 @@ export interface UncachedPort {
   read(bytes: number, done: () => void): void;
   /** Posts a write of `bytes`: true if posted (`done` is not called), false if the post buffer is full (`done` is called once it is taken). */
   write(bytes: number, done: () => void): boolean;
+  /** Transaction-level timing: the ps at which a read of `bytes` issued at `at` (>= now) would have its data back at the CPU, from the bus's present occupancy (charged as it would be). */
+  readFinish?(bytes: number, at: number): number;
+  /** Transaction-level timing: charges a posted write's bus time; the CPU does not wait. */
+  postWrite?(bytes: number): void;
 }
+
+/** How a job's memory and bus waits are timed: event by event (the reference), or replayed atomically at the job's start from the memories' and bus's occupancy (docs/hardware.md "Transaction-level memory and CPU job"). */
+export type CpuTiming = "cycle" | "tlm";
 
 export interface R4700Params {
   /** Core clock in Hz. Default 133 MHz (§1: parts offered at 80-200 MHz; 100-150 typical in 1997). */
@@ -71,6 +78,8 @@ export interface R4700Params {
   urgentQueue: number;
   /** Where the code of the ops with no C (op-costs.ts `source: "assumption"`) is laid out, for I-cache placement. Default: after switchpath.elf's code (OP_CODE_END); the measured ops' code is at the image's addresses. */
   codeBase: number;
+  /** "cycle" (default): a job's misses and uncached accesses stall with events; "tlm": the job is replayed at its start, its waits taken from the memories' `finishTime` and the port's `readFinish`, one event at its end. */
+  timing: CpuTiming;
 }
 
 export const DEFAULT_R4700: R4700Params = {
@@ -82,6 +91,7 @@ export const DEFAULT_R4700: R4700Params = {
   jobQueue: 64,
   urgentQueue: 32,
   codeBase: OP_CODE_END,
+  timing: "cycle",
 };
 
 const INSTR_BYTES = 4;
@@ -93,7 +103,7 @@ const OP_LINE_BYTES = 32;
 const K_OP = TraceKind.Op, K_LOAD = TraceKind.Load, K_STORE = TraceKind.Store, K_UREAD = TraceKind.UncachedRead, K_UWRITE = TraceKind.UncachedWrite, K_WB = TraceKind.Writeback, K_WAIT = TraceKind.DeviceWait;
 const K_IFETCH = TraceKind.IsaFetch, K_ILOAD = TraceKind.IsaLoad, K_ISTORE = TraceKind.IsaStore, K_ICYCLES = TraceKind.IsaCycles;
 const K_IUREAD = TraceKind.IsaUncachedRead, K_IUWRITE = TraceKind.IsaUncachedWrite, K_IWB = TraceKind.IsaWriteback;
-const HIT = CacheOutcome.Hit, MISS = CacheOutcome.Miss, MISS_DIRTY = CacheOutcome.MissDirty;
+const HIT = CacheOutcome.Hit, MISS_DIRTY = CacheOutcome.MissDirty;
 
 export class R4700 {
   readonly params: R4700Params;
@@ -139,6 +149,9 @@ export class R4700 {
   /** The traced job's line sink (`CostTrace.log`), while it runs. */
   private log: ((line: string) => void) | undefined = undefined;
   private jobTimePs = 0;
+  /** Transaction-level timing: whether, and the time (ps, on a CPU edge) the atomic replay has reached. */
+  private readonly tlm: boolean;
+  private vt = 0;
 
   jobsDone = 0;
   /** Per path (CpuJob.path): jobs ended, their time (ps) and instructions. */
@@ -160,9 +173,11 @@ export class R4700 {
   instructions = 0;
   jobsRefused = 0;
 
-  constructor(private readonly sim: Simulator, readonly name: string, private readonly dram: DramController, params: Partial<R4700Params> = {}) {
+  constructor(private readonly sim: Simulator, readonly name: string, private readonly dram: MemoryPort, params: Partial<R4700Params> = {}) {
     this.params = { ...DEFAULT_R4700, ...params };
     const p = this.params;
+    if (p.timing !== "cycle" && p.timing !== "tlm") throw new RangeError(`${name}: timing must be "cycle" or "tlm", got ${String(p.timing)}`);
+    this.tlm = p.timing === "tlm";
     if (!Number.isInteger(p.clockHz) || p.clockHz < 1e6) throw new RangeError(`${name}: clockHz must be an integer >= 1 MHz`);
     if (!(p.baseCpi > 0) || !(p.stallCpi >= 0)) throw new RangeError(`${name}: baseCpi must be > 0 and stallCpi >= 0`);
     this.clock = new ClockDomain(`${name}.clk`, p.clockHz);
@@ -202,7 +217,7 @@ export class R4700 {
     const requester = dram.addRequester(`${name}`);
     this.onMemDone = () => this.memDone();
     this.memReq = new MemRequest(requester, this.onMemDone);
-    this.resume = sim.event(`${name}.resume`, () => this.step(), Priority.Cpu);
+    this.resume = sim.event(`${name}.resume`, () => ((this.vt = this.sim.now), this.step()), Priority.Cpu);
     this.finish = sim.event(`${name}.finish`, () => this.endJob(), Priority.Cpu);
     this.issue = sim.event(`${name}.issue`, () => this.issueMem(), Priority.Cpu);
     this.issueUncached = sim.event(`${name}.uncached`, () => this.startUncached(), Priority.Cpu);
@@ -327,7 +342,10 @@ export class R4700 {
     this.opLine = 0;
     this.pending = 0;
     this.jobCycles = 0;
-    this.sim.scheduleIn(this.resume, this.clock.delayToEdge(this.sim, 0));
+    if (!this.tlm) return this.sim.scheduleIn(this.resume, this.clock.delayToEdge(this.sim, 0));
+    // transaction level: the whole replay now, from the CPU's next edge, and one event at its end
+    this.vt = this.sim.now + this.clock.delayToEdge(this.sim, 0);
+    this.step();
   }
 
   /** Replays the trace from `idx` until a stall or the end. */
@@ -348,15 +366,15 @@ export class R4700 {
         while (first + this.opLine < end) {
           const j = first + this.opLine++, addr = this.opLineAddr[j]!, kind = this.opLineKind[j]!;
           if (kind === L_CODE) {
-            if (this.icache.access(addr, false) !== HIT) {
+            if (this.icache.access(addr, false) !== HIT && this.stallFor(addr, -1, this.params.icache.lineBytes)) {
               this.idx--; // come back to this op for its remaining lines
-              return this.stallFor(addr, -1, this.params.icache.lineBytes);
+              return;
             }
           } else {
             const o = this.dcache.access(addr, kind === L_STORE);
-            if (o !== HIT) {
+            if (o !== HIT && this.stallFor(addr, o === MISS_DIRTY ? this.dcache.victimAddr : -1, this.params.dcache.lineBytes)) {
               this.idx--;
-              return this.stallFor(addr, o === MISS_DIRTY ? this.dcache.victimAddr : -1, this.params.dcache.lineBytes);
+              return;
             }
           }
         }
@@ -365,23 +383,21 @@ export class R4700 {
         this.instructions++;
         this.pending += cpi;
         const o = this.dcache.access(v, k === K_STORE);
-        if (o === MISS) return this.stallFor(v, -1, this.params.dcache.lineBytes);
-        if (o === MISS_DIRTY) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+        if (o !== HIT && this.stallFor(v, o === MISS_DIRTY ? this.dcache.victimAddr : -1, this.params.dcache.lineBytes)) return;
       } else if (k === K_IFETCH) {
         // the C path's code (isa mode): its pipeline cycles, then the I-cache line it entered
         this.pending += t.aux[this.idx - 1]!;
-        if (this.icache.access(v, false) !== HIT) return this.stallFor(v, -1, this.params.icache.lineBytes);
+        if (this.icache.access(v, false) !== HIT && this.stallFor(v, -1, this.params.icache.lineBytes)) return;
       } else if (k === K_ILOAD || k === K_ISTORE) {
         this.pending += t.aux[this.idx - 1]!;
         const o = this.dcache.access(v, k === K_ISTORE);
-        if (o === MISS) return this.stallFor(v, -1, this.params.dcache.lineBytes);
-        if (o === MISS_DIRTY) return this.stallFor(v, this.dcache.victimAddr, this.params.dcache.lineBytes);
+        if (o !== HIT && this.stallFor(v, o === MISS_DIRTY ? this.dcache.victimAddr : -1, this.params.dcache.lineBytes)) return;
       } else if (k === K_IUREAD || k === K_IUWRITE) {
         this.pending += t.aux[this.idx - 1]!;
-        if (this.uncached) return this.stallUncached(k === K_IUREAD, v);
+        if (this.uncached && this.stallUncached(k === K_IUREAD, v)) return;
       } else if (k === K_IWB) {
         this.pending += t.aux[this.idx - 1]!;
-        if (this.dcache.writeback(v)) return this.stallFor(-1, v, this.params.dcache.lineBytes);
+        if (this.dcache.writeback(v) && this.stallFor(-1, v, this.params.dcache.lineBytes)) return;
       } else if (k === K_ICYCLES) {
         this.instructions += v;
         this.pending += t.aux[this.idx - 1]!;
@@ -390,22 +406,33 @@ export class R4700 {
       } else if (k === K_WB) {
         this.instructions++;
         this.pending += cpi;
-        if (this.dcache.writeback(v)) return this.stallFor(-1, v, this.params.dcache.lineBytes);
+        if (this.dcache.writeback(v) && this.stallFor(-1, v, this.params.dcache.lineBytes)) return;
       } else if (k === K_UREAD || k === K_UWRITE) {
         this.instructions++;
         this.pending += cpi;
-        if (this.uncached) return this.stallUncached(k === K_UREAD, v);
+        if (this.uncached && this.stallUncached(k === K_UREAD, v)) return;
       }
     }
     const cycles = Math.ceil(this.pending);
     this.jobCycles += cycles;
     this.busyCycles += cycles;
     this.pending = 0;
-    this.sim.scheduleIn(this.finish, this.clock.delayToEdge(this.sim, cycles));
+    if (this.tlm) this.sim.schedule(this.finish, this.edgeAfterVt(cycles));
+    else this.sim.scheduleIn(this.finish, this.clock.delayToEdge(this.sim, cycles));
   }
 
-  /** Spends the pending cycles, then goes to memory for `addr` (after writing `victim` back, if any; addr < 0: only the write-back). */
-  private stallFor(addr: number, victim: number, lb: number): void {
+  /** Transaction level: the CPU edge `cycles` cycles after the replay's time. */
+  private edgeAfterVt(cycles: number): number {
+    return this.clock.edge(this.clock.cycleAtOrAfter(this.vt) + cycles);
+  }
+
+  /**
+   * Spends the pending cycles, then goes to memory for `addr` (after writing `victim` back, if any;
+   * addr < 0: only the write-back). True if the CPU stalls with events (cycle timing, or a memory
+   * with no transaction-level methods): the replay resumes on `resume`. False if the accesses were
+   * timed at once from the memories' occupancy (tlm): the replay goes on from their end.
+   */
+  private stallFor(addr: number, victim: number, lb: number): boolean {
     const cycles = Math.ceil(this.pending);
     this.jobCycles += cycles;
     this.busyCycles += cycles;
@@ -417,8 +444,44 @@ export class R4700 {
       this.target(Math.floor(addr / lb) * lb, false, lb);
       this.writebackPending = -1;
     }
-    this.sim.scheduleIn(this.issue, this.clock.delayToEdge(this.sim, cycles));
+    if (!this.tlm) {
+      this.sim.scheduleIn(this.issue, this.clock.delayToEdge(this.sim, cycles));
+      return true;
+    }
+    const at = this.edgeAfterVt(cycles);
+    if (!this.timedAccess(at)) {
+      this.sim.schedule(this.issue, at); // no transaction-level methods: stall as in cycle timing
+      return true;
+    }
+    let t = this.accessEnd;
+    if (this.writebackPending >= 0) {
+      // the fill after the write-back, issued when it completes
+      this.target(this.writebackPending, false, lb);
+      this.writebackPending = -1;
+      if (!this.timedAccess(t)) {
+        this.stallFrom = at;
+        this.stalling = true;
+        this.sim.schedule(this.issue, t);
+        return true;
+      }
+      t = this.accessEnd;
+    }
+    const resume = this.clock.edgeAtOrAfter(t);
+    this.stallPs += resume - at;
+    if (this.log) this.log(`      stalled ${resume - at} ps (${((resume - at) * this.params.clockHz / 1e12).toFixed(1)} CPU cycles) for the ${this.active.write ? "write-back" : "line fill"} at 0x${this.active.addr.toString(16)} in ${this.activeMem.name}`);
+    this.vt = resume;
+    return false;
   }
+
+  /** Transaction level: when the access in `active` issued at `at` completes (`accessEnd`), charged to its memory; false if the memory has no transaction-level methods. */
+  private timedAccess(at: number): boolean {
+    const m = this.activeMem, a = this.active;
+    if (m.finishTime === undefined || m.occupy === undefined) return false;
+    this.accessEnd = m.finishTime(a.requester, a.addr, a.write, a.bytes, at);
+    m.occupy(a.requester, a.addr, a.write, a.bytes);
+    return true;
+  }
+  private accessEnd = 0;
 
   private issueMem(): void {
     if (!this.stalling) {
@@ -450,14 +513,33 @@ export class R4700 {
     this.sim.scheduleIn(this.resume, toEdge);
   }
 
-  private stallUncached(read: boolean, bytes: number): void {
+  /** Spends the pending cycles, then an uncached read or write of `bytes`. True if the CPU stalls with events (as `stallFor`); false if timed at once (tlm, the port's `readFinish`/`postWrite`). */
+  private stallUncached(read: boolean, bytes: number): boolean {
     const cycles = Math.ceil(this.pending);
     this.jobCycles += cycles;
     this.busyCycles += cycles;
     this.pending = 0;
     this.uncachedRead = read;
     this.uncachedBytes = bytes;
-    this.sim.scheduleIn(this.issueUncached, this.clock.delayToEdge(this.sim, cycles));
+    if (!this.tlm) {
+      this.sim.scheduleIn(this.issueUncached, this.clock.delayToEdge(this.sim, cycles));
+      return true;
+    }
+    const at = this.edgeAfterVt(cycles), u = this.uncached!;
+    if (read && u.readFinish !== undefined) {
+      const back = u.readFinish(bytes, at), resume = this.clock.edgeAtOrAfter(back);
+      this.stallPs += resume - at;
+      if (this.log) this.log(`      stalled ${back - at} ps (to the CPU's next edge) for the uncached read's round trip over PCI`);
+      this.vt = resume;
+      return false;
+    }
+    if (!read && u.postWrite !== undefined) {
+      u.postWrite(bytes);
+      this.vt = at;
+      return false;
+    }
+    this.sim.schedule(this.issueUncached, at); // no transaction-level methods: stall as in cycle timing
+    return true;
   }
 
   private startUncached(): void {

@@ -139,9 +139,51 @@ export interface MemoryPort {
   readonly clock: ClockDomain;
   addRequester(name: string, onRetry?: () => void): number;
   submit(req: MemRequest): boolean;
+  /**
+   * Transaction-level memories only (tlm-memory.ts): the ps at which an access of `bytes` at `addr`
+   * by `requester`, issued at `at` (>= now), would complete from the memory's present occupancy
+   * (the requester's own accesses left out: it waits for each). Page state is read, not changed.
+   */
+  finishTime?(requester: number, addr: number, write: boolean, bytes: number, at: number): number;
+  /** Transaction-level memories only: charges that access as occupancy nobody waits for (its wait was taken from `finishTime`), opening its row. */
+  occupy?(requester: number, addr: number, write: boolean, bytes: number): void;
 }
 
-export class DramController implements MemoryPort {
+/** What a CPU board needs of its main memory (the GT-64010's DRAM): the cycle-level DramController or the transaction-level TlmMemory. */
+export interface MainMemory extends MemoryPort {
+  readonly params: DramParams;
+  readonly busy: boolean;
+  busyPs(now: number): number;
+  read(now: number): DramReading;
+  accessClocks(bytes: number): number;
+  pageHitAccessClocks(bytes: number): number;
+}
+
+/** A memory's read-out (DramController.read, TlmMemory.read). */
+export interface DramReading {
+  /** Busy share of the time, refresh included. */
+  utilization: number;
+  /** The share of the time spent refreshing (part of `utilization`). */
+  refreshUtilization: number;
+  queueHighWater: number;
+  waitUs: ReturnType<LatencyHistogram["read"]>;
+  pages: { hits: number; misses: number; conflicts: number };
+  requesters: Record<string, { accesses: number; reads: number; writes: number; bytes: number }>;
+}
+
+/** Checks a memory's parameters (one line naming the first bad one). */
+export function checkDramParams(name: string, p: DramParams): void {
+  for (const [k, v] of Object.entries(p)) {
+    if (k === "arbitration" || k === "pagePolicy") continue;
+    const min = k === "requestOverheadClocks" || k === "refreshIntervalClocks" || k === "prechargeClocks" ? 0 : 1;
+    if (!Number.isInteger(v) || (v as number) < min) throw new RangeError(`${name}: ${k} must be ${min === 0 ? "a non-negative" : "a positive"} integer, got ${v}`);
+  }
+  if (p.arbitration !== "fcfs" && p.arbitration !== "round-robin") throw new RangeError(`${name}: arbitration must be "fcfs" or "round-robin", got ${String(p.arbitration)}`);
+  if (p.pagePolicy !== "closed" && p.pagePolicy !== "open") throw new RangeError(`${name}: pagePolicy must be "closed" or "open", got ${String(p.pagePolicy)}`);
+  if (p.refreshIntervalClocks > 0 && p.refreshClocks >= p.refreshIntervalClocks) throw new RangeError(`${name}: refreshClocks (${p.refreshClocks}) must be shorter than refreshIntervalClocks (${p.refreshIntervalClocks})`);
+}
+
+export class DramController implements MainMemory {
   readonly params: DramParams;
   readonly clock: ClockDomain;
   /** FCFS: every request in arrival order. */
@@ -181,14 +223,7 @@ export class DramController implements MemoryPort {
   constructor(private readonly sim: Simulator, readonly name: string, params: Partial<DramParams> = {}) {
     this.params = { ...DEFAULT_DRAM, ...params };
     const p = this.params;
-    for (const [k, v] of Object.entries(p)) {
-      if (k === "arbitration" || k === "pagePolicy") continue;
-      const min = k === "requestOverheadClocks" || k === "refreshIntervalClocks" || k === "prechargeClocks" ? 0 : 1;
-      if (!Number.isInteger(v) || (v as number) < min) throw new RangeError(`${name}: ${k} must be ${min === 0 ? "a non-negative" : "a positive"} integer, got ${v}`);
-    }
-    if (p.arbitration !== "fcfs" && p.arbitration !== "round-robin") throw new RangeError(`${name}: arbitration must be "fcfs" or "round-robin", got ${String(p.arbitration)}`);
-    if (p.pagePolicy !== "closed" && p.pagePolicy !== "open") throw new RangeError(`${name}: pagePolicy must be "closed" or "open", got ${String(p.pagePolicy)}`);
-    if (p.refreshIntervalClocks > 0 && p.refreshClocks >= p.refreshIntervalClocks) throw new RangeError(`${name}: refreshClocks (${p.refreshClocks}) must be shorter than refreshIntervalClocks (${p.refreshIntervalClocks})`);
+    checkDramParams(name, p);
     this.roundRobin = p.arbitration === "round-robin";
     this.pageMode = p.pagePolicy === "open";
     this.openRow = new Array<number>(p.banks).fill(-1);
@@ -373,7 +408,7 @@ export class DramController implements MemoryPort {
     return this.current !== undefined;
   }
 
-  read(now: number) {
+  read(now: number): DramReading {
     const per: Record<string, { accesses: number; reads: number; writes: number; bytes: number }> = {};
     this.names.forEach((n, i) => (per[n] = { accesses: this.accesses[i]!, reads: this.accesses[i]! - this.writes[i]!, writes: this.writes[i]!, bytes: this.bytes[i]! }));
     const u = this.util.read(now);

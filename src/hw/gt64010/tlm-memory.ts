@@ -1,0 +1,272 @@
+/**
+ * The transaction-level memory (`timing: "tlm"`, issue 18 part 3; docs/hardware.md "Transaction-level
+ * memory and CPU job"): the GT-64010's DRAM (or any DramController's memory) as a processor-sharing
+ * server (src/sim/ps-server.ts), one event per completion.
+ *
+ * Same parameters and the same time per access as DramController (dram.ts's header: on the TClk
+ * clock, requestOverheadClocks + first + (ceil(bytes / widthBytes) - 1) * burstClocks, `first` from
+ * the page policy: firstAccessClocks from a precharged bank, pageHitClocks on an open-page hit,
+ * firstAccessClocks + prechargeClocks on a row conflict), with the rows open per bank tracked in
+ * the order accesses are submitted. What differs, by design:
+ *   - A request is one job, however long (no burst splitting): the requesters (PsServer classes)
+ *     share the memory equally while they all have work, the limit of round-robin arbitration a
+ *     burst at a time over many bursts. A request's rows are looked up once, at its first byte.
+ *     `arbitration` and `maxBurstBytes` are not read (an FCFS memory is shared too).
+ *   - Refresh is lazy, as in DramController: the refreshes due since the last access are placed
+ *     when the next one is submitted. One due while the memory holds jobs is charged as occupancy
+ *     (a job of refreshClocks in a class of its own); one due while it is idle happened in the idle
+ *     time (only what is left of it, if it is still going, is charged). Rows close at a refresh. (A
+ *     capacity of 1 - refresh share would round every isolated access up by a TClk: 11.07 clocks
+ *     end on the 12th edge.) The refreshes' time counts in the utilisation either way.
+ *   - Per requester at most `queueDepth` requests are in service (`submit` false beyond; its onRetry
+ *     when one completes). A PS server has no queue: `startedAt` is when the request would have
+ *     started to finish when it did, unloaded (`doneAt` - its unloaded time), and `waitUs` records
+ *     startedAt - queuedAt, so a request that met no one waited 0 (DramController's definition).
+ *
+ * For the transaction-level CPU (r4700.ts), which replays a job atomically at its start:
+ * `finishTime` (when an access issued at `at` would complete from the present occupancy, the
+ * requester's own accesses left out) and `occupy` (charges the access as occupancy nobody waits for,
+ * opening its row).
+ */
+import type { ClockDomain } from "../../sim/clock.ts";
+import { PsJob, PsServer } from "../../sim/ps-server.ts";
+import type { Simulator } from "../../sim/simulator.ts";
+import { LatencyHistogram } from "../../sim/stats/latency-histogram.ts";
+import { checkDramParams, DEFAULT_DRAM, type DramParams, type DramReading, type MainMemory, type MemRequest } from "./dram.ts";
+
+/** A request's job: the request, and its unloaded start and end (ps), for `startedAt` and the wait. */
+class TlmJob extends PsJob {
+  req: MemRequest | undefined = undefined;
+  startEdge = 0;
+  unloadedDone = 0;
+}
+
+export class TlmMemory implements MainMemory {
+  readonly params: DramParams;
+  readonly clock: ClockDomain;
+  private readonly server: PsServer;
+  private readonly refreshClass: number;
+  private readonly free: TlmJob[] = [];
+  private readonly onJobDone = (j: PsJob) => this.jobDone(j as TlmJob);
+  private readonly names: string[] = [];
+  private readonly classOf: number[] = [];
+  private inService: number[] = [];
+  private accesses: number[] = [];
+  private bytes: number[] = [];
+  private writes: number[] = [];
+  private retry: (() => void)[] = [];
+  private queued = 0;
+  private queuedHighWater = 0;
+  private readonly wait = new LatencyHistogram();
+  private readonly openRow: number[];
+  private readonly pageMode: boolean;
+  /** Refresh: the next one due (TClk cycle); refresh time (ps) that fell in idle time, since the statistics restarted. */
+  private nextRefresh = 0;
+  private idleRefreshPs = 0;
+  private statsFromCycle = 0;
+  /** Set by `clocks`: whether the access hit, missed or conflicted (0, 1, 2). */
+  private pageOutcome = 0;
+  pageHits = 0;
+  pageMisses = 0;
+  pageConflicts = 0;
+
+  constructor(private readonly sim: Simulator, readonly name: string, params: Partial<DramParams> = {}) {
+    this.params = { ...DEFAULT_DRAM, ...params };
+    const p = this.params;
+    checkDramParams(name, p);
+    this.pageMode = p.pagePolicy === "open";
+    this.openRow = new Array<number>(p.banks).fill(-1);
+    this.nextRefresh = p.refreshIntervalClocks;
+    this.server = new PsServer(sim, name, p.tclkHz);
+    this.clock = this.server.clock;
+    this.refreshClass = this.server.addClass("refresh");
+    sim.onResetStats((now) => this.resetStats(now));
+  }
+
+  resetStats(now: number): void {
+    this.wait.reset();
+    this.queuedHighWater = this.queued;
+    this.accesses.fill(0);
+    this.bytes.fill(0);
+    this.writes.fill(0);
+    this.pageHits = this.pageMisses = this.pageConflicts = 0;
+    this.idleRefreshPs = 0;
+    this.statsFromCycle = this.clock.cycleAtOrAfter(now);
+  }
+
+  addRequester(name: string, onRetry: () => void = () => {}): number {
+    this.names.push(name);
+    this.classOf.push(this.server.addClass(name));
+    this.inService.push(0);
+    this.accesses.push(0);
+    this.bytes.push(0);
+    this.writes.push(0);
+    this.retry.push(onRetry);
+    return this.names.length - 1;
+  }
+
+  /** TClk cycles one access of `bytes` holds the memory, the row precharged (closed-page timing). */
+  accessClocks(bytes: number): number {
+    const p = this.params;
+    return p.requestOverheadClocks + p.firstAccessClocks + (Math.ceil(bytes / p.widthBytes) - 1) * p.burstClocks;
+  }
+
+  /** TClk cycles of a page hit of `bytes` (open-page timing). */
+  pageHitAccessClocks(bytes: number): number {
+    const p = this.params;
+    return p.requestOverheadClocks + p.pageHitClocks + (Math.ceil(bytes / p.widthBytes) - 1) * p.burstClocks;
+  }
+
+  /** TClk cycles of an access at `addr` from the rows open now; with `open`, leaves its row open (and sets pageOutcome). */
+  private clocks(addr: number, bytes: number, open: boolean): number {
+    const p = this.params;
+    let first = p.firstAccessClocks;
+    if (this.pageMode) {
+      const row = Math.floor(addr / p.pageBytes), bank = row % p.banks, was = this.openRow[bank]!;
+      if (was === row) (first = p.pageHitClocks), (this.pageOutcome = 0);
+      else if (was < 0) this.pageOutcome = 1;
+      else (first += p.prechargeClocks), (this.pageOutcome = 2);
+      if (open) this.openRow[bank] = row;
+    }
+    return p.requestOverheadClocks + first + (Math.ceil(bytes / p.widthBytes) - 1) * p.burstClocks;
+  }
+
+  private countPage(): void {
+    if (!this.pageMode) return;
+    if (this.pageOutcome === 0) this.pageHits++;
+    else if (this.pageOutcome === 1) this.pageMisses++;
+    else this.pageConflicts++;
+  }
+
+  /**
+   * Places the refreshes due by now: charged as occupancy if the memory holds jobs, else spent in
+   * the idle time (what is left of the last one still charged). Closes the rows if any was due.
+   */
+  private refreshUpToNow(): void {
+    const p = this.params, I = p.refreshIntervalClocks;
+    if (I === 0) return;
+    const c = this.clock.cycleNow(this.sim);
+    if (this.nextRefresh > c) return;
+    const R = p.refreshClocks, period = this.clock.periodPs;
+    while (this.nextRefresh <= c) {
+      if (this.server.size > 0) {
+        this.server.background(R, this.refreshClass);
+      } else {
+        // idle: every refresh but the last due ended before now
+        const n = Math.floor((c - this.nextRefresh) / I);
+        if (n > 0) {
+          this.countIdleRefreshes(this.nextRefresh, n);
+          this.nextRefresh += n * I;
+        }
+        const left = this.nextRefresh + R - c;
+        if (left > 0) {
+          this.server.background(left, this.refreshClass);
+          if (this.nextRefresh >= this.statsFromCycle) this.idleRefreshPs += (R - left) * period;
+        } else this.countIdleRefreshes(this.nextRefresh, 1);
+      }
+      this.nextRefresh += I;
+    }
+    this.openRow.fill(-1);
+  }
+
+  /** Counts `n` refreshes from cycle `from`, every interval, spent in idle time (those since the statistics restarted). */
+  private countIdleRefreshes(from: number, n: number): void {
+    const I = this.params.refreshIntervalClocks;
+    const skip = from >= this.statsFromCycle ? 0 : Math.min(n, Math.ceil((this.statsFromCycle - from) / I));
+    this.idleRefreshPs += (n - skip) * this.params.refreshClocks * this.clock.periodPs;
+  }
+
+  submit(req: MemRequest): boolean {
+    const r = req.requester;
+    if (this.inService[r]! >= this.params.queueDepth) return false;
+    this.refreshUpToNow();
+    const now = this.sim.now;
+    const clocks = this.clocks(req.addr, req.bytes, true);
+    this.countPage();
+    const j = this.free.pop() ?? new TlmJob(this.onJobDone);
+    j.req = req;
+    j.demand = clocks;
+    j.cls = this.classOf[r]!;
+    const c0 = this.clock.cycleAtOrAfter(now);
+    j.startEdge = this.clock.edge(c0);
+    j.unloadedDone = this.clock.edge(c0 + clocks);
+    req.queuedAt = now;
+    this.inService[r]!++;
+    if (++this.queued > this.queuedHighWater) this.queuedHighWater = this.queued;
+    this.server.submit(j);
+    return true;
+  }
+
+  private jobDone(j: TlmJob): void {
+    const req = j.req!;
+    j.req = undefined;
+    const r = req.requester;
+    req.doneAt = this.sim.now;
+    req.startedAt = j.startEdge + Math.max(0, req.doneAt - j.unloadedDone);
+    this.wait.record(req.startedAt - req.queuedAt);
+    this.free.push(j);
+    this.accesses[r]!++;
+    this.bytes[r]! += req.bytes;
+    if (req.write) this.writes[r]!++;
+    this.queued--;
+    const freed = this.inService[r]-- === this.params.queueDepth;
+    if (freed) this.retry[r]!();
+    req.onDone(req);
+  }
+
+  finishTime(requester: number, addr: number, _write: boolean, bytes: number, at: number): number {
+    this.refreshUpToNow();
+    return this.server.finishTime(this.clocks(addr, bytes, false), this.classOf[requester]!, at);
+  }
+
+  occupy(requester: number, addr: number, write: boolean, bytes: number): void {
+    this.refreshUpToNow();
+    const clocks = this.clocks(addr, bytes, true);
+    this.countPage();
+    this.accesses[requester]!++;
+    this.bytes[requester]! += bytes;
+    if (write) this.writes[requester]!++;
+    this.server.background(clocks, this.classOf[requester]!);
+  }
+
+  /** Refreshes due from the statistics' restart to `now`, and their time (ps). */
+  private refreshPs(now: number): number {
+    const I = this.params.refreshIntervalClocks;
+    if (I === 0) return 0;
+    const n = Math.floor(this.clock.cycleAtOrAfter(now) / I) - Math.floor(this.statsFromCycle / I);
+    return n * this.params.refreshClocks * this.clock.periodPs;
+  }
+
+  /** Refresh time (ps) due since the last access but not yet placed (read-outs only: they change nothing). */
+  private unplacedRefreshPs(now: number): number {
+    const I = this.params.refreshIntervalClocks;
+    if (I === 0) return 0;
+    const c = this.clock.cycleAtOrAfter(now);
+    const from = Math.max(this.nextRefresh, this.statsFromCycle);
+    if (from > c) return 0;
+    return (Math.floor((c - from) / I) + 1) * this.params.refreshClocks * this.clock.periodPs;
+  }
+
+  /** Busy time (ps) since the statistics last restarted, refresh included. */
+  busyPs(now: number): number {
+    return this.server.busyPs(now) + this.idleRefreshPs + this.unplacedRefreshPs(now);
+  }
+
+  get busy(): boolean {
+    return this.server.size > 0;
+  }
+
+  read(now: number): DramReading {
+    const per: Record<string, { accesses: number; reads: number; writes: number; bytes: number }> = {};
+    this.names.forEach((n, i) => (per[n] = { accesses: this.accesses[i]!, reads: this.accesses[i]! - this.writes[i]!, writes: this.writes[i]!, bytes: this.bytes[i]! }));
+    const elapsed = this.server.read(now).elapsedPs;
+    return {
+      utilization: elapsed > 0 ? Math.min(1, this.busyPs(now) / elapsed) : 0,
+      refreshUtilization: elapsed > 0 ? this.refreshPs(now) / elapsed : 0,
+      queueHighWater: this.queuedHighWater,
+      waitUs: this.wait.read(),
+      pages: { hits: this.pageHits, misses: this.pageMisses, conflicts: this.pageConflicts },
+      requesters: per,
+    };
+  }
+}
