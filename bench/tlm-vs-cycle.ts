@@ -76,7 +76,7 @@ export const TLM_QUICK: Omit<TlmBenchOptions, "boards" | "json" | "workers"> = {
 export function benchBoard(name: string): { ok: true; spec: BoardSpec; name: string } | { ok: false; error: string } {
   if (name.toUpperCase() === "5D-12") return { ok: true, spec: fiveD12(), name: "5D-12" };
   const b = loadBoard(name);
-  if (!b.ok) return { ok: false, error: `${b.error.replace(/expected one of ([^ ]+)/, "expected one of $1, 5D-12")}` };
+  if (!b.ok) return { ok: false, error: b.error.replace(" or a path", ", 5D-12 or a path") };
   return { ok: true, spec: b.board, name: PRESET_NAMES.includes(name.toUpperCase()) ? name.toUpperCase() : b.board.name };
 }
 
@@ -197,7 +197,7 @@ export async function tlmVsCycle(o: TlmBenchOptions): Promise<TlmBenchResult> {
     out.push({ ...cmp, verdicts: v, passes: allPass(v), confirmed: { cycle: s(cs).confirmed, tlm: s(ts).confirmed } });
   }
   const { json: _, ...options } = o;
-  return { options, boards: out, passes: out.every((b) => b.passes), wallSeconds: +((performance.now() - t0) / 1000).toFixed(1) };
+  return { options: { ...options, boards: boards.map((b) => b.name) }, boards: out, passes: out.every((b) => b.passes), wallSeconds: +((performance.now() - t0) / 1000).toFixed(1) };
 }
 
 function opt<K extends string>(k: K, v: number | undefined): Partial<Record<K, number>> {
