@@ -184,7 +184,9 @@ export async function tlmVsCycle(o: TlmBenchOptions): Promise<TlmBenchResult> {
     }));
     // 4. speed: frames per wall second at the load nearest 1.0 x; instructions per frame at the cycle-level capacity
     const nearest = o.loads.reduce((a, f, li) => (Math.abs(f - 1) < Math.abs(o.loads[a]! - 1) ? li : a), 0);
-    const fps = (m: Mode) => tInterval(runsAt(nearest, m).map((r) => runSpeed(r as unknown as TimedRecord).framesPerWallSecond)).mean;
+    // frames per wall second of the whole run: the window's frames scaled to warm-up and window (as bench answer does)
+    const wholeRun = (r: RunRecord) => runSpeed(r as unknown as TimedRecord).framesPerWallSecond * ((num(r, "simulatedSeconds") + (num(r, "warmupSeconds") || 0)) / num(r, "simulatedSeconds"));
+    const fps = (m: Mode) => tInterval(runsAt(nearest, m).map(wholeRun)).mean;
     const ipf = async (m: Mode) => (o.instructions ? (await instructionsBench(b.name, o.workload, o.fromMs, o.toMs, false, m, s(cs).load, true))?.instructionsPerFrame : undefined);
     const speed = { cycle: { framesPerWallSecond: Math.round(fps("cycle")), ...opt("instructionsPerFrame", await ipf("cycle")) }, tlm: { framesPerWallSecond: Math.round(fps("tlm")), ...opt("instructionsPerFrame", await ipf("tlm")) } };
     const cmp: BoardComparison = {
@@ -219,7 +221,8 @@ export function printComparison(r: TlmBenchResult): void {
   const o = r.options;
   console.log(`tlm against cycle, workload ${o.workload}, ${o.seeds} seeds per load and mode (cycle: mean ± 95 % interval), loads ${o.loads.join(", ")} x the cycle-level capacity, ${o.windowPs / MS} ms windows`);
   for (const b of r.boards) {
-    console.log(`\n${b.board}: capacity ${b.capacity.cycle.toFixed(3)} (cycle${b.confirmed.cycle ? "" : ", not confirmed"}) / ${b.capacity.tlm.toFixed(3)} (tlm${b.confirmed.tlm ? "" : ", not confirmed"}); bottleneck ${b.bottleneck.cycle} / ${b.bottleneck.tlm}: ${b.passes ? "PASSES" : "FAILS"}`);
+    const bracket = (x: [number, number] | undefined) => (x ? ` ${x[0].toFixed(3)}-${x[1].toFixed(3)}` : "");
+    console.log(`\n${b.board}: capacity${bracket(b.capacity.cycleInterval)} (cycle${b.confirmed.cycle ? "" : ", not confirmed"}) /${bracket(b.capacity.tlmInterval)} (tlm${b.confirmed.tlm ? "" : ", not confirmed"}); bottleneck ${b.bottleneck.cycle} / ${b.bottleneck.tlm}: ${b.passes ? "PASSES" : "FAILS"}`);
     const head = ["load", "measure", "cycle", "tlm", "error", "within", "verdict"];
     const rows = b.verdicts.map((v) => {
       const d = DIGITS[v.measure] ?? (v.measure === "capacity" ? 3 : 0);
