@@ -22,13 +22,19 @@ const dir = mkdtempSync(join(tmpdir(), "flowsim-timing-"));
 describe("--timing", () => {
   afterEach(() => setTiming(undefined));
 
-  it("run: tlm records say timing: \"tlm\" in the JSON and the CSV, the table and the report name the board \"5D (tlm)\"", async () => {
+  it("run: tlm records say timing: \"tlm\" in the JSON, the CSV and `results`, the table and the report name the board \"5D (tlm)\"", async () => {
     const r = await simIn("run", "compare-boards", "--board", "5D", "--timing", "tlm", "--duration", "1ms", "--json", "-", "--quiet");
     expect(r.code, r.err).toBe(0);
     const run = JSON.parse(r.out).runs[0];
     expect(run.timing).toBe("tlm");
     expect(BoardRunSchema.safeParse(run).success).toBe(true);
     expect(run.provenance.board.timing).toBe("tlm");
+    // flowsim results: a timing column by default, when a run has it
+    const file = join(dir, "tlm.json");
+    writeFileSync(file, r.out);
+    const table = await simIn("results", file, "--json", "-");
+    expect(table.code, table.err).toBe(0);
+    expect(JSON.parse(table.out)[0].timing).toBe("tlm");
     const c = await simIn("run", "compare-boards", "--board", "5D", "--timing", "tlm", "--duration", "1ms", "--csv", "-", "--quiet");
     expect(c.code, c.err).toBe(0);
     expect(csvParse(c.out)[0]!["timing"]).toBe("tlm");
