@@ -89,12 +89,15 @@ const num = (r: RunRecord, path: string): number => {
   return typeof x === "number" ? x : NaN;
 };
 
-/** The busiest fabric resource's utilisation (PCI, the buffer-memory arbiter, the crossbar: bound.ts's "fabric" kind). */
-function fabricUtilization(r: RunRecord, spec: BoardSpec): number {
+/**
+ * The busiest resource's utilisation of a kind (bound.ts's kinds): "fabric" (PCI, the buffer-memory
+ * arbiter, the crossbar) or "cpu" (5F has two management CPUs; `cpu.utilization` is the first's).
+ */
+function busiestOfKind(r: RunRecord, spec: BoardSpec, kind: "fabric" | "cpu"): number {
   const L = settingLayout(spec);
   const res = (r["resources"] ?? {}) as Record<string, { utilization: number }>;
-  let u = 0;
-  for (const [name, x] of Object.entries(res)) if (resourceKind(L, name) === "fabric") u = Math.max(u, x.utilization);
+  let u = NaN;
+  for (const [name, x] of Object.entries(res)) if (resourceKind(L, name) === kind) u = Number.isNaN(u) ? x.utilization : Math.max(u, x.utilization);
   return u;
 }
 
@@ -102,7 +105,7 @@ function fabricUtilization(r: RunRecord, spec: BoardSpec): number {
 export function runFigures(r: RunRecord, spec: BoardSpec): Record<MeasureKey, number> {
   return {
     inboundMbps: num(r, "delivered.inboundMbps"), outboundMbps: num(r, "delivered.outboundMbps"),
-    cpuUtilization: num(r, "cpu.utilization"), fabricUtilization: fabricUtilization(r, spec),
+    cpuUtilization: busiestOfKind(r, spec, "cpu"), fabricUtilization: busiestOfKind(r, spec, "fabric"),
     cyclesPerIntervention: num(r, "cpu.cyclesPerIntervention"),
     inboundP50Us: num(r, "latencyUs.inbound.p50"), inboundP99Us: num(r, "latencyUs.inbound.p99"),
     outboundP50Us: num(r, "latencyUs.outbound.p50"), outboundP99Us: num(r, "latencyUs.outbound.p99"),
@@ -153,7 +156,7 @@ export async function tlmVsCycle(o: TlmBenchOptions): Promise<TlmBenchResult> {
   const spec = (b: (typeof boards)[number], m: Mode) => withTiming(b.spec, m);
 
   // 1. capacities, both modes, on the workers
-  const capPoints: Point[] = boards.flatMap((b, i) => MODES.map((m, k) => ({ kind: "saturate" as const, index: 2 * i + k, spec: spec(b, m), workload: o.workload, options: { ...o.search, seed: o.seed, run }, extra: { timingMode: m } })));
+  const capPoints: Point[] = boards.flatMap((b, i) => MODES.map((m, k) => ({ kind: "saturate" as const, index: 2 * i + k, spec: spec(b, m), workload: o.workload, options: { ...o.search, seed: o.seed, run } })));
   const caps = await runPoints(capPoints, o.workers);
   const sat = (i: number, m: Mode) => caps[2 * i + MODES.indexOf(m)]!;
 
