@@ -14,6 +14,9 @@ import { fileURLToPath } from "node:url";
 export interface InstructionsResult {
   board: string;
   workload: string;
+  /** The timing model: "cycle" (the reference) or "tlm" (transaction level). */
+  timing: "cycle" | "tlm";
+  load: number;
   fromMs: number;
   toMs: number;
   instructionsPerFrame: number;
@@ -26,9 +29,9 @@ interface Counted {
   instructions: number;
 }
 
-function counted(board: string, ms: number, workload: string): Promise<Counted> {
+function counted(board: string, ms: number, workload: string, timing: "cycle" | "tlm", load: number): Promise<Counted> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const args = ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", process.execPath, "--single-threaded", "--import", "tsx", join(here, "instructions-run.ts"), board, String(ms), workload];
+  const args = ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", process.execPath, "--single-threaded", "--import", "tsx", join(here, "instructions-run.ts"), board, String(ms), workload, timing, String(load)];
   return new Promise((resolve, reject) => {
     const p = spawn("valgrind", args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "", err = "";
@@ -43,19 +46,29 @@ function counted(board: string, ms: number, workload: string): Promise<Counted> 
   });
 }
 
-export async function instructionsBench(board: string, workload: string, fromMs: number, toMs: number, json: boolean): Promise<InstructionsResult | undefined> {
-  if (spawnSync("valgrind", ["--version"]).status !== 0) {
-    console.log("instructions: skipped, valgrind is not installed (apt-get install -y valgrind)");
+/** Whether valgrind can be run (the instruction counts need it). */
+export function hasValgrind(): boolean {
+  return spawnSync("valgrind", ["--version"]).status === 0;
+}
+
+/**
+ * Instructions per frame and per event of `board` (a preset or 5D-12) under `workload` at `load`,
+ * in timing mode `timing`; printed (a line, or JSON with `json`) unless `quiet`.
+ */
+export async function instructionsBench(board: string, workload: string, fromMs: number, toMs: number, json: boolean, timing: "cycle" | "tlm" = "cycle", load = 1, quiet = false): Promise<InstructionsResult | undefined> {
+  if (!hasValgrind()) {
+    if (!quiet) console.log("instructions: skipped, valgrind is not installed (apt-get install -y valgrind)");
     return undefined;
   }
-  const [a, b] = await Promise.all([counted(board, fromMs, workload), counted(board, toMs, workload)]);
+  const [a, b] = await Promise.all([counted(board, fromMs, workload, timing, load), counted(board, toMs, workload, timing, load)]);
   const di = b.instructions - a.instructions;
   const result: InstructionsResult = {
-    board, workload, fromMs, toMs,
+    board, workload, timing, load, fromMs, toMs,
     instructionsPerFrame: Math.round(di / (b.frames - a.frames)),
     instructionsPerEvent: Math.round(di / (b.events - a.events)),
   };
+  if (quiet) return result;
   if (json) console.log(JSON.stringify(result));
-  else console.log(`${board} ${workload}, ${fromMs} to ${toMs} simulated ms: ${result.instructionsPerFrame.toLocaleString("en-US")} instructions per frame, ${result.instructionsPerEvent.toLocaleString("en-US")} per event (valgrind; ${(b.frames - a.frames).toLocaleString("en-US")} frames, ${(b.events - a.events).toLocaleString("en-US")} events in the difference)`);
+  else console.log(`${board}${timing === "tlm" ? " (tlm)" : ""} ${workload}${load !== 1 ? ` at load ${load}` : ""}, ${fromMs} to ${toMs} simulated ms: ${result.instructionsPerFrame.toLocaleString("en-US")} instructions per frame, ${result.instructionsPerEvent.toLocaleString("en-US")} per event (valgrind; ${(b.frames - a.frames).toLocaleString("en-US")} frames, ${(b.events - a.events).toLocaleString("en-US")} events in the difference)`);
   return result;
 }

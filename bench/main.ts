@@ -12,6 +12,7 @@
  *   cpu            simulated instructions per second of the instruction-level R4700 (src/hw/cpu/isa)
  *   pool           the project's worker pool against tinypool on the same points, alternately
  *   answer         time to an answer: saturate's capacity of every preset (and the controllers study) on the workers
+ *   tlm-vs-cycle   the transaction-level timing mode against the cycle-level one: capacity, figures at 0.5-1.1 x capacity, speed, verdicts
  */
 import { Command, InvalidArgumentError } from "commander";
 import { answerBench } from "./answer.ts";
@@ -26,6 +27,7 @@ import { kernelVsNs3 } from "./kernel-vs-ns3.ts";
 import { parallelBench, type ParallelOptions } from "./parallel.ts";
 import { queueMicro } from "./queue-micro.ts";
 import { systemBench } from "./system.ts";
+import { benchBoard, defaultWorkers, TLM_BOARDS, TLM_DEFAULTS, TLM_QUICK, tlmVsCycleBench } from "./tlm-vs-cycle.ts";
 import { WORKLOADS, type WorkloadName } from "../src/scenarios/workloads.ts";
 import type { QueueKind } from "../src/sim/simulator.ts";
 
@@ -33,6 +35,39 @@ function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got "${v}"`);
   return n;
+}
+
+function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${v}"`);
+  return n;
+}
+
+function timingMode(v: string): "cycle" | "tlm" {
+  if (v !== "cycle" && v !== "tlm") throw new InvalidArgumentError(`expected cycle or tlm, got "${v}"`);
+  return v;
+}
+
+function boardList(v: string): string[] {
+  const names = v.split(",").map((x) => x.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError(`expected a comma-separated list of boards, got "${v}"`);
+  for (const n of names) {
+    const b = benchBoard(n);
+    if (!b.ok) throw new InvalidArgumentError(b.error);
+  }
+  return names;
+}
+
+function loadList(v: string): number[] {
+  const xs = v.split(",").map((x) => x.trim());
+  const ns = xs.map(Number);
+  if (xs.some((x) => x === "") || ns.some((n) => !Number.isFinite(n) || n <= 0 || n > 10)) throw new InvalidArgumentError(`expected comma-separated load factors above 0 and at most 10 (x the cycle-level capacity), e.g. 0.5,0.95,1.1, got "${v}"`);
+  return ns;
+}
+
+function workloadName(v: string): WorkloadName {
+  if (!(v in WORKLOADS)) throw new InvalidArgumentError(`expected one of ${Object.keys(WORKLOADS).join(", ")}, got "${v}"`);
+  return v as WorkloadName;
 }
 
 function queueKind(v: string): QueueKind {
@@ -133,15 +168,17 @@ program
 program
   .command("instructions")
   .description("instructions per frame and per event, counted by valgrind between two run lengths (about 10 minutes)")
-  .option("--board <b>", "board preset", "5A")
+  .option("--board <b>", "board preset, or 5D-12 (Fig 5D with twelve GT-48002s)", "5A")
   .option("--workload <w>", "mixed, inbound-heavy or outbound-heavy", "mixed")
   .option("--from <ms>", "the shorter run, simulated ms", positiveInt, 200)
   .option("--to <ms>", "the longer run, simulated ms", positiveInt, 600)
+  .option("--timing <t>", "timing model: cycle (default) or tlm", timingMode, "cycle")
+  .option("--load <x>", "load factor", positiveNumber, 1)
   .option("--json", "JSON line")
-  .action(async (o: { board: string; workload: string; from: number; to: number; json?: boolean }) => {
+  .action(async (o: { board: string; workload: string; from: number; to: number; timing: "cycle" | "tlm"; load: number; json?: boolean }) => {
     if (!(o.workload in WORKLOADS)) throw new InvalidArgumentError(`unknown workload ${o.workload}`);
     if (o.to <= o.from) throw new InvalidArgumentError(`--to (${o.to}) must be longer than --from (${o.from})`);
-    await instructionsBench(o.board, o.workload, o.from, o.to, !!o.json);
+    await instructionsBench(o.board, o.workload, o.from, o.to, !!o.json, o.timing, o.load);
   });
 
 program
@@ -175,6 +212,37 @@ program
   .option("--json", "JSON lines")
   .action(async (o: { study?: boolean; workers?: number; json?: boolean }) => {
     await answerBench(!!o.json, !!o.study, o.workers);
+  });
+
+program
+  .command("tlm-vs-cycle")
+  .description("the transaction-level timing mode against the cycle-level one (issue 18 part 3): per board, capacity in each mode, figures at 0.5-1.1 x the cycle-level capacity over seeds with verdicts, and the speed-up (instructions per frame under valgrind)")
+  .option("--boards <list>", "presets, 5D-12 (Fig 5D with twelve GT-48002s) or board files (default: 5A,5B,5C,5D,5E,5F,5D-12)", boardList)
+  .option("--workload <w>", "inbound-heavy (default), mixed or outbound-heavy", workloadName)
+  .option("--seeds <n>", "seeds per load and mode (default 5)", positiveInt)
+  .option("--loads <list>", "load factors x the cycle-level capacity (default 0.5,0.8,0.95,1,1.1)", loadList)
+  .option("--seed <n>", "master seed (default 1)", positiveInt)
+  .option("--duration <ms>", "simulated ms of each load point's window (default 50, after the standard 20 ms warm-up)", positiveNumber)
+  .option("--quick", "a smoke run: 2 seeds, loads 0.5,0.95,1.1, 5 ms windows after 5 ms of warm-up, a 4 % capacity bracket, no valgrind")
+  .option("--instructions", "count instructions per frame under valgrind (default, but not with --quick)")
+  .option("--no-instructions", "skip the instruction counts (valgrind; the longest part)")
+  .option("--from <ms>", "valgrind's shorter run, simulated ms (default 100)", positiveInt)
+  .option("--to <ms>", "valgrind's longer run, simulated ms (default 300)", positiveInt)
+  .option("--workers <n>", "worker threads (default: one per core)", positiveInt)
+  .option("--json", "one JSON document with every figure and verdict")
+  .action(async (o: { boards?: string[]; workload?: WorkloadName; seeds?: number; loads?: number[]; seed?: number; duration?: number; quick?: boolean; instructions?: boolean; from?: number; to?: number; workers?: number; json?: boolean }) => {
+    const base = o.quick ? TLM_QUICK : TLM_DEFAULTS;
+    const from = o.from ?? base.fromMs, to = o.to ?? base.toMs;
+    if (to <= from) {
+      process.stderr.write(`error: option '--to' (${to}) must be longer than '--from' (${from})\n`);
+      process.exit(2);
+    }
+    await tlmVsCycleBench({
+      ...base, boards: o.boards ?? TLM_BOARDS, json: !!o.json, workers: o.workers ?? defaultWorkers(),
+      ...(o.workload !== undefined ? { workload: o.workload } : {}), ...(o.seeds !== undefined ? { seeds: o.seeds } : {}), ...(o.loads !== undefined ? { loads: o.loads } : {}),
+      ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.duration !== undefined ? { windowPs: Math.round(o.duration * 1e9) } : {}),
+      ...(o.instructions !== undefined ? { instructions: o.instructions } : {}), fromMs: from, toMs: to,
+    });
   });
 
 program

@@ -9,7 +9,7 @@ import { chooseFields, glob, halfWidthAt, ResultsInputError, valueAt, type Loade
 
 /** Fields shown when none are chosen: what ran, then the headline figures (those some run has). */
 export const DEFAULT_RESULT_FIELDS = [
-  "scenario", "board", "workload", "load", "seed", "replications.n",
+  "scenario", "board", "timing", "workload", "load", "seed", "replications.n",
   "delivered.inboundMbps", "delivered.outboundMbps", "data.lossRatio", "cpu.utilization", "cpu.cyclesPerIntervention",
   "latencyUs.inbound.p99", "latencyUs.outbound.p99", "bottleneck.resource", "saturation.load", "capacity.load",
 ];

@@ -10,11 +10,11 @@ import { UsageError } from "./errors.ts";
 const BOARD_SCENARIOS = ["compare-boards", "saturate", "router-pool", "server-failover", "availability-cluster", "router-failover", "vs-nat", "asymmetric-web", "ipsec-and-udp", "multi-cluster"];
 const RUN_FLAGS: Record<string, readonly string[]> = {
   "demo-link": [],
-  hosts: ["board", "boards", "hosts", "replay", "flows", "cpu-model"],
-  ...Object.fromEntries(BOARD_SCENARIOS.map((s) => [s, ["board", "boards", "workload", "cpu-model"]])),
+  hosts: ["board", "boards", "hosts", "replay", "flows", "cpu-model", "timing"],
+  ...Object.fromEntries(BOARD_SCENARIOS.map((s) => [s, ["board", "boards", "workload", "cpu-model", "timing"]])),
 };
 /** The `run` flags only some scenarios take (the others, --seed, --duration, traces..., every scenario takes). */
-const SCENARIO_SPECIFIC = ["board", "boards", "workload", "hosts", "replay", "flows", "cpu-model"];
+const SCENARIO_SPECIFIC = ["board", "boards", "workload", "hosts", "replay", "flows", "cpu-model", "timing"];
 
 /** commander's attribute name of a flag: --max-replications -> maxReplications. */
 const attr = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

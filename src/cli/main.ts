@@ -16,7 +16,7 @@ import { ZodError } from "zod";
 import { issueLine } from "../hw/boards/issue-line.ts";
 import { Command, CommanderError } from "commander";
 import { PRESETS } from "../hw/boards/presets.ts";
-import { loadBoard, setCpuExecution, withCpuExecution } from "../hw/boards/load.ts";
+import { loadBoard, setCpuExecution, setTiming, withCpuExecution, withTiming } from "../hw/boards/load.ts";
 import { BoardLoadError } from "../scenarios/compare-boards.ts";
 import { getScenario, listScenarios, type RunOptions, type RunRecord, type ScenarioInfo } from "../scenarios/index.ts";
 import { formatTick, SimTimeError } from "../sim/time.ts";
@@ -25,7 +25,7 @@ import { refuseFlags, refuseRunFlags } from "./applies.ts";
 import { boardsCommand } from "./boards.ts";
 import { checkMergeable, withProvenance } from "./provenance.ts";
 import { parseVary, studyGrid, type Vary } from "./study.ts";
-import { parseCpuModel, parseDurationFlag, parseLoad, parsePositiveInt, parseSeed, parseShare, parseWarmupFlag } from "./options.ts";
+import { parseCpuModel, parseTiming, parseDurationFlag, parseLoad, parsePositiveInt, parseSeed, parseShare, parseWarmupFlag } from "./options.ts";
 import { printBoardTable, printCompareTable, printControllersTable, printHostsTable, printRun, printSaturationTable, printSweepTable } from "./print.ts";
 import { HostsInputError } from "../hosts/config.ts";
 import { ensureWritableDir, TraceOutputError } from "../sim/trace/sink.ts";
@@ -62,6 +62,7 @@ function specOf(name: unknown, known: Map<string, BoardSpec>): BoardSpec | undef
 interface RunFlags extends TraceFlags, SeriesFlags {
   seed: number;
   cpuModel?: "trace" | "isa";
+  timing?: "cycle" | "tlm";
   duration?: number;
   load: number;
   json?: string;
@@ -102,7 +103,9 @@ function commonOptions(c: Command): Command {
 
 /** `--cpu-model isa|trace`: the boards' CPU model (docs/hardware.md "The board running the C path"), over each board file's `cpu.execution`. */
 function cpuModelOption(c: Command): Command {
-  return c.option("--cpu-model <m>", "the CPU model of every board: trace (replays the op table; default) or isa (runs the whole C frame job on the instruction-level R4700)", parseCpuModel);
+  return c
+    .option("--cpu-model <m>", "the CPU model of every board: trace (replays the op table; default) or isa (runs the whole C frame job on the instruction-level R4700)", parseCpuModel)
+    .option("--timing <t>", "the timing model of every board: cycle (every bus tenure and stall; default, the reference) or tlm (transaction level; results labelled \"(tlm)\")", parseTiming);
 }
 
 /** Flags of the commands that measure boards: warm-up, replications and confidence, health timers. */
@@ -246,6 +249,7 @@ async function runScenario(name: string, o: RunFlags, cmd?: Command): Promise<vo
     seed: o.seed, durationPs: o.duration ?? scenario.defaultDurationPs, load: o.load,
     ...traceTargets(o), ...seriesOptions(o, DEFAULT_WARMUP_PS + (o.duration ?? scenario.defaultDurationPs)), ...(boards ? { boards } : {}), ...(o.workload !== undefined ? { workload: o.workload } : {}),
     ...(o.hosts !== undefined ? { hostsFile: o.hosts } : {}), ...(o.replay !== undefined ? { replay: o.replay } : {}), ...(o.flows !== undefined ? { flowsCsv: o.flows } : {}),
+    ...(o.timing !== undefined ? { timing: o.timing } : {}),
   };
   let records: RunRecord[];
   const stop = startProgress(!!o.quiet);
@@ -365,8 +369,12 @@ export function buildProgram(): Command {
     .option("--no-color", "no colours (also when the environment sets NO_COLOR)")
     .showSuggestionAfterError(true)
     .exitOverride()
-    // --cpu-model: every board loaded from here on (presets and files, by name or in the points handed to workers) takes it
-    .hook("preAction", (_p, cmd) => setCpuExecution((cmd.opts() as { cpuModel?: "trace" | "isa" }).cpuModel))
+    // --cpu-model and --timing: every board loaded from here on (presets and files, by name or in the points handed to workers) takes them
+    .hook("preAction", (_p, cmd) => {
+      const o = cmd.opts() as { cpuModel?: "trace" | "isa"; timing?: "cycle" | "tlm" };
+      setCpuExecution(o.cpuModel);
+      setTiming(o.timing);
+    })
     .configureOutput({ writeErr: (s) => process.stderr.write(`flowsim: ${(s.split("\n").find((l) => l.trim() !== "") ?? "").replace(/^error: /, "")}\n`) });
 
   program
@@ -442,7 +450,7 @@ export function buildProgram(): Command {
       for (const p of presets) {
         for (const n of counts) {
           if (PRESETS[p.toUpperCase()]!.translator?.kind === "asic" && n < 2) continue; // 5F needs a circuit card and an Ethernet card
-          points.push({ kind: "saturate", index: points.length, spec: withCpuExecution(withControllers(p, n)), workload: w, options: searchOptions(o, mode, run), extra: { topology: p.toUpperCase(), controllers: n } });
+          points.push({ kind: "saturate", index: points.length, spec: withTiming(withCpuExecution(withControllers(p, n))), workload: w, options: searchOptions(o, mode, run), extra: { topology: p.toUpperCase(), controllers: n } });
         }
       }
       return runPointsCommand(points, o);
@@ -487,7 +495,8 @@ export function buildProgram(): Command {
       if (o.measure === "capacity" && searched) throw new UsageError(`--vary ${searched.path} does not apply to study --measure capacity (the search scales the workload's rates: choose them with --workload)`);
       const w = workloadFlag(o, "mixed");
       const boards = parseBoards(o.boards ?? o.board) ?? ["5A"];
-      const grid = studyGrid(boards, o.vary, o.load);
+      // --timing over every point, unless the study varies the timing itself (--vary timing=cycle,tlm)
+      const grid = studyGrid(boards, o.vary, o.load).map((g) => (o.vary!.some((v) => v.path === "timing") ? g : { ...g, spec: withTiming(g.spec) }));
       const points: Point[] = grid.map((g, index) => {
         const run = { ...runOptionsOf(o, w, "study"), ...g.workload };
         const extra = { workload: w, study: g.values };
@@ -583,7 +592,9 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stderr.write(`flowsim: internal error: ${(e as Error).message} (set FLOWSIM_DEBUG=1 for a stack trace)\n`);
     return 1;
   } finally {
-    setCpuExecution(undefined); // --cpu-model is this command line's, not the process's (the CLI tests run many in one process)
+    // --cpu-model and --timing are this command line's, not the process's (the CLI tests run many in one process)
+    setCpuExecution(undefined);
+    setTiming(undefined);
   }
 }
 

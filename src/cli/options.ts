@@ -48,6 +48,12 @@ export function parseShare(v: string): number {
   return n;
 }
 
+/** `--timing`: "cycle" or "tlm". */
+export function parseTiming(v: string): "cycle" | "tlm" {
+  if (v !== "cycle" && v !== "tlm") throw new InvalidArgumentError(`expected cycle or tlm, got "${v}"`);
+  return v;
+}
+
 /** `--cpu-model`: "trace" or "isa". */
 export function parseCpuModel(v: string): "trace" | "isa" {
   if (v !== "trace" && v !== "isa") throw new InvalidArgumentError(`expected trace or isa, got "${v}"`);

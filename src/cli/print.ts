@@ -2,11 +2,10 @@
 import chalk from "chalk";
 import type { RunRecord } from "../scenarios/registry.ts";
 import { runSpeed, type TimedRecord } from "../scenarios/speed.ts";
+import { boardLabel } from "../report/labels.ts";
 
-/** A record's board, labelled with its CPU model when it is not the default trace model ("5A (isa)"). */
-function boardOf(r: Record<string, unknown>): string {
-  return r["cpuModel"] ? `${String(r["board"])} (${String(r["cpuModel"])})` : String(r["board"]);
-}
+/** A record's board, labelled with its CPU and timing models when they are not the defaults ("5A (isa)", "5A (tlm)", "5A (isa, tlm)"). */
+const boardOf = (r: Record<string, unknown>): string => boardLabel(r);
 
 const fmt = (x: number, digits = 2) => (Number.isInteger(x) ? x.toLocaleString("en-US") : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
@@ -277,7 +276,7 @@ export function printControllersTable(runs: RunRecord[]): void {
     const s = r["saturation"] as Sat;
     const total = field(r, "delivered.inboundMbps") + field(r, "delivered.outboundMbps");
     const half = (field(r, "delivered.inboundMbpsCi95") || 0) + (field(r, "delivered.outboundMbpsCi95") || 0);
-    return [String(r["topology"]), String(r["controllers"]), String(2 * (r["controllers"] as number)), `${total.toFixed(1)} ± ${half.toFixed(1)}`, pm(r, "delivered.inboundMbps", 1), pm(r, "delivered.outboundMbps", 1), `${s.loadInterval[0].toFixed(2)}-${s.loadInterval[1].toFixed(2)}`, limitOf(r), `${(100 * s.ofBound).toFixed(0)} % of ${s.boundResource}`];
+    return [boardLabel(r, String(r["topology"])), String(r["controllers"]), String(2 * (r["controllers"] as number)), `${total.toFixed(1)} ± ${half.toFixed(1)}`, pm(r, "delivered.inboundMbps", 1), pm(r, "delivered.outboundMbps", 1), `${s.loadInterval[0].toFixed(2)}-${s.loadInterval[1].toFixed(2)}`, limitOf(r), `${(100 * s.ofBound).toFixed(0)} % of ${s.boundResource}`];
   });
   const head = ["topology", "GT-48002s", "ports", "capacity Mb/s", "in Mb/s", "out Mb/s", "load", "limited by (util)", "of bound"];
   const t = aligned(head, rows, (i) => i === 0 || i >= 7);

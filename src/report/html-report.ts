@@ -14,7 +14,7 @@ import { join } from "node:path";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { RunRecord } from "../scenarios/registry.ts";
-import { DIRECTION_LABEL, resourceClass } from "./labels.ts";
+import { boardLabel, DIRECTION_LABEL, resourceClass } from "./labels.ts";
 import { provenanceOf } from "./provenance.ts";
 import { seriesSpec } from "./series-chart.ts";
 import { studyChart, type StudyPlot } from "./study-chart.ts";
@@ -27,7 +27,8 @@ async function svg(spec: TopLevelSpec): Promise<string> {
 }
 
 const get = (r: RunRecord, path: string): unknown => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r);
-const label = (r: RunRecord) => String(r["board"] ?? r.scenario) + (r["firmware"] ? ` ${String(r["firmware"])}` : "");
+/** A run's label: its board with its models when not the defaults ("5A (tlm)"), and its firmware if named. */
+const label = (r: RunRecord) => boardLabel(r, String(r["board"] ?? r.scenario)) + (r["firmware"] ? ` ${String(r["firmware"])}` : "");
 
 export interface Chart {
   /** The chart's title, with its units; drawn in the chart too. */

@@ -1,5 +1,19 @@
 /** Words the report's charts share: the directions of traffic and the classes of resources. */
 
+/**
+ * The models a record ran with, when they are not the defaults (the trace CPU model, the
+ * cycle-level timing): "isa", "tlm", "isa, tlm"; empty for the reference models.
+ */
+export function modelsOf(r: Record<string, unknown>): string {
+  return [r["cpuModel"], r["timing"]].filter((m) => typeof m === "string" && m !== "" && m !== "cycle").join(", ");
+}
+
+/** A record's board labelled with its models when they are not the defaults: "5A", "5A (isa)", "5A (tlm)", "5A (isa, tlm)". */
+export function boardLabel(r: Record<string, unknown>, board: string = String(r["board"])): string {
+  const m = modelsOf(r);
+  return m ? `${board} (${m})` : board;
+}
+
 /** Each direction as a legend says it: which way the frames go. */
 export const DIRECTION_LABEL = { inbound: "inbound (router → server)", outbound: "outbound (server → router)" } as const;
 

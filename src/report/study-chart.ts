@@ -7,6 +7,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import type { RunRecord } from "../scenarios/registry.ts";
+import { boardLabel } from "./labels.ts";
 
 export interface StudyPlot {
   /** The result on the y axis: a dotted field path. */
@@ -31,7 +32,7 @@ export function studyChart(runs: RunRecord[], plot: StudyPlot = {}): { title: st
     const s = r["study"] as Record<string, unknown>;
     const v = get(r, y), half = get(r, `${y}Ci95`);
     const others = params.filter((p) => p !== x).map((p) => `${p}=${String(s[p])}`).join(" ");
-    const board = String(r["board"] ?? "").split(" ")[0];
+    const board = boardLabel(r, String(r["board"] ?? "").split(" ")[0]);
     return { x: s[x] as number, y: v as number, lo: (v as number) - ((half as number) ?? 0), hi: (v as number) + ((half as number) ?? 0), series: `${board}${others ? ` ${others}` : ""}` };
   });
   if (rows.some((r) => typeof r.y !== "number" || !Number.isFinite(r.y))) return `study chart: --plot ${y} is not a number in every record (see flowsim results FILE --list-fields)`;

@@ -363,6 +363,8 @@ export function runBoard(spec: BoardSpec, o: BoardRunOptions): RunRecord & Recor
     board: spec.name,
     // the CPU model, when it is not the default trace model (docs/hardware.md "The board running the C path")
     ...(isa ? { cpuModel: "isa" } : {}),
+    // the timing model, when it is not the default cycle-level one (docs/performance.md "Transaction-level mode (tlm)")
+    ...(spec.timing === "tlm" ? { timing: "tlm" } : {}),
     seed: o.seed,
     simulatedSeconds: secs,
     warmupSeconds: warmup / SEC,

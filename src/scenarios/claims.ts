@@ -20,7 +20,7 @@ import { traceOptions, type RunOptions, type RunRecord, type ScenarioInfo } from
 function onBoards(o: RunOptions, scenario: string, extra: Partial<BoardRunOptions>): RunRecord[] {
   const names = o.boards ?? ["5A"];
   return names.map((name) => {
-    const b = loadBoard(name);
+    const b = loadBoard(name, o.timing);
     if (!b.ok) throw new BoardLoadError(b.error);
     return runBoard(b.board, { seed: o.seed, durationPs: o.durationPs, load: o.load, scenario, ...workloadOf(o.workload), ...traceOptions(o, b.board.name, names.length), ...extra });
   });

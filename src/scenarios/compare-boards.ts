@@ -23,7 +23,7 @@ export function workloadOf(name: string | undefined): { inboundBpsPerRouter: num
 export function compareBoards(o: RunOptions): RunRecord[] {
   const names = o.boards ?? PRESET_NAMES;
   return names.map((name) => {
-    const b = loadBoard(name);
+    const b = loadBoard(name, o.timing);
     if (!b.ok) throw new BoardLoadError(b.error);
     const w = workloadOf(o.workload);
     return { ...runBoard(b.board, { seed: o.seed, durationPs: o.durationPs, load: o.load, scenario: "compare-boards", ...w, ...traceOptions(o, b.board.name, names.length) }), workload: o.workload ?? "mixed" };
@@ -43,7 +43,7 @@ export const saturateScenario: ScenarioInfo = {
   defaultDurationPs: SATURATE_DEFAULTS.windowPs,
   run: (o) =>
     (o.boards ?? PRESET_NAMES).map((name) => {
-      const b = loadBoard(name);
+      const b = loadBoard(name, o.timing);
       if (!b.ok) throw new BoardLoadError(b.error);
       workloadOf(o.workload);
       return saturate(b.board, (o.workload ?? "inbound-heavy") as WorkloadName, { ...SATURATE_DEFAULTS, seed: o.seed, windowPs: o.durationPs });

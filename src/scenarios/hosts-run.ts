@@ -67,6 +67,7 @@ export function runHosts(spec: BoardSpec, o: HostsRunOptions): RunRecord & Recor
     load: o.load ?? 1,
     board: spec.name,
     ...(isa ? { cpuModel: "isa" } : {}),
+    ...(spec.timing === "tlm" ? { timing: "tlm" } : {}),
     seed: o.seed,
     simulatedSeconds: secs,
     wallSeconds: (performance.now() - wall0) / 1000,

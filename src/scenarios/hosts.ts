@@ -23,7 +23,7 @@ export function hostsRecords(o: RunOptions): RunRecord[] {
   if (o.replay) hosts = { ...hosts, arrivals: { kind: "none" }, replay: { file: o.replay, timeScale: 1 } };
   const names = o.boards ?? PRESETS;
   return names.map((name) => {
-    const b = loadBoard(name);
+    const b = loadBoard(name, o.timing);
     if (!b.ok) throw new BoardLoadError(b.error);
     const csv = o.flowsCsv ? (names.length > 1 ? o.flowsCsv.replace(/(\.csv)?$/, `.${b.board.name}.csv`) : o.flowsCsv) : undefined;
     return runHosts(b.board, {

@@ -25,6 +25,8 @@ export interface RunOptions {
   seriesIntervalPs?: Tick;
   /** Board presets or files to run on (scenarios that use boards). */
   boards?: string[];
+  /** The boards' timing model (`--timing`): "cycle" (default, the reference) or "tlm" (transaction level; records carry `timing: "tlm"`). Board scenarios build every board with it. */
+  timing?: "cycle" | "tlm";
   /** Named workload (src/scenarios/workloads.ts) for board scenarios. */
   workload?: string;
   /** The hosts scenario: a hosts configuration file, a pcap to replay, a per-flow CSV to write. */

@@ -21,6 +21,8 @@ export const BoardRunSchema = z.looseObject({
   board: z.string(),
   /** "isa": the instruction-level CPU model ran (absent: the trace model). */
   cpuModel: z.literal("isa").optional(),
+  /** "tlm": the transaction-level timing model ran (absent: the cycle-level model, the reference). */
+  timing: z.literal("tlm").optional(),
   seed: z.number().int(),
   load: num,
   simulatedSeconds: num.positive(),

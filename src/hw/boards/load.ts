@@ -59,10 +59,29 @@ export function withCpuExecution(board: BoardSpec): BoardSpec {
   return cpuExecution !== undefined ? { ...board, cpu: { ...board.cpu, execution: cpuExecution } } : board;
 }
 
-/** A preset by name, or a board file by path (with the CLI's --cpu-model, if given). */
-export function loadBoard(nameOrPath: string): BoardLoad {
+/** The timing model every loaded board takes (the CLI's --timing), over its file's `timing`; undefined: the file's. */
+let timing: "cycle" | "tlm" | undefined;
+
+export function setTiming(t: "cycle" | "tlm" | undefined): void {
+  timing = t;
+}
+
+/**
+ * `board` with timing model `t` if given (a scenario's `timing` option), else the CLI's --timing if
+ * given (boards built by other means than loadBoard: the controllers study's variants, a study's
+ * points). "cycle" is the default: a board set to it carries no `timing` field, so cycle-mode
+ * boards, and their records, are byte-identical to boards that never named a timing model.
+ */
+export function withTiming(board: BoardSpec, t: "cycle" | "tlm" | undefined = timing): BoardSpec {
+  if (t === undefined) return board;
+  const { timing: _, ...rest } = board;
+  return t === "tlm" ? { ...rest, timing: "tlm" } : rest;
+}
+
+/** A preset by name, or a board file by path (with the CLI's --cpu-model and --timing, or the scenario's `timing`, if given). */
+export function loadBoard(nameOrPath: string, timingOption?: "cycle" | "tlm"): BoardLoad {
   const r = loadBoardAsIs(nameOrPath);
-  return r.ok ? { ok: true, board: withCpuExecution(r.board) } : r;
+  return r.ok ? { ok: true, board: withTiming(withCpuExecution(r.board), timingOption ?? timing) } : r;
 }
 
 function loadBoardAsIs(nameOrPath: string): BoardLoad {
@@ -88,8 +107,8 @@ function loadBoardAsIs(nameOrPath: string): BoardLoad {
   const shadowed = r.ok ? PRESETS[r.board.name.toUpperCase()] : undefined;
   if (r.ok && shadowed) {
     const p = parseBoard(shadowed, nameOrPath);
-    // the CPU model is not the board: a preset's copy with cpu.execution set is the preset (its records say the model: cpuModel)
-    const asBoard = (b: BoardSpec) => JSON.stringify({ ...b, cpu: { ...b.cpu, execution: undefined } });
+    // the CPU and timing models are not the board: a preset's copy with cpu.execution or timing set is the preset (its records say the models: cpuModel, timing)
+    const asBoard = (b: BoardSpec) => JSON.stringify({ ...b, cpu: { ...b.cpu, execution: undefined }, timing: undefined });
     if (!p.ok || asBoard(p.board) !== asBoard(r.board)) return { ok: false, error: `${nameOrPath}: name: "${r.board.name}" is a preset's name and the board differs from it; give the board a name of its own` };
   }
   return r;

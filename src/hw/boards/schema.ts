@@ -128,6 +128,14 @@ export const BoardSchema = z.strictObject({
   cards: z.array(CardSchema).min(1).max(MAX_CONTROLLERS),
   interconnect: InterconnectSchema,
   translator: TranslatorSchema.optional(),
+  /**
+   * The timing model the board is built with (docs/performance.md "Transaction-level mode (tlm)"):
+   * "cycle" (default, the reference) models every bus tenure, burst and stall; "tlm" is the
+   * transaction-level mode (a GalNet transfer one reservation on a shared bus, a CPU job one
+   * event). Like `cpu.execution`, a way of running the board, not part of it: a preset's copy that
+   * sets it is the preset. Records of tlm runs carry `timing: "tlm"`, and their labels "(tlm)".
+   */
+  timing: z.enum(["cycle", "tlm"]).optional(),
 });
 
 /** A validated board, every default filled in: what the models build from. */
