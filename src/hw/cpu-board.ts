@@ -32,6 +32,7 @@ import { PciFabric } from "./fabric/pci-fabric.ts";
 import { TlmPciFabric } from "./fabric/tlm-pci-fabric.ts";
 import { BufferMemoryArbiter } from "./fabric/buffer-memory-arbiter.ts";
 import { PciBus } from "./pci/bus.ts";
+import { TlmPciBus } from "./pci/tlm-bus.ts";
 import { zeroCounts } from "../sim/stats/reset.ts";
 import { IntRing } from "../sim/ring.ts";
 
@@ -196,6 +197,8 @@ class ControlJob implements CpuJob {
 
 export class CpuBoard {
   readonly dram: MainMemory;
+  /** The timing model it was built with. */
+  readonly timing: CpuTiming;
   readonly cpu: R4700;
   readonly bridge: Gt64010Bridge | undefined;
   endpoint = -1;
@@ -242,6 +245,7 @@ export class CpuBoard {
 
   constructor(private readonly sim: Simulator, readonly name: string, private readonly pool: FramePool, params: Partial<CpuBoardParams> = {}) {
     const timing = params.timing ?? params.cpu?.timing ?? "cycle";
+    this.timing = timing;
     const dram = { ...GT64010_DRAM, ...params.dram };
     this.dram = timing === "tlm" ? new TlmMemory(sim, `${name}.dram`, dram) : new DramController(sim, `${name}.dram`, dram);
     const buffers = params.cpuBuffers ?? 256, control = params.controlBuffers ?? 16;
@@ -319,7 +323,7 @@ export class CpuBoard {
     this.cpu.mapMemory(port, SHARED_BUFFER_BASE, this.cpuBuffers * CPU_BUFFER_BYTES);
     this.packetMemory = port;
     this.packetBase = SHARED_BUFFER_BASE;
-    const local = new PciBus(this.sim, `${this.name}.pci.local`, {});
+    const local = this.timing === "tlm" ? new TlmPciBus(this.sim, `${this.name}.pci.local`, {}) : new PciBus(this.sim, `${this.name}.pci.local`, {});
     const b = new Gt64010Bridge(this.sim, `${this.name}.gt64010`, local.addMaster(`${this.name}.cpu`, { queueDepth: 8 }), this.dram, this.bridgeParams);
     b.deviceTarget = local.addTarget("gt48002.registers");
     this.cpu.uncached = b;
@@ -404,7 +408,7 @@ export class CpuBoard {
   private packetBase = CPU_BUFFER_BASE;
   private packetMemory: MemoryPort | undefined;
   /** Fig 5D: the GT-64010's PCI bus, carrying only the CPU's register accesses to the controllers (frames go through the arbiter). */
-  localBus: PciBus | undefined;
+  localBus: PciBus | TlmPciBus | undefined;
 
   /** Puts the packet buffers in another memory (Fig 5C's FSRAM) at `base`: frames arriving over PCI are written there. Before `wire`. */
   placePacketBuffers(mem: MemoryPort, base: number): void {

@@ -16,7 +16,8 @@ import { BufferMemoryArbiter } from "../fabric/buffer-memory-arbiter.ts";
 import { Crossbar } from "../fabric/crossbar.ts";
 import type { Fabric } from "../fabric/fabric.ts";
 import { PciFabric } from "../fabric/pci-fabric.ts";
-import { DramController, GT64010_DRAM } from "../gt64010/dram.ts";
+import { DramController, GT64010_DRAM, type MainMemory } from "../gt64010/dram.ts";
+import { TlmMemory } from "../gt64010/tlm-memory.ts";
 import { CONTROL_PORT, Gt48002 } from "../gt48002/controller.ts";
 import { PciBus } from "../pci/bus.ts";
 import { TlmPciBus } from "../pci/tlm-bus.ts";
@@ -95,7 +96,7 @@ export class Board implements BoardApi {
   readonly cpus: CpuBoard[] = [];
   readonly cpld: CpldTranslator | undefined;
   readonly asics: AsicTranslator[] = [];
-  readonly fsram: DramController | undefined;
+  readonly fsram: MainMemory | undefined;
   readonly portCount: number;
   private readonly portCtrl: Int16Array;
   /** The CPU (management card) that serves each controller's frames. */
@@ -106,7 +107,7 @@ export class Board implements BoardApi {
 
   constructor(readonly sim: Simulator, readonly pool: FramePool, readonly spec: BoardSpec) {
     const ic = spec.interconnect;
-    const tlm = (spec as { timing?: "cycle" | "tlm" }).timing === "tlm";
+    const tlm = spec.timing === "tlm";
     if (ic.kind === "pci") {
       const name = ic.placement === "external" ? "pci" : "pci.onboard", params = { clockHz: ic.clockHz, widthBits: ic.widthBits };
       if (tlm) {
@@ -139,13 +140,14 @@ export class Board implements BoardApi {
       const { model: _m, execution: _e, dcache, icache, ...rest } = spec.cpu;
       const cpu: Partial<R4700Params> = { ...rest, dcache: { ...DEFAULT_R4700.dcache, ...dcache }, icache: { ...DEFAULT_R4700.icache, ...icache } };
       const { sizeBytes: _s, ...dram } = spec.dram;
-      const b = new CpuBoard(sim, cpuBoardName(spec, i), pool, { cpu, dram });
+      const b = new CpuBoard(sim, cpuBoardName(spec, i), pool, { cpu, dram, timing: tlm ? "tlm" : "cycle" });
       this.cpus.push(b);
     }
     if (spec.fsram) {
       // an SRAM: no rows, no refresh; behind the same GT-64010 as the DRAM, so arbitrated as the DRAM is (assumption)
       const arbitration = spec.dram.arbitration ?? GT64010_DRAM.arbitration;
-      this.fsram = new DramController(sim, "fsram", { firstAccessClocks: spec.fsram.firstAccessClocks, burstClocks: spec.fsram.burstClocks, requestOverheadClocks: 0, arbitration });
+      const fsram = { firstAccessClocks: spec.fsram.firstAccessClocks, burstClocks: spec.fsram.burstClocks, requestOverheadClocks: 0, arbitration };
+      this.fsram = tlm ? new TlmMemory(sim, "fsram", fsram) : new DramController(sim, "fsram", fsram);
       this.cpus[0]!.cpu.mapMemory(this.fsram, FSRAM_BASE, spec.fsram.sizeBytes);
       this.cpus[0]!.placePacketBuffers(this.fsram, FSRAM_BASE);
     }

@@ -10,8 +10,12 @@
  * the order accesses are submitted. What differs, by design:
  *   - A request is one job, however long (no burst splitting): the requesters (PsServer classes)
  *     share the memory equally while they all have work, the limit of round-robin arbitration a
- *     burst at a time over many bursts. A request's rows are looked up once, at its first byte.
- *     `arbitration` and `maxBurstBytes` are not read (an FCFS memory is shared too).
+ *     burst at a time over many bursts. Under round-robin arbitration a request costs
+ *     what DramController's grants of maxBurstBytes cost (each its own access: overhead,
+ *     lead-off, beats), its grants after the first finding the row the one before left open when the memory
+ *     has nothing else in service, and a row opened elsewhere (a precharge first) when it has:
+ *     round robin interleaves their grants, and the others' open rows of their own; under
+ *     FCFS it is one access. Either way the memory is shared (an FCFS memory too).
  *   - Refresh is lazy, as in DramController: the refreshes due since the last access are placed
  *     when the next one is submitted. One due while the memory holds jobs is charged as occupancy
  *     (a job of refreshClocks in a class of its own); one due while it is idle happened in the idle
@@ -33,6 +37,9 @@ import { PsJob, PsServer } from "../../sim/ps-server.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import { LatencyHistogram } from "../../sim/stats/latency-histogram.ts";
 import { checkDramParams, DEFAULT_DRAM, type DramParams, type DramReading, type MainMemory, type MemRequest } from "./dram.ts";
+
+/** A row other than any request's: a grant after another requester's finds its bank open elsewhere. */
+const ROW_ELSEWHERE = Number.MAX_SAFE_INTEGER;
 
 /** A request's job: the request, and its unloaded start and end (ps), for `startedAt` and the wait. */
 class TlmJob extends PsJob {
@@ -60,6 +67,8 @@ export class TlmMemory implements MainMemory {
   private readonly wait = new LatencyHistogram();
   private readonly openRow: number[];
   private readonly pageMode: boolean;
+  /** Round-robin arbitration: a request is served a burst (maxBurstBytes) at a time. */
+  private readonly roundRobin: boolean;
   /** Refresh: the next one due (TClk cycle); refresh time (ps) that fell in idle time, since the statistics restarted. */
   private nextRefresh = 0;
   private idleRefreshPs = 0;
@@ -75,6 +84,7 @@ export class TlmMemory implements MainMemory {
     const p = this.params;
     checkDramParams(name, p);
     this.pageMode = p.pagePolicy === "open";
+    this.roundRobin = p.arbitration === "round-robin";
     this.openRow = new Array<number>(p.banks).fill(-1);
     this.nextRefresh = p.refreshIntervalClocks;
     this.server = new PsServer(sim, name, p.tclkHz);
@@ -117,18 +127,34 @@ export class TlmMemory implements MainMemory {
     return p.requestOverheadClocks + p.pageHitClocks + (Math.ceil(bytes / p.widthBytes) - 1) * p.burstClocks;
   }
 
-  /** TClk cycles of an access at `addr` from the rows open now; with `open`, leaves its row open (and sets pageOutcome). */
+  /**
+   * TClk cycles of an access at `addr` from the rows open now; with `open`, leaves its rows open (and
+   * sets pageOutcome, of its first grant). Under round-robin arbitration a request is served in
+   * grants of at most maxBurstBytes, each an access of its own (overhead, lead-off, beats), as
+   * DramController serves it; its grants after the first find the row the one before left open.
+   */
   private clocks(addr: number, bytes: number, open: boolean): number {
     const p = this.params;
-    let first = p.firstAccessClocks;
-    if (this.pageMode) {
-      const row = Math.floor(addr / p.pageBytes), bank = row % p.banks, was = this.openRow[bank]!;
-      if (was === row) (first = p.pageHitClocks), (this.pageOutcome = 0);
-      else if (was < 0) this.pageOutcome = 1;
-      else (first += p.prechargeClocks), (this.pageOutcome = 2);
-      if (open) this.openRow[bank] = row;
+    const grant = this.roundRobin ? p.maxBurstBytes : bytes;
+    // with other work in service, the grants interleave with its grants, which open rows of their own
+    const shared = this.server.size > 0;
+    let total = 0, lastBank = -1, lastRow = -1, at = addr;
+    for (let left = bytes; left > 0; left -= grant, at += grant) {
+      const n = Math.min(grant, left);
+      let first = p.firstAccessClocks;
+      if (this.pageMode) {
+        // the bank's open row: as the grant before left it (same bank), else as the memory holds it
+        const row = Math.floor(at / p.pageBytes), bank = row % p.banks, was = bank === lastBank ? (shared ? ROW_ELSEWHERE : lastRow) : this.openRow[bank]!;
+        if (was === row) first = p.pageHitClocks;
+        else if (was >= 0) first += p.prechargeClocks;
+        if (at === addr) this.pageOutcome = was === row ? 0 : was < 0 ? 1 : 2;
+        lastBank = bank;
+        lastRow = row;
+        if (open) this.openRow[bank] = row;
+      }
+      total += p.requestOverheadClocks + first + (Math.ceil(n / p.widthBytes) - 1) * p.burstClocks;
     }
-    return p.requestOverheadClocks + first + (Math.ceil(bytes / p.widthBytes) - 1) * p.burstClocks;
+    return total;
   }
 
   private countPage(): void {
