@@ -23,6 +23,7 @@ import { join } from "node:path";
 import type { Board } from "../hw/boards/board.ts";
 import { IsaFramePath } from "../hw/cpu/isa/board-path.ts";
 import { BufferMemoryArbiter } from "../hw/fabric/buffer-memory-arbiter.ts";
+import { TlmPciFabric } from "../hw/fabric/tlm-pci-fabric.ts";
 import { Crossbar } from "../hw/fabric/crossbar.ts";
 import { CaptureEpoch } from "../net/capture-epoch.ts";
 import type { FramePool } from "../net/frame-pool.ts";
@@ -223,6 +224,7 @@ export function attachTraces(sim: Simulator, pool: FramePool, board: Board, atta
       });
     }
     if (o.vcdPath) {
+      if (board.fabric instanceof TlmPciFabric) throw new TraceOutputError(`--vcd traces the PCI bus's phases, which the transaction-level mode does not model: board ${board0} runs with --timing tlm (use --timing cycle)`);
       ensureWritableFile("--vcd", o.vcdPath);
       vcd = VcdWriter.toFile(o.vcdPath, {
         clock: sim, version: FLOWSIM_VERSION, date: `${epoch} (simulated time 0; --start-time)`,

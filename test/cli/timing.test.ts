@@ -2,8 +2,8 @@
  * `--timing cycle|tlm` (docs/cli.md) and a board file's `timing` (docs/boards.md): the boards'
  * timing model from the command line, a scenario's options or the board file, labelled "(tlm)" in
  * tables, JSON, CSV and the HTML report; cycle-mode records carry no `timing` field (the golden
- * test holds them byte-identical). Until the transaction-level models land a tlm board is built
- * as a cycle board: these tests check the plumbing and the labels, not figures.
+ * test holds them byte-identical). These tests check the plumbing and the labels, not figures
+ * (test/hw/tlm-boards.test.ts runs the models; `npm run bench -- tlm-vs-cycle` judges them).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -82,6 +82,11 @@ describe("--timing", () => {
     const link = await simIn("run", "demo-link", "--timing", "tlm", "--quiet");
     expect(link.code).toBe(2);
     expect(link.err).toMatch(/--timing does not apply to demo-link/);
+    // the transaction-level bus has no phases to draw
+    const vcd = await simIn("run", "compare-boards", "--board", "5A", "--timing", "tlm", "--duration", "1ms", "--vcd", join(dir, "bus.vcd"), "--quiet");
+    expect(vcd.code).toBe(2);
+    expect(vcd.err.trim().split("\n")).toHaveLength(1);
+    expect(vcd.err).toMatch(/--vcd .*--timing tlm/);
   });
 
   it("a board file with \"timing\": \"tlm\" loads (a preset's copy with it is still the preset); --timing is over the file's", () => {
