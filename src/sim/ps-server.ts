@@ -18,8 +18,10 @@
  * runs are deterministic.
  *
  * `finishTime` answers "when would a job of this demand, arriving at `at`, finish if nothing else
- * arrived?" from the jobs now present, without adding it: the transaction-level CPU takes its memory
- * and bus waits from it (the fast models' own occupancy), and adds the demand with `background`.
+ * arrived?" from the jobs now present, without adding it; `roundRobinFinish` answers it for a
+ * request of one grant under round robin (half a round of the others' grants, then its own): the
+ * transaction-level CPU takes its memory and bus waits from these (the fast models' own
+ * occupancy), and adds its demand with `background`.
  */
 import { ClockDomain } from "./clock.ts";
 import type { SimEvent } from "./event.ts";
@@ -35,6 +37,8 @@ export class PsJob {
   cls = 0;
   /** Owner-defined. */
   tag = 0;
+  /** Clocks of one of its grants under round-robin arbitration (a tenure, a burst); 0: the whole demand is one (`roundRobinFinish`). */
+  grant = 0;
   /** Work left, in clocks (the server's). */
   remaining = 0;
   submittedAt = 0;
@@ -133,11 +137,12 @@ export class PsServer {
   }
 
   /** Occupancy with no one waiting for it (a CPU's accesses whose waits were taken from `finishTime`). */
-  background(demand: number, cls: number): void {
+  background(demand: number, cls: number, grant = 0): void {
     if (!(demand > 0)) return;
     const j = this.bgFree.pop() ?? new PsJob(this.bgDone);
     j.demand = demand;
     j.cls = cls;
+    j.grant = grant;
     this.submit(j);
   }
 
@@ -205,6 +210,39 @@ export class PsServer {
   private edgeAfter(t: number, clocks: number): number {
     return this.clock.edgeAtOrAfter(Math.ceil(t + clocks * this.clock.periodPs - SLACK_PS));
   }
+
+  /**
+   * When a request of ONE grant (`demand` clocks: a CPU's line fill, a register read) by class
+   * `cls`, arriving at `at` (>= now), would finish under round-robin arbitration of grants, from the
+   * present occupancy taken as what it will meet (stationary over the few microseconds ahead): it
+   * waits half a round of the other classes' grants, then its own demand. Round robin serves each
+   * requester with work one grant per round, so a request arriving at a random point of a round
+   * waits on average for the grant in service to end (half of one) and for half of the others'
+   * (Kleinrock & Levy's polling systems; Takagi, Analysis of Polling Systems, 1986, the
+   * exhaustive-1 limit): with k other classes of mean grant g, k g / 2. Processor sharing, the
+   * fluid limit, would charge it k x its own demand instead (`finishTime`), twice round robin's
+   * wait when grants are alike: right for long transfers, wrong for one grant. A class's grant is
+   * the mean of its jobs' (`PsJob.grant`, or their demand). The first edge at or after the end, ps.
+   */
+  roundRobinFinish(demand: number, cls: number, at: number): number {
+    this.advance();
+    const count = this.scratchCount;
+    if (this.grantSum.length < count.length) this.grantSum = new Float64Array(count.length);
+    const sum = this.grantSum;
+    count.fill(0);
+    sum.fill(0);
+    for (let i = 0; i < this.jobs.length; i++) {
+      const j = this.jobs[i]!;
+      if (j.cls === cls) continue;
+      count[j.cls]!++;
+      sum[j.cls]! += j.grant > 0 ? j.grant : j.demand;
+    }
+    let wait = 0;
+    for (let c = 0; c < count.length; c++) if (count[c]! > 0) wait += sum[c]! / count[c]! / 2;
+    const start = this.jobs.length === 0 ? this.idleStartClocks : 0;
+    return this.edgeAfter(at, (start + wait + demand) / this.capacity);
+  }
+  private grantSum = new Float64Array(0);
 
   /** Spends the work done since the last change on the jobs in service. */
   private advance(): void {

@@ -100,6 +100,22 @@ describe("TlmMemory (transaction-level DRAM: processor sharing between requester
     }
   });
 
+  it("round robin: a line fill's finishTime is half a round of the other requesters' grants, then its own time (not the processor share)", () => {
+    const sim = new Simulator({ seed: 1 });
+    const mem = new TlmMemory(sim, "m", { pagePolicy: "open", arbitration: "round-robin", maxBurstBytes: 32, refreshIntervalClocks: 0 });
+    const cpu = mem.addRequester("cpu"), pci = mem.addRequester("pci");
+    const frame = new MemRequest(pci, () => {});
+    frame.addr = 0x60_0000;
+    frame.bytes = 1518;
+    mem.submit(frame);
+    // the frame in 48 grants: 13 (a closed row: 2 + 5 + 3 x 2), 46 page hits of 11 (2 + 3 + 3 x 2), 7 for its last 14 bytes (2 + 3 + 2): 526 TClk
+    expect(sim.now).toBe(0);
+    // a fill at 0x1000 conflicts with the frame's row: 2 + 5 + 2 + 3 x 2 = 15 TClk, after half of 526 / 48: 20.48 TClk, the 21st edge
+    expect(mem.finishTime(cpu, 0x1000, false, 32, 0)).toBe(21 * CLK);
+    sim.run();
+    expect(frame.doneAt).toBe(526 * CLK);
+  });
+
   it("occupy charges an access nobody waits for: another requester's job shares with it", () => {
     const sim = new Simulator({ seed: 1 });
     const mem = new TlmMemory(sim, "m", { pagePolicy: "closed" });

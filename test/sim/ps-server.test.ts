@@ -94,6 +94,30 @@ describe("PsServer (discriminatory processor sharing, equal weights)", () => {
     );
   });
 
+  it("roundRobinFinish: a one-grant request waits half a round of the other classes' grants (their mean grant each), then its own", () => {
+    const sim = new Simulator({ seed: 1 });
+    const s = new PsServer(sim, "bus", HZ, 1, 1);
+    const a = s.addClass("a"), b = s.addClass("b"), c = s.addClass("cpu");
+    // idle: its own demand after the idle arbitration, as a lone job
+    expect(s.roundRobinFinish(21, c, 0)).toBe(22_000);
+    const log: [number, number][] = [];
+    // class a: two transfers of 11-clock tenures; class b: one of 4-clock tenures; the cpu's own earlier access is left out
+    const t1 = job(110, a, log), t2 = job(220, a, log), t3 = job(40, b, log), own = job(50, c, log);
+    t1.grant = t2.grant = 11;
+    t3.grant = 4;
+    for (const j of [t1, t2, t3, own]) s.submit(j);
+    // half of a's 11 and of b's 4: 7.5 clocks, then 21: 28.5 clocks from 1,000 ps, 29,500 ps: the edge at 30 clocks
+    expect(s.roundRobinFinish(21, c, 1_000)).toBe(30_000);
+    expect(s.roundRobinFinish(21, c, 0)).toBe(29_000); // from an edge, 28.5 clocks: the 29th
+    // a job with no grant set counts its whole demand as one
+    const t4 = job(6, b, log);
+    s.submit(t4);
+    // b's mean grant (4 + 6) / 2 = 5: 5.5 + 2.5 + 21 = 29 clocks from 1,000 ps
+    expect(s.roundRobinFinish(21, c, 1_000)).toBe(30_000);
+    expect(s.roundRobinFinish(20.5, c, 1_000)).toBe(30_000);
+    expect(s.roundRobinFinish(21.5, c, 1_000)).toBe(31_000);
+  });
+
   it("an M/M/1-PS queue's mean sojourn is S / (1 - rho) (Kleinrock), within its 95 % interval", () => {
     // rho = 0.7, S = 100 clocks: mean sojourn 333 clocks; PS's mean sojourn does not depend on the service distribution
     const rho = 0.7, S = 100;

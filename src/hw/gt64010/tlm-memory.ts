@@ -67,6 +67,8 @@ export class TlmMemory implements MainMemory {
   private readonly wait = new LatencyHistogram();
   private readonly openRow: number[];
   private readonly pageMode: boolean;
+  /** Set by `clocks`: the grants the access takes. */
+  private grants = 1;
   /** Round-robin arbitration: a request is served a burst (maxBurstBytes) at a time. */
   private readonly roundRobin: boolean;
   /** Refresh: the next one due (TClk cycle); refresh time (ps) that fell in idle time, since the statistics restarted. */
@@ -139,7 +141,9 @@ export class TlmMemory implements MainMemory {
     // with other work in service, the grants interleave with its grants, which open rows of their own
     const shared = this.server.size > 0;
     let total = 0, lastBank = -1, lastRow = -1, at = addr;
+    this.grants = 0;
     for (let left = bytes; left > 0; left -= grant, at += grant) {
+      this.grants++;
       const n = Math.min(grant, left);
       let first = p.firstAccessClocks;
       if (this.pageMode) {
@@ -212,6 +216,7 @@ export class TlmMemory implements MainMemory {
     const j = this.free.pop() ?? new TlmJob(this.onJobDone);
     j.req = req;
     j.demand = clocks;
+    j.grant = clocks / this.grants;
     j.cls = this.classOf[r]!;
     const c0 = this.clock.cycleAtOrAfter(now);
     j.startEdge = this.clock.edge(c0);
@@ -240,9 +245,15 @@ export class TlmMemory implements MainMemory {
     req.onDone(req);
   }
 
+  /**
+   * Under round robin (a one-grant access: the CPU's line fill) half a round of the other
+   * requesters' grants then its own time (PsServer.roundRobinFinish); under FCFS the processor
+   * sharing the memory models (PsServer.finishTime).
+   */
   finishTime(requester: number, addr: number, _write: boolean, bytes: number, at: number): number {
     this.refreshUpToNow();
-    return this.server.finishTime(this.clocks(addr, bytes, false), this.classOf[requester]!, at);
+    const clocks = this.clocks(addr, bytes, false), cls = this.classOf[requester]!;
+    return this.roundRobin && this.grants === 1 ? this.server.roundRobinFinish(clocks, cls, at) : this.server.finishTime(clocks, cls, at);
   }
 
   occupy(requester: number, addr: number, write: boolean, bytes: number): void {
@@ -252,7 +263,7 @@ export class TlmMemory implements MainMemory {
     this.accesses[requester]!++;
     this.bytes[requester]! += bytes;
     if (write) this.writes[requester]!++;
-    this.server.background(clocks, this.classOf[requester]!);
+    this.server.background(clocks, this.classOf[requester]!, clocks / this.grants);
   }
 
   /** Refreshes due from the statistics' restart to `now`, and their time (ps). */

@@ -69,6 +69,7 @@ export class TlmPciMaster {
     this.bytes += bytes;
     this.occupiedClocks += clocks;
     j.demand = clocks;
+    j.grant = clocks / tenures;
     j.cls = this.cls;
     this.bus.charge(clocks, bytes, tenures, dataClocks);
     this.bus.server.submit(j);
@@ -91,9 +92,14 @@ export class TlmPciMaster {
     t.onComplete(t);
   }
 
-  /** When a transaction issued at `at` (ps, >= now) would end, from the bus's present occupancy (PsServer.finishTime). */
+  /**
+   * When a transaction (one tenure) issued at `at` (ps, >= now) would end, from the bus's present
+   * occupancy: under round-robin arbitration half a round of the other masters' tenures, then its
+   * own (PsServer.roundRobinFinish); under fixed priority the processor sharing (finishTime).
+   */
   finishTime(command: "write" | "read", target: number, bytes: number, at: number): number {
-    return this.bus.server.finishTime(this.bus.tenureClocks(command, target, bytes), this.cls, at);
+    const clocks = this.bus.tenureClocks(command, target, bytes), s = this.bus.server;
+    return this.bus.params.arbiter === "round-robin" ? s.roundRobinFinish(clocks, this.cls, at) : s.finishTime(clocks, this.cls, at);
   }
 
   /** Charges a transaction nobody waits for (a posted write whose wait was taken from occupancy). */
