@@ -69,7 +69,10 @@ export class PsServer {
   private readonly ev: SimEvent;
   private readonly util: Utilization;
   private readonly bgFree: PsJob[] = [];
-  private readonly bgDone = (j: PsJob) => this.bgFree.push(j);
+  private readonly bgDone = (j: PsJob) => {
+    this.bgOf[j.cls] = undefined;
+    this.bgFree.push(j);
+  };
   private readonly done: PsJob[] = [];
   // scratch for finishTime (grown, never shrunk)
   private scratchWork = new Float64Array(16);
@@ -136,15 +139,32 @@ export class PsServer {
     this.reschedule();
   }
 
-  /** Occupancy with no one waiting for it (a CPU's accesses whose waits were taken from `finishTime`). */
+  /**
+   * Occupancy with no one waiting for it (a CPU's accesses whose waits were taken from
+   * `roundRobinFinish`/`finishTime`). A class's background work is one job: more of it while some
+   * is in service adds to that job's work. To the other classes this is exact (a class takes its
+   * slice while it has any work, however its work is split into jobs), and it spares an event per
+   * access.
+   */
   background(demand: number, cls: number, grant = 0): void {
     if (!(demand > 0)) return;
+    const open = this.bgOf[cls];
+    if (open !== undefined) {
+      this.advance();
+      open.remaining += demand;
+      open.demand += demand;
+      this.reschedule();
+      return;
+    }
     const j = this.bgFree.pop() ?? new PsJob(this.bgDone);
     j.demand = demand;
     j.cls = cls;
     j.grant = grant;
+    this.bgOf[cls] = j;
     this.submit(j);
   }
+  /** Per class: its background job in service, if any. */
+  private readonly bgOf: (PsJob | undefined)[] = [];
 
   /**
    * When a job of `demand` clocks in class `cls`, arriving at `at` (>= now), would finish if no other
