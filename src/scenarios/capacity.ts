@@ -13,9 +13,9 @@
  *   1. bracket around the analytic bound, never above what the ports can physically carry;
  *   2. bisect until the bracket's width is within `goalWidth` of its lower end;
  *   3. confirm both ends with windows `confirmFactor` times longer, each after a warm-up of
- *      CONFIRM_WARMUP_RELAXATIONS relaxation times of the busiest resource at its load (measured
- *      at the search's lower end: `confirmationWarmup`); move the bracket if either end changes
- *      its verdict.
+ *      CONFIRM_WARMUP_RELAXATIONS relaxation times of the busiest resource at its load
+ *      (`confirmationWarmup`: from the search's lower end, scaled, then from the load's own runs
+ *      if those ask for longer); move the bracket if either end changes its verdict.
  * The capacity is reported as that bracket: its lower end passed and its upper end failed, each at
  * 95 %; the delivered throughput, utilisations and bottleneck are those of the confirmed lower end,
  * each with its interval over replications.
@@ -81,7 +81,7 @@ export interface ConfirmWarmup {
   warmupPs: number;
   /** k: CONFIRM_WARMUP_RELAXATIONS. */
   relaxations: number;
-  /** The load the warm-up is for, and the load whose runs gave ρ and S (the search's lower end). */
+  /** The load the warm-up is for, and the load whose runs gave ρ and S (the search's lower end, or the load itself). */
   load: number;
   measuredAt: number;
   /** The busiest resource in those runs, its mean utilisation ρ (scaled to `load`), its service time S (ps) and how S was found. */
@@ -196,7 +196,7 @@ export interface RunRequest {
 
 /**
  * The confirmation's warm-up for `load` from runs at `measuredAt` (docs/methods.md §6): the
- * busiest resource (highest mean utilisation over the replications), its ρ scaled to `load`
+ * busiest resource of each replication, their mean utilisation ρ scaled to `load`
  * (utilisation is linear in the load, bound.ts: U = λ·A + C, with C, the control plane's share,
  * about 0, so the scaled ρ is at most C·(1 − load / measuredAt) low) and its per-item service time
  * S, the relaxation time of a single-server queue there, τ = S / (1 − √ρ)² (M/M/1: stats-methods
@@ -206,10 +206,19 @@ export interface RunRequest {
  */
 export function confirmationWarmup(records: RunRecord[], measuredAt: number, load: number, searchWarmupPs: number, windowPs: number, serviceTime: CapacityOptions["serviceTime"]): ConfirmWarmup | undefined {
   if (!serviceTime || records.length === 0) return undefined;
-  const sums = new Map<string, number>();
-  for (const r of records) for (const [k, v] of Object.entries(r["resources"] as Record<string, { utilization: number }>)) sums.set(k, (sums.get(k) ?? 0) + v.utilization);
-  let resource = "", measured = -1;
-  for (const [k, v] of sums) if (v / records.length > measured) (resource = k), (measured = v / records.length);
+  // each replication's busiest resource (with other seeds the flows favour another server port, so
+  // the mean per resource would understate it): ρ is the mean of their utilisations, S that of the
+  // resource busiest in most replications (the first such)
+  let measured = 0;
+  const count = new Map<string, number>();
+  for (const r of records) {
+    let name = "", u = -1;
+    for (const [k, v] of Object.entries(r["resources"] as Record<string, { utilization: number }>)) if (v.utilization > u) (name = k), (u = v.utilization);
+    measured += u / records.length;
+    count.set(name, (count.get(name) ?? 0) + 1);
+  }
+  let resource = "", most = 0;
+  for (const [k, n] of count) if (n > most) (resource = k), (most = n);
   const rho = (measured * load) / measuredAt;
   const s = serviceTime(resource, records);
   if (!s) return undefined;
@@ -311,17 +320,30 @@ export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<
     else (hi = mid), (hiTrial = t);
   }
   // 3. confirm both ends with longer windows, each after a warm-up sized to the relaxation time at
-  // its own load, from the search's runs at the lower end (ρ scaled to the load: the same load gets
-  // the same warm-up whichever end it is, so a load tried again reuses its runs and a bracket does
-  // not move on a changed warm-up); move the bracket while an end changes its verdict
+  // its own load: first from the search's runs at its lower end, ρ scaled to the load; then, if the
+  // confirmation's own runs at the load measure a ρ that asks for a longer warm-up (the reference
+  // had a replication whose busiest resource was saturated, where utilisation stops growing with
+  // the load, or other seeds load another port more), once more with that. A load keeps its
+  // warm-up whichever end it is (a load tried again reuses its runs; a bracket does not move on a
+  // changed warm-up). Move the bracket while an end changes its verdict.
   const long = o.windowPs * o.confirmFactor;
   let confirmed = false;
   let atLo: Trial | undefined;
   const ref = loTrial, refLoad = lo;
-  const sized = (load: number) => (ref ? confirmationWarmup(ref.records, refLoad, load, searchWarmupPs, long, o.serviceTime) ?? null : null);
+  const own = new Map<number, ConfirmWarmup>();
+  const sized = (load: number) => own.get(load) ?? (ref ? confirmationWarmup(ref.records, refLoad, load, searchWarmupPs, long, o.serviceTime) ?? null : null);
   const warmupAt = (load: number) => sized(load)?.warmupPs ?? searchWarmupPs;
+  function* confirm(load: number): Generator<RunRequest, Trial, RunRecord> {
+    const w = warmupAt(load);
+    const t = yield* trial(load, long, o.confirmReplications, w);
+    if (own.has(load)) return t;
+    const m = confirmationWarmup(t.records, load, load, searchWarmupPs, long, o.serviceTime);
+    if (!m || m.warmupPs <= w) return t;
+    own.set(load, m);
+    return yield* trial(load, long, o.confirmReplications, m.warmupPs);
+  }
   for (let step = 0; step < 4; step++) {
-    atLo = yield* trial(lo, long, o.confirmReplications, warmupAt(lo));
+    atLo = yield* confirm(lo);
     if (atLo.verdict === "fail") {
       hi = lo;
       lo = round(lo / (1 + o.goalWidth));
@@ -330,7 +352,7 @@ export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<
     if (hi < top || hiTrial) {
       // the upper end with the evidence the lower end gets: a load that passes on 2 seeds may fail on
       // 4, and a bracket confirmed on unequal evidence moves up and back until its steps run out
-      const atHi = yield* trial(hi, long, o.confirmReplications, warmupAt(hi));
+      const atHi = yield* confirm(hi);
       if (atHi.verdict === "pass") {
         lo = hi;
         hi = round(Math.min(top, hi * (1 + o.goalWidth)));
@@ -345,7 +367,7 @@ export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<
     confirmed = true;
     break;
   }
-  const final = atLo ?? (yield* trial(lo, long, o.confirmReplications, warmupAt(lo)));
+  const final = atLo ?? (yield* confirm(lo));
   const rec = aggregate(final.records as Record<string, unknown>[]) as RunRecord;
   return { lo, hi, probes, atCapacity: rec, confirmed, controlPlaneFailureLoad, runs, simulatedPs, searchWarmupPs, confirmWarmup: sized(lo) };
 }

@@ -16,9 +16,10 @@ const US = 1e6;
 const rec = (util: Record<string, number>): RunRecord => ({ resources: Object.fromEntries(Object.entries(util).map(([k, u]) => [k, { utilization: u, queueHighWater: 0, drops: 0 }])) }) as unknown as RunRecord;
 
 describe("confirmation warm-up", () => {
-  it("is k·τ of the busiest resource (mean over replications), τ = S / (1 − √ρ)²", () => {
-    // ρ = 0.95 at "a" (mean of 0.94 and 0.96), S = 10 us: τ = 10 us / (1 − √0.95)² = 15.60 ms
-    const w = confirmationWarmup([rec({ a: 0.94, b: 0.5 }), rec({ a: 0.96, b: 0.99 })], 1.5, 1.5, 20 * MS, 150 * MS, () => ({ ps: 10 * US, basis: "test" }))!;
+  it("is k·τ of each replication's busiest resource (ρ their mean), τ = S / (1 − √ρ)²", () => {
+    // busiest "a" at 0.94, then "b" at 0.96, then "a" at 0.95: ρ = 0.95, "a" busiest most often;
+    // S = 10 us: τ = 10 us / (1 − √0.95)² = 15.60 ms
+    const w = confirmationWarmup([rec({ a: 0.94, b: 0.5 }), rec({ a: 0.6, b: 0.96 }), rec({ a: 0.95, b: 0.9 })], 1.5, 1.5, 20 * MS, 150 * MS, () => ({ ps: 10 * US, basis: "test" }))!;
     expect(w.resource).toBe("a");
     expect(w.rho).toBeCloseTo(0.95, 12);
     const tau = (10 * US) / (1 - Math.sqrt(0.95)) ** 2;
