@@ -209,7 +209,7 @@ export function printSaturationTable(runs: RunRecord[]): void {
     return `${boardOf(r)} ${x.confirmWarmupMs ?? x.warmupMs ?? "-"} ms${why}`;
   });
   const k = runs.map((r) => (r["saturation"] as Sat).criterion.confirmWarmup?.relaxations).find((x) => x !== undefined);
-  console.log(chalk.bold(`saturate`) + chalk.dim(`  workload ${String(runs[0]!["workload"])}, seed ${runs[0]!.seed}: loss <= 0.1 %, no growing backlog, no health change; ${c.windowMs} ms windows after ${c.warmupMs ?? "the"} ms warm-up, confirmed with ${c.confirmWindowMs} ms after ${k ? `${k} relaxation times τ = S / (1 - √ρ)² of the busiest resource at the lower end, within ${c.warmupMs ?? "the search's warm-up"}-${c.confirmWindowMs} ms` : "the same warm-up"}; ${c.replications}-${c.maxReplications} replications per load; bracket within ${(100 * c.goalWidth).toFixed(0)} %`));
+  console.log(chalk.bold(`saturate`) + chalk.dim(`  workload ${String(runs[0]!["workload"])}, seed ${runs[0]!.seed}: loss <= 0.1 %, no growing backlog, no health change; ${c.windowMs} ms windows after ${c.warmupMs ?? "the"} ms warm-up, confirmed with ${c.confirmWindowMs} ms after ${k ? `${k} relaxation times τ = S / (1 - √ρ)² of the busiest resource at each end's load, within ${c.warmupMs ?? "the search's warm-up"}-${c.confirmWindowMs} ms` : "the same warm-up"}; ${c.replications}-${c.maxReplications} replications per load; bracket within ${(100 * c.goalWidth).toFixed(0)} %`));
   if (k) console.log(chalk.dim(`confirmation warm-up: ${warm.join("; ")}`));
   console.log(chalk.bold(t.head));
   for (const l of t.rows) console.log(l);
