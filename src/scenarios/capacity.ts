@@ -198,7 +198,7 @@ export interface RunRequest {
  * The confirmation's warm-up for `load` from runs at `measuredAt` (docs/methods.md §6): the
  * busiest resource of each replication, their mean utilisation ρ scaled to `load`
  * (utilisation is linear in the load, bound.ts: U = λ·A + C, with C, the control plane's share,
- * about 0, so the scaled ρ is at most C·(1 − load / measuredAt) low) and its per-item service time
+ * about 0, so the scaled ρ is off by at most C·|1 − load / measuredAt|) and its per-item service time
  * S, the relaxation time of a single-server queue there, τ = S / (1 − √ρ)² (M/M/1: stats-methods
  * §6b), and k·τ clamped between the search's warm-up and the confirmation window (a warm-up longer
  * than the window it precedes would not be bought by a longer window either: then the window is

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { boardVariant } from "../../src/hw/boards/variant.ts";
-import { CONFIRM_WARMUP_RELAXATIONS, confirmationWarmup } from "../../src/scenarios/capacity.ts";
+import { capacitySearch, CONFIRM_WARMUP_RELAXATIONS, confirmationWarmup, type CapacityOptions, type RunRequest } from "../../src/scenarios/capacity.ts";
+import { replicationSeed } from "../../src/stats/replications.ts";
 import type { RunRecord } from "../../src/scenarios/registry.ts";
 import { serviceTime } from "../../src/scenarios/saturate.ts";
 import { settingLayout } from "../../src/scenarios/setting.ts";
@@ -69,5 +70,47 @@ describe("confirmation warm-up", () => {
     const r = { ...rec({ "cpuboard.cpu": 0.97 }), cpu: { cyclesPerIntervention: 1139, clockMHz: 133 } } as unknown as RunRecord;
     const s = serviceTime(L, "cpuboard.cpu", [r])!;
     expect(s.ps / US).toBeCloseTo(1139 / 133, 3);
+  });
+});
+
+describe("the search's confirmation warm-ups", () => {
+  // A model with a known answer: load L passes when L <= 1.9 (else 5 % of the frames are lost);
+  // its one resource is L / 2.1 busy on replications 0 and 1 and L / 2.0 on the others (other
+  // seeds load it more, as they pin more flows to one server port). S = 30 us.
+  const S = 30 * US, WINDOW = 50 * MS;
+  const seeds = new Map(Array.from({ length: 8 }, (_, j) => [replicationSeed(1, j), j]));
+  const model = (q: RunRequest): RunRecord => {
+    const j = seeds.get(q.seed)!;
+    return { data: { lossRatio: q.load <= 1.9 ? 0 : 0.05, injected: 10_000 }, backlog: { growth: 0 }, resources: { port: { utilization: q.load / (j < 2 ? 2.1 : 2.0), queueHighWater: 0, drops: 0 } } } as unknown as RunRecord;
+  };
+  const expected = (rho: number) => Math.min(3 * WINDOW, Math.max(20 * MS, Math.ceil((3 * S) / (1 - Math.sqrt(rho)) ** 2 / US) * US));
+
+  it("keeps the search's warm-up in the search, sizes each confirmation load's, and re-runs a load whose own runs ask for longer", () => {
+    const o: CapacityOptions = { run: {} as CapacityOptions["run"], seed: 1, replications: 2, maxReplications: 4, confirmReplications: 3, windowPs: WINDOW, confirmFactor: 3, goalWidth: 0.02, boundLoad: 2, portLimitLoad: 3, serviceTime: () => ({ ps: S, basis: "test" }) };
+    const asked: RunRequest[] = [];
+    const search = capacitySearch(boardVariant("5A", () => {}), o);
+    let step = search.next();
+    while (!step.done) {
+      asked.push(step.value);
+      step = search.next(model(step.value));
+    }
+    const c = step.value;
+    expect(c.lo).toBeLessThanOrEqual(1.9);
+    expect(c.hi).toBeGreaterThan(1.9);
+    expect(c.confirmed).toBe(true);
+    for (const q of asked.filter((x) => x.windowPs === WINDOW)) expect(q.warmupPs).toBe(20 * MS);
+    const ref = c.probes.filter((p) => p.windowMs === 50 && p.verdict === "pass").at(-1)!.load;
+    expect(ref).toBe(c.lo);
+    // the lower end: first sized from the search's replications 0 and 1 (ρ = lo / 2.1), then again
+    // from its own three (ρ = (2 lo / 2.1 + lo / 2.0) / 3), which ask for longer
+    const atLo = asked.filter((x) => x.windowPs === 3 * WINDOW && x.load === c.lo).map((x) => x.warmupPs);
+    const first = expected(c.lo / 2.1), again = expected(((2 * c.lo) / 2.1 + c.lo / 2.0) / 3);
+    expect(again).toBeGreaterThan(first);
+    expect(atLo).toEqual([first, first, first, again, again, again]);
+    expect(c.confirmWarmup!.warmupPs).toBe(again);
+    expect(c.confirmWarmup!.measuredAt).toBe(c.lo);
+    // the upper end fails clearly on one replication at its scaled warm-up (nothing to re-size from)
+    const atHi = asked.filter((x) => x.windowPs === 3 * WINDOW && x.load === c.hi).map((x) => x.warmupPs);
+    expect(atHi).toEqual([expected((ref / 2.1) * (c.hi / ref))]);
   });
 });
