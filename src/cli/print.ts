@@ -187,7 +187,8 @@ export function printHostsTable(runs: RunRecord[]): void {
 
 /** The saturation table: each board's capacity (its bracket and figures with intervals) beside the analytic bound, then the bound's terms, binding first. */
 export function printSaturationTable(runs: RunRecord[]): void {
-  type Sat = { load: number; loadInterval: [number, number]; boundMbps: number; boundResource: string; boundLoad: number; ofBound: number; bottleneckMatchesBound: boolean; confirmed: boolean; controlPlaneFailureLoad: number | null; runs: number; boundTerms: { resource: string; kind: string; load: number; formula: string }[]; criterion: { windowMs: number; confirmWindowMs: number; goalWidth: number; replications: number; maxReplications: number } };
+  type ConfirmWarmupRecord = { relaxations: number; resource: string; rho: number; serviceUs: number; tauMs: number | null; clamped: "search" | "window" | null };
+  type Sat = { load: number; loadInterval: [number, number]; boundMbps: number; boundResource: string; boundLoad: number; ofBound: number; bottleneckMatchesBound: boolean; confirmed: boolean; controlPlaneFailureLoad: number | null; runs: number; boundTerms: { resource: string; kind: string; load: number; formula: string }[]; criterion: { windowMs: number; confirmWindowMs: number; goalWidth: number; replications: number; maxReplications: number; warmupMs?: number; confirmWarmupMs?: number; confirmWarmup?: ConfirmWarmupRecord | null } };
   const rows = runs.map((r) => {
     const s = r["saturation"] as Sat;
     return [
@@ -199,7 +200,16 @@ export function printSaturationTable(runs: RunRecord[]): void {
   const head = ["board", "capacity (load)", "in Mb/s", "out Mb/s", "bound Mb/s", "of bound", "bound by", "simulated bottleneck (util)", "notes", "runs"];
   const t = aligned(head, rows, (i) => i === 0 || (i >= 6 && i <= 8));
   const c = (runs[0]!["saturation"] as Sat).criterion;
-  console.log(chalk.bold(`saturate`) + chalk.dim(`  workload ${String(runs[0]!["workload"])}, seed ${runs[0]!.seed}: loss <= 0.1 %, no growing backlog, no health change; ${c.windowMs} ms windows after warm-up, confirmed with ${c.confirmWindowMs} ms; ${c.replications}-${c.maxReplications} replications per load; bracket within ${(100 * c.goalWidth).toFixed(0)} %`));
+  // the confirmation's warm-up is each board's own (k relaxation times of its busiest resource at the lower end, docs/methods.md §6)
+  const warm = runs.map((r) => {
+    const x = (r["saturation"] as Sat).criterion;
+    const w = x.confirmWarmup;
+    const why = w ? ` (${w.tauMs === null ? "τ unbounded" : `${w.relaxations} x τ ${w.tauMs.toFixed(1)} ms`}: ${w.resource} ${(100 * w.rho).toFixed(1)} % busy, S ${w.serviceUs.toFixed(1)} us${w.clamped ? `; clamped to the ${w.clamped === "window" ? "window" : "search's warm-up"}` : ""})` : "";
+    return `${boardOf(r)} ${x.confirmWarmupMs ?? x.warmupMs ?? "-"} ms${why}`;
+  });
+  const k = runs.map((r) => (r["saturation"] as Sat).criterion.confirmWarmup?.relaxations).find((x) => x !== undefined);
+  console.log(chalk.bold(`saturate`) + chalk.dim(`  workload ${String(runs[0]!["workload"])}, seed ${runs[0]!.seed}: loss <= 0.1 %, no growing backlog, no health change; ${c.windowMs} ms windows after ${c.warmupMs ?? "the"} ms warm-up, confirmed with ${c.confirmWindowMs} ms after ${k ? `${k} relaxation times τ = S / (1 - √ρ)² of the busiest resource at each end's load, within ${c.warmupMs ?? "the search's warm-up"}-${c.confirmWindowMs} ms` : "the same warm-up"}; ${c.replications}-${c.maxReplications} replications per load; bracket within ${(100 * c.goalWidth).toFixed(0)} %`));
+  if (k) console.log(chalk.dim(`confirmation warm-up: ${warm.join("; ")}`));
   console.log(chalk.bold(t.head));
   for (const l of t.rows) console.log(l);
   if (rows.some((r) => r[7]!.endsWith("*"))) console.log(chalk.yellow("* the simulated bottleneck is not the resource the bound finds binding"));

@@ -12,8 +12,10 @@
  * as a failure (the conservative choice, as MLRsearch does). The search (docs/methods.md §6):
  *   1. bracket around the analytic bound, never above what the ports can physically carry;
  *   2. bisect until the bracket's width is within `goalWidth` of its lower end;
- *   3. confirm both ends with windows `confirmFactor` times longer; move the bracket if either
- *      end changes its verdict.
+ *   3. confirm both ends with windows `confirmFactor` times longer, each after a warm-up of
+ *      CONFIRM_WARMUP_RELAXATIONS relaxation times of the busiest resource at its load
+ *      (`confirmationWarmup`: from the search's lower end, scaled, then from the load's own runs
+ *      if those ask for longer); move the bracket if either end changes its verdict.
  * The capacity is reported as that bracket: its lower end passed and its upper end failed, each at
  * 95 %; the delivered throughput, utilisations and bottleneck are those of the confirmed lower end,
  * each with its interval over replications.
@@ -21,7 +23,7 @@
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { aggregate, replicationSeed } from "../stats/replications.ts";
 import { tInterval } from "../stats/t-interval.ts";
-import { runBoard, type BoardRunOptions } from "./board-run.ts";
+import { DEFAULT_WARMUP_PS, runBoard, type BoardRunOptions } from "./board-run.ts";
 import type { RunRecord } from "./registry.ts";
 
 /** At most this share of the window's data frames may be lost (docs/methods.md §6: an absolute goal on the loss ratio). */
@@ -34,6 +36,16 @@ export const LOSS_GOAL = 0.001;
  */
 export const GROWTH_FRAMES = 8;
 export const GROWTH_SHARE = LOSS_GOAL;
+/**
+ * The confirmation runs' warm-up, in relaxation times τ of the busiest resource near the knee
+ * (docs/methods.md §6; stats-methods §8: warm-up a stated multiple of the measured relaxation
+ * time). A queue started empty approaches its steady mean about as e^(−t/τ), so after 3τ about
+ * e^−3 = 5 % of the gap is left to rise in the window: a steady backlog of up to 160 frames (an
+ * M/M/1 port at ρ = 0.994, beyond any load that passes) then leaves less than GROWTH_FRAMES of
+ * rise for the growth test to mistake for a growing queue; 2τ would leave 13.5 % (60 frames, ρ ≈
+ * 0.98, where the port-limited boards' knees lie).
+ */
+export const CONFIRM_WARMUP_RELAXATIONS = 3;
 
 export interface CapacityOptions {
   /** Board run options common to every probe (workload rates, policy, health timers, ...). */
@@ -55,6 +67,32 @@ export interface CapacityOptions {
   boundLoad: number;
   /** The load at which the ports carry their line rate: never exceeded. */
   portLimitLoad: number;
+  /**
+   * The per-item service time of a resource at the load of `records` (saturate.ts: a port's
+   * frame wire time, the CPU's time per intervention, ...), for the confirmation's warm-up.
+   * Absent, or undefined for the resource: the confirmation keeps the search's warm-up.
+   */
+  serviceTime?: (resource: string, records: RunRecord[]) => { ps: number; basis: string } | undefined;
+}
+
+/** The confirmation runs' warm-up and what it came from (docs/methods.md §6). */
+export interface ConfirmWarmup {
+  /** The warm-up used, ps: clamp(k·τ, the search's warm-up, the confirmation window). */
+  warmupPs: number;
+  /** k: CONFIRM_WARMUP_RELAXATIONS. */
+  relaxations: number;
+  /** The load the warm-up is for, and the load whose runs gave ρ and S (the search's lower end, or the load itself). */
+  load: number;
+  measuredAt: number;
+  /** The busiest resource in those runs, its mean utilisation ρ (scaled to `load`), its service time S (ps) and how S was found. */
+  resource: string;
+  rho: number;
+  servicePs: number;
+  serviceBasis: string;
+  /** τ = S / (1 − √ρ)², ps (Infinity at ρ ≥ 1). */
+  tauPs: number;
+  /** Whether k·τ was cut to the search's warm-up ("search") or the confirmation window ("window"). */
+  clamped: "search" | "window" | null;
 }
 
 export type Verdict = "pass" | "fail";
@@ -66,6 +104,8 @@ export interface Probe {
   reason: string;
   replications: number;
   windowMs: number;
+  /** The runs' warm-up before the window. */
+  warmupMs: number;
   lossRatio: number;
   lossRatioCi95: number;
   growthFrames: number;
@@ -85,8 +125,14 @@ export interface CapacityResult {
   confirmed: boolean;
   /** The lowest load at which a health change (a false failure) made a probe fail, if any. */
   controlPlaneFailureLoad: number | null;
-  /** Board runs made (a run needed again, same load, window and seed, is reused, not counted twice). */
+  /** Board runs made (a run needed again, same load, window, warm-up and seed, is reused, not counted twice). */
   runs: number;
+  /** Simulated time of the runs made, warm-ups and windows, ps: the search's cost independent of the machine. */
+  simulatedPs: number;
+  /** The search's own warm-up, ps. */
+  searchWarmupPs: number;
+  /** The confirmation's warm-up at the final lower end (null: not sized, the search's warm-up was used). */
+  confirmWarmup: ConfirmWarmup | null;
 }
 
 interface Trial {
@@ -109,7 +155,7 @@ export function failsClearly(r: RunRecord): boolean {
 }
 
 /** Classifies one load from its replications (see the header). */
-export function classify(records: RunRecord[], load: number, windowPs: number, final: boolean): { verdict: Verdict | "undecided"; probe: Probe } {
+export function classify(records: RunRecord[], load: number, windowPs: number, final: boolean, warmupPs = DEFAULT_WARMUP_PS): { verdict: Verdict | "undecided"; probe: Probe } {
   const loss = tInterval(records.map((r) => (r["data"] as { lossRatio: number }).lossRatio));
   const growth = tInterval(records.map((r) => (r["backlog"] as { growth: number }).growth));
   const health = records.reduce((s, r) => s + healthChanges(r), 0);
@@ -134,17 +180,54 @@ export function classify(records: RunRecord[], load: number, windowPs: number, f
   return {
     verdict,
     probe: {
-      load, verdict: verdict === "undecided" ? "fail" : verdict, reason, replications: n, windowMs: windowPs / 1e9,
+      load, verdict: verdict === "undecided" ? "fail" : verdict, reason, replications: n, windowMs: windowPs / 1e9, warmupMs: warmupPs / 1e9,
       lossRatio: loss.mean, lossRatioCi95: loss.halfWidth, growthFrames: growth.mean, growthFramesCi95: growth.halfWidth, healthChanges: health, undecided: undecided && final,
     },
   };
 }
 
-/** A run the search asks for: the board at `load` with replication seed `seed` and window `windowPs`. */
+/** A run the search asks for: the board at `load` with replication seed `seed`, warm-up `warmupPs` and window `windowPs`. */
 export interface RunRequest {
   load: number;
   seed: number;
   windowPs: number;
+  warmupPs: number;
+}
+
+/**
+ * The confirmation's warm-up for `load` from runs at `measuredAt` (docs/methods.md §6): the
+ * busiest resource of each replication, their mean utilisation ρ scaled to `load`
+ * (utilisation is linear in the load, bound.ts: U = λ·A + C, with C, the control plane's share,
+ * about 0, so the scaled ρ is off by at most C·|1 − load / measuredAt|) and its per-item service time
+ * S, the relaxation time of a single-server queue there, τ = S / (1 − √ρ)² (M/M/1: stats-methods
+ * §6b), and k·τ clamped between the search's warm-up and the confirmation window (a warm-up longer
+ * than the window it precedes would not be bought by a longer window either: then the window is
+ * the horizon the capacity is stated for, §5).
+ */
+export function confirmationWarmup(records: RunRecord[], measuredAt: number, load: number, searchWarmupPs: number, windowPs: number, serviceTime: CapacityOptions["serviceTime"]): ConfirmWarmup | undefined {
+  if (!serviceTime || records.length === 0) return undefined;
+  // each replication's busiest resource (with other seeds the flows favour another server port, so
+  // the mean per resource would understate it): ρ is the mean of their utilisations, S that of the
+  // resource busiest in most replications (the first such)
+  let measured = 0;
+  const count = new Map<string, number>();
+  for (const r of records) {
+    let name = "", u = -1;
+    for (const [k, v] of Object.entries(r["resources"] as Record<string, { utilization: number }>)) if (v.utilization > u) (name = k), (u = v.utilization);
+    measured += u / records.length;
+    count.set(name, (count.get(name) ?? 0) + 1);
+  }
+  let resource = "", most = 0;
+  for (const [k, n] of count) if (n > most) (resource = k), (most = n);
+  const rho = (measured * load) / measuredAt;
+  const s = serviceTime(resource, records);
+  if (!s) return undefined;
+  const tauPs = rho >= 1 ? Infinity : s.ps / (1 - Math.sqrt(rho)) ** 2;
+  const want = CONFIRM_WARMUP_RELAXATIONS * tauPs;
+  // whole microseconds
+  const warmupPs = Math.min(windowPs, Math.max(searchWarmupPs, Math.ceil(want / 1e6) * 1e6));
+  const clamped = want > windowPs ? "window" : want < searchWarmupPs ? "search" : null;
+  return { warmupPs, relaxations: CONFIRM_WARMUP_RELAXATIONS, load, measuredAt, resource, rho, servicePs: s.ps, serviceBasis: s.basis, tauPs, clamped };
 }
 
 /**
@@ -154,33 +237,35 @@ export interface RunRequest {
  */
 export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<RunRequest, CapacityResult, RunRecord> {
   const probes: Probe[] = [];
-  let runs = 0, controlPlaneFailureLoad: number | null = null;
+  let runs = 0, simulatedPs = 0, controlPlaneFailureLoad: number | null = null;
   const round = (x: number) => Math.round(x * 1e6) / 1e6;
   // Runs made, by load, window and replication: a trial that needs a run the search has already made
   // (the confirmation returning to a load it tried, with the same seeds) takes its record instead of
   // making it again. Runs are deterministic (same board, options and seed, same record), so the
   // verdicts and figures are those of running it again.
   const made = new Map<string, RunRecord>();
+  const searchWarmupPs = o.run.warmupPs ?? DEFAULT_WARMUP_PS;
 
-  function* run(load: number, windowPs: number, j: number): Generator<RunRequest, RunRecord, RunRecord> {
-    const key = `${load} ${windowPs} ${j}`;
+  function* run(load: number, windowPs: number, warmupPs: number, j: number): Generator<RunRequest, RunRecord, RunRecord> {
+    const key = `${load} ${windowPs} ${warmupPs} ${j}`;
     let r = made.get(key);
     if (!r) {
-      r = yield { load, seed: replicationSeed(o.seed, j), windowPs };
+      r = yield { load, seed: replicationSeed(o.seed, j), windowPs, warmupPs };
       made.set(key, r);
       runs++;
+      simulatedPs += warmupPs + windowPs;
     }
     return r;
   }
 
-  function* trial(load: number, windowPs: number, first = o.replications): Generator<RunRequest, Trial, RunRecord> {
+  function* trial(load: number, windowPs: number, first = o.replications, warmupPs = searchWarmupPs): Generator<RunRequest, Trial, RunRecord> {
     const records: RunRecord[] = [];
     for (let j = 0; ; j++) {
-      records.push(yield* run(load, windowPs, j));
+      records.push(yield* run(load, windowPs, warmupPs, j));
       // one replication that fails by a wide margin decides (more would not change the verdict)
       if (records.length < first && !failsClearly(records[0]!)) continue;
       const final = records.length >= Math.max(first, o.maxReplications);
-      const c = classify(records, load, windowPs, final);
+      const c = classify(records, load, windowPs, final, warmupPs);
       if (c.verdict === "undecided") continue;
       probes.push(c.probe);
       if (c.probe.healthChanges > 0 && c.verdict === "fail") controlPlaneFailureLoad = Math.min(controlPlaneFailureLoad ?? Infinity, load);
@@ -195,9 +280,12 @@ export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<
   // 1. bracket: the bound should fail (or be the ports' limit) and 90 % of it pass
   let hi = start, lo = round(start * 0.9);
   let hiTrial: Trial | undefined = yield* trial(hi, o.windowPs);
+  // the runs at the lower end (they size the confirmation's warm-up)
+  let loTrial: Trial | undefined;
   if (hiTrial.verdict === "pass") {
     // the bound is too low (a model the bound does not know): grow towards the ports' limit
     lo = hi;
+    loTrial = hiTrial;
     hiTrial = undefined;
     while (lo < top) {
       hi = round(Math.min(top, lo * 1.1));
@@ -207,12 +295,16 @@ export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<
         break;
       }
       lo = hi;
+      loTrial = t;
     }
     if (!hiTrial) hi = top; // passes at the ports' limit: the ports are the limit
   } else {
     for (;;) {
       const t = yield* trial(lo, o.windowPs);
-      if (t.verdict === "pass") break;
+      if (t.verdict === "pass") {
+        loTrial = t;
+        break;
+      }
       hi = lo;
       hiTrial = t;
       lo = round(lo * 0.8);
@@ -224,15 +316,34 @@ export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<
     const mid = round((lo + hi) / 2);
     if (mid <= lo || mid >= hi) break;
     const t = yield* trial(mid, o.windowPs);
-    if (t.verdict === "pass") lo = mid;
+    if (t.verdict === "pass") (lo = mid), (loTrial = t);
     else (hi = mid), (hiTrial = t);
   }
-  // 3. confirm both ends with longer windows; move the bracket while an end changes its verdict
+  // 3. confirm both ends with longer windows, each after a warm-up sized to the relaxation time at
+  // its own load: first from the search's runs at its lower end, ρ scaled to the load; then, if the
+  // confirmation's own runs at the load measure a ρ that asks for a longer warm-up (the reference
+  // had a replication whose busiest resource was saturated, where utilisation stops growing with
+  // the load, or other seeds load another port more), once more with that. A load keeps its
+  // warm-up whichever end it is (a load tried again reuses its runs; a bracket does not move on a
+  // changed warm-up). Move the bracket while an end changes its verdict.
   const long = o.windowPs * o.confirmFactor;
   let confirmed = false;
   let atLo: Trial | undefined;
+  const ref = loTrial, refLoad = lo;
+  const own = new Map<number, ConfirmWarmup>();
+  const sized = (load: number) => own.get(load) ?? (ref ? confirmationWarmup(ref.records, refLoad, load, searchWarmupPs, long, o.serviceTime) ?? null : null);
+  const warmupAt = (load: number) => sized(load)?.warmupPs ?? searchWarmupPs;
+  function* confirm(load: number): Generator<RunRequest, Trial, RunRecord> {
+    const w = warmupAt(load);
+    const t = yield* trial(load, long, o.confirmReplications, w);
+    if (own.has(load)) return t;
+    const m = confirmationWarmup(t.records, load, load, searchWarmupPs, long, o.serviceTime);
+    if (!m || m.warmupPs <= w) return t;
+    own.set(load, m);
+    return yield* trial(load, long, o.confirmReplications, m.warmupPs);
+  }
   for (let step = 0; step < 4; step++) {
-    atLo = yield* trial(lo, long, o.confirmReplications);
+    atLo = yield* confirm(lo);
     if (atLo.verdict === "fail") {
       hi = lo;
       lo = round(lo / (1 + o.goalWidth));
@@ -241,7 +352,7 @@ export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<
     if (hi < top || hiTrial) {
       // the upper end with the evidence the lower end gets: a load that passes on 2 seeds may fail on
       // 4, and a bracket confirmed on unequal evidence moves up and back until its steps run out
-      const atHi = yield* trial(hi, long, o.confirmReplications);
+      const atHi = yield* confirm(hi);
       if (atHi.verdict === "pass") {
         lo = hi;
         hi = round(Math.min(top, hi * (1 + o.goalWidth)));
@@ -256,16 +367,16 @@ export function* capacitySearch(spec: BoardSpec, o: CapacityOptions): Generator<
     confirmed = true;
     break;
   }
-  const final = atLo ?? (yield* trial(lo, long, o.confirmReplications));
+  const final = atLo ?? (yield* confirm(lo));
   const rec = aggregate(final.records as Record<string, unknown>[]) as RunRecord;
-  return { lo, hi, probes, atCapacity: rec, confirmed, controlPlaneFailureLoad, runs };
+  return { lo, hi, probes, atCapacity: rec, confirmed, controlPlaneFailureLoad, runs, simulatedPs, searchWarmupPs, confirmWarmup: sized(lo) };
 }
 
 /** Runs the search in place. Callers parallelise over boards. */
 export function findCapacity(spec: BoardSpec, o: CapacityOptions): CapacityResult {
   const search = capacitySearch(spec, o);
   let step = search.next();
-  while (!step.done) step = search.next(runBoard(spec, { ...o.run, seed: step.value.seed, load: step.value.load, durationPs: step.value.windowPs }));
+  while (!step.done) step = search.next(runBoard(spec, { ...o.run, seed: step.value.seed, load: step.value.load, durationPs: step.value.windowPs, warmupPs: step.value.warmupPs }));
   return step.value;
 }
 
@@ -275,7 +386,7 @@ export async function findCapacityAsync(spec: BoardSpec, o: CapacityOptions): Pr
   let step = search.next();
   while (!step.done) {
     await new Promise((r) => setImmediate(r));
-    step = search.next(runBoard(spec, { ...o.run, seed: step.value.seed, load: step.value.load, durationPs: step.value.windowPs }));
+    step = search.next(runBoard(spec, { ...o.run, seed: step.value.seed, load: step.value.load, durationPs: step.value.windowPs, warmupPs: step.value.warmupPs }));
   }
   return step.value;
 }

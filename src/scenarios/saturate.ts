@@ -3,6 +3,8 @@
  * confirmation over replications), beside the analytic bound that explains it (bound.ts, with the
  * CPU costs the model measures in isolation, calibrate.ts). The record is that of the board at
  * its capacity (means over replications with their intervals) plus a `saturation` section.
+ * The confirmation's warm-up is sized from the busiest resource's service time (`serviceTime`,
+ * docs/methods.md §6).
  */
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { MS } from "../sim/time.ts";
@@ -11,7 +13,8 @@ import { analyticBound, portLimitLoad, resourceKind, type BoundTerm, type Worklo
 import { calibrate } from "./calibrate.ts";
 import { findCapacity, findCapacityAsync, LOSS_GOAL, GROWTH_FRAMES, type CapacityOptions, type CapacityResult } from "./capacity.ts";
 import type { RunRecord } from "./registry.ts";
-import { settingLayout } from "./setting.ts";
+import { settingLayout, type SettingLayout } from "./setting.ts";
+import { IMIX } from "../traffic/imix.ts";
 import { WORKLOADS, type WorkloadName } from "./workloads.ts";
 import { DEFAULT_PACKETS_PER_FLOW } from "../traffic/workload.ts";
 
@@ -57,6 +60,48 @@ export function workloadRates(name: WorkloadName, packetsPerFlow = DEFAULT_PACKE
 /** Bound terms whose loads are within this share of the binding one are tied with it. */
 export const TIE = 0.01;
 
+/** Preamble + SFD and inter-frame gap, bytes on the wire around every frame (docs/hardware.md §1, as bound.ts). */
+const WIRE_OVERHEAD_BYTES = 8 + 12;
+/** The IMIX's mean wire bytes per frame (frame with FCS, preamble, SFD and gap). */
+const IMIX_WIRE_BYTES = IMIX.reduce((s, x) => s + x.weight * (x.bytes + WIRE_OVERHEAD_BYTES), 0) / IMIX.reduce((s, x) => s + x.weight, 0);
+
+const mean = (records: RunRecord[], f: (r: RunRecord) => number) => records.reduce((a, r) => a + f(r), 0) / records.length;
+
+/**
+ * A resource's per-item service time S at the load of `records` (the confirmation's warm-up,
+ * capacity.ts `confirmationWarmup`), from the setting and what the runs measured:
+ *   - a port: a frame's wire time at the workload's mean size (the IMIX's, with preamble, SFD and
+ *     gap) at the port's line rate;
+ *   - a CPU: its time per intervention, the runs' mean cycles per intervention at the CPU clock;
+ *   - any other resource (the fabric, a CPU board's memory, a controller's buffer memory or
+ *     forwarding engine, a translator): its busy time per data frame it carries, its utilisation
+ *     over the data frames per second the board delivered (both directions), shared evenly over
+ *     the resources of its kind (controllers' buffers and engines, 5F's port ASICs). A frame is
+ *     several items to some of them (a PCI crossing is several tenures, a frame two crossings),
+ *     so S is per frame, the unit the backlog is counted in.
+ */
+export function serviceTime(L: SettingLayout, resource: string, records: RunRecord[]): { ps: number; basis: string } | undefined {
+  const kind = resourceKind(L, resource);
+  if (kind === undefined || records.length === 0) return undefined;
+  if (kind.includes("port")) {
+    const p = [...L.routerPorts, ...L.serverPorts].find((q) => L.portResource(q, "in") === resource || L.portResource(q, "out") === resource);
+    if (p === undefined) return undefined;
+    const mbps = L.controllers[L.controllerOf(p)]!.portMbps;
+    return { ps: Math.round((IMIX_WIRE_BYTES * 8 * 1e6) / mbps), basis: `a frame's wire time, ${IMIX_WIRE_BYTES.toFixed(1)} bytes (IMIX mean) at ${mbps} Mb/s` };
+  }
+  if (kind === "cpu") {
+    const cycles = mean(records, (r) => (r["cpu"] as { cyclesPerIntervention: number }).cyclesPerIntervention);
+    const mhz = mean(records, (r) => (r["cpu"] as { clockMHz: number }).clockMHz);
+    if (!(cycles > 0 && mhz > 0)) return undefined;
+    return { ps: Math.round((cycles * 1e6) / mhz), basis: `the CPU's time per intervention, ${cycles.toFixed(0)} cycles measured at ${mhz} MHz` };
+  }
+  const fps = mean(records, (r) => { const d = r["delivered"] as { inboundFps: number; outboundFps: number }; return d.inboundFps + d.outboundFps; });
+  const rho = mean(records, (r) => (r["resources"] as Record<string, { utilization: number }>)[resource]?.utilization ?? 0);
+  const peers = resource.endsWith(".buffer") || resource.endsWith(".decide") ? L.controllers.length : resource.endsWith(".asic") ? L.routerPorts.length : 1;
+  if (!(fps > 0 && rho > 0)) return undefined;
+  return { ps: Math.round((rho * peers * 1e12) / fps), basis: `its busy time per data frame, ${(rho * 100).toFixed(1)} % busy over ${Math.round(fps).toLocaleString("en-US")} frames/s delivered${peers > 1 ? ` / ${peers} alike` : ""}` };
+}
+
 /** The search's inputs for a board: the workload's rates, the board-run options, the calibrated costs and the bound. */
 function prepare(spec: BoardSpec, workload: WorkloadName, o: SaturateOptions) {
   const rates = workloadRates(workload, o.run?.packetsPerFlow, o.run?.flows);
@@ -64,9 +109,11 @@ function prepare(spec: BoardSpec, workload: WorkloadName, o: SaturateOptions) {
   const costs = calibrate(spec, rates, run, o.seed);
   const bound = analyticBound(spec, rates, costs);
   const ports = portLimitLoad(spec, rates);
+  const L = settingLayout(spec);
   const search: CapacityOptions = {
     run, seed: o.seed, replications: o.replications, maxReplications: o.maxReplications, confirmReplications: o.confirmReplications, windowPs: o.windowPs, confirmFactor: o.confirmFactor, goalWidth: o.goalWidth,
     boundLoad: bound.load, portLimitLoad: ports,
+    serviceTime: (resource, records) => serviceTime(L, resource, records),
   };
   return { costs, bound, ports, search };
 }
@@ -138,11 +185,24 @@ function saturationRecord(spec: BoardSpec, workload: WorkloadName, o: SaturateOp
       controlPlaneFailureLoad: c.controlPlaneFailureLoad,
       probes: c.probes.length,
       runs: c.runs,
+      // simulated time of those runs (warm-ups and windows), ms
+      simulatedMs: c.simulatedPs / 1e9,
       probeLog: c.probes,
       calibration: costs,
       criterion: {
         lossGoal: LOSS_GOAL, growthFrames: GROWTH_FRAMES, windowMs: o.windowPs / 1e9, confirmWindowMs: (o.windowPs * o.confirmFactor) / 1e9,
         replications: o.replications, maxReplications: o.maxReplications, confirmReplications: o.confirmReplications, goalWidth: o.goalWidth, level: 0.95,
+        // the search's warm-up, and the confirmation's: k relaxation times of the busiest resource at the lower end, clamped (docs/methods.md §6)
+        warmupMs: c.searchWarmupPs / 1e9,
+        confirmWarmupMs: (c.confirmWarmup?.warmupPs ?? c.searchWarmupPs) / 1e9,
+        confirmWarmup: c.confirmWarmup
+          ? {
+            relaxations: c.confirmWarmup.relaxations, load: c.confirmWarmup.load, measuredAt: c.confirmWarmup.measuredAt, resource: c.confirmWarmup.resource, rho: c.confirmWarmup.rho,
+            serviceUs: c.confirmWarmup.servicePs / 1e6, serviceBasis: c.confirmWarmup.serviceBasis,
+            // null when ρ ≥ 1 (no steady state: the window clamps it)
+            tauMs: Number.isFinite(c.confirmWarmup.tauPs) ? c.confirmWarmup.tauPs / 1e9 : null, clamped: c.confirmWarmup.clamped,
+          }
+          : null,
       },
     },
   };
