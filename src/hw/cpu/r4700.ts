@@ -54,8 +54,8 @@ export interface UncachedPort {
   write(bytes: number, done: () => void): boolean;
   /** Transaction-level timing: the ps at which a read of `bytes` issued at `at` (>= now) would have its data back at the CPU, from the bus's present occupancy (charged as it would be). */
   readFinish?(bytes: number, at: number): number;
-  /** Transaction-level timing: charges a posted write's bus time; the CPU does not wait. */
-  postWrite?(bytes: number): void;
+  /** Transaction-level timing: charges a write of `bytes` posted at `at` (>= now); the CPU does not wait. */
+  postWrite?(bytes: number, at: number): void;
 }
 
 /** How a job's memory and bus waits are timed: event by event (the reference), or replayed atomically at the job's start from the memories' and bus's occupancy (docs/hardware.md "Transaction-level memory and CPU job"). */
@@ -534,7 +534,7 @@ export class R4700 {
       return false;
     }
     if (!read && u.postWrite !== undefined) {
-      u.postWrite(bytes);
+      u.postWrite(bytes, at);
       this.vt = at;
       return false;
     }

@@ -1,0 +1,44 @@
+/**
+ * The GT-64010 bridge on the transaction-level bus (docs/hardware.md "PCI"): an uncached read's end
+ * from the bus's occupancy, after the writes posted before it (the master's queue is FIFO), then
+ * the bridge's synchronisation. Expected times from the tenure formula (bus.ts: address 1, medium
+ * DEVSEL 1, for a read turnaround 1 and the target's 16-clock initial latency, a data phase,
+ * turnaround 1; arbitration of an idle bus 1) and readSyncPs (4 PCI clocks).
+ */
+import { describe, expect, it } from "vitest";
+import { Gt64010Bridge } from "../../src/hw/gt64010/bridge.ts";
+import { DramController } from "../../src/hw/gt64010/dram.ts";
+import { TlmPciBus } from "../../src/hw/pci/tlm-bus.ts";
+import { Simulator } from "../../src/sim/simulator.ts";
+
+function rig() {
+  const sim = new Simulator({ seed: 1 });
+  const bus = new TlmPciBus(sim, "pci");
+  const target = bus.addTarget("regs");
+  const bridge = new Gt64010Bridge(sim, "gt64010", bus.addMaster("cpu"), new DramController(sim, "dram"));
+  bridge.deviceTarget = target;
+  return { sim, bus, bridge, edge: (n: number) => bus.server.clock.edge(n) };
+}
+
+describe("Gt64010Bridge at the transaction level", () => {
+  it("a read on an idle bus: arbitration, its 21-clock tenure, then the synchronisation", () => {
+    const { bridge, edge } = rig();
+    expect(bridge.readFinish!(4, 0)).toBe(edge(1 + 21) + 120_000);
+  });
+
+  it("a read waits for the writes posted before it: FIFO in the master's queue", () => {
+    const { bridge, edge } = rig();
+    bridge.postWrite!(4, 0); // 1 (idle bus) + 4 clocks: address, DEVSEL, data, turnaround
+    // then the read's 21 clocks from the write's end (the bus is not idle: no arbitration clock)
+    expect(bridge.readFinish!(4, 0)).toBe(edge(5 + 21) + 120_000);
+  });
+
+  it("a read waits half a round of the other masters' tenures", () => {
+    const { bus, bridge, edge } = rig();
+    const card = bus.addMaster("card");
+    const t = bus.addTarget("card");
+    card.background("write", t, 32); // an 11-clock tenure (8 data phases + 3) in service
+    // half of it (5.5 clocks), then 21: the edge at or after 26.5 clocks
+    expect(bridge.readFinish!(4, 0)).toBe(edge(27) + 120_000);
+  });
+});
