@@ -55,8 +55,9 @@ const SLACK_PS = 1;
 
 export class PsServer {
   readonly clock: ClockDomain;
-  /** Jobs in service, in arrival order. */
+  /** Jobs in service, in arrival order: the first `n` slots (the array is never shortened: no reallocation). */
   private readonly jobs: PsJob[] = [];
+  private n = 0;
   private classJobs = new Int32Array(0);
   private activeClasses = 0;
   private readonly names: string[] = [];
@@ -101,6 +102,9 @@ export class PsServer {
 
   addClass(name: string): number {
     this.names.push(name);
+    const sums = new Float64Array(this.names.length);
+    sums.set(this.grantSum);
+    this.grantSum = sums;
     this.completedJobs.push(0);
     this.completedClocks.push(0);
     this.highWater.push(0);
@@ -117,7 +121,7 @@ export class PsServer {
 
   /** Jobs in service. */
   get size(): number {
-    return this.jobs.length;
+    return this.n;
   }
 
   /** Jobs of class `c` in service. */
@@ -128,11 +132,12 @@ export class PsServer {
   /** Starts a job of `job.demand` clocks in class `job.cls`; `job.onDone(job)` when it is served. */
   submit(job: PsJob): void {
     this.advance();
-    const idle = this.jobs.length === 0;
+    const idle = this.n === 0;
     job.remaining = job.demand + (idle ? this.idleStartClocks : 0);
     job.submittedAt = this.sim.now;
-    this.jobs.push(job);
+    this.jobs[this.n++] = job;
     const c = job.cls;
+    this.grantSum[c]! += job.grant > 0 ? job.grant : job.demand;
     if (this.classJobs[c]!++ === 0) this.activeClasses++;
     if (this.classJobs[c]! > this.highWater[c]!) this.highWater[c] = this.classJobs[c]!;
     if (idle) this.util.busyIn(this.sim, 0);
@@ -159,7 +164,7 @@ export class PsServer {
     const j = this.bgFree.pop() ?? new PsJob(this.bgDone);
     j.demand = demand;
     j.cls = cls;
-    j.grant = grant;
+    j.grant = grant > 0 ? grant : demand; // fixed as more work is added to it
     this.bgOf[cls] = j;
     this.submit(j);
   }
@@ -176,14 +181,15 @@ export class PsServer {
     this.advance();
     const period = this.clock.periodPs, cap = this.capacity;
     let n = 0;
-    if (this.scratchWork.length < this.jobs.length) {
-      this.scratchWork = new Float64Array(2 * this.jobs.length);
-      this.scratchCls = new Int32Array(2 * this.jobs.length);
+    if (this.scratchWork.length < this.n) {
+      this.scratchWork = new Float64Array(2 * this.n);
+      this.scratchCls = new Int32Array(2 * this.n);
     }
     const w = this.scratchWork, k = this.scratchCls, count = this.scratchCount;
     count.fill(0);
     let classes = 0;
-    for (const j of this.jobs) {
+    for (let i = 0; i < this.n; i++) {
+      const j = this.jobs[i]!;
       if (j.cls === cls) continue;
       w[n] = j.remaining;
       k[n++] = j.cls;
@@ -245,32 +251,22 @@ export class PsServer {
    * the mean of its jobs' (`PsJob.grant`, or their demand). The first edge at or after the end, ps.
    */
   roundRobinFinish(demand: number, cls: number, at: number): number {
-    this.advance();
-    const count = this.scratchCount;
-    if (this.grantSum.length < count.length) this.grantSum = new Float64Array(count.length);
-    const sum = this.grantSum;
-    count.fill(0);
-    sum.fill(0);
-    for (let i = 0; i < this.jobs.length; i++) {
-      const j = this.jobs[i]!;
-      if (j.cls === cls) continue;
-      count[j.cls]!++;
-      sum[j.cls]! += j.grant > 0 ? j.grant : j.demand;
-    }
+    const cj = this.classJobs, sum = this.grantSum;
     let wait = 0;
-    for (let c = 0; c < count.length; c++) if (count[c]! > 0) wait += sum[c]! / count[c]! / 2;
-    const start = this.jobs.length === 0 ? this.idleStartClocks : 0;
+    for (let c = 0; c < cj.length; c++) if (c !== cls && cj[c]! > 0) wait += sum[c]! / cj[c]! / 2;
+    const start = this.n === 0 ? this.idleStartClocks : 0;
     return this.edgeAfter(at, (start + wait + demand) / this.capacity);
   }
+  /** Per class: the grants of its jobs in service, summed (their mean is the class's grant). */
   private grantSum = new Float64Array(0);
 
   /** Spends the work done since the last change on the jobs in service. */
   private advance(): void {
     const now = this.sim.now, dt = now - this.last;
     this.last = now;
-    if (dt <= 0 || this.jobs.length === 0) return;
+    if (dt <= 0 || this.n === 0) return;
     const work = (dt / this.clock.periodPs) * this.capacity, share = this.activeClasses, cj = this.classJobs;
-    for (let i = 0; i < this.jobs.length; i++) {
+    for (let i = 0; i < this.n; i++) {
       const j = this.jobs[i]!;
       j.remaining -= work / (share * cj[j.cls]!);
     }
@@ -278,13 +274,13 @@ export class PsServer {
 
   /** Moves the completion event to the soonest finish (or takes it off when nothing is in service). */
   private reschedule(): void {
-    if (this.jobs.length === 0) {
+    if (this.n === 0) {
       this.sim.cancel(this.ev);
       return;
     }
     let soonest = Infinity;
     const share = this.activeClasses, cj = this.classJobs;
-    for (let i = 0; i < this.jobs.length; i++) {
+    for (let i = 0; i < this.n; i++) {
       const j = this.jobs[i]!;
       const x = j.remaining * share * cj[j.cls]!;
       if (x < soonest) soonest = x;
@@ -301,25 +297,27 @@ export class PsServer {
     const done = this.done;
     const share = this.activeClasses, cj = this.classJobs, psPerWork = this.clock.periodPs / this.capacity;
     // which jobs are done, judged at the shares they had (then the counts change)
-    let kept = 0;
-    for (let i = 0; i < this.jobs.length; i++) {
+    let kept = 0, nDone = 0;
+    for (let i = 0; i < this.n; i++) {
       const j = this.jobs[i]!;
-      if (j.remaining * share * cj[j.cls]! * psPerWork <= SLACK_PS) done.push(j);
+      if (j.remaining * share * cj[j.cls]! * psPerWork <= SLACK_PS) done[nDone++] = j;
       else this.jobs[kept++] = j;
     }
-    this.jobs.length = kept;
-    for (let i = 0; i < done.length; i++) {
+    this.n = kept;
+    for (let i = 0; i < nDone; i++) {
       const j = done[i]!, c = j.cls;
-      if (--cj[c]! === 0) this.activeClasses--;
+      if (--cj[c]! === 0) {
+        this.activeClasses--;
+        this.grantSum[c] = 0;
+      } else this.grantSum[c]! -= j.grant > 0 ? j.grant : j.demand;
       this.completedJobs[c]!++;
       this.completedClocks[c]! += j.demand;
       j.doneAt = this.sim.now;
     }
     if (kept === 0) this.util.idleNow(this.sim);
     this.reschedule();
-    // callbacks last, in arrival order: they may submit more
-    for (let i = 0; i < done.length; i++) done[i]!.onDone(done[i]!);
-    done.length = 0;
+    // callbacks last, in arrival order: they may submit more (and fire cannot run inside them)
+    for (let i = 0; i < nDone; i++) done[i]!.onDone(done[i]!);
   }
 
   /** Busy time (ps) since the statistics last restarted. */
@@ -332,6 +330,6 @@ export class PsServer {
     const classes: Record<string, { jobs: number; clocks: number; share: number; highWater: number }> = {};
     const total = this.completedClocks.reduce((a, b) => a + b, 0);
     this.names.forEach((n, c) => (classes[n] = { jobs: this.completedJobs[c]!, clocks: this.completedClocks[c]!, share: total ? this.completedClocks[c]! / total : 0, highWater: this.highWater[c]! }));
-    return { utilization: u.utilization, elapsedPs: u.elapsedPs, inService: this.jobs.length, classes };
+    return { utilization: u.utilization, elapsedPs: u.elapsedPs, inService: this.n, classes };
   }
 }
