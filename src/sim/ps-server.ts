@@ -155,10 +155,11 @@ export class PsServer {
     if (!(demand > 0)) return;
     const open = this.bgOf[cls];
     if (open !== undefined) {
-      this.advance();
+      // the shares are unchanged, so adding work now or at the next advance is the same; only if
+      // this job is the next to finish does the completion event move
       open.remaining += demand;
       open.demand += demand;
-      this.reschedule();
+      if (open === this.soonestJob) this.reschedule();
       return;
     }
     const j = this.bgFree.pop() ?? new PsJob(this.bgDone);
@@ -168,6 +169,8 @@ export class PsServer {
     this.bgOf[cls] = j;
     this.submit(j);
   }
+  /** The job the completion event is set for (the first to finish, as of the last reschedule). */
+  private soonestJob: PsJob | undefined = undefined;
   /** Per class: its background job in service, if any. */
   private readonly bgOf: (PsJob | undefined)[] = [];
 
@@ -179,7 +182,7 @@ export class PsServer {
    */
   finishTime(demand: number, cls: number, at: number): number {
     this.advance();
-    const period = this.clock.periodPs, cap = this.capacity;
+    const period = this.clock.periodPs, cap = this.capacity, psPerWork = period / cap;
     let n = 0;
     if (this.scratchWork.length < this.n) {
       this.scratchWork = new Float64Array(2 * this.n);
@@ -195,42 +198,51 @@ export class PsServer {
       k[n++] = j.cls;
       if (count[j.cls]!++ === 0) classes++;
     }
-    let t = this.sim.now;
-    let mine = n === 0 ? demand + this.idleStartClocks : demand;
-    let arrived = false;
-    // drain, a completion at a time, until the new job is served
+    // the server's own steps, event by event (advance, reschedule, fire), with the new job arriving at `at`
+    let t = this.sim.now, mine = 0, arrived = false;
     for (;;) {
-      if (!arrived && t >= at) arrived = true;
       const share = arrived ? classes + 1 : classes;
-      // the soonest finish among the others (work x classes x jobs of its class), and the new job's
-      let soonest = Infinity, who = -1;
+      let soonest = arrived ? mine * share : Infinity;
       for (let i = 0; i < n; i++) {
         const x = w[i]! * share * count[k[i]!]!;
-        if (x < soonest) (soonest = x), (who = i);
+        if (x < soonest) soonest = x;
       }
-      const mineAt = arrived ? mine * share : Infinity;
-      if (!arrived) {
-        const untilAt = ((at - t) / period) * cap; // clocks of capacity before the arrival
-        if (who < 0 || soonest >= untilAt) {
-          // nothing finishes before it arrives
-          for (let i = 0; i < n; i++) w[i]! -= untilAt / (share * count[k[i]!]!);
-          t = at;
-          arrived = true;
+      let next = Infinity;
+      if (soonest < Infinity) {
+        const ps = soonest * psPerWork;
+        next = ps <= SLACK_PS ? t : this.edgeAfter(t, soonest / cap);
+        if (next <= t && ps > SLACK_PS) next = this.clock.edgeAtOrAfter(t + 1);
+      }
+      if (!arrived && at < next) {
+        // it arrives first (a completion at the same instant goes first, as its event's priority does)
+        const work = ((at - t) / period) * cap;
+        for (let i = 0; i < n; i++) w[i]! -= work / (share * count[k[i]!]!);
+        t = at;
+        arrived = true;
+        mine = demand + (n === 0 ? this.idleStartClocks : 0);
+        continue;
+      }
+      const work = ((next - t) / period) * cap;
+      for (let i = 0; i < n; i++) w[i]! -= work / (share * count[k[i]!]!);
+      if (arrived) mine -= work / share;
+      t = next;
+      if (arrived && mine * share * psPerWork <= SLACK_PS) return t;
+      // the others done at this step leave, each judged at the shares before any leaves
+      const flag = this.scratchDone.length >= n ? this.scratchDone : (this.scratchDone = new Uint8Array(2 * n));
+      for (let i = 0; i < n; i++) flag[i] = w[i]! * share * count[k[i]!]! * psPerWork <= SLACK_PS ? 1 : 0;
+      let kept = 0;
+      for (let i = 0; i < n; i++) {
+        if (flag[i] === 1) {
+          if (--count[k[i]!]! === 0) classes--;
           continue;
         }
+        w[kept] = w[i]!;
+        k[kept++] = k[i]!;
       }
-      if (mineAt <= soonest) return this.edgeAfter(t, mineAt / cap);
-      // another finishes first: advance everyone by its time, then remove it
-      for (let i = 0; i < n; i++) w[i]! -= soonest / (share * count[k[i]!]!);
-      if (arrived) mine -= soonest / share;
-      t += (soonest / cap) * period;
-      const c = k[who]!;
-      if (--count[c]! === 0) classes--;
-      w[who] = w[n - 1]!;
-      k[who] = k[n - 1]!;
-      n--;
+      n = kept;
     }
   }
+  private scratchDone = new Uint8Array(16);
 
   /** The first edge at or after `clocks` clock periods from `t` (ps), within SLACK_PS: a whole number of clocks from an edge lands on an edge. */
   private edgeAfter(t: number, clocks: number): number {
@@ -275,6 +287,7 @@ export class PsServer {
   /** Moves the completion event to the soonest finish (or takes it off when nothing is in service). */
   private reschedule(): void {
     if (this.n === 0) {
+      this.soonestJob = undefined;
       this.sim.cancel(this.ev);
       return;
     }
@@ -283,7 +296,7 @@ export class PsServer {
     for (let i = 0; i < this.n; i++) {
       const j = this.jobs[i]!;
       const x = j.remaining * share * cj[j.cls]!;
-      if (x < soonest) soonest = x;
+      if (x < soonest) (soonest = x), (this.soonestJob = j);
     }
     const ps = (soonest / this.capacity) * this.clock.periodPs, now = this.sim.now;
     let when = ps <= SLACK_PS ? now : this.edgeAfter(this.last, soonest / this.capacity);

@@ -90,7 +90,7 @@ describe("PsServer (discriminatory processor sharing, equal weights)", () => {
           else expect(predicted).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 2000 },
     );
   });
 
