@@ -175,12 +175,9 @@ export class PciFabric implements Fabric {
   }
 
   private deliver(x: Xfer): void {
-    const t = x.t;
     this.free.push(x);
     this.inFlight--;
-    t.doneAt = this.sim.now;
-    this.eps[t.dst]!.transfers++;
-    this.eps[t.dst]!.deliver(t);
+    handOn(x.t, this.eps[x.t.dst]!, this.sim.now);
   }
 
   probes(): Probes {
@@ -188,9 +185,27 @@ export class PciFabric implements Fabric {
   }
 
   read(now: number) {
-    const bus = this.bus.read(now);
-    const endpoints: Record<string, { framesIn: number }> = {};
-    for (const e of this.eps) endpoints[e.name] = { framesIn: e.transfers };
-    return { ...bus, inFlight: this.inFlight, heldForOrder: this.order.heldForOrder, endpoints };
+    return fabricReading(this.bus.read(now), this.eps, this.inFlight, this.order.heldForOrder);
   }
+}
+
+/** What both PCI fabrics (cycle- and transaction-level) keep per endpoint for delivery and statistics. */
+export interface DeliveringEndpoint {
+  name: string;
+  transfers: number;
+  deliver: (t: FabricTransfer) => void;
+}
+
+/** Hands a transfer that has arrived to its destination endpoint at `now`. */
+export function handOn(t: FabricTransfer, dst: DeliveringEndpoint, now: number): void {
+  t.doneAt = now;
+  dst.transfers++;
+  dst.deliver(t);
+}
+
+/** A PCI fabric's statistics: its bus's, the transfers in flight and held for order, frames in per endpoint. */
+export function fabricReading<B extends object>(bus: B, eps: readonly DeliveringEndpoint[], inFlight: number, heldForOrder: number) {
+  const endpoints: Record<string, { framesIn: number }> = {};
+  for (const e of eps) endpoints[e.name] = { framesIn: e.transfers };
+  return { ...bus, inFlight, heldForOrder, endpoints };
 }

@@ -25,7 +25,7 @@ import type { PciMasterParams, PciTargetParams } from "../pci/bus.ts";
 import type { TlmPciBus, TlmPciMaster } from "../pci/tlm-bus.ts";
 import type { Fabric, FabricTransfer } from "./fabric.ts";
 import { PairOrder } from "./pair-order.ts";
-import { GALNET_BURST_BYTES, GALNET_MESSAGE_BYTES } from "./pci-fabric.ts";
+import { fabricReading, GALNET_BURST_BYTES, GALNET_MESSAGE_BYTES, handOn } from "./pci-fabric.ts";
 
 interface Endpoint {
   name: string;
@@ -163,12 +163,9 @@ export class TlmPciFabric implements Fabric {
   }
 
   private deliver(x: Xfer): void {
-    const t = x.t;
     this.free.push(x);
     this.inFlight--;
-    t.doneAt = this.sim.now;
-    this.eps[t.dst]!.transfers++;
-    this.eps[t.dst]!.deliver(t);
+    handOn(x.t, this.eps[x.t.dst]!, this.sim.now);
   }
 
   probes(): Probes {
@@ -176,9 +173,6 @@ export class TlmPciFabric implements Fabric {
   }
 
   read(now: number) {
-    const bus = this.bus.read(now);
-    const endpoints: Record<string, { framesIn: number }> = {};
-    for (const e of this.eps) endpoints[e.name] = { framesIn: e.transfers };
-    return { ...bus, inFlight: this.inFlight, heldForOrder: this.order.heldForOrder, endpoints };
+    return fabricReading(this.bus.read(now), this.eps, this.inFlight, this.order.heldForOrder);
   }
 }
