@@ -257,15 +257,21 @@ export class PsServer {
    * requester with work one grant per round, so a request arriving at a random point of a round
    * waits on average for the grant in service to end (half of one) and for half of the others'
    * (Kleinrock & Levy's polling systems; Takagi, Analysis of Polling Systems, 1986, the
-   * exhaustive-1 limit): with k other classes of mean grant g, k g / 2. Processor sharing, the
+   * exhaustive-1 limit): with k other classes of mean grant g, k g / 2. A request queued behind
+   * its own requester's previous one (`afterOwn`: `at` is when that one ends) waits a whole round,
+   * k g: the arbiter moves past a requester after each grant. Processor sharing, the
    * fluid limit, would charge it k x its own demand instead (`finishTime`), twice round robin's
    * wait when grants are alike: right for long transfers, wrong for one grant. A class's grant is
    * the mean of its jobs' (`PsJob.grant`, or their demand). The first edge at or after the end, ps.
    */
-  roundRobinFinish(demand: number, cls: number, at: number): number {
+  roundRobinFinish(demand: number, cls: number, at: number, afterOwn = false): number {
     const cj = this.classJobs, sum = this.grantSum;
-    let wait = 0;
-    for (let c = 0; c < cj.length; c++) if (c !== cls && cj[c]! > 0) wait += sum[c]! / cj[c]! / 2;
+    let round = 0;
+    for (let c = 0; c < cj.length; c++) if (c !== cls && cj[c]! > 0) round += sum[c]! / cj[c]!;
+    // arriving at a random point of a round: half of it; queued behind its own requester's previous
+    // grant (`afterOwn`, from `at`): round robin serves every other requester with work once before
+    // coming back, a whole round
+    const wait = afterOwn ? round : round / 2;
     const start = this.n === 0 ? this.idleStartClocks : 0;
     return this.edgeAfter(at, (start + wait + demand) / this.capacity);
   }

@@ -33,6 +33,16 @@ describe("Gt64010Bridge at the transaction level", () => {
     expect(bridge.readFinish!(4, 0)).toBe(edge(5 + 21) + 120_000);
   });
 
+  it("a read behind its master's own posted write waits a whole round of the other masters after it", () => {
+    const { bus, bridge, edge } = rig();
+    const card = bus.addMaster("card");
+    const t = bus.addTarget("card");
+    card.background("write", t, 32); // an 11-clock tenure in service
+    bridge.postWrite!(4, 0); // half a round (5.5) then its 4 clocks: ends at the edge at or after 9.5 clocks, 10
+    // the read from there: the whole round (11), then its 21 clocks: 42 clocks
+    expect(bridge.readFinish!(4, 0)).toBe(edge(42) + 120_000);
+  });
+
   it("a read waits half a round of the other masters' tenures", () => {
     const { bus, bridge, edge } = rig();
     const card = bus.addMaster("card");

@@ -109,6 +109,8 @@ describe("PsServer (discriminatory processor sharing, equal weights)", () => {
     // half of a's 11 and of b's 4: 7.5 clocks, then 21: 28.5 clocks from 1,000 ps, 29,500 ps: the edge at 30 clocks
     expect(s.roundRobinFinish(21, c, 1_000)).toBe(30_000);
     expect(s.roundRobinFinish(21, c, 0)).toBe(29_000); // from an edge, 28.5 clocks: the 29th
+    // queued behind its own previous request (ending at 1,000 ps): a whole round, 11 + 4 = 15 clocks, then 21
+    expect(s.roundRobinFinish(21, c, 1_000, true)).toBe(37_000);
     // a job with no grant set counts its whole demand as one
     const t4 = job(6, b, log);
     s.submit(t4);

@@ -33,7 +33,7 @@ export const DEFAULT_BRIDGE: Gt64010BridgeParams = { postedWrites: 4, readSyncPs
  */
 export interface PciRequester {
   trySubmit(t: PciTransaction): boolean;
-  finishTime?(command: PciCommand, target: number, bytes: number, at: number): number;
+  finishTime?(command: PciCommand, target: number, bytes: number, at: number, afterOwn?: boolean): number;
   background?(command: PciCommand, target: number, bytes: number): void;
 }
 
@@ -76,7 +76,8 @@ export class Gt64010Bridge implements UncachedPort {
    * Transaction-level mode (a master that answers `finishTime`): when an uncached read issued at
    * `at` has its data at the CPU, its bus time charged. The master's queue is FIFO, so the read's
    * tenure waits for the writes posted before it (`postedUntil`), then for its turn (the bus's
-   * occupancy, TlmPciMaster.finishTime), then the synchronisation. (In the cycle model half a
+   * occupancy, TlmPciMaster.finishTime: a whole round of the other masters after a write of its
+   * own, half a round otherwise), then the synchronisation. (In the cycle model half a
    * posted write is queued ahead of an uncached read on average, on 5A and 5C at load 1.7, each a
    * round of the other masters' tenures.)
    */
@@ -92,13 +93,15 @@ export class Gt64010Bridge implements UncachedPort {
       const finish = master.finishTime.bind(master), charge = master.background.bind(master);
       this.readFinish = (bytes, at) => {
         this.uncachedReads++;
-        const done = finish("read", this.deviceTarget, bytes, Math.max(at, this.postedUntil));
+        const behind = this.postedUntil > at;
+        const done = finish("read", this.deviceTarget, bytes, behind ? this.postedUntil : at, behind);
         charge("read", this.deviceTarget, bytes);
         return done + this.params.readSyncPs;
       };
       this.postWrite = (bytes, at) => {
         this.uncachedWrites++;
-        this.postedUntil = finish("write", this.deviceTarget, bytes, Math.max(at, this.postedUntil));
+        const behind = this.postedUntil > at;
+        this.postedUntil = finish("write", this.deviceTarget, bytes, behind ? this.postedUntil : at, behind);
         charge("write", this.deviceTarget, bytes);
       };
     } else this.readFinish = this.postWrite = undefined;

@@ -94,12 +94,14 @@ export class TlmPciMaster {
 
   /**
    * When a transaction (one tenure) issued at `at` (ps, >= now) would end, from the bus's present
-   * occupancy: under round-robin arbitration half a round of the other masters' tenures, then its
-   * own (PsServer.roundRobinFinish); under fixed priority the processor sharing (finishTime).
+   * occupancy: under round-robin arbitration half a round of the other masters' tenures (a whole
+   * round when it is queued behind this master's previous transaction, `afterOwn`, `at` being that
+   * one's end), then its own (PsServer.roundRobinFinish); under fixed priority the processor
+   * sharing (finishTime).
    */
-  finishTime(command: "write" | "read", target: number, bytes: number, at: number): number {
+  finishTime(command: "write" | "read", target: number, bytes: number, at: number, afterOwn = false): number {
     const clocks = this.bus.tenureClocks(command, target, bytes), s = this.bus.server;
-    return this.bus.params.arbiter === "round-robin" ? s.roundRobinFinish(clocks, this.cls, at) : s.finishTime(clocks, this.cls, at);
+    return this.bus.params.arbiter === "round-robin" ? s.roundRobinFinish(clocks, this.cls, at, afterOwn) : s.finishTime(clocks, this.cls, at);
   }
 
   /** Charges a transaction nobody waits for (a posted write whose wait was taken from occupancy). */
