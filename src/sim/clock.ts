@@ -150,6 +150,13 @@ export class ClockDomain {
     return this.found - src.now;
   }
 
+  /** ps from `src.now` to the edge `cycles` cycles after the first edge at or after `src.now + delay`. */
+  delayToEdgeAfter(src: TimeSource, delay: number, cycles: number): number {
+    this.query = src.now + delay;
+    this.findEdge(this.findCycle() + cycles);
+    return this.found - src.now;
+  }
+
   /** ps from `src.now` to edge n (at or after now). */
   delayToCycle(src: TimeSource, n: number): number {
     this.findEdge(n);

@@ -175,10 +175,10 @@ export class PsServer {
   private readonly bgOf: (PsJob | undefined)[] = [];
 
   /**
-   * When a job of `demand` clocks in class `cls`, arriving at `at` (>= now), would finish if no other
-   * job arrived: the other classes' jobs drain as they would (jobs of `cls` itself are left out: a
-   * requester that waits for each access has one at a time), and it gets its class's slice from
-   * `at`. The first edge at or after that time, in ps.
+   * When a job of `demand` clocks in class `cls`, arriving `at` ps from now (>= 0), would finish if
+   * no other job arrived: the other classes' jobs drain as they would (jobs of `cls` itself are left
+   * out: a requester that waits for each access has one at a time), and it gets its class's slice
+   * from `at`. The first edge at or after that time, in ps from now.
    */
   finishTime(demand: number, cls: number, at: number): number {
     this.advance();
@@ -198,8 +198,9 @@ export class PsServer {
       k[n++] = j.cls;
       if (count[j.cls]!++ === 0) classes++;
     }
-    // the server's own steps, event by event (advance, reschedule, fire), with the new job arriving at `at`
-    let t = this.sim.now, mine = 0, arrived = false;
+    // the server's own steps, event by event (advance, reschedule, fire), with the new job arriving
+    // at `at`; times in ps from now
+    let t = 0, mine = 0, arrived = false;
     for (;;) {
       const share = arrived ? classes + 1 : classes;
       let soonest = arrived ? mine * share : Infinity;
@@ -211,7 +212,7 @@ export class PsServer {
       if (soonest < Infinity) {
         const ps = soonest * psPerWork;
         next = ps <= SLACK_PS ? t : this.edgeAfter(t, soonest / cap);
-        if (next <= t && ps > SLACK_PS) next = this.clock.edgeAtOrAfter(t + 1);
+        if (next <= t && ps > SLACK_PS) next = this.clock.delayToEdgeAtOrAfter(this.sim, t + 1);
       }
       if (!arrived && at < next) {
         // it arrives first (a completion at the same instant goes first, as its event's priority does)
@@ -244,14 +245,14 @@ export class PsServer {
   }
   private scratchDone = new Uint8Array(16);
 
-  /** The first edge at or after `clocks` clock periods from `t` (ps), within SLACK_PS: a whole number of clocks from an edge lands on an edge. */
+  /** The first edge at or after `clocks` clock periods from `t` (ps from now), within SLACK_PS, as ps from now: a whole number of clocks from an edge lands on an edge. */
   private edgeAfter(t: number, clocks: number): number {
-    return this.clock.edgeAtOrAfter(Math.ceil(t + clocks * this.clock.periodPs - SLACK_PS));
+    return this.clock.delayToEdgeAtOrAfter(this.sim, Math.ceil(t + clocks * this.clock.periodPs - SLACK_PS));
   }
 
   /**
    * When a request of ONE grant (`demand` clocks: a CPU's line fill, a register read) by class
-   * `cls`, arriving at `at` (>= now), would finish under round-robin arbitration of grants, from the
+   * `cls`, arriving `at` ps from now (>= 0), would finish under round-robin arbitration of grants, from the
    * present occupancy taken as what it will meet (stationary over the few microseconds ahead): it
    * waits half a round of the other classes' grants, then its own demand. Round robin serves each
    * requester with work one grant per round, so a request arriving at a random point of a round
@@ -262,7 +263,8 @@ export class PsServer {
    * k g: the arbiter moves past a requester after each grant. Processor sharing, the
    * fluid limit, would charge it k x its own demand instead (`finishTime`), twice round robin's
    * wait when grants are alike: right for long transfers, wrong for one grant. A class's grant is
-   * the mean of its jobs' (`PsJob.grant`, or their demand). The first edge at or after the end, ps.
+   * the mean of its jobs' (`PsJob.grant`, or their demand). The first edge at or after the end, ps
+   * from now (times cross calls as small relative integers: ClockDomain, "Relative times").
    */
   roundRobinFinish(demand: number, cls: number, at: number, afterOwn = false): number {
     const cj = this.classJobs, sum = this.grantSum;
@@ -304,11 +306,10 @@ export class PsServer {
       const x = j.remaining * share * cj[j.cls]!;
       if (x < soonest) (soonest = x), (this.soonestJob = j);
     }
-    const ps = (soonest / this.capacity) * this.clock.periodPs, now = this.sim.now;
-    let when = ps <= SLACK_PS ? now : this.edgeAfter(this.last, soonest / this.capacity);
-    if (when <= now && ps > SLACK_PS) when = this.clock.edgeAtOrAfter(now + 1); // not done yet: the next edge
-    this.ev.when = when;
-    this.sim.scheduleSet(this.ev);
+    const ps = (soonest / this.capacity) * this.clock.periodPs;
+    let delay = ps <= SLACK_PS ? 0 : this.edgeAfter(this.last - this.sim.now, soonest / this.capacity);
+    if (delay <= 0 && ps > SLACK_PS) delay = this.clock.delayToEdgeAtOrAfter(this.sim, 1); // not done yet: the next edge
+    this.sim.scheduleIn(this.ev, Math.max(0, delay));
   }
 
   private fire(): void {

@@ -92,7 +92,7 @@ describe("TlmMemory (transaction-level DRAM: processor sharing between requester
       const fill = new MemRequest(cpu, () => {});
       fill.addr = 0x1000;
       fill.bytes = bytes;
-      const predicted = mem.finishTime(cpu, fill.addr, false, bytes, sim.now + delay);
+      const predicted = sim.now + mem.finishTime(cpu, fill.addr, false, bytes, delay); // times from now
       sim.schedule(sim.event("issue", () => mem.submit(fill)), sim.now + delay);
       sim.run();
       expect(fill.doneAt).toBe(predicted);

@@ -99,3 +99,18 @@ describe("ClockDomain", () => {
     expect(() => new ClockDomain("bad", 1.5)).toThrow(/frequency/);
   });
 });
+
+describe("ClockDomain.delayToEdgeAfter", () => {
+  it("is the absolute edge `cycles` after the first edge at or after now + delay, less now", () => {
+    for (const hz of [33_333_333, 50_000_000, 133_000_000]) {
+      const c = new ClockDomain("c", hz);
+      for (const now of [0, 7, 2_147_483_648_123, 9_000_000_000_001]) {
+        for (const delay of [0, 1, 29_999, 30_000, 1_234_567]) {
+          for (const cycles of [0, 1, 17]) {
+            expect(c.delayToEdgeAfter({ now }, delay, cycles)).toBe(c.edge(c.cycleAtOrAfter(now + delay) + cycles) - now);
+          }
+        }
+      }
+    }
+  });
+});

@@ -77,7 +77,7 @@ describe("PsServer (discriminatory processor sharing, equal weights)", () => {
           const probeAt = Math.floor(t / 2);
           let predicted = -1;
           const probe = sim.event("probe", () => {
-            predicted = s.finishTime(demand, cls, sim.now + wait);
+            predicted = sim.now + s.finishTime(demand, cls, wait); // times from now
             // the same job, submitted at its arrival: the prediction holds when nothing else arrives after the probe
             const go = sim.event("go", () => s.submit(job(demand, cls, log, 99)));
             sim.schedule(go, sim.now + wait);

@@ -52,9 +52,9 @@ export interface UncachedPort {
   read(bytes: number, done: () => void): void;
   /** Posts a write of `bytes`: true if posted (`done` is not called), false if the post buffer is full (`done` is called once it is taken). */
   write(bytes: number, done: () => void): boolean;
-  /** Transaction-level timing: the ps at which a read of `bytes` issued at `at` (>= now) would have its data back at the CPU, from the bus's present occupancy (charged as it would be). */
+  /** Transaction-level timing: when a read of `bytes` issued `at` ps from now (>= 0) would have its data back at the CPU, ps from now, from the bus's present occupancy (charged as it would be). Relative times cross calls unboxed (ClockDomain, "Relative times"). */
   readFinish?(bytes: number, at: number): number;
-  /** Transaction-level timing: charges a write of `bytes` posted at `at` (>= now); the CPU does not wait. */
+  /** Transaction-level timing: charges a write of `bytes` posted `at` ps from now; the CPU does not wait. */
   postWrite?(bytes: number, at: number): void;
 }
 
@@ -149,7 +149,7 @@ export class R4700 {
   /** The traced job's line sink (`CostTrace.log`), while it runs. */
   private log: ((line: string) => void) | undefined = undefined;
   private jobTimePs = 0;
-  /** Transaction-level timing: whether, and the time (ps, on a CPU edge) the atomic replay has reached. */
+  /** Transaction-level timing: whether, and the time the atomic replay has reached (ps from now, on a CPU edge). */
   private readonly tlm: boolean;
   private vt = 0;
 
@@ -217,7 +217,7 @@ export class R4700 {
     const requester = dram.addRequester(`${name}`);
     this.onMemDone = () => this.memDone();
     this.memReq = new MemRequest(requester, this.onMemDone);
-    this.resume = sim.event(`${name}.resume`, () => ((this.vt = this.sim.now), this.step()), Priority.Cpu);
+    this.resume = sim.event(`${name}.resume`, () => ((this.vt = 0), this.step()), Priority.Cpu);
     this.finish = sim.event(`${name}.finish`, () => this.endJob(), Priority.Cpu);
     this.issue = sim.event(`${name}.issue`, () => this.issueMem(), Priority.Cpu);
     this.issueUncached = sim.event(`${name}.uncached`, () => this.startUncached(), Priority.Cpu);
@@ -344,7 +344,7 @@ export class R4700 {
     this.jobCycles = 0;
     if (!this.tlm) return this.sim.scheduleIn(this.resume, this.clock.delayToEdge(this.sim, 0));
     // transaction level: the whole replay now, from the CPU's next edge, and one event at its end
-    this.vt = this.sim.now + this.clock.delayToEdge(this.sim, 0);
+    this.vt = this.clock.delayToEdge(this.sim, 0);
     this.step();
   }
 
@@ -417,13 +417,13 @@ export class R4700 {
     this.jobCycles += cycles;
     this.busyCycles += cycles;
     this.pending = 0;
-    if (this.tlm) this.sim.schedule(this.finish, this.edgeAfterVt(cycles));
+    if (this.tlm) this.sim.scheduleIn(this.finish, this.edgeAfterVt(cycles));
     else this.sim.scheduleIn(this.finish, this.clock.delayToEdge(this.sim, cycles));
   }
 
-  /** Transaction level: the CPU edge `cycles` cycles after the replay's time. */
+  /** Transaction level: the CPU edge `cycles` cycles after the replay's time, ps from now (times cross calls as small relative integers: ClockDomain, "Relative times"). */
   private edgeAfterVt(cycles: number): number {
-    return this.clock.edge(this.clock.cycleAtOrAfter(this.vt) + cycles);
+    return this.clock.delayToEdgeAfter(this.sim, this.vt, cycles);
   }
 
   /**
@@ -450,7 +450,7 @@ export class R4700 {
     }
     const at = this.edgeAfterVt(cycles);
     if (!this.timedAccess(at)) {
-      this.sim.schedule(this.issue, at); // no transaction-level methods: stall as in cycle timing
+      this.sim.scheduleIn(this.issue, at); // no transaction-level methods: stall as in cycle timing
       return true;
     }
     let t = this.accessEnd;
@@ -459,21 +459,21 @@ export class R4700 {
       this.target(this.writebackPending, false, lb);
       this.writebackPending = -1;
       if (!this.timedAccess(t)) {
-        this.stallFrom = at;
+        this.stallFrom = this.sim.now + at;
         this.stalling = true;
-        this.sim.schedule(this.issue, t);
+        this.sim.scheduleIn(this.issue, t);
         return true;
       }
       t = this.accessEnd;
     }
-    const resume = this.clock.edgeAtOrAfter(t);
+    const resume = this.clock.delayToEdgeAtOrAfter(this.sim, t);
     this.stallPs += resume - at;
     if (this.log) this.log(`      stalled ${resume - at} ps (${((resume - at) * this.params.clockHz / 1e12).toFixed(1)} CPU cycles) for the ${this.active.write ? "write-back" : "line fill"} at 0x${this.active.addr.toString(16)} in ${this.activeMem.name}`);
     this.vt = resume;
     return false;
   }
 
-  /** Transaction level: when the access in `active` issued at `at` completes (`accessEnd`), charged to its memory; false if the memory has no transaction-level methods. */
+  /** Transaction level: when the access in `active` issued `at` ps from now completes (`accessEnd`, ps from now), charged to its memory; false if the memory has no transaction-level methods. */
   private timedAccess(at: number): boolean {
     const m = this.activeMem, a = this.active;
     if (m.finishTime === undefined || m.occupy === undefined) return false;
@@ -527,7 +527,7 @@ export class R4700 {
     }
     const at = this.edgeAfterVt(cycles), u = this.uncached!;
     if (read && u.readFinish !== undefined) {
-      const back = u.readFinish(bytes, at), resume = this.clock.edgeAtOrAfter(back);
+      const back = u.readFinish(bytes, at), resume = this.clock.delayToEdgeAtOrAfter(this.sim, back);
       this.stallPs += resume - at;
       if (this.log) this.log(`      stalled ${back - at} ps (to the CPU's next edge) for the uncached read's round trip over PCI`);
       this.vt = resume;
@@ -538,7 +538,7 @@ export class R4700 {
       this.vt = at;
       return false;
     }
-    this.sim.schedule(this.issueUncached, at); // no transaction-level methods: stall as in cycle timing
+    this.sim.scheduleIn(this.issueUncached, at); // no transaction-level methods: stall as in cycle timing
     return true;
   }
 

@@ -84,24 +84,25 @@ export class Gt64010Bridge implements UncachedPort {
   readFinish: ((bytes: number, at: number) => number) | undefined;
   /** Transaction-level mode: a write posted at `at`, its bus time charged; it ends a turn after those posted before it (the post buffer taken to have room). */
   postWrite: ((bytes: number, at: number) => void) | undefined;
-  /** Transaction-level mode: when the writes posted so far have left the master's queue, ps. */
+  /** Transaction-level mode: when the writes posted so far have left the master's queue (absolute ps). */
   private postedUntil = 0;
 
   constructor(private readonly sim: Simulator, readonly name: string, private readonly master: PciRequester, private readonly dram: MemoryPort, params: Partial<Gt64010BridgeParams> = {}) {
     this.params = { ...DEFAULT_BRIDGE, ...params };
     if (master.finishTime && master.background) {
       const finish = master.finishTime.bind(master), charge = master.background.bind(master);
+      // times from and to the CPU in ps from now (small integers cross calls unboxed); postedUntil absolute, in a field
       this.readFinish = (bytes, at) => {
         this.uncachedReads++;
-        const behind = this.postedUntil > at;
-        const done = finish("read", this.deviceTarget, bytes, behind ? this.postedUntil : at, behind);
+        const posted = this.postedUntil - this.sim.now, behind = posted > at;
+        const done = finish("read", this.deviceTarget, bytes, behind ? posted : at, behind);
         charge("read", this.deviceTarget, bytes);
         return done + this.params.readSyncPs;
       };
       this.postWrite = (bytes, at) => {
         this.uncachedWrites++;
-        const behind = this.postedUntil > at;
-        this.postedUntil = finish("write", this.deviceTarget, bytes, behind ? this.postedUntil : at, behind);
+        const posted = this.postedUntil - this.sim.now, behind = posted > at;
+        this.postedUntil = this.sim.now + finish("write", this.deviceTarget, bytes, behind ? posted : at, behind);
         charge("write", this.deviceTarget, bytes);
       };
     } else this.readFinish = this.postWrite = undefined;

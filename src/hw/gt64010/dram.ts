@@ -140,9 +140,10 @@ export interface MemoryPort {
   addRequester(name: string, onRetry?: () => void): number;
   submit(req: MemRequest): boolean;
   /**
-   * Transaction-level memories only (tlm-memory.ts): the ps at which an access of `bytes` at `addr`
-   * by `requester`, issued at `at` (>= now), would complete from the memory's present occupancy
-   * (the requester's own accesses left out: it waits for each). Page state is read, not changed.
+   * Transaction-level memories only (tlm-memory.ts): when an access of `bytes` at `addr` by
+   * `requester`, issued `at` ps from now (>= 0), would complete, ps from now, from the memory's
+   * present occupancy (the requester's own accesses left out: it waits for each). Page state is
+   * read, not changed. Relative times cross calls unboxed (ClockDomain, "Relative times").
    */
   finishTime?(requester: number, addr: number, write: boolean, bytes: number, at: number): number;
   /** Transaction-level memories only: charges that access as occupancy nobody waits for (its wait was taken from `finishTime`), opening its row. */

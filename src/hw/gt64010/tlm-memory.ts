@@ -28,7 +28,7 @@
  *     startedAt - queuedAt, so a request that met no one waited 0 (DramController's definition).
  *
  * For the transaction-level CPU (r4700.ts), which replays a job atomically at its start:
- * `finishTime` (when an access issued at `at` would complete from the present occupancy, the
+ * `finishTime` (when an access issued `at` ps from now would complete, ps from now, from the present occupancy, the
  * requester's own accesses left out) and `occupy` (charges the access as occupancy nobody waits for,
  * opening its row).
  */

@@ -93,7 +93,7 @@ export class TlmPciMaster {
   }
 
   /**
-   * When a transaction (one tenure) issued at `at` (ps, >= now) would end, from the bus's present
+   * When a transaction (one tenure) issued `at` ps from now would end, ps from now, from the bus's present
    * occupancy: under round-robin arbitration half a round of the other masters' tenures (a whole
    * round when it is queued behind this master's previous transaction, `afterOwn`, `at` being that
    * one's end), then its own (PsServer.roundRobinFinish); under fixed priority the processor
