@@ -495,8 +495,14 @@ export function buildProgram(): Command {
       if (o.measure === "capacity" && searched) throw new UsageError(`--vary ${searched.path} does not apply to study --measure capacity (the search scales the workload's rates: choose them with --workload)`);
       const w = workloadFlag(o, "mixed");
       const boards = parseBoards(o.boards ?? o.board) ?? ["5A"];
-      // --timing over every point, unless the study varies the timing itself (--vary timing=cycle,tlm)
-      const grid = studyGrid(boards, o.vary, o.load).map((g) => (o.vary!.some((v) => v.path === "timing") ? g : { ...g, spec: withTiming(g.spec) }));
+      // --cpu-model and --timing over every point (the grid's boards are parsed, not loaded), unless the study varies that field itself (--vary timing=cycle,tlm)
+      const varies = (path: string) => o.vary!.some((v) => v.path === path);
+      const grid = studyGrid(boards, o.vary, o.load).map((g) => {
+        let spec = g.spec;
+        if (!varies("cpu.execution")) spec = withCpuExecution(spec);
+        if (!varies("timing")) spec = withTiming(spec);
+        return { ...g, spec };
+      });
       const points: Point[] = grid.map((g, index) => {
         const run = { ...runOptionsOf(o, w, "study"), ...g.workload };
         const extra = { workload: w, study: g.values };

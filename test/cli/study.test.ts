@@ -41,6 +41,17 @@ describe("flowsim study", () => {
     expect(s2.map((r) => r["point"])).toEqual([1, 3]);
   }, 60_000);
 
+  it("--cpu-model isa reaches every point (the grid's boards are parsed, not loaded), unless the study varies cpu.execution itself", async () => {
+    const one = await simIn("study", "--board", "5A", "--vary", "cpu.clockHz=100000000", "--cpu-model", "isa", "--duration", "1ms", "--workers", "1", "--json", "-", "--quiet");
+    expect(one.code, one.err).toBe(0);
+    const r = JSON.parse(one.out).runs[0];
+    expect(r.cpuModel).toBe("isa");
+    expect(r.cpu.isa.framesDecided).toBeGreaterThan(0);
+    const both = await simIn("study", "--board", "5A", "--vary", "cpu.execution=trace,isa", "--cpu-model", "isa", "--duration", "1ms", "--workers", "1", "--json", "-", "--quiet");
+    expect(both.code, both.err).toBe(0);
+    expect(JSON.parse(both.out).runs.map((x: { cpuModel?: string }) => x.cpuModel ?? "trace")).toEqual(["trace", "isa"]);
+  });
+
   it("a value the board schema refuses, an unknown field, no --vary, a search with load varied: one line, exit 2, before anything runs", async () => {
     const cases: [string[], RegExp][] = [
       [["study", "--vary", "cpu.clockHz=80e6,1e12"], /^flowsim: study point 5A cpu.clockHz=1000000000000: cpu.clockHz: expected at most 2e8 \(got 1e12\)$/],
