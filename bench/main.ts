@@ -28,6 +28,7 @@ import { parallelBench, type ParallelOptions } from "./parallel.ts";
 import { queueMicro } from "./queue-micro.ts";
 import { systemBench } from "./system.ts";
 import { benchBoard, defaultWorkers, TLM_BOARDS, TLM_DEFAULTS, TLM_QUICK, tlmVsCycleBench } from "./tlm-vs-cycle.ts";
+import { loadBoard } from "../src/hw/boards/load.ts";
 import { WORKLOADS, type WorkloadName } from "../src/scenarios/workloads.ts";
 import type { QueueKind } from "../src/sim/simulator.ts";
 
@@ -45,6 +46,20 @@ function positiveNumber(v: string): number {
 
 function timingMode(v: string): "cycle" | "tlm" {
   if (v !== "cycle" && v !== "tlm") throw new InvalidArgumentError(`expected cycle or tlm, got "${v}"`);
+  return v;
+}
+
+/** A board preset or board file (bad input: one line, exit code 2, before anything runs). */
+function oneBoard(v: string): string {
+  const b = loadBoard(v);
+  if (!b.ok) throw new InvalidArgumentError(b.error);
+  return v;
+}
+
+/** A board preset, a board file, or 5D-12. */
+function oneBenchBoard(v: string): string {
+  const b = benchBoard(v);
+  if (!b.ok) throw new InvalidArgumentError(b.error);
   return v;
 }
 
@@ -133,7 +148,7 @@ program
 program
   .command("memory")
   .description("peak resident memory and GC activity of a 1 s and a 10 s simulated board run, each in a fresh process")
-  .option("--board <b>", "board preset", "5D")
+  .option("--board <b>", "board preset or board file", oneBoard, "5D")
   .option("--json", "JSON lines")
   .action((o: { board: string; json?: boolean }) => {
     const m = memoryBench(o.board);
@@ -144,7 +159,7 @@ program
 program
   .command("garbage")
   .description("bytes allocated per frame in steady state (V8's GC trace, garbage included: a 2D run less a D run, less the same without traffic) and, sampled, the functions that allocate them")
-  .option("--board <b>", "board preset", "5A")
+  .option("--board <b>", "board preset or board file", oneBoard, "5A")
   .option("--duration-ms <n>", "simulated milliseconds D of the shorter run (the longer runs 2D)", positiveInt, 1000)
   .option("--workload <w>", "mixed, inbound-heavy or outbound-heavy", "mixed")
   .option("--top <n>", "allocation sites listed", positiveInt, 15)
@@ -157,7 +172,7 @@ program
 program
   .command("parallel")
   .description("a sweep with 1 and with N worker threads, each in a fresh process, alternately: speed-up and identical results")
-  .option("--board <b>", "board preset", "5A")
+  .option("--board <b>", "board preset or board file", oneBoard, "5A")
   .option("--loads <a:b:step>", "load factors", "0.5:4:0.5")
   .option("--duration <t>", "simulated time per point", "3s")
   .option("--workers <n>", "workers of the parallel run", positiveInt, 2)
@@ -168,7 +183,7 @@ program
 program
   .command("instructions")
   .description("instructions per frame and per event, counted by valgrind between two run lengths (about 10 minutes)")
-  .option("--board <b>", "board preset, or 5D-12 (Fig 5D with twelve GT-48002s)", "5A")
+  .option("--board <b>", "board preset or board file, or 5D-12 (Fig 5D with twelve GT-48002s)", oneBenchBoard, "5A")
   .option("--workload <w>", "mixed, inbound-heavy or outbound-heavy", "mixed")
   .option("--from <ms>", "the shorter run, simulated ms", positiveInt, 200)
   .option("--to <ms>", "the longer run, simulated ms", positiveInt, 600)
@@ -194,7 +209,7 @@ program
 program
   .command("pool")
   .description("the project's worker pool against tinypool on the same sweep points, alternately: median wall times, identical records")
-  .option("--board <b>", "board preset", "5A")
+  .option("--board <b>", "board preset or board file", oneBoard, "5A")
   .option("--points <n>", "sweep points (loads 0.5, 1, 1.5, ...)", positiveInt, 8)
   .option("--duration <ms>", "simulated ms per point", positiveInt, 200)
   .option("--workers <n>", "threads", positiveInt, 2)

@@ -94,8 +94,12 @@ describe("tlm-vs-cycle verdicts (the issue's table)", () => {
 });
 
 function bench(...args: string[]): Promise<{ code: number; err: string }> {
+  return benchCommand("tlm-vs-cycle", ...args);
+}
+
+function benchCommand(command: string, ...args: string[]): Promise<{ code: number; err: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "bench/main.ts"), "tlm-vs-cycle", ...args], { cwd: root, encoding: "utf8" }, (e, _out, err) => done({ code: e ? (typeof e.code === "number" ? e.code : 1) : 0, err }));
+    execFile(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "bench/main.ts"), command, ...args], { cwd: root, encoding: "utf8" }, (e, _out, err) => done({ code: e ? (typeof e.code === "number" ? e.code : 1) : 0, err }));
   });
 }
 
@@ -106,6 +110,15 @@ describe("npm run bench -- tlm-vs-cycle", () => {
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.err.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.err).toMatch(msg);
+    }
+  }, 60_000);
+
+  it("the other benches that take a board refuse an unknown one in one line with exit code 2, before anything runs", async () => {
+    for (const command of ["garbage", "memory", "instructions", "parallel"]) {
+      const r = await benchCommand(command, "--board", "5Q");
+      expect(r.code, command).toBe(2);
+      expect(r.err.trim().split("\n"), command).toHaveLength(1);
+      expect(r.err).toMatch(/unknown board "5Q"/);
     }
   }, 60_000);
 
