@@ -81,7 +81,7 @@ export class PsServer {
   private scratchCount = new Int32Array(0);
 
   /**
-   * @param capacity clocks of work per clock: 1 for a bus, 1 - refresh share for a refreshed memory
+   * @param capacity clocks of work per clock (1: the bus and memories here; tlm-memory.ts charges refresh as work instead)
    * @param idleStartClocks clocks a job arriving at an idle server waits first (a bus's arbitration of an idle bus)
    */
   constructor(private readonly sim: Simulator, readonly name: string, clockHz: number, readonly capacity = 1, readonly idleStartClocks = 0, priority: number = Priority.Deliver) {
@@ -115,18 +115,9 @@ export class PsServer {
     return this.names.length - 1;
   }
 
-  className(c: number): string {
-    return this.names[c]!;
-  }
-
   /** Jobs in service. */
   get size(): number {
     return this.n;
-  }
-
-  /** Jobs of class `c` in service. */
-  classSize(c: number): number {
-    return this.classJobs[c]!;
   }
 
   /** Starts a job of `job.demand` clocks in class `job.cls`; `job.onDone(job)` when it is served. */
@@ -149,7 +140,8 @@ export class PsServer {
    * `roundRobinFinish`/`finishTime`). A class's background work is one job: more of it while some
    * is in service adds to that job's work. To the other classes this is exact (a class takes its
    * slice while it has any work, however its work is split into jobs), and it spares an event per
-   * access.
+   * access; a job of its own class that others wait for shares the class's slice with that one job,
+   * not with one per access.
    */
   background(demand: number, cls: number, grant = 0): void {
     if (!(demand > 0)) return;

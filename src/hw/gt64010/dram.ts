@@ -110,6 +110,21 @@ export function refreshShare(p: DramParams): number {
   return p.refreshIntervalClocks > 0 ? p.refreshClocks / p.refreshIntervalClocks : 0;
 }
 
+/** Time (ps) the refreshes due from cycle `fromCycle` (the statistics' restart) to `now` hold a memory of `p` on `clock`. */
+export function refreshDuePs(p: DramParams, clock: ClockDomain, fromCycle: number, now: number): number {
+  const I = p.refreshIntervalClocks;
+  if (I === 0) return 0;
+  const n = Math.floor(clock.cycleAtOrAfter(now) / I) - Math.floor(fromCycle / I);
+  return n * p.refreshClocks * clock.periodPs;
+}
+
+/** Per requester: accesses, reads, writes and bytes, as a memory's reading gives them. */
+export function requesterReadings(names: readonly string[], accesses: readonly number[], writes: readonly number[], bytes: readonly number[]): Record<string, { accesses: number; reads: number; writes: number; bytes: number }> {
+  const per: Record<string, { accesses: number; reads: number; writes: number; bytes: number }> = {};
+  names.forEach((n, i) => (per[n] = { accesses: accesses[i]!, reads: accesses[i]! - writes[i]!, writes: writes[i]!, bytes: bytes[i]! }));
+  return per;
+}
+
 /** A memory access. Owners preallocate and reuse these; the controller fills the timestamps. */
 export class MemRequest {
   write = false;
@@ -394,10 +409,7 @@ export class DramController implements MainMemory {
 
   /** Refreshes due from the statistics' restart to `now`, and their busy time (ps). */
   private refreshPs(now: number): number {
-    const I = this.params.refreshIntervalClocks;
-    if (I === 0) return 0;
-    const n = Math.floor(this.clock.cycleAtOrAfter(now) / I) - Math.floor(this.statsFromCycle / I);
-    return n * this.params.refreshClocks * this.clock.periodPs;
+    return refreshDuePs(this.params, this.clock, this.statsFromCycle, now);
   }
 
   /** Busy time (ps) since the statistics last restarted (time series), refresh included. */
@@ -410,8 +422,7 @@ export class DramController implements MainMemory {
   }
 
   read(now: number): DramReading {
-    const per: Record<string, { accesses: number; reads: number; writes: number; bytes: number }> = {};
-    this.names.forEach((n, i) => (per[n] = { accesses: this.accesses[i]!, reads: this.accesses[i]! - this.writes[i]!, writes: this.writes[i]!, bytes: this.bytes[i]! }));
+    const per = requesterReadings(this.names, this.accesses, this.writes, this.bytes);
     const u = this.util.read(now);
     const refresh = u.elapsedPs > 0 ? this.refreshPs(now) / u.elapsedPs : 0;
     return {

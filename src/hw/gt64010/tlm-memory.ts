@@ -28,15 +28,16 @@
  *     startedAt - queuedAt, so a request that met no one waited 0 (DramController's definition).
  *
  * For the transaction-level CPU (r4700.ts), which replays a job atomically at its start:
- * `finishTime` (when an access issued `at` ps from now would complete, ps from now, from the present occupancy, the
- * requester's own accesses left out) and `occupy` (charges the access as occupancy nobody waits for,
- * opening its row).
+ * `finishTime` (when an access issued `at` ps from now would complete, ps from now, from the present
+ * occupancy, the requester's own accesses left out: under round robin, a one-grant access waits half a
+ * round of the other requesters' grants, PsServer.roundRobinFinish; otherwise the processor share,
+ * PsServer.finishTime) and `occupy` (charges the access as occupancy nobody waits for, opening its row).
  */
 import type { ClockDomain } from "../../sim/clock.ts";
 import { PsJob, PsServer } from "../../sim/ps-server.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import { LatencyHistogram } from "../../sim/stats/latency-histogram.ts";
-import { checkDramParams, DEFAULT_DRAM, type DramParams, type DramReading, type MainMemory, type MemRequest } from "./dram.ts";
+import { checkDramParams, DEFAULT_DRAM, refreshDuePs, requesterReadings, type DramParams, type DramReading, type MainMemory, type MemRequest } from "./dram.ts";
 
 /** A row other than any request's: a grant after another requester's finds its bank open elsewhere. */
 const ROW_ELSEWHERE = Number.MAX_SAFE_INTEGER;
@@ -268,10 +269,7 @@ export class TlmMemory implements MainMemory {
 
   /** Refreshes due from the statistics' restart to `now`, and their time (ps). */
   private refreshPs(now: number): number {
-    const I = this.params.refreshIntervalClocks;
-    if (I === 0) return 0;
-    const n = Math.floor(this.clock.cycleAtOrAfter(now) / I) - Math.floor(this.statsFromCycle / I);
-    return n * this.params.refreshClocks * this.clock.periodPs;
+    return refreshDuePs(this.params, this.clock, this.statsFromCycle, now);
   }
 
   /** Refresh time (ps) due since the last access but not yet placed (read-outs only: they change nothing). */
@@ -294,8 +292,7 @@ export class TlmMemory implements MainMemory {
   }
 
   read(now: number): DramReading {
-    const per: Record<string, { accesses: number; reads: number; writes: number; bytes: number }> = {};
-    this.names.forEach((n, i) => (per[n] = { accesses: this.accesses[i]!, reads: this.accesses[i]! - this.writes[i]!, writes: this.writes[i]!, bytes: this.bytes[i]! }));
+    const per = requesterReadings(this.names, this.accesses, this.writes, this.bytes);
     const elapsed = this.server.read(now).elapsedPs;
     return {
       utilization: elapsed > 0 ? Math.min(1, this.busyPs(now) / elapsed) : 0,

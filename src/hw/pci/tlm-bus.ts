@@ -7,7 +7,10 @@
  * data phases, the turnaround after; docs/hardware.md §4, §10.1), so a lone transaction takes the
  * cycle-level time, plus the arbitration of an idle bus. Round-robin arbitration of tenures is
  * approximated as sharing the bus equally between the masters that request it, and a master's
- * queue, served in turn, as sharing its slice between its jobs. Left out: the latency timer's cut
+ * queue, served in turn, as sharing its slice between its jobs. A transaction the CPU waits for
+ * without an event (TlmPciMaster.finishTime, the bridge's readFinish) takes round robin's own mean
+ * wait instead: half a round of the other masters' tenures, a whole round behind this master's
+ * previous transaction (PsServer.roundRobinFinish). Left out: the latency timer's cut
  * (a 32-byte GalNet burst never reaches it), which tenure goes first within a round, and the
  * bus's phases (no VCD in this mode).
  *
