@@ -125,6 +125,8 @@ export interface Verdict {
   cycle: number | string;
   cycleHalfWidth?: number;
   tlm: number | string;
+  /** The tlm mean's 95 % half-width over the same seeds (reported: the verdicts judge the tlm mean against the cycle interval). */
+  tlmHalfWidth?: number;
   /** Relative or absolute, as `tolerance` says; undefined for the bottleneck. */
   error?: number;
   tolerance: string;
@@ -152,7 +154,7 @@ export function verdicts(d: BoardComparison): Verdict[] {
       if (!cy || !t) continue;
       const tol = toleranceOf(m.key, l.factor);
       const j = tol ? judge(cy, t.mean, tol) : undefined;
-      out.push({ board: d.board, factor: l.factor, measure: m.label, unit: m.unit, cycle: cy.mean, cycleHalfWidth: cy.halfWidth, tlm: t.mean, ...(j ? { error: j.error } : {}), tolerance: toleranceText(tol), pass: j ? j.pass : null });
+      out.push({ board: d.board, factor: l.factor, measure: m.label, unit: m.unit, cycle: cy.mean, cycleHalfWidth: cy.halfWidth, tlm: t.mean, tlmHalfWidth: t.halfWidth, ...(j ? { error: j.error } : {}), tolerance: toleranceText(tol), pass: j ? j.pass : null });
     }
     if (l.busiest) out.push({ board: d.board, factor: l.factor, measure: "busiest resource", unit: "", cycle: l.busiest.cycle, tlm: l.busiest.tlm, tolerance: "not judged", pass: null });
   }

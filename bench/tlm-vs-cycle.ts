@@ -222,16 +222,18 @@ const DIGITS: Record<string, number> = Object.fromEntries(MEASURES.map((m) => [m
 /** The verdicts as a table: a row per measure (and load), both modes side by side. */
 export function printComparison(r: TlmBenchResult): void {
   const o = r.options;
-  console.log(`tlm against cycle, workload ${o.workload}, ${o.seeds} seeds per load and mode (cycle: mean ± 95 % interval), loads ${o.loads.join(", ")} x the cycle-level capacity, ${o.windowPs / MS} ms windows`);
+  console.log(`tlm against cycle, workload ${o.workload}, ${o.seeds} seeds per load and mode (each: mean ± 95 % interval), loads ${o.loads.join(", ")} x the cycle-level capacity, ${o.windowPs / MS} ms windows`);
   for (const b of r.boards) {
     const bracket = (x: [number, number] | undefined) => (x ? ` ${x[0].toFixed(3)}-${x[1].toFixed(3)}` : "");
     console.log(`\n${b.board}: capacity${bracket(b.capacity.cycleInterval)} (cycle${b.confirmed.cycle ? "" : ", not confirmed"}) /${bracket(b.capacity.tlmInterval)} (tlm${b.confirmed.tlm ? "" : ", not confirmed"}); bottleneck ${b.bottleneck.cycle} / ${b.bottleneck.tlm}: ${b.passes ? "PASSES" : "FAILS"}`);
     const head = ["load", "measure", "cycle", "tlm", "error", "within", "verdict"];
     const rows = b.verdicts.map((v) => {
       const d = DIGITS[v.measure] ?? (v.measure === "capacity" ? 3 : 0);
-      const cycle = show(v.cycle, d) + (v.cycleHalfWidth !== undefined && v.cycleHalfWidth > 0 ? ` ± ${show(v.cycleHalfWidth, d)}` : "");
+      const pm = (h: number | undefined) => (h !== undefined && h > 0 ? ` ± ${show(h, d)}` : "");
+      const cycle = show(v.cycle, d) + pm(v.cycleHalfWidth);
+      const tlm = show(v.tlm, d) + pm(v.tlmHalfWidth);
       const err = v.error === undefined ? "" : v.unit === "x" ? `${v.error.toFixed(2)}x` : v.tolerance.includes("absolute") ? v.error.toFixed(3) : `${(100 * v.error).toFixed(2)} %`;
-      return [v.factor === undefined ? "" : `${v.factor} x`, `${v.measure}${v.unit && v.unit !== "x" && v.unit !== "load" ? ` (${v.unit})` : ""}`, cycle, show(v.tlm, d), err, v.tolerance, v.pass === null ? "-" : v.pass ? "ok" : "FAIL"];
+      return [v.factor === undefined ? "" : `${v.factor} x`, `${v.measure}${v.unit && v.unit !== "x" && v.unit !== "load" ? ` (${v.unit})` : ""}`, cycle, tlm, err, v.tolerance, v.pass === null ? "-" : v.pass ? "ok" : "FAIL"];
     });
     const width = head.map((h, k) => Math.max(h.length, ...rows.map((x) => x[k]!.length)));
     const line = (x: string[]) => x.map((c, k) => (k >= 2 && k <= 4 ? c.padStart(width[k]!) : c.padEnd(width[k]!))).join("  ").trimEnd();
