@@ -37,6 +37,7 @@ import { PRESET_NAMES } from "../hw/boards/presets.ts";
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { parseLoads } from "../scenarios/sweep.ts";
 import { QUICK_SEARCH, SATURATE_DEFAULTS, type SaturateOptions } from "../scenarios/saturate.ts";
+import { combineSearches, MAX_SEARCHES, searchSeeds } from "../scenarios/capacity-searches.ts";
 import { runReplicated } from "../parallel/replicate.ts";
 import { DEFAULT_CONTROLLER_COUNTS, withControllers } from "../scenarios/controllers-study.ts";
 import { WORKLOADS, type WorkloadName } from "../scenarios/workloads.ts";
@@ -140,6 +141,14 @@ function searchOptions(o: RunFlags, mode: "full" | "quick", run: PlainRunOptions
     ...(mode === "full" && o.maxReplications !== undefined ? { maxReplications: o.maxReplications } : {}),
     ...(mode === "full" && o.precision !== undefined ? { goalWidth: o.precision } : {}),
   };
+}
+
+/** `--searches`: a whole number of independent capacity searches per board, 1 to MAX_SEARCHES. */
+function parseSearches(v: string | undefined): number {
+  if (v === undefined) return 1;
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < 1 || n > MAX_SEARCHES) throw new UsageError(`--searches: expected a whole number from 1 to ${MAX_SEARCHES}, got "${v}"`);
+  return n;
 }
 
 function parseBoards(v: string | undefined): string[] | undefined {
@@ -322,7 +331,7 @@ function parseWorkers(v: string | undefined): number {
 }
 
 /** Runs independent points (on workers, or this shard's share of them; board runs replicated as the flags say) and emits the records. */
-async function runPointsCommand(points: Point[], o: RunFlags, replicate = false): Promise<void> {
+async function runPointsCommand(points: Point[], o: RunFlags, replicate = false, combine?: (records: RunRecord[]) => RunRecord[]): Promise<void> {
   checkOutputs(o);
   const mine = shardOf(points, parseShard(o.shard));
   const workers = parseWorkers(o.workers);
@@ -336,6 +345,7 @@ async function runPointsCommand(points: Point[], o: RunFlags, replicate = false)
     stop();
   }
   records = withProvenance(records, commandLine, o.shard, (_, k) => pointProvenance(mine[k]!));
+  if (combine) records = combine(records);
   await emit(records, o);
 }
 
@@ -421,12 +431,15 @@ export function buildProgram(): Command {
     .option("--workload <w>", "inbound-heavy (default), mixed or outbound-heavy")
     .option("--workers <n>", "worker threads (default: one per core; results identical to serial)")
     .option("--shard <i/N>", "run only shard i of N of the boards; combine with merge")
-    .action((o: RunFlags, cmd: Command) => {
+    .option("--searches <n>", "independent searches per board (master seeds seed, seed+1, ...): the capacity's mean over them with its 95 % interval (default 1)")
+    .action((o: RunFlags & { searches?: string }, cmd: Command) => {
       refuseFlags(cmd, ["load"], "saturate (it searches the load)");
       const w = workloadFlag(o, "inbound-heavy");
       const run = runOptionsOf(o, w, "saturate");
-      const points: Point[] = boardsOrPresets(o).map((b, index) => ({ kind: "saturate", index, spec: b.spec, workload: w, options: searchOptions(o, "full", run) }));
-      return runPointsCommand(points, o);
+      const n = parseSearches(o.searches);
+      // a board's searches share its index, so a shard runs all of them (they are combined into one record)
+      const points: Point[] = boardsOrPresets(o).flatMap((b, index) => searchSeeds(o.seed, n).map((seed) => ({ kind: "saturate" as const, index, spec: b.spec, workload: w, options: { ...searchOptions(o, "full", run), seed } })));
+      return runPointsCommand(points, o, false, (records) => combineSearches(records, n));
     });
 
   measureOptions(commonOptions(program.command("controllers").description("the patent's scale: each topology's capacity against its number of GT-48002 controllers (two ports each)")))

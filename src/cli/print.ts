@@ -1,4 +1,5 @@
 /** Terminal summaries of run records: aligned, with a unit on every figure. */
+import type { AcrossSearches } from "../scenarios/capacity-searches.ts";
 import chalk from "chalk";
 import type { RunRecord } from "../scenarios/registry.ts";
 import { runSpeed, type TimedRecord } from "../scenarios/speed.ts";
@@ -213,6 +214,14 @@ export function printSaturationTable(runs: RunRecord[]): void {
   console.log(chalk.bold(t.head));
   for (const l of t.rows) console.log(l);
   if (rows.some((r) => r[7]!.endsWith("*"))) console.log(chalk.yellow("* the simulated bottleneck is not the resource the bound finds binding"));
+  // over independent searches (--searches): the capacity's mean with its interval, and each search's lower end
+  for (const r of runs) {
+    const x = (r["saturation"] as { searches?: AcrossSearches }).searches;
+    if (!x) continue;
+    const seeds = `seeds ${x.seeds[0]}-${x.seeds[x.seeds.length - 1]}`;
+    const unconfirmed = x.confirmed.filter((c) => !c).length;
+    console.log(`${boardOf(r)} over ${x.n} searches (${seeds}): capacity ${x.mean.toFixed(3)}${x.n > 1 ? ` ± ${x.halfWidth.toFixed(3)} (± ${(100 * x.relativeHalfWidth).toFixed(1)} %, 95 %)` : ""}; lower ends ${x.brackets.map((b) => b[0].toFixed(3)).join(", ")}${unconfirmed ? chalk.yellow(`; ${unconfirmed} not confirmed`) : ""}`);
+  }
   for (const r of runs) {
     const s = r["saturation"] as Sat;
     console.log(chalk.dim(`${boardOf(r)} bound, each resource's saturation load, the binding one first:`));

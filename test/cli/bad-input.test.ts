@@ -18,6 +18,8 @@ describe("flowsim CLI: bad input", () => {
       ["compare", "--capacity", "sometimes", "--duration", "1ms"],
       ["saturate", "--board", "9Z"],
       ["saturate", "--board", "5A", "--precision", "2"],
+      ["saturate", "--board", "5A", "--searches", "0"],
+      ["saturate", "--board", "5A", "--searches", "3.5"],
       ["run", "./no/such/scenario.ts"],
       ["run", "package.json"],
       ["sweep", "--board", "5A", "--loads", "3:1:1"],
