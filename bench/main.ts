@@ -223,10 +223,11 @@ program
   .command("answer")
   .description("time to an answer: wall time for saturate to find every preset's capacity (target 60 s) and, with --study, the controllers study (target 120 s)")
   .option("--study", "also the capacity-against-controllers study")
+  .option("--searches <n>", "independent searches per preset (master seeds 1..n): each capacity's mean over them with its 95 % interval (default 1)", positiveInt)
   .option("--workers <n>", "worker threads (default: one per core)", positiveInt)
   .option("--json", "JSON lines")
-  .action(async (o: { study?: boolean; workers?: number; json?: boolean }) => {
-    await answerBench(!!o.json, !!o.study, o.workers);
+  .action(async (o: { study?: boolean; workers?: number; json?: boolean; searches?: number }) => {
+    await answerBench(!!o.json, !!o.study, o.workers, o.searches ?? 1);
   });
 
 program
@@ -235,6 +236,7 @@ program
   .option("--boards <list>", "presets, 5D-12 (Fig 5D with twelve GT-48002s) or board files (default: 5A,5B,5C,5D,5E,5F,5D-12)", boardList)
   .option("--workload <w>", "inbound-heavy (default), mixed or outbound-heavy", workloadName)
   .option("--seeds <n>", "seeds per load and mode (default 5)", positiveInt)
+  .option("--searches <n>", "independent capacity searches per board and mode, compared as means (default 3; 1 with --quick)", positiveInt)
   .option("--loads <list>", "load factors x the cycle-level capacity (default 0.5,0.8,0.95,1,1.1)", loadList)
   .option("--seed <n>", "master seed (default 1)", positiveInt)
   .option("--duration <ms>", "simulated ms of each load point's window (default 50, after the standard 20 ms warm-up)", positiveNumber)
@@ -245,7 +247,7 @@ program
   .option("--to <ms>", "valgrind's longer run, simulated ms (default 300)", positiveInt)
   .option("--workers <n>", "worker threads (default: one per core)", positiveInt)
   .option("--json", "one JSON document with every figure and verdict")
-  .action(async (o: { boards?: string[]; workload?: WorkloadName; seeds?: number; loads?: number[]; seed?: number; duration?: number; quick?: boolean; instructions?: boolean; from?: number; to?: number; workers?: number; json?: boolean }) => {
+  .action(async (o: { boards?: string[]; workload?: WorkloadName; seeds?: number; searches?: number; loads?: number[]; seed?: number; duration?: number; quick?: boolean; instructions?: boolean; from?: number; to?: number; workers?: number; json?: boolean }) => {
     const base = o.quick ? TLM_QUICK : TLM_DEFAULTS;
     const from = o.from ?? base.fromMs, to = o.to ?? base.toMs;
     if (to <= from) {
@@ -254,7 +256,7 @@ program
     }
     await tlmVsCycleBench({
       ...base, boards: o.boards ?? TLM_BOARDS, json: !!o.json, workers: o.workers ?? defaultWorkers(),
-      ...(o.workload !== undefined ? { workload: o.workload } : {}), ...(o.seeds !== undefined ? { seeds: o.seeds } : {}), ...(o.loads !== undefined ? { loads: o.loads } : {}),
+      ...(o.workload !== undefined ? { workload: o.workload } : {}), ...(o.seeds !== undefined ? { seeds: o.seeds } : {}), ...(o.searches !== undefined ? { searches: o.searches } : {}), ...(o.loads !== undefined ? { loads: o.loads } : {}),
       ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.duration !== undefined ? { windowPs: Math.round(o.duration * 1e9) } : {}),
       ...(o.instructions !== undefined ? { instructions: o.instructions } : {}), fromMs: from, toMs: to,
     });

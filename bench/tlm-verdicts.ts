@@ -106,8 +106,17 @@ export function judge(cycle: CycleFigure, tlm: number, tol: Tolerance): { error:
 /** What `tlm-vs-cycle` measured on one board, both modes. */
 export interface BoardComparison {
   board: string;
-  /** The capacity search's load (the lower end of its final bracket) and bracket, each mode. */
-  capacity: { cycle: number; tlm: number; cycleInterval?: [number, number]; tlmInterval?: [number, number] };
+  /** Each mode's capacity: the mean of its searches' lower ends (one search: its bracket's lower end), with their spread. */
+  capacity: {
+    cycle: number;
+    tlm: number;
+    /** 95 % half-widths over the searches (0 or NaN with one search: reported only; the verdict compares the means). */
+    cycleHalfWidth?: number;
+    tlmHalfWidth?: number;
+    /** Every search's bracket [passes, fails], each mode. */
+    cycleBrackets?: [number, number][];
+    tlmBrackets?: [number, number][];
+  };
   /** The limiting resource at capacity, each mode. */
   bottleneck: { cycle: string; tlm: string };
   loads: { factor: number; load: number; cycle: Figures; tlm: Figures; busiest?: { cycle: string; tlm: string } }[];
@@ -146,7 +155,8 @@ export function verdicts(d: BoardComparison): Verdict[] {
   const out: Verdict[] = [];
   const cap: Tolerance = { kind: "relative", share: TLM_TOLERANCE.capacityShare };
   const c = judge({ mean: d.capacity.cycle, halfWidth: 0 }, d.capacity.tlm, cap);
-  out.push({ board: d.board, measure: "capacity", unit: "load", cycle: d.capacity.cycle, tlm: d.capacity.tlm, error: c.error, tolerance: toleranceText(cap), pass: c.pass });
+  const hw = (h: number | undefined) => (h !== undefined && Number.isFinite(h) && h > 0 ? h : undefined);
+  out.push({ board: d.board, measure: "capacity", unit: "load", cycle: d.capacity.cycle, ...opt("cycleHalfWidth", hw(d.capacity.cycleHalfWidth)), tlm: d.capacity.tlm, ...opt("tlmHalfWidth", hw(d.capacity.tlmHalfWidth)), error: c.error, tolerance: toleranceText(cap), pass: c.pass });
   out.push({ board: d.board, measure: "bottleneck at capacity", unit: "", cycle: d.bottleneck.cycle, tlm: d.bottleneck.tlm, tolerance: "the same resource", pass: d.bottleneck.cycle === d.bottleneck.tlm });
   for (const l of d.loads) {
     for (const m of MEASURES) {
@@ -168,6 +178,10 @@ export function verdicts(d: BoardComparison): Verdict[] {
     out.push({ board: d.board, measure: "frames per wall second (tlm / cycle)", unit: "x", cycle: s.cycle.framesPerWallSecond, tlm: s.tlm.framesPerWallSecond, error: s.tlm.framesPerWallSecond / s.cycle.framesPerWallSecond, tolerance: "reported", pass: null });
   }
   return out;
+}
+
+function opt<K extends string>(k: K, v: number | undefined): Partial<Record<K, number>> {
+  return v === undefined ? {} : ({ [k]: v } as Record<K, number>);
 }
 
 /** Whether every judged verdict passes (null: not judged, ignored). */

@@ -23,6 +23,7 @@ import { runPoints } from "../src/parallel/pool.ts";
 import { resourceKind } from "../src/scenarios/bound.ts";
 import type { RunRecord } from "../src/scenarios/registry.ts";
 import { dropRate, SATURATE_DEFAULTS, type SaturateOptions } from "../src/scenarios/saturate.ts";
+import { combineSearches, searchSeeds, type AcrossSearches } from "../src/scenarios/capacity-searches.ts";
 import { settingLayout } from "../src/scenarios/setting.ts";
 import { runSpeed, type TimedRecord } from "../src/scenarios/speed.ts";
 import { WORKLOADS, type WorkloadName } from "../src/scenarios/workloads.ts";
@@ -38,6 +39,12 @@ export const TLM_BOARDS = [...PRESET_NAMES, "5D-12"];
 /** Load factors, x the cycle-level capacity. */
 export const TLM_LOADS = [0.5, 0.8, 0.95, 1.0, 1.1];
 export const TLM_SEEDS = 5;
+/**
+ * Capacity searches per board and mode: one search's bracket is what its seeds decided (5C's lower
+ * end moves 1.642-1.776 over master seeds 1-4, docs/methods.md §6 "Over searches"), so the modes'
+ * capacities are compared as means over independent searches.
+ */
+export const TLM_SEARCHES = 3;
 
 export interface TlmBenchOptions {
   boards: string[];
@@ -46,6 +53,8 @@ export interface TlmBenchOptions {
   seed: number;
   /** Seeds per load and mode. */
   seeds: number;
+  /** Independent capacity searches per board and mode (master seeds seed, seed + 1, ...): the capacity is their mean (src/scenarios/capacity-searches.ts). */
+  searches: number;
   loads: number[];
   /** The measurement window of each load point (ps); the warm-up before it is board-run's standard one unless `warmupPs`. */
   windowPs: number;
@@ -62,13 +71,13 @@ export interface TlmBenchOptions {
 
 /** The full comparison: saturate's search with a 1 % bracket, five seeds, five loads, 50 ms windows, instruction counts. */
 export const TLM_DEFAULTS: Omit<TlmBenchOptions, "boards" | "json" | "workers"> = {
-  workload: "inbound-heavy", seed: 1, seeds: TLM_SEEDS, loads: TLM_LOADS, windowPs: SATURATE_DEFAULTS.windowPs,
+  workload: "inbound-heavy", seed: 1, seeds: TLM_SEEDS, searches: TLM_SEARCHES, loads: TLM_LOADS, windowPs: SATURATE_DEFAULTS.windowPs,
   search: { ...SATURATE_DEFAULTS, goalWidth: 0.01 }, instructions: true, fromMs: 100, toMs: 300,
 };
 
 /** `--quick`, a smoke run: 2 seeds, 3 loads, 5 ms windows after a 5 ms warm-up, a 4 % bracket of 5 ms searches, no valgrind. */
 export const TLM_QUICK: Omit<TlmBenchOptions, "boards" | "json" | "workers"> = {
-  workload: "inbound-heavy", seed: 1, seeds: 2, loads: [0.5, 0.95, 1.1], windowPs: 5 * MS, warmupPs: 5 * MS,
+  workload: "inbound-heavy", seed: 1, seeds: 2, searches: 1, loads: [0.5, 0.95, 1.1], windowPs: 5 * MS, warmupPs: 5 * MS,
   search: { windowPs: 5 * MS, replications: 2, maxReplications: 3, confirmReplications: 2, confirmFactor: 2, goalWidth: 0.04 }, instructions: false, fromMs: 20, toMs: 60,
 };
 
@@ -155,16 +164,21 @@ export async function tlmVsCycle(o: TlmBenchOptions): Promise<TlmBenchResult> {
   const run: PlainRunOptions = { inboundBpsPerRouter: w.inboundBpsPerRouter, outboundBpsPerServer: w.outboundBpsPerServer, scenario: "tlm-vs-cycle", ...(o.warmupPs !== undefined ? { warmupPs: o.warmupPs } : {}) };
   const spec = (b: (typeof boards)[number], m: Mode) => withTiming(b.spec, m);
 
-  // 1. capacities, both modes, on the workers
-  const capPoints: Point[] = boards.flatMap((b, i) => MODES.map((m, k) => ({ kind: "saturate" as const, index: 2 * i + k, spec: spec(b, m), workload: o.workload, options: { ...o.search, seed: o.seed, run } })));
-  const caps = await runPoints(capPoints, o.workers);
+  // 1. capacities, both modes, `searches` independent searches each, on the workers
+  const capPoints: Point[] = boards.flatMap((b, i) => MODES.flatMap((m, k) => searchSeeds(o.seed, o.searches).map((seed, j) => ({ kind: "saturate" as const, index: (2 * i + k) * o.searches + j, spec: spec(b, m), workload: o.workload, options: { ...o.search, seed, run } }))));
+  const caps = combineSearches(await runPoints(capPoints, o.workers), o.searches);
   const sat = (i: number, m: Mode) => caps[2 * i + MODES.indexOf(m)]!;
+  // a mode's capacity: the mean of its searches' lower ends (one search: its own), with their 95 % half-width
+  const capOf = (r: RunRecord): { mean: number; halfWidth: number; brackets: [number, number][] } => {
+    const x = (r["saturation"] as { searches?: AcrossSearches; loadInterval: [number, number]; load: number });
+    return x.searches ? { mean: x.searches.mean, halfWidth: x.searches.halfWidth, brackets: x.searches.brackets } : { mean: x.load, halfWidth: 0, brackets: [x.loadInterval] };
+  };
 
   // 2. the loads, x the cycle-level capacity, both modes, every seed, on the workers
   const points: Point[] = [];
   const where: { b: number; l: number; m: Mode }[] = [];
   boards.forEach((b, bi) => {
-    const capacity = (sat(bi, "cycle")["saturation"] as Saturation).load;
+    const capacity = capOf(sat(bi, "cycle")).mean;
     o.loads.forEach((f, li) => {
       for (const m of MODES) for (let j = 0; j < o.seeds; j++) {
         points.push({ kind: "board", index: points.length, spec: spec(b, m), seed: replicationSeed(o.seed, j), durationPs: o.windowPs, load: f * capacity, options: run });
@@ -181,7 +195,7 @@ export async function tlmVsCycle(o: TlmBenchOptions): Promise<TlmBenchResult> {
     const s = (r: RunRecord) => r["saturation"] as Saturation;
     const runsAt = (li: number, m: Mode) => recs.filter((_, k) => where[k]!.b === bi && where[k]!.l === li && where[k]!.m === m);
     const loads = o.loads.map((factor, li) => ({
-      factor, load: factor * s(cs).load,
+      factor, load: factor * capOf(cs).mean,
       cycle: figuresOf(runsAt(li, "cycle"), b.spec), tlm: figuresOf(runsAt(li, "tlm"), b.spec),
       busiest: { cycle: mostFrequent(runsAt(li, "cycle").map((r) => String(get(r, "bottleneck.resource")))), tlm: mostFrequent(runsAt(li, "tlm").map((r) => String(get(r, "bottleneck.resource")))) },
     }));
@@ -190,16 +204,17 @@ export async function tlmVsCycle(o: TlmBenchOptions): Promise<TlmBenchResult> {
     // frames per wall second of the whole run: the window's frames scaled to warm-up and window (as bench answer does)
     const wholeRun = (r: RunRecord) => runSpeed(r as unknown as TimedRecord).framesPerWallSecond * ((num(r, "simulatedSeconds") + (num(r, "warmupSeconds") || 0)) / num(r, "simulatedSeconds"));
     const fps = (m: Mode) => tInterval(runsAt(nearest, m).map(wholeRun)).mean;
-    const ipf = async (m: Mode) => (o.instructions ? (await instructionsBench(b.name, o.workload, o.fromMs, o.toMs, false, m, s(cs).load, true))?.instructionsPerFrame : undefined);
+    const ipf = async (m: Mode) => (o.instructions ? (await instructionsBench(b.name, o.workload, o.fromMs, o.toMs, false, m, capOf(cs).mean, true))?.instructionsPerFrame : undefined);
     const speed = { cycle: { framesPerWallSecond: Math.round(fps("cycle")), ...opt("instructionsPerFrame", await ipf("cycle")) }, tlm: { framesPerWallSecond: Math.round(fps("tlm")), ...opt("instructionsPerFrame", await ipf("tlm")) } };
     const cmp: BoardComparison = {
       board: b.name,
-      capacity: { cycle: s(cs).load, tlm: s(ts).load, cycleInterval: s(cs).loadInterval, tlmInterval: s(ts).loadInterval },
+      capacity: { cycle: capOf(cs).mean, tlm: capOf(ts).mean, cycleHalfWidth: capOf(cs).halfWidth, tlmHalfWidth: capOf(ts).halfWidth, cycleBrackets: capOf(cs).brackets, tlmBrackets: capOf(ts).brackets },
       bottleneck: { cycle: String(get(cs, "bottleneck.resource")), tlm: String(get(ts, "bottleneck.resource")) },
       loads, speed,
     };
     const v = verdicts(cmp);
-    out.push({ ...cmp, verdicts: v, passes: allPass(v), confirmed: { cycle: s(cs).confirmed, tlm: s(ts).confirmed } });
+    const allConfirmed = (r: RunRecord) => (r["saturation"] as { searches?: AcrossSearches }).searches?.confirmed.every(Boolean) ?? s(r).confirmed;
+    out.push({ ...cmp, verdicts: v, passes: allPass(v), confirmed: { cycle: allConfirmed(cs), tlm: allConfirmed(ts) } });
   }
   const { json: _, ...options } = o;
   return { options: { ...options, boards: boards.map((b) => b.name) }, boards: out, passes: out.every((b) => b.passes), wallSeconds: +((performance.now() - t0) / 1000).toFixed(1) };
@@ -222,10 +237,12 @@ const DIGITS: Record<string, number> = Object.fromEntries(MEASURES.map((m) => [m
 /** The verdicts as a table: a row per measure (and load), both modes side by side. */
 export function printComparison(r: TlmBenchResult): void {
   const o = r.options;
-  console.log(`tlm against cycle, workload ${o.workload}, ${o.seeds} seeds per load and mode (each: mean ± 95 % interval), loads ${o.loads.join(", ")} x the cycle-level capacity, ${o.windowPs / MS} ms windows`);
+  console.log(`tlm against cycle, workload ${o.workload}, capacity over ${o.searches} search${o.searches > 1 ? "es" : ""} per mode (master seeds ${o.seed}-${o.seed + o.searches - 1}), ${o.seeds} seeds per load and mode (each: mean ± 95 % interval), loads ${o.loads.join(", ")} x the cycle-level capacity, ${o.windowPs / MS} ms windows`);
   for (const b of r.boards) {
-    const bracket = (x: [number, number] | undefined) => (x ? ` ${x[0].toFixed(3)}-${x[1].toFixed(3)}` : "");
-    console.log(`\n${b.board}: capacity${bracket(b.capacity.cycleInterval)} (cycle${b.confirmed.cycle ? "" : ", not confirmed"}) /${bracket(b.capacity.tlmInterval)} (tlm${b.confirmed.tlm ? "" : ", not confirmed"}); bottleneck ${b.bottleneck.cycle} / ${b.bottleneck.tlm}: ${b.passes ? "PASSES" : "FAILS"}`);
+    // each mode's capacity: the mean over its searches ± 95 %, then every search's bracket
+    const cap = (mean: number, h: number | undefined, br: [number, number][] | undefined) =>
+      ` ${mean.toFixed(3)}${h && Number.isFinite(h) ? ` ± ${h.toFixed(3)}` : ""}${br ? ` [${br.map((x) => `${x[0].toFixed(3)}-${x[1].toFixed(3)}`).join(", ")}]` : ""}`;
+    console.log(`\n${b.board}: capacity${cap(b.capacity.cycle, b.capacity.cycleHalfWidth, b.capacity.cycleBrackets)} (cycle${b.confirmed.cycle ? "" : ", not all confirmed"}) /${cap(b.capacity.tlm, b.capacity.tlmHalfWidth, b.capacity.tlmBrackets)} (tlm${b.confirmed.tlm ? "" : ", not all confirmed"}); bottleneck ${b.bottleneck.cycle} / ${b.bottleneck.tlm}: ${b.passes ? "PASSES" : "FAILS"}`);
     const head = ["load", "measure", "cycle", "tlm", "error", "within", "verdict"];
     const rows = b.verdicts.map((v) => {
       const d = DIGITS[v.measure] ?? (v.measure === "capacity" ? 3 : 0);

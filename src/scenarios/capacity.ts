@@ -16,9 +16,12 @@
  *      CONFIRM_WARMUP_RELAXATIONS relaxation times of the busiest resource at its load
  *      (`confirmationWarmup`: from the search's lower end, scaled, then from the load's own runs
  *      if those ask for longer); move the bracket if either end changes its verdict.
- * The capacity is reported as that bracket: its lower end passed and its upper end failed, each at
- * 95 %; the delivered throughput, utilisations and bottleneck are those of the confirmed lower end,
- * each with its interval over replications.
+ * The capacity is reported as that bracket: its lower end passed and its upper end failed by the
+ * rules above for this search's seeds (the loss at 95 %; the growth's pass is on its point estimate
+ * and an undecided end counts as failed), so another master seed gives another bracket:
+ * capacity-searches.ts reports the mean over independent searches with its interval. The
+ * delivered throughput, utilisations and bottleneck are those of the confirmed lower end, each
+ * with its interval over replications.
  */
 import type { BoardSpec } from "../hw/boards/schema.ts";
 import { aggregate, replicationSeed } from "../stats/replications.ts";

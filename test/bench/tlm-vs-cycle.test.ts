@@ -124,7 +124,7 @@ describe("npm run bench -- tlm-vs-cycle", () => {
 
   it("runs its pipeline on one board: both capacities, each load's figures in both modes, verdicts", async () => {
     const r = await tlmVsCycle({
-      boards: ["5E"], workload: "inbound-heavy", seed: 1, seeds: 2, loads: [0.5, 1.1], windowPs: 2 * MS, warmupPs: 2 * MS,
+      boards: ["5E"], workload: "inbound-heavy", seed: 1, seeds: 2, searches: 2, loads: [0.5, 1.1], windowPs: 2 * MS, warmupPs: 2 * MS,
       search: { windowPs: 2 * MS, replications: 2, maxReplications: 2, confirmReplications: 2, confirmFactor: 1, goalWidth: 0.1 },
       instructions: false, fromMs: 20, toMs: 60, workers: 1, json: true,
     });
@@ -132,6 +132,12 @@ describe("npm run bench -- tlm-vs-cycle", () => {
     expect(b.board).toBe("5E");
     expect(b.capacity.cycle).toBeGreaterThan(0);
     expect(b.capacity.tlm).toBeGreaterThan(0);
+    // each mode's capacity is the mean of its two searches' lower ends (master seeds 1 and 2)
+    for (const m of ["cycle", "tlm"] as const) {
+      const br = b.capacity[`${m}Brackets`]!;
+      expect(br).toHaveLength(2);
+      expect(b.capacity[m]).toBeCloseTo((br[0]![0] + br[1]![0]) / 2, 12);
+    }
     expect(b.loads.map((l) => l.factor)).toEqual([0.5, 1.1]);
     expect(b.loads[1]!.load).toBeCloseTo(1.1 * b.capacity.cycle, 9);
     for (const l of b.loads) for (const m of MEASURES) expect(Number.isFinite(l.cycle[m.key].mean) && Number.isFinite(l.tlm[m.key].mean), m.key).toBe(true);
