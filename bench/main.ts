@@ -13,9 +13,11 @@
  *   pool           the project's worker pool against tinypool on the same points, alternately
  *   answer         time to an answer: saturate's capacity of every preset (and the controllers study) on the workers
  *   tlm-vs-cycle   the transaction-level timing mode against the cycle-level one: capacity, figures at 0.5-1.1 x capacity, speed, verdicts
+ *   exactness      the simulation techniques (deferred completions, lazy arbitration) against every event, byte for byte, on the whole matrix
  */
 import { Command, InvalidArgumentError } from "commander";
 import { answerBench } from "./answer.ts";
+import { exactnessBench } from "./exactness.ts";
 import { poolBench } from "./pool.ts";
 import { cpuBench } from "./cpu.ts";
 import { garbageBench } from "./garbage.ts";
@@ -228,6 +230,15 @@ program
   .option("--json", "JSON lines")
   .action(async (o: { study?: boolean; workers?: number; json?: boolean; searches?: number }) => {
     await answerBench(!!o.json, !!o.study, o.workers, o.searches ?? 1);
+  });
+
+program
+  .command("exactness")
+  .description("issue 18 part 1's acceptance: deferred completions and lazy arbitration against every event as an event, byte-identical records and pcaps on every preset and 5D-12, three workloads, loads 1 and 3, seeds 1 and 2")
+  .option("--boards <list>", "presets, 5D-12 or board files (default: 5A,5B,5C,5D,5E,5F,5D-12)", boardList)
+  .option("--json", "JSON lines")
+  .action((o: { boards?: string[]; json?: boolean }) => {
+    if (!exactnessBench({ ...(o.boards ? { boards: o.boards } : {}), json: !!o.json })) process.exitCode = 1;
   });
 
 program
