@@ -119,7 +119,15 @@ export interface BoardComparison {
   };
   /** The limiting resource at capacity, each mode. */
   bottleneck: { cycle: string; tlm: string };
-  loads: { factor: number; load: number; cycle: Figures; tlm: Figures; busiest?: { cycle: string; tlm: string } }[];
+  loads: {
+    factor: number;
+    load: number;
+    cycle: Figures;
+    tlm: Figures;
+    /** tlm − cycle seed by seed (the same seeds in both modes: common random numbers), its mean and 95 % half-width. */
+    paired?: Figures;
+    busiest?: { cycle: string; tlm: string };
+  }[];
   /** Instructions per frame (valgrind; undefined when not measured) and frames per wall second, each mode. */
   speed?: { cycle: { instructionsPerFrame?: number; framesPerWallSecond?: number }; tlm: { instructionsPerFrame?: number; framesPerWallSecond?: number } };
 }
@@ -136,6 +144,11 @@ export interface Verdict {
   tlm: number | string;
   /** The tlm mean's 95 % half-width over the same seeds (reported: the verdicts judge the tlm mean against the cycle interval). */
   tlmHalfWidth?: number;
+  /**
+   * tlm − cycle paired seed by seed, mean and 95 % half-width (reported, not judged: a failing row
+   * whose interval holds 0 is a difference the seeds cannot tell from noise).
+   */
+  difference?: CycleFigure;
   /** Relative or absolute, as `tolerance` says; undefined for the bottleneck. */
   error?: number;
   tolerance: string;
@@ -164,7 +177,8 @@ export function verdicts(d: BoardComparison): Verdict[] {
       if (!cy || !t) continue;
       const tol = toleranceOf(m.key, l.factor);
       const j = tol ? judge(cy, t.mean, tol) : undefined;
-      out.push({ board: d.board, factor: l.factor, measure: m.label, unit: m.unit, cycle: cy.mean, cycleHalfWidth: cy.halfWidth, tlm: t.mean, tlmHalfWidth: t.halfWidth, ...(j ? { error: j.error } : {}), tolerance: toleranceText(tol), pass: j ? j.pass : null });
+      const diff = l.paired?.[m.key];
+      out.push({ board: d.board, factor: l.factor, measure: m.label, unit: m.unit, cycle: cy.mean, cycleHalfWidth: cy.halfWidth, tlm: t.mean, tlmHalfWidth: t.halfWidth, ...(diff ? { difference: diff } : {}), ...(j ? { error: j.error } : {}), tolerance: toleranceText(tol), pass: j ? j.pass : null });
     }
     if (l.busiest) out.push({ board: d.board, factor: l.factor, measure: "busiest resource", unit: "", cycle: l.busiest.cycle, tlm: l.busiest.tlm, tolerance: "not judged", pass: null });
   }

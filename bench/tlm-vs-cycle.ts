@@ -131,6 +131,15 @@ export function figuresOf(runs: RunRecord[], spec: BoardSpec): Figures {
   })) as Figures;
 }
 
+/** tlm − cycle seed by seed (runs in seed order in both modes), mean and 95 % half-width per measure. */
+export function pairedOf(cycle: RunRecord[], tlm: RunRecord[], spec: BoardSpec): Figures {
+  const c = cycle.map((r) => runFigures(r, spec)), t = tlm.map((r) => runFigures(r, spec));
+  return Object.fromEntries(MEASURES.map((m) => {
+    const i = tInterval(t.map((f, j) => f[m.key] - c[j]![m.key]));
+    return [m.key, { mean: i.mean, halfWidth: i.halfWidth }];
+  })) as Figures;
+}
+
 /** The most frequent string (the first of equals). */
 function mostFrequent(xs: string[]): string {
   const n = new Map<string, number>();
@@ -196,7 +205,7 @@ export async function tlmVsCycle(o: TlmBenchOptions): Promise<TlmBenchResult> {
     const runsAt = (li: number, m: Mode) => recs.filter((_, k) => where[k]!.b === bi && where[k]!.l === li && where[k]!.m === m);
     const loads = o.loads.map((factor, li) => ({
       factor, load: factor * capOf(cs).mean,
-      cycle: figuresOf(runsAt(li, "cycle"), b.spec), tlm: figuresOf(runsAt(li, "tlm"), b.spec),
+      cycle: figuresOf(runsAt(li, "cycle"), b.spec), tlm: figuresOf(runsAt(li, "tlm"), b.spec), paired: pairedOf(runsAt(li, "cycle"), runsAt(li, "tlm"), b.spec),
       busiest: { cycle: mostFrequent(runsAt(li, "cycle").map((r) => String(get(r, "bottleneck.resource")))), tlm: mostFrequent(runsAt(li, "tlm").map((r) => String(get(r, "bottleneck.resource")))) },
     }));
     // 4. speed: frames per wall second at the load nearest 1.0 x; instructions per frame at the cycle-level capacity
@@ -243,17 +252,19 @@ export function printComparison(r: TlmBenchResult): void {
     const cap = (mean: number, h: number | undefined, br: [number, number][] | undefined) =>
       ` ${mean.toFixed(3)}${h && Number.isFinite(h) ? ` ± ${h.toFixed(3)}` : ""}${br ? ` [${br.map((x) => `${x[0].toFixed(3)}-${x[1].toFixed(3)}`).join(", ")}]` : ""}`;
     console.log(`\n${b.board}: capacity${cap(b.capacity.cycle, b.capacity.cycleHalfWidth, b.capacity.cycleBrackets)} (cycle${b.confirmed.cycle ? "" : ", not all confirmed"}) /${cap(b.capacity.tlm, b.capacity.tlmHalfWidth, b.capacity.tlmBrackets)} (tlm${b.confirmed.tlm ? "" : ", not all confirmed"}); bottleneck ${b.bottleneck.cycle} / ${b.bottleneck.tlm}: ${b.passes ? "PASSES" : "FAILS"}`);
-    const head = ["load", "measure", "cycle", "tlm", "error", "within", "verdict"];
+    const head = ["load", "measure", "cycle", "tlm", "tlm - cycle (paired)", "error", "within", "verdict"];
     const rows = b.verdicts.map((v) => {
       const d = DIGITS[v.measure] ?? (v.measure === "capacity" ? 3 : 0);
       const pm = (h: number | undefined) => (h !== undefined && h > 0 ? ` ± ${show(h, d)}` : "");
       const cycle = show(v.cycle, d) + pm(v.cycleHalfWidth);
       const tlm = show(v.tlm, d) + pm(v.tlmHalfWidth);
       const err = v.error === undefined ? "" : v.unit === "x" ? `${v.error.toFixed(2)}x` : v.tolerance.includes("absolute") ? v.error.toFixed(3) : `${(100 * v.error).toFixed(2)} %`;
-      return [v.factor === undefined ? "" : `${v.factor} x`, `${v.measure}${v.unit && v.unit !== "x" && v.unit !== "load" ? ` (${v.unit})` : ""}`, cycle, tlm, err, v.tolerance, v.pass === null ? "-" : v.pass ? "ok" : "FAIL"];
+      // the paired difference, and whether its interval holds 0 (a difference the seeds cannot tell from noise)
+      const diff = v.difference && Number.isFinite(v.difference.mean) ? `${v.difference.mean >= 0 ? "+" : ""}${show(v.difference.mean, d)}${pm(v.difference.halfWidth)}${Math.abs(v.difference.mean) <= v.difference.halfWidth ? " (0 in)" : ""}` : "";
+      return [v.factor === undefined ? "" : `${v.factor} x`, `${v.measure}${v.unit && v.unit !== "x" && v.unit !== "load" ? ` (${v.unit})` : ""}`, cycle, tlm, diff, err, v.tolerance, v.pass === null ? "-" : v.pass ? "ok" : "FAIL"];
     });
     const width = head.map((h, k) => Math.max(h.length, ...rows.map((x) => x[k]!.length)));
-    const line = (x: string[]) => x.map((c, k) => (k >= 2 && k <= 4 ? c.padStart(width[k]!) : c.padEnd(width[k]!))).join("  ").trimEnd();
+    const line = (x: string[]) => x.map((c, k) => (k >= 2 && k <= 5 ? c.padStart(width[k]!) : c.padEnd(width[k]!))).join("  ").trimEnd();
     console.log(line(head));
     for (const x of rows) console.log(line(x));
   }

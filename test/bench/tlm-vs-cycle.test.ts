@@ -142,6 +142,11 @@ describe("npm run bench -- tlm-vs-cycle", () => {
     expect(b.loads[1]!.load).toBeCloseTo(1.1 * b.capacity.cycle, 9);
     for (const l of b.loads) for (const m of MEASURES) expect(Number.isFinite(l.cycle[m.key].mean) && Number.isFinite(l.tlm[m.key].mean), m.key).toBe(true);
     expect(b.verdicts.filter((v) => v.factor === 0.5)).toHaveLength(MEASURES.length + 1); // and the busiest resource
+    // the paired difference, seed by seed: its mean is the difference of the means
+    for (const v of b.verdicts.filter((x) => x.factor === 0.5 && typeof x.cycle === "number" && typeof x.tlm === "number")) {
+      expect(v.difference, v.measure).toBeDefined();
+      expect(v.difference!.mean, v.measure).toBeCloseTo((v.tlm as number) - (v.cycle as number), 6);
+    }
     expect(b.speed?.cycle.instructionsPerFrame).toBeUndefined();
     expect(JSON.parse(JSON.stringify(r)).boards[0].verdicts.length).toBe(b.verdicts.length);
   }, 60_000);
