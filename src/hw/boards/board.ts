@@ -119,7 +119,8 @@ export class Board implements BoardApi {
       }
     } else if (ic.kind === "buffer-memory-arbiter") {
       const { kind: _k, ...p } = ic;
-      this.fabric = new BufferMemoryArbiter(sim, "bma", p);
+      // tlm: the CPU port answers a transaction-level CPU's accesses from the arbiter's occupancy (cpu-port.ts)
+      this.fabric = new BufferMemoryArbiter(sim, "bma", p, tlm ? "tlm" : "cycle");
     } else {
       const { kind: _k, ...p } = ic;
       this.fabric = new Crossbar(sim, "crossbar", p);
