@@ -65,7 +65,7 @@ export interface Gt48002Params {
   /** Control-class frames held for the CPU's control ring at once. Default 16 (assumption: a few probe rounds' answers); past it they are dropped (`controlQueueFull`). */
   controlQueueFrames: number;
   addressTable: Partial<AddressTableParams>;
-  /** "cycle" (default) or "tlm": the forwarding engine's two table reads as one request (forwarding-engine.ts; issue 18 part 3). */
+  /** "cycle" (default) or "tlm": the forwarding engine's two table reads as one request (forwarding-engine.ts), its ports' ends of transmission events only when a frame waits (link.ts; issue 18 part 3). */
   timing: "cycle" | "tlm";
 }
 
@@ -191,11 +191,11 @@ export class Gt48002 {
     this.waitCpu = new Held(this.cpuBacklog);
     this.waitControl = new Held(p.controlQueueFrames);
     for (let port = 0; port < 2; port++) {
-      const rx = new EthernetChannel(sim, `${name}.p${port}.rx`, pool, { ...p.link, txQueueFrames: p.hostQueueFrames });
+      const rx = new EthernetChannel(sim, `${name}.p${port}.rx`, pool, { ...p.link, txQueueFrames: p.hostQueueFrames, timing: p.timing });
       rx.receiver = (h) => this.receive(h, port);
       this.rx.push(rx);
       // frames queued for a port wait in buffer memory, each holding a buffer: the buffers bound the queue, not a MAC ring
-      this.tx.push(new EthernetChannel(sim, `${name}.p${port}.tx`, pool, { ...p.link, txQueueFrames: p.link.txQueueFrames ?? this.buffers }));
+      this.tx.push(new EthernetChannel(sim, `${name}.p${port}.tx`, pool, { ...p.link, txQueueFrames: p.link.txQueueFrames ?? this.buffers, timing: p.timing }));
     }
     sim.onResetStats(() => this.resetStats());
   }
