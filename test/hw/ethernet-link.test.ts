@@ -124,3 +124,35 @@ describe("Ethernet receive checks and drops", () => {
     expect(ch.drops.linkDown).toBe(5);
   });
 });
+
+describe("transaction-level end of transmission (timing tlm)", () => {
+  /** Frames sent at the given times (ps) and lengths with FCS, on a 100 Mb/s channel with 50 ns of propagation and a 4-frame queue. */
+  function run(timing: "cycle" | "tlm", sends: [number, number][]) {
+    const sim = new Simulator();
+    const store = new LengthStore();
+    const ch = new EthernetChannel(sim, "link", store, { rateMbps: 100, txQueueFrames: 4, propagationPs: 50_000, timing });
+    const arrivals: number[] = [];
+    const queued: number[] = [];
+    ch.receiver = () => arrivals.push(sim.now);
+    for (const [at, len] of sends) sim.schedule(sim.event("send", () => (ch.send(store.add(len - 4)), queued.push(ch.queued))), at);
+    sim.run(10_000_000_000);
+    const r = ch.read(sim.now);
+    return { arrivals, queued, utilization: r.utilization, busyPs: ch.busyPs(sim.now), txFrames: r.txFrames, drops: r.drops.txQueueFull, events: sim.eventsProcessed, queuedAfter: ch.queued };
+  }
+
+  it("gives cycle timing's arrivals, queue, drops and wire time, with an end-of-transmission event only for a frame that waits", () => {
+    // alone (a 64-byte frame: 5.76 us on the wire, 6.72 with its gap); at 10 us a 1518-byte frame (122.08 us, free at
+    // 133.04 us) and six 64-byte frames behind it into a 4-frame queue; one alone at 200 us, and one exactly at the end of its gap (206.72 us)
+    const sends: [number, number][] = [[0, 64], [10_000_000, 1518], ...Array.from({ length: 6 }, (_, i): [number, number] => [10_000_000 + i, 64]), [200_000_000, 64], [206_720_000, 64]];
+    const cycle = run("cycle", sends), tlm = run("tlm", sends);
+    expect(tlm).toEqual({ ...cycle, events: tlm.events });
+    // the first frame alone: preamble + 64 bytes at 10 ns a bit, then 50 ns of propagation
+    expect(tlm.arrivals[0]).toBe(72 * 8 * 10_000 + 50_000);
+    expect(tlm.drops).toBe(2); // 1 on the wire, 4 queued, 2 refused
+    expect(tlm.arrivals.slice(2, 6)).toEqual([0, 1, 2, 3].map((k) => 133_040_000 + k * 6_720_000 + 5_760_000 + 50_000));
+    expect(tlm.arrivals[7]).toBe(206_720_000 + 5_760_000 + 50_000);
+    // cycle: an end-of-transmission event for each of the 8 frames sent; tlm: only for the 1518-byte frame and the first
+    // three queued behind it (each had a frame waiting)
+    expect(cycle.events - tlm.events).toBe(8 - 4);
+  });
+});

@@ -21,15 +21,31 @@ const CLK_PS = 20_000; // 50 MHz
 const ENTRY_CLOCKS = 1 + 5 + (8 / 4 - 1) * 2; // overhead + EDO lead-off + one more 32-bit beat
 const FIXED_CLOCKS = DEFAULT_GT48002.forwardingClocks;
 
-function engineRig() {
+function engineRig(timing: "cycle" | "tlm" = "cycle") {
   const sim = new Simulator();
   const memory = new DramController(sim, "buffer", DEFAULT_GT48002.memory);
   const decided: number[] = [];
-  const engine = new ForwardingEngine(sim, "decide", new ClockDomain("core", 50_000_000), FIXED_CLOCKS, 64, memory, 8, () => decided.push(sim.now));
+  const engine = new ForwardingEngine(sim, "decide", new ClockDomain("core", 50_000_000), FIXED_CLOCKS, 64, memory, 8, () => decided.push(sim.now), timing);
   return { sim, memory, engine, decided };
 }
 
 describe("GT-48002 forwarding engine", () => {
+  it("at the transaction level the two entry reads are one request of both accesses' time: the same decisions, one memory event each instead of two", () => {
+    const per = (2 * ENTRY_CLOCKS + FIXED_CLOCKS) * CLK_PS; // 480 ns, as in cycle timing on an idle memory
+    const run = (timing: "cycle" | "tlm") => {
+      const r = engineRig(timing);
+      for (let h = 0; h < 10; h++) r.engine.push(h);
+      r.sim.run();
+      return { decided: r.decided, events: r.sim.eventsProcessed, reads: r.engine.read(r.sim.now).tableReads, accesses: r.memory.read(r.sim.now).requesters["decide.table"]!.accesses };
+    };
+    const cycle = run("cycle"), tlm = run("tlm");
+    expect(tlm.decided).toEqual(Array.from({ length: 10 }, (_, k) => (k + 1) * per));
+    expect(tlm.decided).toEqual(cycle.decided);
+    expect({ reads: tlm.reads, accesses: tlm.accesses }).toEqual({ reads: 20, accesses: 20 });
+    expect(cycle.events).toBe(10 * 3); // two reads and a decision each
+    expect(tlm.events).toBe(10 * 2);
+  });
+
   it("decides one frame at a time: two entry reads in buffer memory, then the fixed clocks", () => {
     const { sim, engine, decided, memory } = engineRig();
     expect(memory.accessClocks(8)).toBe(ENTRY_CLOCKS);

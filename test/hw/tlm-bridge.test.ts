@@ -43,6 +43,29 @@ describe("Gt64010Bridge at the transaction level", () => {
     expect(bridge.readFinish!(4, 0)).toBe(edge(42) + 120_000);
   });
 
+  it("posted writes alone on the bus need no event: counted busy (arbitration + 4 clocks each), shared as the server's work once another master's transfer comes", () => {
+    const { sim, bus, bridge, edge } = rig();
+    bridge.postWrite!(4, 0); // 1 + 4 clocks
+    bridge.postWrite!(4, 0); // 4 more after it
+    sim.run(edge(100));
+    expect(sim.eventsProcessed).toBe(0);
+    expect(bus.busyPs(sim.now)).toBe(9 * bus.server.clock.periodPs);
+    expect(bus.read(sim.now).utilization).toBeCloseTo(9 / 100, 3);
+    // another master's tenure arriving while they hold the bus shares what is left of them
+    const s2 = new Simulator({ seed: 1 });
+    const b2 = new TlmPciBus(s2, "pci2");
+    const r2 = b2.addTarget("regs");
+    const cpu2 = b2.addMaster("cpu"), card2 = b2.addMaster("card"), t2 = b2.addTarget("card");
+    cpu2.background("write", r2, 4); // 1 + 4 clocks from 0
+    cpu2.background("write", r2, 4); // 4 more: 9 clocks alone
+    let done = -1;
+    const txn = { command: "write", target: t2, bytes: 32, onComplete: () => (done = s2.now) };
+    s2.schedule(s2.event("go", () => card2.trySubmit(txn as never)), b2.server.clock.edge(2));
+    s2.run();
+    // from clock 2: the CPU's 7 left and the card's 11 at half rate each: the CPU's done at 16, then the card's last 4 alone: 20
+    expect(done).toBe(b2.server.clock.edge(20));
+  });
+
   it("a read waits half a round of the other masters' tenures", () => {
     const { bus, bridge, edge } = rig();
     const card = bus.addMaster("card");

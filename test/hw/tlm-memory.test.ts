@@ -130,6 +130,37 @@ describe("TlmMemory (transaction-level DRAM: processor sharing between requester
     expect(mem.read(sim.now).requesters["cpu"]!.accesses).toBe(1);
   });
 
+  it("occupancy charged on an empty memory needs no event: served alone at the full rate, counted busy, accesses in a row back to back", () => {
+    const sim = new Simulator({ seed: 1 });
+    const mem = new TlmMemory(sim, "m", { pagePolicy: "closed" });
+    const cpu = mem.addRequester("cpu");
+    mem.occupy(cpu, 0x1000, false, 32); // 13 TClk
+    mem.occupy(cpu, 0x2000, true, 32); // 13 more, after it
+    sim.run(20 * CLK);
+    expect(mem.busy).toBe(true);
+    expect(mem.busyPs(sim.now)).toBe(20 * CLK);
+    sim.run(100 * CLK);
+    expect(mem.busy).toBe(false);
+    expect(sim.eventsProcessed).toBe(0);
+    expect(mem.busyPs(sim.now)).toBe(26 * CLK);
+    expect(mem.read(sim.now).utilization).toBeCloseTo(26 / 100, 9);
+    expect(mem.read(sim.now).requesters["cpu"]).toMatchObject({ accesses: 2, writes: 1 });
+  });
+
+  it("a request arriving while occupancy charged alone is going shares what is left of it: 8 TClk left and 13 at half each, then 5 alone", () => {
+    const sim = new Simulator({ seed: 1 });
+    const mem = new TlmMemory(sim, "m", { pagePolicy: "closed" });
+    const cpu = mem.addRequester("cpu"), pci = mem.addRequester("pci");
+    mem.occupy(cpu, 0x1000, false, 32); // 13 TClk from 0
+    const q = new MemRequest(pci, () => {});
+    q.bytes = 32; // 13 TClk
+    sim.schedule(sim.event("go", () => mem.submit(q)), 5 * CLK);
+    sim.run();
+    // from 5: both at half rate until the CPU's 8 are done (16 TClk, at 21), then the last 5 alone: 26
+    expect(q.doneAt).toBe(26 * CLK);
+    expect(mem.busyPs(sim.now)).toBe(26 * CLK);
+  });
+
   it("refresh: an idle memory is busy its refresh share; an access meeting a refresh waits for it", () => {
     const p: Partial<DramParams> = { pagePolicy: "closed", refreshIntervalClocks: 780, refreshClocks: 5 };
     const sim = new Simulator({ seed: 1 });

@@ -119,7 +119,8 @@ export class Board implements BoardApi {
       }
     } else if (ic.kind === "buffer-memory-arbiter") {
       const { kind: _k, ...p } = ic;
-      this.fabric = new BufferMemoryArbiter(sim, "bma", p);
+      // tlm: the CPU port answers a transaction-level CPU's accesses from the arbiter's occupancy (cpu-port.ts)
+      this.fabric = new BufferMemoryArbiter(sim, "bma", p, tlm ? "tlm" : "cycle");
     } else {
       const { kind: _k, ...p } = ic;
       this.fabric = new Crossbar(sim, "crossbar", p);
@@ -129,7 +130,7 @@ export class Board implements BoardApi {
     for (const card of spec.cards) {
       for (let k = 0; k < card.controllers; k++) {
         const name = card.controllers > 1 ? `${card.name}.gt${k}` : `${card.name}.gt`;
-        this.controllers.push(new Gt48002(sim, name, index++, pool, { bufferBytes: card.bufferBytes, link: { rateMbps: card.portMbps } }));
+        this.controllers.push(new Gt48002(sim, name, index++, pool, { bufferBytes: card.bufferBytes, link: { rateMbps: card.portMbps }, timing: tlm ? "tlm" : "cycle" }));
       }
     }
     this.portCount = 2 * this.controllers.length;

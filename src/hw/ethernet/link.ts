@@ -12,6 +12,13 @@
  * Ports: `send(h)` from the MAC above (returns false and counts a drop when refused);
  * `receiver(h)` at the far end on the last bit of the FCS + propagation delay.
  * Counters: txFrames, txBytes, rxFrames, rxBytes, drops by cause, queue high water, utilisation.
+ *
+ * Transaction level (`timing: "tlm"`, issue 18 part 3): a frame's end of transmission (its last
+ * bit and the inter-frame gap) is known when it starts, so the transmitter schedules that event
+ * only when a frame waits behind it; otherwise the transmission ends lazily, when the channel is
+ * next used or read (the wire's idle time recorded at the end, as the event would have). The same
+ * times as cycle timing: a frame sent later starts on the first bit-clock edge at or after both
+ * its arrival and the gap's end either way.
  */
 import { ClockDomain } from "../../sim/clock.ts";
 import { Priority } from "../../sim/priority.ts";
@@ -39,6 +46,8 @@ export interface EthernetChannelParams {
   txQueueFrames: number;
   /** Bit error rate on the wire; a frame with any bit error fails its FCS check. Default 0. */
   bitErrorRate: number;
+  /** "cycle" (default): an event at every end of transmission; "tlm": only when a frame waits for it. */
+  timing: "cycle" | "tlm";
 }
 
 export const DEFAULT_CHANNEL: EthernetChannelParams = {
@@ -46,6 +55,7 @@ export const DEFAULT_CHANNEL: EthernetChannelParams = {
   propagationPs: 50_000,
   txQueueFrames: 64,
   bitErrorRate: 0,
+  timing: "cycle",
 };
 
 export const ETHERNET_DROP_CAUSES = ["txQueueFull", "linkDown", "runt", "giant", "badFcs"] as const;
@@ -82,6 +92,9 @@ export class EthernetChannel {
   private readonly txDone: SimEvent;
   private readonly deliver: SimEvent;
   private readonly errors: RandomStream | undefined;
+  /** Transaction level: end of transmission events only for a frame waiting; when the frame on the wire frees it (absolute ps). */
+  private readonly lazyEnd: boolean;
+  private txFreeAt = 0;
 
   constructor(
     private readonly sim: Simulator,
@@ -105,11 +118,14 @@ export class EthernetChannel {
     this.txDone = sim.event(`${name}.txDone`, () => this.finishTx(), Priority.Default);
     this.deliver = sim.event(`${name}.deliver`, () => this.arrive(), Priority.Deliver);
     this.errors = bitErrorRate > 0 ? sim.streams.stream(`${name}.bitErrors`) : undefined;
+    if (this.params.timing !== "cycle" && this.params.timing !== "tlm") throw new RangeError(`${name}: timing must be "cycle" or "tlm", got ${String(this.params.timing)}`);
+    this.lazyEnd = this.params.timing === "tlm";
     sim.onResetStats((now) => this.resetStats(now));
   }
 
   /** Restarts counters and utilisation (a warm-up's end); frames queued or on the wire carry on. */
   resetStats(now: number): void {
+    if (this.lazyEnd) this.settleTx();
     this.txFrames = this.txBytes = this.rxFrames = this.rxBytes = 0;
     zeroCounts(this.drops);
     this.txq.resetStats();
@@ -122,11 +138,20 @@ export class EthernetChannel {
 
   /** Wire busy time (ps) since the statistics last restarted (time series). */
   busyPs(now: number): number {
+    if (this.lazyEnd) this.settleTx();
     return this.wire.busyPs(now);
   }
 
   get queued(): number {
+    if (this.lazyEnd) this.settleTx();
     return this.txq.size + (this.transmitting >= 0 ? 1 : 0);
+  }
+
+  /** Transaction level: a transmission whose end was not scheduled (nothing waited) and has passed ends now, its idle time from its end. */
+  private settleTx(): void {
+    if (this.transmitting < 0 || this.txDone.scheduled || this.sim.now < this.txFreeAt) return;
+    this.transmitting = -1;
+    this.wire.idleIn(this.sim, this.txFreeAt - this.sim.now);
   }
 
   /** Frames accepted but not yet delivered or dropped (queued, on the wire, propagating). */
@@ -137,9 +162,15 @@ export class EthernetChannel {
 
   /** Offers a frame for transmission. Returns false (and frees it, counting the cause) if refused. */
   send(h: number): boolean {
+    if (this.lazyEnd) this.settleTx();
     if (!this.up) return this.drop(h, "linkDown");
     if (!this.txq.push(h)) return this.drop(h, "txQueueFull");
     if (this.transmitting < 0) this.startTx();
+    else if (this.lazyEnd && !this.txDone.scheduled) {
+      // a frame now waits behind the one on the wire: its end is an event after all
+      this.txDone.when = this.txFreeAt;
+      this.sim.scheduleSet(this.txDone);
+    }
     return true;
   }
 
@@ -157,6 +188,7 @@ export class EthernetChannel {
   /** Brings the link up or down now. Going down loses everything queued or on the wire. */
   setUp(up: boolean): void {
     if (up === this.up) return;
+    if (this.lazyEnd) this.settleTx();
     this.up = up;
     if (!up) {
       for (let h = this.txq.shift(); h >= 0; h = this.txq.shift()) this.drop(h, "linkDown");
@@ -206,6 +238,10 @@ export class EthernetChannel {
       this.deliver.when = this.arrivals[this.arrivalHead]!;
       this.sim.scheduleSet(this.deliver);
     }
+    if (this.lazyEnd) {
+      this.txFreeAt = now + toFree;
+      if (this.txq.size === 0) return; // nothing waits: the end is settled lazily
+    }
     this.txDone.when = now + toFree;
     this.sim.scheduleSet(this.txDone);
   }
@@ -241,6 +277,7 @@ export class EthernetChannel {
   }
 
   read(now: number) {
+    if (this.lazyEnd) this.settleTx();
     return {
       rateMbps: this.params.rateMbps,
       up: this.up,

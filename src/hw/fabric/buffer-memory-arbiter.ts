@@ -13,6 +13,13 @@
  *
  * Timing, on the arbiter's clock: an access of `bytes` takes
  *   overheadClocks + firstAccessClocks + (ceil(bytes / (widthBits / 8)) - 1) * burstClocks.
+ *
+ * Transaction level (`timing: "tlm"`, issue 18 part 3; docs/hardware.md "Transaction-level memory
+ * and CPU job"): the endpoints' writes and reads are granted as here (each is one grant of a whole
+ * frame, so one event per access in either mode), but the CPU port answers a transaction-level
+ * CPU's whole job without events (cpu-port.ts): `finishTime` from the arbiter's present
+ * occupancy, `occupy` charging the access as work the arbiter does before its next grant (or, idle,
+ * from its next edge), in place of a queued request, a grant and a completion event per access.
  * The patent names no part and no width (docs/hardware.md §10.7: a 64-bit EDO buffer at 50 MHz moves
  * only ~1.16 Gb/s shared between reads and writes, short of the ">1 Gb/s" the patent claims), so
  * the defaults are assumptions documented in docs/boards.md: a 128-bit synchronous buffer at
@@ -28,6 +35,7 @@ import type { VcdSignal, VcdWriter } from "../../sim/trace/vcd.ts";
 import type { Fabric, FabricTransfer } from "./fabric.ts";
 import type { MemoryPort, MemRequest } from "../gt64010/dram.ts";
 import type { Probes } from "../../sim/stats/probes.ts";
+import { CpuMemoryPort, TlmCpuPort, type CpuWork } from "./cpu-port.ts";
 
 export interface BufferMemoryArbiterParams {
   /** Arbiter and buffer clock in Hz. Default 66 MHz (assumption, docs/boards.md). */
@@ -73,29 +81,10 @@ interface Endpoint {
 /** The arbiter's access kinds in a VCD (an enumeration). */
 export const BMA_ACCESS = ["idle", "write", "read"] as const;
 
-/** The arbiter as a memory for the CPU (its line fills and write-backs), one queue taking its turn in the round robin. */
-class CpuMemoryPort implements MemoryPort {
-  readonly queue: Ring<MemRequest>;
-  private readonly retries: (() => void)[] = [];
-  accesses = 0;
-  constructor(readonly name: string, readonly clock: ClockDomain, depth: number, private readonly kick: () => void) {
-    this.queue = new Ring(depth);
-  }
-  addRequester(_name: string, onRetry: () => void = () => {}): number {
-    this.retries.push(onRetry);
-    return this.retries.length - 1;
-  }
-  submit(req: MemRequest): boolean {
-    if (!this.queue.push(req)) return false;
-    this.kick();
-    return true;
-  }
-  retry(): void {
-    for (const r of this.retries) r();
-  }
-}
+/** How the CPU port is timed: requests granted in the round robin (the reference), or a transaction-level CPU's accesses charged without events (cpu-port.ts). */
+export type ArbiterTiming = "cycle" | "tlm";
 
-export class BufferMemoryArbiter implements Fabric {
+export class BufferMemoryArbiter implements Fabric, CpuWork {
   readonly params: BufferMemoryArbiterParams;
   readonly clock: ClockDomain;
   private readonly eps: Endpoint[] = [];
@@ -109,8 +98,19 @@ export class BufferMemoryArbiter implements Fabric {
   private readonly util: Utilization;
   inFlight = 0;
   private vcd: { w: VcdWriter; owner: VcdSignal; access: VcdSignal } | undefined;
+  /** The cycle the grant in service (or the last one) ends on. */
+  private grantEnd = 0;
+  /**
+   * Transaction level only (both stay 0 in cycle timing): clocks of the CPU's accesses charged while
+   * a grant was in service, done before the next grant; and the cycle up to which CPU accesses
+   * charged while the arbiter was idle hold it (no event marks their end), with their busy time.
+   */
+  private cpuOwed = 0;
+  private cpuUntil = 0;
+  private cpuIdleBusyPs = 0;
 
-  constructor(private readonly sim: Simulator, readonly name: string, params: Partial<BufferMemoryArbiterParams> = {}) {
+  constructor(readonly sim: Simulator, readonly name: string, params: Partial<BufferMemoryArbiterParams> = {}, readonly timing: ArbiterTiming = "cycle") {
+    if (timing !== "cycle" && timing !== "tlm") throw new RangeError(`${name}: timing must be "cycle" or "tlm", got ${String(timing)}`);
     this.params = { ...DEFAULT_BMA, ...params };
     for (const [k, v] of Object.entries(this.params)) {
       if (!Number.isInteger(v) || v < (k === "overheadClocks" ? 0 : 1)) throw new RangeError(`${name}: ${k} must be a positive integer, got ${v}`);
@@ -125,6 +125,8 @@ export class BufferMemoryArbiter implements Fabric {
   /** Restarts counters and utilisation (a warm-up's end); queued transfers carry on. */
   resetStats(now: number): void {
     this.util.restart(now);
+    // CPU work charged in idle time and still going counts from now
+    this.cpuIdleBusyPs = Math.max(0, this.clock.edge(this.cpuUntil) - now);
     for (const e of this.eps) {
       e.written = e.read = e.bytes = 0;
       e.writes.resetStats();
@@ -145,10 +147,44 @@ export class BufferMemoryArbiter implements Fabric {
 
   /** The shared memory as the CPU sees it (Fig 5D: its packet buffers live here). One port, made on first use. */
   cpuPort(): MemoryPort {
-    this.port ??= new CpuMemoryPort(`${this.name}.cpu`, this.clock, 16, () => {
+    const kick = () => {
       if (!this.current && !this.currentMem) this.grant();
-    });
+    };
+    this.port ??= this.timing === "tlm" ? new TlmCpuPort(`${this.name}.cpu`, this.clock, 16, kick, this) : new CpuMemoryPort(`${this.name}.cpu`, this.clock, 16, kick);
     return this.port;
+  }
+
+  /**
+   * Transaction level: the cycle the buffer memory would be free for the CPU port, as things stand:
+   * the grant in service and the CPU work charged, then one grant of each queue with work ahead of
+   * the CPU port in the round robin (their heads: what a request queued now would wait for).
+   */
+  cpuFreeCycle(): number {
+    if (!this.current && !this.currentMem) return this.cpuUntil;
+    let c = this.grantEnd + this.cpuOwed;
+    // the CPU port is the round robin's last queue: the queues from the pointer to it go first
+    for (let q = this.rr, n = 2 * this.eps.length; q < n; q++) {
+      const ep = this.eps[q >> 1]!, t = q & 1 ? ep.reads.peek() : ep.writes.peek();
+      if (t) c += this.accessClocks(t.bytes);
+    }
+    return c;
+  }
+
+  /** Transaction level: charges `clocks` of the CPU's access: before the next grant if one is in service, else from the next edge (or the end of the CPU work already charged). */
+  chargeCpu(clocks: number): void {
+    this.port!.accesses++;
+    if (this.current || this.currentMem) {
+      this.cpuOwed += clocks;
+      return;
+    }
+    this.chargeIdle(clocks);
+  }
+
+  /** CPU work of `clocks` on an idle arbiter: from its next edge, or the end of the CPU work already there. */
+  private chargeIdle(clocks: number): void {
+    const c0 = Math.max(this.clock.cycleNow(this.sim), this.cpuUntil);
+    this.cpuUntil = c0 + clocks;
+    this.cpuIdleBusyPs += this.clock.delayToCycle(this.sim, this.cpuUntil) - this.clock.delayToCycle(this.sim, c0);
   }
 
   /** Accesses the CPU port made (line fills and write-backs). */
@@ -182,6 +218,20 @@ export class BufferMemoryArbiter implements Fabric {
     return true;
   }
 
+  /**
+   * The cycle a grant made now starts its access on (marked busy from there): the next edge; in
+   * transaction-level timing after the CPU work charged in idle time, and after the CPU work charged
+   * during the last grant (the CPU port's turn in the round robin, taken at once).
+   */
+  private startCycle(): number {
+    let c0 = this.clock.cycleNow(this.sim);
+    if (this.cpuUntil > c0) c0 = this.cpuUntil;
+    this.util.busyIn(this.sim, this.clock.delayToCycle(this.sim, c0));
+    c0 += this.cpuOwed;
+    this.cpuOwed = 0;
+    return c0;
+  }
+
   private grant(): void {
     const n = 2 * this.eps.length + (this.port ? 1 : 0);
     for (let i = 0; i < n; i++) {
@@ -192,9 +242,8 @@ export class BufferMemoryArbiter implements Fabric {
         if (!req) continue;
         this.rr = (q + 1) % n;
         this.currentMem = req;
-        const c0 = this.clock.cycleNow(this.sim);
-        this.util.busyIn(this.sim, this.clock.delayToCycle(this.sim, c0));
-        this.done.when = this.sim.now + this.clock.delayToCycle(this.sim, c0 + this.accessClocks(req.bytes));
+        this.grantEnd = this.startCycle() + this.accessClocks(req.bytes);
+        this.done.when = this.sim.now + this.clock.delayToCycle(this.sim, this.grantEnd);
         this.sim.scheduleSet(this.done);
         if (this.port!.queue.size === this.port!.queue.capacity - 1) this.port!.retry();
         return;
@@ -207,13 +256,19 @@ export class BufferMemoryArbiter implements Fabric {
       this.current = t;
       this.currentIsRead = (q & 1) === 1;
       // times relative to now cross calls unboxed (ClockDomain, "Relative times")
-      const c0 = this.clock.cycleNow(this.sim);
-      this.util.busyIn(this.sim, this.clock.delayToCycle(this.sim, c0));
-      this.done.when = this.sim.now + this.clock.delayToCycle(this.sim, c0 + this.accessClocks(t.bytes));
+      const c0 = this.startCycle();
+      this.grantEnd = c0 + this.accessClocks(t.bytes);
+      this.done.when = this.sim.now + this.clock.delayToCycle(this.sim, this.grantEnd);
       this.sim.scheduleSet(this.done);
       if (this.vcd) this.traceGrant(q >> 1, c0);
       if (!this.currentIsRead && ring.size === ring.capacity - 1) ep.onRetry();
       return;
+    }
+    if (this.cpuOwed > 0) {
+      // nothing to grant: the CPU work charged during the last grant holds the memory from now
+      const owed = this.cpuOwed;
+      this.cpuOwed = 0;
+      this.chargeIdle(owed);
     }
   }
 
@@ -300,7 +355,7 @@ export class BufferMemoryArbiter implements Fabric {
   /** Time-series read-outs: the buffer memory's busy time, and each endpoint's write queue (frames to write into the shared buffer) and read queue (frames written for it, to read out). */
   probes(): Probes {
     return {
-      busy: [{ name: this.name, busyPs: (now) => this.util.busyPs(now) }],
+      busy: [{ name: this.name, busyPs: (now) => this.util.busyPs(now) + this.cpuIdleBusyPs }],
       queues: this.eps.flatMap((e) => [
         { name: `${this.name}.${e.name}.write`, depth: () => e.writes.size },
         { name: `${this.name}.${e.name}.read`, depth: () => e.reads.size },
@@ -311,6 +366,8 @@ export class BufferMemoryArbiter implements Fabric {
   read(now: number) {
     const endpoints: Record<string, { written: number; read: number; bytes: number; writeQueueHighWater: number }> = {};
     for (const e of this.eps) endpoints[e.name] = { written: e.written, read: e.read, bytes: e.bytes, writeQueueHighWater: e.writes.highWater };
-    return { utilization: this.util.read(now).utilization, inFlight: this.inFlight, endpoints, cpuAccesses: this.cpuAccesses, cpuQueueHighWater: this.port?.queue.highWater ?? 0 };
+    const u = this.util.read(now);
+    const utilization = this.cpuIdleBusyPs > 0 && u.elapsedPs > 0 ? Math.min(1, (u.busyPs + this.cpuIdleBusyPs) / u.elapsedPs) : u.utilization;
+    return { utilization, inFlight: this.inFlight, endpoints, cpuAccesses: this.cpuAccesses, cpuQueueHighWater: this.port?.queue.highWater ?? 0 };
   }
 }

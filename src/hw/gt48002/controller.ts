@@ -65,6 +65,8 @@ export interface Gt48002Params {
   /** Control-class frames held for the CPU's control ring at once. Default 16 (assumption: a few probe rounds' answers); past it they are dropped (`controlQueueFull`). */
   controlQueueFrames: number;
   addressTable: Partial<AddressTableParams>;
+  /** "cycle" (default) or "tlm": the forwarding engine's two table reads as one request (forwarding-engine.ts), its ports' ends of transmission events only when a frame waits (link.ts; issue 18 part 3). */
+  timing: "cycle" | "tlm";
 }
 
 export const DEFAULT_GT48002: Gt48002Params = {
@@ -79,6 +81,7 @@ export const DEFAULT_GT48002: Gt48002Params = {
   cpuBacklogShare: 1 / 8,
   controlQueueFrames: 16,
   addressTable: {},
+  timing: "cycle",
 };
 
 /** What the board gives a controller: where frames for the CPU go, and how global ports map to controllers. */
@@ -182,17 +185,17 @@ export class Gt48002 {
     this.buffers = Math.floor(p.bufferBytes / p.bufferSlotBytes);
     this.table = new AddressTable(p.addressTable);
     for (let i = 0; i < 2 * this.buffers + 8; i++) this.freeReqs.push(new MemRequest(this.requester, (r) => this.memDone(r)));
-    this.engine = new ForwardingEngine(sim, `${name}.decide`, this.clock, p.forwardingClocks, this.buffers + 8, this.memory, p.tableEntryBytes, (h) => this.forward(h));
+    this.engine = new ForwardingEngine(sim, `${name}.decide`, this.clock, p.forwardingClocks, this.buffers + 8, this.memory, p.tableEntryBytes, (h) => this.forward(h), p.timing);
     this.cpuBacklog = Math.max(1, Math.floor(this.buffers * p.cpuBacklogShare));
     this.waitFabric = new Held(this.buffers + 8);
     this.waitCpu = new Held(this.cpuBacklog);
     this.waitControl = new Held(p.controlQueueFrames);
     for (let port = 0; port < 2; port++) {
-      const rx = new EthernetChannel(sim, `${name}.p${port}.rx`, pool, { ...p.link, txQueueFrames: p.hostQueueFrames });
+      const rx = new EthernetChannel(sim, `${name}.p${port}.rx`, pool, { ...p.link, txQueueFrames: p.hostQueueFrames, timing: p.timing });
       rx.receiver = (h) => this.receive(h, port);
       this.rx.push(rx);
       // frames queued for a port wait in buffer memory, each holding a buffer: the buffers bound the queue, not a MAC ring
-      this.tx.push(new EthernetChannel(sim, `${name}.p${port}.tx`, pool, { ...p.link, txQueueFrames: p.link.txQueueFrames ?? this.buffers }));
+      this.tx.push(new EthernetChannel(sim, `${name}.p${port}.tx`, pool, { ...p.link, txQueueFrames: p.link.txQueueFrames ?? this.buffers, timing: p.timing }));
     }
     sim.onResetStats(() => this.resetStats());
   }

@@ -133,6 +133,8 @@ export class MemRequest {
   tag = 0;
   stage = 0;
   bytes = 32;
+  /** Back-to-back accesses of `bytes` the request stands for: 1, but for the transaction-level forwarding engine's table reads (forwarding-engine.ts), two as one request. */
+  accesses = 1;
   queuedAt = 0;
   startedAt = 0;
   doneAt = 0;
@@ -362,7 +364,7 @@ export class DramController implements MainMemory {
       else (first += p.prechargeClocks), this.pageConflicts++;
       this.openRow[bank] = row;
     }
-    const clocks = p.requestOverheadClocks + first + (Math.ceil(bytes / p.widthBytes) - 1) * p.burstClocks;
+    const clocks = req.accesses * (p.requestOverheadClocks + first + (Math.ceil(bytes / p.widthBytes) - 1) * p.burstClocks);
     this.freeAt = c0 + clocks;
     const toStart = this.clock.delayToCycle(this.sim, c0);
     const toDone = this.clock.delayToCycle(this.sim, c0 + clocks);
@@ -388,9 +390,10 @@ export class DramController implements MainMemory {
     const last = this.grantLast;
     let freed = false;
     if (last) {
-      this.accesses[req.requester]!++;
-      this.bytes[req.requester]! += req.bytes;
-      if (req.write) this.writes[req.requester]!++;
+      const n = req.accesses;
+      this.accesses[req.requester]! += n;
+      this.bytes[req.requester]! += n * req.bytes;
+      if (req.write) this.writes[req.requester]! += n;
       if (this.roundRobin) {
         const q = this.perRequester[req.requester]!;
         q.shift();

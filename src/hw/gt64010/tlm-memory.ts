@@ -32,6 +32,12 @@
  * occupancy, the requester's own accesses left out: under round robin, a one-grant access waits half a
  * round of the other requesters' grants, PsServer.roundRobinFinish; otherwise the processor share,
  * PsServer.finishTime) and `occupy` (charges the access as occupancy nobody waits for, opening its row).
+ * Occupancy charged while the memory holds nothing else is kept here, not as a server job (`lone`):
+ * alone, a processor-sharing job is served at the full rate, so its end is known (its clocks after
+ * the start) and no completion event is needed; the moment anything else would share the memory (a
+ * request, another requester's access, a refresh due, a multi-grant access's rows) what is left of
+ * it becomes the server's job, the state it would have had. On a memory only the CPU uses (Fig 5D's
+ * DRAM and FSRAM: its packet buffers are in the shared buffer) that is every access.
  */
 import type { ClockDomain } from "../../sim/clock.ts";
 import { PsJob, PsServer } from "../../sim/ps-server.ts";
@@ -81,6 +87,15 @@ export class TlmMemory implements MainMemory {
   pageHits = 0;
   pageMisses = 0;
   pageConflicts = 0;
+  /**
+   * Occupancy charged on an otherwise empty memory, not yet a server job: whose (requester, -1:
+   * none), until when (ps, absolute), its grant (clocks, for others' round-robin estimates), and its
+   * busy time counted here since the statistics restarted.
+   */
+  private lone = -1;
+  private loneUntil = 0;
+  private loneGrant = 0;
+  private loneBusyPs = 0;
 
   constructor(private readonly sim: Simulator, readonly name: string, params: Partial<DramParams> = {}) {
     this.params = { ...DEFAULT_DRAM, ...params };
@@ -97,6 +112,7 @@ export class TlmMemory implements MainMemory {
   }
 
   resetStats(now: number): void {
+    this.loneBusyPs = this.lone >= 0 ? Math.max(0, this.loneUntil - now) : 0;
     this.wait.reset();
     this.queuedHighWater = this.queued;
     this.accesses.fill(0);
@@ -140,7 +156,7 @@ export class TlmMemory implements MainMemory {
     const p = this.params;
     const grant = this.roundRobin ? p.maxBurstBytes : bytes;
     // with other work in service, the grants interleave with its grants, which open rows of their own
-    const shared = this.server.size > 0;
+    const shared = this.server.size > 0 || this.loneActive();
     let total = 0, lastBank = -1, lastRow = -1, at = addr;
     this.grants = 0;
     for (let left = bytes; left > 0; left -= grant, at += grant) {
@@ -178,6 +194,7 @@ export class TlmMemory implements MainMemory {
     if (I === 0) return;
     const c = this.clock.cycleNow(this.sim);
     if (this.nextRefresh > c) return;
+    this.shareLone();
     const R = p.refreshClocks, period = this.clock.periodPs;
     while (this.nextRefresh <= c) {
       if (this.server.size > 0) {
@@ -210,6 +227,7 @@ export class TlmMemory implements MainMemory {
   submit(req: MemRequest): boolean {
     const r = req.requester;
     if (this.inService[r]! >= this.params.queueDepth) return false;
+    this.shareLone();
     this.refreshUpToNow();
     const now = this.sim.now;
     const clocks = this.clocks(req.addr, req.bytes, true);
@@ -252,19 +270,53 @@ export class TlmMemory implements MainMemory {
    * sharing the memory models (PsServer.finishTime).
    */
   finishTime(requester: number, addr: number, _write: boolean, bytes: number, at: number): number {
+    // the requester's own occupancy is left out of its estimate (it waits for each access), another's is not
+    if (this.lone !== requester) this.shareLone();
     this.refreshUpToNow();
     const clocks = this.clocks(addr, bytes, false), cls = this.classOf[requester]!;
     return this.roundRobin && this.grants === 1 ? this.server.roundRobinFinish(clocks, cls, at) : this.server.finishTime(clocks, cls, at);
   }
 
   occupy(requester: number, addr: number, write: boolean, bytes: number): void {
+    if (this.lone !== requester) this.shareLone();
     this.refreshUpToNow();
     const clocks = this.clocks(addr, bytes, true);
     this.countPage();
     this.accesses[requester]!++;
     this.bytes[requester]! += bytes;
     if (write) this.writes[requester]!++;
-    this.server.background(clocks, this.classOf[requester]!, clocks / this.grants);
+    if (this.server.size > 0) {
+      // shared: the server's sharing decides its end
+      this.shareLone();
+      this.server.background(clocks, this.classOf[requester]!, clocks / this.grants);
+      return;
+    }
+    // alone: served at the full rate from now, or after this requester's occupancy still going
+    const now = this.sim.now, ps = clocks * this.clock.periodPs;
+    if (!this.loneActive()) {
+      this.lone = requester;
+      this.loneUntil = now;
+      this.loneGrant = clocks / this.grants;
+    }
+    this.loneUntil += ps;
+    this.loneBusyPs += ps;
+  }
+
+  /** Whether occupancy charged alone is still going. */
+  private loneActive(): boolean {
+    if (this.lone < 0) return false;
+    if (this.loneUntil > this.sim.now) return true;
+    this.lone = -1;
+    return false;
+  }
+
+  /** Makes what is left of the occupancy charged alone a server job (something else is about to share the memory). */
+  private shareLone(): void {
+    if (!this.loneActive()) return;
+    const left = this.loneUntil - this.sim.now;
+    this.loneBusyPs -= left; // the server counts it from now
+    this.server.background(left / this.clock.periodPs, this.classOf[this.lone]!, this.loneGrant);
+    this.lone = -1;
   }
 
   /** Refreshes due from the statistics' restart to `now`, and their time (ps). */
@@ -284,11 +336,13 @@ export class TlmMemory implements MainMemory {
 
   /** Busy time (ps) since the statistics last restarted, refresh included. */
   busyPs(now: number): number {
-    return this.server.busyPs(now) + this.idleRefreshPs + this.unplacedRefreshPs(now);
+    // occupancy charged alone counts from its start; what is still ahead of now does not yet
+    const ahead = this.lone >= 0 && this.loneUntil > now ? this.loneUntil - now : 0;
+    return this.server.busyPs(now) + this.loneBusyPs - ahead + this.idleRefreshPs + this.unplacedRefreshPs(now);
   }
 
   get busy(): boolean {
-    return this.server.size > 0;
+    return this.server.size > 0 || this.loneActive();
   }
 
   read(now: number): DramReading {

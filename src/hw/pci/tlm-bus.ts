@@ -14,6 +14,13 @@
  * (a 32-byte GalNet burst never reaches it), which tenure goes first within a round, and the
  * bus's phases (no VCD in this mode).
  *
+ * Occupancy charged while the bus holds nothing else (a master's posted writes and register reads
+ * the CPU waited for without an event: `background`) is kept here, not as a server job (`lone`):
+ * alone, a processor-sharing job is served at the full rate, so its end is known and needs no
+ * completion event; when another master's transaction or estimate would meet it, what is left of it
+ * becomes the server's job, the state it would have had. Fig 5D's local bus, which carries the CPU's
+ * register accesses and nothing else, then has no events at all.
+ *
  * Statistics as the cycle-level bus reports them (utilisation, bytes, per-master share and queue
  * high water); a master's "grant wait" here is its jobs' time beyond their own demand.
  */
@@ -75,6 +82,7 @@ export class TlmPciMaster {
     j.grant = clocks / tenures;
     j.cls = this.cls;
     this.bus.charge(clocks, bytes, tenures, dataClocks);
+    this.bus.shareLone();
     this.bus.server.submit(j);
   }
 
@@ -103,8 +111,11 @@ export class TlmPciMaster {
    * sharing (finishTime).
    */
   finishTime(command: "write" | "read", target: number, bytes: number, at: number, afterOwn = false): number {
-    const clocks = this.bus.tenureClocks(command, target, bytes), s = this.bus.server;
-    return this.bus.params.arbiter === "round-robin" ? s.roundRobinFinish(clocks, this.cls, at, afterOwn) : s.finishTime(clocks, this.cls, at);
+    const bus = this.bus, clocks = bus.tenureClocks(command, target, bytes), s = bus.server, rr = bus.params.arbiter === "round-robin";
+    // this master's own occupancy alone on the bus: round robin has no one else to wait for (the bus is not idle: no arbitration of an idle bus)
+    if (rr && bus.loneOf(this.cls) && s.size === 0) return s.clock.delayToEdgeAtOrAfter(bus, Math.ceil(at + clocks * s.clock.periodPs - 1));
+    bus.shareLone();
+    return rr ? s.roundRobinFinish(clocks, this.cls, at, afterOwn) : s.finishTime(clocks, this.cls, at);
   }
 
   /** Charges a transaction nobody waits for (a posted write whose wait was taken from occupancy). */
@@ -115,7 +126,7 @@ export class TlmPciMaster {
     this.bytes += bytes;
     this.occupiedClocks += clocks;
     this.bus.charge(clocks, bytes, 1, this.bus.dataPhases(target, bytes));
-    this.bus.server.background(clocks, this.cls);
+    this.bus.occupy(clocks, this.cls);
   }
 }
 
@@ -129,13 +140,19 @@ export class TlmPciBus {
   dataClocks = 0;
   bytes = 0;
   tenures = 0;
+  /** Occupancy charged on an otherwise empty bus, not yet a server job: whose (class, -1: none), until when (ps, absolute), its grant (clocks), its busy time since the statistics restarted. */
+  private lone = -1;
+  private loneUntil = 0;
+  private loneGrant = 0;
+  private loneBusyPs = 0;
 
   constructor(private readonly sim: Simulator, readonly name: string, params: Partial<PciBusParams> = {}) {
     this.params = { ...DEFAULT_PCI, ...params };
     const p = this.params;
     if (p.widthBits !== 32 && p.widthBits !== 64) throw new RangeError(`${name}: widthBits must be 32 or 64`);
     this.server = new PsServer(sim, name, p.clockHz, 1, p.arbitrationClocks);
-    sim.onResetStats(() => {
+    sim.onResetStats((now) => {
+      this.loneBusyPs = this.loneOf(this.lone) ? this.loneUntil - now : 0;
       this.occupiedClocks = this.dataClocks = this.bytes = this.tenures = 0;
       for (const m of this.masters) {
         m.transactions = m.tenures = m.bytes = m.occupiedClocks = m.refused = 0;
@@ -185,6 +202,51 @@ export class TlmPciBus {
     this.dataClocks += dataClocks;
   }
 
+  /** Whether class `cls` has occupancy charged alone still going. */
+  loneOf(cls: number): boolean {
+    if (this.lone < 0 || cls !== this.lone) return false;
+    if (this.loneUntil > this.sim.now) return true;
+    this.lone = -1;
+    return false;
+  }
+
+  /** Charges `clocks` of class `cls` nobody waits for: alone (no event) on an otherwise empty bus, else as the server's background work. */
+  occupy(clocks: number, cls: number): void {
+    if (this.server.size === 0 && (this.lone < 0 || this.lone === cls)) {
+      let ps = clocks * this.server.clock.periodPs;
+      if (!this.loneOf(cls)) {
+        // an idle bus: its arbitration first, as the server charges a job arriving at an idle bus
+        this.lone = cls;
+        this.loneUntil = this.sim.now;
+        this.loneGrant = clocks;
+        ps += this.server.idleStartClocks * this.server.clock.periodPs;
+      }
+      this.loneUntil += ps;
+      this.loneBusyPs += ps;
+      return;
+    }
+    this.shareLone();
+    this.server.background(clocks, cls);
+  }
+
+  /** Makes what is left of the occupancy charged alone a server job (something else is about to share the bus). */
+  shareLone(): void {
+    const cls = this.lone;
+    if (!this.loneOf(cls)) return;
+    const left = this.loneUntil - this.sim.now;
+    this.loneBusyPs -= left; // the server counts it from now
+    this.lone = -1;
+    // the server charges a job arriving at an idle bus its arbitration, which `left` already holds
+    const s = this.server, clocks = left / s.clock.periodPs - (s.size === 0 ? s.idleStartClocks : 0);
+    s.background(clocks, cls, this.loneGrant);
+  }
+
+  /** Busy time (ps) since the statistics last restarted: the server's and the occupancy charged alone (up to `now`). */
+  busyPs(now: number): number {
+    const ahead = this.lone >= 0 && this.loneUntil > now ? this.loneUntil - now : 0;
+    return this.server.busyPs(now) + this.loneBusyPs - ahead;
+  }
+
   /** Nothing is deferred at the transaction level (the cycle-level bus's settle). */
   settle(): void {}
 
@@ -194,7 +256,7 @@ export class TlmPciBus {
 
   probes(): Probes {
     return {
-      busy: [{ name: this.name, busyPs: (now) => this.server.busyPs(now) }],
+      busy: [{ name: this.name, busyPs: (now) => this.busyPs(now) }],
       queues: this.masters.map((m) => ({ name: `${this.name}.${m.name}`, depth: () => m.active })),
     };
   }
@@ -208,8 +270,9 @@ export class TlmPciBus {
       };
     }
     const u = this.server.read(now);
+    const utilization = this.loneBusyPs !== 0 || this.lone >= 0 ? (u.elapsedPs > 0 ? Math.min(1, this.busyPs(now) / u.elapsedPs) : 0) : u.utilization;
     return {
-      clockMHz: this.params.clockHz / 1e6, widthBits: this.params.widthBits, utilization: u.utilization,
+      clockMHz: this.params.clockHz / 1e6, widthBits: this.params.widthBits, utilization,
       dataEfficiency: this.occupiedClocks ? this.dataClocks / this.occupiedClocks : 0,
       bytes: this.bytes, mbytesPerSecond: u.elapsedPs ? this.bytes / (u.elapsedPs / 1e12) / 1e6 : 0, tenures: this.tenures, masters,
     };
