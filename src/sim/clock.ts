@@ -70,11 +70,13 @@ export class ClockDomain {
    */
   /** Scratch: the query time of `findCycle`. */
   private query = 0;
-  /** Scratch: the time of the edge `findEdge` was last asked for. */
+  /** Scratch: the time of the edge `findEdge` was last asked for, and that edge's number (edge 0 is at 0). */
   private found = 0;
+  private foundN = 0;
 
-  /** Sets `found` to the time of edge n, exactly. */
+  /** Sets `found` to the time of edge n, exactly (at once if n is the edge last asked for: about 3 in 10 calls on 5A). */
   private findEdge(n: number): void {
+    if (n === this.foundN) return;
     const den = this.den;
     const q = Math.floor(n / den);
     const r = n - q * den;
@@ -83,6 +85,7 @@ export class ClockDomain {
     const t = q * this.num + frac;
     if (!(t <= Number.MAX_SAFE_INTEGER) || !(n >= 0)) checkTick(t, `${this.name} edge ${n}`); // message built only on failure
     this.found = t;
+    this.foundN = n;
   }
 
   /**
