@@ -70,11 +70,13 @@ export class ClockDomain {
    */
   /** Scratch: the query time of `findCycle`. */
   private query = 0;
-  /** Scratch: the time of the edge `findEdge` was last asked for. */
+  /** Scratch: the time of the edge `findEdge` was last asked for, and that edge's number (edge 0 is at 0). */
   private found = 0;
+  private foundN = 0;
 
-  /** Sets `found` to the time of edge n, exactly. */
+  /** Sets `found` to the time of edge n, exactly (at once if n is the edge last asked for: about 3 in 10 calls on 5A). */
   private findEdge(n: number): void {
+    if (n === this.foundN) return;
     const den = this.den;
     const q = Math.floor(n / den);
     const r = n - q * den;
@@ -83,12 +85,30 @@ export class ClockDomain {
     const t = q * this.num + frac;
     if (!(t <= Number.MAX_SAFE_INTEGER) || !(n >= 0)) checkTick(t, `${this.name} edge ${n}`); // message built only on failure
     this.found = t;
+    this.foundN = n;
   }
 
-  /** Index of the first edge at or after `query`. */
+  /**
+   * Index of the first edge at or after `query`; leaves `found` at that edge's time. The estimate
+   * ceil(t / period) in doubles can be off by one; one edge settles it when the estimate's edge is
+   * at or after t and less than `whole` ps after it (consecutive edges are at least `whole` ps
+   * apart, so the edge before is then before t), two when it is before t and the next is not;
+   * otherwise the two-sided search below does.
+   */
   private findCycle(): number {
     const t = this.query;
     let n = Math.ceil((t * this.den) / this.num);
+    if (n > 0) {
+      this.findEdge(n);
+      const e = this.found;
+      if (e >= t) {
+        if (e - this.whole < t) return n;
+      } else {
+        // the estimate's edge is before t: the next one, if at or after t, is the first
+        this.findEdge(n + 1);
+        if (this.found >= t) return n + 1;
+      }
+    }
     while (n > 0) {
       this.findEdge(n - 1);
       if (this.found < t) break;
@@ -115,7 +135,9 @@ export class ClockDomain {
 
   /** The first edge at or after time t. */
   edgeAtOrAfter(t: Tick): Tick {
-    return this.edge(this.cycleAtOrAfter(t));
+    this.query = t;
+    this.findCycle();
+    return this.found;
   }
 
   /** The edge `cycles` clock cycles after the first edge at or after t (cycles = 0: that edge). */
@@ -146,7 +168,7 @@ export class ClockDomain {
   /** ps from `src.now` to the first edge at or after `src.now + delay`. */
   delayToEdgeAtOrAfter(src: TimeSource, delay: number): number {
     this.query = src.now + delay;
-    this.findEdge(this.findCycle());
+    this.findCycle(); // leaves `found` at that edge
     return this.found - src.now;
   }
 

@@ -1,7 +1,9 @@
 /**
  * A PCI bus driven by random masters, for the tests that a simulation technique (deferred
  * completions, lazy arbitration) changes nothing: chains of deferrable bursts (each completion
- * queues the next on the same master, as GalNet's data bursts do), one-off submissions from other
+ * queues the next on the same master, as GalNet's data bursts do), chains whose every burst is
+ * seen (as bursts written into the CPU's memory as they land are), chains that start mid-run in the
+ * middle of others, one-off submissions from other
  * events on the bus clock's edges (so that they tie with ends of data and of turnaround at every
  * priority), shallow queues (a queue fills while a completion waits) and a reader mid-run. Returns
  * the log of everything the owners see, with times.
@@ -15,6 +17,11 @@ export interface Chain {
   master: number;
   bursts: number;
   bytes: number;
+  /** Bus cycle whose edge the chain starts on, from an event at `priority` (so it starts in the middle of other chains); absent: at time 0, before the run. */
+  start?: number;
+  priority?: number;
+  /** Each burst's completion is seen (logged, like a burst written into memory as it lands): no burst is deferrable. */
+  visible?: boolean;
 }
 
 export interface OneOff {
@@ -55,16 +62,22 @@ export function runBusLog(chains: Chain[], oneOffs: OneOff[], masters: number, d
     const t = new PciTransaction((x) => {
       const seen = `done at ${x.doneAt} (bus.now ${bus.now}) queued ${x.queuedAt} granted ${x.grantedAt}`;
       if (x.deferrable) bursts[ci]!.push(seen);
-      else log.push(`${sim.now} chain${ci} last burst ${seen}`);
+      else log.push(`${sim.now} chain${ci} ${left > 1 ? `burst ${c.bursts - left}` : "last burst"} ${seen}`);
       if (--left > 0) {
-        x.deferrable = left > 1; // the contract: deferrable only if the completion queues the next on this master
+        x.deferrable = left > 1 && !c.visible; // the contract: deferrable only if the completion queues the next on this master
         submit(c.master, x);
       }
     });
     t.target = tgt;
     t.bytes = c.bytes;
-    t.deferrable = c.bursts > 1;
-    submit(c.master, t);
+    t.deferrable = c.bursts > 1 && !c.visible;
+    if (c.start === undefined) submit(c.master, t);
+    else {
+      sim.schedule(sim.event(`chain${ci}`, () => {
+        log.push(`${sim.now} chain${ci} starts (queue ${ms[c.master]!.queue.size})`);
+        submit(c.master, t);
+      }, c.priority ?? Priority.Default), bus.clock.edge(c.start));
+    }
   });
   for (const [k, o] of oneOffs.entries()) {
     const t = new PciTransaction((x) => log.push(`${sim.now} oneoff${k} done at ${x.doneAt} queued ${x.queuedAt} granted ${x.grantedAt}`));

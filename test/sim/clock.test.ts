@@ -65,6 +65,41 @@ describe("ClockDomain", () => {
     );
   });
 
+  it("the first edge at or after t next to an edge (t = edge + -2..2 ps, where one edge check settles it or the search must)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(33_333_000, 33_333_333, 50_000_000, 66_666_667, 133_000_000, 1_000_000_000_000),
+        fc.integer({ min: 0, max: 2 ** 38 }),
+        fc.integer({ min: -2, max: 2 }),
+        (hz, k, d) => {
+          const c = new ClockDomain("c", hz);
+          const t = Math.max(0, c.edge(k) + d);
+          const n = c.cycleAtOrAfter(t);
+          return c.edge(n) >= t && (n === 0 || c.edge(n - 1) < t) && c.edgeAtOrAfter(t) === c.edge(n) && c.delayToEdgeAtOrAfter({ now: 0 }, t) === c.edge(n);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("the first edge at or after t, for every edge of a long stretch late in a run and 1 ps either side (where the estimate ceil(t / period) is off by one either way)", () => {
+    // edges whose time's estimate ceil(t * hz / 1e12) is one too high (found by search; past 3,000 simulated s)
+    const high: Record<number, number[]> = { 33_333_333: [195_557_998_147, 203_727_201_365], 66_666_667: [202_264_160_961, 101_534_653_770], 133_333_333: [254_921_012_934, 246_315_359_659] };
+    for (const hz of [33_333_333, 66_666_667, 133_333_333]) {
+      const c = new ClockDomain("c", hz);
+      const num = 10n ** 12n, den = BigInt(hz);
+      const exact = (n: number) => Number((BigInt(n) * num) / den);
+      const ks = [...Array.from({ length: 100_000 }, (_, i) => 2 ** 37 + i), ...high[hz]!.flatMap((k) => [k - 1, k, k + 1])];
+      for (const k of ks) {
+        for (let d = -1; d <= 1; d++) {
+          const t = exact(k) + d;
+          const n = d > 0 ? k + 1 : k;
+          if (c.cycleAtOrAfter(t) !== n || c.edgeAtOrAfter(t) !== exact(n)) throw new Error(`${hz} Hz, t ${t}: cycle ${c.cycleAtOrAfter(t)}, expected ${n}`);
+        }
+      }
+    }
+  });
+
   it("the relative methods (delays from a time source's now) equal the absolute ones minus now", () => {
     fc.assert(
       fc.property(

@@ -157,6 +157,9 @@ export class PciMaster {
 interface Target {
   name: string;
   params: PciTargetParams;
+  /** Bus clocks before the first data phase of a write and of a read (pciOverheadClocks), computed once. */
+  overWrite: number;
+  overRead: number;
 }
 
 export class PciBus {
@@ -252,7 +255,7 @@ export class PciBus {
   addTarget(name: string, params: Partial<PciTargetParams> = {}): number {
     const t = { ...DEFAULT_TARGET, ...params };
     if (t.initialLatencyClocks > 16) throw new RangeError(`${this.name}: target ${name} initial latency ${t.initialLatencyClocks} exceeds PCI 2.1's 16 clocks`);
-    this.targets.push({ name, params: t });
+    this.targets.push({ name, params: t, overWrite: pciOverheadClocks("write", t), overRead: pciOverheadClocks("read", t) });
     return this.targets.length - 1;
   }
 
@@ -295,8 +298,9 @@ export class PciBus {
   private peek(): PciMaster | undefined {
     const n = this.masters.length;
     if (this.params.arbiter === "fixed-priority") return this.masters.find((m) => m.queue.size > 0);
-    for (let i = 1; i <= n; i++) {
-      const m = this.masters[(this.lastGranted + i) % n]!;
+    for (let i = 1, k = this.lastGranted + 1; i <= n; i++, k++) {
+      if (k >= n) k -= n;
+      const m = this.masters[k]!;
       if (m.queue.size > 0) return m;
     }
     return undefined;
@@ -310,8 +314,8 @@ export class PciBus {
   /** Decides master `m`'s next tenure: its overhead, bytes, data phases and whether the latency timer cuts it (into plan*). */
   private decide(m: PciMaster): void {
     const t = m.queue.peek()!;
-    const tp = this.targets[t.target]!.params;
-    const over = this.overheadClocks(t.command, tp);
+    const tg = this.targets[t.target]!, tp = tg.params;
+    const over = t.command === "write" ? tg.overWrite : tg.overRead;
     let bytes = t.remaining;
     let data = this.dataPhaseClocks(bytes, tp);
     let cut = false;
