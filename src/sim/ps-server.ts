@@ -70,6 +70,10 @@ export const SLACK_PS = 1 + 2 ** -20;
 
 export class PsServer {
   readonly clock: ClockDomain;
+  /** The clock's period, ps (ClockDomain computes it on each read). */
+  private readonly period: number;
+  /** Inside `fire`'s callbacks: submissions leave the completion event to be moved once, after them. */
+  private firing = false;
   /** Jobs in service. */
   private n = 0;
   /** Per class: its jobs in service, sorted by `finishTag`, largest first (the next to finish last); the first `classJobs[c]` slots (never shortened: no reallocation). */
@@ -106,6 +110,7 @@ export class PsServer {
   constructor(private readonly sim: Simulator, readonly name: string, clockHz: number, readonly capacity = 1, readonly idleStartClocks = 0, priority: number = Priority.Deliver) {
     if (!(capacity > 0 && capacity <= 1)) throw new RangeError(`${name}: capacity must be in (0, 1], got ${capacity}`);
     this.clock = new ClockDomain(`${name}.clk`, clockHz);
+    this.period = this.clock.periodPs;
     this.ev = sim.event(`${name}.done`, () => this.fire(), priority);
     this.util = new Utilization(sim.now);
     this.last = sim.now;
@@ -168,7 +173,7 @@ export class PsServer {
     if ((this.classJobs[c] = k + 1) === 1) this.activeClasses++;
     if (k + 1 > this.highWater[c]!) this.highWater[c] = k + 1;
     if (idle) this.util.busyIn(this.sim, 0);
-    this.reschedule();
+    if (!this.firing) this.reschedule();
   }
 
   /**
@@ -196,7 +201,7 @@ export class PsServer {
         i--;
       }
       list[i] = open;
-      if (open === this.soonestJob) this.reschedule();
+      if (open === this.soonestJob && !this.firing) this.reschedule();
       return;
     }
     const j = this.bgFree.pop() ?? new PsJob(this.bgDone);
@@ -221,7 +226,7 @@ export class PsServer {
    */
   finishTime(demand: number, cls: number, at: number): number {
     this.advance();
-    const period = this.clock.periodPs, cap = this.capacity, psPerWork = period / cap;
+    const period = this.period, cap = this.capacity, psPerWork = period / cap;
     const C = this.names.length, count = this.scratchCount, v = this.scratchV, off = this.scratchOff;
     if (this.scratchTags.length < this.n) this.scratchTags = new Float64Array(2 * this.n);
     const tags = this.scratchTags;
@@ -293,7 +298,7 @@ export class PsServer {
 
   /** The first edge at or after `clocks` clock periods from `t` (ps from now), within SLACK_PS, as ps from now: a whole number of clocks from an edge lands on an edge. */
   private edgeAfter(t: number, clocks: number): number {
-    return this.clock.delayToEdgeAtOrAfter(this.sim, Math.ceil(t + clocks * this.clock.periodPs - SLACK_PS));
+    return this.clock.delayToEdgeAtOrAfter(this.sim, Math.ceil(t + clocks * this.period - SLACK_PS));
   }
 
   /**
@@ -331,7 +336,7 @@ export class PsServer {
     const now = this.sim.now, dt = now - this.last;
     this.last = now;
     if (dt <= 0 || this.n === 0) return;
-    const work = (dt / this.clock.periodPs) * this.capacity, share = this.activeClasses, cj = this.classJobs, vt = this.vt;
+    const work = (dt / this.period) * this.capacity, share = this.activeClasses, cj = this.classJobs, vt = this.vt;
     for (let c = 0; c < cj.length; c++) {
       const k = cj[c]!;
       if (k > 0) vt[c]! += work / (share * k);
@@ -354,16 +359,20 @@ export class PsServer {
       const x = (j.finishTag - vt[c]!) * share * k;
       if (x < soonest) (soonest = x), (this.soonestJob = j);
     }
-    const ps = (soonest / this.capacity) * this.clock.periodPs;
+    const ps = (soonest / this.capacity) * this.period;
     let delay = ps <= SLACK_PS ? 0 : this.edgeAfter(this.last - this.sim.now, soonest / this.capacity);
     if (delay <= 0 && ps > SLACK_PS) delay = this.clock.delayToEdgeAtOrAfter(this.sim, 1); // not done yet: the next edge
-    this.sim.scheduleIn(this.ev, Math.max(0, delay));
+    if (delay < 0) delay = 0;
+    // already set for then: left as it is (its place among events of the same time is its rank, not when it was set)
+    const ev = this.ev;
+    if (ev.pending && ev.when === this.sim.now + delay) return;
+    this.sim.scheduleIn(ev, delay);
   }
 
   private fire(): void {
     this.advance();
     const done = this.done, cj = this.classJobs, vt = this.vt;
-    const share = this.activeClasses, psPerWork = this.clock.periodPs / this.capacity;
+    const share = this.activeClasses, psPerWork = this.period / this.capacity;
     // which jobs are done, judged at the shares they had (then the counts change): in each class a
     // run from the end of its list
     let nDone = 0;
@@ -404,9 +413,15 @@ export class PsServer {
       vt[c] = 0;
     }
     if (this.n === 0) this.util.idleNow(this.sim);
+    // callbacks last, in arrival order: they may submit more (and fire cannot run inside them); the
+    // completion event is moved once, after them (no event runs between, so only the last move counts)
+    this.firing = true;
+    try {
+      for (let i = 0; i < nDone; i++) done[i]!.onDone(done[i]!);
+    } finally {
+      this.firing = false;
+    }
     this.reschedule();
-    // callbacks last, in arrival order: they may submit more (and fire cannot run inside them)
-    for (let i = 0; i < nDone; i++) done[i]!.onDone(done[i]!);
   }
 
   /** Busy time (ps) since the statistics last restarted. */

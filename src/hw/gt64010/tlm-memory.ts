@@ -74,6 +74,8 @@ export class TlmMemory implements MainMemory {
   private readonly roundRobin: boolean;
   /** Refresh: the next one due (TClk cycle); refresh time (ps) that fell in idle time, since the statistics restarted. */
   private nextRefresh = 0;
+  /** The edge before `nextRefresh`'s (ps): until the time passes it, no refresh is due (`refreshUpToNow`). */
+  private refreshGate = 0;
   private idleRefreshPs = 0;
   private statsFromCycle = 0;
   /** Set by `clocks`: whether the access hit, missed or conflicted (0, 1, 2). */
@@ -92,6 +94,7 @@ export class TlmMemory implements MainMemory {
     this.nextRefresh = p.refreshIntervalClocks;
     this.server = new PsServer(sim, name, p.tclkHz);
     this.clock = this.server.clock;
+    this.refreshGate = p.refreshIntervalClocks > 0 ? this.clock.edge(this.nextRefresh - 1) : Infinity;
     this.refreshClass = this.server.addClass("refresh");
     sim.onResetStats((now) => this.resetStats(now));
   }
@@ -175,7 +178,8 @@ export class TlmMemory implements MainMemory {
    */
   private refreshUpToNow(): void {
     const p = this.params, I = p.refreshIntervalClocks;
-    if (I === 0) return;
+    // due when nextRefresh <= the cycle at or after now, that is when the edge before it is before now
+    if (I === 0 || this.sim.now <= this.refreshGate) return;
     const c = this.clock.cycleNow(this.sim);
     if (this.nextRefresh > c) return;
     const R = p.refreshClocks, period = this.clock.periodPs;
@@ -197,6 +201,7 @@ export class TlmMemory implements MainMemory {
       }
       this.nextRefresh += I;
     }
+    this.refreshGate = this.clock.edge(this.nextRefresh - 1);
     this.openRow.fill(-1);
   }
 
