@@ -85,7 +85,7 @@ export class ClockDomain {
     this.found = t;
   }
 
-  /** Index of the first edge at or after `query`. */
+  /** Index of the first edge at or after `query`; leaves `found` at that edge's time (callers that want the edge read it there). */
   private findCycle(): number {
     const t = this.query;
     let n = Math.ceil((t * this.den) / this.num);
@@ -115,12 +115,17 @@ export class ClockDomain {
 
   /** The first edge at or after time t. */
   edgeAtOrAfter(t: Tick): Tick {
-    return this.edge(this.cycleAtOrAfter(t));
+    this.query = t;
+    this.findCycle();
+    return this.found;
   }
 
   /** The edge `cycles` clock cycles after the first edge at or after t (cycles = 0: that edge). */
   edgeAfterCycles(t: Tick, cycles: number): Tick {
-    return this.edge(this.cycleAtOrAfter(t) + cycles);
+    this.query = t;
+    const n = this.findCycle();
+    if (cycles !== 0) this.findEdge(n + cycles);
+    return this.found;
   }
 
   /*
@@ -139,21 +144,23 @@ export class ClockDomain {
   /** ps from `src.now` to the edge `cycles` cycles after the first edge at or after it (0: that edge). */
   delayToEdge(src: TimeSource, cycles: number): number {
     this.query = src.now;
-    this.findEdge(this.findCycle() + cycles);
+    const n = this.findCycle();
+    if (cycles !== 0) this.findEdge(n + cycles);
     return this.found - src.now;
   }
 
   /** ps from `src.now` to the first edge at or after `src.now + delay`. */
   delayToEdgeAtOrAfter(src: TimeSource, delay: number): number {
     this.query = src.now + delay;
-    this.findEdge(this.findCycle());
+    this.findCycle();
     return this.found - src.now;
   }
 
   /** ps from `src.now` to the edge `cycles` cycles after the first edge at or after `src.now + delay`. */
   delayToEdgeAfter(src: TimeSource, delay: number, cycles: number): number {
     this.query = src.now + delay;
-    this.findEdge(this.findCycle() + cycles);
+    const n = this.findCycle();
+    if (cycles !== 0) this.findEdge(n + cycles);
     return this.found - src.now;
   }
 
