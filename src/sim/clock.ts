@@ -164,6 +164,17 @@ export class ClockDomain {
     return this.found - src.now;
   }
 
+  /** Index of the first edge at or after `src.now + delay`; `foundDelay` then gives that edge, ps from now. */
+  cycleAtOrAfterIn(src: TimeSource, delay: number): number {
+    this.query = src.now + delay;
+    return this.findCycle();
+  }
+
+  /** ps from `src.now` to the edge the last cycle query found (`cycleAtOrAfterIn`, `cycleNow`, `delayToEdgeAtOrAfter`). */
+  foundDelay(src: TimeSource): number {
+    return this.found - src.now;
+  }
+
   /** ps from `src.now` to edge n (at or after now). */
   delayToCycle(src: TimeSource, n: number): number {
     this.findEdge(n);
