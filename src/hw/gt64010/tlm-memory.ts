@@ -254,9 +254,9 @@ export class TlmMemory implements MainMemory {
     j.demand = clocks;
     j.grant = clocks / this.grants;
     j.cls = this.classOf[r]!;
-    const c0 = this.clock.cycleAtOrAfter(now);
-    j.startEdge = this.clock.edge(c0);
-    j.unloadedDone = this.clock.edge(c0 + clocks);
+    const c0 = this.clock.cycleNow(this.sim);
+    j.startEdge = now + this.clock.foundDelay(this.sim); // the edge of c0 (the search leaves it)
+    j.unloadedDone = now + this.clock.delayToCycle(this.sim, c0 + clocks);
     req.queuedAt = now;
     this.inService[r]!++;
     if (++this.queued > this.queuedHighWater) this.queuedHighWater = this.queued;
