@@ -147,6 +147,13 @@ export class TlmMemory implements MainMemory {
     let total = n * p.requestOverheadClocks + ((n - 1) * (Math.ceil(grant / w) - 1) + Math.ceil(lastBytes / w) - 1) * p.burstClocks;
     this.grants = n;
     if (!this.pageMode) return total + n * p.firstAccessClocks;
+    if (n === 1) {
+      // one grant (a line fill, a short write): its bank as the memory holds it
+      const row = Math.floor(addr / p.pageBytes), bank = row % p.banks, was = this.openRow[bank]!;
+      this.pageOutcome = was === row ? 0 : was < 0 ? 1 : 2;
+      if (open) this.openRow[bank] = row;
+      return total + (was === row ? p.pageHitClocks : was >= 0 ? p.firstAccessClocks + p.prechargeClocks : p.firstAccessClocks);
+    }
     // each grant's lead-off, by the rows the grants start in: the first grant in a row finds its bank
     // as the grant before left it (the same bank) or as the memory holds it; the others in the row
     // find the row the one before opened, or, with other work in service, a row opened elsewhere
