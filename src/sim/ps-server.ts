@@ -82,6 +82,8 @@ export class PsServer {
   private vt = new Float64Array(0);
   private classJobs = new Int32Array(0);
   private activeClasses = 0;
+  /** The classes with jobs, in ascending order (the first `activeClasses` slots): the loops of an event visit only these. */
+  private act = new Int32Array(0);
   private nextSeq = 0;
   private readonly names: string[] = [];
   /** Per class: jobs completed and their clocks of demand. */
@@ -140,6 +142,9 @@ export class PsServer {
     const n = new Int32Array(C);
     n.set(this.classJobs);
     this.classJobs = n;
+    const act = new Int32Array(C);
+    act.set(this.act);
+    this.act = act;
     this.scratchCount = new Int32Array(C);
     this.scratchV = new Float64Array(C);
     this.scratchOff = new Int32Array(C);
@@ -170,7 +175,15 @@ export class PsServer {
     list[i] = job;
     this.n++;
     this.grantSum[c]! += job.grant > 0 ? job.grant : job.demand;
-    if ((this.classJobs[c] = k + 1) === 1) this.activeClasses++;
+    if ((this.classJobs[c] = k + 1) === 1) {
+      const act = this.act;
+      let a = this.activeClasses++;
+      while (a > 0 && act[a - 1]! > c) {
+        act[a] = act[a - 1]!;
+        a--;
+      }
+      act[a] = c;
+    }
     if (k + 1 > this.highWater[c]!) this.highWater[c] = k + 1;
     if (idle) this.util.busyIn(this.sim, 0);
     if (!this.firing) this.reschedule();
@@ -318,9 +331,12 @@ export class PsServer {
    * from now (times cross calls as small relative integers: ClockDomain, "Relative times").
    */
   roundRobinFinish(demand: number, cls: number, at: number, afterOwn = false): number {
-    const cj = this.classJobs, sum = this.grantSum;
+    const cj = this.classJobs, sum = this.grantSum, act = this.act, nAct = this.activeClasses;
     let round = 0;
-    for (let c = 0; c < cj.length; c++) if (c !== cls && cj[c]! > 0) round += sum[c]! / cj[c]!;
+    for (let a = 0; a < nAct; a++) {
+      const c = act[a]!;
+      if (c !== cls) round += sum[c]! / cj[c]!;
+    }
     // arriving at a random point of a round: half of it; queued behind its own requester's previous
     // grant (`afterOwn`, from `at`): round robin serves every other requester with work once before
     // coming back, a whole round
@@ -336,10 +352,10 @@ export class PsServer {
     const now = this.sim.now, dt = now - this.last;
     this.last = now;
     if (dt <= 0 || this.n === 0) return;
-    const work = (dt / this.period) * this.capacity, share = this.activeClasses, cj = this.classJobs, vt = this.vt;
-    for (let c = 0; c < cj.length; c++) {
-      const k = cj[c]!;
-      if (k > 0) vt[c]! += work / (share * k);
+    const work = (dt / this.period) * this.capacity, share = this.activeClasses, cj = this.classJobs, vt = this.vt, act = this.act;
+    for (let a = 0; a < share; a++) {
+      const c = act[a]!;
+      vt[c]! += work / (share * cj[c]!);
     }
   }
 
@@ -351,10 +367,9 @@ export class PsServer {
       return;
     }
     let soonest = Infinity;
-    const share = this.activeClasses, cj = this.classJobs, vt = this.vt;
-    for (let c = 0; c < cj.length; c++) {
-      const k = cj[c]!;
-      if (k === 0) continue;
+    const share = this.activeClasses, cj = this.classJobs, vt = this.vt, act = this.act;
+    for (let a = 0; a < share; a++) {
+      const c = act[a]!, k = cj[c]!;
       const j = this.lists[c]![k - 1]!;
       const x = (j.finishTag - vt[c]!) * share * k;
       if (x < soonest) (soonest = x), (this.soonestJob = j);
@@ -376,9 +391,9 @@ export class PsServer {
     // which jobs are done, judged at the shares they had (then the counts change): in each class a
     // run from the end of its list
     let nDone = 0;
-    for (let c = 0; c < cj.length; c++) {
-      const k = cj[c]!;
-      if (k === 0) continue;
+    const act = this.act;
+    for (let a = 0; a < share; a++) {
+      const c = act[a]!, k = cj[c]!;
       const list = this.lists[c]!, v = vt[c]!;
       for (let m = k; m > 0 && (list[m - 1]!.finishTag - v) * share * k * psPerWork <= SLACK_PS; m--) {
         // in arrival order (an insertion: rarely more than one at once)
@@ -395,7 +410,10 @@ export class PsServer {
     for (let i = 0; i < nDone; i++) {
       const j = done[i]!, c = j.cls;
       if (--cj[c]! === 0) {
-        this.activeClasses--;
+        const n = --this.activeClasses;
+        let a = 0;
+        while (act[a] !== c) a++;
+        for (; a < n; a++) act[a] = act[a + 1]!;
         this.grantSum[c] = 0;
         vt[c] = 0;
       } else this.grantSum[c]! -= j.grant > 0 ? j.grant : j.demand;

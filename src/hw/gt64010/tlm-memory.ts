@@ -239,7 +239,7 @@ export class TlmMemory implements MainMemory {
       this.nextRefresh += I;
     }
     this.refreshGate = this.clock.edge(this.nextRefresh - 1);
-    this.openRow.fill(-1);
+    for (let b = 0; b < this.openRow.length; b++) this.openRow[b] = -1;
   }
 
   /** Counts `n` refreshes from cycle `from`, every interval, spent in idle time (those since the statistics restarted). */
