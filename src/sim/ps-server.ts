@@ -114,6 +114,9 @@ export class PsServer {
     this.clock = new ClockDomain(`${name}.clk`, clockHz);
     this.period = this.clock.periodPs;
     this.ev = sim.event(`${name}.done`, () => this.fire(), priority);
+    const all = serversOf.get(sim);
+    if (all) all.push(this);
+    else serversOf.set(sim, [this]);
     this.util = new Utilization(sim.now);
     this.last = sim.now;
     sim.onResetStats((now) => this.resetStats(now));
@@ -186,7 +189,7 @@ export class PsServer {
     }
     if (k + 1 > this.highWater[c]!) this.highWater[c] = k + 1;
     if (idle) this.util.busyIn(this.sim, 0);
-    if (!this.firing) this.reschedule();
+    this.moved();
   }
 
   /**
@@ -214,7 +217,7 @@ export class PsServer {
         i--;
       }
       list[i] = open;
-      if (open === this.soonestJob && !this.firing) this.reschedule();
+      if (open === this.soonestJob) this.moved();
       return;
     }
     const j = this.bgFree.pop() ?? new PsJob(this.bgDone);
@@ -359,8 +362,32 @@ export class PsServer {
     }
   }
 
+  /**
+   * The soonest finish may have moved: the completion event is moved now, or, inside `fire`'s
+   * callbacks or a hold, once at their end (no event runs between, so only the last move counts).
+   */
+  private moved(): void {
+    if (this.firing || this.holds > 0) this.dirty = true;
+    else this.reschedule();
+  }
+  private holds = 0;
+  private dirty = false;
+
+  /**
+   * Holds the completion event where it is while a caller makes several changes at one instant
+   * with no event between (the transaction-level CPU's replay of a job: its accesses' occupancy);
+   * `release` moves it once. `holdServers`/`releaseServers` below do it for every server of a simulator.
+   */
+  hold(): void {
+    this.holds++;
+  }
+  release(): void {
+    if (--this.holds === 0 && this.dirty && !this.firing) this.reschedule();
+  }
+
   /** Moves the completion event to the soonest finish (or takes it off when nothing is in service). */
   private reschedule(): void {
+    this.dirty = false;
     if (this.n === 0) {
       this.soonestJob = undefined;
       this.sim.cancel(this.ev);
@@ -439,7 +466,8 @@ export class PsServer {
     } finally {
       this.firing = false;
     }
-    this.reschedule();
+    if (this.holds > 0) this.dirty = true;
+    else this.reschedule();
   }
 
   /** Busy time (ps) since the statistics last restarted. */
@@ -454,4 +482,20 @@ export class PsServer {
     this.names.forEach((n, c) => (classes[n] = { jobs: this.completedJobs[c]!, clocks: this.completedClocks[c]!, share: total ? this.completedClocks[c]! / total : 0, highWater: this.highWater[c]! }));
     return { utilization: u.utilization, elapsedPs: u.elapsedPs, inService: this.n, classes };
   }
+}
+
+/** Each simulator's servers (for `holdServers`). */
+const serversOf = new WeakMap<Simulator, PsServer[]>();
+const NONE: PsServer[] = [];
+
+/** Holds every processor-sharing server of `sim` (PsServer.hold); returns them for `releaseServers`. */
+export function holdServers(sim: Simulator): PsServer[] {
+  const all = serversOf.get(sim) ?? NONE;
+  for (let i = 0; i < all.length; i++) all[i]!.hold();
+  return all;
+}
+
+/** Releases what `holdServers` held. */
+export function releaseServers(all: PsServer[]): void {
+  for (let i = 0; i < all.length; i++) all[i]!.release();
 }

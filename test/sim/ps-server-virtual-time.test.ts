@@ -3,7 +3,8 @@
  * against the algorithm first built, which advances every job on every event
  * (test/sim/ps-server-reference.ts, O(jobs) an event): on random job sets (arrivals over time, classes
  * of several jobs, background work added to an open job, jobs submitted from completions, clocks whose
- * period is not a whole number of ps, a capacity under 1, an idle start), the two must complete the same
+ * period is not a whole number of ps, a capacity under 1, an idle start, several changes in one event
+ * with the completion event held), the two must complete the same
  * jobs at the same picoseconds in the same order, and answer `finishTime` and `roundRobinFinish` the
  * same at random moments.
  */
@@ -20,6 +21,9 @@ interface Spec {
   grant: number;
   background: boolean;
   follow: number;
+  /** Background work added in the same event after it (0: none), and whether the event holds the new server's completion event meanwhile (PsServer.hold). */
+  extra: number;
+  held: boolean;
 }
 interface Probe {
   at: number;
@@ -54,8 +58,11 @@ function run(kind: "new" | "ref", hz: number, capacity: number, idle: number, cl
     t += o.after;
     sim.schedule(
       sim.event(`arrive${i}`, () => {
+        if (o.held && s instanceof PsServer) s.hold();
         if (o.background) s.background(o.demand, o.cls, o.grant);
         else (s as PsServer).submit(make(i, o.demand, o.cls, o.grant, o.follow));
+        if (o.extra > 0) s.background(o.extra, (o.cls + 1) % classes, 0);
+        if (o.held && s instanceof PsServer) s.release();
       }),
       t,
     );
@@ -80,6 +87,8 @@ describe("PsServer: virtual time per class against the per-job reference", () =>
       grant: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 20 }), fc.double({ min: 0.5, max: 20, noNaN: true })),
       background: fc.boolean(),
       follow: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 200 })),
+      extra: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })),
+      held: fc.boolean(),
     });
     const probe = fc.record({
       at: fc.integer({ min: 0, max: 800_000 }),

@@ -22,6 +22,7 @@
 import { ClockDomain } from "../../sim/clock.ts";
 import type { SimEvent } from "../../sim/event.ts";
 import { Priority } from "../../sim/priority.ts";
+import { holdServers, releaseServers } from "../../sim/ps-server.ts";
 import { Ring } from "../../sim/ring.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
@@ -218,8 +219,9 @@ export class R4700 {
     this.onMemDone = () => this.memDone();
     this.memReq = new MemRequest(requester, this.onMemDone);
     this.resume = sim.event(`${name}.resume`, () => {
-      if (this.tlm) this.vtCycle = this.clock.cycleNow(this.sim);
-      this.step();
+      if (!this.tlm) return this.step();
+      this.vtCycle = this.clock.cycleNow(this.sim);
+      this.replay();
     }, Priority.Cpu);
     this.finish = sim.event(`${name}.finish`, () => this.endJob(), Priority.Cpu);
     this.issue = sim.event(`${name}.issue`, () => this.issueMem(), Priority.Cpu);
@@ -348,7 +350,17 @@ export class R4700 {
     if (!this.tlm) return this.sim.scheduleIn(this.resume, this.clock.delayToEdge(this.sim, 0));
     // transaction level: the whole replay now, from the CPU's next edge, and one event at its end
     this.vtCycle = this.clock.cycleNow(this.sim);
-    this.step();
+    this.replay();
+  }
+
+  /** Transaction level: `step` with the processor-sharing servers' completion events held, each moved once after the replay's occupancy (PsServer.hold: no event runs during the replay). */
+  private replay(): void {
+    const held = holdServers(this.sim);
+    try {
+      this.step();
+    } finally {
+      releaseServers(held);
+    }
   }
 
   /** Replays the trace from `idx` until a stall or the end. */
