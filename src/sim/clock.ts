@@ -142,7 +142,10 @@ export class ClockDomain {
 
   /** The edge `cycles` clock cycles after the first edge at or after t (cycles = 0: that edge). */
   edgeAfterCycles(t: Tick, cycles: number): Tick {
-    return this.edge(this.cycleAtOrAfter(t) + cycles);
+    this.query = t;
+    const n = this.findCycle();
+    if (cycles !== 0) this.findEdge(n + cycles);
+    return this.found;
   }
 
   /*
@@ -161,7 +164,8 @@ export class ClockDomain {
   /** ps from `src.now` to the edge `cycles` cycles after the first edge at or after it (0: that edge). */
   delayToEdge(src: TimeSource, cycles: number): number {
     this.query = src.now;
-    this.findEdge(this.findCycle() + cycles);
+    const n = this.findCycle();
+    if (cycles !== 0) this.findEdge(n + cycles);
     return this.found - src.now;
   }
 
@@ -175,7 +179,19 @@ export class ClockDomain {
   /** ps from `src.now` to the edge `cycles` cycles after the first edge at or after `src.now + delay`. */
   delayToEdgeAfter(src: TimeSource, delay: number, cycles: number): number {
     this.query = src.now + delay;
-    this.findEdge(this.findCycle() + cycles);
+    const n = this.findCycle();
+    if (cycles !== 0) this.findEdge(n + cycles);
+    return this.found - src.now;
+  }
+
+  /** Index of the first edge at or after `src.now + delay`; `foundDelay` then gives that edge, ps from now. */
+  cycleAtOrAfterIn(src: TimeSource, delay: number): number {
+    this.query = src.now + delay;
+    return this.findCycle();
+  }
+
+  /** ps from `src.now` to the edge the last cycle query found (`cycleAtOrAfterIn`, `cycleNow`, `delayToEdgeAtOrAfter`). */
+  foundDelay(src: TimeSource): number {
     return this.found - src.now;
   }
 

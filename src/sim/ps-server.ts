@@ -12,13 +12,20 @@
  * (a job of one burst still waits a whole burst of each other requester under round robin; here it
  * shares from its first clock), and the order inside a tenure.
  *
- * One event: the next completion. An arrival or a completion advances every job's remaining work
- * to now and moves that event. A completion lands on the server clock's first edge at or after the
- * exact time (transactions end on edges). Arithmetic is in doubles on clocks, in a fixed order, so
- * runs are deterministic.
+ * One event: the next completion. Each class keeps a virtual time: the work each of its jobs has
+ * received since the class last had none (every job of a class receives the same, its class's slice
+ * over its job count). A job's `finishTag` is its class's virtual time at its arrival plus its work,
+ * so its work left is `finishTag` minus the class's virtual time, and a class's jobs finish in the
+ * order of their tags (kept sorted per class). An arrival or a completion advances each class's
+ * virtual time to now and moves that event: O(classes) an event, not O(jobs) (the algorithm first
+ * built advanced every job; test/sim/ps-server-reference.ts keeps it, and
+ * test/sim/ps-server-virtual-time.test.ts requires identical completion times). A completion lands
+ * on the server clock's first edge at or after the exact time (transactions end on edges).
+ * Arithmetic is in doubles on clocks, in a fixed order, so runs are deterministic.
  *
  * `finishTime` answers "when would a job of this demand, arriving at `at`, finish if nothing else
- * arrived?" from the jobs now present, without adding it; `roundRobinFinish` answers it for a
+ * arrived?" from the jobs now present, without adding it (the server's own steps, in the same
+ * arithmetic, so the answer is exact); `roundRobinFinish` answers it for a
  * request of one grant under round robin (half a round of the others' grants, then its own): the
  * transaction-level CPU takes its memory and bus waits from these (the fast models' own
  * occupancy), and adds its demand with `background`.
@@ -39,8 +46,10 @@ export class PsJob {
   tag = 0;
   /** Clocks of one of its grants under round-robin arbitration (a tenure, a burst); 0: the whole demand is one (`roundRobinFinish`). */
   grant = 0;
-  /** Work left, in clocks (the server's). */
-  remaining = 0;
+  /** Set by the server: its class's virtual time when it is done (its work left is this minus the class's virtual time). */
+  finishTag = 0;
+  /** Set by the server: its arrival index (the callbacks of jobs done at once run in arrival order). */
+  seq = 0;
   submittedAt = 0;
   doneAt = 0;
   constructor(public onDone: (j: PsJob) => void = () => {}) {}
@@ -49,17 +58,33 @@ export class PsJob {
 /**
  * Picoseconds of slack: a job within this of its end (at its present share) is done, and a finish
  * within this after an edge lands on it. Edges are whole ps (ClockDomain floors n x period), so a
- * whole number of clocks from an edge is within 1 ps of an edge.
+ * whole number of clocks from an edge is within 1 ps of an edge. Plus 2^-20 ps (about a millionth)
+ * for the doubles' rounding: a finish exactly 1 ps after an edge (an arrival 1 ps after one, whole
+ * clocks of work) computes as 1 ps give or take 1e-12 ps, and would land on either side of the edge
+ * by rounding alone (on how the work was summed: step by step, or as a virtual time). Rounding here
+ * is under 1e-8 ps: work left is a few thousand clocks at most, as virtual times restart at each
+ * completion of their class.
  */
-const SLACK_PS = 1;
+export const SLACK_PS = 1 + 2 ** -20;
+
 
 export class PsServer {
   readonly clock: ClockDomain;
-  /** Jobs in service, in arrival order: the first `n` slots (the array is never shortened: no reallocation). */
-  private readonly jobs: PsJob[] = [];
+  /** The clock's period, ps (ClockDomain computes it on each read). */
+  private readonly period: number;
+  /** Inside `fire`'s callbacks: submissions leave the completion event to be moved once, after them. */
+  private firing = false;
+  /** Jobs in service. */
   private n = 0;
+  /** Per class: its jobs in service, sorted by `finishTag`, largest first (the next to finish last); the first `classJobs[c]` slots (never shortened: no reallocation). */
+  private readonly lists: PsJob[][] = [];
+  /** Per class: its virtual time (clocks of work each of its jobs has received since the class last had none). */
+  private vt = new Float64Array(0);
   private classJobs = new Int32Array(0);
   private activeClasses = 0;
+  /** The classes with jobs, in ascending order (the first `activeClasses` slots): the loops of an event visit only these. */
+  private act = new Int32Array(0);
+  private nextSeq = 0;
   private readonly names: string[] = [];
   /** Per class: jobs completed and their clocks of demand. */
   completedJobs: number[] = [];
@@ -75,10 +100,10 @@ export class PsServer {
     this.bgFree.push(j);
   };
   private readonly done: PsJob[] = [];
-  // scratch for finishTime (grown, never shrunk)
-  private scratchWork = new Float64Array(16);
-  private scratchCls = new Int32Array(16);
+  // scratch for finishTime (per class; grown with the classes)
+  private scratchV = new Float64Array(0);
   private scratchCount = new Int32Array(0);
+  private scratchOff = new Int32Array(0);
 
   /**
    * @param capacity clocks of work per clock (1: the bus and memories here; tlm-memory.ts charges refresh as work instead)
@@ -87,7 +112,11 @@ export class PsServer {
   constructor(private readonly sim: Simulator, readonly name: string, clockHz: number, readonly capacity = 1, readonly idleStartClocks = 0, priority: number = Priority.Deliver) {
     if (!(capacity > 0 && capacity <= 1)) throw new RangeError(`${name}: capacity must be in (0, 1], got ${capacity}`);
     this.clock = new ClockDomain(`${name}.clk`, clockHz);
+    this.period = this.clock.periodPs;
     this.ev = sim.event(`${name}.done`, () => this.fire(), priority);
+    const all = serversOf.get(sim);
+    if (all) all.push(this);
+    else serversOf.set(sim, [this]);
     this.util = new Utilization(sim.now);
     this.last = sim.now;
     sim.onResetStats((now) => this.resetStats(now));
@@ -102,17 +131,27 @@ export class PsServer {
 
   addClass(name: string): number {
     this.names.push(name);
-    const sums = new Float64Array(this.names.length);
+    const C = this.names.length;
+    const sums = new Float64Array(C);
     sums.set(this.grantSum);
     this.grantSum = sums;
+    const vt = new Float64Array(C);
+    vt.set(this.vt);
+    this.vt = vt;
+    this.lists.push([]);
     this.completedJobs.push(0);
     this.completedClocks.push(0);
     this.highWater.push(0);
-    const n = new Int32Array(this.names.length);
+    const n = new Int32Array(C);
     n.set(this.classJobs);
     this.classJobs = n;
-    this.scratchCount = new Int32Array(this.names.length);
-    return this.names.length - 1;
+    const act = new Int32Array(C);
+    act.set(this.act);
+    this.act = act;
+    this.scratchCount = new Int32Array(C);
+    this.scratchV = new Float64Array(C);
+    this.scratchOff = new Int32Array(C);
+    return C - 1;
   }
 
   /** Jobs in service. */
@@ -124,15 +163,33 @@ export class PsServer {
   submit(job: PsJob): void {
     this.advance();
     const idle = this.n === 0;
-    job.remaining = job.demand + (idle ? this.idleStartClocks : 0);
+    const c = job.cls, k = this.classJobs[c]!;
+    // an empty class's virtual time is 0 (reset when it empties), so a lone job's tag is its work
+    const tag = this.vt[c]! + job.demand + (idle ? this.idleStartClocks : 0);
+    job.finishTag = tag;
+    job.seq = this.nextSeq++;
     job.submittedAt = this.sim.now;
-    this.jobs[this.n++] = job;
-    const c = job.cls;
+    const list = this.lists[c]!;
+    let i = k;
+    while (i > 0 && list[i - 1]!.finishTag < tag) {
+      list[i] = list[i - 1]!;
+      i--;
+    }
+    list[i] = job;
+    this.n++;
     this.grantSum[c]! += job.grant > 0 ? job.grant : job.demand;
-    if (this.classJobs[c]!++ === 0) this.activeClasses++;
-    if (this.classJobs[c]! > this.highWater[c]!) this.highWater[c] = this.classJobs[c]!;
+    if ((this.classJobs[c] = k + 1) === 1) {
+      const act = this.act;
+      let a = this.activeClasses++;
+      while (a > 0 && act[a - 1]! > c) {
+        act[a] = act[a - 1]!;
+        a--;
+      }
+      act[a] = c;
+    }
+    if (k + 1 > this.highWater[c]!) this.highWater[c] = k + 1;
     if (idle) this.util.busyIn(this.sim, 0);
-    this.reschedule();
+    this.moved();
   }
 
   /**
@@ -147,11 +204,20 @@ export class PsServer {
     if (!(demand > 0)) return;
     const open = this.bgOf[cls];
     if (open !== undefined) {
-      // the shares are unchanged, so adding work now or at the next advance is the same; only if
-      // this job is the next to finish does the completion event move
-      open.remaining += demand;
+      // the shares are unchanged, so adding work now or at the next advance is the same; its tag
+      // moves later (its place in its class's order with it), and only if this job is the next to
+      // finish does the completion event move
+      const tag = (open.finishTag += demand);
       open.demand += demand;
-      if (open === this.soonestJob) this.reschedule();
+      const list = this.lists[cls]!;
+      let i = this.classJobs[cls]! - 1;
+      while (list[i] !== open) i--;
+      while (i > 0 && list[i - 1]!.finishTag < tag) {
+        list[i] = list[i - 1]!;
+        i--;
+      }
+      list[i] = open;
+      if (open === this.soonestJob) this.moved();
       return;
     }
     const j = this.bgFree.pop() ?? new PsJob(this.bgDone);
@@ -170,34 +236,37 @@ export class PsServer {
    * When a job of `demand` clocks in class `cls`, arriving `at` ps from now (>= 0), would finish if
    * no other job arrived: the other classes' jobs drain as they would (jobs of `cls` itself are left
    * out: a requester that waits for each access has one at a time), and it gets its class's slice
-   * from `at`. The first edge at or after that time, in ps from now.
+   * from `at`. The first edge at or after that time, in ps from now. The server's own steps, event
+   * by event (advance, reschedule, fire), in the same arithmetic: each class's virtual time copied
+   * and advanced, its jobs leaving from the end of its list. O(classes) a step.
    */
   finishTime(demand: number, cls: number, at: number): number {
     this.advance();
-    const period = this.clock.periodPs, cap = this.capacity, psPerWork = period / cap;
-    let n = 0;
-    if (this.scratchWork.length < this.n) {
-      this.scratchWork = new Float64Array(2 * this.n);
-      this.scratchCls = new Int32Array(2 * this.n);
+    const period = this.period, cap = this.capacity, psPerWork = period / cap;
+    const C = this.names.length, count = this.scratchCount, v = this.scratchV, off = this.scratchOff;
+    if (this.scratchTags.length < this.n) this.scratchTags = new Float64Array(2 * this.n);
+    const tags = this.scratchTags;
+    // the other classes' tags, class by class in each list's order (the server's restarts of a
+    // class's virtual time at its completions are replayed on these copies)
+    let classes = 0, others = 0;
+    for (let c = 0; c < C; c++) {
+      const k = c === cls ? 0 : this.classJobs[c]!;
+      count[c] = k;
+      v[c] = this.vt[c]!;
+      off[c] = others;
+      const list = this.lists[c]!;
+      for (let i = 0; i < k; i++) tags[others + i] = list[i]!.finishTag;
+      if (k > 0) (classes++, (others += k));
     }
-    const w = this.scratchWork, k = this.scratchCls, count = this.scratchCount;
-    count.fill(0);
-    let classes = 0;
-    for (let i = 0; i < this.n; i++) {
-      const j = this.jobs[i]!;
-      if (j.cls === cls) continue;
-      w[n] = j.remaining;
-      k[n++] = j.cls;
-      if (count[j.cls]!++ === 0) classes++;
-    }
-    // the server's own steps, event by event (advance, reschedule, fire), with the new job arriving
-    // at `at`; times in ps from now
-    let t = 0, mine = 0, arrived = false;
+    // times in ps from now; the new job's tag and its class's virtual time, as the server would keep them
+    let t = 0, mineTag = 0, mineV = 0, arrived = false;
     for (;;) {
       const share = arrived ? classes + 1 : classes;
-      let soonest = arrived ? mine * share : Infinity;
-      for (let i = 0; i < n; i++) {
-        const x = w[i]! * share * count[k[i]!]!;
+      let soonest = arrived ? (mineTag - mineV) * share : Infinity;
+      for (let c = 0; c < C; c++) {
+        const k = count[c]!;
+        if (k === 0) continue;
+        const x = (tags[off[c]! + k - 1]! - v[c]!) * share * k;
         if (x < soonest) soonest = x;
       }
       let next = Infinity;
@@ -209,37 +278,43 @@ export class PsServer {
       if (!arrived && at < next) {
         // it arrives first (a completion at the same instant goes first, as its event's priority does)
         const work = ((at - t) / period) * cap;
-        for (let i = 0; i < n; i++) w[i]! -= work / (share * count[k[i]!]!);
+        for (let c = 0; c < C; c++) if (count[c]! > 0) v[c]! += work / (share * count[c]!);
         t = at;
         arrived = true;
-        mine = demand + (n === 0 ? this.idleStartClocks : 0);
+        mineTag = demand + (others === 0 ? this.idleStartClocks : 0);
         continue;
       }
       const work = ((next - t) / period) * cap;
-      for (let i = 0; i < n; i++) w[i]! -= work / (share * count[k[i]!]!);
-      if (arrived) mine -= work / share;
+      for (let c = 0; c < C; c++) if (count[c]! > 0) v[c]! += work / (share * count[c]!);
+      if (arrived) mineV += work / (share * 1);
       t = next;
-      if (arrived && mine * share * psPerWork <= SLACK_PS) return t;
-      // the others done at this step leave, each judged at the shares before any leaves
-      const flag = this.scratchDone.length >= n ? this.scratchDone : (this.scratchDone = new Uint8Array(2 * n));
-      for (let i = 0; i < n; i++) flag[i] = w[i]! * share * count[k[i]!]! * psPerWork <= SLACK_PS ? 1 : 0;
-      let kept = 0;
-      for (let i = 0; i < n; i++) {
-        if (flag[i] === 1) {
-          if (--count[k[i]!]! === 0) classes--;
-          continue;
+      if (arrived && (mineTag - mineV) * share * 1 * psPerWork <= SLACK_PS) return t;
+      // the others done at this step leave, each judged at the shares before any leaves; a class
+      // left with jobs restarts its virtual time
+      for (let c = 0; c < C; c++) {
+        const k = count[c]!;
+        if (k === 0) continue;
+        const o = off[c]!, vc = v[c]!;
+        let m = k;
+        while (m > 0 && (tags[o + m - 1]! - vc) * share * k * psPerWork <= SLACK_PS) m--;
+        if (m === k) continue;
+        count[c] = m;
+        others -= k - m;
+        if (m === 0) {
+          classes--;
+          v[c] = 0;
+        } else if (vc !== 0) {
+          for (let i = m - 1; i >= 0; i--) tags[o + i]! -= vc;
+          v[c] = 0;
         }
-        w[kept] = w[i]!;
-        k[kept++] = k[i]!;
       }
-      n = kept;
     }
   }
-  private scratchDone = new Uint8Array(16);
+  private scratchTags = new Float64Array(16);
 
   /** The first edge at or after `clocks` clock periods from `t` (ps from now), within SLACK_PS, as ps from now: a whole number of clocks from an edge lands on an edge. */
   private edgeAfter(t: number, clocks: number): number {
-    return this.clock.delayToEdgeAtOrAfter(this.sim, Math.ceil(t + clocks * this.clock.periodPs - SLACK_PS));
+    return this.clock.delayToEdgeAtOrAfter(this.sim, Math.ceil(t + clocks * this.period - SLACK_PS));
   }
 
   /**
@@ -259,9 +334,12 @@ export class PsServer {
    * from now (times cross calls as small relative integers: ClockDomain, "Relative times").
    */
   roundRobinFinish(demand: number, cls: number, at: number, afterOwn = false): number {
-    const cj = this.classJobs, sum = this.grantSum;
+    const cj = this.classJobs, sum = this.grantSum, act = this.act, nAct = this.activeClasses;
     let round = 0;
-    for (let c = 0; c < cj.length; c++) if (c !== cls && cj[c]! > 0) round += sum[c]! / cj[c]!;
+    for (let a = 0; a < nAct; a++) {
+      const c = act[a]!;
+      if (c !== cls) round += sum[c]! / cj[c]!;
+    }
     // arriving at a random point of a round: half of it; queued behind its own requester's previous
     // grant (`afterOwn`, from `at`): round robin serves every other requester with work once before
     // coming back, a whole round
@@ -272,64 +350,124 @@ export class PsServer {
   /** Per class: the grants of its jobs in service, summed (their mean is the class's grant). */
   private grantSum = new Float64Array(0);
 
-  /** Spends the work done since the last change on the jobs in service. */
+  /** Spends the work done since the last change: each class's jobs receive its slice over their count. */
   private advance(): void {
     const now = this.sim.now, dt = now - this.last;
     this.last = now;
     if (dt <= 0 || this.n === 0) return;
-    const work = (dt / this.clock.periodPs) * this.capacity, share = this.activeClasses, cj = this.classJobs;
-    for (let i = 0; i < this.n; i++) {
-      const j = this.jobs[i]!;
-      j.remaining -= work / (share * cj[j.cls]!);
+    const work = (dt / this.period) * this.capacity, share = this.activeClasses, cj = this.classJobs, vt = this.vt, act = this.act;
+    for (let a = 0; a < share; a++) {
+      const c = act[a]!;
+      vt[c]! += work / (share * cj[c]!);
     }
+  }
+
+  /**
+   * The soonest finish may have moved: the completion event is moved now, or, inside `fire`'s
+   * callbacks or a hold, once at their end (no event runs between, so only the last move counts).
+   */
+  private moved(): void {
+    if (this.firing || this.holds > 0) this.dirty = true;
+    else this.reschedule();
+  }
+  private holds = 0;
+  private dirty = false;
+
+  /**
+   * Holds the completion event where it is while a caller makes several changes at one instant
+   * with no event between (the transaction-level CPU's replay of a job: its accesses' occupancy);
+   * `release` moves it once. `holdServers`/`releaseServers` below do it for every server of a simulator.
+   */
+  hold(): void {
+    this.holds++;
+  }
+  release(): void {
+    if (--this.holds === 0 && this.dirty && !this.firing) this.reschedule();
   }
 
   /** Moves the completion event to the soonest finish (or takes it off when nothing is in service). */
   private reschedule(): void {
+    this.dirty = false;
     if (this.n === 0) {
       this.soonestJob = undefined;
       this.sim.cancel(this.ev);
       return;
     }
     let soonest = Infinity;
-    const share = this.activeClasses, cj = this.classJobs;
-    for (let i = 0; i < this.n; i++) {
-      const j = this.jobs[i]!;
-      const x = j.remaining * share * cj[j.cls]!;
+    const share = this.activeClasses, cj = this.classJobs, vt = this.vt, act = this.act;
+    for (let a = 0; a < share; a++) {
+      const c = act[a]!, k = cj[c]!;
+      const j = this.lists[c]![k - 1]!;
+      const x = (j.finishTag - vt[c]!) * share * k;
       if (x < soonest) (soonest = x), (this.soonestJob = j);
     }
-    const ps = (soonest / this.capacity) * this.clock.periodPs;
+    const ps = (soonest / this.capacity) * this.period;
     let delay = ps <= SLACK_PS ? 0 : this.edgeAfter(this.last - this.sim.now, soonest / this.capacity);
     if (delay <= 0 && ps > SLACK_PS) delay = this.clock.delayToEdgeAtOrAfter(this.sim, 1); // not done yet: the next edge
-    this.sim.scheduleIn(this.ev, Math.max(0, delay));
+    if (delay < 0) delay = 0;
+    // already set for then: left as it is (its place among events of the same time is its rank, not when it was set)
+    const ev = this.ev;
+    if (ev.pending && ev.when === this.sim.now + delay) return;
+    this.sim.scheduleIn(ev, delay);
   }
 
   private fire(): void {
     this.advance();
-    const done = this.done;
-    const share = this.activeClasses, cj = this.classJobs, psPerWork = this.clock.periodPs / this.capacity;
-    // which jobs are done, judged at the shares they had (then the counts change)
-    let kept = 0, nDone = 0;
-    for (let i = 0; i < this.n; i++) {
-      const j = this.jobs[i]!;
-      if (j.remaining * share * cj[j.cls]! * psPerWork <= SLACK_PS) done[nDone++] = j;
-      else this.jobs[kept++] = j;
+    const done = this.done, cj = this.classJobs, vt = this.vt;
+    const share = this.activeClasses, psPerWork = this.period / this.capacity;
+    // which jobs are done, judged at the shares they had (then the counts change): in each class a
+    // run from the end of its list
+    let nDone = 0;
+    const act = this.act;
+    for (let a = 0; a < share; a++) {
+      const c = act[a]!, k = cj[c]!;
+      const list = this.lists[c]!, v = vt[c]!;
+      for (let m = k; m > 0 && (list[m - 1]!.finishTag - v) * share * k * psPerWork <= SLACK_PS; m--) {
+        // in arrival order (an insertion: rarely more than one at once)
+        const j = list[m - 1]!;
+        let i = nDone++;
+        while (i > 0 && done[i - 1]!.seq > j.seq) {
+          done[i] = done[i - 1]!;
+          i--;
+        }
+        done[i] = j;
+      }
     }
-    this.n = kept;
+    this.n -= nDone;
     for (let i = 0; i < nDone; i++) {
       const j = done[i]!, c = j.cls;
       if (--cj[c]! === 0) {
-        this.activeClasses--;
+        const n = --this.activeClasses;
+        let a = 0;
+        while (act[a] !== c) a++;
+        for (; a < n; a++) act[a] = act[a + 1]!;
         this.grantSum[c] = 0;
+        vt[c] = 0;
       } else this.grantSum[c]! -= j.grant > 0 ? j.grant : j.demand;
       this.completedJobs[c]!++;
       this.completedClocks[c]! += j.demand;
       j.doneAt = this.sim.now;
     }
-    if (kept === 0) this.util.idleNow(this.sim);
-    this.reschedule();
-    // callbacks last, in arrival order: they may submit more (and fire cannot run inside them)
-    for (let i = 0; i < nDone; i++) done[i]!.onDone(done[i]!);
+    // a class that completed jobs and has more restarts its virtual time (its jobs' tags become their
+    // work left), so tags stay the size of jobs however long the class stays busy
+    for (let i = 0; i < nDone; i++) {
+      const c = done[i]!.cls, v = vt[c]!;
+      if (v === 0) continue;
+      const list = this.lists[c]!;
+      for (let m = cj[c]! - 1; m >= 0; m--) list[m]!.finishTag -= v;
+      vt[c] = 0;
+    }
+    if (this.n === 0) this.util.idleNow(this.sim);
+    // callbacks last, in arrival order: they may submit more (and fire cannot run inside them); the
+    // completion event is moved once, after them (no event runs between, so only the last move counts)
+    this.firing = true;
+    try {
+      for (let i = 0; i < nDone; i++) done[i]!.onDone(done[i]!);
+    } finally {
+      this.firing = false;
+    }
+    if (this.holds > 0) this.dirty = true;
+    else this.reschedule();
   }
 
   /** Busy time (ps) since the statistics last restarted. */
@@ -344,4 +482,20 @@ export class PsServer {
     this.names.forEach((n, c) => (classes[n] = { jobs: this.completedJobs[c]!, clocks: this.completedClocks[c]!, share: total ? this.completedClocks[c]! / total : 0, highWater: this.highWater[c]! }));
     return { utilization: u.utilization, elapsedPs: u.elapsedPs, inService: this.n, classes };
   }
+}
+
+/** Each simulator's servers (for `holdServers`). */
+const serversOf = new WeakMap<Simulator, PsServer[]>();
+const NONE: PsServer[] = [];
+
+/** Holds every processor-sharing server of `sim` (PsServer.hold); returns them for `releaseServers`. */
+export function holdServers(sim: Simulator): PsServer[] {
+  const all = serversOf.get(sim) ?? NONE;
+  for (let i = 0; i < all.length; i++) all[i]!.hold();
+  return all;
+}
+
+/** Releases what `holdServers` held. */
+export function releaseServers(all: PsServer[]): void {
+  for (let i = 0; i < all.length; i++) all[i]!.release();
 }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DramController, MemRequest, refreshShare, type DramParams } from "../../src/hw/gt64010/dram.ts";
 import { TlmMemory } from "../../src/hw/gt64010/tlm-memory.ts";
@@ -179,5 +180,40 @@ describe("TlmMemory (transaction-level DRAM: processor sharing between requester
     // the time series' busy time: 100 refreshes of 5 TClk and the access's 13
     expect(mem.busyPs(sim.now)).toBe((100 * 5 + 13) * CLK);
     expect(mem.busy).toBe(false);
+  });
+});
+
+describe("TlmMemory's time per request by rows (tlm speed) against the walk grant by grant", () => {
+  it("agree on random requests, page policies, burst sizes, banks and open rows, the memory busy or idle", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          pagePolicy: fc.constantFrom("open" as const, "closed" as const),
+          arbitration: fc.constantFrom("round-robin" as const, "fcfs" as const),
+          maxBurstBytes: fc.constantFrom(8, 16, 32, 64, 128),
+          pageBytes: fc.constantFrom(64, 256, 2048, 8192),
+          banks: fc.integer({ min: 1, max: 4 }),
+          widthBytes: fc.constantFrom(4, 8),
+        }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 1 << 16 }), fc.integer({ min: 1, max: 1600 })), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 1 << 16 }),
+        fc.integer({ min: 1, max: 3000 }),
+        (params, opened, addr, bytes) => {
+          const sim = new Simulator({ seed: 1 });
+          const mem = new TlmMemory(sim, "m", params);
+          const r = mem.addRequester("a");
+          // open some rows (the requests stay in service: the memory is busy for the last look-up)
+          for (const [a, b] of opened) {
+            expect(mem.clocksNow(a, b)).toBe(mem.clocksByGrant(a, b));
+            const q = new MemRequest(r, () => {});
+            q.addr = a;
+            q.bytes = b;
+            mem.submit(q);
+          }
+          expect(mem.clocksNow(addr, bytes)).toBe(mem.clocksByGrant(addr, bytes));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -22,6 +22,7 @@
 import { ClockDomain } from "../../sim/clock.ts";
 import type { SimEvent } from "../../sim/event.ts";
 import { Priority } from "../../sim/priority.ts";
+import { holdServers, releaseServers } from "../../sim/ps-server.ts";
 import { Ring } from "../../sim/ring.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import { Utilization } from "../../sim/stats/time-weighted.ts";
@@ -149,9 +150,9 @@ export class R4700 {
   /** The traced job's line sink (`CostTrace.log`), while it runs. */
   private log: ((line: string) => void) | undefined = undefined;
   private jobTimePs = 0;
-  /** Transaction-level timing: whether, and the time the atomic replay has reached (ps from now, on a CPU edge). */
+  /** Transaction-level timing: whether, and the CPU edge the atomic replay has reached (its cycle number: ps from now by ClockDomain.delayToCycle). */
   private readonly tlm: boolean;
-  private vt = 0;
+  private vtCycle = 0;
 
   jobsDone = 0;
   /** Per path (CpuJob.path): jobs ended, their time (ps) and instructions. */
@@ -217,7 +218,11 @@ export class R4700 {
     const requester = dram.addRequester(`${name}`);
     this.onMemDone = () => this.memDone();
     this.memReq = new MemRequest(requester, this.onMemDone);
-    this.resume = sim.event(`${name}.resume`, () => ((this.vt = 0), this.step()), Priority.Cpu);
+    this.resume = sim.event(`${name}.resume`, () => {
+      if (!this.tlm) return this.step();
+      this.vtCycle = this.clock.cycleNow(this.sim);
+      this.replay();
+    }, Priority.Cpu);
     this.finish = sim.event(`${name}.finish`, () => this.endJob(), Priority.Cpu);
     this.issue = sim.event(`${name}.issue`, () => this.issueMem(), Priority.Cpu);
     this.issueUncached = sim.event(`${name}.uncached`, () => this.startUncached(), Priority.Cpu);
@@ -344,8 +349,18 @@ export class R4700 {
     this.jobCycles = 0;
     if (!this.tlm) return this.sim.scheduleIn(this.resume, this.clock.delayToEdge(this.sim, 0));
     // transaction level: the whole replay now, from the CPU's next edge, and one event at its end
-    this.vt = this.clock.delayToEdge(this.sim, 0);
-    this.step();
+    this.vtCycle = this.clock.cycleNow(this.sim);
+    this.replay();
+  }
+
+  /** Transaction level: `step` with the processor-sharing servers' completion events held, each moved once after the replay's occupancy (PsServer.hold: no event runs during the replay). */
+  private replay(): void {
+    const held = holdServers(this.sim);
+    try {
+      this.step();
+    } finally {
+      releaseServers(held);
+    }
   }
 
   /** Replays the trace from `idx` until a stall or the end. */
@@ -423,7 +438,7 @@ export class R4700 {
 
   /** Transaction level: the CPU edge `cycles` cycles after the replay's time, ps from now (times cross calls as small relative integers: ClockDomain, "Relative times"). */
   private edgeAfterVt(cycles: number): number {
-    return this.clock.delayToEdgeAfter(this.sim, this.vt, cycles);
+    return this.clock.delayToCycle(this.sim, this.vtCycle + cycles);
   }
 
   /**
@@ -466,10 +481,10 @@ export class R4700 {
       }
       t = this.accessEnd;
     }
-    const resume = this.clock.delayToEdgeAtOrAfter(this.sim, t);
+    this.vtCycle = this.clock.cycleAtOrAfterIn(this.sim, t);
+    const resume = this.clock.foundDelay(this.sim);
     this.stallPs += resume - at;
     if (this.log) this.log(`      stalled ${resume - at} ps (${((resume - at) * this.params.clockHz / 1e12).toFixed(1)} CPU cycles) for the ${this.active.write ? "write-back" : "line fill"} at 0x${this.active.addr.toString(16)} in ${this.activeMem.name}`);
-    this.vt = resume;
     return false;
   }
 
@@ -527,15 +542,16 @@ export class R4700 {
     }
     const at = this.edgeAfterVt(cycles), u = this.uncached!;
     if (read && u.readFinish !== undefined) {
-      const back = u.readFinish(bytes, at), resume = this.clock.delayToEdgeAtOrAfter(this.sim, back);
+      const back = u.readFinish(bytes, at);
+      this.vtCycle = this.clock.cycleAtOrAfterIn(this.sim, back);
+      const resume = this.clock.foundDelay(this.sim);
       this.stallPs += resume - at;
       if (this.log) this.log(`      stalled ${back - at} ps (to the CPU's next edge) for the uncached read's round trip over PCI`);
-      this.vt = resume;
       return false;
     }
     if (!read && u.postWrite !== undefined) {
       u.postWrite(bytes, at);
-      this.vt = at;
+      this.vtCycle += cycles;
       return false;
     }
     this.sim.scheduleIn(this.issueUncached, at); // no transaction-level methods: stall as in cycle timing

@@ -38,6 +38,11 @@ interface Endpoint {
   blocked: boolean;
   dataSink: ((bytes: number, frame: number, offset: number) => void) | undefined;
   dataSource: ((bytes: number, ready: () => void, frame: number, offset: number) => void) | undefined;
+  /** Bus clocks (tenure, and its data phases) of a GalNet message and of a full burst written to this endpoint (fixed by its target's parameters). */
+  msgClocks: number;
+  msgData: number;
+  burstClocks: number;
+  burstData: number;
 }
 
 class Xfer {
@@ -73,8 +78,12 @@ export class TlmPciFabric implements Fabric {
   constructor(private readonly sim: Simulator, readonly name: string, readonly bus: TlmPciBus) {}
 
   addEndpoint(name: string, deliver: (t: FabricTransfer) => void, onRetry: () => void = () => {}, target: Partial<PciTargetParams> = {}, master: Partial<PciMasterParams> = {}): number {
-    const m = this.bus.addMaster(name, master);
-    this.eps.push({ name, master: m, target: this.bus.addTarget(name, { devsel: "medium", ...target }), deliver, onRetry, transfers: 0, blocked: false, dataSink: undefined, dataSource: undefined });
+    const m = this.bus.addMaster(name, master), bus = this.bus, tg = bus.addTarget(name, { devsel: "medium", ...target }), w = "write" as const;
+    this.eps.push({
+      name, master: m, target: tg, deliver, onRetry, transfers: 0, blocked: false, dataSink: undefined, dataSource: undefined,
+      msgClocks: bus.tenureClocks(w, tg, GALNET_MESSAGE_BYTES), msgData: bus.dataPhases(tg, GALNET_MESSAGE_BYTES),
+      burstClocks: bus.tenureClocks(w, tg, GALNET_BURST_BYTES), burstData: bus.dataPhases(tg, GALNET_BURST_BYTES),
+    });
     this.order.resize(this.eps.length);
     return this.eps.length - 1;
   }
@@ -108,14 +117,14 @@ export class TlmPciFabric implements Fabric {
     const bus = this.bus, w = "write" as const;
     if (t.frame < 0 && t.bytes <= GALNET_MESSAGE_BYTES) {
       // a message alone (NEW_ADDRESS): one single-dword write to its destination (§10.1)
-      x.clocks = bus.tenureClocks(w, dst.target, GALNET_MESSAGE_BYTES);
+      x.clocks = dst.msgClocks;
       x.tenures = 1;
-      x.dataClocks = bus.dataPhases(dst.target, GALNET_MESSAGE_BYTES);
+      x.dataClocks = dst.msgData;
     } else {
       const full = Math.floor(t.bytes / GALNET_BURST_BYTES), rest = t.bytes - full * GALNET_BURST_BYTES;
-      x.clocks = 2 * bus.tenureClocks(w, dst.target, GALNET_MESSAGE_BYTES) + bus.tenureClocks(w, src.target, GALNET_MESSAGE_BYTES) + full * bus.tenureClocks(w, dst.target, GALNET_BURST_BYTES) + (rest > 0 ? bus.tenureClocks(w, dst.target, rest) : 0);
+      x.clocks = 2 * dst.msgClocks + src.msgClocks + full * dst.burstClocks + (rest > 0 ? bus.tenureClocks(w, dst.target, rest) : 0);
       x.tenures = 3 + full + (rest > 0 ? 1 : 0);
-      x.dataClocks = 2 * bus.dataPhases(dst.target, GALNET_MESSAGE_BYTES) + bus.dataPhases(src.target, GALNET_MESSAGE_BYTES) + full * bus.dataPhases(dst.target, GALNET_BURST_BYTES) + (rest > 0 ? bus.dataPhases(dst.target, rest) : 0);
+      x.dataClocks = 2 * dst.msgData + src.msgData + full * dst.burstData + (rest > 0 ? bus.dataPhases(dst.target, rest) : 0);
     }
     x.waits = 1;
     if (src.dataSource && t.bytes > 0 && t.frame >= 0) {

@@ -80,6 +80,8 @@ export class TlmMemory implements MainMemory {
   private readonly roundRobin: boolean;
   /** Refresh: the next one due (TClk cycle); refresh time (ps) that fell in idle time, since the statistics restarted. */
   private nextRefresh = 0;
+  /** The edge before `nextRefresh`'s (ps): until the time passes it, no refresh is due (`refreshUpToNow`). */
+  private refreshGate = 0;
   private idleRefreshPs = 0;
   private statsFromCycle = 0;
   /** Set by `clocks`: whether the access hit, missed or conflicted (0, 1, 2). */
@@ -107,6 +109,7 @@ export class TlmMemory implements MainMemory {
     this.nextRefresh = p.refreshIntervalClocks;
     this.server = new PsServer(sim, name, p.tclkHz);
     this.clock = this.server.clock;
+    this.refreshGate = p.refreshIntervalClocks > 0 ? this.clock.edge(this.nextRefresh - 1) : Infinity;
     this.refreshClass = this.server.addClass("refresh");
     sim.onResetStats((now) => this.resetStats(now));
   }
@@ -155,27 +158,64 @@ export class TlmMemory implements MainMemory {
   private clocks(addr: number, bytes: number, open: boolean): number {
     const p = this.params;
     const grant = this.roundRobin ? p.maxBurstBytes : bytes;
-    // with other work in service, the grants interleave with its grants, which open rows of their own
+    // every grant its overhead and beats: all but the last are `grant` bytes
+    const n = Math.ceil(bytes / grant), lastBytes = bytes - (n - 1) * grant, w = p.widthBytes;
+    let total = n * p.requestOverheadClocks + ((n - 1) * (Math.ceil(grant / w) - 1) + Math.ceil(lastBytes / w) - 1) * p.burstClocks;
+    this.grants = n;
+    if (!this.pageMode) return total + n * p.firstAccessClocks;
+    if (n === 1) {
+      // one grant (a line fill, a short write): its bank as the memory holds it
+      const row = Math.floor(addr / p.pageBytes), bank = row % p.banks, was = this.openRow[bank]!;
+      this.pageOutcome = was === row ? 0 : was < 0 ? 1 : 2;
+      if (open) this.openRow[bank] = row;
+      return total + (was === row ? p.pageHitClocks : was >= 0 ? p.firstAccessClocks + p.prechargeClocks : p.firstAccessClocks);
+    }
+    // each grant's lead-off, by the rows the grants start in: the first grant in a row finds its bank
+    // as the grant before left it (the same bank) or as the memory holds it; the others in the row
+    // find the row the one before opened, or, with other work in service, a row opened elsewhere
+    // (round robin interleaves their grants, which open rows of their own)
+    const shared = this.server.size > 0 || this.loneActive(), P = p.pageBytes;
+    const rest = shared ? p.firstAccessClocks + p.prechargeClocks : p.pageHitClocks;
+    let lastBank = -1, lastRow = -1;
+    for (let g = 0; g < n; ) {
+      const at = addr + g * grant, row = Math.floor(at / P), bank = row % p.banks;
+      const inRow = Math.min(n - g, Math.ceil(((row + 1) * P - at) / grant));
+      const was = bank === lastBank ? (shared ? ROW_ELSEWHERE : lastRow) : this.openRow[bank]!;
+      total += was === row ? p.pageHitClocks : was >= 0 ? p.firstAccessClocks + p.prechargeClocks : p.firstAccessClocks;
+      total += (inRow - 1) * rest;
+      if (g === 0) this.pageOutcome = was === row ? 0 : was < 0 ? 1 : 2;
+      lastBank = bank;
+      lastRow = row;
+      if (open) this.openRow[bank] = row;
+      g += inRow;
+    }
+    return total;
+  }
+
+  /** The per-grant walk `clocks` replaces (kept for the test that they agree; test/hw/tlm-memory.test.ts). */
+  clocksByGrant(addr: number, bytes: number): number {
+    const p = this.params;
+    const grant = this.roundRobin ? p.maxBurstBytes : bytes;
     const shared = this.server.size > 0 || this.loneActive();
     let total = 0, lastBank = -1, lastRow = -1, at = addr;
-    this.grants = 0;
     for (let left = bytes; left > 0; left -= grant, at += grant) {
-      this.grants++;
       const n = Math.min(grant, left);
       let first = p.firstAccessClocks;
       if (this.pageMode) {
-        // the bank's open row: as the grant before left it (same bank), else as the memory holds it
         const row = Math.floor(at / p.pageBytes), bank = row % p.banks, was = bank === lastBank ? (shared ? ROW_ELSEWHERE : lastRow) : this.openRow[bank]!;
         if (was === row) first = p.pageHitClocks;
         else if (was >= 0) first += p.prechargeClocks;
-        if (at === addr) this.pageOutcome = was === row ? 0 : was < 0 ? 1 : 2;
         lastBank = bank;
         lastRow = row;
-        if (open) this.openRow[bank] = row;
       }
       total += p.requestOverheadClocks + first + (Math.ceil(n / p.widthBytes) - 1) * p.burstClocks;
     }
     return total;
+  }
+
+  /** `clocks` without opening rows (for the test that it agrees with `clocksByGrant`). */
+  clocksNow(addr: number, bytes: number): number {
+    return this.clocks(addr, bytes, false);
   }
 
   private countPage(): void {
@@ -191,7 +231,8 @@ export class TlmMemory implements MainMemory {
    */
   private refreshUpToNow(): void {
     const p = this.params, I = p.refreshIntervalClocks;
-    if (I === 0) return;
+    // due when nextRefresh <= the cycle at or after now, that is when the edge before it is before now
+    if (I === 0 || this.sim.now <= this.refreshGate) return;
     const c = this.clock.cycleNow(this.sim);
     if (this.nextRefresh > c) return;
     this.shareLone();
@@ -214,7 +255,8 @@ export class TlmMemory implements MainMemory {
       }
       this.nextRefresh += I;
     }
-    this.openRow.fill(-1);
+    this.refreshGate = this.clock.edge(this.nextRefresh - 1);
+    for (let b = 0; b < this.openRow.length; b++) this.openRow[b] = -1;
   }
 
   /** Counts `n` refreshes from cycle `from`, every interval, spent in idle time (those since the statistics restarted). */
@@ -237,9 +279,9 @@ export class TlmMemory implements MainMemory {
     j.demand = clocks;
     j.grant = clocks / this.grants;
     j.cls = this.classOf[r]!;
-    const c0 = this.clock.cycleAtOrAfter(now);
-    j.startEdge = this.clock.edge(c0);
-    j.unloadedDone = this.clock.edge(c0 + clocks);
+    const c0 = this.clock.cycleNow(this.sim);
+    j.startEdge = now + this.clock.foundDelay(this.sim); // the edge of c0 (the search leaves it)
+    j.unloadedDone = now + this.clock.delayToCycle(this.sim, c0 + clocks);
     req.queuedAt = now;
     this.inService[r]!++;
     if (++this.queued > this.queuedHighWater) this.queuedHighWater = this.queued;
