@@ -39,6 +39,7 @@
  * it becomes the server's job, the state it would have had. On a memory only the CPU uses (Fig 5D's
  * DRAM and FSRAM: its packet buffers are in the shared buffer) that is every access.
  */
+import { LoneOccupancy } from "../../sim/lone-occupancy.ts";
 import type { ClockDomain } from "../../sim/clock.ts";
 import { PsJob, PsServer } from "../../sim/ps-server.ts";
 import type { Simulator } from "../../sim/simulator.ts";
@@ -89,15 +90,8 @@ export class TlmMemory implements MainMemory {
   pageHits = 0;
   pageMisses = 0;
   pageConflicts = 0;
-  /**
-   * Occupancy charged on an otherwise empty memory, not yet a server job: whose (requester, -1:
-   * none), until when (ps, absolute), its grant (clocks, for others' round-robin estimates), and its
-   * busy time counted here since the statistics restarted.
-   */
-  private lone = -1;
-  private loneUntil = 0;
-  private loneGrant = 0;
-  private loneBusyPs = 0;
+  /** Occupancy charged on an otherwise empty memory, not yet a server job (its owner a requester). */
+  private readonly lone: LoneOccupancy;
 
   constructor(private readonly sim: Simulator, readonly name: string, params: Partial<DramParams> = {}) {
     this.params = { ...DEFAULT_DRAM, ...params };
@@ -108,6 +102,7 @@ export class TlmMemory implements MainMemory {
     this.openRow = new Array<number>(p.banks).fill(-1);
     this.nextRefresh = p.refreshIntervalClocks;
     this.server = new PsServer(sim, name, p.tclkHz);
+    this.lone = new LoneOccupancy(sim);
     this.clock = this.server.clock;
     this.refreshGate = p.refreshIntervalClocks > 0 ? this.clock.edge(this.nextRefresh - 1) : Infinity;
     this.refreshClass = this.server.addClass("refresh");
@@ -115,7 +110,7 @@ export class TlmMemory implements MainMemory {
   }
 
   resetStats(now: number): void {
-    this.loneBusyPs = this.lone >= 0 ? Math.max(0, this.loneUntil - now) : 0;
+    this.lone.restart(now);
     this.wait.reset();
     this.queuedHighWater = this.queued;
     this.accesses.fill(0);
@@ -313,14 +308,14 @@ export class TlmMemory implements MainMemory {
    */
   finishTime(requester: number, addr: number, _write: boolean, bytes: number, at: number): number {
     // the requester's own occupancy is left out of its estimate (it waits for each access), another's is not
-    if (this.lone !== requester) this.shareLone();
+    if (this.lone.owner !== requester) this.shareLone();
     this.refreshUpToNow();
     const clocks = this.clocks(addr, bytes, false), cls = this.classOf[requester]!;
     return this.roundRobin && this.grants === 1 ? this.server.roundRobinFinish(clocks, cls, at) : this.server.finishTime(clocks, cls, at);
   }
 
   occupy(requester: number, addr: number, write: boolean, bytes: number): void {
-    if (this.lone !== requester) this.shareLone();
+    if (this.lone.owner !== requester) this.shareLone();
     this.refreshUpToNow();
     const clocks = this.clocks(addr, bytes, true);
     this.countPage();
@@ -334,31 +329,19 @@ export class TlmMemory implements MainMemory {
       return;
     }
     // alone: served at the full rate from now, or after this requester's occupancy still going
-    const now = this.sim.now, ps = clocks * this.clock.periodPs;
-    if (!this.loneActive()) {
-      this.lone = requester;
-      this.loneUntil = now;
-      this.loneGrant = clocks / this.grants;
-    }
-    this.loneUntil += ps;
-    this.loneBusyPs += ps;
+    this.lone.add(requester, clocks * this.clock.periodPs, clocks / this.grants);
   }
 
   /** Whether occupancy charged alone is still going. */
   private loneActive(): boolean {
-    if (this.lone < 0) return false;
-    if (this.loneUntil > this.sim.now) return true;
-    this.lone = -1;
-    return false;
+    return this.lone.active();
   }
 
   /** Makes what is left of the occupancy charged alone a server job (something else is about to share the memory). */
   private shareLone(): void {
-    if (!this.loneActive()) return;
-    const left = this.loneUntil - this.sim.now;
-    this.loneBusyPs -= left; // the server counts it from now
-    this.server.background(left / this.clock.periodPs, this.classOf[this.lone]!, this.loneGrant);
-    this.lone = -1;
+    if (!this.lone.active()) return;
+    const owner = this.lone.owner, grant = this.lone.grant, left = this.lone.take(); // the server counts it from now
+    this.server.background(left / this.clock.periodPs, this.classOf[owner]!, grant);
   }
 
   /** Refreshes due from the statistics' restart to `now`, and their time (ps). */
@@ -379,8 +362,7 @@ export class TlmMemory implements MainMemory {
   /** Busy time (ps) since the statistics last restarted, refresh included. */
   busyPs(now: number): number {
     // occupancy charged alone counts from its start; what is still ahead of now does not yet
-    const ahead = this.lone >= 0 && this.loneUntil > now ? this.loneUntil - now : 0;
-    return this.server.busyPs(now) + this.loneBusyPs - ahead + this.idleRefreshPs + this.unplacedRefreshPs(now);
+    return this.server.busyPs(now) + this.lone.busyPs - this.lone.ahead(now) + this.idleRefreshPs + this.unplacedRefreshPs(now);
   }
 
   get busy(): boolean {

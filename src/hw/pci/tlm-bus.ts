@@ -24,6 +24,7 @@
  * Statistics as the cycle-level bus reports them (utilisation, bytes, per-master share and queue
  * high water); a master's "grant wait" here is its jobs' time beyond their own demand.
  */
+import { LoneOccupancy } from "../../sim/lone-occupancy.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import { PsJob, PsServer } from "../../sim/ps-server.ts";
 import { LatencyHistogram } from "../../sim/stats/latency-histogram.ts";
@@ -140,19 +141,17 @@ export class TlmPciBus {
   dataClocks = 0;
   bytes = 0;
   tenures = 0;
-  /** Occupancy charged on an otherwise empty bus, not yet a server job: whose (class, -1: none), until when (ps, absolute), its grant (clocks), its busy time since the statistics restarted. */
-  private lone = -1;
-  private loneUntil = 0;
-  private loneGrant = 0;
-  private loneBusyPs = 0;
+  /** Occupancy charged on an otherwise empty bus, not yet a server job (its owner a master's class). */
+  private readonly lone: LoneOccupancy;
 
   constructor(private readonly sim: Simulator, readonly name: string, params: Partial<PciBusParams> = {}) {
     this.params = { ...DEFAULT_PCI, ...params };
     const p = this.params;
     if (p.widthBits !== 32 && p.widthBits !== 64) throw new RangeError(`${name}: widthBits must be 32 or 64`);
     this.server = new PsServer(sim, name, p.clockHz, 1, p.arbitrationClocks);
+    this.lone = new LoneOccupancy(sim);
     sim.onResetStats((now) => {
-      this.loneBusyPs = this.loneOf(this.lone) ? this.loneUntil - now : 0;
+      this.lone.restart(now);
       this.occupiedClocks = this.dataClocks = this.bytes = this.tenures = 0;
       for (const m of this.masters) {
         m.transactions = m.tenures = m.bytes = m.occupiedClocks = m.refused = 0;
@@ -204,25 +203,15 @@ export class TlmPciBus {
 
   /** Whether class `cls` has occupancy charged alone still going. */
   loneOf(cls: number): boolean {
-    if (this.lone < 0 || cls !== this.lone) return false;
-    if (this.loneUntil > this.sim.now) return true;
-    this.lone = -1;
-    return false;
+    return this.lone.activeFor(cls);
   }
 
   /** Charges `clocks` of class `cls` nobody waits for: alone (no event) on an otherwise empty bus, else as the server's background work. */
   occupy(clocks: number, cls: number): void {
-    if (this.server.size === 0 && (this.lone < 0 || this.lone === cls)) {
-      let ps = clocks * this.server.clock.periodPs;
-      if (!this.loneOf(cls)) {
-        // an idle bus: its arbitration first, as the server charges a job arriving at an idle bus
-        this.lone = cls;
-        this.loneUntil = this.sim.now;
-        this.loneGrant = clocks;
-        ps += this.server.idleStartClocks * this.server.clock.periodPs;
-      }
-      this.loneUntil += ps;
-      this.loneBusyPs += ps;
+    if (this.server.size === 0 && (this.lone.owner < 0 || this.lone.owner === cls)) {
+      // on an idle bus its arbitration first, as the server charges a job arriving at an idle bus
+      const period = this.server.clock.periodPs;
+      this.lone.add(cls, clocks * period, clocks, this.server.idleStartClocks * period);
       return;
     }
     this.shareLone();
@@ -231,20 +220,16 @@ export class TlmPciBus {
 
   /** Makes what is left of the occupancy charged alone a server job (something else is about to share the bus). */
   shareLone(): void {
-    const cls = this.lone;
-    if (!this.loneOf(cls)) return;
-    const left = this.loneUntil - this.sim.now;
-    this.loneBusyPs -= left; // the server counts it from now
-    this.lone = -1;
+    if (!this.lone.active()) return;
+    const cls = this.lone.owner, grant = this.lone.grant, left = this.lone.take(); // the server counts it from now
     // the server charges a job arriving at an idle bus its arbitration, which `left` already holds
     const s = this.server, clocks = left / s.clock.periodPs - (s.size === 0 ? s.idleStartClocks : 0);
-    s.background(clocks, cls, this.loneGrant);
+    s.background(clocks, cls, grant);
   }
 
   /** Busy time (ps) since the statistics last restarted: the server's and the occupancy charged alone (up to `now`). */
   busyPs(now: number): number {
-    const ahead = this.lone >= 0 && this.loneUntil > now ? this.loneUntil - now : 0;
-    return this.server.busyPs(now) + this.loneBusyPs - ahead;
+    return this.server.busyPs(now) + this.lone.busyPs - this.lone.ahead(now);
   }
 
   /** Nothing is deferred at the transaction level (the cycle-level bus's settle). */
@@ -270,7 +255,7 @@ export class TlmPciBus {
       };
     }
     const u = this.server.read(now);
-    const utilization = this.loneBusyPs !== 0 || this.lone >= 0 ? (u.elapsedPs > 0 ? Math.min(1, this.busyPs(now) / u.elapsedPs) : 0) : u.utilization;
+    const utilization = this.lone.busyPs !== 0 || this.lone.owner >= 0 ? (u.elapsedPs > 0 ? Math.min(1, this.busyPs(now) / u.elapsedPs) : 0) : u.utilization;
     return {
       clockMHz: this.params.clockHz / 1e6, widthBits: this.params.widthBits, utilization,
       dataEfficiency: this.occupiedClocks ? this.dataClocks / this.occupiedClocks : 0,
