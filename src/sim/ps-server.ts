@@ -132,22 +132,14 @@ export class PsServer {
   addClass(name: string): number {
     this.names.push(name);
     const C = this.names.length;
-    const sums = new Float64Array(C);
-    sums.set(this.grantSum);
-    this.grantSum = sums;
-    const vt = new Float64Array(C);
-    vt.set(this.vt);
-    this.vt = vt;
+    this.grantSum = grown(this.grantSum, new Float64Array(C));
+    this.vt = grown(this.vt, new Float64Array(C));
     this.lists.push([]);
     this.completedJobs.push(0);
     this.completedClocks.push(0);
     this.highWater.push(0);
-    const n = new Int32Array(C);
-    n.set(this.classJobs);
-    this.classJobs = n;
-    const act = new Int32Array(C);
-    act.set(this.act);
-    this.act = act;
+    this.classJobs = grown(this.classJobs, new Int32Array(C));
+    this.act = grown(this.act, new Int32Array(C));
     this.scratchCount = new Int32Array(C);
     this.scratchV = new Float64Array(C);
     this.scratchOff = new Int32Array(C);
@@ -498,4 +490,10 @@ export function holdServers(sim: Simulator): PsServer[] {
 /** Releases what `holdServers` held. */
 export function releaseServers(all: PsServer[]): void {
   for (let i = 0; i < all.length; i++) all[i]!.release();
+}
+
+/** `to` (a class more than `from`) with `from`'s values copied in: a class added (construction only). */
+function grown<T extends Float64Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
