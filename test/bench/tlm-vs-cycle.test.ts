@@ -10,7 +10,9 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { allPass, judge, MEASURES, toleranceOf, verdicts, type BoardComparison, type Figures } from "../../bench/tlm-verdicts.ts";
-import { tlmVsCycle } from "../../bench/tlm-vs-cycle.ts";
+import { pairedOf, tlmVsCycle } from "../../bench/tlm-vs-cycle.ts";
+import { loadBoard } from "../../src/hw/boards/load.ts";
+import type { RunRecord } from "../../src/scenarios/registry.ts";
 import { MS } from "../../src/sim/time.ts";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -102,6 +104,19 @@ function benchCommand(command: string, ...args: string[]): Promise<{ code: numbe
     execFile(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "bench/main.ts"), command, ...args], { cwd: root, encoding: "utf8" }, (e, _out, err) => done({ code: e ? (typeof e.code === "number" ? e.code : 1) : 0, err }));
   });
 }
+
+describe("tlm − cycle paired seed by seed", () => {
+  it("pairs the runs by seed: differences 1, 2, -1 give 0.667 ± 3.795 (t(2) = 4.303, s = 1.528), not the unpaired spread", () => {
+    const rec = (mbps: number) => ({ delivered: { inboundMbps: mbps, outboundMbps: 0 }, data: { lossRatio: 0 } }) as unknown as RunRecord;
+    const spec = (loadBoard("5A") as { ok: true; board: Parameters<typeof pairedOf>[2] }).board;
+    const d = pairedOf([100, 110, 120].map(rec), [101, 112, 119].map(rec), spec).inboundMbps;
+    expect(d.mean).toBeCloseTo(2 / 3, 9);
+    expect(d.halfWidth).toBeCloseTo(3.795, 3);
+    // paired the other way round (seed 1's tlm against seed 3's cycle), the interval would be about ten times wider
+    const crossed = pairedOf([120, 110, 100].map(rec), [101, 112, 119].map(rec), spec).inboundMbps;
+    expect(crossed.halfWidth).toBeGreaterThan(10 * d.halfWidth);
+  });
+});
 
 describe("npm run bench -- tlm-vs-cycle", () => {
   it("refuses bad options in one line with exit code 2", async () => {
