@@ -151,6 +151,11 @@ export class PsServer {
     return this.n;
   }
 
+  /** Whether class `cls` has work in service. */
+  hasWork(cls: number): boolean {
+    return this.classJobs[cls]! > 0;
+  }
+
   /** Starts a job of `job.demand` clocks in class `job.cls`; `job.onDone(job)` when it is served. */
   submit(job: PsJob): void {
     this.advance();

@@ -117,6 +117,26 @@ describe("TlmMemory (transaction-level DRAM: processor sharing between requester
     expect(frame.doneAt).toBe(526 * CLK);
   });
 
+  it("round robin: another requester's work in service leaves its own row before each grant; a fill after its own write-back waits a whole round", () => {
+    const sim = new Simulator({ seed: 1 });
+    const mem = new TlmMemory(sim, "m", { pagePolicy: "open", arbitration: "round-robin", maxBurstBytes: 32, refreshIntervalClocks: 0 });
+    const cpu = mem.addRequester("cpu"), pci = mem.addRequester("pci");
+    const frame = new MemRequest(pci, () => {});
+    frame.addr = 0x60_0000; // row 768 (8 KB rows, one bank)
+    frame.bytes = 1518;
+    mem.submit(frame); // 48 grants, 526 TClk: a mean grant of 526 / 48 TClk
+    mem.occupy(cpu, 0x1000, false, 32); // the CPU opens row 0
+    // the CPU's next line in row 0: the frame's grant before it has row 768 open again, a row
+    // conflict (2 + 5 + 2 + 3 x 2 = 15 TClk), not a page hit (11), after half a round (10.96 / 2):
+    // 20.48 TClk, the 21st edge
+    expect(mem.finishTime(cpu, 0x1020, false, 32, 0)).toBe(21 * CLK);
+    // issued as its own write-back completes: a whole round first, 10.96 + 15 = 25.96, the 26th edge
+    expect(mem.finishTime(cpu, 0x1020, false, 32, 0, true)).toBe(26 * CLK);
+    sim.run();
+    // nothing else in service: the CPU finds the row it left, a page hit of 11 TClk from the edge it is on
+    expect(mem.finishTime(cpu, 0x1020, false, 32, 0)).toBe(11 * CLK);
+  });
+
   it("occupy charges an access nobody waits for: another requester's job shares with it", () => {
     const sim = new Simulator({ seed: 1 });
     const mem = new TlmMemory(sim, "m", { pagePolicy: "closed" });

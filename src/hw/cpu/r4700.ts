@@ -473,7 +473,7 @@ export class R4700 {
       // the fill after the write-back, issued when it completes
       this.target(this.writebackPending, false, lb);
       this.writebackPending = -1;
-      if (!this.timedAccess(t)) {
+      if (!this.timedAccess(t, true)) {
         this.stallFrom = this.sim.now + at;
         this.stalling = true;
         this.sim.scheduleIn(this.issue, t);
@@ -488,11 +488,11 @@ export class R4700 {
     return false;
   }
 
-  /** Transaction level: when the access in `active` issued `at` ps from now completes (`accessEnd`, ps from now), charged to its memory; false if the memory has no transaction-level methods. */
-  private timedAccess(at: number): boolean {
+  /** Transaction level: when the access in `active` issued `at` ps from now completes (`accessEnd`, ps from now), charged to its memory; false if the memory has no transaction-level methods. `afterOwn`: issued as the CPU's access before it (the victim's write-back) completes. */
+  private timedAccess(at: number, afterOwn = false): boolean {
     const m = this.activeMem, a = this.active;
     if (m.finishTime === undefined || m.occupy === undefined) return false;
-    this.accessEnd = m.finishTime(a.requester, a.addr, a.write, a.bytes, at);
+    this.accessEnd = m.finishTime(a.requester, a.addr, a.write, a.bytes, at, afterOwn);
     m.occupy(a.requester, a.addr, a.write, a.bytes);
     return true;
   }

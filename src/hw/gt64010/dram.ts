@@ -161,8 +161,10 @@ export interface MemoryPort {
    * `requester`, issued `at` ps from now (>= 0), would complete, ps from now, from the memory's
    * present occupancy (the requester's own accesses left out: it waits for each). Page state is
    * read, not changed. Relative times cross calls unboxed (ClockDomain, "Relative times").
+   * `afterOwn`: issued when the requester's own access before it completes (a line fill after the
+   * victim's write-back), so round robin serves every other requester with work first.
    */
-  finishTime?(requester: number, addr: number, write: boolean, bytes: number, at: number): number;
+  finishTime?(requester: number, addr: number, write: boolean, bytes: number, at: number, afterOwn?: boolean): number;
   /** Transaction-level memories only: charges that access as occupancy nobody waits for (its wait was taken from `finishTime`), opening its row. */
   occupy?(requester: number, addr: number, write: boolean, bytes: number): void;
 }

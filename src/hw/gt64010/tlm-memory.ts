@@ -74,6 +74,9 @@ export class TlmMemory implements MainMemory {
   private queuedHighWater = 0;
   private readonly wait = new LatencyHistogram();
   private readonly openRow: number[];
+  /** Per requester: the bank and row its last access opened (-1: none since the last refresh), for `rowFound`. */
+  private readonly lastBank: number[] = [];
+  private readonly lastRow: number[] = [];
   private readonly pageMode: boolean;
   /** Set by `clocks`: the grants the access takes. */
   private grants = 1;
@@ -129,6 +132,8 @@ export class TlmMemory implements MainMemory {
     this.bytes.push(0);
     this.writes.push(0);
     this.retry.push(onRetry);
+    this.lastBank.push(-1);
+    this.lastRow.push(-1);
     return this.names.length - 1;
   }
 
@@ -145,12 +150,30 @@ export class TlmMemory implements MainMemory {
   }
 
   /**
-   * TClk cycles of an access at `addr` from the rows open now; with `open`, leaves its rows open (and
-   * sets pageOutcome, of its first grant). Under round-robin arbitration a request is served in
-   * grants of at most maxBurstBytes, each an access of its own (overhead, lead-off, beats), as
-   * DramController serves it; its grants after the first find the row the one before left open.
+   * The row a first grant of `requester` (-1: none named) finds open in `bank`. Under round robin,
+   * while another requester has work in service the grant before this one is that requester's
+   * (DramController rotates the grant over the requesters with work), so the bank is as that
+   * requester's last access left it; otherwise as the memory holds it (the last access submitted
+   * or charged). Without this, a CPU's accesses charged one after another in its job's replay would
+   * find its own row still open between the grants that, event by event, interleave with them.
    */
-  private clocks(addr: number, bytes: number, open: boolean): number {
+  private rowFound(bank: number, requester: number): number {
+    if (this.roundRobin && requester >= 0) {
+      for (let o = 0; o < this.names.length; o++) {
+        if (o !== requester && this.lastBank[o] === bank && this.server.hasWork(this.classOf[o]!)) return this.lastRow[o]!;
+      }
+    }
+    return this.openRow[bank]!;
+  }
+
+  /**
+   * TClk cycles of an access at `addr` by `requester` (-1: none named) from the rows open now
+   * (`rowFound`); with `open`, leaves its rows open (and sets pageOutcome, of its first grant).
+   * Under round-robin arbitration a request is served in grants of at most maxBurstBytes, each an
+   * access of its own (overhead, lead-off, beats), as DramController serves it; its grants after
+   * the first find the row the one before left open.
+   */
+  private clocks(addr: number, bytes: number, open: boolean, requester: number): number {
     const p = this.params;
     const grant = this.roundRobin ? p.maxBurstBytes : bytes;
     // every grant its overhead and beats: all but the last are `grant` bytes
@@ -160,9 +183,9 @@ export class TlmMemory implements MainMemory {
     if (!this.pageMode) return total + n * p.firstAccessClocks;
     if (n === 1) {
       // one grant (a line fill, a short write): its bank as the memory holds it
-      const row = Math.floor(addr / p.pageBytes), bank = row % p.banks, was = this.openRow[bank]!;
+      const row = Math.floor(addr / p.pageBytes), bank = row % p.banks, was = this.rowFound(bank, requester);
       this.pageOutcome = was === row ? 0 : was < 0 ? 1 : 2;
-      if (open) this.openRow[bank] = row;
+      if (open) this.opened(requester, bank, row);
       return total + (was === row ? p.pageHitClocks : was >= 0 ? p.firstAccessClocks + p.prechargeClocks : p.firstAccessClocks);
     }
     // each grant's lead-off, by the rows the grants start in: the first grant in a row finds its bank
@@ -175,20 +198,29 @@ export class TlmMemory implements MainMemory {
     for (let g = 0; g < n; ) {
       const at = addr + g * grant, row = Math.floor(at / P), bank = row % p.banks;
       const inRow = Math.min(n - g, Math.ceil(((row + 1) * P - at) / grant));
-      const was = bank === lastBank ? (shared ? ROW_ELSEWHERE : lastRow) : this.openRow[bank]!;
+      const was = bank === lastBank ? (shared ? ROW_ELSEWHERE : lastRow) : g === 0 ? this.rowFound(bank, requester) : this.openRow[bank]!;
       total += was === row ? p.pageHitClocks : was >= 0 ? p.firstAccessClocks + p.prechargeClocks : p.firstAccessClocks;
       total += (inRow - 1) * rest;
       if (g === 0) this.pageOutcome = was === row ? 0 : was < 0 ? 1 : 2;
       lastBank = bank;
       lastRow = row;
-      if (open) this.openRow[bank] = row;
+      if (open) this.opened(requester, bank, row);
       g += inRow;
     }
     return total;
   }
 
+  /** Leaves `row` open in `bank`, opened by `requester` (-1: none named). */
+  private opened(requester: number, bank: number, row: number): void {
+    this.openRow[bank] = row;
+    if (requester >= 0) {
+      this.lastBank[requester] = bank;
+      this.lastRow[requester] = row;
+    }
+  }
+
   /** The per-grant walk `clocks` replaces (kept for the test that they agree; test/hw/tlm-memory.test.ts). */
-  clocksByGrant(addr: number, bytes: number): number {
+  clocksByGrant(addr: number, bytes: number, requester = -1): number {
     const p = this.params;
     const grant = this.roundRobin ? p.maxBurstBytes : bytes;
     const shared = this.server.size > 0 || this.loneActive();
@@ -197,7 +229,7 @@ export class TlmMemory implements MainMemory {
       const n = Math.min(grant, left);
       let first = p.firstAccessClocks;
       if (this.pageMode) {
-        const row = Math.floor(at / p.pageBytes), bank = row % p.banks, was = bank === lastBank ? (shared ? ROW_ELSEWHERE : lastRow) : this.openRow[bank]!;
+        const row = Math.floor(at / p.pageBytes), bank = row % p.banks, was = bank === lastBank ? (shared ? ROW_ELSEWHERE : lastRow) : at === addr ? this.rowFound(bank, requester) : this.openRow[bank]!;
         if (was === row) first = p.pageHitClocks;
         else if (was >= 0) first += p.prechargeClocks;
         lastBank = bank;
@@ -209,8 +241,8 @@ export class TlmMemory implements MainMemory {
   }
 
   /** `clocks` without opening rows (for the test that it agrees with `clocksByGrant`). */
-  clocksNow(addr: number, bytes: number): number {
-    return this.clocks(addr, bytes, false);
+  clocksNow(addr: number, bytes: number, requester = -1): number {
+    return this.clocks(addr, bytes, false, requester);
   }
 
   private countPage(): void {
@@ -252,6 +284,7 @@ export class TlmMemory implements MainMemory {
     }
     this.refreshGate = this.clock.edge(this.nextRefresh - 1);
     for (let b = 0; b < this.openRow.length; b++) this.openRow[b] = -1;
+    this.lastBank.fill(-1);
   }
 
   /** Counts `n` refreshes from cycle `from`, every interval, spent in idle time (those since the statistics restarted). */
@@ -267,7 +300,7 @@ export class TlmMemory implements MainMemory {
     this.shareLone();
     this.refreshUpToNow();
     const now = this.sim.now;
-    const clocks = this.clocks(req.addr, req.bytes, true);
+    const clocks = this.clocks(req.addr, req.bytes, true, r);
     this.countPage();
     const j = this.free.pop() ?? new TlmJob(this.onJobDone);
     j.req = req;
@@ -303,21 +336,23 @@ export class TlmMemory implements MainMemory {
 
   /**
    * Under round robin (a one-grant access: the CPU's line fill) half a round of the other
-   * requesters' grants then its own time (PsServer.roundRobinFinish); under FCFS the processor
-   * sharing the memory models (PsServer.finishTime).
+   * requesters' grants then its own time (PsServer.roundRobinFinish), a whole round when issued as
+   * the requester's own access before it completes (`afterOwn`: the fill after its victim's
+   * write-back, which DramController's rotation serves after every other requester with work);
+   * under FCFS the processor sharing the memory models (PsServer.finishTime).
    */
-  finishTime(requester: number, addr: number, _write: boolean, bytes: number, at: number): number {
+  finishTime(requester: number, addr: number, _write: boolean, bytes: number, at: number, afterOwn = false): number {
     // the requester's own occupancy is left out of its estimate (it waits for each access), another's is not
     if (this.lone.owner !== requester) this.shareLone();
     this.refreshUpToNow();
-    const clocks = this.clocks(addr, bytes, false), cls = this.classOf[requester]!;
-    return this.roundRobin && this.grants === 1 ? this.server.roundRobinFinish(clocks, cls, at) : this.server.finishTime(clocks, cls, at);
+    const clocks = this.clocks(addr, bytes, false, requester), cls = this.classOf[requester]!;
+    return this.roundRobin && this.grants === 1 ? this.server.roundRobinFinish(clocks, cls, at, afterOwn) : this.server.finishTime(clocks, cls, at);
   }
 
   occupy(requester: number, addr: number, write: boolean, bytes: number): void {
     if (this.lone.owner !== requester) this.shareLone();
     this.refreshUpToNow();
-    const clocks = this.clocks(addr, bytes, true);
+    const clocks = this.clocks(addr, bytes, true, requester);
     this.countPage();
     this.accesses[requester]!++;
     this.bytes[requester]! += bytes;
