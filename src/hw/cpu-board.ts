@@ -304,6 +304,7 @@ export class CpuBoard {
       // each burst at its place in the frame's CPU buffer (the DRAM's pages see where it goes)
       fabric.sinkDataAt(this.endpoint, (bytes, h, offset) => b.absorbBurst(bytes, this.frameAddress(h, offset)));
       fabric.sourceDataAt(this.endpoint, (bytes, ready, h, offset) => b.readBurst(bytes, ready, this.frameAddress(h, offset)));
+      if (fabric instanceof TlmPciFabric) fabric.sourceTimedAt(this.endpoint, (bytes, burst, h, offset) => b.readBurstsFinish(bytes, burst, this.frameAddress(h, offset)));
       this.cpu.uncached = b;
       this.bridgeRef = b;
     }

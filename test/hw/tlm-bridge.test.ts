@@ -7,7 +7,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { Gt64010Bridge } from "../../src/hw/gt64010/bridge.ts";
-import { DramController } from "../../src/hw/gt64010/dram.ts";
+import { DramController, GT64010_DRAM } from "../../src/hw/gt64010/dram.ts";
+import { TlmMemory } from "../../src/hw/gt64010/tlm-memory.ts";
+import { TlmPciFabric } from "../../src/hw/fabric/tlm-pci-fabric.ts";
 import { TlmPciBus } from "../../src/hw/pci/tlm-bus.ts";
 import { Simulator } from "../../src/sim/simulator.ts";
 
@@ -73,5 +75,39 @@ describe("Gt64010Bridge at the transaction level", () => {
     card.background("write", t, 32); // an 11-clock tenure (8 data phases + 3) in service
     // half of it (5.5 clocks), then 21: the edge at or after 26.5 clocks
     expect(bridge.readFinish!(4, 0)).toBe(edge(27) + 120_000);
+  });
+});
+
+describe("A frame read out of memory at the transaction level: burst by burst, then the bus", () => {
+  it("readBurstsFinish on an idle GT-64010 DRAM: a precharged bank's 13-TClk burst, then page hits of 11 TClk, each read when the one before is", () => {
+    const sim = new Simulator({ seed: 1 });
+    const dram = new TlmMemory(sim, "dram", GT64010_DRAM);
+    const bridge = new Gt64010Bridge(sim, "gt64010", new TlmPciBus(sim, "pci").addMaster("cpu"), dram);
+    // 50 MHz TClk (20,000 ps): 2 + 5 + 3 x 2 = 13, then 2 + 3 + 3 x 2 = 11 twice
+    expect(bridge.readBurstsFinish(96, 32, 0)).toBe((13 + 11 + 11) * 20_000);
+    expect(dram.read(sim.now).requesters["gt64010.pciTarget"]!.accesses).toBe(3);
+    // a memory with no transaction-level methods: not timed
+    expect(new Gt64010Bridge(sim, "b2", new TlmPciBus(sim, "pci2").addMaster("cpu"), new DramController(sim, "d2")).readBurstsFinish(96, 32, 0)).toBe(-1);
+  });
+
+  it("a transfer whose frame is read by timed reads starts its bus job when the last is read: its end moves by the read's time", () => {
+    const delivered = (readPs: number) => {
+      const sim = new Simulator({ seed: 1 });
+      const fabric = new TlmPciFabric(sim, "fabric", new TlmPciBus(sim, "pci"));
+      let at = -1;
+      const src = fabric.addEndpoint("cpu", () => {});
+      const dst = fabric.addEndpoint("card", () => (at = sim.now));
+      if (readPs >= 0) fabric.sourceTimedAt(src, () => readPs);
+      fabric.transfer({ src, dst, frame: 5, bytes: 1000, queuedAt: 0, doneAt: 0 });
+      sim.run();
+      return at;
+    };
+    const alone = delivered(-1);
+    // 100 PCI clocks of reading (30,000 ps each at 33.33 MHz): the bus job starts on the read's end
+    const period = new TlmPciBus(new Simulator({ seed: 1 }), "p").server.clock.periodPs;
+    const read = Math.round(100 * period);
+    const after = delivered(read);
+    expect(after - alone).toBeGreaterThanOrEqual(read - 1);
+    expect(after - alone).toBeLessThanOrEqual(read + period + 1);
   });
 });

@@ -11,13 +11,23 @@
  * Memory behind an endpoint (the CPU board's GT-64010): a frame sent to it is written into its
  * memory as one access of all but its last burst when the transfer starts (the bursts stream in
  * while the bus moves them) and one of the last burst when it ends, then END_OF_PACKET is
- * delivered; a frame it sends is read as its first burst before the transfer starts and the rest
- * while it runs, the transfer ending when both the bus and the read are done.
+ * delivered. A frame it sends is read before its bus job starts, burst by burst, each burst read
+ * when the one before is (`sourceTimedAt`: the reads timed from the memory's occupancy and charged
+ * to it, one event when the last is read): the cycle-level source reads each burst and only then
+ * puts it on the bus, its next read after that tenure (the GT-64010, §2: "each burst is a DRAM
+ * access then a PCI transaction"; pci-fabric.ts), so a transfer out of memory takes the reads' time
+ * plus the bus's. Reading it as one access while the bus job ran (before 2026-12-03) took the
+ * longer of the two: on 5A inbound-heavy at load 0.857 a frame handed back by the CPU reached its
+ * output controller in 8.74 us against cycle timing's 12.69. A memory without transaction-level
+ * methods (`sourceDataAt` only) reads the first burst, then the bus job starts and the rest is read
+ * meanwhile, the transfer ending when both are done.
  *
  * A source takes at most its master's `queueDepth` transfers at once (the cycle-level master
  * queues one transaction per transfer in flight); past it `transfer` refuses and the endpoint's
  * `onRetry` fires when one ends. Frames are handed on in order per pair (pair-order.ts).
  */
+import type { SimEvent } from "../../sim/event.ts";
+import { Priority } from "../../sim/priority.ts";
 import type { Simulator } from "../../sim/simulator.ts";
 import { PsJob } from "../../sim/ps-server.ts";
 import type { Probes } from "../../sim/stats/probes.ts";
@@ -38,6 +48,8 @@ interface Endpoint {
   blocked: boolean;
   dataSink: ((bytes: number, frame: number, offset: number) => void) | undefined;
   dataSource: ((bytes: number, ready: () => void, frame: number, offset: number) => void) | undefined;
+  /** Reads a frame's bytes burst by burst without events; when the last is read, ps from now (-1: not timed, use dataSource). */
+  dataTimed: ((bytes: number, burstBytes: number, frame: number, offset: number) => number) | undefined;
   /** Bus clocks (tenure, and its data phases) of a GalNet message and of a full burst written to this endpoint (fixed by its target's parameters). */
   msgClocks: number;
   msgData: number;
@@ -53,15 +65,20 @@ class Xfer {
   clocks = 0;
   tenures = 0;
   dataClocks = 0;
+  /** Its frame was read by timed reads (no rest to read once the bus job starts). */
+  timedRead = false;
   readonly job: PsJob;
   /** The first burst is read: the bus job starts (and the rest is read meanwhile). */
   readonly firstRead: () => void;
   /** The rest of the frame is read from the source memory. */
   readonly restRead: () => void;
-  constructor(jobDone: (x: Xfer) => void, firstRead: (x: Xfer) => void, partDone: (x: Xfer) => void) {
+  /** The frame is read (timed reads): the bus job starts. */
+  readonly read: SimEvent;
+  constructor(sim: Simulator, name: string, jobDone: (x: Xfer) => void, firstRead: (x: Xfer) => void, partDone: (x: Xfer) => void) {
     this.job = new PsJob(() => jobDone(this));
     this.firstRead = () => firstRead(this);
     this.restRead = () => partDone(this);
+    this.read = sim.event(`${name}.read`, this.firstRead, Priority.Deliver);
   }
 }
 
@@ -80,7 +97,7 @@ export class TlmPciFabric implements Fabric {
   addEndpoint(name: string, deliver: (t: FabricTransfer) => void, onRetry: () => void = () => {}, target: Partial<PciTargetParams> = {}, master: Partial<PciMasterParams> = {}): number {
     const m = this.bus.addMaster(name, master), bus = this.bus, tg = bus.addTarget(name, { devsel: "medium", ...target }), w = "write" as const;
     this.eps.push({
-      name, master: m, target: tg, deliver, onRetry, transfers: 0, blocked: false, dataSink: undefined, dataSource: undefined,
+      name, master: m, target: tg, deliver, onRetry, transfers: 0, blocked: false, dataSink: undefined, dataSource: undefined, dataTimed: undefined,
       msgClocks: bus.tenureClocks(w, tg, GALNET_MESSAGE_BYTES), msgData: bus.dataPhases(tg, GALNET_MESSAGE_BYTES),
       burstClocks: bus.tenureClocks(w, tg, GALNET_BURST_BYTES), burstData: bus.dataPhases(tg, GALNET_BURST_BYTES),
     });
@@ -96,6 +113,11 @@ export class TlmPciFabric implements Fabric {
     this.eps[endpoint]!.dataSource = source;
   }
 
+  /** Has frames sent from `endpoint` read burst by burst without events (the GT-64010's `readBurstsFinish`); `source` returns -1 to fall back to `sourceDataAt`'s. */
+  sourceTimedAt(endpoint: number, source: (bytes: number, burstBytes: number, frame: number, offset: number) => number): void {
+    this.eps[endpoint]!.dataTimed = source;
+  }
+
   targetOf(endpoint: number): number {
     return this.eps[endpoint]!.target;
   }
@@ -108,7 +130,7 @@ export class TlmPciFabric implements Fabric {
       src.blocked = true;
       return false;
     }
-    const x = this.free.pop() ?? new Xfer(this.onJobDone, this.onFirstRead, this.onPartDone);
+    const x = this.free.pop() ?? new Xfer(this.sim, this.name, this.onJobDone, this.onFirstRead, this.onPartDone);
     x.t = t;
     this.order.issue(x, t.src, t.dst);
     t.queuedAt = this.sim.now;
@@ -127,7 +149,12 @@ export class TlmPciFabric implements Fabric {
       x.dataClocks = 2 * dst.msgData + src.msgData + full * dst.burstData + (rest > 0 ? bus.dataPhases(dst.target, rest) : 0);
     }
     x.waits = 1;
-    if (src.dataSource && t.bytes > 0 && t.frame >= 0) {
+    x.timedRead = false;
+    const readPs = src.dataTimed !== undefined && t.bytes > 0 && t.frame >= 0 ? src.dataTimed(t.bytes, GALNET_BURST_BYTES, t.frame, 0) : -1;
+    if (readPs >= 0) {
+      x.timedRead = true;
+      this.sim.scheduleIn(x.read, readPs);
+    } else if (src.dataSource && t.bytes > 0 && t.frame >= 0) {
       // a DMA engine reads the first burst, then the bus job starts and the rest is read meanwhile
       src.dataSource(Math.min(GALNET_BURST_BYTES, t.bytes), x.firstRead, t.frame, 0);
     } else this.startJob(x);
@@ -137,7 +164,7 @@ export class TlmPciFabric implements Fabric {
   private startJob(x: Xfer): void {
     const t = x.t, src = this.eps[t.src]!, dst = this.eps[t.dst]!;
     const first = Math.min(GALNET_BURST_BYTES, t.bytes);
-    if (src.dataSource && t.frame >= 0 && t.bytes > first) {
+    if (!x.timedRead && src.dataSource && t.frame >= 0 && t.bytes > first) {
       x.waits++;
       src.dataSource(t.bytes - first, x.restRead, t.frame, first);
     }

@@ -191,6 +191,26 @@ export class Gt64010Bridge implements UncachedPort {
     if (this.memBacklog.length > 0 || !this.dram.submit(r)) this.memBacklog.push(r);
   }
 
+  /**
+   * Transaction level (`--timing tlm`, tlm-pci-fabric.ts): reads `bytes` at `addr` in bursts of
+   * `burstBytes`, each issued when the one before is read (as `readBurst`'s bursts are, one per
+   * tenure), timed from the memory's occupancy (`finishTime`) and charged to it (`occupy`), with no
+   * request and no event; returns when the last is read, ps from now, or -1 if the memory has no
+   * transaction-level methods (then `readBurst`).
+   */
+  readBurstsFinish(bytes: number, burstBytes: number, addr: number): number {
+    const m = this.dram;
+    if (m.finishTime === undefined || m.occupy === undefined) return -1;
+    let t = 0;
+    for (let off = 0; off < bytes; off += burstBytes) {
+      const n = Math.min(burstBytes, bytes - off);
+      t = m.finishTime(this.memRequester, addr + off, false, n, t);
+      m.occupy(this.memRequester, addr + off, false, n);
+      this.burstsOut++;
+    }
+    return t;
+  }
+
   private burstRead(r: MemRequest): void {
     const ready = this.readWaiting[r.tag]!;
     this.readWaiting[r.tag] = undefined;
