@@ -101,3 +101,28 @@ describe("buffer memory arbiter's CPU port, transaction level", () => {
     expect(c.port.occupy).toBeUndefined();
   });
 });
+
+describe("frames granted during a CPU job (tlm): the mean wait for a grant in service, from the arbiter's grants", () => {
+  it("frameWaitClocks: 0 at s = 0, (n / T) (G m - m^2 / 2) for m = min(s, G), renewal theory's G^2 / 2T from s >= G", () => {
+    const t = rig("tlm");
+    t.bma.transfer(xfer(0, t.cpu, 1514)); // one grant of 98 clocks
+    t.sim.run(); // now at cycle 98: T = 98 clocks
+    const T = t.sim.now / t.bma.clock.periodPs;
+    expect(T).toBeCloseTo(98, 3); // edges are whole ps (floor)
+    expect(t.bma.frameWaitClocks(0)).toBe(0);
+    expect(t.bma.frameWaitClocks(40)).toBeCloseTo((98 * 40 - 40 * 40 / 2) / T, 9);
+    expect(t.bma.frameWaitClocks(500)).toBeCloseTo((98 * 98) / 2 / T, 9); // 49: busy all the time with 98-clock grants
+  });
+
+  it("an access after what the arbiter holds waits that mean in whole clocks; one right after the port's own last access waits none", () => {
+    const t = rig("tlm");
+    t.bma.transfer(xfer(0, t.cpu, 1514));
+    t.sim.run(); // cycle 98, the arbiter idle: a wait of 49 clocks for an access long after
+    const edge = (n: number) => t.bma.clock.edge(n) - t.sim.now;
+    const end = t.port.finishTime!(t.requester, 0, false, 32, edge(98 + 400));
+    expect(end).toBe(edge(98 + 400 + 49 + 5));
+    t.port.occupy!(t.requester, 0, false, 32);
+    // issued as that one ends: no time for a frame to be granted since
+    expect(t.port.finishTime!(t.requester, 32, false, 32, end)).toBe(edge(98 + 400 + 49 + 5 + 5));
+  });
+});

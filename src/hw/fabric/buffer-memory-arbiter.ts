@@ -108,6 +108,10 @@ export class BufferMemoryArbiter implements Fabric, CpuWork {
   private cpuOwed = 0;
   private cpuUntil = 0;
   private cpuIdleBusyPs = 0;
+  /** Transaction level only: the endpoints' grants since the arbiter was made, counted by their clocks (`frameWaitClocks`), and the lengths seen. */
+  private grantsOfClocks = new Float64Array(0);
+  private readonly grantLengths: number[] = [];
+  private readonly madeAt: number;
 
   constructor(readonly sim: Simulator, readonly name: string, params: Partial<BufferMemoryArbiterParams> = {}, readonly timing: ArbiterTiming = "cycle") {
     if (timing !== "cycle" && timing !== "tlm") throw new RangeError(`${name}: timing must be "cycle" or "tlm", got ${String(timing)}`);
@@ -119,6 +123,7 @@ export class BufferMemoryArbiter implements Fabric, CpuWork {
     this.clock = new ClockDomain(`${name}.clk`, this.params.clockHz);
     this.util = new Utilization(sim.now);
     this.done = sim.event(`${name}.done`, () => this.finish(), Priority.Deliver);
+    this.madeAt = sim.now;
     sim.onResetStats((now) => this.resetStats(now));
   }
 
@@ -168,6 +173,36 @@ export class BufferMemoryArbiter implements Fabric, CpuWork {
       if (t) c += this.accessClocks(t.bytes);
     }
     return c;
+  }
+
+  /**
+   * Transaction level: the mean wait, in clocks, for an endpoint's grant in service, of an access
+   * arriving `s` clocks after the arbiter was last known to hold no endpoint's grant (a CPU job's
+   * replay sees what the arbiter holds when the job starts, not the frames granted after:
+   * cpu-port.ts). Grants of G clocks start at the rate they have had since the arbiter was made
+   * (n_G per T clocks); one started u clocks before the access (u < min(s, G)) holds it G - u
+   * more, so the wait is the sum over the lengths of (n_G / T) (G m - m^2 / 2), m = min(s, G): 0 at
+   * s = 0, and from s >= G on renewal theory's residual, the utilisation times E[G^2] / 2E[G].
+   */
+  frameWaitClocks(s: number): number {
+    const T = (this.sim.now - this.madeAt) / this.clock.periodPs;
+    if (!(T > 0) || !(s > 0)) return 0;
+    let w = 0;
+    for (let i = 0; i < this.grantLengths.length; i++) {
+      const G = this.grantLengths[i]!, m = s < G ? s : G;
+      w += this.grantsOfClocks[G]! * (G * m - (m * m) / 2);
+    }
+    return w / T;
+  }
+
+  /** Transaction level: counts an endpoint's grant of `clocks` (`frameWaitClocks`). */
+  private countGrant(clocks: number): void {
+    if (clocks >= this.grantsOfClocks.length) {
+      const grown = new Float64Array(Math.max(2 * this.grantsOfClocks.length, clocks + 1));
+      grown.set(this.grantsOfClocks);
+      this.grantsOfClocks = grown;
+    }
+    if (this.grantsOfClocks[clocks]++ === 0) this.grantLengths.push(clocks);
   }
 
   /** Transaction level: charges `clocks` of the CPU's access: before the next grant if one is in service, else from the next edge (or the end of the CPU work already charged). */
@@ -258,6 +293,7 @@ export class BufferMemoryArbiter implements Fabric, CpuWork {
       // times relative to now cross calls unboxed (ClockDomain, "Relative times")
       const c0 = this.startCycle();
       this.grantEnd = c0 + this.accessClocks(t.bytes);
+      if (this.timing === "tlm") this.countGrant(this.grantEnd - c0);
       this.done.when = this.sim.now + this.clock.delayToCycle(this.sim, this.grantEnd);
       this.sim.scheduleSet(this.done);
       if (this.vcd) this.traceGrant(q >> 1, c0);
